@@ -1,0 +1,80 @@
+/*
+ * testutil.c - helpers shared by the unit tests (see testutil.h).
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *td(const char *rel)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", TEST_DATA_DIR, rel);
+    return buf;
+}
+
+char *tmpdir_new(const char *name)
+{
+    char cmd[4200];
+    char *dir = em_xasprintf("%s/%s", TEST_TMP_DIR, name);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    if (system(cmd) != 0) fail_msg("cannot create %s", dir);
+    return dir;
+}
+
+void copy_file(const char *from, const char *to, long limit)
+{
+    FILE *in = fopen(from, "rb");
+    FILE *out = fopen(to, "wb");
+    if (!in || !out) fail_msg("cannot copy %s to %s", from, to);
+    char buf[65536];
+    size_t n;
+    long total = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        if (limit >= 0 && total + (long)n > limit) n = (size_t)(limit - total);
+        fwrite(buf, 1, n, out);
+        total += (long)n;
+        if (limit >= 0 && total >= limit) break;
+    }
+    fclose(in);
+    fclose(out);
+}
+
+int collect_sink(void *ctx, em_entity *e, em_error *err)
+{
+    (void)err;
+    em_entity_list_push(ctx, e);
+    return 0;
+}
+
+em_entity *find_entity(const em_entity_list *l, const char *id)
+{
+    for (size_t i = 0; i < l->len; i++)
+        if (strcmp(l->items[i]->id, id) == 0) return l->items[i];
+    return NULL;
+}
+
+int has_name(const em_entity *e, const char *full, const char *kind)
+{
+    for (size_t i = 0; i < e->names.len; i++)
+        if (strcmp(e->names.items[i].full, full) == 0 &&
+            (!kind || strcmp(e->names.items[i].kind, kind) == 0))
+            return 1;
+    return 0;
+}
+
+int has_program(const em_entity *e, const char *p)
+{
+    return em_strvec_contains(&e->programs, p);
+}
+
+const em_identifier *find_identifier(const em_entity *e, const char *type, const char *value)
+{
+    for (size_t i = 0; i < e->identifiers.len; i++) {
+        const em_identifier *d = &e->identifiers.items[i];
+        if (strcmp(d->type, type) == 0 && (!value || strcmp(d->value, value) == 0)) return d;
+    }
+    return NULL;
+}
