@@ -135,8 +135,7 @@ int em_store_activate(em_store *st, int64_t version, em_error *err);
  * Loads one entity. `version` 0 = the active version of its source.
  * Ids are "<prefix>-<source id>" ("ofac-12111", "un-6908555").
  */
-int em_store_entity(em_store *st, const char *id, int64_t version, em_entity **out,
-                    em_error *err);
+int em_store_entity(em_store *st, const char *id, int64_t version, em_entity **out, em_error *err);
 
 /* ---- diff between two versions of a source ----------------------------- */
 
@@ -186,8 +185,8 @@ typedef struct em_hits em_hits;
 
 /* Finds entities (active versions) one of whose names normalises to the same
    key as `name` (case, accents, punctuation, script and word order ignored). */
-int em_store_lookup(em_store *st, const char *name, const char *schema, size_t limit,
-                    em_hits **out, em_error *err);
+int em_store_lookup(em_store *st, const char *name, const char *schema, size_t limit, em_hits **out,
+                    em_error *err);
 size_t em_hits_count(const em_hits *h);
 const em_hit *em_hits_get(const em_hits *h, size_t i);
 void em_hits_free(em_hits *h);

@@ -10,49 +10,42 @@
 #include <string.h>
 #include <strings.h>
 
-static void oom(void)
-{
+static void oom(void) {
     fputs("embargo: out of memory\n", stderr);
     abort();
 }
 
-void *em_xmalloc(size_t n)
-{
+void *em_xmalloc(size_t n) {
     void *p = malloc(n ? n : 1);
     if (!p) oom();
     return p;
 }
 
-void *em_xcalloc(size_t n, size_t sz)
-{
+void *em_xcalloc(size_t n, size_t sz) {
     void *p = calloc(n ? n : 1, sz ? sz : 1);
     if (!p) oom();
     return p;
 }
 
-void *em_xrealloc(void *p, size_t n)
-{
+void *em_xrealloc(void *p, size_t n) {
     p = realloc(p, n ? n : 1);
     if (!p) oom();
     return p;
 }
 
-char *em_xstrdup(const char *s)
-{
+char *em_xstrdup(const char *s) {
     if (!s) return NULL;
     return em_xstrndup(s, strlen(s));
 }
 
-char *em_xstrndup(const char *s, size_t n)
-{
+char *em_xstrndup(const char *s, size_t n) {
     char *p = em_xmalloc(n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
 }
 
-char *em_xasprintf(const char *fmt, ...)
-{
+char *em_xasprintf(const char *fmt, ...) {
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);
@@ -64,53 +57,46 @@ char *em_xasprintf(const char *fmt, ...)
     return p;
 }
 
-void em_buf_init(em_buf *b)
-{
+void em_buf_init(em_buf *b) {
     b->data = NULL;
     b->len = b->cap = 0;
 }
 
-void em_buf_free(em_buf *b)
-{
+void em_buf_free(em_buf *b) {
     free(b->data);
     em_buf_init(b);
 }
 
-void em_buf_reset(em_buf *b)
-{
+void em_buf_reset(em_buf *b) {
     b->len = 0;
     if (b->data) b->data[0] = '\0';
 }
 
-void em_buf_reserve(em_buf *b, size_t extra)
-{
+void em_buf_reserve(em_buf *b, size_t extra) {
     if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1) cap *= 2;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
     b->data = em_xrealloc(b->data, cap);
     b->cap = cap;
 }
 
-void em_buf_add(em_buf *b, const void *p, size_t n)
-{
+void em_buf_add(em_buf *b, const void *p, size_t n) {
     em_buf_reserve(b, n);
     memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = '\0';
 }
 
-void em_buf_adds(em_buf *b, const char *s)
-{
+void em_buf_adds(em_buf *b, const char *s) {
     em_buf_add(b, s, strlen(s));
 }
 
-void em_buf_addc(em_buf *b, char c)
-{
+void em_buf_addc(em_buf *b, char c) {
     em_buf_add(b, &c, 1);
 }
 
-void em_buf_printf(em_buf *b, const char *fmt, ...)
-{
+void em_buf_printf(em_buf *b, const char *fmt, ...) {
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);
@@ -122,33 +108,29 @@ void em_buf_printf(em_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-const char *em_buf_cstr(em_buf *b)
-{
+const char *em_buf_cstr(em_buf *b) {
     return b->data ? b->data : "";
 }
 
-char *em_buf_detach(em_buf *b)
-{
+char *em_buf_detach(em_buf *b) {
     char *p = b->data ? b->data : em_xstrdup("");
     em_buf_init(b);
     return p;
 }
 
-void em_strvec_init(em_strvec *v)
-{
+void em_strvec_init(em_strvec *v) {
     v->items = NULL;
     v->len = v->cap = 0;
 }
 
-void em_strvec_free(em_strvec *v)
-{
-    for (size_t i = 0; i < v->len; i++) free(v->items[i]);
+void em_strvec_free(em_strvec *v) {
+    for (size_t i = 0; i < v->len; i++)
+        free(v->items[i]);
     free(v->items);
     em_strvec_init(v);
 }
 
-void em_strvec_take(em_strvec *v, char *s)
-{
+void em_strvec_take(em_strvec *v, char *s) {
     if (v->len == v->cap) {
         v->cap = v->cap ? v->cap * 2 : 4;
         v->items = em_xrealloc(v->items, v->cap * sizeof *v->items);
@@ -156,52 +138,46 @@ void em_strvec_take(em_strvec *v, char *s)
     v->items[v->len++] = s;
 }
 
-void em_strvec_push(em_strvec *v, const char *s)
-{
+void em_strvec_push(em_strvec *v, const char *s) {
     em_strvec_take(v, em_xstrdup(s ? s : ""));
 }
 
-int em_strvec_contains(const em_strvec *v, const char *s)
-{
+int em_strvec_contains(const em_strvec *v, const char *s) {
     for (size_t i = 0; i < v->len; i++)
         if (strcmp(v->items[i], s) == 0) return 1;
     return 0;
 }
 
-void em_strvec_push_unique(em_strvec *v, const char *s)
-{
+void em_strvec_push_unique(em_strvec *v, const char *s) {
     if (!s || !*s || em_strvec_contains(v, s)) return;
     em_strvec_push(v, s);
 }
 
-static int cmpstr(const void *a, const void *b)
-{
+static int cmpstr(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void em_strvec_sort(em_strvec *v)
-{
+void em_strvec_sort(em_strvec *v) {
     if (v->len > 1) qsort(v->items, v->len, sizeof *v->items, cmpstr);
 }
 
-char *em_strtrim(char *s)
-{
+char *em_strtrim(char *s) {
     if (!s) return s;
     char *p = s;
-    while (*p && isspace((unsigned char)*p)) p++;
+    while (*p && isspace((unsigned char)*p))
+        p++;
     size_t n = strlen(p);
-    while (n > 0 && isspace((unsigned char)p[n - 1])) n--;
+    while (n > 0 && isspace((unsigned char)p[n - 1]))
+        n--;
     memmove(s, p, n);
     s[n] = '\0';
     return s;
 }
 
-int em_strcaseeq(const char *a, const char *b)
-{
+int em_strcaseeq(const char *a, const char *b) {
     return a && b && strcasecmp(a, b) == 0;
 }
 
-int em_starts_with_ci(const char *s, const char *prefix)
-{
+int em_starts_with_ci(const char *s, const char *prefix) {
     return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }

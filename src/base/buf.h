@@ -11,7 +11,7 @@
 void *em_xmalloc(size_t n);
 void *em_xcalloc(size_t n, size_t sz);
 void *em_xrealloc(void *p, size_t n);
-char *em_xstrdup(const char *s);               /* NULL stays NULL */
+char *em_xstrdup(const char *s); /* NULL stays NULL */
 char *em_xstrndup(const char *s, size_t n);
 char *em_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -38,8 +38,8 @@ typedef struct em_strvec {
 
 void em_strvec_init(em_strvec *v);
 void em_strvec_free(em_strvec *v);
-void em_strvec_push(em_strvec *v, const char *s);  /* copies */
-void em_strvec_take(em_strvec *v, char *s);        /* takes ownership */
+void em_strvec_push(em_strvec *v, const char *s); /* copies */
+void em_strvec_take(em_strvec *v, char *s);       /* takes ownership */
 int em_strvec_contains(const em_strvec *v, const char *s);
 void em_strvec_push_unique(em_strvec *v, const char *s);
 void em_strvec_sort(em_strvec *v);

@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int em_fail(em_error *err, em_error_code code, const char *fmt, ...)
-{
+int em_fail(em_error *err, em_error_code code, const char *fmt, ...) {
     if (!err) return -1;
     err->code = code;
     va_list ap;
@@ -18,8 +17,7 @@ int em_fail(em_error *err, em_error_code code, const char *fmt, ...)
     return -1;
 }
 
-int em_fail_prefix(em_error *err, const char *fmt, ...)
-{
+int em_fail_prefix(em_error *err, const char *fmt, ...) {
     if (!err) return -1;
     char prefix[512], old[sizeof err->message];
     va_list ap;
@@ -38,8 +36,7 @@ int em_fail_prefix(em_error *err, const char *fmt, ...)
     return -1;
 }
 
-void em_error_clear(em_error *err)
-{
+void em_error_clear(em_error *err) {
     if (!err) return;
     err->code = EM_OK;
     err->message[0] = '\0';

@@ -1,1 +1,149 @@
-int main(void){return 0;}
+/*
+ * main.c - entry point of the `embargo` command: global options (--home,
+ * --no-seed), dispatch to sub-commands, shared helpers for errors and options.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *USAGE =
+    "embargo " EMBARGO_VERSION " - sanctions screening engine\n"
+    "\n"
+    "usage: embargo [--home DIR] [--no-seed] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  import [--source S] FILE...   parse list files (format detected), store a new version,\n"
+    "                                activate it (the files of an OFAC CSV set go together)\n"
+    "  import --bundled              import the lists bundled with embargo\n"
+    "  lists [--json]                sources, versions, publication dates, counts\n"
+    "  show [--json] [--version V] ID   one entity, all its facts\n"
+    "  diff [--source S] [--from V] [--to V] [--json]\n"
+    "                                added / removed / changed entities between versions\n"
+    "  search [--json] [--limit N] [--schema S] NAME\n"
+    "                                find listed names (normalised exact lookup)\n"
+    "\n"
+    "The home (list store) is --home DIR, else $EMBARGO_HOME, else\n"
+    "$XDG_DATA_HOME/embargo or ~/.local/share/embargo. A new home is seeded from the\n"
+    "bundled lists unless --no-seed is given.\n";
+
+int cli_usage(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("embargo: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n(run `embargo --help` for usage)\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_error(const em_error *err) {
+    fprintf(stderr, "embargo: error: %s\n", err->message[0] ? err->message : "unknown error");
+    return EXIT_ERR;
+}
+
+int cli_open(cli_ctx *c, em_store **st) {
+    em_error err = {0};
+    if (em_store_open(st, c->home, c->store_flags, &err) != 0) return cli_error(&err);
+    return EXIT_OK;
+}
+
+const char *cli_opt(int argc, char **argv, int *i, const char *name) {
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0') return NULL;
+    if (*i + 1 >= argc) return NULL;
+    (*i)++;
+    return argv[*i];
+}
+
+int cli_flag(char **argv, int i, const char *name) {
+    return strcmp(argv[i], name) == 0;
+}
+
+int cli_parse_int64(const char *s, long long *out) {
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (!s[0] || *end) return -1;
+    *out = v;
+    return 0;
+}
+
+void cli_print_json_string(FILE *f, const char *s) {
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\r')
+            fputs("\\r", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+int main(int argc, char **argv) {
+    cli_ctx c = {0};
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *v;
+        if (cli_flag(argv, i, "--help") || cli_flag(argv, i, "-h")) {
+            fputs(USAGE, stdout);
+            return EXIT_OK;
+        } else if (cli_flag(argv, i, "--version")) {
+            puts("embargo " EMBARGO_VERSION);
+            return EXIT_OK;
+        } else if (cli_flag(argv, i, "--no-seed")) {
+            c.store_flags |= EM_STORE_NO_SEED;
+        } else if ((v = cli_opt(argc, argv, &i, "--home"))) {
+            c.home = v;
+        } else if (argv[i][0] == '-') {
+            return cli_usage("unknown option %s", argv[i]);
+        } else {
+            break;
+        }
+    }
+    if (i >= argc) {
+        fputs(USAGE, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[i];
+    int sub_argc = argc - i;
+    char **sub_argv = argv + i;
+    /* --home and --no-seed are also accepted after the command */
+    for (int k = 1; k < sub_argc; k++) {
+        const char *v;
+        int at = k;
+        if (cli_flag(sub_argv, k, "--no-seed")) {
+            c.store_flags |= EM_STORE_NO_SEED;
+        } else if ((v = cli_opt(sub_argc, sub_argv, &at, "--home"))) {
+            c.home = v;
+        } else {
+            continue;
+        }
+        int drop = at - k + 1;
+        memmove(&sub_argv[k], &sub_argv[k + drop],
+                (size_t)(sub_argc - k - drop) * sizeof *sub_argv);
+        sub_argc -= drop;
+        k--;
+    }
+    if (strcmp(cmd, "import") == 0) return cmd_import(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "lists") == 0) return cmd_lists(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "show") == 0) return cmd_show(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "diff") == 0) return cmd_diff(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "search") == 0) return cmd_search(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "help") == 0) {
+        fputs(USAGE, stdout);
+        return EXIT_OK;
+    }
+    return cli_usage("unknown command '%s'", cmd);
+}

@@ -16,25 +16,21 @@
                         : 0,                                                                       \
      memset(&(v).items[(v).len], 0, sizeof *(v).items), &(v).items[(v).len++])
 
-static int empty(const char *s)
-{
+static int empty(const char *s) {
     return !s || !*s;
 }
 
-static char *dup_or_null(const char *s)
-{
+static char *dup_or_null(const char *s) {
     return empty(s) ? NULL : em_xstrdup(s);
 }
 
-static int same(const char *a, const char *b)
-{
+static int same(const char *a, const char *b) {
     if (empty(a) && empty(b)) return 1;
     return a && b && strcmp(a, b) == 0;
 }
 
 em_entity *em_entity_new(const char *source, const char *id_prefix, const char *source_id,
-                         const char *schema)
-{
+                         const char *schema) {
     em_entity *e = em_xcalloc(1, sizeof *e);
     e->source = em_xstrdup(source);
     e->source_id = em_xstrdup(source_id);
@@ -47,14 +43,12 @@ em_entity *em_entity_new(const char *source, const char *id_prefix, const char *
     return e;
 }
 
-void em_entity_set(char **field, const char *value)
-{
+void em_entity_set(char **field, const char *value) {
     free(*field);
     *field = dup_or_null(value);
 }
 
-const char *em_guess_script(const char *s)
-{
+const char *em_guess_script(const char *s) {
     if (!s) return NULL;
     int32_t i = 0, n = (int32_t)strlen(s);
     UScriptCode found = USCRIPT_INVALID_CODE;
@@ -65,12 +59,13 @@ const char *em_guess_script(const char *s)
         UErrorCode st = U_ZERO_ERROR;
         UScriptCode sc = uscript_getScript(c, &st);
         if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED) continue;
-        if (found == USCRIPT_INVALID_CODE) found = sc;
+        if (found == USCRIPT_INVALID_CODE)
+            found = sc;
         else if (found != sc) {
             /* Han mixed with Kana is Japanese; otherwise report the first script */
             if ((found == USCRIPT_HAN || sc == USCRIPT_HAN) &&
-                (found == USCRIPT_HIRAGANA || found == USCRIPT_KATAKANA ||
-                 sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA))
+                (found == USCRIPT_HIRAGANA || found == USCRIPT_KATAKANA || sc == USCRIPT_HIRAGANA ||
+                 sc == USCRIPT_KATAKANA))
                 return "Jpan";
         }
     }
@@ -78,9 +73,8 @@ const char *em_guess_script(const char *s)
     return uscript_getShortName(found);
 }
 
-em_name *em_entity_add_name(em_entity *e, const char *full, const char *kind,
-                            const char *strength, const char *script)
-{
+em_name *em_entity_add_name(em_entity *e, const char *full, const char *kind, const char *strength,
+                            const char *script) {
     if (empty(full)) return NULL;
     if (!kind) kind = EM_NAME_AKA;
     for (size_t i = 0; i < e->names.len; i++) {
@@ -95,9 +89,8 @@ em_name *em_entity_add_name(em_entity *e, const char *full, const char *kind,
     return n;
 }
 
-em_date *em_entity_add_birth_date(em_entity *e, const char *text, const char *from,
-                                  const char *to, int circa)
-{
+em_date *em_entity_add_birth_date(em_entity *e, const char *text, const char *from, const char *to,
+                                  int circa) {
     if (empty(from) && empty(text)) return NULL;
     if (empty(to)) to = from;
     for (size_t i = 0; i < e->birth_dates.len; i++) {
@@ -113,8 +106,7 @@ em_date *em_entity_add_birth_date(em_entity *e, const char *text, const char *fr
 }
 
 em_address *em_entity_add_address(em_entity *e, const char *street, const char *city,
-                                  const char *region, const char *postal, const char *country)
-{
+                                  const char *region, const char *postal, const char *country) {
     if (empty(street) && empty(city) && empty(region) && empty(postal) && empty(country))
         return NULL;
     for (size_t i = 0; i < e->addresses.len; i++) {
@@ -133,8 +125,7 @@ em_address *em_entity_add_address(em_entity *e, const char *street, const char *
 }
 
 em_identifier *em_entity_add_identifier(em_entity *e, const char *type, const char *value,
-                                        const char *country, const char *label)
-{
+                                        const char *country, const char *label) {
     if (empty(value)) return NULL;
     if (!type) type = EM_ID_OTHER;
     for (size_t i = 0; i < e->identifiers.len; i++) {
@@ -152,8 +143,7 @@ em_identifier *em_entity_add_identifier(em_entity *e, const char *type, const ch
 }
 
 em_link *em_entity_add_link(em_entity *e, const char *relation, const char *target_id,
-                            const char *target_name)
-{
+                            const char *target_name) {
     if (empty(target_id) && empty(target_name)) return NULL;
     if (!relation) relation = "linked_to";
     for (size_t i = 0; i < e->links.len; i++) {
@@ -169,8 +159,7 @@ em_link *em_entity_add_link(em_entity *e, const char *relation, const char *targ
     return l;
 }
 
-void em_entity_add_prop(em_entity *e, const char *key, const char *value)
-{
+void em_entity_add_prop(em_entity *e, const char *key, const char *value) {
     if (empty(key) || empty(value)) return;
     for (size_t i = 0; i < e->props.len; i++)
         if (strcmp(e->props.items[i].key, key) == 0 && strcmp(e->props.items[i].value, value) == 0)
@@ -180,28 +169,23 @@ void em_entity_add_prop(em_entity *e, const char *key, const char *value)
     p->value = em_xstrdup(value);
 }
 
-void em_entity_add_program(em_entity *e, const char *program)
-{
+void em_entity_add_program(em_entity *e, const char *program) {
     em_strvec_push_unique(&e->programs, program);
 }
 
-void em_entity_add_nationality(em_entity *e, const char *country)
-{
+void em_entity_add_nationality(em_entity *e, const char *country) {
     em_strvec_push_unique(&e->nationalities, country);
 }
 
-void em_entity_add_citizenship(em_entity *e, const char *country)
-{
+void em_entity_add_citizenship(em_entity *e, const char *country) {
     em_strvec_push_unique(&e->citizenships, country);
 }
 
-void em_entity_add_birth_place(em_entity *e, const char *place)
-{
+void em_entity_add_birth_place(em_entity *e, const char *place) {
     em_strvec_push_unique(&e->birth_places, place);
 }
 
-void em_entity_finish(em_entity *e)
-{
+void em_entity_finish(em_entity *e) {
     if (!e->caption) {
         for (size_t i = 0; i < e->names.len; i++)
             if (strcmp(e->names.items[i].kind, EM_NAME_PRIMARY) == 0) {
@@ -226,25 +210,20 @@ void em_entity_finish(em_entity *e)
     }
 }
 
-const char *em_entity_id(const em_entity *e)
-{
+const char *em_entity_id(const em_entity *e) {
     return e->id;
 }
-const char *em_entity_schema(const em_entity *e)
-{
+const char *em_entity_schema(const em_entity *e) {
     return e->schema;
 }
-const char *em_entity_caption(const em_entity *e)
-{
+const char *em_entity_caption(const em_entity *e) {
     return e->caption;
 }
-const char *em_entity_source(const em_entity *e)
-{
+const char *em_entity_source(const em_entity *e) {
     return e->source;
 }
 
-void em_entity_free(em_entity *e)
-{
+void em_entity_free(em_entity *e) {
     if (!e) return;
     free(e->id);
     free(e->source);
@@ -286,13 +265,13 @@ void em_entity_free(em_entity *e)
         free(l->relation), free(l->target_id), free(l->target_name);
     }
     free(e->links.items);
-    for (size_t i = 0; i < e->props.len; i++) free(e->props.items[i].key), free(e->props.items[i].value);
+    for (size_t i = 0; i < e->props.len; i++)
+        free(e->props.items[i].key), free(e->props.items[i].value);
     free(e->props.items);
     free(e);
 }
 
-void em_entity_list_push(em_entity_list *l, em_entity *e)
-{
+void em_entity_list_push(em_entity_list *l, em_entity *e) {
     if (l->len == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 64;
         l->items = em_xrealloc(l->items, l->cap * sizeof *l->items);
@@ -300,9 +279,9 @@ void em_entity_list_push(em_entity_list *l, em_entity *e)
     l->items[l->len++] = e;
 }
 
-void em_entity_list_free(em_entity_list *l)
-{
-    for (size_t i = 0; i < l->len; i++) em_entity_free(l->items[i]);
+void em_entity_list_free(em_entity_list *l) {
+    for (size_t i = 0; i < l->len; i++)
+        em_entity_free(l->items[i]);
     free(l->items);
     l->items = NULL;
     l->len = l->cap = 0;

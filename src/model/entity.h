@@ -27,10 +27,10 @@
 #define EM_NAME_NKA "nka"
 
 typedef struct em_name {
-    char *full;   /* as the source writes it, UTF-8 ("KHATIB, Esmail") */
-    char *kind;   /* EM_NAME_* */
+    char *full;     /* as the source writes it, UTF-8 ("KHATIB, Esmail") */
+    char *kind;     /* EM_NAME_* */
     char *strength; /* "strong", "weak" or NULL when the source does not grade */
-    char *script; /* ISO 15924 ("Latn", "Arab", "Cyrl") or NULL when unknown */
+    char *script;   /* ISO 15924 ("Latn", "Arab", "Cyrl") or NULL when unknown */
     /* parts when the source separates them; any may be NULL */
     char *first, *middle, *last;
 } em_name;
@@ -67,7 +67,7 @@ typedef struct em_address {
 #define EM_ID_OTHER "other"
 
 typedef struct em_identifier {
-    char *type;     /* EM_ID_* */
+    char *type; /* EM_ID_* */
     char *value;
     char *country;  /* issuing country when known */
     char *currency; /* for EM_ID_CRYPTO: "XBT", "ETH", ... */
@@ -117,10 +117,10 @@ em_entity *em_entity_new(const char *source, const char *id_prefix, const char *
 void em_entity_set(char **field, const char *value); /* replace a scalar field (copy) */
 
 /* Each returns the new element (or NULL when the value was empty / a duplicate). */
-em_name *em_entity_add_name(em_entity *e, const char *full, const char *kind,
-                            const char *strength, const char *script);
-em_date *em_entity_add_birth_date(em_entity *e, const char *text, const char *from,
-                                  const char *to, int circa);
+em_name *em_entity_add_name(em_entity *e, const char *full, const char *kind, const char *strength,
+                            const char *script);
+em_date *em_entity_add_birth_date(em_entity *e, const char *text, const char *from, const char *to,
+                                  int circa);
 em_address *em_entity_add_address(em_entity *e, const char *street, const char *city,
                                   const char *region, const char *postal, const char *country);
 em_identifier *em_entity_add_identifier(em_entity *e, const char *type, const char *value,

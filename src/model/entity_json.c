@@ -12,21 +12,19 @@
 
 #include "base/error.h"
 
-static void set_str(json_t *o, const char *k, const char *v)
-{
+static void set_str(json_t *o, const char *k, const char *v) {
     if (v && *v) json_object_set_new(o, k, json_string(v));
 }
 
-static void set_strvec(json_t *o, const char *k, const em_strvec *v)
-{
+static void set_strvec(json_t *o, const char *k, const em_strvec *v) {
     if (!v->len) return;
     json_t *a = json_array();
-    for (size_t i = 0; i < v->len; i++) json_array_append_new(a, json_string(v->items[i]));
+    for (size_t i = 0; i < v->len; i++)
+        json_array_append_new(a, json_string(v->items[i]));
     json_object_set_new(o, k, a);
 }
 
-json_t *em_entity_to_json(const em_entity *e)
-{
+json_t *em_entity_to_json(const em_entity *e) {
     json_t *o = json_object();
     set_str(o, "id", e->id);
     set_str(o, "source", e->source);
@@ -126,22 +124,19 @@ json_t *em_entity_to_json(const em_entity *e)
     return o;
 }
 
-static const char *gs(const json_t *o, const char *k)
-{
+static const char *gs(const json_t *o, const char *k) {
     const char *s = json_string_value(json_object_get(o, k));
     return s;
 }
 
 static void get_strvec(const json_t *o, const char *k, void (*add)(em_entity *, const char *),
-                       em_entity *e)
-{
+                       em_entity *e) {
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(o, k), i, v) add(e, json_string_value(v));
 }
 
-em_entity *em_entity_from_json(const json_t *o, em_error *err)
-{
+em_entity *em_entity_from_json(const json_t *o, em_error *err) {
     if (!json_is_object(o) || !gs(o, "id") || !gs(o, "source")) {
         em_fail(err, EM_ERR_FORMAT, "stored entity is not a valid JSON entity object");
         return NULL;
@@ -157,29 +152,25 @@ em_entity *em_entity_from_json(const json_t *o, em_error *err)
     em_entity_set(&e->remarks, gs(o, "remarks"));
     size_t i;
     json_t *x;
-    json_array_foreach(json_object_get(o, "names"), i, x)
-    {
-        em_name *n = em_entity_add_name(e, gs(x, "full"), gs(x, "kind"), gs(x, "strength"),
-                                        gs(x, "script"));
+    json_array_foreach(json_object_get(o, "names"), i, x) {
+        em_name *n =
+            em_entity_add_name(e, gs(x, "full"), gs(x, "kind"), gs(x, "strength"), gs(x, "script"));
         if (!n) continue;
         em_entity_set(&n->first, gs(x, "first"));
         em_entity_set(&n->middle, gs(x, "middle"));
         em_entity_set(&n->last, gs(x, "last"));
     }
-    json_array_foreach(json_object_get(o, "birth_dates"), i, x)
-        em_entity_add_birth_date(e, gs(x, "text"), gs(x, "from"), gs(x, "to"),
-                                 json_is_true(json_object_get(x, "circa")));
+    json_array_foreach(json_object_get(o, "birth_dates"), i, x) em_entity_add_birth_date(
+        e, gs(x, "text"), gs(x, "from"), gs(x, "to"), json_is_true(json_object_get(x, "circa")));
     get_strvec(o, "birth_places", em_entity_add_birth_place, e);
     get_strvec(o, "nationalities", em_entity_add_nationality, e);
     get_strvec(o, "citizenships", em_entity_add_citizenship, e);
-    json_array_foreach(json_object_get(o, "addresses"), i, x)
-    {
+    json_array_foreach(json_object_get(o, "addresses"), i, x) {
         em_address *a = em_entity_add_address(e, gs(x, "street"), gs(x, "city"), gs(x, "region"),
                                               gs(x, "postal"), gs(x, "country"));
         if (a) em_entity_set(&a->full, gs(x, "full"));
     }
-    json_array_foreach(json_object_get(o, "identifiers"), i, x)
-    {
+    json_array_foreach(json_object_get(o, "identifiers"), i, x) {
         em_identifier *d = em_entity_add_identifier(e, gs(x, "type"), gs(x, "value"),
                                                     gs(x, "country"), gs(x, "label"));
         if (!d) continue;
@@ -191,18 +182,16 @@ em_entity *em_entity_from_json(const json_t *o, em_error *err)
         em_entity_add_link(e, gs(x, "relation"), gs(x, "target_id"), gs(x, "target_name"));
     const char *key;
     json_t *arr;
-    json_object_foreach((json_t *)json_object_get(o, "properties"), key, arr)
-    {
+    json_object_foreach((json_t *)json_object_get(o, "properties"), key, arr) {
         json_array_foreach(arr, i, x) em_entity_add_prop(e, key, json_string_value(x));
     }
     return e;
 }
 
-char *em_entity_to_json_string(const em_entity *e, int pretty)
-{
+char *em_entity_to_json_string(const em_entity *e, int pretty) {
     json_t *j = em_entity_to_json(e);
     char *s = json_dumps(j, pretty ? (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0)
-                                   : (JSON_COMPACT | JSON_SORT_KEYS));
+                                   : JSON_COMPACT);
     json_decref(j);
     return s;
 }

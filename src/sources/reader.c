@@ -22,8 +22,7 @@ struct em_reader {
     long line;
 };
 
-em_reader *em_reader_open(const char *path, em_error *err)
-{
+em_reader *em_reader_open(const char *path, em_error *err) {
     gzFile gz = gzopen(path, "rb");
     if (!gz) {
         em_fail(err, EM_ERR_IO, "cannot open %s: %s", path, strerror(errno ? errno : ENOENT));
@@ -36,27 +35,23 @@ em_reader *em_reader_open(const char *path, em_error *err)
     return r;
 }
 
-void em_reader_close(em_reader *r)
-{
+void em_reader_close(em_reader *r) {
     if (!r) return;
     gzclose(r->gz);
     free(r->path);
     free(r);
 }
 
-const char *em_reader_path(const em_reader *r)
-{
+const char *em_reader_path(const em_reader *r) {
     return r->path;
 }
 
-const char *em_reader_basename(const em_reader *r)
-{
+const char *em_reader_basename(const em_reader *r) {
     const char *s = strrchr(r->path, '/');
     return s ? s + 1 : r->path;
 }
 
-static int fill(em_reader *r, em_error *err)
-{
+static int fill(em_reader *r, em_error *err) {
     if (r->eof) return 0;
     int n = gzread(r->gz, r->buf, CHUNK);
     if (n < 0) {
@@ -77,8 +72,7 @@ static int fill(em_reader *r, em_error *err)
     return n;
 }
 
-long em_reader_read(em_reader *r, void *out, size_t n, em_error *err)
-{
+long em_reader_read(em_reader *r, void *out, size_t n, em_error *err) {
     if (r->pos == r->len) {
         int f = fill(r, err);
         if (f <= 0) return f;
@@ -90,8 +84,7 @@ long em_reader_read(em_reader *r, void *out, size_t n, em_error *err)
     return (long)k;
 }
 
-int em_reader_getline(em_reader *r, em_buf *line, em_error *err)
-{
+int em_reader_getline(em_reader *r, em_buf *line, em_error *err) {
     em_buf_reset(line);
     int got = 0;
     for (;;) {
@@ -118,13 +111,11 @@ int em_reader_getline(em_reader *r, em_buf *line, em_error *err)
     return 1;
 }
 
-long em_reader_line(const em_reader *r)
-{
+long em_reader_line(const em_reader *r) {
     return r->line;
 }
 
-long em_peek_file(const char *path, char *buf, size_t n, em_error *err)
-{
+long em_peek_file(const char *path, char *buf, size_t n, em_error *err) {
     em_reader *r = em_reader_open(path, err);
     if (!r) return -1;
     size_t got = 0;
@@ -141,15 +132,15 @@ long em_peek_file(const char *path, char *buf, size_t n, em_error *err)
     return (long)got;
 }
 
-int em_file_sha256(const char *path, char hex[65], em_error *err)
-{
+int em_file_sha256(const char *path, char hex[65], em_error *err) {
     em_reader *r = em_reader_open(path, err);
     if (!r) return -1;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     char buf[CHUNK];
     long k;
-    while ((k = em_reader_read(r, buf, sizeof buf, err)) > 0) EVP_DigestUpdate(ctx, buf, (size_t)k);
+    while ((k = em_reader_read(r, buf, sizeof buf, err)) > 0)
+        EVP_DigestUpdate(ctx, buf, (size_t)k);
     em_reader_close(r);
     if (k < 0) {
         EVP_MD_CTX_free(ctx);
@@ -159,6 +150,7 @@ int em_file_sha256(const char *path, char hex[65], em_error *err)
     unsigned int mdlen = 0;
     EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
-    for (unsigned i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
     return 0;
 }

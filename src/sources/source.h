@@ -17,7 +17,8 @@ typedef int (*em_sink_fn)(void *ctx, em_entity *e, em_error *err);
 
 typedef struct em_parse_meta {
     char published[32]; /* ISO date of publication from the file, "" when none */
-    char format[32];    /* "ofac-csv", "ofac-xml", "ofac-advanced-xml", "ofac-enhanced-xml", "un-xml" */
+    char
+        format[32]; /* "ofac-csv", "ofac-xml", "ofac-advanced-xml", "ofac-enhanced-xml", "un-xml" */
 } em_parse_meta;
 
 typedef enum em_format {

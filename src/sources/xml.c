@@ -28,14 +28,12 @@ struct em_xml {
     const char *attrs_local[129];
 };
 
-static const char *local(const char *name)
-{
+static const char *local(const char *name) {
     const char *s = strrchr(name, '\x1f');
     return s ? s + 1 : name;
 }
 
-static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
-{
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs) {
     em_xml *x = ud;
     if (x->failed) return;
     if (x->depth >= MAX_DEPTH) {
@@ -57,8 +55,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     }
 }
 
-static void XMLCALL on_end(void *ud, const XML_Char *name)
-{
+static void XMLCALL on_end(void *ud, const XML_Char *name) {
     (void)name;
     em_xml *x = ud;
     if (x->failed) return;
@@ -75,14 +72,12 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     }
 }
 
-static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
-{
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
     em_xml *x = ud;
     if (x->depth > 0 && !x->failed) em_buf_add(&x->text[x->depth - 1], s, (size_t)len);
 }
 
-int em_xml_fail(em_xml *x, const char *fmt, ...)
-{
+int em_xml_fail(em_xml *x, const char *fmt, ...) {
     char msg[768];
     va_list ap;
     va_start(ap, fmt);
@@ -93,8 +88,7 @@ int em_xml_fail(em_xml *x, const char *fmt, ...)
                    (unsigned long)XML_GetCurrentLineNumber(x->p), msg);
 }
 
-int em_xml_parse(const char *path, const em_xml_handlers *h, void *ctx, em_error *err)
-{
+int em_xml_parse(const char *path, const em_xml_handlers *h, void *ctx, em_error *err) {
     em_reader *r = em_reader_open(path, err);
     if (!r) return -1;
     em_xml *x = em_xcalloc(1, sizeof *x);
@@ -103,7 +97,8 @@ int em_xml_parse(const char *path, const em_xml_handlers *h, void *ctx, em_error
     x->ctx = ctx;
     x->err = err;
     x->path = path;
-    for (int i = 0; i < MAX_DEPTH; i++) em_buf_init(&x->text[i]);
+    for (int i = 0; i < MAX_DEPTH; i++)
+        em_buf_init(&x->text[i]);
     XML_SetUserData(x->p, x);
     XML_SetElementHandler(x->p, on_start, on_end);
     XML_SetCharacterDataHandler(x->p, on_text);
@@ -140,24 +135,20 @@ int em_xml_parse(const char *path, const em_xml_handlers *h, void *ctx, em_error
     return rc;
 }
 
-int em_xml_depth(const em_xml *x)
-{
+int em_xml_depth(const em_xml *x) {
     return x->depth;
 }
 
-const char *em_xml_parent(const em_xml *x, int up)
-{
+const char *em_xml_parent(const em_xml *x, int up) {
     int i = x->depth - 1 - up;
     return i >= 0 ? x->stack[i] : "";
 }
 
-long em_xml_line(const em_xml *x)
-{
+long em_xml_line(const em_xml *x) {
     return (long)XML_GetCurrentLineNumber(x->p);
 }
 
-const char *em_xml_attr(const char **attrs, const char *name)
-{
+const char *em_xml_attr(const char **attrs, const char *name) {
     for (size_t i = 0; attrs && attrs[i]; i += 2)
         if (strcmp(attrs[i], name) == 0) return attrs[i + 1];
     return NULL;

@@ -9,8 +9,7 @@
 
 #include "base/buf.h"
 
-int em_is_valid_utf8(const char *s, size_t n)
-{
+int em_is_valid_utf8(const char *s, size_t n) {
     int32_t i = 0, len = (int32_t)n;
     while (i < len) {
         UChar32 c;
@@ -20,8 +19,7 @@ int em_is_valid_utf8(const char *s, size_t n)
     return 1;
 }
 
-char *em_to_utf8(const char *s, size_t n, const char *fallback_charset)
-{
+char *em_to_utf8(const char *s, size_t n, const char *fallback_charset) {
     int ascii = 1;
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] >= 0x80) {

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void test_build_and_dedupe(void **state)
-{
+static void test_build_and_dedupe(void **state) {
     (void)state;
     em_entity *e = em_entity_new("ofac_sdn", "ofac", "39017", EM_SCHEMA_PERSON);
     assert_string_equal(e->id, "ofac-39017");
@@ -30,8 +29,7 @@ static void test_build_and_dedupe(void **state)
     em_entity_free(e);
 }
 
-static void test_script_guess(void **state)
-{
+static void test_script_guess(void **state) {
     (void)state;
     assert_string_equal(em_guess_script("اسماعیل خطیب"), "Arab");
     assert_string_equal(em_guess_script("Сергей Лавров"), "Cyrl");
@@ -39,15 +37,15 @@ static void test_script_guess(void **state)
     assert_null(em_guess_script("1234 - ."));
 }
 
-static void test_json_round_trip(void **state)
-{
+static void test_json_round_trip(void **state) {
     (void)state;
     em_entity *e = em_entity_new("un_sc", "un", "6908555", EM_SCHEMA_PERSON);
     em_entity_add_name(e, "ERIC BADEGE", EM_NAME_PRIMARY, NULL, NULL);
     em_name *n = em_entity_add_name(e, "Eric Badege", EM_NAME_AKA, "weak", NULL);
     em_entity_set(&n->first, "Eric");
     em_entity_add_birth_date(e, "circa 1971", "1971", NULL, 1);
-    em_identifier *d = em_entity_add_identifier(e, EM_ID_CRYPTO, "1ABC", NULL, "Digital Currency Address - XBT");
+    em_identifier *d =
+        em_entity_add_identifier(e, EM_ID_CRYPTO, "1ABC", NULL, "Digital Currency Address - XBT");
     em_entity_set(&d->currency, "XBT");
     em_entity_add_link(e, "linked_to", "ofac-12111", "MOIS");
     em_entity_add_prop(e, "title", "General");
@@ -72,8 +70,7 @@ static void test_json_round_trip(void **state)
     em_entity_free(back);
 }
 
-static void test_from_json_rejects_garbage(void **state)
-{
+static void test_from_json_rejects_garbage(void **state) {
     (void)state;
     em_error err = {0};
     json_t *j = json_pack("{s:i}", "id", 3);
@@ -82,8 +79,7 @@ static void test_from_json_rejects_garbage(void **state)
     json_decref(j);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_build_and_dedupe),
         cmocka_unit_test(test_script_guess),

@@ -8,15 +8,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *td(const char *rel)
-{
+const char *td(const char *rel) {
     static char buf[4096];
     snprintf(buf, sizeof buf, "%s/%s", TEST_DATA_DIR, rel);
     return buf;
 }
 
-char *tmpdir_new(const char *name)
-{
+char *tmpdir_new(const char *name) {
     char cmd[4200];
     char *dir = em_xasprintf("%s/%s", TEST_TMP_DIR, name);
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
@@ -24,8 +22,7 @@ char *tmpdir_new(const char *name)
     return dir;
 }
 
-void copy_file(const char *from, const char *to, long limit)
-{
+void copy_file(const char *from, const char *to, long limit) {
     FILE *in = fopen(from, "rb");
     FILE *out = fopen(to, "wb");
     if (!in || !out) fail_msg("cannot copy %s to %s", from, to);
@@ -42,22 +39,19 @@ void copy_file(const char *from, const char *to, long limit)
     fclose(out);
 }
 
-int collect_sink(void *ctx, em_entity *e, em_error *err)
-{
+int collect_sink(void *ctx, em_entity *e, em_error *err) {
     (void)err;
     em_entity_list_push(ctx, e);
     return 0;
 }
 
-em_entity *find_entity(const em_entity_list *l, const char *id)
-{
+em_entity *find_entity(const em_entity_list *l, const char *id) {
     for (size_t i = 0; i < l->len; i++)
         if (strcmp(l->items[i]->id, id) == 0) return l->items[i];
     return NULL;
 }
 
-int has_name(const em_entity *e, const char *full, const char *kind)
-{
+int has_name(const em_entity *e, const char *full, const char *kind) {
     for (size_t i = 0; i < e->names.len; i++)
         if (strcmp(e->names.items[i].full, full) == 0 &&
             (!kind || strcmp(e->names.items[i].kind, kind) == 0))
@@ -65,13 +59,11 @@ int has_name(const em_entity *e, const char *full, const char *kind)
     return 0;
 }
 
-int has_program(const em_entity *e, const char *p)
-{
+int has_program(const em_entity *e, const char *p) {
     return em_strvec_contains(&e->programs, p);
 }
 
-const em_identifier *find_identifier(const em_entity *e, const char *type, const char *value)
-{
+const em_identifier *find_identifier(const em_entity *e, const char *type, const char *value) {
     for (size_t i = 0; i < e->identifiers.len; i++) {
         const em_identifier *d = &e->identifiers.items[i];
         if (strcmp(d->type, type) == 0 && (!value || strcmp(d->value, value) == 0)) return d;

@@ -1,0 +1,39 @@
+/*
+ * cli.h - the `embargo` command: shared option state and one function per
+ * sub-command (cmd_*.c). The CLI only translates between the terminal and
+ * the library (include/embargo.h); it holds no logic of its own.
+ */
+#ifndef EM_CLI_H
+#define EM_CLI_H
+
+#include <stdio.h>
+
+#include "embargo.h"
+
+typedef struct cli_ctx {
+    const char *home; /* --home DIR; NULL = default */
+    unsigned store_flags;
+} cli_ctx;
+
+/* Exit codes */
+#define EXIT_OK 0
+#define EXIT_ERR 1
+#define EXIT_USAGE 2
+
+int cmd_import(cli_ctx *c, int argc, char **argv);
+int cmd_lists(cli_ctx *c, int argc, char **argv);
+int cmd_show(cli_ctx *c, int argc, char **argv);
+int cmd_diff(cli_ctx *c, int argc, char **argv);
+int cmd_search(cli_ctx *c, int argc, char **argv);
+
+/* helpers (main.c) */
+int cli_open(cli_ctx *c, em_store **st);
+int cli_error(const em_error *err);
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parses "--name value" / "--name=value" at argv[*i]; returns the value or NULL. */
+const char *cli_opt(int argc, char **argv, int *i, const char *name);
+int cli_flag(char **argv, int i, const char *name);
+int cli_parse_int64(const char *s, long long *out);
+void cli_print_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * cmd_show.c - `embargo show [--json] [--version V] ID`: one entity with all
+ * its facts, as readable text or as the stored JSON.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *str(json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static void line(const char *label, const char *value) {
+    if (value && *value) printf("  %-14s %s\n", label, value);
+}
+
+static void list_strings(const char *label, json_t *arr) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) line(i ? "" : label, json_string_value(v));
+}
+
+static void print_entity(json_t *e) {
+    printf("%s  %s  [%s]\n", str(e, "id"), str(e, "caption"), str(e, "schema"));
+    line("source", str(e, "source"));
+    size_t i;
+    json_t *x;
+    printf("  names:\n");
+    json_array_foreach(json_object_get(e, "names"), i, x) {
+        printf("    %-8s %s", str(x, "kind"), str(x, "full"));
+        if (*str(x, "strength")) printf("  (%s)", str(x, "strength"));
+        if (*str(x, "script") && strcmp(str(x, "script"), "Latn") != 0)
+            printf("  [%s]", str(x, "script"));
+        printf("\n");
+    }
+    line("gender", str(e, "gender"));
+    json_array_foreach(json_object_get(e, "birth_dates"), i, x) {
+        char buf[128];
+        const char *from = str(x, "from"), *to = str(x, "to");
+        if (*to && strcmp(from, to) != 0)
+            snprintf(buf, sizeof buf, "%s to %s", from, to);
+        else
+            snprintf(buf, sizeof buf, "%s", from);
+        if (json_is_true(json_object_get(x, "circa"))) {
+            char b2[160];
+            snprintf(b2, sizeof b2, "circa %s", buf);
+            line(i ? "" : "birth date", b2);
+        } else {
+            line(i ? "" : "birth date", buf);
+        }
+    }
+    list_strings("birth place", json_object_get(e, "birth_places"));
+    list_strings("nationality", json_object_get(e, "nationalities"));
+    list_strings("citizenship", json_object_get(e, "citizenships"));
+    json_array_foreach(json_object_get(e, "addresses"), i, x)
+        line(i ? "" : "address", str(x, "full"));
+    json_array_foreach(json_object_get(e, "identifiers"), i, x) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s: %s%s%s%s%s%s",
+                 *str(x, "label") ? str(x, "label") : str(x, "type"), str(x, "value"),
+                 *str(x, "country") ? " (" : "", str(x, "country"), *str(x, "country") ? ")" : "",
+                 *str(x, "note") ? "; " : "", str(x, "note"));
+        line(i ? "" : "identifiers", buf);
+    }
+    list_strings("programs", json_object_get(e, "programs"));
+    json_array_foreach(json_object_get(e, "links"), i, x) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s %s%s%s%s", str(x, "relation"), str(x, "target_name"),
+                 *str(x, "target_id") ? " (" : "", str(x, "target_id"),
+                 *str(x, "target_id") ? ")" : "");
+        line(i ? "" : "links", buf);
+    }
+    line("listed on", str(e, "listed_on"));
+    const char *k;
+    json_t *arr;
+    json_object_foreach(json_object_get(e, "properties"), k, arr) list_strings(k, arr);
+    if (*str(e, "remarks")) printf("  remarks:\n    %s\n", str(e, "remarks"));
+}
+
+int cmd_show(cli_ctx *c, int argc, char **argv) {
+    int json = 0;
+    long long version = 0;
+    const char *id = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if (cli_flag(argv, i, "--json"))
+            json = 1;
+        else if ((v = cli_opt(argc, argv, &i, "--version"))) {
+            if (cli_parse_int64(v, &version) != 0 || version <= 0)
+                return cli_usage("show: --version needs a version number (see `embargo lists`)");
+        } else if (argv[i][0] == '-')
+            return cli_usage("show: unknown option %s", argv[i]);
+        else if (!id)
+            id = argv[i];
+        else
+            return cli_usage("show: give one entity id");
+    }
+    if (!id) return cli_usage("show: give an entity id, e.g. `embargo show ofac-12111`");
+    em_store *st;
+    int rc = cli_open(c, &st);
+    if (rc) return rc;
+    em_error err = {0};
+    em_entity *e;
+    if (em_store_entity(st, id, version, &e, &err) != 0) {
+        em_store_close(st);
+        return cli_error(&err);
+    }
+    char *s = em_entity_to_json_string(e, 1);
+    if (json) {
+        printf("%s\n", s);
+    } else {
+        json_t *j = json_loads(s, 0, NULL);
+        print_entity(j);
+        json_decref(j);
+    }
+    free(s);
+    em_entity_free(e);
+    em_store_close(st);
+    return EXIT_OK;
+}

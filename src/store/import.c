@@ -1,0 +1,584 @@
+/*
+ * import.c - from list files to a new active version, atomically.
+ *
+ * Flow: detect each file's format -> group files into lists (the four files
+ * of an OFAC CSV set go together; each XML file is a list) -> parse each list
+ * fully into memory (bounded by the list size) -> resolve "Linked To" names to
+ * ids -> write every list as a new version inside ONE SQLite transaction and
+ * activate it. Any error before COMMIT leaves the store exactly as it was.
+ */
+#include <dirent.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "base/error.h"
+#include "sources/reader.h"
+#include "sources/source.h"
+#include "store/import_rows.h"
+#include "store/store_internal.h"
+
+#define MAX_GROUPS 16
+
+typedef struct file_info {
+    const char *path;
+    em_format fmt;
+    char sha[65];
+    long long bytes;
+} file_info;
+
+typedef struct group {
+    char source[64];
+    em_format kind; /* the main file's format */
+    file_info *main, *add, *alt, *comments;
+    em_entity_list entities;
+    em_entity_row *rows;
+    em_parse_meta meta;
+    em_error err;
+    char sha[65];
+    em_import_result res;
+} group;
+
+struct em_import_report {
+    em_import_result *items;
+    size_t len;
+};
+
+static const char *base_name(const char *p) {
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static int is_cons_name(const char *path) {
+    const char *b = base_name(path);
+    return strncasecmp(b, "cons", 4) == 0 || strcasestr(b, "consolidated") != NULL;
+}
+
+static void sha256_hex(const void *data, size_t n, char hex[65]) {
+    unsigned char md[32];
+    unsigned int len = 0;
+    EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+static int sink(void *ctx, em_entity *e, em_error *err) {
+    (void)err;
+    em_entity_list_push(ctx, e);
+    return 0;
+}
+
+/* ---- grouping ---------------------------------------------------------- */
+
+static group *group_for(group *gs, size_t *ng, const char *source, em_format kind, em_error *err) {
+    for (size_t i = 0; i < *ng; i++)
+        if (strcmp(gs[i].source, source) == 0) {
+            if (kind != EM_FMT_UNKNOWN && gs[i].kind != EM_FMT_UNKNOWN && gs[i].kind != kind) {
+                em_fail(err, EM_ERR_USAGE,
+                        "two different files for the list %s in one import; import them "
+                        "separately",
+                        source);
+                return NULL;
+            }
+            return &gs[i];
+        }
+    if (*ng == MAX_GROUPS) {
+        em_fail(err, EM_ERR_USAGE, "too many lists in one import (at most %d)", MAX_GROUPS);
+        return NULL;
+    }
+    group *g = &gs[(*ng)++];
+    memset(g, 0, sizeof *g);
+    snprintf(g->source, sizeof g->source, "%s", source);
+    return g;
+}
+
+static int set_role(file_info **slot, file_info *f, const char *role, em_error *err) {
+    if (*slot)
+        return em_fail(err, EM_ERR_USAGE, "two %s files in one import: %s and %s", role,
+                       (*slot)->path, f->path);
+    *slot = f;
+    return 0;
+}
+
+static int make_groups(file_info *files, size_t n, const char *source_override, group *gs,
+                       size_t *ng, em_error *err) {
+    *ng = 0;
+    for (size_t i = 0; i < n; i++) {
+        file_info *f = &files[i];
+        const char *src;
+        int cons = is_cons_name(f->path);
+        switch (f->fmt) {
+        case EM_FMT_UN_XML:
+            src = "un_sc";
+            break;
+        default:
+            src = cons ? "ofac_cons" : "ofac_sdn";
+            break;
+        }
+        int is_csv_part = f->fmt == EM_FMT_OFAC_CSV_ADD || f->fmt == EM_FMT_OFAC_CSV_ALT ||
+                          f->fmt == EM_FMT_OFAC_CSV_COMMENTS;
+        group *g = group_for(gs, ng, src, is_csv_part ? EM_FMT_UNKNOWN : f->fmt, err);
+        if (!g) return -1;
+        if (!is_csv_part) g->kind = f->fmt;
+        int rc = 0;
+        switch (f->fmt) {
+        case EM_FMT_OFAC_CSV_ADD:
+            rc = set_role(&g->add, f, "address (add.csv)", err);
+            break;
+        case EM_FMT_OFAC_CSV_ALT:
+            rc = set_role(&g->alt, f, "alias (alt.csv)", err);
+            break;
+        case EM_FMT_OFAC_CSV_COMMENTS:
+            rc = set_role(&g->comments, f, "comments", err);
+            break;
+        default:
+            rc = set_role(&g->main, f, "main list", err);
+            break;
+        }
+        if (rc) return -1;
+    }
+    for (size_t i = 0; i < *ng; i++) {
+        group *g = &gs[i];
+        if (!g->main) {
+            file_info *any = g->add ? g->add : g->alt ? g->alt : g->comments;
+            return em_fail(err, EM_ERR_USAGE,
+                           "%s is part of an OFAC CSV set but the main file (sdn.csv or "
+                           "cons_prim.csv) is missing; import the files of a set together",
+                           any->path);
+        }
+        if (g->kind != EM_FMT_OFAC_CSV_MAIN && (g->add || g->alt || g->comments))
+            return em_fail(err, EM_ERR_USAGE,
+                           "OFAC CSV add/alt/comments files can only go with a CSV main file, "
+                           "not with %s",
+                           g->main->path);
+    }
+    if (source_override && *source_override) {
+        if (*ng != 1)
+            return em_fail(err, EM_ERR_USAGE, "--source needs the files of exactly one list");
+        snprintf(gs[0].source, sizeof gs[0].source, "%s", source_override);
+    }
+    return 0;
+}
+
+/* ---- parsing and link resolution --------------------------------------- */
+
+static int parse_group(group *g, em_error *err);
+static void resolve_links(em_entity_list *l);
+
+/* Parses one list and prepares its rows; runs on a worker thread per list. */
+static int parse_and_prepare(void *p) {
+    group *g = p;
+    if (parse_group(g, &g->err) != 0) return -1;
+    resolve_links(&g->entities);
+    g->rows = em_xcalloc(g->entities.len, sizeof *g->rows);
+    return em_prepare_rows(&g->entities, g->rows, &g->err);
+}
+
+static int parse_group(group *g, em_error *err) {
+    const char *p = g->main->path;
+    em_entity_list *l = &g->entities;
+    int rc;
+    switch (g->kind) {
+    case EM_FMT_OFAC_CSV_MAIN: {
+        em_ofac_csv_files f = {p, g->add ? g->add->path : NULL, g->alt ? g->alt->path : NULL,
+                               g->comments ? g->comments->path : NULL};
+        rc = em_parse_ofac_csv(&f, g->source, sink, l, &g->meta, err);
+        break;
+    }
+    case EM_FMT_OFAC_SDN_XML:
+        rc = em_parse_ofac_sdn_xml(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_OFAC_ADVANCED_XML:
+        rc = em_parse_ofac_advanced_xml(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_OFAC_ENHANCED_XML:
+        rc = em_parse_ofac_enhanced_xml(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_UN_XML:
+        rc = em_parse_un_xml(p, g->source, sink, l, &g->meta, err);
+        break;
+    default:
+        return em_fail(err, EM_ERR_FORMAT, "%s: unsupported format", p);
+    }
+    if (rc != 0) {
+        if (err && err->code == EM_OK) err->code = EM_ERR_FORMAT;
+        return -1;
+    }
+    if (l->len == 0)
+        return em_fail(err, EM_ERR_FORMAT,
+                       "%s: the list contains no entities; refusing to replace the active "
+                       "version with an empty list",
+                       p);
+    return 0;
+}
+
+typedef struct name_ref {
+    char *upper;
+    const char *id;
+} name_ref;
+
+static int cmp_ref(const void *a, const void *b) {
+    return strcmp(((const name_ref *)a)->upper, ((const name_ref *)b)->upper);
+}
+
+static char *upper_trim(const char *s) {
+    char *u = em_xstrdup(s);
+    for (char *p = u; *p; p++)
+        if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+    em_strtrim(u);
+    size_t n = strlen(u);
+    while (n && u[n - 1] == '.')
+        u[--n] = '\0';
+    return u;
+}
+
+/* Resolves links known only by name ("Linked To: NAME") to entity ids of the same list. */
+static void resolve_links(em_entity_list *l) {
+    size_t n = 0;
+    for (size_t i = 0; i < l->len; i++)
+        n += l->items[i]->names.len;
+    name_ref *refs = em_xcalloc(n ? n : 1, sizeof *refs);
+    size_t k = 0;
+    for (size_t i = 0; i < l->len; i++)
+        for (size_t j = 0; j < l->items[i]->names.len; j++) {
+            refs[k].upper = upper_trim(l->items[i]->names.items[j].full);
+            refs[k].id = l->items[i]->id;
+            k++;
+        }
+    qsort(refs, k, sizeof *refs, cmp_ref);
+    for (size_t i = 0; i < l->len; i++) {
+        em_entity *e = l->items[i];
+        for (size_t j = 0; j < e->links.len; j++) {
+            em_link *ln = &e->links.items[j];
+            if (ln->target_id || !ln->target_name) continue;
+            name_ref key = {upper_trim(ln->target_name), NULL};
+            name_ref *hit = bsearch(&key, refs, k, sizeof *refs, cmp_ref);
+            if (hit) {
+                /* prefer the first of equal names: a primary name sorts with its aliases */
+                while (hit > refs && strcmp((hit - 1)->upper, key.upper) == 0)
+                    hit--;
+                if (strcmp(hit->id, e->id) != 0) ln->target_id = em_xstrdup(hit->id);
+            }
+            free(key.upper);
+        }
+    }
+    for (size_t i = 0; i < k; i++)
+        free(refs[i].upper);
+    free(refs);
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static void group_sha(group *g) {
+    file_info *fs[4] = {g->main, g->add, g->alt, g->comments};
+    int count = 0;
+    for (int i = 0; i < 4; i++)
+        count += fs[i] != NULL;
+    if (count == 1) {
+        memcpy(g->sha, g->main->sha, sizeof g->sha);
+        return;
+    }
+    em_buf b;
+    em_buf_init(&b);
+    const char *roles[4] = {"main", "add", "alt", "comments"};
+    for (int i = 0; i < 4; i++)
+        if (fs[i]) em_buf_printf(&b, "%s %s\n", roles[i], fs[i]->sha);
+    sha256_hex(b.data, b.len, g->sha);
+    em_buf_free(&b);
+}
+
+static int active_sha(em_store *st, const char *source, char out[65], int64_t *vid, em_error *err) {
+    out[0] = '\0';
+    sqlite3_stmt *s =
+        em_db_prepare(st, "SELECT sha256, id FROM versions WHERE source = ? AND active = 1", err);
+    if (!s) return -1;
+    sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        snprintf(out, 65, "%s", (const char *)sqlite3_column_text(s, 0));
+        *vid = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_finalize(s);
+    return 0;
+}
+
+static int step_done(em_store *st, sqlite3_stmt *s, em_error *err, const char *what) {
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) return em_db_fail(st, err, what);
+    return 0;
+}
+
+static int write_group(em_store *st, group *g, em_error *err) {
+    size_t counts[5] = {0}, names = 0;
+    for (size_t i = 0; i < g->entities.len; i++) {
+        const char *sc = g->entities.items[i]->schema;
+        int k = strcmp(sc, EM_SCHEMA_PERSON) == 0         ? 0
+                : strcmp(sc, EM_SCHEMA_ORGANIZATION) == 0 ? 1
+                : strcmp(sc, EM_SCHEMA_VESSEL) == 0       ? 2
+                : strcmp(sc, EM_SCHEMA_AIRCRAFT) == 0     ? 3
+                                                          : 4;
+        counts[k]++;
+        names += g->entities.items[i]->names.len;
+    }
+    em_buf files;
+    em_buf_init(&files);
+    file_info *fs[4] = {g->main, g->add, g->alt, g->comments};
+    for (int i = 0; i < 4; i++)
+        if (fs[i]) {
+            if (files.len) em_buf_adds(&files, ", ");
+            em_buf_adds(&files, base_name(fs[i]->path));
+        }
+    char now[32];
+    em_now_iso(now);
+    sqlite3_stmt *v = em_db_prepare(
+        st,
+        "INSERT INTO versions(source, format, published, sha256, files, entities, persons,"
+        " organizations, vessels, aircraft, others, names, imported_at, active)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
+        err);
+    if (!v) {
+        em_buf_free(&files);
+        return -1;
+    }
+    sqlite3_bind_text(v, 1, g->source, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(v, 2, g->meta.format[0] ? g->meta.format : em_format_name(g->kind), -1,
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(v, 3, g->meta.published, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(v, 4, g->sha, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(v, 5, em_buf_cstr(&files), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(v, 6, (sqlite3_int64)g->entities.len);
+    for (int i = 0; i < 5; i++)
+        sqlite3_bind_int64(v, 7 + i, (sqlite3_int64)counts[i]);
+    sqlite3_bind_int64(v, 12, (sqlite3_int64)names);
+    sqlite3_bind_text(v, 13, now, -1, SQLITE_TRANSIENT);
+    em_buf_free(&files);
+    int rc = step_done(st, v, err, "recording the version");
+    sqlite3_finalize(v);
+    if (rc) return -1;
+    int64_t vid = sqlite3_last_insert_rowid(st->db);
+
+    sqlite3_stmt *f = em_db_prepare(
+        st, "INSERT INTO version_files(version_id, name, role, sha256, bytes) VALUES(?,?,?,?,?)",
+        err);
+    sqlite3_stmt *b =
+        em_db_prepare(st, "INSERT OR IGNORE INTO blobs(digest, json) VALUES(?,?)", err);
+    sqlite3_stmt *ve = em_db_prepare(st,
+                                     "INSERT INTO version_entities(version_id, entity_id, schema,"
+                                     " caption, digest) VALUES(?,?,?,?,?)",
+                                     err);
+    sqlite3_stmt *nk = em_db_prepare(
+        st, "INSERT INTO name_keys(version_id, key, entity_id, name) VALUES(?,?,?,?)", err);
+    rc = (f && b && ve && nk) ? 0 : -1;
+    const char *roles[4] = {"main", "add", "alt", "comments"};
+    for (int i = 0; i < 4 && rc == 0; i++) {
+        if (!fs[i]) continue;
+        sqlite3_bind_int64(f, 1, vid);
+        sqlite3_bind_text(f, 2, base_name(fs[i]->path), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(f, 3, roles[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(f, 4, fs[i]->sha, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(f, 5, fs[i]->bytes);
+        rc = step_done(st, f, err, "recording the input files");
+    }
+    for (size_t i = 0; i < g->entities.len && rc == 0; i++) {
+        em_entity *e = g->entities.items[i];
+        em_entity_row *row = &g->rows[i];
+        sqlite3_bind_text(b, 1, row->digest, -1, SQLITE_STATIC);
+        sqlite3_bind_text(b, 2, row->json, -1, SQLITE_STATIC);
+        rc = step_done(st, b, err, "storing an entity");
+        if (rc) break;
+        sqlite3_bind_int64(ve, 1, vid);
+        sqlite3_bind_text(ve, 2, e->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ve, 3, e->schema, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ve, 4, e->caption, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ve, 5, row->digest, -1, SQLITE_STATIC);
+        if (sqlite3_step(ve) != SQLITE_DONE) {
+            rc = sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_PRIMARYKEY
+                     ? em_fail(err, EM_ERR_FORMAT, "%s: entity id %s appears twice", g->main->path,
+                               e->id)
+                     : em_db_fail(st, err, "storing an entity");
+            break;
+        }
+        sqlite3_reset(ve);
+        for (size_t j = 0; j < row->keys.len && rc == 0; j++) {
+            sqlite3_bind_int64(nk, 1, vid);
+            sqlite3_bind_text(nk, 2, row->keys.items[j], -1, SQLITE_STATIC);
+            sqlite3_bind_text(nk, 3, e->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(nk, 4, row->names.items[j], -1, SQLITE_STATIC);
+            rc = step_done(st, nk, err, "storing name keys");
+        }
+    }
+    sqlite3_finalize(f);
+    sqlite3_finalize(b);
+    sqlite3_finalize(ve);
+    sqlite3_finalize(nk);
+    if (rc) return -1;
+    sqlite3_stmt *a =
+        em_db_prepare(st, "UPDATE versions SET active = (id = ?1) WHERE source = ?2", err);
+    if (!a) return -1;
+    sqlite3_bind_int64(a, 1, vid);
+    sqlite3_bind_text(a, 2, g->source, -1, SQLITE_TRANSIENT);
+    rc = step_done(st, a, err, "activating the version");
+    sqlite3_finalize(a);
+    g->res.version = vid;
+    return rc;
+}
+
+/* ---- the public entry points ------------------------------------------- */
+
+/* EMBARGO_TRACE=1 prints the time of each import phase to stderr. */
+static void trace(const char *phase) {
+    static struct timespec last;
+    const char *t = getenv("EMBARGO_TRACE");
+    if (!t || !*t || *t == '0') return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (phase)
+        fprintf(stderr, "embargo: import: %-8s %.1f ms\n", phase,
+                (double)(now.tv_sec - last.tv_sec) * 1e3 +
+                    (double)(now.tv_nsec - last.tv_nsec) / 1e6);
+    last = now;
+}
+
+int em_store_import(em_store *st, const char *const *paths, size_t npaths, const char *source,
+                    em_import_report **out, em_error *err) {
+    if (out) *out = NULL;
+    if (npaths == 0) return em_fail(err, EM_ERR_USAGE, "no list files given");
+    file_info *files = em_xcalloc(npaths, sizeof *files);
+    group gs[MAX_GROUPS];
+    size_t ng = 0;
+    int rc = 0;
+    trace(NULL);
+    for (size_t i = 0; i < npaths && rc == 0; i++) {
+        files[i].path = paths[i];
+        struct stat sb;
+        if (stat(paths[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            rc = em_fail(err, EM_ERR_IO, "%s: no such file", paths[i]);
+            break;
+        }
+        files[i].bytes = (long long)sb.st_size;
+        files[i].fmt = em_detect_format(paths[i], err);
+        if (files[i].fmt == EM_FMT_UNKNOWN)
+            rc = -1;
+        else
+            rc = em_file_sha256(paths[i], files[i].sha, err);
+    }
+    if (rc == 0) rc = make_groups(files, npaths, source, gs, &ng, err);
+    trace("detect");
+    if (rc == 0 && ng > 0) {
+        /* lists are independent: parse them side by side */
+        rc = em_run_parallel(parse_and_prepare, gs, sizeof *gs, ng, em_cpu_count());
+        for (size_t i = 0; i < ng && rc != 0; i++)
+            if (gs[i].err.code != EM_OK) {
+                if (err) *err = gs[i].err;
+                break;
+            }
+        for (size_t i = 0; i < ng; i++)
+            group_sha(&gs[i]);
+        trace("parse");
+    }
+    if (rc == 0) rc = em_db_exec(st, "BEGIN IMMEDIATE", err);
+    if (rc == 0) {
+        for (size_t i = 0; i < ng && rc == 0; i++) {
+            group *g = &gs[i];
+            char prev[65];
+            int64_t prev_id = 0;
+            rc = active_sha(st, g->source, prev, &prev_id, err);
+            if (rc) break;
+            if (strcmp(prev, g->sha) == 0) {
+                g->res.unchanged = 1;
+                g->res.version = prev_id;
+                continue;
+            }
+            rc = write_group(st, g, err);
+        }
+        trace("write");
+        if (rc == 0) rc = em_db_exec(st, "COMMIT", err);
+        trace("commit");
+        if (rc != 0) em_db_exec(st, "ROLLBACK", NULL);
+    }
+    if (rc == 0 && out) {
+        em_import_report *r = em_xcalloc(1, sizeof *r);
+        r->items = em_xcalloc(ng, sizeof *r->items);
+        r->len = ng;
+        for (size_t i = 0; i < ng; i++) {
+            em_import_result *x = &r->items[i];
+            x->source = em_xstrdup(gs[i].source);
+            x->format =
+                em_xstrdup(gs[i].meta.format[0] ? gs[i].meta.format : em_format_name(gs[i].kind));
+            x->published = em_xstrdup(gs[i].meta.published);
+            x->sha256 = em_xstrdup(gs[i].sha);
+            x->version = gs[i].res.version;
+            x->entities = gs[i].entities.len;
+            x->unchanged = gs[i].res.unchanged;
+        }
+        *out = r;
+    }
+    for (size_t i = 0; i < ng; i++) {
+        em_entity_rows_free(gs[i].rows, gs[i].entities.len);
+        em_entity_list_free(&gs[i].entities);
+    }
+    free(files);
+    return rc;
+}
+
+size_t em_import_report_count(const em_import_report *r) {
+    return r ? r->len : 0;
+}
+
+const em_import_result *em_import_report_get(const em_import_report *r, size_t i) {
+    return r && i < r->len ? &r->items[i] : NULL;
+}
+
+void em_import_report_free(em_import_report *r) {
+    if (!r) return;
+    for (size_t i = 0; i < r->len; i++) {
+        free((char *)r->items[i].source), free((char *)r->items[i].format);
+        free((char *)r->items[i].published), free((char *)r->items[i].sha256);
+    }
+    free(r->items);
+    free(r);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int em_store_import_bundled(em_store *st, em_import_report **out, em_error *err) {
+    char *root = em_xasprintf("%s/lists", em_bundled_data_dir());
+    em_strvec paths;
+    em_strvec_init(&paths);
+    DIR *d = opendir(root);
+    if (!d) {
+        em_fail(err, EM_ERR_IO,
+                "bundled lists not found in %s; set EMBARGO_DATA_DIR to embargo's data directory",
+                root);
+        free(root);
+        return -1;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char *sub = em_xasprintf("%s/%s", root, de->d_name);
+        DIR *d2 = opendir(sub);
+        if (d2) {
+            struct dirent *f;
+            while ((f = readdir(d2)))
+                if (f->d_name[0] != '.')
+                    em_strvec_take(&paths, em_xasprintf("%s/%s", sub, f->d_name));
+            closedir(d2);
+        }
+        free(sub);
+    }
+    closedir(d);
+    free(root);
+    qsort(paths.items, paths.len, sizeof *paths.items, cmp_str);
+    int rc = em_store_import(st, (const char *const *)paths.items, paths.len, NULL, out, err);
+    em_strvec_free(&paths);
+    return rc;
+}

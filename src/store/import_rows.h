@@ -1,0 +1,27 @@
+/*
+ * import_rows.h - turning parsed entities into store rows (compact JSON,
+ * its SHA-256 digest, normalised name keys), spread over all cores.
+ * Used by import.c between parsing and the single SQLite transaction.
+ */
+#ifndef EM_STORE_IMPORT_ROWS_H
+#define EM_STORE_IMPORT_ROWS_H
+
+#include "base/buf.h"
+#include "model/entity.h"
+
+typedef struct em_entity_row {
+    char *json;
+    char digest[65];
+    em_strvec keys;  /* distinct name keys */
+    em_strvec names; /* the listed name each key came from (parallel to keys) */
+} em_entity_row;
+
+/* Fills rows[i] for every entity of l (rows has l->len elements). */
+int em_prepare_rows(const em_entity_list *l, em_entity_row *rows, em_error *err);
+void em_entity_rows_free(em_entity_row *rows, size_t n);
+
+/* Runs fn(arg_i) for i in [0, n) on up to `threads` threads; returns the first failure. */
+int em_run_parallel(int (*fn)(void *), void *args, size_t arg_size, size_t n, int threads);
+int em_cpu_count(void);
+
+#endif

@@ -1,0 +1,298 @@
+/*
+ * store.c - the versioned list store on SQLite: opening a home, the schema,
+ * listing and activating versions, loading entities.
+ *
+ * Layout: every import of a source makes a row in `versions`; the entities of
+ * a version are rows of `version_entities` pointing at content-addressed JSON
+ * in `blobs` (an unchanged entity costs one small row per version, so old
+ * versions are cheap to keep). `name_keys` holds the normalised name keys used
+ * by exact lookup. At most one version per source is active.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "store/paths.h"
+#include "store/store_internal.h"
+
+#define SCHEMA_VERSION "1"
+
+static const char *SCHEMA_SQL =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS versions("
+    "  id INTEGER PRIMARY KEY, source TEXT NOT NULL, format TEXT NOT NULL,"
+    "  published TEXT NOT NULL DEFAULT '', sha256 TEXT NOT NULL, files TEXT NOT NULL,"
+    "  entities INTEGER NOT NULL, persons INTEGER NOT NULL, organizations INTEGER NOT NULL,"
+    "  vessels INTEGER NOT NULL, aircraft INTEGER NOT NULL, others INTEGER NOT NULL,"
+    "  names INTEGER NOT NULL, imported_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS versions_one_active ON versions(source) WHERE active = 1;"
+    "CREATE TABLE IF NOT EXISTS version_files("
+    "  version_id INTEGER NOT NULL REFERENCES versions(id), name TEXT NOT NULL,"
+    "  role TEXT NOT NULL, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS blobs(digest TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS version_entities("
+    "  version_id INTEGER NOT NULL, entity_id TEXT NOT NULL, schema TEXT NOT NULL,"
+    "  caption TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY(version_id, entity_id))"
+    "  WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS version_entities_id ON version_entities(entity_id);"
+    "CREATE TABLE IF NOT EXISTS name_keys("
+    "  version_id INTEGER NOT NULL, key TEXT NOT NULL, entity_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys(key, version_id);";
+
+int em_db_fail(em_store *st, em_error *err, const char *what) {
+    return em_fail(err, EM_ERR_STORE, "store %s: %s: %s", st->db_path, what,
+                   sqlite3_errmsg(st->db));
+}
+
+int em_db_exec(em_store *st, const char *sql, em_error *err) {
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        em_fail(err, EM_ERR_STORE, "store %s: %s", st->db_path, msg ? msg : "error");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+sqlite3_stmt *em_db_prepare(em_store *st, const char *sql, em_error *err) {
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        em_db_fail(st, err, "preparing a statement");
+        return NULL;
+    }
+    return s;
+}
+
+em_normalizer *em_store_normalizer(em_store *st, em_error *err) {
+    if (!st->norm) st->norm = em_normalizer_new(err);
+    return st->norm;
+}
+
+void em_now_iso(char out[32]) {
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int em_store_open(em_store **out, const char *home, unsigned flags, em_error *err) {
+    *out = NULL;
+    em_store *st = em_xcalloc(1, sizeof *st);
+    st->home = home ? em_xstrdup(home) : em_default_home();
+    st->flags = flags;
+    st->db_path = em_xasprintf("%s/embargo.db", st->home);
+    if (!(flags & EM_STORE_READONLY) && em_mkdir_p(st->home, err) != 0) {
+        em_fail_prefix(err, "cannot use home directory (set --home or EMBARGO_HOME): ");
+        em_store_close(st);
+        return -1;
+    }
+    struct stat sb;
+    int fresh = stat(st->db_path, &sb) != 0;
+    if (fresh && (flags & EM_STORE_READONLY)) {
+        em_fail(err, EM_ERR_NOTFOUND, "no store at %s; run `embargo import` first", st->db_path);
+        em_store_close(st);
+        return -1;
+    }
+    int oflags = (flags & EM_STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                             : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(st->db_path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        em_db_fail(st, err, "cannot open");
+        em_store_close(st);
+        return -1;
+    }
+    sqlite3_busy_timeout(st->db, 10000);
+    if (!(flags & EM_STORE_READONLY)) {
+        if (em_db_exec(st,
+                       "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                       " PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;",
+                       err) != 0 ||
+            em_db_exec(st, SCHEMA_SQL, err) != 0 ||
+            em_db_exec(
+                st,
+                "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" SCHEMA_VERSION
+                "');",
+                err) != 0) {
+            em_store_close(st);
+            return -1;
+        }
+    }
+    *out = st;
+    if (fresh && !(flags & EM_STORE_NO_SEED)) {
+        em_import_report *r = NULL;
+        if (em_store_import_bundled(st, &r, err) != 0) {
+            em_fail_prefix(err, "seeding the new home %s from the bundled lists: ", st->home);
+            em_store_close(st);
+            *out = NULL;
+            return -1;
+        }
+        em_import_report_free(r);
+    }
+    return 0;
+}
+
+void em_store_close(em_store *st) {
+    if (!st) return;
+    if (st->db) sqlite3_close(st->db);
+    em_normalizer_free(st->norm);
+    free(st->home);
+    free(st->db_path);
+    free(st);
+}
+
+const char *em_store_home(const em_store *st) {
+    return st->home;
+}
+
+/* ---- versions ----------------------------------------------------------- */
+
+struct em_version_list {
+    em_version_info *items;
+    size_t len;
+};
+
+static char *col_dup(sqlite3_stmt *s, int i) {
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return em_xstrdup(t ? (const char *)t : "");
+}
+
+int em_store_versions(em_store *st, const char *source, em_version_list **out, em_error *err) {
+    *out = NULL;
+    sqlite3_stmt *s = em_db_prepare(
+        st,
+        "SELECT id, source, format, published, imported_at, sha256, files, entities, persons,"
+        " organizations, vessels, aircraft, others, names, active FROM versions"
+        " WHERE ?1 IS NULL OR source = ?1 ORDER BY source, active DESC, id DESC",
+        err);
+    if (!s) return -1;
+    if (source) sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
+    em_version_list *l = em_xcalloc(1, sizeof *l);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (l->len == cap) {
+            cap = cap ? cap * 2 : 8;
+            l->items = em_xrealloc(l->items, cap * sizeof *l->items);
+        }
+        em_version_info *v = &l->items[l->len++];
+        v->id = sqlite3_column_int64(s, 0);
+        v->source = col_dup(s, 1);
+        v->format = col_dup(s, 2);
+        v->published = col_dup(s, 3);
+        v->imported_at = col_dup(s, 4);
+        v->sha256 = col_dup(s, 5);
+        v->files = col_dup(s, 6);
+        v->entities = (size_t)sqlite3_column_int64(s, 7);
+        v->persons = (size_t)sqlite3_column_int64(s, 8);
+        v->organizations = (size_t)sqlite3_column_int64(s, 9);
+        v->vessels = (size_t)sqlite3_column_int64(s, 10);
+        v->aircraft = (size_t)sqlite3_column_int64(s, 11);
+        v->others = (size_t)sqlite3_column_int64(s, 12);
+        v->names = (size_t)sqlite3_column_int64(s, 13);
+        v->active = sqlite3_column_int(s, 14);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        em_version_list_free(l);
+        return em_db_fail(st, err, "listing versions");
+    }
+    *out = l;
+    return 0;
+}
+
+size_t em_version_list_count(const em_version_list *l) {
+    return l ? l->len : 0;
+}
+
+const em_version_info *em_version_list_get(const em_version_list *l, size_t i) {
+    return l && i < l->len ? &l->items[i] : NULL;
+}
+
+void em_version_list_free(em_version_list *l) {
+    if (!l) return;
+    for (size_t i = 0; i < l->len; i++) {
+        em_version_info *v = &l->items[i];
+        free((char *)v->source), free((char *)v->format), free((char *)v->published);
+        free((char *)v->imported_at), free((char *)v->sha256), free((char *)v->files);
+    }
+    free(l->items);
+    free(l);
+}
+
+int em_store_activate(em_store *st, int64_t version, em_error *err) {
+    sqlite3_stmt *s = em_db_prepare(st, "SELECT source FROM versions WHERE id = ?", err);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, version);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return em_fail(err, EM_ERR_NOTFOUND, "no version %lld; see `embargo lists`",
+                       (long long)version);
+    }
+    char *source = col_dup(s, 0);
+    sqlite3_finalize(s);
+    int rc = em_db_exec(st, "BEGIN IMMEDIATE", err);
+    if (rc == 0) {
+        sqlite3_stmt *u =
+            em_db_prepare(st, "UPDATE versions SET active = (id = ?1) WHERE source = ?2", err);
+        if (!u)
+            rc = -1;
+        else {
+            sqlite3_bind_int64(u, 1, version);
+            sqlite3_bind_text(u, 2, source, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(u) != SQLITE_DONE) rc = em_db_fail(st, err, "activating a version");
+            sqlite3_finalize(u);
+        }
+        em_db_exec(st, rc == 0 ? "COMMIT" : "ROLLBACK", rc == 0 ? err : NULL);
+    }
+    free(source);
+    return rc;
+}
+
+/* ---- entities ----------------------------------------------------------- */
+
+int em_store_load_json(em_store *st, const char *id, int64_t version, char **json,
+                       int64_t *found_version, em_error *err) {
+    *json = NULL;
+    sqlite3_stmt *s = em_db_prepare(
+        st,
+        "SELECT b.json, ve.version_id FROM version_entities ve"
+        " JOIN blobs b ON b.digest = ve.digest JOIN versions v ON v.id = ve.version_id"
+        " WHERE ve.entity_id = ?1 AND ((?2 = 0 AND v.active = 1) OR v.id = ?2)"
+        " ORDER BY v.id DESC LIMIT 1",
+        err);
+    if (!s) return -1;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, version);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *json = col_dup(s, 0);
+        if (found_version) *found_version = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_finalize(s);
+    if (rc == SQLITE_ROW) return 0;
+    if (rc != SQLITE_DONE) return em_db_fail(st, err, "loading an entity");
+    if (version)
+        return em_fail(err, EM_ERR_NOTFOUND, "no entity %s in version %lld", id,
+                       (long long)version);
+    return em_fail(err, EM_ERR_NOTFOUND,
+                   "no entity %s in the active lists (ids look like ofac-12111 or un-6908555)", id);
+}
+
+int em_store_entity(em_store *st, const char *id, int64_t version, em_entity **out, em_error *err) {
+    *out = NULL;
+    char *text = NULL;
+    if (em_store_load_json(st, id, version, &text, NULL, err) != 0) return -1;
+    json_error_t je;
+    json_t *j = json_loads(text, 0, &je);
+    free(text);
+    if (!j)
+        return em_fail(err, EM_ERR_STORE, "stored entity %s is not valid JSON: %s", id, je.text);
+    *out = em_entity_from_json(j, err);
+    json_decref(j);
+    return *out ? 0 : -1;
+}

@@ -1,0 +1,34 @@
+/*
+ * store_internal.h - the store handle shared by the store's files:
+ * store.c (open, schema, versions, entities), import.c, diff.c, lookup.c.
+ */
+#ifndef EM_STORE_INTERNAL_H
+#define EM_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "embargo.h"
+#include "model/entity.h"
+#include "text/normalize.h"
+
+struct em_store {
+    sqlite3 *db;
+    char *home;
+    char *db_path;
+    unsigned flags;
+    em_normalizer *norm; /* lazily created; not shared between threads */
+};
+
+/* sqlite helpers: each sets err with the statement's context on failure */
+int em_db_exec(em_store *st, const char *sql, em_error *err);
+sqlite3_stmt *em_db_prepare(em_store *st, const char *sql, em_error *err);
+int em_db_fail(em_store *st, em_error *err, const char *what);
+em_normalizer *em_store_normalizer(em_store *st, em_error *err);
+
+/* Current UTC time as ISO 8601 ("2026-11-28T10:00:00Z"). */
+void em_now_iso(char out[32]);
+/* Loads an entity JSON of a given version (0 = active version of any source). */
+int em_store_load_json(em_store *st, const char *id, int64_t version, char **json,
+                       int64_t *found_version, em_error *err);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * normalize.c - ICU-based name normalisation (see normalize.h). This is the
+ * first step of every lookup: the same function builds the stored keys at
+ * import and the query key at search time, so both sides always agree.
+ */
+#include "text/normalize.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+
+/* Any script to Latin, decompose and drop marks, fold to ASCII and lower case. */
+static const char *RULES = "::Any-Latin; ::NFKD; ::[:Nonspacing Mark:] Remove; ::Latin-ASCII; "
+                           "::Any-Lower; ::NFC;";
+
+struct em_normalizer {
+    UTransliterator *tr;
+    UChar *ubuf;
+    int32_t ucap;
+};
+
+/* Builds the transliterator on first non-ASCII input: creating it costs tens
+   of milliseconds, and most list names are ASCII. */
+static UTransliterator *open_translit(em_error *err) {
+    UChar rules[256];
+    UErrorCode st = U_ZERO_ERROR;
+    u_uastrcpy(rules, RULES);
+    UParseError pe;
+    UTransliterator *tr =
+        utrans_openU(u"embargo-normalize", -1, UTRANS_FORWARD, rules, -1, &pe, &st);
+    if (U_FAILURE(st)) {
+        em_fail(err, EM_ERR_INTERNAL,
+                "cannot create the ICU transliterator (%s); is libicu installed completely?",
+                u_errorName(st));
+        return NULL;
+    }
+    return tr;
+}
+
+em_normalizer *em_normalizer_new(em_error *err) {
+    (void)err;
+    return em_xcalloc(1, sizeof(em_normalizer));
+}
+
+void em_normalizer_free(em_normalizer *n) {
+    if (!n) return;
+    if (n->tr) utrans_close(n->tr);
+    free(n->ubuf);
+    free(n);
+}
+
+static int is_apostrophe(UChar32 c) {
+    return c == '\'' || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x02BB || c == 0x02BF ||
+           c == 0x02BE || c == 0x0060 || c == 0x00B4;
+}
+
+/* ASCII input needs no transliteration: the ICU rules are the identity on it
+   but for case, so this fast path gives exactly the same output. */
+static char *normalize_ascii(const char *s) {
+    em_buf out;
+    em_buf_init(&out);
+    int space = 1;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            em_buf_addc(&out, c);
+            space = 0;
+        } else if (c >= 'A' && c <= 'Z') {
+            em_buf_addc(&out, (char)(c - 'A' + 'a'));
+            space = 0;
+        } else if (c == '\'' || c == '`') {
+            continue;
+        } else if (!space) {
+            em_buf_addc(&out, ' ');
+            space = 1;
+        }
+    }
+    if (out.len && out.data[out.len - 1] == ' ') out.data[--out.len] = '\0';
+    return em_buf_detach(&out);
+}
+
+char *em_normalize_name(em_normalizer *n, const char *s) {
+    if (!s) s = "";
+    const unsigned char *q = (const unsigned char *)s;
+    while (*q && *q < 0x80)
+        q++;
+    if (!*q) return normalize_ascii(s);
+    if (!n->tr && !(n->tr = open_translit(NULL))) return normalize_ascii(s);
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t slen = (int32_t)strlen(s), ulen = 0;
+    int32_t need = slen * 4 + 16;
+    if (n->ucap < need) {
+        n->ucap = need;
+        n->ubuf = em_xrealloc(n->ubuf, (size_t)need * sizeof(UChar));
+    }
+    u_strFromUTF8(n->ubuf, n->ucap, &ulen, s, slen, &st);
+    if (U_FAILURE(st)) return em_xstrdup("");
+    int32_t limit = ulen;
+    utrans_transUChars(n->tr, n->ubuf, &ulen, n->ucap, 0, &limit, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+        /* retransliterate with room for the expansion */
+        st = U_ZERO_ERROR;
+        n->ucap = ulen + 16;
+        n->ubuf = em_xrealloc(n->ubuf, (size_t)n->ucap * sizeof(UChar));
+        u_strFromUTF8(n->ubuf, n->ucap, &ulen, s, slen, &st);
+        limit = ulen;
+        utrans_transUChars(n->tr, n->ubuf, &ulen, n->ucap, 0, &limit, &st);
+    }
+    if (U_FAILURE(st)) return em_xstrdup("");
+    em_buf out;
+    em_buf_init(&out);
+    int space = 1;
+    for (int32_t i = 0; i < ulen; i++) {
+        UChar32 c = n->ubuf[i];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            em_buf_addc(&out, (char)c);
+            space = 0;
+        } else if (c >= 'A' && c <= 'Z') {
+            em_buf_addc(&out, (char)(c - 'A' + 'a'));
+            space = 0;
+        } else if (is_apostrophe(c)) {
+            continue;
+        } else if (!space) {
+            em_buf_addc(&out, ' ');
+            space = 1;
+        }
+    }
+    if (out.len && out.data[out.len - 1] == ' ') out.data[--out.len] = '\0';
+    return em_buf_detach(&out);
+}
+
+static int cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *em_normalize_key(em_normalizer *n, const char *s) {
+    char *norm = em_normalize_name(n, s);
+    char *toks[128];
+    size_t k = 0;
+    for (char *save = NULL, *t = strtok_r(norm, " ", &save); t && k < 128;
+         t = strtok_r(NULL, " ", &save))
+        toks[k++] = t;
+    qsort(toks, k, sizeof *toks, cmp);
+    em_buf out;
+    em_buf_init(&out);
+    for (size_t i = 0; i < k; i++) {
+        if (i && strcmp(toks[i], toks[i - 1]) == 0) continue;
+        if (out.len) em_buf_addc(&out, ' ');
+        em_buf_adds(&out, toks[i]);
+    }
+    free(norm);
+    return em_buf_detach(&out);
+}
+
+char *em_name_key(const char *name) {
+    em_normalizer *n = em_normalizer_new(NULL);
+    if (!n) return NULL;
+    char *k = em_normalize_key(n, name);
+    em_normalizer_free(n);
+    return k;
+}

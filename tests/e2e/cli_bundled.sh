@@ -1,0 +1,40 @@
+# cli_bundled.sh - a new home is seeded from the bundled lists; search, show
+# and lists work on them (OFAC SDN 2023-12-28, OFAC consolidated, UN).
+. "$(dirname "$0")/testlib.inc"
+H="$TEST_TMP_DIR/home"
+
+run --home "$H" lists
+expect_rc 0 "lists seeds a new home"
+expect_lines "^ofac_sdn +[0-9]+ active .* 13821 " 1 "OFAC SDN bundled"
+expect_lines "^ofac_cons .* active .* 442 " 1 "OFAC consolidated bundled"
+expect_lines "^un_sc .* active +2026-02-27 .* 1003 " 1 "UN bundled"
+
+run --home "$H" search "Esmail Khatib"
+expect_rc 0 "search"
+expect_out "ofac-39017" "KHATIB found by given-name-first order"
+run --home "$H" search "KHATIB, Esmail" --json
+expect_out '"id": "ofac-39017"' "JSON result"
+expect_out '"dataset": "ofac_sdn"' "JSON source"
+run --home "$H" search MOIS
+expect_out "ofac-12111" "weak alias MOIS"
+run --home "$H" search "vezarat-e ettela'at va amniat-e keshvar"
+expect_out "ofac-12111" "alias with punctuation and case"
+run --home "$H" search "Eric Badege"
+expect_out "un-6907993" "UN individual"
+run --home "$H" search "Nobody Atall Xyzzy"
+expect_rc 0 "no hit is not an error"
+expect_out "no listed name matches" "says so"
+
+run --home "$H" show ofac-39017
+expect_out "KHATIB, Seyed Esmaeil" "alias from alt.csv"
+expect_out "IRAN-HR" "program"
+run --home "$H" show ofac-12111
+expect_out "CYBER2" "programs"
+expect_out "VEVAK" "weak alias"
+expect_out "Tehran" "address"
+run --home "$H" show --json un-6907993
+expect_out '"source": "un_sc"' "UN entity JSON"
+
+run --home "$H" import --bundled
+expect_out "unchanged" "re-importing the bundled lists changes nothing"
+finish

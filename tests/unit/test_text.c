@@ -1,0 +1,94 @@
+/*
+ * test_text.c - name normalisation and lookup keys: scripts, marks, case,
+ * punctuation, apostrophes and word order.
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/encoding.h"
+#include "text/normalize.h"
+
+static em_normalizer *N;
+
+static int setup(void **state) {
+    (void)state;
+    N = em_normalizer_new(NULL);
+    return N ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    em_normalizer_free(N);
+    return 0;
+}
+
+static void check_norm(const char *in, const char *want) {
+    char *got = em_normalize_name(N, in);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void check_key(const char *in, const char *want) {
+    char *got = em_normalize_key(N, in);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_latin(void **state) {
+    (void)state;
+    check_norm("KHATIB, Esmail", "khatib esmail");
+    check_norm("  José  MARÍA   Aznar ", "jose maria aznar");
+    check_norm("VEZARAT-E ETTELA'AT VA AMNIAT-E KESHVAR", "vezarat e ettelaat va amniat e keshvar");
+    check_norm("Müller Straße", "muller strasse");
+    check_norm("O’Brien", "obrien");
+    check_norm("ANGLO-CARIBBEAN CO., LTD.", "anglo caribbean co ltd");
+    check_norm("", "");
+}
+
+static void test_scripts(void **state) {
+    (void)state;
+    check_norm("Сергей Лавров", "sergej lavrov");
+    char *a = em_normalize_name(N, "اسماعیل خطیب");
+    assert_true(strlen(a) > 0);
+    for (const char *p = a; *p; p++)
+        assert_true((*p >= 'a' && *p <= 'z') || *p == ' ');
+    free(a);
+    char *h = em_normalize_name(N, "金正恩");
+    assert_string_equal(h, "jin zheng en");
+    free(h);
+}
+
+static void test_key_order(void **state) {
+    (void)state;
+    check_key("KHATIB, Esmail", "esmail khatib");
+    check_key("Esmail KHATIB", "esmail khatib");
+    check_key("esmail esmail khatib", "esmail khatib");
+    char *a = em_name_key("Khatib Esmail");
+    assert_string_equal(a, "esmail khatib");
+    free(a);
+}
+
+static void test_encoding(void **state) {
+    (void)state;
+    const char cp1252[] = {'J', 'o', 's', (char)0xE9, 0};
+    char *u = em_to_utf8(cp1252, 4, "windows-1252");
+    assert_string_equal(u, "José");
+    free(u);
+    u = em_to_utf8("José", strlen("José"), "windows-1252");
+    assert_string_equal(u, "José");
+    free(u);
+    assert_true(em_is_valid_utf8("abc", 3));
+    assert_false(em_is_valid_utf8(cp1252, 4));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_latin),
+        cmocka_unit_test(test_scripts),
+        cmocka_unit_test(test_key_order),
+        cmocka_unit_test(test_encoding),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
