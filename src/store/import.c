@@ -418,13 +418,7 @@ static int write_group(em_store *st, group *g, em_error *err) {
     sqlite3_finalize(ve);
     sqlite3_finalize(nk);
     if (rc) return -1;
-    sqlite3_stmt *a =
-        em_db_prepare(st, "UPDATE versions SET active = (id = ?1) WHERE source = ?2", err);
-    if (!a) return -1;
-    sqlite3_bind_int64(a, 1, vid);
-    sqlite3_bind_text(a, 2, g->source, -1, SQLITE_TRANSIENT);
-    rc = step_done(st, a, err, "activating the version");
-    sqlite3_finalize(a);
+    rc = em_db_set_active(st, g->source, vid, err);
     g->res.version = vid;
     return rc;
 }

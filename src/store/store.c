@@ -224,6 +224,23 @@ void em_version_list_free(em_version_list *l) {
     free(l);
 }
 
+int em_db_set_active(em_store *st, const char *source, int64_t version, em_error *err) {
+    /* two steps: the unique index on active versions is checked row by row */
+    static const char *SQL[2] = {
+        "UPDATE versions SET active = 0 WHERE source = ?2 AND active = 1 AND id <> ?1",
+        "UPDATE versions SET active = 1 WHERE id = ?1 AND source = ?2"};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *u = em_db_prepare(st, SQL[i], err);
+        if (!u) return -1;
+        sqlite3_bind_int64(u, 1, version);
+        sqlite3_bind_text(u, 2, source, -1, SQLITE_TRANSIENT);
+        int rc = sqlite3_step(u);
+        sqlite3_finalize(u);
+        if (rc != SQLITE_DONE) return em_db_fail(st, err, "activating a version");
+    }
+    return 0;
+}
+
 int em_store_activate(em_store *st, int64_t version, em_error *err) {
     sqlite3_stmt *s = em_db_prepare(st, "SELECT source FROM versions WHERE id = ?", err);
     if (!s) return -1;
@@ -237,16 +254,7 @@ int em_store_activate(em_store *st, int64_t version, em_error *err) {
     sqlite3_finalize(s);
     int rc = em_db_exec(st, "BEGIN IMMEDIATE", err);
     if (rc == 0) {
-        sqlite3_stmt *u =
-            em_db_prepare(st, "UPDATE versions SET active = (id = ?1) WHERE source = ?2", err);
-        if (!u)
-            rc = -1;
-        else {
-            sqlite3_bind_int64(u, 1, version);
-            sqlite3_bind_text(u, 2, source, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(u) != SQLITE_DONE) rc = em_db_fail(st, err, "activating a version");
-            sqlite3_finalize(u);
-        }
+        rc = em_db_set_active(st, source, version, err);
         em_db_exec(st, rc == 0 ? "COMMIT" : "ROLLBACK", rc == 0 ? err : NULL);
     }
     free(source);

@@ -23,6 +23,8 @@ struct em_store {
 int em_db_exec(em_store *st, const char *sql, em_error *err);
 sqlite3_stmt *em_db_prepare(em_store *st, const char *sql, em_error *err);
 int em_db_fail(em_store *st, em_error *err, const char *what);
+/* Makes `version` the only active version of `source` (inside a transaction). */
+int em_db_set_active(em_store *st, const char *source, int64_t version, em_error *err);
 em_normalizer *em_store_normalizer(em_store *st, em_error *err);
 
 /* Current UTC time as ISO 8601 ("2026-11-28T10:00:00Z"). */

@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 
 const char *td(const char *rel) {
-    static char buf[4096];
-    snprintf(buf, sizeof buf, "%s/%s", TEST_DATA_DIR, rel);
+    static char bufs[8][4096];
+    static unsigned next;
+    char *buf = bufs[next++ % 8];
+    snprintf(buf, sizeof bufs[0], "%s/%s", TEST_DATA_DIR, rel);
     return buf;
 }
 

@@ -13,7 +13,7 @@
 
 #include "model/entity.h"
 
-/* TEST_DATA_DIR "/" rel, in a static buffer (valid until the next call). */
+/* TEST_DATA_DIR "/" rel, in one of 8 rotating static buffers (valid for 8 calls). */
 const char *td(const char *rel);
 /* A fresh, empty scratch directory under TEST_TMP_DIR (caller frees). */
 char *tmpdir_new(const char *name);

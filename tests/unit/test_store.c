@@ -1,0 +1,257 @@
+/*
+ * test_store.c - the versioned list store through the public API: atomic
+ * imports, versions and activation, entity loading, diff, lookup, and the
+ * refusal of bad input without losing the active version.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embargo.h"
+
+static em_store *open_empty(const char *name, char **dir) {
+    *dir = tmpdir_new(name);
+    em_store *st = NULL;
+    em_error err = {0};
+    if (em_store_open(&st, *dir, EM_STORE_NO_SEED, &err) != 0) fail_msg("open: %s", err.message);
+    return st;
+}
+
+static int64_t import1(em_store *st, const char *path, const char *source) {
+    em_error err = {0};
+    em_import_report *r = NULL;
+    const char *paths[] = {path};
+    if (em_store_import(st, paths, 1, source, &r, &err) != 0) fail_msg("import: %s", err.message);
+    int64_t v = em_import_report_get(r, 0)->version;
+    em_import_report_free(r);
+    return v;
+}
+
+static int64_t active_version(em_store *st, const char *source) {
+    em_version_list *l = NULL;
+    em_error err = {0};
+    assert_int_equal(em_store_versions(st, source, &l, &err), 0);
+    int64_t v = 0;
+    for (size_t i = 0; i < em_version_list_count(l); i++)
+        if (em_version_list_get(l, i)->active) v = em_version_list_get(l, i)->id;
+    em_version_list_free(l);
+    return v;
+}
+
+static void test_csv_set_import_and_entities(void **state) {
+    (void)state;
+    char *dir;
+    em_store *st = open_empty("store_set", &dir);
+    const char *b = BUNDLED_DATA_DIR "/lists/ofac_sdn/";
+    char p[4][512];
+    const char *names[] = {"sdn.csv.gz", "add.csv.gz", "alt.csv.gz", "sdn_comments.csv.gz"};
+    const char *paths[4];
+    for (int i = 0; i < 4; i++) {
+        snprintf(p[i], sizeof p[i], "%s%s", b, names[i]);
+        paths[i] = p[i];
+    }
+    em_error err = {0};
+    em_import_report *r = NULL;
+    assert_int_equal(em_store_import(st, paths, 4, NULL, &r, &err), 0);
+    assert_int_equal(em_import_report_count(r), 1);
+    const em_import_result *x = em_import_report_get(r, 0);
+    assert_string_equal(x->source, "ofac_sdn");
+    assert_int_equal(x->entities, 13821);
+    assert_int_equal(strlen(x->sha256), 64);
+    em_import_report_free(r);
+
+    em_version_list *l = NULL;
+    assert_int_equal(em_store_versions(st, NULL, &l, &err), 0);
+    assert_int_equal(em_version_list_count(l), 1);
+    const em_version_info *v = em_version_list_get(l, 0);
+    assert_int_equal(v->persons + v->organizations + v->vessels + v->aircraft + v->others, 13821);
+    assert_non_null(strstr(v->files, "alt.csv.gz"));
+    assert_true(v->active);
+    em_version_list_free(l);
+
+    em_entity *e = NULL;
+    assert_int_equal(em_store_entity(st, "ofac-39017", 0, &e, &err), 0);
+    assert_string_equal(em_entity_caption(e), "KHATIB, Esmail");
+    assert_true(has_name(e, "KHATIB, Seyed Esmaeil", EM_NAME_AKA));
+    assert_int_equal(e->links.len, 1);
+    assert_string_equal(e->links.items[0].target_id, "ofac-12111");
+    em_entity_free(e);
+
+    assert_int_equal(em_store_entity(st, "ofac-999999999", 0, &e, &err), -1);
+    assert_int_equal(err.code, EM_ERR_NOTFOUND);
+
+    em_hits *h = NULL;
+    assert_int_equal(em_store_lookup(st, "vevak", NULL, 10, &h, &err), 0);
+    assert_int_equal(em_hits_count(h), 1);
+    assert_string_equal(em_hits_get(h, 0)->id, "ofac-12111");
+    em_hits_free(h);
+    assert_int_equal(em_store_lookup(st, "Esmail KHATIB", "Organization", 10, &h, &err), 0);
+    assert_int_equal(em_hits_count(h), 0);
+    em_hits_free(h);
+    assert_int_equal(em_store_lookup(st, " ,;", NULL, 10, &h, &err), -1);
+    assert_int_equal(err.code, EM_ERR_USAGE);
+
+    /* the add/alt files alone are not a list */
+    assert_int_equal(em_store_import(st, paths + 1, 2, NULL, &r, &err), -1);
+    assert_non_null(strstr(err.message, "main file"));
+    em_store_close(st);
+    free(dir);
+}
+
+static void test_versions_diff_activate(void **state) {
+    (void)state;
+    char *dir;
+    em_store *st = open_empty("store_diff", &dir);
+    int64_t v1 = import1(st, td("ofac/sdn_2022-09-08.csv.gz"), NULL);
+    int64_t v2 = import1(st, td("ofac/sdn_2022-09-09.csv.gz"), NULL);
+    assert_true(v2 > v1);
+    assert_int_equal(active_version(st, "ofac_sdn"), v2);
+
+    em_error err = {0};
+    em_diff *d = NULL;
+    assert_int_equal(em_store_diff(st, "ofac_sdn", 0, 0, &d, &err), 0);
+    assert_int_equal(em_diff_from(d), v1);
+    assert_int_equal(em_diff_to(d), v2);
+    assert_int_equal(em_diff_count(d), 2);
+    int saw_added = 0, saw_programs = 0;
+    for (size_t i = 0; i < em_diff_count(d); i++) {
+        const em_change *c = em_diff_get(d, i);
+        if (c->kind == EM_ADDED) {
+            assert_string_equal(c->id, "ofac-39017");
+            saw_added = 1;
+        } else {
+            assert_int_equal(c->kind, EM_CHANGED);
+            assert_string_equal(c->id, "ofac-12111");
+            for (size_t k = 0; k < c->nfields; k++)
+                if (strcmp(c->fields[k], "programs") == 0) {
+                    assert_string_equal(c->added_values[k], "[\"CYBER2\"]");
+                    assert_string_equal(c->removed_values[k], "[]");
+                    saw_programs = 1;
+                }
+        }
+    }
+    assert_true(saw_added && saw_programs);
+    em_diff_free(d);
+
+    /* going back to the older version is one call, and the entity follows */
+    assert_int_equal(em_store_activate(st, v1, &err), 0);
+    assert_int_equal(active_version(st, "ofac_sdn"), v1);
+    em_entity *e = NULL;
+    assert_int_equal(em_store_entity(st, "ofac-39017", 0, &e, &err), -1);
+    assert_int_equal(em_store_entity(st, "ofac-39017", v2, &e, &err), 0);
+    em_entity_free(e);
+    assert_int_equal(em_store_activate(st, 12345, &err), -1);
+    assert_int_equal(err.code, EM_ERR_NOTFOUND);
+
+    /* diffs need two versions of the same list */
+    assert_int_equal(em_store_diff(st, "un_sc", 0, 0, &d, &err), -1);
+    assert_int_equal(em_store_diff(st, "ofac_sdn", 0, v1, &d, &err), -1);
+    assert_non_null(strstr(err.message, "first version"));
+    em_store_close(st);
+    free(dir);
+}
+
+static void test_bad_input_keeps_active(void **state) {
+    (void)state;
+    char *dir;
+    em_store *st = open_empty("store_bad", &dir);
+    int64_t v =
+        import1(st, BUNDLED_DATA_DIR "/lists/un_sc/UN_consolidated_2026-02-27.xml.gz", NULL);
+    em_error err = {0};
+    em_import_report *r = NULL;
+
+    /* a truncated UN file, together with a good OFAC file: nothing at all is imported */
+    char *bad = em_xasprintf("%s/UN_truncated.xml", dir);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "zcat '%s' | head -c 400000 > '%s'",
+             BUNDLED_DATA_DIR "/lists/un_sc/UN_consolidated_2026-02-27.xml.gz", bad);
+    assert_int_equal(system(cmd), 0);
+    const char *paths[] = {td("ofac/sdn_2022-09-08.csv.gz"), bad};
+    assert_int_equal(em_store_import(st, paths, 2, NULL, &r, &err), -1);
+    assert_int_equal(err.code, EM_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "UN_truncated.xml"));
+    assert_non_null(strstr(err.message, "line"));
+    assert_int_equal(active_version(st, "un_sc"), v);
+    assert_int_equal(active_version(st, "ofac_sdn"), 0);
+
+    /* a valid XML document with no entries: refused, not an empty active list */
+    char *empty = em_xasprintf("%s/UN_empty.xml", dir);
+    FILE *f = fopen(empty, "w");
+    fputs("<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST dateGenerated=\"2026-03-01T00:00:00Z\">"
+          "<INDIVIDUALS/><ENTITIES/></CONSOLIDATED_LIST>\n",
+          f);
+    fclose(f);
+    const char *p2[] = {empty};
+    assert_int_equal(em_store_import(st, p2, 1, NULL, &r, &err), -1);
+    assert_non_null(strstr(err.message, "no entities"));
+    assert_int_equal(active_version(st, "un_sc"), v);
+
+    /* two different main files of one list in one import */
+    const char *p3[] = {td("ofac/sdn_2022-09-08.csv.gz"), td("ofac/sdn_2022-09-09.csv.gz")};
+    assert_int_equal(em_store_import(st, p3, 2, NULL, &r, &err), -1);
+    assert_int_equal(err.code, EM_ERR_USAGE);
+
+    /* the same file again makes no new version */
+    int64_t again =
+        import1(st, BUNDLED_DATA_DIR "/lists/un_sc/UN_consolidated_2026-02-27.xml.gz", NULL);
+    assert_int_equal(again, v);
+
+    /* a store opened read-only on a missing home says what to do */
+    em_store *ro = NULL;
+    char *nowhere = em_xasprintf("%s/nowhere", dir);
+    assert_int_equal(em_store_open(&ro, nowhere, EM_STORE_READONLY, &err), -1);
+    assert_non_null(strstr(err.message, "embargo import"));
+    free(nowhere);
+    free(bad);
+    free(empty);
+    em_store_close(st);
+    free(dir);
+}
+
+static void test_xml_sources(void **state) {
+    (void)state;
+    char *dir;
+    em_store *st = open_empty("store_xml", &dir);
+    const char *paths[] = {td("ofac/consolidated_2024-05-06.xml.gz"),
+                           td("ofac/cons_advanced_2020-03-17.xml.gz")};
+    em_error err = {0};
+    em_import_report *r = NULL;
+    /* both are the consolidated list: two versions of one source cannot come in one import */
+    assert_int_equal(em_store_import(st, paths, 2, NULL, &r, &err), -1);
+    int64_t v1 = import1(st, paths[1], NULL);
+    int64_t v2 = import1(st, paths[0], NULL);
+    em_version_list *l = NULL;
+    assert_int_equal(em_store_versions(st, "ofac_cons", &l, &err), 0);
+    assert_int_equal(em_version_list_count(l), 2);
+    assert_string_equal(em_version_list_get(l, 0)->published, "2024-05-06");
+    assert_string_equal(em_version_list_get(l, 0)->format, "ofac-xml");
+    assert_string_equal(em_version_list_get(l, 1)->published, "2020-03-17");
+    em_version_list_free(l);
+    /* ids agree across OFAC formats, so versions in different formats can be compared */
+    em_diff *d = NULL;
+    assert_int_equal(em_store_diff(st, "ofac_cons", v1, v2, &d, &err), 0);
+    for (size_t i = 0; i < em_diff_count(d); i++)
+        if (strcmp(em_diff_get(d, i)->id, "ofac-9639") == 0) /* HANIYA is on both */
+            assert_int_equal(em_diff_get(d, i)->kind, EM_CHANGED);
+    em_diff_free(d);
+    int64_t v3 = import1(st, td("ofac/irgc_enhanced_2024-08-28.xml.gz"), "ofac_irgc_sample");
+    assert_true(v3 > v2);
+    em_entity *e = NULL;
+    assert_int_equal(em_store_entity(st, "ofac-10391", 0, &e, &err), 0);
+    assert_string_equal(em_entity_source(e), "ofac_irgc_sample");
+    em_entity_free(e);
+    em_store_close(st);
+    free(dir);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_set_import_and_entities),
+        cmocka_unit_test(test_versions_diff_activate),
+        cmocka_unit_test(test_bad_input_keeps_active),
+        cmocka_unit_test(test_xml_sources),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
