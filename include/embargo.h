@@ -191,6 +191,74 @@ size_t em_hits_count(const em_hits *h);
 const em_hit *em_hits_get(const em_hits *h, size_t i);
 void em_hits_free(em_hits *h);
 
+/* ---- matching ----------------------------------------------------------- */
+
+/*
+ * The matcher: the active lists compiled into one snapshot file, memory-mapped
+ * read-only, plus the name knowledge tables (data/knowledge). Immutable once
+ * open and safe to share between threads; each thread searches through its
+ * own em_searcher.
+ */
+typedef struct em_matcher em_matcher;
+
+/* Compiles the snapshot of the store's active versions when it is missing or
+   stale (HOME/snapshots/), then maps it. */
+int em_matcher_open(em_matcher **out, em_store *st, em_error *err);
+/* Maps an existing snapshot file. */
+int em_matcher_open_file(em_matcher **out, const char *snapshot_path, em_error *err);
+/* A matcher without lists: only name comparison (em_compare) works. */
+int em_matcher_open_names_only(em_matcher **out, em_error *err);
+void em_matcher_close(em_matcher *m);
+size_t em_matcher_entity_count(const em_matcher *m);
+const char *em_matcher_snapshot_path(const em_matcher *m); /* NULL for names-only */
+
+/* The default alert threshold, chosen on the development data (docs/QUALITY.md). */
+#define EM_DEFAULT_THRESHOLD 0.70
+
+typedef struct em_query {
+    const char *name;       /* the name to screen; may be NULL when identifiers are given */
+    const char *schema;     /* "Person", "Organization", "Vessel", "Aircraft"; NULL = any */
+    const char *birth_date; /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; NULL = unknown */
+    const char *country;    /* nationality / country: ISO 3166 alpha-2 code or English
+                               name; several separated by ';'; NULL = unknown */
+    const char *gender;     /* "male", "female" or NULL */
+    const char *const *identifiers; /* identifier values (passport, IMO, wallet, BIC...) */
+    size_t nidentifiers;
+    double threshold; /* results at or above it have match = 1; <= 0 = default */
+    size_t limit;     /* maximum results; 0 = 10 */
+    int all;          /* 1: return results below the threshold too (up to limit) */
+} em_query;
+
+typedef struct em_result {
+    const char *id, *caption, *schema;
+    const char *source; /* dataset, e.g. "ofac_sdn" */
+    int64_t version;    /* the list version the entity comes from */
+    double score;       /* in [0, 1] */
+    int match;          /* score >= threshold */
+    const char *matched_name; /* the listed name that scored best */
+    const char *programs;     /* "; "-separated */
+    const char *explanation;      /* readable: which part met which and how, qualifiers */
+    const char *explanation_json; /* the same as a JSON object text */
+} em_result;
+
+typedef struct em_searcher em_searcher;
+typedef struct em_results em_results;
+
+/* Per-thread search state (scratch memory, transliterator). Not thread-safe. */
+em_searcher *em_searcher_new(const em_matcher *m, em_error *err);
+void em_searcher_free(em_searcher *s);
+
+/* Screens one party against the lists; results sorted by score, best first. */
+int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err);
+size_t em_results_count(const em_results *r);
+const em_result *em_results_get(const em_results *r, size_t i);
+void em_results_free(em_results *r);
+
+/* Scores two names against each other (schema may be NULL). `explanation`
+   (may be NULL) receives a JSON object text to free(). */
+int em_compare(em_searcher *s, const char *schema, const char *name1, const char *name2,
+               double *score, char **explanation, em_error *err);
+
 /* ---- text ------------------------------------------------------------- */
 
 /* The normalised lookup key of a name: Latin, lower case, no marks or

@@ -1,0 +1,50 @@
+/*
+ * knowledge.h - the name knowledge the matcher uses, loaded from the data
+ * files in data/knowledge/ (one checkable fact per line, see the README
+ * there): given-name variants across transliteration schemes, name particles,
+ * honorifics and titles, company legal forms, and organisation stopwords.
+ *
+ * All lookups take *normalised* tokens (lower-case ASCII, as produced by
+ * em_normalize_name); the loader normalises the file entries the same way,
+ * so the files may be written in any script or case. Immutable once loaded;
+ * safe to share between threads.
+ */
+#ifndef EM_TEXT_KNOWLEDGE_H
+#define EM_TEXT_KNOWLEDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "embargo.h"
+
+typedef struct em_knowledge em_knowledge;
+
+/* Loads every table from `dir` (e.g. "<data>/knowledge"). Errors name the file and line. */
+em_knowledge *em_knowledge_load(const char *dir, em_error *err);
+void em_knowledge_free(em_knowledge *k);
+
+/* Variant group of a token (1-based id), 0 when the token is in no group.
+   "mohammad", "muhammad", "mohamed", "mohd" share one group. */
+uint32_t em_knowledge_variant_group(const em_knowledge *k, const char *token);
+/* The canonical spelling of a group (its first entry), NULL for 0. */
+const char *em_knowledge_group_name(const em_knowledge *k, uint32_t group);
+size_t em_knowledge_group_count(const em_knowledge *k);
+
+/* Name particles: "al", "el", "bin", "ibn", "abu", "van", "von", "de", ... */
+int em_knowledge_is_particle(const em_knowledge *k, const char *token);
+/* Honorifics and titles that are not part of a name: "seyed", "haji", "dr", "general" */
+int em_knowledge_is_honorific(const em_knowledge *k, const char *token);
+/* Organisation stopwords that carry no identity: "the", "of", "and" */
+int em_knowledge_is_stopword(const em_knowledge *k, const char *token);
+
+/*
+ * Legal forms: if tokens[0..] starts with a legal form (one or more tokens:
+ * "limited liability company", "llc", "obshchestvo s ogranichennoi
+ * otvetstvennostiu", "ooo", "s a", "sa"), returns its canonical code ("llc",
+ * "ooo", "sa", ...) and sets *consumed to the number of tokens it spans
+ * (the longest match wins); otherwise returns NULL.
+ */
+const char *em_knowledge_legal_form(const em_knowledge *k, const char *const *tokens, size_t n,
+                                    size_t *consumed);
+
+#endif
