@@ -25,6 +25,8 @@ int cmd_lists(cli_ctx *c, int argc, char **argv);
 int cmd_show(cli_ctx *c, int argc, char **argv);
 int cmd_diff(cli_ctx *c, int argc, char **argv);
 int cmd_search(cli_ctx *c, int argc, char **argv);
+int cmd_screen(cli_ctx *c, int argc, char **argv);
+int cmd_compare(cli_ctx *c, int argc, char **argv);
 
 /* helpers (main.c) */
 int cli_open(cli_ctx *c, em_store **st);

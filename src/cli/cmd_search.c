@@ -1,6 +1,7 @@
 /*
- * cmd_search.c - `embargo search [--json] [--limit N] [--schema S] NAME`:
- * names on the active lists that normalise to the same key as NAME.
+ * cmd_search.c - `embargo search [--json] [--limit N] [--threshold T]
+ * [--schema S] [--dob D] [--country C] [--gender G] [--id VALUE]... [--all] NAME`:
+ * screens one party against the active lists and explains each result.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,69 +12,104 @@
 int cmd_search(cli_ctx *c, int argc, char **argv) {
     int json = 0;
     long long limit = 10;
-    const char *schema = NULL;
+    double threshold = EM_DEFAULT_THRESHOLD;
+    em_query q = {0};
+    const char *ids[32];
+    size_t nids = 0;
     char name[4096] = "";
     for (int i = 1; i < argc; i++) {
         const char *v;
         if (cli_flag(argv, i, "--json"))
             json = 1;
+        else if (cli_flag(argv, i, "--all"))
+            q.all = 1;
         else if ((v = cli_opt(argc, argv, &i, "--limit"))) {
-            if (cli_parse_int64(v, &limit) || limit <= 0 || limit > 10000)
-                return cli_usage("search: --limit must be between 1 and 10000");
+            if (cli_parse_int64(v, &limit) || limit <= 0 || limit > 1000)
+                return cli_usage("search: --limit must be between 1 and 1000");
+        } else if ((v = cli_opt(argc, argv, &i, "--threshold"))) {
+            char *end;
+            threshold = strtod(v, &end);
+            if (*end || threshold <= 0 || threshold > 1)
+                return cli_usage("search: --threshold must be a number in (0, 1]");
         } else if ((v = cli_opt(argc, argv, &i, "--schema")))
-            schema = v;
-        else if (argv[i][0] == '-' && argv[i][1])
+            q.schema = v;
+        else if ((v = cli_opt(argc, argv, &i, "--dob")))
+            q.birth_date = v;
+        else if ((v = cli_opt(argc, argv, &i, "--country")))
+            q.country = v;
+        else if ((v = cli_opt(argc, argv, &i, "--gender")))
+            q.gender = v;
+        else if ((v = cli_opt(argc, argv, &i, "--id"))) {
+            if (nids == 32) return cli_usage("search: at most 32 --id values");
+            ids[nids++] = v;
+        } else if (argv[i][0] == '-' && argv[i][1])
             return cli_usage("search: unknown option %s", argv[i]);
         else {
             if (name[0]) strncat(name, " ", sizeof name - strlen(name) - 1);
             strncat(name, argv[i], sizeof name - strlen(name) - 1);
         }
     }
-    if (!name[0]) return cli_usage("search: give a name, e.g. embargo search \"Esmail Khatib\"");
+    if (!name[0] && !nids)
+        return cli_usage("search: give a name, e.g. embargo search \"Esmail Khatib\"");
+    q.name = name[0] ? name : NULL;
+    q.identifiers = ids;
+    q.nidentifiers = nids;
+    q.threshold = threshold;
+    q.limit = (size_t)limit;
     em_store *st;
     int rc = cli_open(c, &st);
     if (rc) return rc;
     em_error err = {0};
-    em_hits *h;
-    if (em_store_lookup(st, name, schema, (size_t)limit, &h, &err) != 0) {
+    em_matcher *m = NULL;
+    em_searcher *s = NULL;
+    em_results *r = NULL;
+    if (em_matcher_open(&m, st, &err) != 0 || !(s = em_searcher_new(m, &err)) ||
+        em_search(s, &q, &r, &err) != 0) {
+        em_searcher_free(s);
+        em_matcher_close(m);
         em_store_close(st);
         return cli_error(&err);
     }
-    size_t n = em_hits_count(h);
+    size_t n = em_results_count(r);
     if (json) {
-        printf("{\"query\": ");
+        printf("{\"query\": {\"name\": ");
         cli_print_json_string(stdout, name);
-        printf(", \"results\": [");
+        printf("}, \"threshold\": %.2f, \"results\": [", threshold);
         for (size_t i = 0; i < n; i++) {
-            const em_hit *x = em_hits_get(h, i);
+            const em_result *x = em_results_get(r, i);
             printf("%s\n  {\"id\": ", i ? "," : "");
             cli_print_json_string(stdout, x->id);
             printf(", \"caption\": ");
             cli_print_json_string(stdout, x->caption);
             printf(", \"schema\": ");
             cli_print_json_string(stdout, x->schema);
-            printf(", \"score\": %.3f, \"match\": true, \"source\": {\"dataset\": ", x->score);
+            printf(", \"score\": %.3f, \"match\": %s, \"source\": {\"dataset\": ", x->score,
+                   x->match ? "true" : "false");
             cli_print_json_string(stdout, x->source);
             printf(", \"version\": %lld}, \"matched_name\": ", (long long)x->version);
             cli_print_json_string(stdout, x->matched_name);
             printf(", \"programs\": ");
             cli_print_json_string(stdout, x->programs);
-            printf(", \"explanation\": \"normalised exact match of the name\"}");
+            printf(", \"explanation\": %s}", x->explanation_json);
         }
         printf("%s]}\n", n ? "\n" : "");
     } else if (n == 0) {
-        printf("no listed name matches \"%s\"\n", name);
+        printf("no listed party scores %.2f or more for \"%s\"\n", threshold, name);
     } else {
-        printf("%-5s %-12s %-10s %-44s %s\n", "SCORE", "ID", "SOURCE", "NAME", "PROGRAMS");
+        printf("%-5s %-5s %-12s %-10s %-40s %s\n", "SCORE", "MATCH", "ID", "SOURCE", "NAME",
+               "PROGRAMS");
         for (size_t i = 0; i < n; i++) {
-            const em_hit *x = em_hits_get(h, i);
-            printf("%.3f %-12s %-10s %-44s %s\n", x->score, x->id, x->source, x->caption,
-                   x->programs);
+            const em_result *x = em_results_get(r, i);
+            printf("%.3f %-5s %-12s %-10s %-40s %s\n", x->score, x->match ? "yes" : "no", x->id,
+                   x->source, x->caption, x->programs);
             if (strcmp(x->caption, x->matched_name) != 0)
-                printf("      matched alias: %s\n", x->matched_name);
+                printf("      matched name: %s\n", x->matched_name);
+            printf("      why: %s\n", x->explanation);
         }
     }
-    em_hits_free(h);
+    em_results_free(r);
+    em_searcher_free(s);
+    em_matcher_close(m);
     em_store_close(st);
     return EXIT_OK;
 }

@@ -24,6 +24,13 @@ static const char *USAGE =
     "                                added / removed / changed entities between versions\n"
     "  search [--json] [--limit N] [--schema S] NAME\n"
     "                                find listed names (normalised exact lookup)\n"
+    "  screen [--input F] [--output F] [--threads N] [--threshold T] [--limit N] [--all]\n"
+    "         [--schema S] [--format csv|jsonl] [--quiet]\n"
+    "                                batch screening: CSV with a header (name, schema,\n"
+    "                                birth_date, nationality, gender, id, passport, imo,\n"
+    "                                crypto, ...) or JSON lines in, JSON lines out, in order\n"
+    "  compare [--schema S] [--json] [--threshold T] NAME1 NAME2\n"
+    "  compare --pairs FILE.csv [--output F]   score name pairs (columns schema,name1,name2)\n"
     "\n"
     "The home (list store) is --home DIR, else $EMBARGO_HOME, else\n"
     "$XDG_DATA_HOME/embargo or ~/.local/share/embargo. A new home is seeded from the\n"
@@ -141,6 +148,8 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "show") == 0) return cmd_show(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "diff") == 0) return cmd_diff(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "search") == 0) return cmd_search(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "screen") == 0) return cmd_screen(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "compare") == 0) return cmd_compare(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "help") == 0) {
         fputs(USAGE, stdout);
         return EXIT_OK;

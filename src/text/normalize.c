@@ -13,12 +13,18 @@
 #include "base/buf.h"
 #include "base/error.h"
 
-/* Any script to Latin, decompose and drop marks, fold to ASCII and lower case. */
+/* Any script to Latin (Russian via BGN/PCGN, which gives the English spellings the lists
+   use: Sechin, not Secin), decompose and drop marks, fold to ASCII and lower case. */
 static const char *RULES = "::Any-Latin; ::NFKD; ::[:Nonspacing Mark:] Remove; ::Latin-ASCII; "
                            "::Any-Lower; ::NFC;";
 
+/* Cyrillic first goes through BGN/PCGN (Ukrainian letters excepted, left to Any-Latin) */
+static const char *CYRILLIC_ID =
+    "[[:Cyrillic:]-[\\u0456\\u0457\\u0454\\u0491\\u0406\\u0407\\u0404\\u0490]] Russian-Latin/BGN";
+
 struct em_normalizer {
     UTransliterator *tr;
+    UTransliterator *cyr;
     UChar *ubuf;
     int32_t ucap;
 };
@@ -26,9 +32,9 @@ struct em_normalizer {
 /* Builds the transliterator on first non-ASCII input: creating it costs tens
    of milliseconds, and most list names are ASCII. */
 static UTransliterator *open_translit(em_error *err) {
-    UChar rules[256];
+    UChar rules[512];
     UErrorCode st = U_ZERO_ERROR;
-    u_uastrcpy(rules, RULES);
+    u_strFromUTF8(rules, 512, NULL, RULES, -1, &st);
     UParseError pe;
     UTransliterator *tr =
         utrans_openU(u"embargo-normalize", -1, UTRANS_FORWARD, rules, -1, &pe, &st);
@@ -49,6 +55,7 @@ em_normalizer *em_normalizer_new(em_error *err) {
 void em_normalizer_free(em_normalizer *n) {
     if (!n) return;
     if (n->tr) utrans_close(n->tr);
+    if (n->cyr) utrans_close(n->cyr);
     free(n->ubuf);
     free(n);
 }
@@ -90,6 +97,16 @@ char *em_normalize_name(em_normalizer *n, const char *s) {
         q++;
     if (!*q) return normalize_ascii(s);
     if (!n->tr && !(n->tr = open_translit(NULL))) return normalize_ascii(s);
+    int cyrillic = 0;
+    for (const unsigned char *p = q; *p; p++)
+        if (*p >= 0xD0 && *p <= 0xD4) cyrillic = 1;
+    if (cyrillic && !n->cyr) {
+        UChar id[256];
+        UErrorCode est = U_ZERO_ERROR;
+        u_strFromUTF8(id, 256, NULL, CYRILLIC_ID, -1, &est);
+        n->cyr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &est);
+        if (U_FAILURE(est)) n->cyr = NULL;
+    }
     UErrorCode st = U_ZERO_ERROR;
     int32_t slen = (int32_t)strlen(s), ulen = 0;
     int32_t need = slen * 4 + 16;
@@ -100,6 +117,17 @@ char *em_normalize_name(em_normalizer *n, const char *s) {
     u_strFromUTF8(n->ubuf, n->ucap, &ulen, s, slen, &st);
     if (U_FAILURE(st)) return em_xstrdup("");
     int32_t limit = ulen;
+    if (cyrillic && n->cyr) {
+        utrans_transUChars(n->cyr, n->ubuf, &ulen, n->ucap, 0, &limit, &st);
+        /* BGN separates some letter pairs with a middle dot and marks soft signs with
+           primes: inside a word, neither separates */
+        int32_t j = 0;
+        for (int32_t i = 0; i < ulen; i++)
+            if (n->ubuf[i] != 0x00B7 && n->ubuf[i] != 0x02B9 && n->ubuf[i] != 0x02BA)
+                n->ubuf[j++] = n->ubuf[i];
+        ulen = j;
+        limit = ulen;
+    }
     utrans_transUChars(n->tr, n->ubuf, &ulen, n->ucap, 0, &limit, &st);
     if (st == U_BUFFER_OVERFLOW_ERROR) {
         /* retransliterate with room for the expansion */

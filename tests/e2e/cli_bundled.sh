@@ -23,7 +23,7 @@ run --home "$H" search "Eric Badege"
 expect_out "un-6907993" "UN individual"
 run --home "$H" search "Nobody Atall Xyzzy"
 expect_rc 0 "no hit is not an error"
-expect_out "no listed name matches" "says so"
+expect_out "no listed party scores" "says so"
 
 run --home "$H" show ofac-39017
 expect_out "KHATIB, Seyed Esmaeil" "alias from alt.csv"

@@ -1,0 +1,50 @@
+/*
+ * smap.h - string-keyed multimap used by the snapshot: key -> list of u32.
+ * Built in memory (em_smap_builder), serialised into one section of the
+ * snapshot file, and read in place from the mapped file (em_smap) with
+ * open addressing (FNV-1a). Keys live in the snapshot's string pool.
+ */
+#ifndef EM_INDEX_SMAP_H
+#define EM_INDEX_SMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+uint32_t em_hash_str(const char *s);
+
+/* A string pool with de-duplication; offsets are stable. Offset 0 is "". */
+typedef struct em_strpool em_strpool;
+em_strpool *em_strpool_new(void);
+void em_strpool_free(em_strpool *p);
+uint32_t em_strpool_add(em_strpool *p, const char *s);
+const em_buf *em_strpool_data(const em_strpool *p);
+
+typedef struct em_smap_builder em_smap_builder;
+em_smap_builder *em_smap_builder_new(void);
+void em_smap_builder_free(em_smap_builder *b);
+/* Appends value to the list of key (the key is copied into the pool). */
+void em_smap_add(em_smap_builder *b, em_strpool *pool, const char *key, uint32_t value);
+/* Adds only when the value is not already the last one for that key. */
+void em_smap_add_unique_last(em_smap_builder *b, em_strpool *pool, const char *key, uint32_t value);
+size_t em_smap_builder_keys(const em_smap_builder *b);
+/* The values of key so far, or NULL. */
+const uint32_t *em_smap_builder_find(const em_smap_builder *b, const char *key, uint32_t *count);
+/* Serialises into out (appending, 4-byte aligned). */
+void em_smap_serialize(const em_smap_builder *b, em_buf *out);
+
+/* Reader over a serialised map inside a mapped file. */
+typedef struct em_smap {
+    const uint32_t *entries; /* n * {key_off, first, count} */
+    const uint32_t *table;   /* cap slots: entry index + 1, 0 = empty */
+    const uint32_t *values;
+    uint32_t n, cap;
+    const char *strings; /* the snapshot string pool */
+} em_smap;
+
+int em_smap_open(em_smap *m, const void *data, size_t len, const char *strings);
+/* Values of key, or NULL with *count = 0. */
+const uint32_t *em_smap_get(const em_smap *m, const char *key, uint32_t *count);
+
+#endif

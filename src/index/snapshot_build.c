@@ -1,0 +1,301 @@
+/*
+ * snapshot_build.c - compiles entities into a snapshot file (layout in
+ * snapshot_format.h). Every name is tokenised exactly as queries are
+ * (text/tokens.c); tokens get document frequencies and IDF weights, and the
+ * retrieval maps are filled: token -> names (postings), skeleton -> tokens,
+ * variant group -> tokens, one-letter deletions -> tokens (typo neighbours),
+ * and normalised identifiers -> entities. Written to a temporary file and
+ * renamed, so a reader never sees half a snapshot.
+ */
+#include "index/snapshot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "index/dates.h"
+#include "index/identifiers.h"
+#include "index/snapshot_format.h"
+#include "text/tokens.h"
+
+#define VEC(T)                                                                                     \
+    struct {                                                                                       \
+        T *v;                                                                                      \
+        size_t len, cap;                                                                           \
+    }
+#define PUSH(vec, x)                                                                               \
+    do {                                                                                           \
+        if ((vec).len == (vec).cap) {                                                              \
+            (vec).cap = (vec).cap ? (vec).cap * 2 : 256;                                           \
+            (vec).v = em_xrealloc((vec).v, (vec).cap * sizeof *(vec).v);                           \
+        }                                                                                          \
+        (vec).v[(vec).len++] = (x);                                                                \
+    } while (0)
+
+typedef VEC(uint32_t) u32s;
+
+typedef struct builder {
+    em_strpool *pool;
+    em_normalizer *norm;
+    const em_knowledge *k;
+    em_countries *countries;
+    VEC(snap_entity) entities;
+    VEC(snap_dob) dobs;
+    VEC(uint16_t) countries_v;
+    VEC(snap_name) names;
+    VEC(uint32_t) name_tokens;
+    VEC(snap_token) tokens;
+    VEC(u32s) postings; /* per token */
+    em_smap_builder *vocab, *skel, *groups, *deletes, *ids;
+} builder;
+
+static uint8_t schema_kind(const char *s) {
+    if (strcmp(s, EM_SCHEMA_PERSON) == 0) return SNAP_SCHEMA_PERSON;
+    if (strcmp(s, EM_SCHEMA_ORGANIZATION) == 0) return SNAP_SCHEMA_ORG;
+    if (strcmp(s, EM_SCHEMA_VESSEL) == 0) return SNAP_SCHEMA_VESSEL;
+    if (strcmp(s, EM_SCHEMA_AIRCRAFT) == 0) return SNAP_SCHEMA_AIRCRAFT;
+    return SNAP_SCHEMA_OTHER;
+}
+
+static uint32_t token_id(builder *b, const em_token *t) {
+    uint32_t n;
+    const uint32_t *hit = em_smap_builder_find(b->vocab, t->text, &n);
+    if (hit) return hit[0];
+    uint32_t id = (uint32_t)b->tokens.len;
+    snap_token st = {0};
+    st.str = em_strpool_add(b->pool, t->text);
+    st.group = t->group;
+    st.skel = em_strpool_add(b->pool, t->skel);
+    st.len = t->len;
+    st.flags = (uint16_t)t->flags;
+    PUSH(b->tokens, st);
+    u32s empty = {0};
+    PUSH(b->postings, empty);
+    em_smap_add(b->vocab, b->pool, t->text, id);
+    if (t->skel[0] && !(t->flags & EM_TOK_NUMBER)) em_smap_add(b->skel, b->pool, t->skel, id);
+    if (t->group) {
+        char g[16];
+        snprintf(g, sizeof g, "#%u", t->group);
+        em_smap_add(b->groups, b->pool, g, id);
+    }
+    if (t->len >= 4 && !(t->flags & EM_TOK_NUMBER)) {
+        char del[EM_SKEL_MAX * 4];
+        size_t n2 = t->len < sizeof del ? t->len : sizeof del - 1;
+        for (size_t i = 0; i < n2; i++) {
+            memcpy(del, t->text, i);
+            memcpy(del + i, t->text + i + 1, n2 - i - 1);
+            del[n2 - 1] = '\0';
+            em_smap_add_unique_last(b->deletes, b->pool, del, id);
+        }
+    }
+    return id;
+}
+
+static void add_country(builder *b, snap_entity *se, const char *name) {
+    char code[3];
+    if (!name || em_country_code(b->countries, b->norm, name, code) != 0) return;
+    uint16_t c = (uint16_t)((code[0] << 8) | code[1]);
+    for (size_t i = se->country_first; i < b->countries_v.len; i++)
+        if (b->countries_v.v[i] == c) return;
+    PUSH(b->countries_v, c);
+    se->country_count++;
+}
+
+static void add_entity(builder *b, const em_entity *e, int64_t version) {
+    uint32_t eidx = (uint32_t)b->entities.len;
+    snap_entity se = {0};
+    se.id = em_strpool_add(b->pool, e->id);
+    se.caption = em_strpool_add(b->pool, e->caption);
+    se.schema = em_strpool_add(b->pool, e->schema);
+    se.source = em_strpool_add(b->pool, e->source);
+    em_buf progs;
+    em_buf_init(&progs);
+    for (size_t i = 0; i < e->programs.len; i++) {
+        if (i) em_buf_adds(&progs, "; ");
+        em_buf_adds(&progs, e->programs.items[i]);
+    }
+    se.programs = em_strpool_add(b->pool, em_buf_cstr(&progs));
+    em_buf_free(&progs);
+    se.version = version;
+    se.schema_kind = schema_kind(e->schema);
+    se.gender = e->gender ? (strcmp(e->gender, "male") == 0     ? 1
+                             : strcmp(e->gender, "female") == 0 ? 2
+                                                                : 0)
+                          : 0;
+    se.dob_first = (uint32_t)b->dobs.len;
+    for (size_t i = 0; i < e->birth_dates.len; i++) {
+        const em_date *d = &e->birth_dates.items[i];
+        int32_t f1, t1, f2, t2;
+        int p = em_date_range(d->from, &f1, &t1);
+        if (!p) continue;
+        if (!em_date_range(d->to ? d->to : d->from, &f2, &t2)) t2 = t1;
+        snap_dob sd = {f1, t2 > t1 ? t2 : t1, (uint8_t)p, (uint8_t)(d->circa != 0), {0}};
+        PUSH(b->dobs, sd);
+        se.dob_count++;
+    }
+    se.country_first = (uint32_t)b->countries_v.len;
+    for (size_t i = 0; i < e->nationalities.len; i++)
+        add_country(b, &se, e->nationalities.items[i]);
+    for (size_t i = 0; i < e->citizenships.len; i++)
+        add_country(b, &se, e->citizenships.items[i]);
+    for (size_t i = 0; i < e->addresses.len; i++)
+        add_country(b, &se, e->addresses.items[i].country);
+    int kind = se.schema_kind == SNAP_SCHEMA_PERSON ? EM_KIND_PERSON : EM_KIND_ORG;
+    se.name_first = (uint32_t)b->names.len;
+    for (size_t i = 0; i < e->names.len; i++) {
+        const em_name *n = &e->names.items[i];
+        em_name_tokens nt;
+        em_tokenize_name(b->norm, b->k, n->full, kind, &nt);
+        if (nt.len == 0) {
+            em_name_tokens_free(&nt);
+            continue;
+        }
+        uint32_t nidx = (uint32_t)b->names.len;
+        snap_name sn = {0};
+        sn.entity = eidx;
+        sn.display = em_strpool_add(b->pool, n->full);
+        sn.tok_first = (uint32_t)b->name_tokens.len;
+        sn.tok_count = (uint8_t)nt.len;
+        sn.kind = strcmp(n->kind, EM_NAME_PRIMARY) == 0 ? 0
+                  : strcmp(n->kind, EM_NAME_FKA) == 0   ? 2
+                  : strcmp(n->kind, EM_NAME_NKA) == 0   ? 3
+                                                        : 1;
+        sn.weak = n->strength && strcmp(n->strength, "weak") == 0;
+        sn.abjad = (uint8_t)nt.abjad;
+        PUSH(b->names, sn);
+        for (size_t j = 0; j < nt.len; j++) {
+            uint32_t tid = token_id(b, &nt.items[j]);
+            PUSH(b->name_tokens, tid);
+            u32s *post = &b->postings.v[tid];
+            if (!post->len || post->v[post->len - 1] != nidx) PUSH(*post, nidx);
+        }
+        se.name_count++;
+        em_name_tokens_free(&nt);
+    }
+    for (size_t i = 0; i < e->identifiers.len; i++) {
+        char key[256];
+        const em_identifier *d = &e->identifiers.items[i];
+        if (em_identifier_key(d->value, key, sizeof key) == 0)
+            em_smap_add_unique_last(b->ids, b->pool, key, eidx);
+        if (strcmp(d->type, EM_ID_IMO) == 0 || strcmp(d->type, EM_ID_MMSI) == 0) {
+            char pref[300];
+            snprintf(pref, sizeof pref, "%s%s", strcmp(d->type, EM_ID_IMO) == 0 ? "IMO" : "MMSI",
+                     key);
+            em_smap_add_unique_last(b->ids, b->pool, pref, eidx);
+        }
+    }
+    PUSH(b->entities, se);
+}
+
+static void align8(em_buf *out) {
+    while (out->len % 8)
+        em_buf_addc(out, '\0');
+}
+
+static void section(em_buf *out, snap_header *h, int sec, const void *p, size_t n) {
+    align8(out);
+    h->sec[sec].off = out->len;
+    if (n) em_buf_add(out, p, n);
+    h->sec[sec].len = n;
+}
+
+static void smap_section(em_buf *out, snap_header *h, int sec, const em_smap_builder *m) {
+    align8(out);
+    h->sec[sec].off = out->len;
+    em_smap_serialize(m, out);
+    h->sec[sec].len = out->len - h->sec[sec].off;
+}
+
+int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
+                      const em_knowledge *k, const char *path, em_error *err) {
+    builder b = {0};
+    b.pool = em_strpool_new();
+    b.norm = em_normalizer_new(err);
+    b.k = k;
+    char *kdir = em_xasprintf("%s/knowledge", em_bundled_data_dir());
+    b.countries = em_countries_new(kdir, err);
+    free(kdir);
+    if (!b.norm || !b.countries) {
+        em_normalizer_free(b.norm);
+        em_strpool_free(b.pool);
+        return -1;
+    }
+    b.vocab = em_smap_builder_new();
+    b.skel = em_smap_builder_new();
+    b.groups = em_smap_builder_new();
+    b.deletes = em_smap_builder_new();
+    b.ids = em_smap_builder_new();
+    for (size_t i = 0; i < entities->len; i++)
+        add_entity(&b, entities->items[i], versions ? versions[i] : 0);
+
+    /* document frequencies and IDF; postings laid out token by token */
+    u32s all = {0};
+    double n_names = (double)(b.names.len ? b.names.len : 1);
+    for (size_t t = 0; t < b.tokens.len; t++) {
+        snap_token *st = &b.tokens.v[t];
+        u32s *p = &b.postings.v[t];
+        st->df = (uint32_t)p->len;
+        st->idf = (float)log(1.0 + n_names / (double)(p->len ? p->len : 1));
+        st->post_first = (uint32_t)all.len;
+        st->post_count = (uint32_t)p->len;
+        for (size_t j = 0; j < p->len; j++)
+            PUSH(all, p->v[j]);
+        free(p->v);
+    }
+    free(b.postings.v);
+
+    em_buf out;
+    em_buf_init(&out);
+    snap_header h = {0};
+    memcpy(h.magic, EM_SNAP_MAGIC, 8);
+    h.version = EM_SNAP_VERSION;
+    h.n_entities = (uint32_t)b.entities.len;
+    h.n_names = (uint32_t)b.names.len;
+    h.n_tokens = (uint32_t)b.tokens.len;
+    em_buf_add(&out, &h, sizeof h);
+    /* maps first: they add their keys to the string pool */
+    smap_section(&out, &h, SEC_VOCAB, b.vocab);
+    smap_section(&out, &h, SEC_SKEL, b.skel);
+    smap_section(&out, &h, SEC_GROUPS, b.groups);
+    smap_section(&out, &h, SEC_DELETES, b.deletes);
+    smap_section(&out, &h, SEC_IDS, b.ids);
+    section(&out, &h, SEC_ENTITIES, b.entities.v, b.entities.len * sizeof *b.entities.v);
+    section(&out, &h, SEC_DOBS, b.dobs.v, b.dobs.len * sizeof *b.dobs.v);
+    section(&out, &h, SEC_COUNTRIES, b.countries_v.v, b.countries_v.len * sizeof *b.countries_v.v);
+    section(&out, &h, SEC_NAMES, b.names.v, b.names.len * sizeof *b.names.v);
+    section(&out, &h, SEC_NAME_TOKENS, b.name_tokens.v,
+            b.name_tokens.len * sizeof *b.name_tokens.v);
+    section(&out, &h, SEC_TOKENS, b.tokens.v, b.tokens.len * sizeof *b.tokens.v);
+    section(&out, &h, SEC_POSTINGS, all.v, all.len * sizeof *all.v);
+    const em_buf *strings = em_strpool_data(b.pool);
+    section(&out, &h, SEC_STRINGS, strings->data, strings->len);
+    memcpy(out.data, &h, sizeof h);
+
+    int rc = 0;
+    char *tmp = em_xasprintf("%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f || fwrite(out.data, 1, out.len, f) != out.len || fflush(f) != 0 ||
+        fsync(fileno(f)) != 0) {
+        rc = em_fail(err, EM_ERR_IO, "cannot write snapshot %s: %s", tmp, strerror(errno));
+        if (f) fclose(f);
+        unlink(tmp);
+    } else if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        rc = em_fail(err, EM_ERR_IO, "cannot install snapshot %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    em_buf_free(&out);
+    free(all.v);
+    free(b.entities.v), free(b.dobs.v), free(b.countries_v.v), free(b.names.v);
+    free(b.name_tokens.v), free(b.tokens.v);
+    em_smap_builder_free(b.vocab), em_smap_builder_free(b.skel), em_smap_builder_free(b.groups);
+    em_smap_builder_free(b.deletes), em_smap_builder_free(b.ids);
+    em_strpool_free(b.pool);
+    em_normalizer_free(b.norm);
+    em_countries_free(b.countries);
+    return rc;
+}

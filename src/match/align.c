@@ -1,0 +1,287 @@
+/*
+ * align.c - part similarity and one-to-one alignment of two names (see align.h).
+ *
+ * Similarity, from strongest to weakest evidence: the same token (1.0); the
+ * same given name in another transliteration, from the knowledge tables
+ * (0.95); the same consonant skeleton (0.92 when one side was written in an
+ * abjad, 0.85 otherwise and only for skeletons of 3+ letters); a small edit
+ * distance where confusable letters cost half (never for parts shorter than
+ * 4 letters: short tokens get no fuzz); a single initial (0.6).
+ */
+#include "match/align.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *em_how_name(em_how h) {
+    switch (h) {
+    case EM_HOW_EXACT:
+        return "exact";
+    case EM_HOW_VARIANT:
+        return "variant";
+    case EM_HOW_SKELETON:
+        return "skeleton";
+    case EM_HOW_FUZZY:
+        return "fuzzy";
+    case EM_HOW_INITIAL:
+        return "initial";
+    case EM_HOW_JOINED:
+        return "joined";
+    default:
+        return "none";
+    }
+}
+
+static int is_vowel(char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/* cost of substituting a by b: confusable letters cost half */
+static float sub_cost(char a, char b) {
+    if (a == b) return 0;
+    if (is_vowel(a) && is_vowel(b)) return 0.5f;
+    const char *pairs[] = {"ck", "kq", "cq", "sz", "vw", "fv", "jy", "dt", "bp", "gj", "ij", "mn"};
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
+        if ((pairs[i][0] == a && pairs[i][1] == b) || (pairs[i][0] == b && pairs[i][1] == a))
+            return 0.5f;
+    return 1;
+}
+
+/* optimal string alignment distance with weighted substitutions, bounded by max */
+static float osa(const char *a, size_t la, const char *b, size_t lb, float max) {
+    if (la > 40 || lb > 40) return max + 1;
+    float d[41][41];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (float)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (float)j;
+    for (size_t i = 1; i <= la; i++) {
+        float rowmin = 1e9f;
+        for (size_t j = 1; j <= lb; j++) {
+            float v = d[i - 1][j - 1] + sub_cost(a[i - 1], b[j - 1]);
+            if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+            if (v < rowmin) rowmin = v;
+        }
+        if (rowmin > max) return max + 1;
+    }
+    return d[la][lb];
+}
+
+static float text_similarity(const char *a, size_t la, const char *askel, const char *b, size_t lb,
+                             const char *bskel, int abjad, em_how *how) {
+    if (la == lb && memcmp(a, b, la) == 0) {
+        *how = EM_HOW_EXACT;
+        return 1.0f;
+    }
+    float best = 0;
+    size_t sl = strlen(askel);
+    if (sl > 0 && strcmp(askel, bskel) == 0) {
+        if (abjad && (sl >= 2 || (la <= 3 && lb <= 3))) {
+            best = 0.92f;
+            *how = EM_HOW_SKELETON;
+        } else if (sl >= 3 && la >= 4 && lb >= 4) {
+            best = 0.85f;
+            *how = EM_HOW_SKELETON;
+        }
+    }
+    size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la;
+    if (mn >= 4 && mx - mn <= 3) {
+        float maxd = mx >= 10 ? 3.0f : mx >= 6 ? 2.0f : 1.0f;
+        float dist = osa(a, la, b, lb, maxd);
+        if (dist <= maxd) {
+            float s = 1.0f - dist / (float)mx;
+            if (a[0] != b[0] && !(is_vowel(a[0]) && is_vowel(b[0]))) s -= 0.1f;
+            if (s >= 0.75f && s > best) {
+                best = s > 0.97f ? 0.97f : s;
+                *how = EM_HOW_FUZZY;
+            }
+        }
+    }
+    return best;
+}
+
+float em_part_similarity(const em_part *a, const em_part *b, int abjad, em_how *how) {
+    *how = EM_HOW_NONE;
+    if (a->vocab != UINT32_MAX && a->vocab == b->vocab) {
+        *how = EM_HOW_EXACT;
+        return 1.0f;
+    }
+    if ((a->flags | b->flags) & EM_TOK_NUMBER) {
+        if (strcmp(a->text, b->text) == 0) {
+            *how = EM_HOW_EXACT;
+            return 1.0f;
+        }
+        return 0;
+    }
+    if (a->group && a->group == b->group) {
+        if (strcmp(a->text, b->text) == 0) {
+            *how = EM_HOW_EXACT;
+            return 1.0f;
+        }
+        *how = EM_HOW_VARIANT;
+        return 0.95f;
+    }
+    if (a->len == 1 || b->len == 1) {
+        if (a->len == 1 && b->len == 1 && a->text[0] == b->text[0]) {
+            *how = EM_HOW_EXACT;
+            return 1.0f;
+        }
+        if (a->text[0] == b->text[0] &&
+            !((a->flags | b->flags) & (EM_TOK_LEGAL | EM_TOK_PARTICLE))) {
+            *how = EM_HOW_INITIAL;
+            return 0.6f;
+        }
+        return 0;
+    }
+    return text_similarity(a->text, a->len, a->skel, b->text, b->len, b->skel, abjad, how);
+}
+
+/* similarity of one part against two glued parts */
+static float joined_similarity(const em_part *one, const em_part *x, const em_part *y, int abjad,
+                               em_how *how) {
+    char buf[128], skel[EM_SKEL_MAX * 2];
+    size_t lx = x->len, ly = y->len;
+    if (lx + ly + 1 > sizeof buf || one->len < 4) return 0;
+    memcpy(buf, x->text, lx);
+    memcpy(buf + lx, y->text, ly);
+    buf[lx + ly] = '\0';
+    em_skeleton(buf, skel, sizeof skel);
+    em_how h;
+    float s = text_similarity(one->text, one->len, one->skel, buf, lx + ly, skel, abjad, &h);
+    if (s <= 0) return 0;
+    *how = EM_HOW_JOINED;
+    return s * 0.97f;
+}
+
+typedef struct cand {
+    int8_t q, q2, c, c2;
+    float sim, key;
+    em_how how;
+} cand;
+
+void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abjad,
+              em_alignment *out) {
+    memset(out, 0, sizeof *out);
+    cand cs[EM_PART_MAX * EM_PART_MAX * 3];
+    size_t n = 0;
+    for (size_t i = 0; i < nq; i++)
+        for (size_t j = 0; j < nc; j++) {
+            em_how how;
+            float s = em_part_similarity(&q[i], &c[j], abjad, &how);
+            if (s > 0 && n < sizeof cs / sizeof *cs)
+                cs[n++] = (cand){(int8_t)i, -1, (int8_t)j, -1, s, s * (q[i].w + c[j].w), how};
+        }
+    /* glued parts: only when a side has a long part left without an exact partner */
+    for (size_t i = 0; i < nq; i++)
+        for (size_t j = 0; j + 1 < nc; j++) {
+            em_how how;
+            float s = joined_similarity(&q[i], &c[j], &c[j + 1], abjad, &how);
+            if (s > 0 && n < sizeof cs / sizeof *cs)
+                cs[n++] = (cand){(int8_t)i, -1,
+                                 (int8_t)j, (int8_t)(j + 1),
+                                 s,         s * (q[i].w + c[j].w + c[j + 1].w),
+                                 how};
+        }
+    for (size_t j = 0; j < nc; j++)
+        for (size_t i = 0; i + 1 < nq; i++) {
+            em_how how;
+            float s = joined_similarity(&c[j], &q[i], &q[i + 1], abjad, &how);
+            if (s > 0 && n < sizeof cs / sizeof *cs)
+                cs[n++] = (cand){(int8_t)i, (int8_t)(i + 1),
+                                 (int8_t)j, -1,
+                                 s,         s * (q[i].w + q[i + 1].w + c[j].w),
+                                 how};
+        }
+    /* greedy: best evidence first (insertion sort: n is small) */
+    for (size_t i = 1; i < n; i++) {
+        cand x = cs[i];
+        size_t j = i;
+        while (j > 0 && cs[j - 1].key < x.key) {
+            cs[j] = cs[j - 1];
+            j--;
+        }
+        cs[j] = x;
+    }
+    uint32_t qused = 0, cused = 0;
+    float qw = 0, cw = 0, qm = 0, cm = 0;
+    for (size_t i = 0; i < n; i++) {
+        cand *x = &cs[i];
+        uint32_t qb = 1u << x->q | (x->q2 >= 0 ? 1u << x->q2 : 0);
+        uint32_t cb = 1u << x->c | (x->c2 >= 0 ? 1u << x->c2 : 0);
+        if ((qused & qb) || (cused & cb)) continue;
+        qused |= qb;
+        cused |= cb;
+        out->pairs[out->npairs++] = (em_pair){x->q, x->q2, x->c, x->c2, x->sim, x->how};
+        qm += x->sim * (q[x->q].w + (x->q2 >= 0 ? q[x->q2].w : 0));
+        cm += x->sim * (c[x->c].w + (x->c2 >= 0 ? c[x->c2].w : 0));
+        if (out->npairs == EM_PART_MAX) break;
+    }
+    for (size_t i = 0; i < nq; i++)
+        qw += q[i].w;
+    for (size_t j = 0; j < nc; j++)
+        cw += c[j].w;
+    out->qcov = qw > 0 ? qm / qw : 0;
+    out->ccov = cw > 0 ? cm / cw : 0;
+    out->matched_w = qm;
+    out->score = out->qcov * (0.72f + 0.28f * out->ccov);
+}
+
+static void part_text(em_buf *b, const em_part *p, int i, int i2) {
+    em_buf_adds(b, p[i].text);
+    if (i2 >= 0) {
+        em_buf_addc(b, '+');
+        em_buf_adds(b, p[i2].text);
+    }
+}
+
+void em_alignment_explain(const em_alignment *a, const em_part *q, size_t nq, const em_part *c,
+                          size_t nc, em_buf *text, em_buf *json) {
+    uint32_t qused = 0, cused = 0;
+    if (json) em_buf_adds(json, "{\"parts\":[");
+    for (size_t i = 0; i < a->npairs; i++) {
+        const em_pair *p = &a->pairs[i];
+        qused |= 1u << p->q | (p->q2 >= 0 ? 1u << p->q2 : 0);
+        cused |= 1u << p->c | (p->c2 >= 0 ? 1u << p->c2 : 0);
+        if (text) {
+            if (i) em_buf_adds(text, ", ");
+            part_text(text, q, p->q, p->q2);
+            em_buf_adds(text, p->how == EM_HOW_EXACT ? "=" : "~");
+            part_text(text, c, p->c, p->c2);
+            if (p->how != EM_HOW_EXACT)
+                em_buf_printf(text, " (%s %.2f)", em_how_name(p->how), p->sim);
+        }
+        if (json) {
+            em_buf_printf(json, "%s{\"query\":\"", i ? "," : "");
+            part_text(json, q, p->q, p->q2);
+            em_buf_adds(json, "\",\"list\":\"");
+            part_text(json, c, p->c, p->c2);
+            em_buf_printf(json, "\",\"how\":\"%s\",\"similarity\":%.3f}", em_how_name(p->how),
+                          p->sim);
+        }
+    }
+    if (json) em_buf_adds(json, "],\"unmatched_query\":[");
+    int first = 1;
+    for (size_t i = 0; i < nq; i++) {
+        if (qused & (1u << i)) continue;
+        if (text)
+            em_buf_printf(text, "%s%s unmatched in the query", a->npairs || !first ? "; " : "",
+                          q[i].text);
+        if (json) em_buf_printf(json, "%s\"%s\"", first ? "" : ",", q[i].text);
+        first = 0;
+    }
+    if (json) em_buf_adds(json, "],\"unmatched_list\":[");
+    first = 1;
+    for (size_t j = 0; j < nc; j++) {
+        if (cused & (1u << j)) continue;
+        if (text) em_buf_printf(text, "; %s not in the query", c[j].text);
+        if (json) em_buf_printf(json, "%s\"%s\"", first ? "" : ",", c[j].text);
+        first = 0;
+    }
+    if (json)
+        em_buf_printf(json, "],\"query_coverage\":%.3f,\"list_coverage\":%.3f}", a->qcov, a->ccov);
+}

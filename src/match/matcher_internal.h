@@ -1,0 +1,38 @@
+/*
+ * matcher_internal.h - the matcher and searcher structures shared by
+ * matcher.c (opening, snapshot management) and search.c (queries).
+ */
+#ifndef EM_MATCH_MATCHER_INTERNAL_H
+#define EM_MATCH_MATCHER_INTERNAL_H
+
+#include "embargo.h"
+#include "index/snapshot_format.h"
+#include "text/knowledge.h"
+#include "text/tokens.h"
+
+struct em_matcher {
+    em_knowledge *k;
+    em_countries *countries;
+    char *path;
+    void *map;
+    size_t map_len;
+    /* views into the mapped snapshot (all NULL / 0 for a names-only matcher) */
+    const snap_header *h;
+    const char *strings;
+    const snap_entity *entities;
+    const snap_dob *dobs;
+    const uint16_t *countries_v;
+    const snap_name *names;
+    const uint32_t *name_tokens;
+    const snap_token *tokens;
+    const uint32_t *postings;
+    em_smap vocab, skel, groups, deletes, ids;
+    float max_idf;
+};
+
+/* Loads knowledge and country tables from the bundled data directory. */
+int em_matcher_load_tables(em_matcher *m, em_error *err);
+/* Maps and validates a snapshot file into m. */
+int em_matcher_map(em_matcher *m, const char *path, em_error *err);
+
+#endif

@@ -1,0 +1,601 @@
+/*
+ * search.c - screening one party: normalise the query name into parts, pull
+ * candidate names from the snapshot's postings (exact tokens, transliteration
+ * variants, consonant skeletons, one-letter typo neighbours, glued and split
+ * tokens), each hit weighted by the rarity (IDF) of the query part; keep the
+ * best candidates, align them part by part (align.c), keep each entity's
+ * best name, apply the qualifiers (schema, birth date, country, gender),
+ * match identifiers exactly, and explain every score.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/error.h"
+#include "index/dates.h"
+#include "index/identifiers.h"
+#include "match/align.h"
+#include "match/matcher_internal.h"
+
+#define MAX_CANDIDATES 96
+#define COMMON_DF_SHARE 0.02 /* tokens in more names than this share retrieve only if needed */
+#define MASS_MIN 6.0f        /* matched IDF mass below which a match is "too common to alert" */
+#define WEAK_ALIAS_FACTOR 0.92f
+#define MINOR_WEIGHT 0.25f /* particles and legal forms */
+
+struct em_searcher {
+    const em_matcher *m;
+    em_normalizer *norm;
+    float *acc;
+    int8_t *lastq;
+    uint32_t *touched;
+    size_t ntouched;
+};
+
+typedef struct hit {
+    uint32_t entity, name;
+    float score, name_score;
+    em_alignment al;
+    int by_identifier;
+    const char *identifier;
+} hit;
+
+struct em_results {
+    em_result *items;
+    size_t len;
+};
+
+em_searcher *em_searcher_new(const em_matcher *m, em_error *err) {
+    em_searcher *s = em_xcalloc(1, sizeof *s);
+    s->m = m;
+    s->norm = em_normalizer_new(err);
+    if (!s->norm) {
+        free(s);
+        return NULL;
+    }
+    size_t n = m->h ? m->h->n_names : 0;
+    s->acc = em_xcalloc(n ? n : 1, sizeof *s->acc);
+    s->lastq = em_xmalloc(n ? n : 1);
+    memset(s->lastq, -1, n ? n : 1);
+    s->touched = em_xmalloc((n ? n : 1) * sizeof *s->touched);
+    return s;
+}
+
+void em_searcher_free(em_searcher *s) {
+    if (!s) return;
+    em_normalizer_free(s->norm);
+    free(s->acc);
+    free(s->lastq);
+    free(s->touched);
+    free(s);
+}
+
+/* ---- parts ---------------------------------------------------------------- */
+
+static float part_weight(const em_matcher *m, uint32_t vocab, unsigned flags) {
+    float w;
+    if (!m->h)
+        w = 1.0f;
+    else if (vocab == UINT32_MAX)
+        w = m->max_idf;
+    else
+        w = m->tokens[vocab].idf;
+    if (m->h && w < 1.0f) w = 1.0f;
+    if (flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL)) w *= MINOR_WEIGHT;
+    return w;
+}
+
+static size_t query_parts(const em_matcher *m, const em_name_tokens *nt, em_part *p) {
+    for (size_t i = 0; i < nt->len; i++) {
+        const em_token *t = &nt->items[i];
+        uint32_t n = 0;
+        const uint32_t *v = m->h ? em_smap_get(&m->vocab, t->text, &n) : NULL;
+        p[i] = (em_part){
+            t->text, t->skel, t->group, n ? v[0] : UINT32_MAX, t->len, (uint16_t)t->flags, 0};
+        p[i].w = part_weight(m, p[i].vocab, t->flags);
+    }
+    return nt->len;
+}
+
+static size_t name_parts(const em_matcher *m, uint32_t name, em_part *p) {
+    const snap_name *n = &m->names[name];
+    size_t k = n->tok_count < EM_PART_MAX ? n->tok_count : EM_PART_MAX;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t id = m->name_tokens[n->tok_first + i];
+        const snap_token *t = &m->tokens[id];
+        p[i] =
+            (em_part){m->strings + t->str, m->strings + t->skel, t->group, id, t->len, t->flags, 0};
+        p[i].w = part_weight(m, id, t->flags);
+    }
+    return k;
+}
+
+/* ---- retrieval ------------------------------------------------------------ */
+
+static void probe(em_searcher *s, uint32_t token, float est, int qi, float w, uint32_t df_cap) {
+    const snap_token *t = &s->m->tokens[token];
+    if (t->post_count > df_cap) return;
+    const uint32_t *post = s->m->postings + t->post_first;
+    for (uint32_t i = 0; i < t->post_count; i++) {
+        uint32_t n = post[i];
+        if (s->lastq[n] == qi) continue;
+        if (s->lastq[n] == -1 && s->acc[n] == 0) s->touched[s->ntouched++] = n;
+        s->lastq[n] = (int8_t)qi;
+        s->acc[n] += w * est;
+    }
+}
+
+static void probe_list(em_searcher *s, const uint32_t *toks, uint32_t n, float est, int qi, float w,
+                       uint32_t df_cap, uint32_t max_tokens) {
+    if (n > max_tokens) return;
+    for (uint32_t i = 0; i < n; i++)
+        probe(s, toks[i], est, qi, w, df_cap);
+}
+
+static void retrieve_text(em_searcher *s, const char *text, size_t len, const char *skel,
+                          uint32_t group, int qi, float w, uint32_t df_cap, int abjad) {
+    const em_matcher *m = s->m;
+    uint32_t n;
+    const uint32_t *v = em_smap_get(&m->vocab, text, &n);
+    if (n) probe(s, v[0], 1.0f, qi, w, df_cap);
+    if (group) {
+        char g[16];
+        snprintf(g, sizeof g, "#%u", group);
+        v = em_smap_get(&m->groups, g, &n);
+        probe_list(s, v, n, 0.95f, qi, w, df_cap, 64);
+    }
+    size_t sl = strlen(skel);
+    if (sl >= 3 || (abjad && sl >= 1)) {
+        v = em_smap_get(&m->skel, skel, &n);
+        probe_list(s, v, n, 0.85f, qi, w, df_cap, 64);
+    }
+    if (len >= 4 && len < 40) {
+        v = em_smap_get(&m->deletes, text, &n); /* list token = query + one letter */
+        probe_list(s, v, n, 0.8f, qi, w, df_cap, 32);
+        char del[64];
+        for (size_t i = 0; i < len; i++) {
+            if (i > 0 && text[i] == text[i - 1]) continue;
+            memcpy(del, text, i);
+            memcpy(del + i, text + i + 1, len - i - 1);
+            del[len - 1] = '\0';
+            v = em_smap_get(&m->vocab, del, &n); /* list token = query - one letter */
+            if (n) probe(s, v[0], 0.8f, qi, w, df_cap);
+            v = em_smap_get(&m->deletes, del, &n); /* one substitution / transposition */
+            probe_list(s, v, n, 0.75f, qi, w, df_cap, 32);
+        }
+    }
+}
+
+static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
+    const em_matcher *m = s->m;
+    uint32_t common = (uint32_t)(m->h->n_names * COMMON_DF_SHARE);
+    if (common < 200) common = 200;
+    /* the two weightiest parts always retrieve; common tokens of the others do not */
+    int order[EM_PART_MAX];
+    for (size_t i = 0; i < nq; i++)
+        order[i] = (int)i;
+    for (size_t i = 1; i < nq; i++)
+        for (size_t j = i; j > 0 && q[order[j]].w > q[order[j - 1]].w; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t r = 0; r < nq; r++) {
+        int i = order[r];
+        uint32_t cap = r < 2 ? UINT32_MAX : common;
+        retrieve_text(s, q[i].text, q[i].len, q[i].skel, q[i].group, i, q[i].w, cap, abjad);
+    }
+    /* glued and split parts */
+    char buf[128], skel[EM_SKEL_MAX * 2];
+    for (size_t i = 0; i + 1 < nq; i++) {
+        size_t la = q[i].len, lb = q[i + 1].len;
+        if (la + lb + 1 > sizeof buf) continue;
+        memcpy(buf, q[i].text, la);
+        memcpy(buf + la, q[i + 1].text, lb);
+        buf[la + lb] = '\0';
+        em_skeleton(buf, skel, sizeof skel);
+        retrieve_text(s, buf, la + lb, skel, 0, EM_PART_MAX + (int)i, q[i].w + q[i + 1].w, common,
+                      abjad);
+    }
+    for (size_t i = 0; i < nq; i++) {
+        size_t len = q[i].len;
+        if (len < 6 || q[i].vocab != UINT32_MAX || len >= sizeof buf) continue;
+        for (size_t k = 2; k + 2 <= len; k++) {
+            uint32_t na, nb;
+            memcpy(buf, q[i].text, k);
+            buf[k] = '\0';
+            const uint32_t *va = em_smap_get(&m->vocab, buf, &na);
+            const uint32_t *vb = em_smap_get(&m->vocab, q[i].text + k, &nb);
+            if (!na || !nb) continue;
+            probe(s, va[0], 0.9f, 2 * EM_PART_MAX + (int)i, q[i].w / 2, common);
+            probe(s, vb[0], 0.9f, 3 * EM_PART_MAX + (int)i, q[i].w / 2, common);
+        }
+    }
+}
+
+static int cmp_acc_desc(const void *a, const void *b, void *ctx) {
+    const float *acc = ctx;
+    float x = acc[*(const uint32_t *)a], y = acc[*(const uint32_t *)b];
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* ---- qualifiers ----------------------------------------------------------- */
+
+typedef struct qinfo {
+    int kind; /* schema kind of the query, 0 = any */
+    int32_t dob_from, dob_to;
+    int dob_prec;
+    char countries[8][3];
+    size_t ncountries;
+    int gender;
+} qinfo;
+
+static int schema_kind_of(const char *s) {
+    if (!s || !*s) return 0;
+    if (strcasecmp(s, "Person") == 0) return SNAP_SCHEMA_PERSON;
+    if (strcasecmp(s, "Organization") == 0 || strcasecmp(s, "Company") == 0 ||
+        strcasecmp(s, "PublicBody") == 0)
+        return SNAP_SCHEMA_ORG;
+    if (strcasecmp(s, "Vessel") == 0) return SNAP_SCHEMA_VESSEL;
+    if (strcasecmp(s, "Aircraft") == 0) return SNAP_SCHEMA_AIRCRAFT;
+    return 0; /* LegalEntity, Thing: any */
+}
+
+static float schema_effect(int qk, int ek) {
+    if (!qk || ek == SNAP_SCHEMA_OTHER || qk == ek) return 0;
+    if (qk == SNAP_SCHEMA_PERSON || ek == SNAP_SCHEMA_PERSON) return -0.30f;
+    return -0.15f;
+}
+
+static float dob_effect(const em_matcher *m, const snap_entity *e, const qinfo *qi, char *detail,
+                        size_t cap) {
+    if (!qi->dob_prec || !e->dob_count) return 0;
+    int best_gap = 9999;
+    for (uint32_t i = 0; i < e->dob_count; i++) {
+        const snap_dob *d = &m->dobs[e->dob_first + i];
+        int32_t f = d->from, t = d->to;
+        if (d->circa) f -= 10000, t += 10000;
+        if (qi->dob_from <= t && qi->dob_to >= f) {
+            snprintf(detail, cap, "query birth date within the listed %d..%d", d->from / 10000,
+                     d->to / 10000);
+            /* a full date that differs from a full listed date of the same year is weaker */
+            if (qi->dob_prec == 3 && d->precision == 3 && qi->dob_from != d->from) return 0;
+            return 0.05f;
+        }
+        int gap =
+            qi->dob_to < f ? f / 10000 - qi->dob_to / 10000 : qi->dob_from / 10000 - t / 10000;
+        if (gap < best_gap) best_gap = gap;
+    }
+    snprintf(detail, cap, "query birth date %d years from the listed dates", best_gap);
+    if (best_gap <= 1) return -0.08f;
+    if (best_gap <= 3) return -0.15f;
+    return -0.25f;
+}
+
+static float country_effect(const em_matcher *m, const snap_entity *e, const qinfo *qi) {
+    if (!qi->ncountries || !e->country_count) return 0;
+    for (uint32_t i = 0; i < e->country_count; i++) {
+        uint16_t c = m->countries_v[e->country_first + i];
+        for (size_t j = 0; j < qi->ncountries; j++)
+            if (((c >> 8) & 0xff) == (unsigned char)qi->countries[j][0] &&
+                (c & 0xff) == (unsigned char)qi->countries[j][1])
+                return 0.03f;
+    }
+    return -0.08f;
+}
+
+static void parse_qinfo(em_searcher *s, const em_query *q, qinfo *qi) {
+    memset(qi, 0, sizeof *qi);
+    qi->kind = schema_kind_of(q->schema);
+    qi->dob_prec = em_date_range(q->birth_date, &qi->dob_from, &qi->dob_to);
+    if (q->country && *q->country) {
+        char *copy = em_xstrdup(q->country), *save = NULL;
+        for (char *c = strtok_r(copy, ";|", &save); c && qi->ncountries < 8;
+             c = strtok_r(NULL, ";|", &save))
+            if (em_country_code(s->m->countries, s->norm, c, qi->countries[qi->ncountries]) == 0)
+                qi->ncountries++;
+        free(copy);
+    }
+    if (q->gender) {
+        if (strcasecmp(q->gender, "male") == 0 || strcasecmp(q->gender, "m") == 0) qi->gender = 1;
+        if (strcasecmp(q->gender, "female") == 0 || strcasecmp(q->gender, "f") == 0) qi->gender = 2;
+    }
+}
+
+/* Applies qualifiers to h->name_score; fills text/json when given. */
+static float qualify(em_searcher *s, const qinfo *qi, hit *h, em_buf *text, em_buf *json) {
+    const em_matcher *m = s->m;
+    const snap_entity *e = &m->entities[h->entity];
+    float score = h->name_score, eff;
+    char detail[160];
+    int n = 0;
+    if (json) em_buf_adds(json, "[");
+#define NOTE(fact, effect, what)                                                                   \
+    do {                                                                                           \
+        if (text) em_buf_printf(text, "; %s %+.2f (%s)", fact, (double)(effect), what);            \
+        if (json)                                                                                  \
+            em_buf_printf(json, "%s{\"fact\":\"%s\",\"effect\":%.3f,\"detail\":\"%s\"}",           \
+                          n ? "," : "", fact, (double)(effect), what);                             \
+        n++;                                                                                       \
+    } while (0)
+    if ((eff = schema_effect(qi->kind, e->schema_kind)) != 0) {
+        score += eff;
+        NOTE("schema", eff, "the query is of another type of party");
+    }
+    detail[0] = '\0';
+    if ((eff = dob_effect(m, e, qi, detail, sizeof detail)) != 0) {
+        score += eff;
+        NOTE("birth_date", eff, detail);
+    }
+    if ((eff = country_effect(m, e, qi)) != 0) {
+        score += eff;
+        NOTE("country", eff,
+             eff > 0 ? "a listed nationality or country matches"
+                     : "no listed nationality or country matches");
+    }
+    if (qi->gender && e->gender && qi->gender != e->gender) {
+        eff = -0.15f;
+        score += eff;
+        NOTE("gender", eff, "the listed gender differs");
+    }
+#undef NOTE
+    if (json) em_buf_adds(json, "]");
+    return score < 0 ? 0 : score > 1 ? 1 : score;
+}
+
+/* ---- scoring one candidate name -------------------------------------------- */
+
+static float score_name(em_searcher *s, const em_part *q, size_t nq, int abjad, uint32_t name,
+                        em_alignment *al) {
+    const em_matcher *m = s->m;
+    em_part c[EM_PART_MAX];
+    size_t nc = name_parts(m, name, c);
+    em_align(q, nq, c, nc, abjad || m->names[name].abjad, al);
+    float sc = al->score;
+    if (al->matched_w < MASS_MIN && m->h) sc *= sqrtf(al->matched_w / MASS_MIN);
+    if (m->names[name].weak) sc *= WEAK_ALIAS_FACTOR;
+    return sc;
+}
+
+/* ---- results --------------------------------------------------------------- */
+
+static int cmp_hit(const void *a, const void *b) {
+    const hit *x = a, *y = b;
+    if (x->score != y->score) return x->score < y->score ? 1 : -1;
+    return x->entity < y->entity ? -1 : x->entity > y->entity;
+}
+
+static void json_escape(em_buf *b, const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            em_buf_printf(b, "\\%c", *p);
+        else if (*p < 0x20)
+            em_buf_printf(b, "\\u%04x", *p);
+        else
+            em_buf_addc(b, (char)*p);
+    }
+}
+
+static void fill_result(em_searcher *s, const qinfo *qi, const em_part *q, size_t nq, hit *h,
+                        double threshold, const char *qname, em_result *r) {
+    const em_matcher *m = s->m;
+    const snap_entity *e = &m->entities[h->entity];
+    r->id = em_xstrdup(m->strings + e->id);
+    r->caption = em_xstrdup(m->strings + e->caption);
+    r->schema = em_xstrdup(m->strings + e->schema);
+    r->source = em_xstrdup(m->strings + e->source);
+    r->programs = em_xstrdup(m->strings + e->programs);
+    r->version = e->version;
+    r->score = h->score;
+    r->match = h->score >= threshold;
+    em_buf text, json;
+    em_buf_init(&text);
+    em_buf_init(&json);
+    em_buf_printf(&json, "{\"score\":%.3f", h->score);
+    if (h->by_identifier) {
+        r->matched_name = em_xstrdup(m->strings + e->caption);
+        em_buf_printf(&text, "identifier %s is listed for this party (exact match)", h->identifier);
+        em_buf_adds(&json, ",\"identifier\":{\"value\":\"");
+        json_escape(&json, h->identifier);
+        em_buf_adds(&json, "\",\"how\":\"exact\"}");
+    }
+    if (h->name != UINT32_MAX) {
+        const snap_name *n = &m->names[h->name];
+        if (!h->by_identifier) r->matched_name = em_xstrdup(m->strings + n->display);
+        em_part c[EM_PART_MAX];
+        size_t nc = name_parts(m, h->name, c);
+        if (h->by_identifier) em_buf_adds(&text, "; ");
+        em_buf_printf(&text, "name %.2f: ", h->name_score);
+        em_buf_adds(&json, ",\"name\":{\"query\":\"");
+        json_escape(&json, qname ? qname : "");
+        em_buf_adds(&json, "\",\"matched_name\":\"");
+        json_escape(&json, m->strings + n->display);
+        em_buf_printf(&json, "\",\"kind\":\"%s\",\"weak_alias\":%s,\"score\":%.3f,\"alignment\":",
+                      n->kind == 0   ? "primary"
+                      : n->kind == 2 ? "fka"
+                      : n->kind == 3 ? "nka"
+                                     : "aka",
+                      n->weak ? "true" : "false", h->name_score);
+        em_alignment_explain(&h->al, q, nq, c, nc, &text, &json);
+        if (n->weak) em_buf_printf(&text, "; weak alias x%.2f", WEAK_ALIAS_FACTOR);
+        if (h->al.matched_w < MASS_MIN && m->h)
+            em_buf_adds(&text, "; the matched parts are common names (score reduced)");
+        em_buf_adds(&json, "}");
+        em_buf_adds(&json, ",\"qualifiers\":");
+        qualify(s, qi, h, &text, &json);
+    }
+    em_buf_adds(&json, "}");
+    if (!r->matched_name) r->matched_name = em_xstrdup("");
+    r->explanation = em_buf_detach(&text);
+    r->explanation_json = em_buf_detach(&json);
+}
+
+int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err) {
+    *out = NULL;
+    const em_matcher *m = s->m;
+    if (!m->h)
+        return em_fail(err, EM_ERR_USAGE,
+                       "this matcher has no lists (names only); open it on a store");
+    int has_name = q->name && *q->name;
+    if (!has_name && q->nidentifiers == 0)
+        return em_fail(err, EM_ERR_USAGE, "give a name or an identifier to screen");
+    double threshold = q->threshold > 0 ? q->threshold : EM_DEFAULT_THRESHOLD;
+    size_t limit = q->limit ? q->limit : 10;
+    qinfo qi;
+    parse_qinfo(s, q, &qi);
+
+    hit *hits = NULL;
+    size_t nhits = 0, cap = 0;
+#define ADD_HIT(x)                                                                                 \
+    do {                                                                                           \
+        if (nhits == cap) {                                                                        \
+            cap = cap ? cap * 2 : 64;                                                              \
+            hits = em_xrealloc(hits, cap * sizeof *hits);                                          \
+        }                                                                                          \
+        hits[nhits++] = (x);                                                                       \
+    } while (0)
+
+    /* identifiers: exact, a match on their own */
+    for (size_t i = 0; i < q->nidentifiers; i++) {
+        char key[256];
+        if (!q->identifiers[i] || em_identifier_key(q->identifiers[i], key, sizeof key) != 0)
+            continue;
+        uint32_t n;
+        const uint32_t *v = em_smap_get(&m->ids, key, &n);
+        for (uint32_t j = 0; j < n; j++) {
+            hit h = {0};
+            h.entity = v[j];
+            h.name = UINT32_MAX;
+            h.score = h.name_score = 1.0f;
+            h.by_identifier = 1;
+            h.identifier = q->identifiers[i];
+            ADD_HIT(h);
+        }
+    }
+
+    em_name_tokens nt = {0};
+    em_part qp[EM_PART_MAX];
+    size_t nq = 0;
+    int kind = qi.kind == SNAP_SCHEMA_PERSON ? EM_KIND_PERSON : qi.kind ? EM_KIND_ORG : EM_KIND_ANY;
+    if (has_name) {
+        em_tokenize_name(s->norm, m->k, q->name, kind, &nt);
+        nq = query_parts(m, &nt, qp);
+    }
+    if (nq > 0) {
+        s->ntouched = 0;
+        retrieve(s, qp, nq, nt.abjad);
+        size_t nc = s->ntouched;
+        if (nc > MAX_CANDIDATES) {
+            /* partial order is enough: the best MAX_CANDIDATES by accumulated evidence */
+            qsort_r(s->touched, nc, sizeof *s->touched, cmp_acc_desc, s->acc);
+            nc = MAX_CANDIDATES;
+        }
+        size_t first_name_hit = nhits;
+        for (size_t i = 0; i < nc; i++) {
+            uint32_t name = s->touched[i];
+            hit h = {0};
+            h.name = name;
+            h.entity = m->names[name].entity;
+            h.name_score = score_name(s, qp, nq, nt.abjad, name, &h.al);
+            if (h.name_score <= 0.05f) continue;
+            /* one hit per entity: its best name */
+            size_t k;
+            for (k = first_name_hit; k < nhits; k++)
+                if (hits[k].entity == h.entity) break;
+            if (k < nhits) {
+                if (h.name_score > hits[k].name_score) hits[k] = h;
+            } else {
+                ADD_HIT(h);
+            }
+        }
+        for (size_t i = 0; i < s->ntouched; i++) {
+            s->acc[s->touched[i]] = 0;
+            s->lastq[s->touched[i]] = -1;
+        }
+        s->ntouched = 0;
+        for (size_t k = first_name_hit; k < nhits; k++) {
+            hits[k].score = qualify(s, &qi, &hits[k], NULL, NULL);
+            /* an identifier hit on the same entity keeps 1.0, with the name explained too */
+            for (size_t j = 0; j < first_name_hit; j++)
+                if (hits[j].entity == hits[k].entity) {
+                    hits[j].name = hits[k].name;
+                    hits[j].name_score = hits[k].name_score;
+                    hits[j].al = hits[k].al;
+                    hits[k].score = -1;
+                }
+        }
+    }
+    if (nhits) qsort(hits, nhits, sizeof *hits, cmp_hit);
+    em_results *r = em_xcalloc(1, sizeof *r);
+    r->items = em_xcalloc(limit, sizeof *r->items);
+    for (size_t i = 0; i < nhits && r->len < limit; i++) {
+        if (hits[i].score < 0) continue;
+        if (!q->all && hits[i].score < threshold) break;
+        if (i > 0 && hits[i].entity == hits[i - 1].entity && hits[i].score == hits[i - 1].score)
+            continue;
+        fill_result(s, &qi, qp, nq, &hits[i], threshold, q->name, &r->items[r->len++]);
+    }
+    free(hits);
+    em_name_tokens_free(&nt);
+    *out = r;
+    return 0;
+#undef ADD_HIT
+}
+
+size_t em_results_count(const em_results *r) {
+    return r ? r->len : 0;
+}
+
+const em_result *em_results_get(const em_results *r, size_t i) {
+    return r && i < r->len ? &r->items[i] : NULL;
+}
+
+void em_results_free(em_results *r) {
+    if (!r) return;
+    for (size_t i = 0; i < r->len; i++) {
+        em_result *x = &r->items[i];
+        free((char *)x->id), free((char *)x->caption), free((char *)x->schema);
+        free((char *)x->source), free((char *)x->programs), free((char *)x->matched_name);
+        free((char *)x->explanation), free((char *)x->explanation_json);
+    }
+    free(r->items);
+    free(r);
+}
+
+/* ---- pair comparison ------------------------------------------------------- */
+
+int em_compare(em_searcher *s, const char *schema, const char *name1, const char *name2,
+               double *score, char **explanation, em_error *err) {
+    if (!name1 || !name2) return em_fail(err, EM_ERR_USAGE, "compare needs two names");
+    int k = schema_kind_of(schema);
+    int kind = k == SNAP_SCHEMA_PERSON ? EM_KIND_PERSON : k ? EM_KIND_ORG : EM_KIND_ANY;
+    em_name_tokens a, b;
+    em_tokenize_name(s->norm, s->m->k, name1, kind, &a);
+    em_tokenize_name(s->norm, s->m->k, name2, kind, &b);
+    em_part pa[EM_PART_MAX], pb[EM_PART_MAX];
+    size_t na = query_parts(s->m, &a, pa), nb = query_parts(s->m, &b, pb);
+    em_alignment al;
+    em_align(pa, na, pb, nb, a.abjad || b.abjad, &al);
+    /* symmetric: a pair of names has no query side */
+    em_alignment al2;
+    em_align(pb, nb, pa, na, a.abjad || b.abjad, &al2);
+    float sc = al.score > al2.score ? al.score : al2.score;
+    *score = sc;
+    if (explanation) {
+        em_buf text, json;
+        em_buf_init(&text);
+        em_buf_init(&json);
+        em_buf_printf(&json, "{\"score\":%.3f,\"alignment\":", sc);
+        em_alignment_explain(&al, pa, na, pb, nb, &text, &json);
+        em_buf_adds(&json, ",\"text\":\"");
+        json_escape(&json, em_buf_cstr(&text));
+        em_buf_adds(&json, "\"}");
+        *explanation = em_buf_detach(&json);
+        em_buf_free(&text);
+    }
+    em_name_tokens_free(&a);
+    em_name_tokens_free(&b);
+    return 0;
+}

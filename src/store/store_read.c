@@ -1,0 +1,66 @@
+/*
+ * store_read.c - bulk reading of the active versions (see store_read.h).
+ */
+#include "store/store_read.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "base/error.h"
+#include "store/store_internal.h"
+
+int em_store_active_stamp(em_store *st, em_buf *stamp, em_error *err) {
+    sqlite3_stmt *s =
+        em_db_prepare(st, "SELECT id FROM versions WHERE active = 1 ORDER BY id", err);
+    if (!s) return -1;
+    em_buf_reset(stamp);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        em_buf_printf(stamp, "%sv%lld", stamp->len ? "," : "",
+                      (long long)sqlite3_column_int64(s, 0));
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return em_db_fail(st, err, "reading the active versions");
+    em_buf_cstr(stamp);
+    return 0;
+}
+
+int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, em_buf *stamp,
+                         em_error *err) {
+    *versions = NULL;
+    if (em_db_exec(st, "BEGIN", err) != 0) return -1; /* one consistent read */
+    int rc = em_store_active_stamp(st, stamp, err);
+    sqlite3_stmt *s =
+        rc ? NULL
+           : em_db_prepare(st,
+                           "SELECT b.json, ve.version_id FROM versions v"
+                           " JOIN version_entities ve ON ve.version_id = v.id"
+                           " JOIN blobs b ON b.digest = ve.digest"
+                           " WHERE v.active = 1 ORDER BY v.id, length(ve.entity_id), ve.entity_id",
+                           err);
+    if (!s) {
+        em_db_exec(st, "COMMIT", NULL);
+        return -1;
+    }
+    size_t cap = 0;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        json_error_t je;
+        json_t *j = json_loads((const char *)sqlite3_column_text(s, 0), 0, &je);
+        em_entity *e = j ? em_entity_from_json(j, err) : NULL;
+        json_decref(j);
+        if (!e) {
+            rc = em_fail(err, EM_ERR_STORE, "a stored entity cannot be read; re-import the list");
+            break;
+        }
+        if (out->len == cap) {
+            cap = cap ? cap * 2 : 1024;
+            *versions = em_xrealloc(*versions, cap * sizeof **versions);
+        }
+        (*versions)[out->len] = sqlite3_column_int64(s, 1);
+        em_entity_list_push(out, e);
+    }
+    if (rc == 0 && step != SQLITE_DONE) rc = em_db_fail(st, err, "reading the active lists");
+    sqlite3_finalize(s);
+    em_db_exec(st, "COMMIT", NULL);
+    return rc;
+}

@@ -1,0 +1,17 @@
+/*
+ * store_read.h - bulk reading of the active lists, for compiling the
+ * matcher's snapshot (src/match/matcher.c).
+ */
+#ifndef EM_STORE_STORE_READ_H
+#define EM_STORE_STORE_READ_H
+
+#include "model/entity.h"
+
+/* Loads every entity of every active version; *versions (caller frees) gives
+   each entity's version. `stamp` receives "v<id>,v<id>..." of the active versions. */
+int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, em_buf *stamp,
+                         em_error *err);
+/* Only the stamp (cheap): which versions are active. */
+int em_store_active_stamp(em_store *st, em_buf *stamp, em_error *err);
+
+#endif

@@ -1,0 +1,419 @@
+/*
+ * knowledge.c - loading the name knowledge tables (see knowledge.h and
+ * data/knowledge/README.md for the file formats).
+ *
+ * Every entry is normalised with em_normalize_name, so the files may be
+ * written in any script; each table is a small open-addressing hash from the
+ * normalised string to a value (a group id, a legal-form code index, or the
+ * line number for plain sets). Legal-form variants are stored as their
+ * normalised token sequence joined by single spaces, and matched longest
+ * first. Nothing is mutable after em_knowledge_load returns.
+ */
+#include "text/knowledge.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "text/normalize.h"
+
+/* Longest legal-form variant accepted, in bytes once normalised. */
+#define LEGAL_MAX_BYTES 255
+
+/* ---- string hash table ------------------------------------------------- */
+
+typedef struct strmap_slot {
+    char *key; /* owned; NULL for an empty slot */
+    uint32_t val;
+} strmap_slot;
+
+typedef struct strmap {
+    strmap_slot *slots;
+    size_t cap, len; /* cap is 0 or a power of two */
+} strmap;
+
+static uint64_t hash_str(const char *s, size_t n) {
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Slot of key[0..n), or of the empty slot where it would go. */
+static strmap_slot *strmap_find(const strmap *m, const char *key, size_t n) {
+    if (!m->cap) return NULL;
+    size_t mask = m->cap - 1, i = (size_t)hash_str(key, n) & mask;
+    for (;;) {
+        strmap_slot *s = &m->slots[i];
+        if (!s->key || (strncmp(s->key, key, n) == 0 && s->key[n] == '\0')) return s;
+        i = (i + 1) & mask;
+    }
+}
+
+static void strmap_grow(strmap *m) {
+    size_t ncap = m->cap ? m->cap * 2 : 64;
+    strmap old = *m;
+    m->slots = em_xcalloc(ncap, sizeof *m->slots);
+    m->cap = ncap;
+    for (size_t i = 0; i < old.cap; i++) {
+        if (!old.slots[i].key) continue;
+        strmap_slot *s = strmap_find(m, old.slots[i].key, strlen(old.slots[i].key));
+        *s = old.slots[i];
+    }
+    free(old.slots);
+}
+
+/* Returns the existing slot when the key is present (leaving it unchanged),
+   NULL after inserting it. */
+static strmap_slot *strmap_put(strmap *m, const char *key, uint32_t val) {
+    if ((m->len + 1) * 2 > m->cap) strmap_grow(m);
+    strmap_slot *s = strmap_find(m, key, strlen(key));
+    if (s->key) return s;
+    s->key = em_xstrdup(key);
+    s->val = val;
+    m->len++;
+    return NULL;
+}
+
+static const strmap_slot *strmap_get(const strmap *m, const char *key, size_t n) {
+    const strmap_slot *s = strmap_find(m, key, n);
+    return s && s->key ? s : NULL;
+}
+
+static void strmap_free(strmap *m) {
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->slots[i].key);
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- the knowledge ----------------------------------------------------- */
+
+struct em_knowledge {
+    strmap variants;      /* spelling -> group id (1-based) */
+    em_strvec groups;     /* canonical spelling of group i+1 */
+    uint32_t *group_line; /* line of each group, for error messages while loading */
+    strmap particles, honorifics, stopwords; /* token -> line */
+    strmap legal;                            /* joined variant -> code index + 1 */
+    em_strvec legal_codes;
+    uint32_t *legal_line; /* line of each code, while loading */
+    size_t legal_max_tokens, legal_max_bytes;
+};
+
+void em_knowledge_free(em_knowledge *k) {
+    if (!k) return;
+    strmap_free(&k->variants);
+    em_strvec_free(&k->groups);
+    free(k->group_line);
+    strmap_free(&k->particles);
+    strmap_free(&k->honorifics);
+    strmap_free(&k->stopwords);
+    strmap_free(&k->legal);
+    em_strvec_free(&k->legal_codes);
+    free(k->legal_line);
+    free(k);
+}
+
+/* One data file being read. */
+typedef struct reader {
+    const char *name; /* file name for messages, e.g. "given_names.txt" */
+    FILE *f;
+    char *line;
+    size_t cap;
+    uint32_t lineno;
+} reader;
+
+static int reader_open(reader *r, const char *dir, const char *name, em_error *err) {
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    char *path = em_xasprintf("%s/%s", dir, name);
+    r->f = fopen(path, "rb");
+    if (!r->f) {
+        em_fail(err, EM_ERR_IO, "%s: cannot open %s: %s", name, path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    free(path);
+    return 0;
+}
+
+static void reader_close(reader *r) {
+    if (r->f) fclose(r->f);
+    free(r->line);
+}
+
+/* Next non-blank line with the comment ('#' to end of line) and the trailing
+   whitespace removed; NULL at the end of the file. */
+static char *reader_next(reader *r) {
+    ssize_t n;
+    while ((n = getline(&r->line, &r->cap, r->f)) >= 0) {
+        r->lineno++;
+        char *s = r->line;
+        if (r->lineno == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+            (unsigned char)s[2] == 0xBF)
+            s += 3; /* UTF-8 byte order mark */
+        char *hash = strchr(s, '#');
+        if (hash) *hash = '\0';
+        /* keep tabs (legal_forms.tsv): trim only the ends */
+        size_t len = strlen(s);
+        while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' ||
+                       s[len - 1] == '\t'))
+            s[--len] = '\0';
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s) return s;
+    }
+    return NULL;
+}
+
+static int reader_fail(const reader *r, em_error *err, const char *fmt, ...) EM_PRINTF(3, 4);
+
+static int reader_fail(const reader *r, em_error *err, const char *fmt, ...) {
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return em_fail(err, EM_ERR_FORMAT, "%s line %u: %s", r->name, (unsigned)r->lineno, msg);
+}
+
+/* Normalises one single-word entry; NULL (with the error set) when it is
+   empty or several words once normalised. */
+static char *normalize_word(em_normalizer *nz, const reader *r, const char *raw, em_error *err) {
+    char *w = em_normalize_name(nz, raw);
+    if (!*w) {
+        reader_fail(r, err, "'%s' has no letters or digits once normalised", raw);
+    } else if (strchr(w, ' ')) {
+        reader_fail(r, err, "'%s' normalises to several words ('%s'); write it as one word", raw,
+                    w);
+    } else {
+        return w;
+    }
+    free(w);
+    return NULL;
+}
+
+static int load_groups(em_knowledge *k, em_normalizer *nz, const char *dir, em_error *err) {
+    reader r;
+    if (reader_open(&r, dir, "given_names.txt", err)) return -1;
+    size_t cap = 0;
+    int rc = 0;
+    char *s;
+    while (rc == 0 && (s = reader_next(&r))) {
+        uint32_t gid = (uint32_t)k->groups.len + 1;
+        size_t n = 0;
+        for (char *save = NULL, *t = strtok_r(s, " \t", &save); t;
+             t = strtok_r(NULL, " \t", &save)) {
+            char *w = normalize_word(nz, &r, t, err);
+            if (!w) {
+                rc = -1;
+                break;
+            }
+            strmap_slot *dup = strmap_put(&k->variants, w, gid);
+            if (dup && dup->val == gid)
+                rc = reader_fail(&r, err, "'%s' is listed twice in the group", w);
+            else if (dup)
+                rc = reader_fail(&r, err, "'%s' is already in the group of line %u", w,
+                                 (unsigned)k->group_line[dup->val - 1]);
+            if (rc == 0 && n++ == 0) {
+                em_strvec_push(&k->groups, w);
+                if (k->groups.len > cap) {
+                    cap = cap ? cap * 2 : 256;
+                    k->group_line = em_xrealloc(k->group_line, cap * sizeof *k->group_line);
+                }
+                k->group_line[gid - 1] = r.lineno;
+            }
+            free(w);
+            if (rc) break;
+        }
+        if (rc == 0 && n < 2) rc = reader_fail(&r, err, "a group needs at least two spellings");
+    }
+    reader_close(&r);
+    return rc;
+}
+
+static int load_set(strmap *set, em_normalizer *nz, const char *dir, const char *name,
+                    em_error *err) {
+    reader r;
+    if (reader_open(&r, dir, name, err)) return -1;
+    int rc = 0;
+    char *s;
+    while (rc == 0 && (s = reader_next(&r))) {
+        char *w = normalize_word(nz, &r, s, err);
+        if (!w) {
+            rc = -1;
+            break;
+        }
+        strmap_slot *dup = strmap_put(set, w, r.lineno);
+        if (dup)
+            rc = reader_fail(&r, err, "'%s' is already listed on line %u", w, (unsigned)dup->val);
+        free(w);
+    }
+    reader_close(&r);
+    return rc;
+}
+
+static size_t count_tokens(const char *s) {
+    size_t n = 1;
+    for (; *s; s++)
+        n += *s == ' ';
+    return n;
+}
+
+static int load_legal(em_knowledge *k, em_normalizer *nz, const char *dir, em_error *err) {
+    reader r;
+    if (reader_open(&r, dir, "legal_forms.tsv", err)) return -1;
+    strmap codes = {0};
+    size_t cap = 0;
+    int rc = 0;
+    char *s;
+    while (rc == 0 && (s = reader_next(&r))) {
+        char *tab = strchr(s, '\t');
+        if (!tab) {
+            rc = reader_fail(&r, err, "expected CODE<TAB>variant|variant|..., found no tab");
+            break;
+        }
+        *tab = '\0';
+        char *code = em_normalize_name(nz, s);
+        uint32_t idx = (uint32_t)k->legal_codes.len + 1;
+        strmap_slot *dup = *code ? strmap_put(&codes, code, r.lineno) : NULL;
+        if (!*code)
+            rc = reader_fail(&r, err, "the code is empty");
+        else if (dup)
+            rc = reader_fail(&r, err, "code '%s' is already defined on line %u", code,
+                             (unsigned)dup->val);
+        if (rc) {
+            free(code);
+            break;
+        }
+        em_strvec_take(&k->legal_codes, code);
+        if (k->legal_codes.len > cap) {
+            cap = cap ? cap * 2 : 64;
+            k->legal_line = em_xrealloc(k->legal_line, cap * sizeof *k->legal_line);
+        }
+        k->legal_line[idx - 1] = r.lineno;
+        size_t n = 0;
+        for (char *save = NULL, *v = strtok_r(tab + 1, "|", &save); v && rc == 0;
+             v = strtok_r(NULL, "|", &save)) {
+            char *w = em_normalize_name(nz, v);
+            size_t len = strlen(w);
+            if (!len) {
+                rc = reader_fail(&r, err, "variant '%s' has no letters or digits", em_strtrim(v));
+            } else if (len > LEGAL_MAX_BYTES) {
+                rc = reader_fail(&r, err, "variant '%.40s...' is longer than %d bytes", w,
+                                 LEGAL_MAX_BYTES);
+            } else if ((dup = strmap_put(&k->legal, w, idx))) {
+                if (dup->val == idx)
+                    rc = reader_fail(&r, err, "variant '%s' is listed twice", w);
+                else
+                    rc = reader_fail(&r, err, "variant '%s' already belongs to '%s' (line %u)", w,
+                                     k->legal_codes.items[dup->val - 1],
+                                     (unsigned)k->legal_line[dup->val - 1]);
+            } else {
+                size_t nt = count_tokens(w);
+                if (nt > k->legal_max_tokens) k->legal_max_tokens = nt;
+                if (len > k->legal_max_bytes) k->legal_max_bytes = len;
+                n++;
+            }
+            free(w);
+        }
+        if (rc == 0 && n == 0) rc = reader_fail(&r, err, "code '%s' has no variants", code);
+    }
+    strmap_free(&codes);
+    reader_close(&r);
+    return rc;
+}
+
+em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
+    if (!dir) {
+        em_fail(err, EM_ERR_USAGE, "no knowledge directory given");
+        return NULL;
+    }
+    em_normalizer *nz = em_normalizer_new(err);
+    if (!nz) return NULL;
+    em_knowledge *k = em_xcalloc(1, sizeof *k);
+    em_strvec_init(&k->groups);
+    em_strvec_init(&k->legal_codes);
+    int rc = load_groups(k, nz, dir, err);
+    if (rc == 0) rc = load_set(&k->particles, nz, dir, "particles.txt", err);
+    if (rc == 0) rc = load_set(&k->honorifics, nz, dir, "honorifics.txt", err);
+    if (rc == 0) rc = load_set(&k->stopwords, nz, dir, "org_stopwords.txt", err);
+    if (rc == 0) rc = load_legal(k, nz, dir, err);
+    em_normalizer_free(nz);
+    if (rc) {
+        em_knowledge_free(k);
+        return NULL;
+    }
+    /* only needed for messages while loading */
+    free(k->group_line);
+    free(k->legal_line);
+    k->group_line = NULL;
+    k->legal_line = NULL;
+    return k;
+}
+
+/* ---- lookups ----------------------------------------------------------- */
+
+uint32_t em_knowledge_variant_group(const em_knowledge *k, const char *token) {
+    if (!k || !token) return 0;
+    const strmap_slot *s = strmap_get(&k->variants, token, strlen(token));
+    return s ? s->val : 0;
+}
+
+const char *em_knowledge_group_name(const em_knowledge *k, uint32_t group) {
+    if (!k || group == 0 || group > k->groups.len) return NULL;
+    return k->groups.items[group - 1];
+}
+
+size_t em_knowledge_group_count(const em_knowledge *k) {
+    return k ? k->groups.len : 0;
+}
+
+static int in_set(const strmap *m, const char *token) {
+    return token && strmap_get(m, token, strlen(token)) != NULL;
+}
+
+int em_knowledge_is_particle(const em_knowledge *k, const char *token) {
+    return k && in_set(&k->particles, token);
+}
+
+int em_knowledge_is_honorific(const em_knowledge *k, const char *token) {
+    return k && in_set(&k->honorifics, token);
+}
+
+int em_knowledge_is_stopword(const em_knowledge *k, const char *token) {
+    return k && in_set(&k->stopwords, token);
+}
+
+const char *em_knowledge_legal_form(const em_knowledge *k, const char *const *tokens, size_t n,
+                                    size_t *consumed) {
+    if (consumed) *consumed = 0;
+    if (!k || !tokens || !k->legal.len) return NULL;
+    char key[LEGAL_MAX_BYTES + 1];
+    size_t ends[64]; /* ends[i]: length of tokens[0..i] joined */
+    size_t len = 0, m = 0;
+    if (n > k->legal_max_tokens) n = k->legal_max_tokens;
+    if (n > 64) n = 64;
+    for (; m < n && tokens[m]; m++) {
+        size_t tl = strlen(tokens[m]);
+        if (!tl || len + (m ? 1 : 0) + tl > k->legal_max_bytes) break;
+        if (m) key[len++] = ' ';
+        memcpy(key + len, tokens[m], tl);
+        len += tl;
+        ends[m] = len;
+    }
+    for (size_t i = m; i > 0; i--) {
+        const strmap_slot *s = strmap_get(&k->legal, key, ends[i - 1]);
+        if (s) {
+            if (consumed) *consumed = i;
+            return k->legal_codes.items[s->val - 1];
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,63 @@
+/*
+ * tokens.h - a name as comparable parts. Normalises (ICU, see normalize.h),
+ * splits into tokens, repairs digits standing for letters ("ig0r" -> "igor"),
+ * drops honorifics ("seyed", "haji", "dr") and organisation stopwords,
+ * canonicalises legal forms ("limited liability company" -> "llc") and marks
+ * particles ("al", "bin", "van"), and computes each token's consonant
+ * skeleton. Used identically for list names (snapshot build) and queries.
+ */
+#ifndef EM_TEXT_TOKENS_H
+#define EM_TEXT_TOKENS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text/knowledge.h"
+#include "text/normalize.h"
+
+#define EM_TOK_PARTICLE 1u /* name particle: little weight */
+#define EM_TOK_LEGAL 2u    /* canonical legal form: little weight */
+#define EM_TOK_NUMBER 4u   /* all digits */
+#define EM_TOK_MAX 24      /* tokens kept per name */
+#define EM_SKEL_MAX 24
+
+typedef struct em_token {
+    const char *text; /* normalised token (points into the owning em_name_tokens) */
+    uint32_t group;   /* knowledge variant group, 0 = none */
+    unsigned flags;
+    char skel[EM_SKEL_MAX]; /* consonant skeleton */
+    uint16_t len;
+} em_token;
+
+typedef struct em_name_tokens {
+    em_token items[EM_TOK_MAX];
+    size_t len;
+    int abjad;      /* the name was written in a script without vowels (Arabic, Hebrew...) */
+    char *buf;      /* owns the token text */
+    size_t dropped; /* honorifics / stopwords removed */
+} em_name_tokens;
+
+enum { EM_KIND_ANY = 0, EM_KIND_PERSON = 1, EM_KIND_ORG = 2 };
+
+/* Fills out (call em_name_tokens_free after). kind tunes stopword/legal-form handling. */
+void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name, int kind,
+                      em_name_tokens *out);
+void em_name_tokens_free(em_name_tokens *t);
+
+/* The consonant skeleton: vowels and semi-vowels (a e i o u y w) dropped except a leading
+   consonant cluster's letters, q/c -> k, ph -> f, doubled letters collapsed. */
+void em_skeleton(const char *tok, char *out, size_t cap);
+
+/*
+ * Countries: ISO 3166 alpha-2 codes and English names (from ICU's locale data,
+ * plus the official long forms the lists use, from data/knowledge/countries.tsv).
+ * Immutable once built; shared between threads.
+ */
+typedef struct em_countries em_countries;
+em_countries *em_countries_new(const char *knowledge_dir, em_error *err);
+void em_countries_free(em_countries *c);
+/* "ir", "IR", "Iran", "Iran (Islamic Republic of)" -> "IR"; returns 0 on success, -1 unknown.
+   Needs a normaliser of the calling thread. */
+int em_country_code(const em_countries *c, em_normalizer *n, const char *name, char code[3]);
+
+#endif
