@@ -72,6 +72,24 @@ static float osa(const char *a, size_t la, const char *b, size_t lb, float max) 
     return d[la][lb];
 }
 
+/* Lower bound of the edit distance from letter counts (each edit changes at
+   most two counts; confusable substitutions cost half, hence the /4). */
+static float letter_bound(const char *a, size_t la, const char *b, size_t lb) {
+    int h[37] = {0};
+    for (size_t i = 0; i < la; i++) {
+        char c = a[i];
+        h[c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + c - '0' : 36]++;
+    }
+    for (size_t i = 0; i < lb; i++) {
+        char c = b[i];
+        h[c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + c - '0' : 36]--;
+    }
+    int d = 0;
+    for (int i = 0; i < 37; i++)
+        d += h[i] < 0 ? -h[i] : h[i];
+    return (float)d / 4.0f;
+}
+
 static float text_similarity(const char *a, size_t la, const char *askel, const char *b, size_t lb,
                              const char *bskel, int abjad, em_how *how) {
     if (la == lb && memcmp(a, b, la) == 0) {
@@ -85,18 +103,18 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
             best = 0.92f;
             *how = EM_HOW_SKELETON;
         } else if (sl >= 3 && la >= 4 && lb >= 4) {
-            best = 0.85f;
+            best = 0.80f;
             *how = EM_HOW_SKELETON;
         }
     }
     size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la;
-    if (mn >= 4 && mx - mn <= 3) {
-        float maxd = mx >= 10 ? 3.0f : mx >= 6 ? 2.0f : 1.0f;
-        float dist = osa(a, la, b, lb, maxd);
+    if (mn >= EM_FUZZY_MIN_LEN && mx - mn <= 3) {
+        float maxd = mx >= 9 ? 3.0f : mx >= 6 ? 2.0f : 1.0f;
+        float dist = letter_bound(a, la, b, lb) > maxd ? maxd + 1 : osa(a, la, b, lb, maxd);
         if (dist <= maxd) {
             float s = 1.0f - dist / (float)mx;
-            if (a[0] != b[0] && !(is_vowel(a[0]) && is_vowel(b[0]))) s -= 0.1f;
-            if (s >= 0.75f && s > best) {
+            if (a[0] != b[0] && !(is_vowel(a[0]) && is_vowel(b[0]))) s -= 0.05f;
+            if (s >= EM_FUZZY_MIN_SIM && s > best) {
                 best = s > 0.97f ? 0.97f : s;
                 *how = EM_HOW_FUZZY;
             }
@@ -138,6 +156,10 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, em_how *
         }
         return 0;
     }
+    if ((a->flags | b->flags) & EM_TOK_SYLLABIC) {
+        /* romanised Han/Hangul syllables are atomic: one letter off is another syllable */
+        return 0;
+    }
     return text_similarity(a->text, a->len, a->skel, b->text, b->len, b->skel, abjad, how);
 }
 
@@ -146,7 +168,16 @@ static float joined_similarity(const em_part *one, const em_part *x, const em_pa
                                em_how *how) {
     char buf[128], skel[EM_SKEL_MAX * 2];
     size_t lx = x->len, ly = y->len;
+    /* a two-letter part may be the initials of two parts: "jc" ~ "jean" + "claude" */
+    if (one->len == 2 && lx > 1 && ly > 1 && one->text[0] == x->text[0] &&
+        one->text[1] == y->text[0] && !((one->flags | x->flags | y->flags) & EM_TOK_NUMBER)) {
+        *how = EM_HOW_INITIAL;
+        return 0.8f;
+    }
     if (lx + ly + 1 > sizeof buf || one->len < 4) return 0;
+    size_t lj = lx + ly;
+    if (lj > (size_t)one->len + 3 || (size_t)one->len > lj + 3) return 0;
+    if (x->len == 1 || y->len == 1) return 0; /* initials do not glue */
     memcpy(buf, x->text, lx);
     memcpy(buf + lx, y->text, ly);
     buf[lx + ly] = '\0';
@@ -164,17 +195,49 @@ typedef struct cand {
     em_how how;
 } cand;
 
-void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abjad,
-              em_alignment *out) {
+void em_simcache_reset(em_simcache *sc) {
+    if (++sc->generation == 0) {
+        memset(sc->gen, 0, sizeof sc->gen);
+        sc->generation = 1;
+    }
+}
+
+static float cached_similarity(em_simcache *sc, size_t qi, const em_part *q, const em_part *c,
+                               int abjad, em_how *how) {
+    if (!sc || c->vocab == UINT32_MAX || qi >= 32) return em_part_similarity(q, c, abjad, how);
+    uint32_t key = ((c->vocab << 5) | (uint32_t)qi) + 1;
+    uint32_t slot = (key * 2654435761u) & (EM_SIMCACHE_SIZE - 1);
+    for (int probe = 0; probe < 8; probe++, slot = (slot + 1) & (EM_SIMCACHE_SIZE - 1)) {
+        if (sc->gen[slot] != sc->generation) {
+            float s = em_part_similarity(q, c, abjad, how);
+            sc->gen[slot] = sc->generation;
+            sc->key[slot] = key;
+            sc->sim[slot] = s;
+            sc->how[slot] = (uint8_t)*how;
+            return s;
+        }
+        if (sc->key[slot] == key) {
+            *how = (em_how)sc->how[slot];
+            return sc->sim[slot];
+        }
+    }
+    return em_part_similarity(q, c, abjad, how);
+}
+
+void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abjad, int org,
+              em_simcache *cache, em_alignment *out) {
     memset(out, 0, sizeof *out);
     cand cs[EM_PART_MAX * EM_PART_MAX * 3];
     size_t n = 0;
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j < nc; j++) {
             em_how how;
-            float s = em_part_similarity(&q[i], &c[j], abjad, &how);
+            float s = cached_similarity(cache, i, &q[i], &c[j], abjad, &how);
             if (s > 0 && n < sizeof cs / sizeof *cs)
-                cs[n++] = (cand){(int8_t)i, -1, (int8_t)j, -1, s, s * (q[i].w + c[j].w), how};
+                cs[n++] =
+                    (cand){(int8_t)i, -1, (int8_t)j,
+                           -1,        s,  (s >= 0.95f ? 1000.0f : 0.0f) + s * (q[i].w + c[j].w),
+                           how};
         }
     /* glued parts: only when a side has a long part left without an exact partner */
     for (size_t i = 0; i < nq; i++)
@@ -208,7 +271,7 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
         cs[j] = x;
     }
     uint32_t qused = 0, cused = 0;
-    float qw = 0, cw = 0, qm = 0, cm = 0;
+    float qw = 0, cw = 0, qm = 0, cm = 0, mass = 0;
     for (size_t i = 0; i < n; i++) {
         cand *x = &cs[i];
         uint32_t qb = 1u << x->q | (x->q2 >= 0 ? 1u << x->q2 : 0);
@@ -217,18 +280,33 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
         qused |= qb;
         cused |= cb;
         out->pairs[out->npairs++] = (em_pair){x->q, x->q2, x->c, x->c2, x->sim, x->how};
-        qm += x->sim * (q[x->q].w + (x->q2 >= 0 ? q[x->q2].w : 0));
-        cm += x->sim * (c[x->c].w + (x->c2 >= 0 ? c[x->c2].w : 0));
+        float wq = q[x->q].w + (x->q2 >= 0 ? q[x->q2].w : 0);
+        float wc = c[x->c].w + (x->c2 >= 0 ? c[x->c2].w : 0);
+        qm += x->sim * wq;
+        cm += x->sim * wc;
+        mass += x->sim * (wq < wc ? wq : wc);
         if (out->npairs == EM_PART_MAX) break;
     }
-    for (size_t i = 0; i < nq; i++)
+    /* parts left over on both sides are a conflict (another person's name part),
+       not an omission: they cost more than parts missing on one side only */
+    float uq = 0, uc = 0;
+    for (size_t i = 0; i < nq; i++) {
         qw += q[i].w;
-    for (size_t j = 0; j < nc; j++)
+        if (!(qused & (1u << i)) && !(q[i].flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL))) uq += q[i].w;
+    }
+    for (size_t j = 0; j < nc; j++) {
         cw += c[j].w;
+        if (!(cused & (1u << j)) && !(c[j].flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL))) uc += c[j].w;
+    }
     out->qcov = qw > 0 ? qm / qw : 0;
     out->ccov = cw > 0 ? cm / cw : 0;
-    out->matched_w = qm;
-    out->score = out->qcov * (0.72f + 0.28f * out->ccov);
+    out->matched_w = mass;
+    float fq = qw > 0 ? uq / qw : 0, fc = cw > 0 ? uc / cw : 0;
+    out->conflict = fq < fc ? fq : fc;
+    float list_share = org ? EM_ORG_LIST_SHARE : EM_PERSON_LIST_SHARE;
+    out->score =
+        out->qcov * (1.0f - list_share + list_share * out->ccov) - EM_CONFLICT_COST * out->conflict;
+    if (out->score < 0) out->score = 0;
 }
 
 static void part_text(em_buf *b, const em_part *p, int i, int i2) {

@@ -49,7 +49,8 @@ typedef struct em_alignment {
     em_pair pairs[EM_PART_MAX];
     size_t npairs;
     float qcov, ccov; /* weighted coverage of query / list parts */
-    float matched_w;  /* sum of query weights * similarity */
+    float matched_w;  /* matched evidence: sum of similarity * min(query, list weight) */
+    float conflict;   /* weight share of parts left over on both sides */
     float score;      /* name score in [0,1] before qualifiers */
 } em_alignment;
 
@@ -57,9 +58,37 @@ typedef struct em_alignment {
    written without vowels, so consonant skeletons count for more. */
 float em_part_similarity(const em_part *a, const em_part *b, int abjad, em_how *how);
 
-/* Aligns query parts q[0..nq) with list parts c[0..nc). */
-void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abjad,
-              em_alignment *out);
+/* Memo of part similarities for one query: (query part, list token id) ->
+   similarity. Candidates share tokens, so most comparisons repeat. */
+#define EM_SIMCACHE_SIZE 8192
+typedef struct em_simcache {
+    uint32_t key[EM_SIMCACHE_SIZE]; /* (vocab << 5 | part) + 1; 0 = empty */
+    uint32_t gen[EM_SIMCACHE_SIZE];
+    float sim[EM_SIMCACHE_SIZE];
+    uint8_t how[EM_SIMCACHE_SIZE];
+    uint32_t generation;
+} em_simcache;
+
+/* Starts a new query: forgets every memoised similarity in O(1). */
+void em_simcache_reset(em_simcache *sc);
+
+/* Scoring constants, tuned on the development name pairs (docs/QUALITY.md):
+   the share of the score that depends on covering the list name (a person's
+   list name often has parts a query omits; an organisation's rarely), and the
+   cost of parts left over on both sides. */
+#define EM_PERSON_LIST_SHARE 0.28f
+#define EM_ORG_LIST_SHARE 0.45f
+#define EM_CONFLICT_COST 0.5f
+/* Typos: parts of at least EM_FUZZY_MIN_LEN letters may differ by one edit
+   (two from 6 letters, three from 9), confusable letters costing half; the
+   similarity 1 - edits/length must reach EM_FUZZY_MIN_SIM. */
+#define EM_FUZZY_MIN_LEN 3
+#define EM_FUZZY_MIN_SIM 0.70f
+
+/* Aligns query parts q[0..nq) with list parts c[0..nc); org: organisation names;
+   cache may be NULL. */
+void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abjad, int org,
+              em_simcache *cache, em_alignment *out);
 
 /* Appends a readable account ("esmail~esmaeil (variant)") and a JSON array of the
    pairs to the buffers (either may be NULL). */

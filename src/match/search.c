@@ -32,6 +32,7 @@ struct em_searcher {
     int8_t *lastq;
     uint32_t *touched;
     size_t ntouched;
+    em_simcache cache;
 };
 
 typedef struct hit {
@@ -352,7 +353,8 @@ static float score_name(em_searcher *s, const em_part *q, size_t nq, int abjad, 
     const em_matcher *m = s->m;
     em_part c[EM_PART_MAX];
     size_t nc = name_parts(m, name, c);
-    em_align(q, nq, c, nc, abjad || m->names[name].abjad, al);
+    int org = m->entities[m->names[name].entity].schema_kind != SNAP_SCHEMA_PERSON;
+    em_align(q, nq, c, nc, abjad || m->names[name].abjad, org, &s->cache, al);
     float sc = al->score;
     if (al->matched_w < MASS_MIN && m->h) sc *= sqrtf(al->matched_w / MASS_MIN);
     if (m->names[name].weak) sc *= WEAK_ALIAS_FACTOR;
@@ -493,8 +495,15 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
             nc = MAX_CANDIDATES;
         }
         size_t first_name_hit = nhits;
+        /* a name whose retrieval evidence covers too little of the query cannot score */
+        float qw = 0;
+        for (size_t i = 0; i < nq; i++)
+            qw += qp[i].w;
+        float floor_acc = (q->all ? 0.25f : 0.45f) * qw;
+        em_simcache_reset(&s->cache);
         for (size_t i = 0; i < nc; i++) {
             uint32_t name = s->touched[i];
+            if (s->acc[name] < floor_acc) continue;
             hit h = {0};
             h.name = name;
             h.entity = m->names[name].entity;
@@ -577,11 +586,15 @@ int em_compare(em_searcher *s, const char *schema, const char *name1, const char
     em_part pa[EM_PART_MAX], pb[EM_PART_MAX];
     size_t na = query_parts(s->m, &a, pa), nb = query_parts(s->m, &b, pb);
     em_alignment al;
-    em_align(pa, na, pb, nb, a.abjad || b.abjad, &al);
+    int org = kind == EM_KIND_ORG;
+    em_align(pa, na, pb, nb, a.abjad || b.abjad, org, NULL, &al);
     /* symmetric: a pair of names has no query side */
     em_alignment al2;
-    em_align(pb, nb, pa, na, a.abjad || b.abjad, &al2);
-    float sc = al.score > al2.score ? al.score : al2.score;
+    em_align(pb, nb, pa, na, a.abjad || b.abjad, org, NULL, &al2);
+    /* a pair of names has no query side: for organisations both directions count
+       (an extra word names another company); for people the better direction (a
+       name with and without a middle name is the same person) */
+    float sc = org ? (al.score + al2.score) / 2 : (al.score > al2.score ? al.score : al2.score);
     *score = sc;
     if (explanation) {
         em_buf text, json;

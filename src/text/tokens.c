@@ -3,6 +3,7 @@
  */
 #include "text/tokens.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +60,54 @@ static void fix_digits(char *t) {
             letters++;
     }
     if (!digits || letters < 2) return;
+    /* ordinals ("1st", "22nd", "3rd", "4th") are numbers, not leet */
+    const char *p = t;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (p > t && (!strcmp(p, "st") || !strcmp(p, "nd") || !strcmp(p, "rd") || !strcmp(p, "th")))
+        return;
     for (char *p = t; *p; p++)
         *p = leet(*p);
+}
+
+static int is_syllabic_script(const char *script) {
+    return script && (strcmp(script, "Hani") == 0 || strcmp(script, "Hang") == 0 ||
+                      strcmp(script, "Kore") == 0 || strcmp(script, "Jpan") == 0 ||
+                      strcmp(script, "Hira") == 0 || strcmp(script, "Kana") == 0);
+}
+
+/* English number words, so that "Brigade Forty-Four" meets "Brigade 44" and
+   "First International" meets "1st International". */
+static const char *UNITS[] = {"zero",    "one",     "two",       "three",    "four",
+                              "five",    "six",     "seven",     "eight",    "nine",
+                              "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+                              "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+static const char *TENS[] = {"",      "",      "twenty",  "thirty", "forty",
+                             "fifty", "sixty", "seventy", "eighty", "ninety"};
+static const char *ORDINALS[] = {"",      "first",   "second", "third", "fourth", "fifth",
+                                 "sixth", "seventh", "eighth", "ninth", "tenth"};
+
+static int number_word(const char *t, int *tens) {
+    *tens = 0;
+    for (int i = 0; i < 20; i++)
+        if (strcmp(t, UNITS[i]) == 0) return i;
+    for (int i = 2; i < 10; i++)
+        if (strcmp(t, TENS[i]) == 0) {
+            *tens = 1;
+            return i * 10;
+        }
+    return -1;
+}
+
+static int ordinal_word(const char *t) {
+    for (int i = 1; i <= 10; i++)
+        if (strcmp(t, ORDINALS[i]) == 0) return i;
+    return -1;
+}
+
+/* a single letter (not a digit) */
+static int is_letter_token(const char *t) {
+    return t[0] >= 'a' && t[0] <= 'z' && !t[1];
 }
 
 static int is_abjad_script(const char *script) {
@@ -71,7 +118,9 @@ static int is_abjad_script(const char *script) {
 void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name, int kind,
                       em_name_tokens *out) {
     memset(out, 0, sizeof *out);
-    out->abjad = is_abjad_script(em_guess_script(name));
+    const char *script = em_guess_script(name);
+    out->abjad = is_abjad_script(script);
+    unsigned script_flags = is_syllabic_script(script) ? EM_TOK_SYLLABIC : 0;
     out->buf = em_normalize_name(n, name);
     char *raw[64];
     size_t nraw = 0;
@@ -79,6 +128,57 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
          t = strtok_r(NULL, " ", &save)) {
         fix_digits(t);
         raw[nraw++] = t;
+    }
+    /* number words become digits: "forty four" -> "44", "first" -> "1st" */
+    char(*numbuf)[8] = out->numbuf;
+    size_t nb = 0, w = 0;
+    for (size_t i = 0; i < nraw; i++) {
+        int tens, v = number_word(raw[i], &tens), o = ordinal_word(raw[i]);
+        if (v >= 0 && nb < 16) {
+            int unit;
+            if (tens && i + 1 < nraw && (unit = number_word(raw[i + 1], &tens)) > 0 && unit < 10 &&
+                !tens) {
+                v += unit;
+                i++;
+            }
+            snprintf(numbuf[nb], sizeof numbuf[nb], "%d", v);
+            raw[w++] = numbuf[nb++];
+        } else if (o > 0 && nb < 16) {
+            snprintf(numbuf[nb], sizeof numbuf[nb], "%d%s", o,
+                     o == 1   ? "st"
+                     : o == 2 ? "nd"
+                     : o == 3 ? "rd"
+                              : "th");
+            raw[w++] = numbuf[nb++];
+        } else {
+            raw[w++] = raw[i];
+        }
+    }
+    nraw = w;
+    /* organisations: letters separated by dots are one word ("G.m.b.H." -> "gmbh") */
+    if (kind != EM_KIND_PERSON) {
+        w = 0;
+        for (size_t i = 0; i < nraw; i++) {
+            size_t used = 0;
+            int legal =
+                k && ((em_knowledge_legal_form(k, (const char *const *)raw + i, nraw - i, &used) &&
+                       used > 1) ||
+                      (i > 0 &&
+                       em_knowledge_legal_form(k, (const char *const *)raw + i - 1, nraw - i + 1,
+                                               &used) &&
+                       used > 2));
+            if (!legal && is_letter_token(raw[i]) && i + 1 < nraw && is_letter_token(raw[i + 1])) {
+                char *start = raw[i];
+                size_t len = 1;
+                while (i + 1 < nraw && is_letter_token(raw[i + 1]))
+                    start[len++] = raw[++i][0];
+                start[len] = '\0';
+                raw[w++] = start;
+            } else {
+                raw[w++] = raw[i];
+            }
+        }
+        nraw = w;
     }
     /* honorifics and stopwords go, unless nothing else would remain */
     size_t keep = 0;
@@ -114,7 +214,7 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
         if (digits) flags |= EM_TOK_NUMBER;
         em_token *x = &out->items[out->len++];
         x->text = t;
-        x->flags = flags;
+        x->flags = flags | script_flags;
         x->len = (uint16_t)strlen(t);
         x->group = k ? em_knowledge_variant_group(k, t) : 0;
         em_skeleton(t, x->skel, sizeof x->skel);

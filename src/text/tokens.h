@@ -18,6 +18,7 @@
 #define EM_TOK_PARTICLE 1u /* name particle: little weight */
 #define EM_TOK_LEGAL 2u    /* canonical legal form: little weight */
 #define EM_TOK_NUMBER 4u   /* all digits */
+#define EM_TOK_SYLLABIC 8u /* from Han, Hangul or Kana: syllables are atomic, no fuzz */
 #define EM_TOK_MAX 24      /* tokens kept per name */
 #define EM_SKEL_MAX 24
 
@@ -32,9 +33,10 @@ typedef struct em_token {
 typedef struct em_name_tokens {
     em_token items[EM_TOK_MAX];
     size_t len;
-    int abjad;      /* the name was written in a script without vowels (Arabic, Hebrew...) */
-    char *buf;      /* owns the token text */
-    size_t dropped; /* honorifics / stopwords removed */
+    int abjad;          /* the name was written in a script without vowels (Arabic, Hebrew...) */
+    char *buf;          /* owns the token text */
+    size_t dropped;     /* honorifics / stopwords removed */
+    char numbuf[16][8]; /* digits made from number words */
 } em_name_tokens;
 
 enum { EM_KIND_ANY = 0, EM_KIND_PERSON = 1, EM_KIND_ORG = 2 };
