@@ -189,6 +189,22 @@ static float joined_similarity(const em_part *one, const em_part *x, const em_pa
     return s * 0.97f;
 }
 
+/* How much a part left unmatched on both sides says "another party": nothing
+   for particles, legal forms and numbers (series of one issuer: "Trust 2004-1",
+   "Partners VII"), half for short syllables ("Myong-sik" / "Myong-guk"). */
+static float conflict_weight(const em_part *p) {
+    if (p->flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL | EM_TOK_NUMBER)) return 0;
+    return p->len <= 3 ? p->w * 0.5f : p->w;
+}
+
+/* particles after which comes the father's name */
+static int is_patronymic_marker(const char *t) {
+    static const char *M[] = {"bin", "ibn", "ben", "bint", "binti", "ould", "walad"};
+    for (size_t i = 0; i < sizeof M / sizeof *M; i++)
+        if (strcmp(t, M[i]) == 0) return 1;
+    return 0;
+}
+
 typedef struct cand {
     int8_t q, q2, c, c2;
     float sim, key;
@@ -292,17 +308,31 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
     float uq = 0, uc = 0;
     for (size_t i = 0; i < nq; i++) {
         qw += q[i].w;
-        if (!(qused & (1u << i)) && !(q[i].flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL))) uq += q[i].w;
+        if (!(qused & (1u << i))) uq += conflict_weight(&q[i]);
     }
     for (size_t j = 0; j < nc; j++) {
         cw += c[j].w;
-        if (!(cused & (1u << j)) && !(c[j].flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL))) uc += c[j].w;
+        if (!(cused & (1u << j))) uc += conflict_weight(&c[j]);
     }
     out->qcov = qw > 0 ? qm / qw : 0;
     out->ccov = cw > 0 ? cm / cw : 0;
     out->matched_w = mass;
     float fq = qw > 0 ? uq / qw : 0, fc = cw > 0 ? uc / cw : 0;
     out->conflict = fq < fc ? fq : fc;
+    /* "X bin Y" names Y as the father of X: the same parts around bin in the other
+       order ("Y bin X") are a different person (the son of the other) */
+    for (size_t i = 0; i + 1 < nq; i++) {
+        if (!is_patronymic_marker(q[i].text)) continue;
+        for (size_t k = 0; k < out->npairs; k++) {
+            const em_pair *p = &out->pairs[k];
+            if (p->q != (int8_t)(i + 1) || p->c2 >= 0 || p->c < 1) continue;
+            int after_marker = is_patronymic_marker(c[p->c - 1].text);
+            int list_has_marker = 0;
+            for (size_t j = 0; j < nc; j++)
+                list_has_marker |= is_patronymic_marker(c[j].text);
+            if (list_has_marker && !after_marker) out->conflict += EM_PATRONYMIC_SWAP;
+        }
+    }
     float list_share = org ? EM_ORG_LIST_SHARE : EM_PERSON_LIST_SHARE;
     out->score =
         out->qcov * (1.0f - list_share + list_share * out->ccov) - EM_CONFLICT_COST * out->conflict;

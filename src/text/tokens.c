@@ -105,6 +105,15 @@ static int ordinal_word(const char *t) {
     return -1;
 }
 
+/* "ii", "iv", "xx", "viii": series numbers in company and fund names */
+static int is_roman_numeral(const char *t) {
+    size_t n = strlen(t);
+    if (n == 0 || n > 5) return 0;
+    for (const char *p = t; *p; p++)
+        if (*p != 'i' && *p != 'v' && *p != 'x') return 0;
+    return 1;
+}
+
 /* a single letter (not a digit) */
 static int is_letter_token(const char *t) {
     return t[0] >= 'a' && t[0] <= 'z' && !t[1];
@@ -157,20 +166,22 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
     nraw = w;
     /* organisations: letters separated by dots are one word ("G.m.b.H." -> "gmbh") */
     if (kind != EM_KIND_PERSON) {
+        /* multi-word legal forms ("sp z o o", "s a") keep their letters apart */
+        unsigned char protect[64] = {0};
+        for (size_t i = 0; k && i < nraw; i++) {
+            size_t used = 0;
+            if (em_knowledge_legal_form(k, (const char *const *)raw + i, nraw - i, &used) &&
+                used > 1)
+                for (size_t j = i; j < i + used && j < nraw; j++)
+                    protect[j] = 1;
+        }
         w = 0;
         for (size_t i = 0; i < nraw; i++) {
-            size_t used = 0;
-            int legal =
-                k && ((em_knowledge_legal_form(k, (const char *const *)raw + i, nraw - i, &used) &&
-                       used > 1) ||
-                      (i > 0 &&
-                       em_knowledge_legal_form(k, (const char *const *)raw + i - 1, nraw - i + 1,
-                                               &used) &&
-                       used > 2));
+            int legal = protect[i] || (i + 1 < nraw && protect[i + 1]);
             if (!legal && is_letter_token(raw[i]) && i + 1 < nraw && is_letter_token(raw[i + 1])) {
                 char *start = raw[i];
                 size_t len = 1;
-                while (i + 1 < nraw && is_letter_token(raw[i + 1]))
+                while (i + 1 < nraw && is_letter_token(raw[i + 1]) && !protect[i + 1])
                     start[len++] = raw[++i][0];
                 start[len] = '\0';
                 raw[w++] = start;
@@ -211,7 +222,7 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
         int digits = 1;
         for (const char *p = t; *p; p++)
             if (*p < '0' || *p > '9') digits = 0;
-        if (digits) flags |= EM_TOK_NUMBER;
+        if (digits || (kind == EM_KIND_ORG && is_roman_numeral(t))) flags |= EM_TOK_NUMBER;
         em_token *x = &out->items[out->len++];
         x->text = t;
         x->flags = flags | script_flags;
