@@ -325,8 +325,8 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
         if (!is_patronymic_marker(q[i].text)) continue;
         for (size_t k = 0; k < out->npairs; k++) {
             const em_pair *p = &out->pairs[k];
-            if (p->q != (int8_t)(i + 1) || p->c2 >= 0 || p->c < 1) continue;
-            int after_marker = is_patronymic_marker(c[p->c - 1].text);
+            if (p->q != (int8_t)(i + 1) || p->c2 >= 0) continue;
+            int after_marker = p->c >= 1 && is_patronymic_marker(c[p->c - 1].text);
             int list_has_marker = 0;
             for (size_t j = 0; j < nc; j++)
                 list_has_marker |= is_patronymic_marker(c[j].text);

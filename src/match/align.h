@@ -83,7 +83,7 @@ void em_simcache_reset(em_simcache *sc);
 /* Typos: parts of at least EM_FUZZY_MIN_LEN letters may differ by one edit
    (two from 6 letters, three from 9), confusable letters costing half; the
    similarity 1 - edits/length must reach EM_FUZZY_MIN_SIM. */
-#define EM_FUZZY_MIN_LEN 3
+#define EM_FUZZY_MIN_LEN 4
 #define EM_FUZZY_MIN_SIM 0.72f
 
 /* Aligns query parts q[0..nq) with list parts c[0..nc); org: organisation names;

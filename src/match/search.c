@@ -21,7 +21,10 @@
 
 #define MAX_CANDIDATES 96
 #define COMMON_DF_SHARE 0.02 /* tokens in more names than this share retrieve only if needed */
-#define MASS_MIN 6.0f        /* matched IDF mass below which a match is "too common to alert" */
+/* Matched evidence (sum of IDF weights) below this share of the rarest token's
+   weight is "too common to alert": one frequent given name alone must not light
+   up the list. Relative, so that it holds for lists of any size. */
+#define MASS_SHARE 0.55f
 #define WEAK_ALIAS_FACTOR 0.92f
 #define MINOR_WEIGHT 0.25f /* particles and legal forms */
 
@@ -356,7 +359,8 @@ static float score_name(em_searcher *s, const em_part *q, size_t nq, int abjad, 
     int org = m->entities[m->names[name].entity].schema_kind != SNAP_SCHEMA_PERSON;
     em_align(q, nq, c, nc, abjad || m->names[name].abjad, org, &s->cache, al);
     float sc = al->score;
-    if (al->matched_w < MASS_MIN && m->h) sc *= sqrtf(al->matched_w / MASS_MIN);
+    float mass_min = MASS_SHARE * m->max_idf;
+    if (al->matched_w < mass_min && m->h) sc *= al->matched_w / mass_min;
     if (m->names[name].weak) sc *= WEAK_ALIAS_FACTOR;
     return sc;
 }
@@ -422,7 +426,7 @@ static void fill_result(em_searcher *s, const qinfo *qi, const em_part *q, size_
                       n->weak ? "true" : "false", h->name_score);
         em_alignment_explain(&h->al, q, nq, c, nc, &text, &json);
         if (n->weak) em_buf_printf(&text, "; weak alias x%.2f", WEAK_ALIAS_FACTOR);
-        if (h->al.matched_w < MASS_MIN && m->h)
+        if (h->al.matched_w < MASS_SHARE * m->max_idf && m->h)
             em_buf_adds(&text, "; the matched parts are common names (score reduced)");
         em_buf_adds(&json, "}");
         em_buf_adds(&json, ",\"qualifiers\":");

@@ -139,7 +139,7 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
         raw[nraw++] = t;
     }
     /* number words become digits: "forty four" -> "44", "first" -> "1st" */
-    char(*numbuf)[8] = out->numbuf;
+    char(*numbuf)[16] = out->numbuf;
     size_t nb = 0, w = 0;
     for (size_t i = 0; i < nraw; i++) {
         int tens, v = number_word(raw[i], &tens), o = ordinal_word(raw[i]);

@@ -36,7 +36,7 @@ typedef struct em_name_tokens {
     int abjad;          /* the name was written in a script without vowels (Arabic, Hebrew...) */
     char *buf;          /* owns the token text */
     size_t dropped;     /* honorifics / stopwords removed */
-    char numbuf[16][8]; /* digits made from number words */
+    char numbuf[16][16]; /* digits made from number words */
 } em_name_tokens;
 
 enum { EM_KIND_ANY = 0, EM_KIND_PERSON = 1, EM_KIND_ORG = 2 };

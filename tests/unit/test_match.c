@@ -1,0 +1,323 @@
+/*
+ * test_match.c - the matcher: each normalisation rule and each variant class
+ * pinned with real examples, name comparison, search over the bundled lists
+ * (ranking, scripts, qualifiers, identifiers, explanations), and snapshot
+ * files (build, open, refuse a corrupt one).
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embargo.h"
+#include "index/snapshot.h"
+#include "text/knowledge.h"
+#include "text/tokens.h"
+
+static em_normalizer *N;
+static em_knowledge *K;
+static em_matcher *NAMES; /* names-only matcher for em_compare */
+static em_searcher *CMP;
+static em_store *ST;
+static em_matcher *M; /* over the bundled lists */
+static em_searcher *S;
+static char *HOME_DIR;
+
+static int setup(void **state) {
+    (void)state;
+    em_error err = {0};
+    N = em_normalizer_new(&err);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/knowledge", BUNDLED_DATA_DIR);
+    K = em_knowledge_load(dir, &err);
+    if (!K) fail_msg("knowledge: %s", err.message);
+    if (em_matcher_open_names_only(&NAMES, &err) != 0) fail_msg("%s", err.message);
+    CMP = em_searcher_new(NAMES, &err);
+    HOME_DIR = tmpdir_new("match_home");
+    if (em_store_open(&ST, HOME_DIR, 0, &err) != 0) fail_msg("store: %s", err.message);
+    if (em_matcher_open(&M, ST, &err) != 0) fail_msg("matcher: %s", err.message);
+    S = em_searcher_new(M, &err);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    em_searcher_free(S);
+    em_matcher_close(M);
+    em_store_close(ST);
+    em_searcher_free(CMP);
+    em_matcher_close(NAMES);
+    em_knowledge_free(K);
+    em_normalizer_free(N);
+    free(HOME_DIR);
+    return 0;
+}
+
+/* tokens of a name joined by spaces, with flags: "al:p" particle, "llc:l" legal */
+static char *toks(const char *name, int kind) {
+    em_name_tokens t;
+    em_tokenize_name(N, K, name, kind, &t);
+    em_buf b;
+    em_buf_init(&b);
+    for (size_t i = 0; i < t.len; i++) {
+        if (i) em_buf_addc(&b, ' ');
+        em_buf_adds(&b, t.items[i].text);
+        if (t.items[i].flags & EM_TOK_PARTICLE) em_buf_adds(&b, ":p");
+        if (t.items[i].flags & EM_TOK_LEGAL) em_buf_adds(&b, ":l");
+        if (t.items[i].flags & EM_TOK_NUMBER) em_buf_adds(&b, ":n");
+    }
+    em_name_tokens_free(&t);
+    return em_buf_detach(&b);
+}
+
+#define TOKS(name, kind, want)                                                                     \
+    do {                                                                                           \
+        char *got_ = toks(name, kind);                                                             \
+        assert_string_equal(got_, want);                                                           \
+        free(got_);                                                                                \
+    } while (0)
+
+static void test_tokens(void **state) {
+    (void)state;
+    /* honorifics and titles go */
+    TOKS("Seyed Esmaeil KHATIB", EM_KIND_PERSON, "esmaeil khatib");
+    TOKS("Haji Mohammad KHAN", EM_KIND_PERSON, "mohammad khan");
+    TOKS("Dr. Ayman al-Zawahiri", EM_KIND_PERSON, "ayman al:p zawahiri");
+    /* ... unless nothing else would remain */
+    TOKS("Sheikh", EM_KIND_PERSON, "sheikh");
+    /* particles are kept, marked */
+    TOKS("ABU BAKR AL-BAGHDADI", EM_KIND_PERSON, "abu:p bakr al:p baghdadi");
+    TOKS("Ludwig van Beethoven", EM_KIND_PERSON, "ludwig van:p beethoven");
+    /* digits standing for letters */
+    TOKS("Ig0r Sech1n", EM_KIND_PERSON, "igor sechin");
+    /* legal forms in many languages become one canonical code */
+    TOKS("Acme Limited Liability Company", EM_KIND_ORG, "acme llc:l");
+    TOKS("ACME L.L.C.", EM_KIND_ORG, "acme llc:l");
+    TOKS("Gazprom Neft PJSC", EM_KIND_ORG, "gazprom neft pjsc:l");
+    TOKS("Gazprom Neft PAO", EM_KIND_ORG, "gazprom neft pjsc:l");
+    TOKS("ООО Ромашка", EM_KIND_ORG, "ooo:l romashka");
+    TOKS("Siemens Aktiengesellschaft", EM_KIND_ORG, "siemens ag:l");
+    TOKS("Volkswagen Bank G.m.b.H.", EM_KIND_ORG, "volkswagen bank gmbh:l");
+    /* organisation stopwords go; number words become digits */
+    TOKS("Ministry of Intelligence and Security", EM_KIND_ORG, "ministry intelligence security");
+    TOKS("Brigade Forty-Four", EM_KIND_ORG, "brigade 44:n");
+    TOKS("First International Bank", EM_KIND_ORG, "1st international bank");
+}
+
+static void test_skeleton(void **state) {
+    (void)state;
+    char a[32], b[32];
+    em_skeleton("khatib", a, sizeof a);
+    em_skeleton("khtyb", b, sizeof b); /* خطیب through ICU */
+    assert_string_equal(a, b);
+    em_skeleton("mohammed", a, sizeof a);
+    em_skeleton("mhmd", b, sizeof b); /* محمد */
+    assert_string_equal(a, b);
+    em_skeleton("qasim", a, sizeof a);
+    em_skeleton("kasim", b, sizeof b);
+    assert_string_equal(a, b);
+}
+
+static double cmp(const char *schema, const char *a, const char *b) {
+    double s = -1;
+    em_error err = {0};
+    assert_int_equal(em_compare(CMP, schema, a, b, &s, NULL, &err), 0);
+    return s;
+}
+
+static void test_variant_classes(void **state) {
+    (void)state;
+    /* given-name variants across transliteration schemes (data/knowledge/given_names.txt) */
+    assert_true(cmp("Person", "Mohammad Rahimi", "Muhammad Rahimi") >= 0.9);
+    assert_true(cmp("Person", "Mohamed Rahimi", "Mohd Rahimi") >= 0.9);
+    assert_true(cmp("Person", "Hossein Salami", "Hussein Salami") >= 0.9);
+    assert_true(cmp("Person", "Husayn Salami", "Hossein Salami") >= 0.9);
+    assert_true(cmp("Person", "Esmail Khatib", "Ismail Khatib") >= 0.9);
+    assert_true(cmp("Person", "Esmaeil Khatib", "Esmail Khatib") >= 0.9);
+    assert_true(cmp("Person", "Yusuf Qaradawi", "Youssef Qaradawi") >= 0.9);
+    assert_true(cmp("Person", "Yousef Qaradawi", "Yusuf Qaradawi") >= 0.9);
+    assert_true(cmp("Person", "Aleksandr Lukashenko", "Alexander Lukashenko") >= 0.9);
+    assert_true(cmp("Person", "Oleksandr Lukashenko", "Aleksandr Lukashenko") >= 0.9);
+    /* different names stay apart */
+    assert_true(cmp("Person", "Mohammad Rahimi", "Ahmad Rahimi") < EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Mohammad Rahimi", "Mohammad Karimi") < EM_DEFAULT_THRESHOLD);
+}
+
+static void test_compare_rules(void **state) {
+    (void)state;
+    /* order does not matter */
+    assert_true(cmp("Person", "KHATIB, Esmail", "Esmail Khatib") > 0.99);
+    /* glued and split tokens */
+    assert_true(cmp("Person", "SergeiLavrov", "Sergei Lavrov") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Nikolai Patr ushev", "Nikolai Patrushev") >= EM_DEFAULT_THRESHOLD);
+    /* scripts */
+    assert_true(cmp("Person", "Владимир Путин", "Vladimir Putin") >= 0.95);
+    assert_true(cmp("Person", "اسماعیل خطیب", "Esmail Khatib") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "محمد علي", "Mohamed Ali") >= EM_DEFAULT_THRESHOLD);
+    /* typos in long parts are tolerated, short parts get no fuzz */
+    assert_true(cmp("Person", "Esmial Khatyb", "Esmail Khatib") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Ali Reza", "Ala Reza") < EM_DEFAULT_THRESHOLD);
+    /* a missing middle name costs little, a different one costs more */
+    assert_true(cmp("Person", "Vladimir Putin", "Vladimir Vladimirovich Putin") >= 0.85);
+    assert_true(cmp("Person", "Hamid Ahmad Ali", "Hamid Ahmad Hassan") < EM_DEFAULT_THRESHOLD);
+    /* "X bin Y" is not "Y bin X" */
+    assert_true(cmp("Person", "Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi") <
+                cmp("Person", "Salman bin Muhammad al-Rawi", "Salman bin Muhammad al-Rawi"));
+    /* legal forms are canonical and weigh little */
+    assert_true(cmp("Company", "Acme Trading LLC", "ACME TRADING LIMITED LIABILITY COMPANY") >
+                0.95);
+    assert_true(cmp("Company", "Acme Trading LLC", "Zenith Trading LLC") < EM_DEFAULT_THRESHOLD);
+    /* the explanation says which part met which, and how */
+    double s;
+    char *ex = NULL;
+    em_error err = {0};
+    assert_int_equal(em_compare(CMP, "Person", "Hossein Khatib", "Hussein Khatib", &s, &ex, &err),
+                     0);
+    assert_non_null(strstr(ex, "\"how\":\"variant\""));
+    assert_non_null(strstr(ex, "\"query\":\"hossein\""));
+    free(ex);
+}
+
+static const em_result *top(const char *name, const char *schema, const char *dob,
+                            const char *country, em_results **keep) {
+    em_query q = {0};
+    q.name = name;
+    q.schema = schema;
+    q.birth_date = dob;
+    q.country = country;
+    q.limit = 5;
+    q.all = 1;
+    em_error err = {0};
+    if (em_search(S, &q, keep, &err) != 0) fail_msg("search: %s", err.message);
+    return em_results_count(*keep) ? em_results_get(*keep, 0) : NULL;
+}
+
+static void test_search_bundled(void **state) {
+    (void)state;
+    struct {
+        const char *name, *id;
+    } cases[] = {
+        {"Esmail Khatib", "ofac-39017"},
+        {"Seyed Esmaeil Khatib", "ofac-39017"},
+        {"KHATIB, Esmail", "ofac-39017"},
+        {"اسماعیل خطیب", "ofac-39017"},
+        {"Ministry of Intelligence and Security", "ofac-12111"},
+        {"MOIS", "ofac-12111"},
+        {"VEVAK", "ofac-12111"},
+        {"Игорь Сечин", "ofac-16692"},
+        {"Ig0r Sech1n", "ofac-16692"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        em_results *r = NULL;
+        const em_result *x = top(cases[i].name, NULL, NULL, NULL, &r);
+        if (!x || strcmp(x->id, cases[i].id) != 0)
+            fail_msg("%s: expected %s first, got %s", cases[i].name, cases[i].id,
+                     x ? x->id : "nothing");
+        assert_true(x->match);
+        assert_true(strlen(x->explanation) > 0);
+        assert_non_null(strstr(x->explanation_json, "\"alignment\""));
+        em_results_free(r);
+    }
+}
+
+static void test_qualifiers(void **state) {
+    (void)state;
+    em_results *r1 = NULL, *r2 = NULL, *r3 = NULL, *r4 = NULL;
+    const em_result *plain = top("Esmail Khatib", "Person", NULL, NULL, &r1);
+    const em_result *good = top("Esmail Khatib", "Person", "1960", "IR", &r2);
+    const em_result *bad = top("Esmail Khatib", "Person", "1990-05-01", "Norway", &r3);
+    assert_string_equal(good->id, "ofac-39017");
+    assert_true(good->score >= plain->score);
+    assert_non_null(strstr(good->explanation_json, "\"fact\":\"birth_date\""));
+    assert_non_null(strstr(good->explanation_json, "\"fact\":\"country\""));
+    /* a birth date 30 years off and another country lower the score below the threshold */
+    for (size_t i = 0; i < em_results_count(r3); i++)
+        if (strcmp(em_results_get(r3, i)->id, "ofac-39017") == 0) bad = em_results_get(r3, i);
+    assert_string_equal(bad->id, "ofac-39017");
+    assert_true(bad->score < plain->score);
+    assert_false(bad->match);
+    /* the wrong type of party costs too */
+    const em_result *org = top("Esmail Khatib", "Organization", NULL, NULL, &r4);
+    assert_true(!org || strcmp(org->id, "ofac-39017") != 0 || org->score < plain->score);
+    em_results_free(r1), em_results_free(r2), em_results_free(r3), em_results_free(r4);
+}
+
+static void test_identifiers_and_common_names(void **state) {
+    (void)state;
+    em_error err = {0};
+    const char *ids[] = {"IMO 9187629"};
+    em_query q = {0};
+    q.identifiers = ids;
+    q.nidentifiers = 1;
+    em_results *r = NULL;
+    assert_int_equal(em_search(S, &q, &r, &err), 0);
+    assert_true(em_results_count(r) >= 1);
+    assert_string_equal(em_results_get(r, 0)->id, "ofac-15036");
+    assert_true(em_results_get(r, 0)->score == 1.0);
+    assert_non_null(strstr(em_results_get(r, 0)->explanation, "identifier"));
+    em_results_free(r);
+    /* one common given name alone alerts nobody */
+    q = (em_query){0};
+    q.name = "Mohammad";
+    assert_int_equal(em_search(S, &q, &r, &err), 0);
+    assert_int_equal(em_results_count(r), 0);
+    em_results_free(r);
+    /* nothing to search is a clear error */
+    q = (em_query){0};
+    assert_int_equal(em_search(S, &q, &r, &err), -1);
+    assert_int_equal(err.code, EM_ERR_USAGE);
+}
+
+static void test_snapshot_file(void **state) {
+    (void)state;
+    em_error err = {0};
+    char *dir = tmpdir_new("snapshot");
+    char *path = em_xasprintf("%s/small.emb", dir);
+    em_entity_list l = {0};
+    em_entity *e = em_entity_new("test", "t", "1", EM_SCHEMA_PERSON);
+    em_entity_add_name(e, "Zebulon Quarternight", EM_NAME_PRIMARY, NULL, NULL);
+    em_entity_add_birth_date(e, "1970", "1970", NULL, 0);
+    em_entity_finish(e);
+    em_entity_list_push(&l, e);
+    assert_int_equal(em_snapshot_build(&l, NULL, K, path, &err), 0);
+    em_entity_list_free(&l);
+    em_matcher *m = NULL;
+    assert_int_equal(em_matcher_open_file(&m, path, &err), 0);
+    assert_int_equal(em_matcher_entity_count(m), 1);
+    em_searcher *s = em_searcher_new(m, &err);
+    em_query q = {0};
+    q.name = "Zebulon Quarternigth";
+    em_results *r = NULL;
+    assert_int_equal(em_search(s, &q, &r, &err), 0);
+    assert_int_equal(em_results_count(r), 1);
+    assert_string_equal(em_results_get(r, 0)->id, "t-1");
+    em_results_free(r);
+    em_searcher_free(s);
+    em_matcher_close(m);
+    /* a damaged snapshot is refused with a message that says what to do */
+    FILE *f = fopen(path, "r+b");
+    fseek(f, 20, SEEK_SET);
+    fputs("garbage garbage garbage", f);
+    fclose(f);
+    assert_int_equal(em_matcher_open_file(&m, path, &err), -1);
+    assert_non_null(strstr(err.message, "snapshot"));
+    copy_file(path, path, 10); /* truncated */
+    assert_int_equal(em_matcher_open_file(&m, path, &err), -1);
+    free(path);
+    free(dir);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_skeleton),
+        cmocka_unit_test(test_variant_classes),
+        cmocka_unit_test(test_compare_rules),
+        cmocka_unit_test(test_search_bundled),
+        cmocka_unit_test(test_qualifiers),
+        cmocka_unit_test(test_identifiers_and_common_names),
+        cmocka_unit_test(test_snapshot_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
