@@ -185,12 +185,16 @@ void em_smap_serialize(const em_smap_builder *b, em_buf *out) {
         cap *= 2;
     uint32_t hdr[2] = {n, cap};
     em_buf_add(out, hdr, sizeof hdr);
+    uint32_t *hashes = em_xcalloc(n ? n : 1, sizeof *hashes);
+    for (uint32_t i = 0; i < b->index.cap; i++)
+        if (b->index.keys[i]) hashes[b->index.vals[i]] = em_hash_str(b->index.keys[i]);
     uint32_t first = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t e[3] = {b->key_off[i], first, b->lists[i].len};
+        uint32_t e[4] = {b->key_off[i], first, b->lists[i].len, hashes[i]};
         em_buf_add(out, e, sizeof e);
         first += b->lists[i].len;
     }
+    free(hashes);
     uint32_t *table = em_xcalloc(cap, sizeof *table);
     for (uint32_t i = 0; i < b->index.cap; i++) {
         if (!b->index.keys[i]) continue;
@@ -211,10 +215,10 @@ int em_smap_open(em_smap *m, const void *data, size_t len, const char *strings) 
     if (len < 8) return -1;
     m->n = p[0];
     m->cap = p[1];
-    if (m->cap == 0 || (m->cap & (m->cap - 1)) || 8 + (size_t)m->n * 12 + (size_t)m->cap * 4 > len)
+    if (m->cap == 0 || (m->cap & (m->cap - 1)) || 8 + (size_t)m->n * 16 + (size_t)m->cap * 4 > len)
         return -1;
     m->entries = p + 2;
-    m->table = m->entries + (size_t)m->n * 3;
+    m->table = m->entries + (size_t)m->n * 4;
     m->values = m->table + m->cap;
     m->strings = strings;
     return 0;
@@ -223,12 +227,13 @@ int em_smap_open(em_smap *m, const void *data, size_t len, const char *strings) 
 const uint32_t *em_smap_get(const em_smap *m, const char *key, uint32_t *count) {
     *count = 0;
     if (!m->cap) return NULL;
-    uint32_t j = em_hash_str(key) & (m->cap - 1);
+    uint32_t h = em_hash_str(key);
+    uint32_t j = h & (m->cap - 1);
     for (;;) {
         uint32_t slot = m->table[j];
         if (!slot) return NULL;
-        const uint32_t *e = m->entries + (size_t)(slot - 1) * 3;
-        if (strcmp(m->strings + e[0], key) == 0) {
+        const uint32_t *e = m->entries + (size_t)(slot - 1) * 4;
+        if (e[3] == h && strcmp(m->strings + e[0], key) == 0) {
             *count = e[2];
             return m->values + e[1];
         }

@@ -36,7 +36,7 @@ void em_smap_serialize(const em_smap_builder *b, em_buf *out);
 
 /* Reader over a serialised map inside a mapped file. */
 typedef struct em_smap {
-    const uint32_t *entries; /* n * {key_off, first, count} */
+    const uint32_t *entries; /* n * {key_off, first, count, hash} */
     const uint32_t *table;   /* cap slots: entry index + 1, 0 = empty */
     const uint32_t *values;
     uint32_t n, cap;

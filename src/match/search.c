@@ -143,6 +143,7 @@ static void retrieve_text(em_searcher *s, const char *text, size_t len, const ch
     const em_matcher *m = s->m;
     uint32_t n;
     const uint32_t *v = em_smap_get(&m->vocab, text, &n);
+    int exact = n > 0;
     if (n) probe(s, v[0], 1.0f, qi, w, df_cap);
     if (group) {
         char g[16];
@@ -155,7 +156,8 @@ static void retrieve_text(em_searcher *s, const char *text, size_t len, const ch
         v = em_smap_get(&m->skel, skel, &n);
         probe_list(s, v, n, 0.85f, qi, w, df_cap, 64);
     }
-    if (len >= 4 && len < 40) {
+    /* typo neighbours only for parts that no listed name spells this way */
+    if (len >= 4 && len < 40 && !exact) {
         v = em_smap_get(&m->deletes, text, &n); /* list token = query + one letter */
         probe_list(s, v, n, 0.8f, qi, w, df_cap, 32);
         char del[64];
@@ -219,10 +221,42 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
     }
 }
 
-static int cmp_acc_desc(const void *a, const void *b, void *ctx) {
-    const float *acc = ctx;
-    float x = acc[*(const uint32_t *)a], y = acc[*(const uint32_t *)b];
-    return x < y ? 1 : x > y ? -1 : 0;
+/* Keeps the k touched names with the most evidence at the front of touched[]
+   (a min-heap of size k: O(n log k), no full sort). Returns how many. */
+static size_t select_best(uint32_t *t, size_t n, size_t k, const float *acc) {
+    if (n <= k) return n;
+    /* heapify t[0..k) as a min-heap on acc */
+    for (size_t i = k / 2; i-- > 0;) {
+        size_t j = i;
+        for (;;) {
+            size_t l = 2 * j + 1, r = l + 1, m = j;
+            if (l < k && acc[t[l]] < acc[t[m]]) m = l;
+            if (r < k && acc[t[r]] < acc[t[m]]) m = r;
+            if (m == j) break;
+            uint32_t x = t[j];
+            t[j] = t[m];
+            t[m] = x;
+            j = m;
+        }
+    }
+    for (size_t i = k; i < n; i++) {
+        if (acc[t[i]] <= acc[t[0]]) continue;
+        uint32_t x = t[0];
+        t[0] = t[i];
+        t[i] = x;
+        size_t j = 0;
+        for (;;) {
+            size_t l = 2 * j + 1, r = l + 1, m = j;
+            if (l < k && acc[t[l]] < acc[t[m]]) m = l;
+            if (r < k && acc[t[r]] < acc[t[m]]) m = r;
+            if (m == j) break;
+            uint32_t y = t[j];
+            t[j] = t[m];
+            t[m] = y;
+            j = m;
+        }
+    }
+    return k;
 }
 
 /* ---- qualifiers ----------------------------------------------------------- */
@@ -493,11 +527,8 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
         s->ntouched = 0;
         retrieve(s, qp, nq, nt.abjad);
         size_t nc = s->ntouched;
-        if (nc > MAX_CANDIDATES) {
-            /* partial order is enough: the best MAX_CANDIDATES by accumulated evidence */
-            qsort_r(s->touched, nc, sizeof *s->touched, cmp_acc_desc, s->acc);
-            nc = MAX_CANDIDATES;
-        }
+        /* the best MAX_CANDIDATES by accumulated evidence; their order does not matter */
+        nc = select_best(s->touched, nc, MAX_CANDIDATES, s->acc);
         size_t first_name_hit = nhits;
         /* a name whose retrieval evidence covers too little of the query cannot score */
         float qw = 0;
