@@ -107,6 +107,11 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
             *how = EM_HOW_SKELETON;
         }
     }
+    /* the same letters in another order ("nituP" for "Putin"): a scrambled spelling */
+    if (la == lb && la >= 5 && best < EM_ANAGRAM_SIM && letter_bound(a, la, b, lb) == 0) {
+        best = EM_ANAGRAM_SIM;
+        *how = EM_HOW_FUZZY;
+    }
     size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la;
     if (mn >= EM_FUZZY_MIN_LEN && mx - mn <= 3) {
         float maxd = mx >= 9 ? 3.0f : mx >= 6 ? 2.0f : 1.0f;

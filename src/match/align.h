@@ -85,6 +85,7 @@ void em_simcache_reset(em_simcache *sc);
    similarity 1 - edits/length must reach EM_FUZZY_MIN_SIM. */
 #define EM_FUZZY_MIN_LEN 4
 #define EM_FUZZY_MIN_SIM 0.72f
+#define EM_ANAGRAM_SIM 0.75f /* same letters, other order, 5+ letters */
 
 /* Aligns query parts q[0..nq) with list parts c[0..nc); org: organisation names;
    cache may be NULL. */
