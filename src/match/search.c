@@ -26,7 +26,7 @@
    up the list. Relative, so that it holds for lists of any size. */
 #define MASS_SHARE 0.55f
 #define WEAK_ALIAS_FACTOR 0.92f
-#define MINOR_WEIGHT 0.25f /* particles and legal forms */
+#define MINOR_WEIGHT 0.25f /* particles, legal forms and series numbers */
 
 struct em_searcher {
     const em_matcher *m;
@@ -87,7 +87,7 @@ static float part_weight(const em_matcher *m, uint32_t vocab, unsigned flags) {
     else
         w = m->tokens[vocab].idf;
     if (m->h && w < 1.0f) w = 1.0f;
-    if (flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL)) w *= MINOR_WEIGHT;
+    if (flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL | EM_TOK_NUMBER)) w *= MINOR_WEIGHT;
     return w;
 }
 
