@@ -90,6 +90,33 @@ static float letter_bound(const char *a, size_t la, const char *b, size_t lb) {
     return (float)d / 4.0f;
 }
 
+/* Parts that share a long uninformative head or tail differ only in the rest:
+   "abdurrahim" / "abdurrahman" are two names (Abd al-Rahim, Abd al-Rahman), as are
+   "jonsdottir" / "tomasdottir". Returns how many leading (*head) and trailing
+   (*tail) letters to ignore in the edit distance. */
+static void shared_affixes(const char *a, size_t la, const char *b, size_t lb, size_t *head,
+                           size_t *tail) {
+    static const char *HEADS[] = {"abdul", "abdur", "abdel", "abdal", "abdol", "abdu"};
+    static const char *TAILS[] = {"shvili", "dottir", "ovich", "evich", "ovna",
+                                  "evna",   "enko",   "sson",  "zadeh", "dze"};
+    *head = *tail = 0;
+    for (size_t i = 0; i < sizeof HEADS / sizeof *HEADS; i++) {
+        size_t n = strlen(HEADS[i]);
+        if (la >= n + 3 && lb >= n + 3 && !strncmp(a, HEADS[i], n) && !strncmp(b, HEADS[i], n)) {
+            *head = n;
+            break;
+        }
+    }
+    for (size_t i = 0; i < sizeof TAILS / sizeof *TAILS; i++) {
+        size_t n = strlen(TAILS[i]);
+        if (la >= *head + n + 3 && lb >= *head + n + 3 && !strcmp(a + la - n, TAILS[i]) &&
+            !strcmp(b + lb - n, TAILS[i])) {
+            *tail = n;
+            break;
+        }
+    }
+}
+
 static float text_similarity(const char *a, size_t la, const char *askel, const char *b, size_t lb,
                              const char *bskel, int abjad, em_how *how) {
     if (la == lb && memcmp(a, b, la) == 0) {
@@ -111,6 +138,12 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
     if (la == lb && la >= 5 && best < EM_ANAGRAM_SIM && letter_bound(a, la, b, lb) == 0) {
         best = EM_ANAGRAM_SIM;
         *how = EM_HOW_FUZZY;
+    }
+    size_t head, tail;
+    shared_affixes(a, la, b, lb, &head, &tail);
+    if (head || tail) {
+        a += head, b += head;
+        la -= head + tail, lb -= head + tail;
     }
     size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la;
     if (mn >= EM_FUZZY_MIN_LEN && mx - mn <= 3) {

@@ -78,14 +78,14 @@ void em_simcache_reset(em_simcache *sc);
    cost of parts left over on both sides. */
 #define EM_PERSON_LIST_SHARE 0.28f
 #define EM_ORG_LIST_SHARE 0.45f
-#define EM_CONFLICT_COST 1.0f
+#define EM_CONFLICT_COST 1.5f
 #define EM_PATRONYMIC_SWAP 0.4f /* conflict added when "X bin Y" meets "Y bin X" */
 /* Typos: parts of at least EM_FUZZY_MIN_LEN letters may differ by one edit
    (two from 6 letters, three from 9), confusable letters costing half; the
    similarity 1 - edits/length must reach EM_FUZZY_MIN_SIM. */
 #define EM_FUZZY_MIN_LEN 4
 #define EM_FUZZY_MIN_SIM 0.75f
-#define EM_ANAGRAM_SIM 0.75f /* same letters, other order, 5+ letters */
+#define EM_ANAGRAM_SIM 0.80f /* same letters, other order, 5+ letters */
 
 /* Aligns query parts q[0..nq) with list parts c[0..nc); org: organisation names;
    cache may be NULL. */

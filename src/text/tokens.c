@@ -84,6 +84,8 @@ static const char *UNITS[] = {"zero",    "one",     "two",       "three",    "fo
                               "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
 static const char *TENS[] = {"",      "",      "twenty",  "thirty", "forty",
                              "fifty", "sixty", "seventy", "eighty", "ninety"};
+/* a common misspelling of forty */
+static const char *TENS_ALT[] = {"", "", "", "", "fourty", "", "", "", "", ""};
 static const char *ORDINALS[] = {"",      "first",   "second", "third", "fourth", "fifth",
                                  "sixth", "seventh", "eighth", "ninth", "tenth"};
 
@@ -92,7 +94,7 @@ static int number_word(const char *t, int *tens) {
     for (int i = 0; i < 20; i++)
         if (strcmp(t, UNITS[i]) == 0) return i;
     for (int i = 2; i < 10; i++)
-        if (strcmp(t, TENS[i]) == 0) {
+        if (strcmp(t, TENS[i]) == 0 || (TENS_ALT[i][0] && strcmp(t, TENS_ALT[i]) == 0)) {
             *tens = 1;
             return i * 10;
         }
@@ -148,6 +150,10 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
             if (tens && i + 1 < nraw && (unit = number_word(raw[i + 1], &tens)) > 0 && unit < 10 &&
                 !tens) {
                 v += unit;
+                i++;
+            } else if (tens && i + 1 < nraw && raw[i + 1][0] >= '1' && raw[i + 1][0] <= '9' &&
+                       !raw[i + 1][1]) {
+                v += raw[i + 1][0] - '0'; /* "forty 4" */
                 i++;
             }
             snprintf(numbuf[nb], sizeof numbuf[nb], "%d", v);
