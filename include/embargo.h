@@ -259,6 +259,181 @@ void em_results_free(em_results *r);
 int em_compare(em_searcher *s, const char *schema, const char *name1, const char *name2,
                double *score, char **explanation, em_error *err);
 
+/* ---- updating from the publishers (`embargo update`) -------------------- */
+
+/*
+ * Downloads each configured source from its publisher (or a private mirror)
+ * and imports it with em_store_import, so a failed, truncated, malformed or
+ * empty download never replaces the active version. Every attempt is written
+ * to the store's update log (see em_store_update_status).
+ *
+ * The config file lists one source per line, `source URL [URL...]`, with
+ * `#` comments; an indented line adds URLs to the source above it. The files
+ * of a multi-file source (the OFAC CSV set) are downloaded one after the
+ * other and imported together. URLs may be https, http or file. The default
+ * config is HOME/update.conf, created from the bundled data/update.conf the
+ * first time it is needed.
+ *
+ * Downloads use libcurl: conditional requests (the ETag / Last-Modified of
+ * the download that produced the active version; a 304 means "not modified"
+ * and imports nothing), connect and total timeouts, a low-speed limit,
+ * retries with exponential backoff on connection errors, timeouts and HTTP
+ * 5xx (never on 4xx), a size limit, at most 5 redirects (an https URL never
+ * redirects to http), User-Agent "embargo/VERSION". Downloads go to
+ * temporary files under HOME/downloads/, removed in every case.
+ *
+ * Threads: em_store_update may run on a background thread with its own
+ * em_store handle (e.g. a server's scheduled update). libcurl is initialised
+ * lazily, once per process (pthread_once); em_update_global_cleanup()
+ * releases it at exit and must not run while an update is in progress.
+ */
+typedef struct em_update_options {
+    const char *config_path;    /* NULL = HOME/update.conf (see above) */
+    const char *const *sources; /* only these sources; NULL/0 = all in the config */
+    size_t nsources;
+    int force;                  /* 1: ignore ETag / Last-Modified, always download */
+    double timeout;             /* total seconds per file transfer; 0 = 600 */
+    double connect_timeout;     /* seconds; 0 = 30 */
+    long low_speed_limit;       /* bytes/s ... */
+    long low_speed_time;        /* ... for this many seconds aborts; 0 = 1024 B/s, 30 s */
+    int tries;                  /* attempts per file, the first included; 0 = 4 */
+    double retry_delay;         /* first backoff delay in seconds, doubled per retry;
+                                   0 = 1.0 (1 s, 2 s, 4 s) */
+    int64_t max_bytes;          /* per file, after content decoding; 0 = 256 MiB */
+    const volatile int *cancel; /* may be NULL; when it becomes non-zero the running
+                                   transfer is aborted and remaining sources fail */
+    /* may be NULL: told about progress ("downloading URL", "retrying in 2 s: ...") */
+    void (*notify)(void *ctx, const char *source, const char *message);
+    void *notify_ctx;
+} em_update_options;
+
+/* Fills the defaults (the same as a zeroed struct). */
+void em_update_options_init(em_update_options *o);
+
+typedef enum em_update_outcome {
+    EM_UPDATE_UPDATED = 0,      /* new content imported: `version` is the new active version */
+    EM_UPDATE_NOT_MODIFIED = 1, /* the publisher answered 304: nothing downloaded */
+    EM_UPDATE_UNCHANGED = 2,    /* downloaded, identical to the active version */
+    EM_UPDATE_FAILED = 3        /* nothing changed: the previous version stays active */
+} em_update_outcome;
+
+/* "updated", "not_modified", "unchanged", "failed" (the update log's words) */
+const char *em_update_outcome_name(em_update_outcome o);
+
+typedef struct em_update_result {
+    const char *source;
+    const char *const *urls;
+    size_t nurls;
+    em_update_outcome outcome;
+    long http_status;         /* last HTTP status seen; 0 for file:// or no response */
+    int64_t bytes;            /* bytes downloaded (decoded), all files of the source */
+    const char *sha256;       /* of the bytes downloaded (for several files: of the list of
+                                 "name sha256" lines); "" when nothing was downloaded */
+    int64_t version;          /* active version after the update (0 = none) */
+    int64_t previous_version; /* active version before (0 = none) */
+    size_t entities;          /* of the imported list (updated / unchanged) */
+    const char *published;    /* publication date stated by the list, or "" */
+    const char *error;        /* why it failed, "" otherwise */
+    em_error_code error_code; /* EM_OK unless failed */
+    int tries;                /* HTTP requests made, retries included */
+    double duration;          /* seconds */
+} em_update_result;
+
+typedef struct em_update_report em_update_report;
+
+/*
+ * Updates the configured sources (opts may be NULL), one at a time; a failing
+ * source is reported and recorded and the others are still processed.
+ * Returns -1 only when nothing could be attempted (unreadable or invalid
+ * config, unknown source name in opts->sources, store not writable); per
+ * source failures are in the report (em_update_report_failures).
+ */
+int em_store_update(em_store *st, const em_update_options *opts, em_update_report **out,
+                    em_error *err);
+size_t em_update_report_count(const em_update_report *r);
+const em_update_result *em_update_report_get(const em_update_report *r, size_t i);
+size_t em_update_report_failures(const em_update_report *r);
+void em_update_report_free(em_update_report *r);
+
+/* Releases libcurl's global state; optional, at process exit. */
+void em_update_global_cleanup(void);
+
+/*
+ * The state of updates per source, from the update log. Times are ISO 8601
+ * UTC, "" when there is none. A success is an attempt that ended updated,
+ * not_modified or unchanged. Sorted by source.
+ */
+typedef struct em_update_status {
+    const char *source;
+    const char *last_attempt;         /* time the last attempt finished */
+    const char *last_outcome;         /* its outcome (see em_update_outcome_name) */
+    const char *last_success;         /* time of the last success, "" = never */
+    const char *last_success_outcome; /* "updated", "not_modified" or "unchanged" */
+    int64_t last_success_version;     /* version active after the last success */
+    const char *last_failure;         /* time of the last failure, "" = never */
+    const char *last_failure_error;   /* its message */
+    const char *etag;                 /* validators of the last success ("" = none; */
+    const char *last_modified;        /*  one line per file for a multi-file source) */
+    unsigned consecutive_failures;    /* failures since the last success */
+    size_t attempts;                  /* attempts recorded */
+} em_update_status;
+
+typedef struct em_update_status_list em_update_status_list;
+
+/* Works on read-only stores and on stores that never ran an update (empty list). */
+int em_store_update_status(em_store *st, em_update_status_list **out, em_error *err);
+size_t em_update_status_count(const em_update_status_list *l);
+const em_update_status *em_update_status_get(const em_update_status_list *l, size_t i);
+/* The entry of one source, or NULL. */
+const em_update_status *em_update_status_find(const em_update_status_list *l, const char *source);
+void em_update_status_list_free(em_update_status_list *l);
+
+/* ---- HTTP server ------------------------------------------------------ */
+
+/*
+ * The HTTP service (`embargo serve`): the OpenSanctions/yente match API
+ * (POST /match/{dataset}), quick search, entities, catalog, health, metrics,
+ * OpenAPI document and the embedded web UI, on libmicrohttpd. It follows the
+ * store: when a new list version becomes active (imported by another
+ * process) it swaps to a new matcher without failing a request.
+ */
+typedef struct em_server em_server;
+
+typedef struct em_server_options {
+    const char *listen;          /* "HOST:PORT" or "[V6]:PORT"; NULL = "127.0.0.1:8080" */
+    unsigned threads;            /* worker threads; 0 = number of CPUs */
+    const char *home;            /* store home; NULL = default (see em_store_open) */
+    unsigned store_flags;        /* EM_STORE_* for opening the home */
+    const char *api_keys_file;   /* lines "KEY scope" (scope screen or admin); NULL = none */
+    int no_env_keys;             /* 1: ignore $EMBARGO_API_KEYS ("key1:screen,key2:admin") */
+    const char *allow_cors;      /* Access-Control-Allow-Origin value; NULL = CORS off */
+    size_t max_body_bytes;       /* largest request body; 0 = 1 MiB */
+    unsigned request_timeout;    /* idle seconds before a connection is closed; 0 = 30 */
+    void *access_log;            /* a FILE * for the access log (JSON lines); NULL: path */
+    const char *access_log_path; /* file to append to, "-" = stderr; both NULL = stderr */
+    int no_access_log;           /* 1: no access log at all */
+    int log_personal_data;       /* 1: the access log may contain query names */
+    unsigned reload_interval_ms; /* store polling for new versions; 0 = 2000 */
+} em_server_options;
+
+/*
+ * Starts serving in background threads. Without API keys configured (file
+ * or environment) only a loopback address is accepted. Fails with a message
+ * when the address cannot be bound.
+ */
+int em_server_start(em_server **out, const em_server_options *opts, em_error *err);
+/* Opens a new matcher on the store's active versions now and swaps it in. */
+int em_server_reload(em_server *srv, em_error *err);
+/* Stops listening, waits for running requests, frees everything. */
+void em_server_stop(em_server *srv);
+/* The bound address ("127.0.0.1:8080"; the real port when 0 was asked). */
+const char *em_server_address(const em_server *srv);
+size_t em_server_api_key_count(const em_server *srv);
+/* 1 when a matcher is loaded (what GET /readyz says). */
+int em_server_ready(const em_server *srv);
+/* The loaded lists as JSON (the body of GET /catalog); caller frees. */
+char *em_server_catalog_json(em_server *srv);
+
 /* ---- text ------------------------------------------------------------- */
 
 /* The normalised lookup key of a name: Latin, lower case, no marks or

@@ -3,7 +3,8 @@
 # Used by both quick-start commands in the README and by .ci/run.
 set -e
 PKGS="build-essential cmake pkg-config libicu-dev libexpat1-dev libsqlite3-dev libjansson-dev \
-libssl-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev libcurl4-openssl-dev"
+libssl-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev libcurl4-openssl-dev libzip-dev \
+nodejs chromium chromium-driver curl"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -27,6 +27,8 @@ int cmd_diff(cli_ctx *c, int argc, char **argv);
 int cmd_search(cli_ctx *c, int argc, char **argv);
 int cmd_screen(cli_ctx *c, int argc, char **argv);
 int cmd_compare(cli_ctx *c, int argc, char **argv);
+int cmd_serve(cli_ctx *c, int argc, char **argv);
+int cmd_update(cli_ctx *c, int argc, char **argv);
 
 /* helpers (main.c) */
 int cli_open(cli_ctx *c, em_store **st);

@@ -1,10 +1,99 @@
 /*
  * cmd_lists.c - `embargo lists [--json]`: every source with its versions,
- * publication dates, import times and counts; the active version first.
+ * publication dates, import times and counts; the active version first;
+ * then, per source, the last successful and the last failed `embargo update`.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+
+/* The update state of a source as a JSON object, or null (see em_store_update_status). */
+static void print_update_json(const em_update_status *u) {
+    if (!u) {
+        printf("null");
+        return;
+    }
+    printf("{\"last_success\": ");
+    if (u->last_success[0]) {
+        cli_print_json_string(stdout, u->last_success);
+        printf(", \"last_success_outcome\": \"%s\", \"last_success_version\": %lld",
+               u->last_success_outcome, (long long)u->last_success_version);
+    } else {
+        printf("null");
+    }
+    printf(", \"last_failure\": ");
+    if (u->last_failure[0]) {
+        cli_print_json_string(stdout, u->last_failure);
+        printf(", \"last_failure_error\": ");
+        cli_print_json_string(stdout, u->last_failure_error);
+    } else {
+        printf("null");
+    }
+    printf(", \"consecutive_failures\": %u, \"attempts\": %zu}", u->consecutive_failures,
+           u->attempts);
+}
+
+static const em_version_info *active_of(const em_version_list *l, const char *source) {
+    for (size_t i = 0; i < em_version_list_count(l); i++) {
+        const em_version_info *v = em_version_list_get(l, i);
+        if (v->active && strcmp(v->source, source) == 0) return v;
+    }
+    return NULL;
+}
+
+static void print_failure_text(const em_update_status *u) {
+    if (!u->last_failure[0]) {
+        printf("; no failed update\n");
+        return;
+    }
+    printf("; last failed update %s", u->last_failure);
+    if (u->consecutive_failures) printf(" (%u in a row)", u->consecutive_failures);
+    printf(": %s\n", u->last_failure_error);
+}
+
+/* Per source: the active version, the last successful and the last failed update. */
+static void print_updates_text(const em_version_list *l, const em_update_status_list *ul) {
+    if (em_update_status_count(ul) == 0) return;
+    printf("\nupdates (embargo update):\n");
+    const char *seen = NULL;
+    for (size_t i = 0; i < em_version_list_count(l); i++) {
+        const em_version_info *v = em_version_list_get(l, i);
+        if (seen && strcmp(v->source, seen) == 0) continue; /* versions come grouped by source */
+        seen = v->source;
+        const em_update_status *u = em_update_status_find(ul, v->source);
+        const em_version_info *a = active_of(l, v->source);
+        printf("  %-10s active: ", v->source);
+        if (a)
+            printf("version %lld (published %s)", (long long)a->id,
+                   a->published[0] ? a->published : "-");
+        else
+            printf("none");
+        if (!u) {
+            printf("; never updated\n");
+            continue;
+        }
+        if (u->last_success[0])
+            printf("; last successful update %s (%s)", u->last_success, u->last_success_outcome);
+        else
+            printf("; no successful update");
+        print_failure_text(u);
+    }
+    /* sources that were tried but never imported */
+    for (size_t i = 0; i < em_update_status_count(ul); i++) {
+        const em_update_status *u = em_update_status_get(ul, i);
+        int known = 0;
+        for (size_t k = 0; k < em_version_list_count(l) && !known; k++)
+            known = strcmp(em_version_list_get(l, k)->source, u->source) == 0;
+        if (known) continue;
+        printf("  %-10s active: none; ", u->source);
+        if (u->last_success[0])
+            printf("last successful update %s (%s)", u->last_success, u->last_success_outcome);
+        else
+            printf("no successful update");
+        print_failure_text(u);
+    }
+}
 
 int cmd_lists(cli_ctx *c, int argc, char **argv) {
     int json = 0;
@@ -24,6 +113,12 @@ int cmd_lists(cli_ctx *c, int argc, char **argv) {
         return cli_error(&err);
     }
     size_t n = em_version_list_count(l);
+    em_update_status_list *ul = NULL;
+    if (em_store_update_status(st, &ul, &err) != 0) {
+        em_version_list_free(l);
+        em_store_close(st);
+        return cli_error(&err);
+    }
     if (json) {
         printf("[");
         for (size_t i = 0; i < n; i++) {
@@ -44,14 +139,32 @@ int cmd_lists(cli_ctx *c, int argc, char **argv) {
             cli_print_json_string(stdout, v->files);
             printf(
                 ", \"entities\": %zu, \"persons\": %zu, \"organizations\": %zu, \"vessels\": %zu,"
-                " \"aircraft\": %zu, \"others\": %zu, \"names\": %zu}",
+                " \"aircraft\": %zu, \"others\": %zu, \"names\": %zu, \"update\": ",
                 v->entities, v->persons, v->organizations, v->vessels, v->aircraft, v->others,
                 v->names);
+            print_update_json(em_update_status_find(ul, v->source));
+            printf("}");
         }
-        printf("%s]\n", n ? "\n" : "");
+        /* sources that were tried but have no version: version null */
+        size_t extra = 0;
+        for (size_t i = 0; i < em_update_status_count(ul); i++) {
+            const em_update_status *u = em_update_status_get(ul, i);
+            int known = 0;
+            for (size_t k = 0; k < n && !known; k++)
+                known = strcmp(em_version_list_get(l, k)->source, u->source) == 0;
+            if (known) continue;
+            printf("%s\n  {\"source\": ", n + extra ? "," : "");
+            cli_print_json_string(stdout, u->source);
+            printf(", \"version\": null, \"active\": false, \"update\": ");
+            print_update_json(u);
+            printf("}");
+            extra++;
+        }
+        printf("%s]\n", n + extra ? "\n" : "");
     } else if (n == 0) {
         printf("no lists in %s; run `embargo import FILE...` or `embargo import --bundled`\n",
                em_store_home(st));
+        print_updates_text(l, ul);
     } else {
         printf("%-10s %7s %-6s %-10s %-20s %8s %7s %7s %7s %5s  %s\n", "SOURCE", "VERSION", "STATE",
                "PUBLISHED", "IMPORTED", "ENTITIES", "PERSONS", "ORGS", "VESSELS", "AIR", "FILES");
@@ -62,7 +175,9 @@ int cmd_lists(cli_ctx *c, int argc, char **argv) {
                    v->published[0] ? v->published : "-", v->imported_at, v->entities, v->persons,
                    v->organizations, v->vessels, v->aircraft, v->files);
         }
+        print_updates_text(l, ul);
     }
+    em_update_status_list_free(ul);
     em_version_list_free(l);
     em_store_close(st);
     return EXIT_OK;

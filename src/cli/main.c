@@ -31,6 +31,14 @@ static const char *USAGE =
     "                                crypto, ...) or JSON lines in, JSON lines out, in order\n"
     "  compare [--schema S] [--json] [--threshold T] NAME1 NAME2\n"
     "  compare --pairs FILE.csv [--output F]   score name pairs (columns schema,name1,name2)\n"
+    "  serve [--listen ADDR:PORT] [--threads N] [--api-keys FILE] [--cors ORIGIN]\n"
+    "        [--access-log FILE|-] [--max-body BYTES] [--timeout S] [--log-personal-data]\n"
+    "                                HTTP API (yente-compatible /match) and web UI on\n"
+    "                                127.0.0.1:8080; follows newly imported list versions\n"
+    "  update [--config FILE] [--source S]... [--force] [--timeout SEC] [--retries N]\n"
+    "         [--retry-delay SEC] [--low-speed-time SEC] [--max-bytes N] [--json] [--quiet]\n"
+    "                                download the lists from their publishers (HOME/update.conf)\n"
+    "                                and import them; a failed source keeps its active version\n"
     "\n"
     "The home (list store) is --home DIR, else $EMBARGO_HOME, else\n"
     "$XDG_DATA_HOME/embargo or ~/.local/share/embargo. A new home is seeded from the\n"
@@ -150,6 +158,8 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "search") == 0) return cmd_search(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "screen") == 0) return cmd_screen(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "serve") == 0) return cmd_serve(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "update") == 0) return cmd_update(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "help") == 0) {
         fputs(USAGE, stdout);
         return EXIT_OK;

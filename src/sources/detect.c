@@ -33,6 +33,13 @@ em_format em_detect_format(const char *path, em_error *err) {
         em_fail(err, EM_ERR_FORMAT, "%s: file is empty", path);
         return EM_FMT_UNKNOWN;
     }
+    /* an ODS spreadsheet: the FCDO UK Sanctions List. A zip whose "mimetype" entry says so
+     * (stored, as ODF asks) or at least exists (Excel deflates it, and not first) */
+    static const char ods_mime[] = "application/vnd.oasis.opendocument.spreadsheet";
+    if (n >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0 &&
+        (memmem(buf, (size_t)n, ods_mime, sizeof ods_mime - 1) ||
+         memmem(buf, (size_t)n, "mimetype", 8)))
+        return EM_FMT_UK_FCDO_ODS;
     const char *p = buf;
     if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
         p += 3;
@@ -40,6 +47,7 @@ em_format em_detect_format(const char *path, em_error *err) {
         p++;
     if (*p == '<') {
         if (strstr(p, "<CONSOLIDATED_LIST")) return EM_FMT_UN_XML;
+        if (strstr(p, "http://eu.europa.ec/fpi/fsd/export")) return EM_FMT_EU_FSF_XML;
         if (strstr(p, "<sdnList")) return EM_FMT_OFAC_SDN_XML;
         if (strstr(p, "<sanctionsData")) return EM_FMT_OFAC_ENHANCED_XML;
         if (strstr(p, "<Sanctions")) return EM_FMT_OFAC_ADVANCED_XML;
@@ -48,6 +56,42 @@ em_format em_detect_format(const char *path, em_error *err) {
                 "XML, or the UN consolidated list)",
                 path);
         return EM_FMT_UNKNOWN;
+    }
+    if (*p == '{') { /* JSON lines: judge by the keys of the first object */
+        char *line = buf + (p - buf);
+        char *nl = strchr(line, '\n');
+        if (nl) *nl = '\0';
+        if (strstr(line, "\"schema\"") && strstr(line, "\"properties\"")) return EM_FMT_FTM_JSON;
+        if (strstr(line, "\"RECORD_ID\"") || strstr(line, "\"DATA_SOURCE\""))
+            return EM_FMT_SENZING_JSON;
+        if (!nl && (strstr(line, "\"schema\"") || strstr(line, "\"caption\"")))
+            return EM_FMT_FTM_JSON; /* a first line longer than the peek window */
+        em_fail(err, EM_ERR_FORMAT,
+                "%s: JSON of an unknown layout (expected OpenSanctions FollowTheMoney entities "
+                "or Senzing records, one object per line)",
+                path);
+        return EM_FMT_UNKNOWN;
+    }
+    /* a custom list (docs/CUSTOM_LISTS.md): header "id,...", with a "name" column */
+    if (strncmp(p, "id,", 3) == 0) {
+        size_t len = strcspn(p, "\r\n");
+        for (size_t i = 0; i < len;) {
+            size_t k = strcspn(p + i, ",\r\n");
+            if (k == 4 && strncmp(p + i, "name", 4) == 0) return EM_FMT_CUSTOM_CSV;
+            i += k + 1;
+        }
+    }
+    /* EU FSF CSV (';', some copies quote each whole line), UK OFSI and FCDO CSV: by header */
+    {
+        const char *h = *p == '"' ? p + 1 : p;
+        size_t len = strcspn(h, "\r\n");
+        if ((memmem(h, len, "Entity_logical_id", 17) || memmem(h, len, "Entity_LogicalId", 16)) &&
+            memchr(h, ';', len))
+            return EM_FMT_EU_FSF_CSV;
+        if ((strncmp(p, "Last Updated,", 13) == 0 && strstr(p, "\nName 6,")) ||
+            strncmp(p, "Name 6,", 7) == 0)
+            return EM_FMT_UK_OFSI_CSV;
+        if (strncmp(p, "Unique ID,OFSI Group ID,Name", 28) == 0) return EM_FMT_UK_FCDO_CSV;
     }
     /* OFAC legacy CSV: no header; first field is a numeric ent_num */
     const char *q = p;
@@ -96,6 +140,22 @@ const char *em_format_name(em_format f) {
         return "ofac-enhanced-xml";
     case EM_FMT_UN_XML:
         return "un-xml";
+    case EM_FMT_FTM_JSON:
+        return "ftm-json";
+    case EM_FMT_SENZING_JSON:
+        return "senzing-json";
+    case EM_FMT_CUSTOM_CSV:
+        return "custom-csv";
+    case EM_FMT_EU_FSF_XML:
+        return "eu-fsf-xml";
+    case EM_FMT_EU_FSF_CSV:
+        return "eu-fsf-csv";
+    case EM_FMT_UK_OFSI_CSV:
+        return "uk-ofsi-csv";
+    case EM_FMT_UK_FCDO_CSV:
+        return "uk-fcdo-csv";
+    case EM_FMT_UK_FCDO_ODS:
+        return "uk-fcdo-ods";
     default:
         return "unknown";
     }

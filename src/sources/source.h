@@ -30,7 +30,15 @@ typedef enum em_format {
     EM_FMT_OFAC_SDN_XML,      /* <sdnList> (old treasury.gov and new SLS namespaces) */
     EM_FMT_OFAC_ADVANCED_XML, /* <Sanctions> advanced data model */
     EM_FMT_OFAC_ENHANCED_XML, /* <sanctionsData> ENHANCED_XML */
-    EM_FMT_UN_XML             /* <CONSOLIDATED_LIST> */
+    EM_FMT_UN_XML,            /* <CONSOLIDATED_LIST> */
+    EM_FMT_FTM_JSON,          /* OpenSanctions FollowTheMoney entities, JSON lines */
+    EM_FMT_SENZING_JSON,      /* Senzing JSON lines */
+    EM_FMT_CUSTOM_CSV,        /* a firm's own list: CSV with header "id,...,name,..." */
+    EM_FMT_EU_FSF_XML,        /* EU FSF <export xmlns="http://eu.europa.ec/fpi/fsd/export"> */
+    EM_FMT_EU_FSF_CSV,        /* EU FSF CSV: ';' with an Entity_logical_id column */
+    EM_FMT_UK_OFSI_CSV,       /* OFSI ConList.csv: "Last Updated,..." then "Name 6,..." */
+    EM_FMT_UK_FCDO_CSV,       /* FCDO UK Sanctions List summary: "Unique ID,OFSI Group ID,Name" */
+    EM_FMT_UK_FCDO_ODS        /* the same summary as an ODS spreadsheet */
 } em_format;
 
 /* Detects the format of a file from its first bytes (decompressed). */
@@ -54,5 +62,27 @@ int em_parse_ofac_enhanced_xml(const char *path, const char *source, em_sink_fn 
 /* `source` is "un_sc"; ids are "un-<DATAID>". */
 int em_parse_un_xml(const char *path, const char *source, em_sink_fn sink, void *ctx,
                     em_parse_meta *meta, em_error *err);
+/* `source` defaults to "opensanctions"; ids are "os-<FtM id>". */
+int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                      em_parse_meta *meta, em_error *err);
+/* `source` defaults to "senzing"; ids are "sz-<RECORD_ID>". */
+int em_parse_senzing_json(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                          em_parse_meta *meta, em_error *err);
+/* docs/CUSTOM_LISTS.md; `source` defaults to "custom"; ids are "<source>-<id>". */
+int em_parse_custom_csv(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                        em_parse_meta *meta, em_error *err);
+/* EU Financial Sanctions Files; `source` defaults to "eu_fsf"; ids are "eu-<logicalId>". */
+int em_parse_eu_fsf_xml(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                        em_parse_meta *meta, em_error *err);
+int em_parse_eu_fsf_csv(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                        em_parse_meta *meta, em_error *err);
+/* UK OFSI consolidated list CSV; `source` defaults to "uk_ofsi"; ids are "ofsi-<Group ID>". */
+int em_parse_uk_ofsi_csv(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                         em_parse_meta *meta, em_error *err);
+/* FCDO UK Sanctions List summary; `source` defaults to "uk_fcdo"; ids "ukfcdo-<Unique ID>". */
+int em_parse_uk_fcdo_csv(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                         em_parse_meta *meta, em_error *err);
+int em_parse_uk_fcdo_ods(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                         em_parse_meta *meta, em_error *err);
 
 #endif

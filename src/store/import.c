@@ -116,6 +116,26 @@ static int make_groups(file_info *files, size_t n, const char *source_override, 
         case EM_FMT_UN_XML:
             src = "un_sc";
             break;
+        case EM_FMT_FTM_JSON:
+            src = "opensanctions";
+            break;
+        case EM_FMT_SENZING_JSON:
+            src = "senzing";
+            break;
+        case EM_FMT_CUSTOM_CSV:
+            src = "custom";
+            break;
+        case EM_FMT_EU_FSF_XML:
+        case EM_FMT_EU_FSF_CSV:
+            src = "eu_fsf";
+            break;
+        case EM_FMT_UK_OFSI_CSV:
+            src = "uk_ofsi";
+            break;
+        case EM_FMT_UK_FCDO_CSV:
+        case EM_FMT_UK_FCDO_ODS:
+            src = "uk_fcdo";
+            break;
         default:
             src = cons ? "ofac_cons" : "ofac_sdn";
             break;
@@ -201,6 +221,30 @@ static int parse_group(group *g, em_error *err) {
         break;
     case EM_FMT_UN_XML:
         rc = em_parse_un_xml(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_FTM_JSON:
+        rc = em_parse_ftm_json(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_SENZING_JSON:
+        rc = em_parse_senzing_json(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_CUSTOM_CSV:
+        rc = em_parse_custom_csv(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_EU_FSF_XML:
+        rc = em_parse_eu_fsf_xml(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_EU_FSF_CSV:
+        rc = em_parse_eu_fsf_csv(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_UK_OFSI_CSV:
+        rc = em_parse_uk_ofsi_csv(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_UK_FCDO_CSV:
+        rc = em_parse_uk_fcdo_csv(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_UK_FCDO_ODS:
+        rc = em_parse_uk_fcdo_ods(p, g->source, sink, l, &g->meta, err);
         break;
     default:
         return em_fail(err, EM_ERR_FORMAT, "%s: unsupported format", p);

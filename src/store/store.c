@@ -43,7 +43,16 @@ static const char *SCHEMA_SQL =
     "CREATE TABLE IF NOT EXISTS name_keys("
     "  version_id INTEGER NOT NULL, key TEXT NOT NULL, entity_id TEXT NOT NULL,"
     "  name TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys(key, version_id);";
+    "CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys(key, version_id);"
+    /* one row per `embargo update` attempt of a source (see update.c) */
+    "CREATE TABLE IF NOT EXISTS update_log("
+    "  id INTEGER PRIMARY KEY, source TEXT NOT NULL, started_at TEXT NOT NULL,"
+    "  finished_at TEXT NOT NULL, outcome TEXT NOT NULL, http_status INTEGER NOT NULL DEFAULT 0,"
+    "  bytes INTEGER NOT NULL DEFAULT 0, sha256 TEXT NOT NULL DEFAULT '',"
+    "  etag TEXT NOT NULL DEFAULT '', last_modified TEXT NOT NULL DEFAULT '',"
+    "  version_id INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '',"
+    "  urls TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX IF NOT EXISTS update_log_source ON update_log(source, id);";
 
 int em_db_fail(em_store *st, em_error *err, const char *what) {
     return em_fail(err, EM_ERR_STORE, "store %s: %s: %s", st->db_path, what,

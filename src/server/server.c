@@ -1,0 +1,624 @@
+/*
+ * server.c - the HTTP server on libmicrohttpd: start and stop, the listen
+ * socket (loopback only without API keys), the thread pool, and per request
+ * the life cycle: route, method check, CORS preflight, bearer auth and
+ * scopes, body size limit, dispatch to the handlers (server_match.c,
+ * server_admin.c), security headers, then metrics and the access log when
+ * the request completes. Paths that are not API routes serve the embedded
+ * web UI.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "server/server_internal.h"
+#include "server/web_assets.h"
+
+const char *const srv_endpoint_names[EP_COUNT] = {
+    "match",   "search",  "entities", "catalog",      "healthz", "readyz",
+    "metrics", "openapi", "admin_reload", "web", "other"};
+
+const srv_route srv_routes[] = {
+    {"/match/{dataset}", "POST, OPTIONS", EP_MATCH, 0, 0},
+    {"/search", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0},
+    {"/search/{dataset}", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0},
+    {"/entities/{id}", "GET, HEAD, OPTIONS", EP_ENTITIES, 0, 0},
+    {"/catalog", "GET, HEAD, OPTIONS", EP_CATALOG, 0, 0},
+    {"/healthz", "GET, HEAD, OPTIONS", EP_HEALTHZ, 0, 1},
+    {"/readyz", "GET, HEAD, OPTIONS", EP_READYZ, 0, 1},
+    {"/metrics", "GET, HEAD, OPTIONS", EP_METRICS, 0, 0},
+    {"/openapi.json", "GET, HEAD, OPTIONS", EP_OPENAPI, 0, 1},
+    {"/admin/reload", "POST, OPTIONS", EP_ADMIN_RELOAD, 1, 0},
+    {NULL, NULL, EP_OTHER, 0, 0}};
+
+const srv_route *srv_route_find(const char *path) {
+    for (const srv_route *r = srv_routes; r->path; r++) {
+        const char *brace = strchr(r->path, '{');
+        if (!brace) {
+            if (strcmp(path, r->path) == 0) return r;
+            continue;
+        }
+        size_t n = (size_t)(brace - r->path); /* "/match/" */
+        if (strncmp(path, r->path, n) == 0 && path[n] && !strchr(path + n, '/')) return r;
+    }
+    return NULL;
+}
+
+static const char *route_param(const srv_route *r, const char *path) {
+    const char *brace = strchr(r->path, '{');
+    return brace ? path + (brace - r->path) : NULL;
+}
+
+/* ---- one request ---------------------------------------------------------------- */
+
+typedef struct srv_request {
+    struct timespec t0;
+    char *method, *path;
+    char client[64];
+    const srv_route *route;
+    srv_endpoint endpoint;
+    const srv_key *key;
+    char *body;
+    size_t len, cap;
+    int too_large;
+    int responded;
+    int status;
+    size_t bytes;
+    em_buf personal;
+} srv_request;
+
+static uint64_t elapsed_ns(const struct timespec *t0) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)(t.tv_sec - t0->tv_sec) * 1000000000ull + (uint64_t)t.tv_nsec -
+           (uint64_t)t0->tv_nsec;
+}
+
+static void client_address(struct MHD_Connection *c, char *out, size_t cap) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, cap, "?");
+    if (!ci || !ci->client_addr) return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)cap);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)cap);
+}
+
+static void add_common_headers(em_server *s, struct MHD_Response *resp, const srv_response *r) {
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            r->content_type ? r->content_type : "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            r->cache_control ? r->cache_control : "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (r->web) {
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+                                "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                                "frame-ancestors 'none'");
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    } else {
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; frame-ancestors 'none'");
+    }
+    if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+    if (r->www_authenticate)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"embargo\"");
+    if (s->cors) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", s->cors);
+        MHD_add_response_header(resp, "Vary", "Origin");
+        if (r->status == 204 && r->allow) { /* preflight */
+            MHD_add_response_header(resp, "Access-Control-Allow-Methods", r->allow);
+            MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                    "Authorization, Content-Type");
+            MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+        }
+    }
+}
+
+static enum MHD_Result send_response(em_server *s, struct MHD_Connection *c, srv_request *rq,
+                                     srv_response *r) {
+    struct MHD_Response *resp;
+    if (r->static_body)
+        resp = MHD_create_response_from_buffer(r->len, (void *)r->static_body,
+                                               MHD_RESPMEM_PERSISTENT);
+    else {
+        resp = MHD_create_response_from_buffer(r->len, r->body ? r->body : (void *)"",
+                                               r->body ? MHD_RESPMEM_MUST_FREE
+                                                       : MHD_RESPMEM_PERSISTENT);
+        if (resp) r->body = NULL; /* MHD owns it now */
+    }
+    if (!resp) {
+        srv_response_free(r);
+        return MHD_NO;
+    }
+    add_common_headers(s, resp, r);
+    rq->status = r->status;
+    rq->bytes = r->len;
+    rq->responded = 1;
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    srv_response_free(r);
+    return ret;
+}
+
+static void serve_web(const char *url, srv_response *r) {
+    const em_web_asset *a = em_web_asset_find(url);
+    if (!a) {
+        srv_error(r, 404, "not_found", "no such path: see /openapi.json for the API");
+        return;
+    }
+    r->status = 200;
+    r->static_body = a->data;
+    r->len = a->size;
+    r->content_type = a->content_type;
+    r->web = 1;
+    r->cache_control = strcmp(url, "/") == 0 || strstr(a->path, ".html")
+                           ? "no-cache"
+                           : "public, max-age=300";
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value) {
+    (void)kind;
+    srv_params_add(cls, key, value ? value : "");
+    return MHD_YES;
+}
+
+/* everything once the body is complete */
+static void dispatch(em_server *s, struct MHD_Connection *c, srv_request *rq, srv_response *r) {
+    if (!rq->route) {
+        serve_web(rq->path, r);
+        return;
+    }
+    srv_params p = {0};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &p);
+    const char *arg = route_param(rq->route, rq->path);
+    switch (rq->endpoint) {
+    case EP_MATCH:
+        srv_handle_match(s, arg, &p, rq->body, rq->len, r,
+                         s->opts.log_personal_data ? &rq->personal : NULL);
+        break;
+    case EP_SEARCH:
+        srv_handle_search(s, arg, &p, r);
+        if (s->opts.log_personal_data && srv_params_get(&p, "q"))
+            em_buf_adds(&rq->personal, srv_params_get(&p, "q"));
+        break;
+    case EP_ENTITIES:
+        srv_handle_entity(s, arg, r);
+        break;
+    case EP_CATALOG:
+        srv_handle_catalog(s, r);
+        break;
+    case EP_HEALTHZ:
+        srv_handle_healthz(s, r);
+        break;
+    case EP_READYZ:
+        srv_handle_readyz(s, r);
+        break;
+    case EP_METRICS:
+        srv_handle_metrics(s, r);
+        break;
+    case EP_OPENAPI:
+        r->status = 200;
+        r->static_body = (const unsigned char *)srv_openapi_json;
+        r->len = strlen(srv_openapi_json);
+        r->cache_control = "public, max-age=300";
+        break;
+    case EP_ADMIN_RELOAD:
+        srv_handle_reload(s, r);
+        break;
+    default:
+        srv_error(r, 404, "not_found", "no such path");
+    }
+    srv_params_free(&p);
+}
+
+static int method_allowed(const srv_route *route, const char *method) {
+    size_t n = strlen(method);
+    for (const char *a = route->methods; *a;) {
+        size_t k = strcspn(a, ", ");
+        if (k == n && strncmp(a, method, n) == 0) return 1;
+        a += k;
+        a += strspn(a, ", ");
+    }
+    return 0;
+}
+
+/* the checks before reading a body; 1 when a response was prepared */
+static int precheck(em_server *s, struct MHD_Connection *c, srv_request *rq, const char *method,
+                    srv_response *r) {
+    const srv_route *route = rq->route;
+    if (strcmp(method, "OPTIONS") == 0) {
+        r->status = 204;
+        r->allow = route ? route->methods : "GET, HEAD, OPTIONS";
+        return 1; /* CORS headers are added when configured */
+    }
+    if (!route) {
+        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+            if (em_web_asset_find(rq->path)) {
+                srv_error(r, 405, "method_not_allowed", "%s is not allowed here; use GET",
+                          method);
+                r->allow = "GET, HEAD, OPTIONS";
+            } else
+                srv_error(r, 404, "not_found", "no such path: see /openapi.json for the API");
+            return 1;
+        }
+        return 0;
+    }
+    if (!method_allowed(route, method)) {
+        srv_error(r, 405, "method_not_allowed", "%s %s is not allowed; allowed: %s", method,
+                  route->path, route->methods);
+        r->allow = route->methods;
+        return 1;
+    }
+    if (s->keys.len && !route->open) {
+        const char *auth =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        rq->key = srv_keys_check(&s->keys, auth);
+        if (!rq->key) {
+            srv_error(r, 401, "unauthorized",
+                      auth ? "the API key is not valid"
+                           : "an API key is required: Authorization: Bearer KEY");
+            r->www_authenticate = 1;
+            return 1;
+        }
+        if (route->admin && !rq->key->admin) {
+            srv_error(r, 403, "forbidden", "this API key has the screen scope; %s needs admin",
+                      route->path);
+            return 1;
+        }
+    }
+    if (strcmp(method, "POST") == 0) {
+        const char *cl =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > s->opts.max_body_bytes) {
+            srv_error(r, 413, "payload_too_large", "the body has %s bytes; at most %zu", cl,
+                      s->opts.max_body_bytes);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls) {
+    (void)version;
+    em_server *s = cls;
+    srv_request *rq = *con_cls;
+    srv_response r = {0};
+    if (!rq) {
+        rq = em_xcalloc(1, sizeof *rq);
+        clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+        rq->method = em_xstrdup(method);
+        rq->path = em_xstrdup(url);
+        em_buf_init(&rq->personal);
+        client_address(c, rq->client, sizeof rq->client);
+        rq->route = srv_route_find(url);
+        rq->endpoint = rq->route ? rq->route->endpoint : EP_WEB;
+        *con_cls = rq;
+        if (precheck(s, c, rq, method, &r)) {
+            if (r.status == 404 && !rq->route) rq->endpoint = EP_OTHER;
+            return send_response(s, c, rq, &r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (rq->responded || rq->too_large) return MHD_YES;
+        if (rq->len + n > s->opts.max_body_bytes) {
+            rq->too_large = 1;
+            free(rq->body);
+            rq->body = NULL;
+            rq->len = rq->cap = 0;
+            return MHD_YES;
+        }
+        if (rq->len + n + 1 > rq->cap) {
+            rq->cap = (rq->len + n + 1) * 2;
+            if (rq->cap > s->opts.max_body_bytes + 1) rq->cap = s->opts.max_body_bytes + 1;
+            rq->body = em_xrealloc(rq->body, rq->cap);
+        }
+        memcpy(rq->body + rq->len, upload_data, n);
+        rq->len += n;
+        rq->body[rq->len] = '\0';
+        return MHD_YES;
+    }
+    if (rq->responded) return MHD_YES;
+    if (rq->too_large) {
+        srv_error(&r, 413, "payload_too_large", "the body is larger than %zu bytes",
+                  s->opts.max_body_bytes);
+        return send_response(s, c, rq, &r);
+    }
+    dispatch(s, c, rq, &r);
+    if (r.status == 404 && !rq->route) rq->endpoint = EP_OTHER;
+    if (r.matches)
+        atomic_fetch_add_explicit(&s->metrics.matches, r.matches, memory_order_relaxed);
+    return send_response(s, c, rq, &r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+    (void)c;
+    (void)toe;
+    em_server *s = cls;
+    srv_request *rq = *con_cls;
+    if (!rq) return;
+    *con_cls = NULL;
+    uint64_t ns = elapsed_ns(&rq->t0);
+    if (rq->status) {
+        srv_metrics_record(&s->metrics, rq->endpoint, rq->status, ns);
+        srv_log_entry e = {rq->method,
+                           rq->path,
+                           rq->client,
+                           rq->key ? rq->key->id : NULL,
+                           em_buf_cstr(&rq->personal),
+                           rq->status,
+                           ns / 1000,
+                           rq->bytes};
+        srv_log_write(s, &e);
+    }
+    free(rq->method);
+    free(rq->path);
+    free(rq->body);
+    em_buf_free(&rq->personal);
+    free(rq);
+}
+
+/* ---- listening --------------------------------------------------------------------- */
+
+static int is_loopback(const struct sockaddr *sa) {
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        if (IN6_IS_ADDR_LOOPBACK(a)) return 1;
+        if (IN6_IS_ADDR_V4MAPPED(a)) return a->s6_addr[12] == 127;
+    }
+    return 0;
+}
+
+static int resolve_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen,
+                          em_error *err) {
+    char host[256], port[16];
+    const char *colon;
+    if (spec[0] == '[') {
+        const char *end = strchr(spec, ']');
+        if (!end || end[1] != ':' || (size_t)(end - spec - 1) >= sizeof host)
+            return em_fail(err, EM_ERR_USAGE, "bad listen address '%s' (expected [ADDR]:PORT)",
+                           spec);
+        memcpy(host, spec + 1, (size_t)(end - spec - 1));
+        host[end - spec - 1] = '\0';
+        colon = end + 1;
+    } else if ((colon = strrchr(spec, ':'))) {
+        if ((size_t)(colon - spec) >= sizeof host)
+            return em_fail(err, EM_ERR_USAGE, "bad listen address '%s'", spec);
+        memcpy(host, spec, (size_t)(colon - spec));
+        host[colon - spec] = '\0';
+        if (!host[0]) snprintf(host, sizeof host, "0.0.0.0");
+    } else {
+        return em_fail(err, EM_ERR_USAGE, "bad listen address '%s' (expected HOST:PORT)", spec);
+    }
+    snprintf(port, sizeof port, "%s", colon + 1);
+    char *end;
+    long pn = strtol(port, &end, 10);
+    if (!port[0] || *end || pn < 0 || pn > 65535)
+        return em_fail(err, EM_ERR_USAGE, "bad port in listen address '%s'", spec);
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+    int rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0 || !res)
+        return em_fail(err, EM_ERR_USAGE, "cannot resolve listen address '%s': %s", spec,
+                       gai_strerror(rc));
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *sslen = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+static void format_address(const struct sockaddr *sa, char *out, size_t cap) {
+    char a[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
+        snprintf(out, cap, "%s:%u", a, ntohs(in->sin_port));
+    } else {
+        const struct sockaddr_in6 *in = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in->sin6_addr, a, sizeof a);
+        snprintf(out, cap, "[%s]:%u", a, ntohs(in->sin6_port));
+    }
+}
+
+static int open_listener(em_server *s, em_error *err) {
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    if (resolve_listen(s->listen, &ss, &sslen, err) != 0) return -1;
+    s->loopback = is_loopback((struct sockaddr *)&ss);
+    if (!s->loopback && s->keys.len == 0)
+        return em_fail(err, EM_ERR_USAGE,
+                       "refusing to listen on %s without API keys: anyone who can reach it "
+                       "could use the service; configure keys (--api-keys FILE or "
+                       "EMBARGO_API_KEYS) or listen on a loopback address (127.0.0.1)",
+                       s->listen);
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return em_fail(err, EM_ERR_IO, "cannot create a socket: %s", strerror(errno));
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&ss, sslen) != 0 || listen(fd, 1024) != 0) {
+        int e = errno;
+        close(fd);
+        return em_fail(err, EM_ERR_IO, "cannot listen on %s: %s%s", s->listen, strerror(e),
+                       e == EADDRINUSE ? " (is another server running on this port?)" : "");
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    struct sockaddr_storage bound;
+    socklen_t blen = sizeof bound;
+    if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0)
+        format_address((struct sockaddr *)&bound, s->address, sizeof s->address);
+    else
+        snprintf(s->address, sizeof s->address, "%s", s->listen);
+    s->listen_fd = fd;
+    return 0;
+}
+
+/* ---- life cycle -------------------------------------------------------------------- */
+
+static unsigned cpu_count(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
+    *out = NULL;
+    em_server *s = em_xcalloc(1, sizeof *s);
+    em_server_options o = opts ? *opts : (em_server_options){0};
+    s->listen = em_xstrdup(o.listen ? o.listen : "127.0.0.1:8080");
+    s->home = em_xstrdup(o.home);
+    s->cors = o.allow_cors && *o.allow_cors ? em_xstrdup(o.allow_cors) : NULL;
+    o.listen = s->listen;
+    o.home = s->home;
+    o.allow_cors = s->cors;
+    o.api_keys_file = NULL; /* only used here */
+    if (!o.threads) o.threads = cpu_count();
+    if (o.threads > 256) o.threads = 256;
+    if (!o.max_body_bytes) o.max_body_bytes = 1u << 20;
+    if (!o.request_timeout) o.request_timeout = 30;
+    if (!o.reload_interval_ms) o.reload_interval_ms = 2000;
+    s->opts = o;
+    s->listen_fd = -1;
+    s->started = time(NULL);
+    pthread_mutex_init(&s->st_lock, NULL);
+    pthread_mutex_init(&s->reload_lock, NULL);
+    pthread_mutex_init(&s->gen_lock, NULL);
+    pthread_mutex_init(&s->stop_lock, NULL);
+    pthread_mutex_init(&s->log_lock, NULL);
+    pthread_cond_init(&s->stop_cond, NULL);
+    const char *env = opts && opts->no_env_keys ? NULL : getenv("EMBARGO_API_KEYS");
+    if (srv_keys_load(&s->keys, opts ? opts->api_keys_file : NULL, env, err) != 0 ||
+        em_store_open(&s->st, s->home, o.store_flags, err) != 0 ||
+        em_store_open(&s->st_bg, s->home, o.store_flags | EM_STORE_NO_SEED, err) != 0) {
+        em_server_stop(s);
+        return -1;
+    }
+    srv_log_open(s);
+    em_error lerr = {0};
+    if (srv_reload(s, 1, NULL, &lerr) != 0)
+        snprintf(s->load_error, sizeof s->load_error, "%s", lerr.message);
+    *out = s;
+    return 0;
+}
+
+int em_server_start(em_server **out, const em_server_options *opts, em_error *err) {
+    *out = NULL;
+    em_server *s = NULL;
+    /* check the address before the (slower) store and matcher */
+    {
+        em_server probe = {0};
+        probe.listen = (char *)(opts && opts->listen ? opts->listen : "127.0.0.1:8080");
+        struct sockaddr_storage ss;
+        socklen_t sslen;
+        if (resolve_listen(probe.listen, &ss, &sslen, err) != 0) return -1;
+        srv_keys k = {0};
+        const char *env = opts && opts->no_env_keys ? NULL : getenv("EMBARGO_API_KEYS");
+        if (srv_keys_load(&k, opts ? opts->api_keys_file : NULL, env, err) != 0) {
+            srv_keys_free(&k);
+            return -1;
+        }
+        size_t nkeys = k.len;
+        srv_keys_free(&k);
+        if (!is_loopback((struct sockaddr *)&ss) && nkeys == 0)
+            return em_fail(err, EM_ERR_USAGE,
+                           "refusing to listen on %s without API keys: anyone who can reach it "
+                           "could use the service; configure keys (--api-keys FILE or "
+                           "EMBARGO_API_KEYS) or listen on a loopback address (127.0.0.1)",
+                           probe.listen);
+    }
+    if (srv_create(&s, opts, err) != 0) return -1;
+    if (open_listener(s, err) != 0) {
+        em_server_stop(s);
+        return -1;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_OptionItem pool[] = {
+        {s->opts.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+         (intptr_t)s->opts.threads, NULL},
+        {MHD_OPTION_END, 0, NULL}};
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)s->opts.request_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
+    if (!s->daemon) {
+        em_fail(err, EM_ERR_IO, "cannot start the HTTP server on %s", s->address);
+        em_server_stop(s);
+        return -1;
+    }
+    s->listen_fd = -1; /* MHD closes it */
+    if (srv_poller_start(s) != 0) {
+        em_fail(err, EM_ERR_INTERNAL, "cannot start the reload thread");
+        em_server_stop(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void em_server_stop(em_server *s) {
+    if (!s) return;
+    srv_poller_stop(s);
+    if (s->daemon) MHD_stop_daemon(s->daemon);
+    if (s->listen_fd >= 0) close(s->listen_fd);
+    pthread_mutex_lock(&s->gen_lock);
+    srv_gen *g = s->gen;
+    s->gen = NULL;
+    pthread_mutex_unlock(&s->gen_lock);
+    srv_gen_release(s, g);
+    em_store_close(s->st);
+    em_store_close(s->st_bg);
+    srv_keys_free(&s->keys);
+    srv_log_close(s);
+    pthread_mutex_destroy(&s->st_lock);
+    pthread_mutex_destroy(&s->reload_lock);
+    pthread_mutex_destroy(&s->gen_lock);
+    pthread_mutex_destroy(&s->stop_lock);
+    pthread_mutex_destroy(&s->log_lock);
+    pthread_cond_destroy(&s->stop_cond);
+    free(s->listen);
+    free(s->home);
+    free(s->cors);
+    free(s);
+}
+
+const char *em_server_address(const em_server *s) {
+    return s->address[0] ? s->address : s->listen;
+}
+
+size_t em_server_api_key_count(const em_server *s) {
+    return s->keys.len;
+}
+
+int em_server_ready(const em_server *s) {
+    return atomic_load(&((em_server *)s)->generation) != 0;
+}

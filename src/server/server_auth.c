@@ -1,0 +1,123 @@
+/*
+ * server_auth.c - API keys: loaded from a file (lines "KEY scope", scope
+ * screen or admin, '#' comments) and/or $EMBARGO_API_KEYS
+ * ("key1:screen,key2:admin"); checked against "Authorization: Bearer KEY" in
+ * constant time. A key is logged only by its id (a SHA-256 prefix).
+ */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/error.h"
+#include "server/server_internal.h"
+
+static int add_key(srv_keys *k, const char *key, const char *scope, const char *where,
+                   em_error *err) {
+    int admin;
+    if (!scope || !*scope || strcmp(scope, "screen") == 0)
+        admin = 0;
+    else if (strcmp(scope, "admin") == 0)
+        admin = 1;
+    else
+        return em_fail(err, EM_ERR_USAGE, "%s: unknown API key scope '%s' (screen or admin)",
+                       where, scope);
+    if (strlen(key) < 8)
+        return em_fail(err, EM_ERR_USAGE, "%s: an API key must have at least 8 characters",
+                       where);
+    for (const char *p = key; *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+            return em_fail(err, EM_ERR_USAGE, "%s: an API key must be printable ASCII", where);
+    k->items = em_xrealloc(k->items, (k->len + 1) * sizeof *k->items);
+    srv_key *x = &k->items[k->len++];
+    x->key = em_xstrdup(key);
+    x->admin = admin;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_Digest(key, strlen(key), md, &mdlen, EVP_sha256(), NULL);
+    snprintf(x->id, sizeof x->id, "k:%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
+    return 0;
+}
+
+int srv_keys_load(srv_keys *k, const char *file, const char *env, em_error *err) {
+    if (file) {
+        FILE *f = fopen(file, "r");
+        if (!f) return em_fail(err, EM_ERR_IO, "cannot read the API keys file %s", file);
+        char line[1024];
+        int ln = 0;
+        while (fgets(line, sizeof line, f)) {
+            ln++;
+            char *h = strchr(line, '#');
+            if (h) *h = '\0';
+            char *save = NULL, *key = strtok_r(line, " \t\r\n", &save);
+            if (!key) continue;
+            char *scope = strtok_r(NULL, " \t\r\n", &save);
+            char where[1100];
+            snprintf(where, sizeof where, "%s line %d", file, ln);
+            if (strtok_r(NULL, " \t\r\n", &save)) {
+                fclose(f);
+                return em_fail(err, EM_ERR_USAGE, "%s: expected \"KEY scope\"", where);
+            }
+            if (add_key(k, key, scope, where, err) != 0) {
+                fclose(f);
+                return -1;
+            }
+        }
+        fclose(f);
+        if (k->len == 0)
+            return em_fail(err, EM_ERR_USAGE, "the API keys file %s has no key", file);
+    }
+    if (env && *env) {
+        char *copy = em_xstrdup(env), *save = NULL;
+        for (char *item = strtok_r(copy, ", \t\n", &save); item;
+             item = strtok_r(NULL, ", \t\n", &save)) {
+            char *colon = strrchr(item, ':');
+            if (colon) *colon = '\0';
+            if (add_key(k, item, colon ? colon + 1 : NULL, "EMBARGO_API_KEYS", err) != 0) {
+                free(copy);
+                return -1;
+            }
+        }
+        free(copy);
+    }
+    return 0;
+}
+
+void srv_keys_free(srv_keys *k) {
+    for (size_t i = 0; i < k->len; i++) {
+        /* wipe the secret before freeing it */
+        volatile char *p = k->items[i].key;
+        while (*p)
+            *p++ = 0;
+        free(k->items[i].key);
+    }
+    free(k->items);
+    memset(k, 0, sizeof *k);
+}
+
+static int ct_equal(const char *a, size_t an, const char *b, size_t bn) {
+    unsigned char d = an != bn;
+    size_t n = an < bn ? an : bn;
+    for (size_t i = 0; i < n; i++)
+        d |= (unsigned char)(a[i] ^ b[i]);
+    return d == 0;
+}
+
+const srv_key *srv_keys_check(const srv_keys *k, const char *auth) {
+    if (!auth) return NULL;
+    while (*auth == ' ')
+        auth++;
+    if (strncasecmp(auth, "Bearer ", 7) != 0) return NULL;
+    const char *tok = auth + 7;
+    while (*tok == ' ')
+        tok++;
+    size_t n = strlen(tok);
+    while (n && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
+        n--;
+    const srv_key *found = NULL;
+    for (size_t i = 0; i < k->len; i++) /* no early exit: same time for every key */
+        if (ct_equal(tok, n, k->items[i].key, strlen(k->items[i].key)) && !found)
+            found = &k->items[i];
+    return found;
+}

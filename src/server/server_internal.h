@@ -1,0 +1,242 @@
+/*
+ * server_internal.h - what the pieces of the HTTP server share: the server
+ * struct, matcher generations (reference-counted, swapped on reload), query
+ * parameters, responses, metrics, auth and the request handlers, which take
+ * plain bytes and return a status and a JSON body so they can be tested and
+ * fuzzed without sockets.
+ */
+#ifndef EM_SERVER_INTERNAL_H
+#define EM_SERVER_INTERNAL_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/buf.h"
+#include "embargo.h"
+
+/* ---- endpoints (metrics labels) and routes -------------------------------- */
+
+typedef enum srv_endpoint {
+    EP_MATCH,
+    EP_SEARCH,
+    EP_ENTITIES,
+    EP_CATALOG,
+    EP_HEALTHZ,
+    EP_READYZ,
+    EP_METRICS,
+    EP_OPENAPI,
+    EP_ADMIN_RELOAD,
+    EP_WEB,
+    EP_OTHER,
+    EP_COUNT
+} srv_endpoint;
+
+extern const char *const srv_endpoint_names[EP_COUNT];
+
+typedef struct srv_route {
+    const char *path;    /* OpenAPI path template ("/match/{dataset}") */
+    const char *methods; /* the Allow header value */
+    srv_endpoint endpoint;
+    int admin; /* needs the admin scope */
+    int open;  /* no API key needed */
+} srv_route;
+
+/* Every API route the server answers (the web UI aside); NULL-terminated. */
+extern const srv_route srv_routes[];
+/* The route for a path ("/match/ofac_sdn" -> "/match/{dataset}"), or NULL. */
+const srv_route *srv_route_find(const char *path);
+
+/* The OpenAPI 3 document (server_openapi.c). */
+extern const char srv_openapi_json[];
+
+/* ---- query parameters --------------------------------------------------- */
+
+typedef struct srv_params {
+    char **keys, **values;
+    size_t len, cap;
+} srv_params;
+
+void srv_params_add(srv_params *p, const char *key, const char *value);
+/* Parses "a=1&b=x%20y" (URL-decoding, '+' is a space). */
+void srv_params_parse(srv_params *p, const char *query_string);
+const char *srv_params_get(const srv_params *p, const char *key); /* first value or NULL */
+void srv_params_free(srv_params *p);
+
+/* ---- responses ------------------------------------------------------------ */
+
+typedef struct srv_response {
+    int status;
+    char *body; /* malloc'd; or static_body */
+    size_t len;
+    const unsigned char *static_body;
+    const char *content_type;  /* NULL = application/json */
+    const char *cache_control; /* NULL = no-store */
+    const char *allow;         /* 405: the Allow header */
+    int www_authenticate;      /* 401 */
+    int web;                   /* a web UI asset: strict CSP */
+    size_t matches;            /* results with match = true (metrics) */
+} srv_response;
+
+/* Fills r with {"status": status, "error": error, "detail": detail}. */
+void srv_error(srv_response *r, int status, const char *error, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void srv_json(srv_response *r, int status, json_t *body); /* takes the reference */
+void srv_response_free(srv_response *r);
+
+/* ---- matcher generations ---------------------------------------------------- */
+
+typedef struct srv_cache_slot {
+    char *id;
+    char *fragment; /* the FtM part of a result: "\"id\":...,\"datasets\":[...]" */
+} srv_cache_slot;
+
+typedef struct srv_gen {
+    int refs; /* under em_server.gen_lock */
+    uint64_t number;
+    em_matcher *m;
+    char *stamp;     /* active versions, "source:version;..." */
+    json_t *catalog; /* array of the loaded versions */
+    char **sources;  /* dataset names */
+    size_t nsources;
+    time_t loaded_at;
+    pthread_mutex_t lock; /* the searcher pool and the entity cache */
+    em_searcher **pool;
+    size_t npool, cappool;
+    srv_cache_slot *cache; /* open addressing, never resized */
+    size_t cache_cap, cache_len;
+} srv_gen;
+
+/* ---- auth ------------------------------------------------------------------- */
+
+typedef struct srv_key {
+    char *key;
+    char id[20]; /* "k:" + 8 hex digits of SHA-256(key): safe to log */
+    int admin;
+} srv_key;
+
+typedef struct srv_keys {
+    srv_key *items;
+    size_t len;
+} srv_keys;
+
+/* Loads keys from a file and/or "$EMBARGO_API_KEYS" ("k1:screen,k2:admin"). */
+int srv_keys_load(srv_keys *k, const char *file, const char *env, em_error *err);
+void srv_keys_free(srv_keys *k);
+/* The key of an "Authorization" header value, or NULL (constant-time compare). */
+const srv_key *srv_keys_check(const srv_keys *k, const char *authorization);
+
+/* ---- metrics ------------------------------------------------------------------ */
+
+#define SRV_NBUCKETS 13
+extern const double srv_buckets[SRV_NBUCKETS];
+#define SRV_NSTATUS 16
+extern const int srv_statuses[SRV_NSTATUS]; /* the last slot counts any other status */
+
+typedef struct srv_metrics {
+    atomic_ullong requests[EP_COUNT][SRV_NSTATUS];
+    atomic_ullong buckets[EP_COUNT][SRV_NBUCKETS]; /* not cumulative */
+    atomic_ullong count[EP_COUNT];
+    atomic_ullong sum_ns[EP_COUNT];
+    atomic_ullong matches;
+    atomic_ullong reloads;
+    atomic_ullong reload_failures;
+} srv_metrics;
+
+void srv_metrics_record(srv_metrics *m, srv_endpoint ep, int status, uint64_t ns);
+
+/* ---- the server ----------------------------------------------------------------- */
+
+struct em_server {
+    em_server_options opts; /* strings below are owned copies */
+    char *home, *listen, *cors;
+    char address[128];
+    int loopback;
+    struct MHD_Daemon *daemon;
+    int listen_fd;
+
+    em_store *st;            /* for requests (entities); under st_lock */
+    pthread_mutex_t st_lock;
+    em_store *st_bg;         /* for reloads; under reload_lock */
+    pthread_mutex_t reload_lock;
+
+    pthread_mutex_t gen_lock;
+    srv_gen *gen;
+    uint64_t next_gen;
+    atomic_ullong generation;
+
+    pthread_t poller;
+    int poller_running;
+    pthread_mutex_t stop_lock;
+    pthread_cond_t stop_cond;
+    int stopping;
+
+    srv_keys keys;
+    FILE *log;
+    int log_owned;
+    pthread_mutex_t log_lock;
+    srv_metrics metrics;
+    time_t started;
+    char load_error[1024]; /* why the first load failed, "" when it did not */
+};
+
+/* Creates a server without a socket (what em_server_start does before listening). */
+int srv_create(em_server **out, const em_server_options *opts, em_error *err);
+
+srv_gen *srv_gen_acquire(em_server *s); /* NULL when no matcher is loaded */
+void srv_gen_release(em_server *s, srv_gen *g);
+em_searcher *srv_gen_searcher(srv_gen *g, em_error *err);
+void srv_gen_searcher_put(srv_gen *g, em_searcher *se);
+int srv_gen_has_source(const srv_gen *g, const char *source);
+/* Loads a new generation if the store's active versions changed (force: always). */
+int srv_reload(em_server *s, int force, int *swapped, em_error *err);
+int srv_poller_start(em_server *s);
+void srv_poller_stop(em_server *s);
+
+/* The FtM fragment of a stored entity, cached per generation (never NULL). */
+const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r);
+/* The whole entity as FtM-style JSON with the stored form under "embargo". */
+json_t *srv_entity_ftm(json_t *stored);
+
+/* ---- handlers --------------------------------------------------------------------- */
+
+/* personal (may be NULL) receives the screened names, for the access log. */
+void srv_handle_match(em_server *s, const char *dataset, const srv_params *params,
+                      const char *body, size_t len, srv_response *r, em_buf *personal);
+void srv_handle_search(em_server *s, const char *dataset, const srv_params *params,
+                       srv_response *r);
+void srv_handle_entity(em_server *s, const char *id, srv_response *r);
+void srv_handle_catalog(em_server *s, srv_response *r);
+void srv_handle_metrics(em_server *s, srv_response *r);
+void srv_handle_reload(em_server *s, srv_response *r);
+void srv_handle_readyz(em_server *s, srv_response *r);
+void srv_handle_healthz(em_server *s, srv_response *r);
+
+/*
+ * The whole /match exchange without sockets: status and JSON response text
+ * (caller frees). Used by the unit tests and the fuzzer.
+ */
+int em_server_handle_match(em_server *s, const char *dataset, const char *query_string,
+                           const char *body, size_t len, int *status, char **response);
+
+/* ---- access log ---------------------------------------------------------------------- */
+
+typedef struct srv_log_entry {
+    const char *method, *path, *client, *key_id, *personal;
+    int status;
+    uint64_t duration_us;
+    size_t bytes;
+} srv_log_entry;
+
+void srv_log_open(em_server *s);
+void srv_log_write(em_server *s, const srv_log_entry *e);
+void srv_log_close(em_server *s);
+
+/* JSON string escaping into a buffer (with the quotes). */
+void srv_json_str(em_buf *b, const char *s);
+/* 1 when s (n bytes) is valid UTF-8. */
+int srv_utf8_valid(const char *s, size_t n);
+
+#endif

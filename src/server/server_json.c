@@ -1,0 +1,293 @@
+/*
+ * server_json.c - the server's small shared pieces: query-string parameters,
+ * JSON responses and errors ({"status", "error", "detail"}), string escaping,
+ * UTF-8 validation, and the FollowTheMoney-style form of a stored entity
+ * (properties name/alias/birthDate/nationality/..., datasets) that /match,
+ * /search and /entities return.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/server_internal.h"
+
+/* ---- parameters --------------------------------------------------------- */
+
+void srv_params_add(srv_params *p, const char *key, const char *value) {
+    if (p->len == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 8;
+        p->keys = em_xrealloc(p->keys, p->cap * sizeof *p->keys);
+        p->values = em_xrealloc(p->values, p->cap * sizeof *p->values);
+    }
+    p->keys[p->len] = em_xstrdup(key ? key : "");
+    p->values[p->len] = em_xstrdup(value ? value : "");
+    p->len++;
+}
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static char *url_decode(const char *s, size_t n) {
+    char *out = em_xmalloc(n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        int h, l;
+        if (s[i] == '+')
+            *o++ = ' ';
+        else if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
+                 (l = hexval(s[i + 2])) >= 0) {
+            *o++ = (char)(h * 16 + l);
+            i += 2;
+        } else
+            *o++ = s[i];
+    }
+    *o = '\0';
+    return out;
+}
+
+void srv_params_parse(srv_params *p, const char *qs) {
+    if (!qs) return;
+    if (*qs == '?') qs++;
+    while (*qs) {
+        size_t n = strcspn(qs, "&");
+        if (n) {
+            const char *eq = memchr(qs, '=', n);
+            size_t kn = eq ? (size_t)(eq - qs) : n;
+            char *k = url_decode(qs, kn);
+            char *v = eq ? url_decode(eq + 1, n - kn - 1) : em_xstrdup("");
+            srv_params_add(p, k, v);
+            free(k);
+            free(v);
+        }
+        qs += n;
+        if (*qs == '&') qs++;
+    }
+}
+
+const char *srv_params_get(const srv_params *p, const char *key) {
+    for (size_t i = 0; p && i < p->len; i++)
+        if (strcmp(p->keys[i], key) == 0) return p->values[i];
+    return NULL;
+}
+
+void srv_params_free(srv_params *p) {
+    for (size_t i = 0; i < p->len; i++) {
+        free(p->keys[i]);
+        free(p->values[i]);
+    }
+    free(p->keys);
+    free(p->values);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- responses ------------------------------------------------------------ */
+
+void srv_json_str(em_buf *b, const char *s) {
+    static const char hex[] = "0123456789abcdef";
+    em_buf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            em_buf_addc(b, '\\');
+            em_buf_addc(b, (char)*p);
+        } else if (*p == '\n')
+            em_buf_adds(b, "\\n");
+        else if (*p == '\t')
+            em_buf_adds(b, "\\t");
+        else if (*p == '\r')
+            em_buf_adds(b, "\\r");
+        else if (*p < 0x20) {
+            char u[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0};
+            em_buf_adds(b, u);
+        } else
+            em_buf_addc(b, (char)*p);
+    }
+    em_buf_addc(b, '"');
+}
+
+void srv_error(srv_response *r, int status, const char *error, const char *fmt, ...) {
+    char detail[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    /* the detail may quote client input: keep it valid UTF-8 */
+    if (!srv_utf8_valid(detail, strlen(detail))) snprintf(detail, sizeof detail, "%s", error);
+    em_buf b;
+    em_buf_init(&b);
+    em_buf_printf(&b, "{\"status\": %d, \"error\": ", status);
+    srv_json_str(&b, error);
+    em_buf_adds(&b, ", \"detail\": ");
+    srv_json_str(&b, detail);
+    em_buf_adds(&b, "}\n");
+    free(r->body);
+    r->status = status;
+    r->len = b.len;
+    r->body = em_buf_detach(&b);
+    r->static_body = NULL;
+    r->content_type = NULL;
+    r->web = 0;
+}
+
+void srv_json(srv_response *r, int status, json_t *body) {
+    free(r->body);
+    r->status = status;
+    r->body = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!r->body) {
+        srv_error(r, 500, "internal", "the response could not be encoded");
+        return;
+    }
+    r->len = strlen(r->body);
+}
+
+void srv_response_free(srv_response *r) {
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
+
+int srv_utf8_valid(const char *str, size_t n) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        unsigned min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0)
+            k = 1, min = 0x80, c &= 0x1f;
+        else if ((c & 0xf0) == 0xe0)
+            k = 2, min = 0x800, c &= 0x0f;
+        else if ((c & 0xf8) == 0xf0)
+            k = 3, min = 0x10000, c &= 0x07;
+        else
+            return 0;
+        if (i + k >= n) return 0;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xc0) != 0x80) return 0;
+            c = (c << 6) | (s[i + j] & 0x3f);
+        }
+        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+/* ---- FtM form of a stored entity -------------------------------------------- */
+
+static void prop_add(json_t *props, const char *key, const char *value) {
+    if (!value || !*value) return;
+    json_t *a = json_object_get(props, key);
+    if (!a) {
+        a = json_array();
+        json_object_set_new(props, key, a);
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (strcmp(json_string_value(v), value) == 0) return;
+    json_array_append_new(a, json_string(value));
+}
+
+static const char *str(const json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static const char *id_property(const char *type) {
+    static const char *const map[][2] = {
+        {"passport", "passportNumber"}, {"national_id", "idNumber"},
+        {"tax_id", "taxNumber"},        {"registration", "registrationNumber"},
+        {"imo", "imoNumber"},           {"mmsi", "mmsi"},
+        {"call_sign", "callSign"},      {"bic", "swiftBic"},
+        {"crypto", "publicKey"},        {"email", "email"},
+        {"website", "website"},         {"phone", "phone"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (strcmp(type, map[i][0]) == 0) return map[i][1];
+    return "idNumber";
+}
+
+/* a stored property key ("sanctions_info") in FtM camelCase ("sanctionsInfo") */
+static void camel(const char *key, char *out, size_t cap) {
+    size_t o = 0;
+    int up = 0;
+    for (const char *p = key; *p && o + 1 < cap; p++) {
+        if (*p == '_' || *p == ' ' || *p == '-') {
+            up = o > 0;
+            continue;
+        }
+        out[o++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p;
+        up = 0;
+    }
+    out[o] = '\0';
+}
+
+json_t *srv_entity_ftm(json_t *e) {
+    json_t *out = json_object(), *props = json_object();
+    size_t i;
+    json_t *x;
+    json_object_set_new(out, "id", json_string(str(e, "id")));
+    json_object_set_new(out, "caption", json_string(str(e, "caption")));
+    json_object_set_new(out, "schema", json_string(*str(e, "schema") ? str(e, "schema") : "Thing"));
+    json_array_foreach(json_object_get(e, "names"), i, x) {
+        const char *kind = str(x, "kind"), *full = str(x, "full");
+        if (strcmp(kind, "primary") == 0) {
+            prop_add(props, "name", full);
+            prop_add(props, "firstName", str(x, "first"));
+            prop_add(props, "middleName", str(x, "middle"));
+            prop_add(props, "lastName", str(x, "last"));
+        } else if (strcmp(kind, "fka") == 0)
+            prop_add(props, "previousName", full);
+        else if (strcmp(str(x, "strength"), "weak") == 0)
+            prop_add(props, "weakAlias", full);
+        else
+            prop_add(props, "alias", full);
+    }
+    prop_add(props, "gender", str(e, "gender"));
+    json_array_foreach(json_object_get(e, "birth_dates"), i, x) {
+        prop_add(props, "birthDate", str(x, "from"));
+        prop_add(props, "birthDate", str(x, "to"));
+    }
+    json_array_foreach(json_object_get(e, "birth_places"), i, x)
+        prop_add(props, "birthPlace", json_string_value(x));
+    json_array_foreach(json_object_get(e, "nationalities"), i, x)
+        prop_add(props, "nationality", json_string_value(x));
+    json_array_foreach(json_object_get(e, "citizenships"), i, x)
+        prop_add(props, "citizenship", json_string_value(x));
+    json_array_foreach(json_object_get(e, "addresses"), i, x) {
+        prop_add(props, "address", str(x, "full"));
+        prop_add(props, "country", str(x, "country"));
+    }
+    json_array_foreach(json_object_get(e, "identifiers"), i, x)
+        prop_add(props, id_property(str(x, "type")), str(x, "value"));
+    json_array_foreach(json_object_get(e, "programs"), i, x)
+        prop_add(props, "program", json_string_value(x));
+    if (json_array_size(json_object_get(e, "programs"))) prop_add(props, "topics", "sanction");
+    prop_add(props, "notes", str(e, "remarks"));
+    json_array_foreach(json_object_get(e, "links"), i, x) {
+        prop_add(props, "associates", str(x, "target_id"));
+    }
+    const char *key;
+    json_t *vals;
+    json_object_foreach(json_object_get(e, "properties"), key, vals) {
+        char ck[128];
+        camel(key, ck, sizeof ck);
+        if (json_is_array(vals)) {
+            json_array_foreach(vals, i, x) prop_add(props, ck, json_string_value(x));
+        } else
+            prop_add(props, ck, json_string_value(vals));
+    }
+    json_object_set_new(out, "properties", props);
+    json_t *ds = json_array();
+    if (*str(e, "source")) json_array_append_new(ds, json_string(str(e, "source")));
+    json_object_set_new(out, "datasets", ds);
+    json_object_set_new(out, "referents", json_array());
+    json_object_set_new(out, "target", json_true());
+    if (*str(e, "listed_on")) json_object_set_new(out, "first_seen", json_string(str(e, "listed_on")));
+    return out;
+}

@@ -1,0 +1,747 @@
+/*
+ * ftm_json.c - OpenSanctions FollowTheMoney entities, one JSON object per line
+ * (entities.ftm.json): {"id", "caption", "schema", "properties": {prop:
+ * [values]}, "datasets", "referents", "first_seen", "last_seen", "target"}.
+ *
+ * Party schemas (Person, Organization, Company, PublicBody, LegalEntity,
+ * Vessel, Airplane) become entities "os-<FtM id>". The other lines describe
+ * facts about those parties and may come before or after them in the file:
+ *   - relations (Ownership, Directorship, Membership, Employment, Family,
+ *     Associate, UnknownLink, Representation, Succession) become links on
+ *     both ends ("owner_of" on the owner, "owned_by" on the asset, ...) when
+ *     both ends are parties of the file;
+ *   - Sanction adds its program(s), authority ("sanction_authority") and
+ *     start/listing date (listed_on) to its entity;
+ *   - Passport / Identification add an identifier to their holder, and a
+ *     CryptoWallet its key (a crypto identifier) to its holder; a wallet
+ *     whose holder is not in the file becomes an entity itself;
+ *   - Address entities give the text of "addressEntity" references.
+ *
+ * Hence two passes over the file. Pass 1 parses and validates every line
+ * (nothing is emitted if any line is malformed) and keeps, per line, only the
+ * small facts above plus the id and caption of every party. Pass 2 parses the
+ * file again and emits each party as soon as its line is read, with its facts
+ * attached. Memory is bounded by the number of facts and parties (a few
+ * hundred bytes each), never by whole entities or the file.
+ */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "sources/reader.h"
+#include "sources/source.h"
+
+/* ---- schemas ---------------------------------------------------------------- */
+
+typedef struct party_schema {
+    const char *ftm, *schema;
+} party_schema;
+
+static const party_schema parties[] = {
+    {"Person", EM_SCHEMA_PERSON},
+    {"Organization", EM_SCHEMA_ORGANIZATION},
+    {"Company", EM_SCHEMA_ORGANIZATION},
+    {"PublicBody", EM_SCHEMA_ORGANIZATION},
+    {"LegalEntity", EM_SCHEMA_LEGAL_ENTITY},
+    {"Vessel", EM_SCHEMA_VESSEL},
+    {"Airplane", EM_SCHEMA_AIRCRAFT},
+};
+
+static const char *party_of(const char *ftm) {
+    for (size_t i = 0; i < sizeof parties / sizeof *parties; i++)
+        if (strcmp(parties[i].ftm, ftm) == 0) return parties[i].schema;
+    return NULL;
+}
+
+typedef struct relation_schema {
+    const char *ftm, *subject, *object, *forward, *reverse;
+} relation_schema;
+
+static const relation_schema relations[] = {
+    {"Ownership", "owner", "asset", "owner_of", "owned_by"},
+    {"Directorship", "director", "organization", "director_of", "has_director"},
+    {"Membership", "member", "organization", "member_of", "has_member"},
+    {"Employment", "employee", "employer", "employee_of", "employer_of"},
+    {"Family", "person", "relative", "family", "family"},
+    {"Associate", "person", "associate", "associate", "associate"},
+    {"UnknownLink", "subject", "object", "linked_to", "linked_to"},
+    {"Representation", "agent", "client", "agent_of", "represented_by"},
+    {"Succession", "predecessor", "successor", "predecessor_of", "successor_of"},
+};
+
+static const relation_schema *relation_of(const char *ftm) {
+    for (size_t i = 0; i < sizeof relations / sizeof *relations; i++)
+        if (strcmp(relations[i].ftm, ftm) == 0) return &relations[i];
+    return NULL;
+}
+
+/* FtM identifier properties -> model identifier types */
+typedef struct id_prop {
+    const char *prop, *type;
+} id_prop;
+
+static const id_prop id_props[] = {
+    {"passportNumber", EM_ID_PASSPORT},
+    {"taxNumber", EM_ID_TAX},
+    {"innCode", EM_ID_TAX},
+    {"vatCode", EM_ID_TAX},
+    {"registrationNumber", EM_ID_REGISTRATION},
+    {"ogrnCode", EM_ID_REGISTRATION},
+    {"okpoCode", EM_ID_REGISTRATION},
+    {"swiftBic", EM_ID_BIC},
+    {"imoNumber", EM_ID_IMO},
+    {"mmsi", EM_ID_MMSI},
+    {"callSign", EM_ID_CALL_SIGN},
+    {"email", EM_ID_EMAIL},
+    {"website", EM_ID_WEBSITE},
+    {"phone", EM_ID_PHONE},
+    {"leiCode", EM_ID_OTHER},
+    {"dunsCode", EM_ID_OTHER},
+    {"uniqueEntityId", EM_ID_OTHER},
+    {"permId", EM_ID_OTHER},
+    {"icaoCode", EM_ID_OTHER},
+    {"publicKey", EM_ID_CRYPTO},
+};
+
+/* FtM properties kept verbatim as props (key = model prop name) */
+typedef struct copy_prop {
+    const char *prop, *key;
+} copy_prop;
+
+static const copy_prop copy_props[] = {
+    {"position", "position"},
+    {"title", "title"},
+    {"topics", "topics"},
+    {"sourceUrl", "source_url"},
+    {"legalForm", "legal_form"},
+    {"status", "status"},
+    {"jurisdiction", "jurisdiction"},
+    {"incorporationDate", "incorporation_date"},
+    {"dissolutionDate", "dissolution_date"},
+    {"deathDate", "death_date"},
+    {"birthCountry", "birth_country"},
+    {"flag", "vessel_flag"},
+    {"type", "vessel_type"},
+    {"buildDate", "build_date"},
+    {"model", "model"},
+    {"ethnicity", "ethnicity"},
+    {"religion", "religion"},
+    {"education", "education"},
+    {"kppCode", "kpp"},
+};
+
+/* ---- the index built by pass 1 ----------------------------------------------- */
+
+typedef struct keyed { /* an id with one string (caption / address text) */
+    char *id, *text;
+    long line;
+} keyed;
+
+enum { FACT_LINK, FACT_PROGRAM, FACT_AUTHORITY, FACT_LISTED, FACT_IDENT };
+
+typedef struct fact {
+    char *ent; /* FtM id of the party it belongs to */
+    int kind;
+    char *a, *b, *c, *d; /* LINK: relation, target | IDENT: type, value, country, label */
+    size_t seq;          /* file order */
+} fact;
+
+typedef struct ftm_index {
+    keyed *ids; /* parties: id -> caption */
+    size_t nids, capids;
+    keyed *addrs; /* Address entities (and their referents): id -> text */
+    size_t naddrs, capaddrs;
+    fact *facts;
+    size_t nfacts, capfacts;
+    char last_seen[11];
+} ftm_index;
+
+static void keyed_push(keyed **v, size_t *n, size_t *cap, const char *id, const char *text,
+                       long line) {
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *v = em_xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[*n].id = em_xstrdup(id);
+    (*v)[*n].text = em_xstrdup(text);
+    (*v)[*n].line = line;
+    (*n)++;
+}
+
+static fact *fact_push(ftm_index *x, const char *ent, int kind) {
+    if (x->nfacts == x->capfacts) {
+        x->capfacts = x->capfacts ? x->capfacts * 2 : 256;
+        x->facts = em_xrealloc(x->facts, x->capfacts * sizeof *x->facts);
+    }
+    fact *f = &x->facts[x->nfacts];
+    memset(f, 0, sizeof *f);
+    f->ent = em_xstrdup(ent);
+    f->kind = kind;
+    f->seq = x->nfacts++;
+    return f;
+}
+
+static void index_free(ftm_index *x) {
+    for (size_t i = 0; i < x->nids; i++)
+        free(x->ids[i].id), free(x->ids[i].text);
+    for (size_t i = 0; i < x->naddrs; i++)
+        free(x->addrs[i].id), free(x->addrs[i].text);
+    for (size_t i = 0; i < x->nfacts; i++) {
+        fact *f = &x->facts[i];
+        free(f->ent), free(f->a), free(f->b), free(f->c), free(f->d);
+    }
+    free(x->ids);
+    free(x->addrs);
+    free(x->facts);
+    memset(x, 0, sizeof *x);
+}
+
+static int keyed_cmp(const void *a, const void *b) {
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c) return c;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int fact_cmp(const void *a, const void *b) {
+    const fact *x = a, *y = b;
+    int c = strcmp(x->ent, y->ent);
+    if (c) return c;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static const keyed *keyed_find(const keyed *v, size_t n, const char *id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v[mid].id, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(v[lo].id, id) == 0 ? &v[lo] : NULL;
+}
+
+static const fact *facts_of(const ftm_index *x, const char *id, size_t *n) {
+    size_t lo = 0, hi = x->nfacts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(x->facts[mid].ent, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t k = lo;
+    while (k < x->nfacts && strcmp(x->facts[k].ent, id) == 0)
+        k++;
+    *n = k - lo;
+    return &x->facts[lo];
+}
+
+/* ---- reading and validating one line --------------------------------------- */
+
+typedef struct ftm_line {
+    json_t *root;
+    const char *id, *schema, *caption;
+    json_t *props;
+} ftm_line;
+
+/* Parses a line; returns 1 for an entity, 0 for a blank line, -1 on error. */
+static int read_entity(em_reader *r, em_buf *line, ftm_line *out, em_error *err) {
+    const char *path = em_reader_path(r);
+    long ln = em_reader_line(r);
+    memset(out, 0, sizeof *out);
+    const char *s = line->data ? line->data : "";
+    size_t n = line->len;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    size_t i = 0;
+    while (i < n && isspace((unsigned char)s[i]))
+        i++;
+    if (i == n) return 0;
+    json_error_t je;
+    json_t *root = json_loadb(s + i, n - i, 0, &je);
+    if (!root)
+        return em_fail(err, EM_ERR_FORMAT, "%s line %ld: invalid JSON (%s, column %d)", path, ln,
+                       je.text, je.column);
+    out->root = root;
+    if (!json_is_object(root)) {
+        em_fail(err, EM_ERR_FORMAT, "%s line %ld: expected a JSON object per line", path, ln);
+        goto bad;
+    }
+    json_t *id = json_object_get(root, "id"), *schema = json_object_get(root, "schema");
+    json_t *caption = json_object_get(root, "caption");
+    out->props = json_object_get(root, "properties");
+    if (!json_is_string(id) || !*json_string_value(id)) {
+        em_fail(err, EM_ERR_FORMAT, "%s line %ld: \"id\" must be a non-empty string", path, ln);
+        goto bad;
+    }
+    out->id = json_string_value(id);
+    if (!json_is_string(schema) || !*json_string_value(schema)) {
+        em_fail(err, EM_ERR_FORMAT, "%s line %ld: entity %s: \"schema\" must be a non-empty string",
+                path, ln, out->id);
+        goto bad;
+    }
+    out->schema = json_string_value(schema);
+    if (caption && !json_is_string(caption) && !json_is_null(caption)) {
+        em_fail(err, EM_ERR_FORMAT, "%s line %ld: entity %s: \"caption\" must be a string", path,
+                ln, out->id);
+        goto bad;
+    }
+    out->caption = json_is_string(caption) ? json_string_value(caption) : NULL;
+    if (!json_is_object(out->props)) {
+        em_fail(err, EM_ERR_FORMAT, "%s line %ld: entity %s: \"properties\" must be an object",
+                path, ln, out->id);
+        goto bad;
+    }
+    const char *key;
+    json_t *vals;
+    json_object_foreach(out->props, key, vals) {
+        size_t k;
+        json_t *v;
+        if (!json_is_array(vals)) {
+            em_fail(err, EM_ERR_FORMAT,
+                    "%s line %ld: entity %s: property \"%s\" must be an array of strings", path, ln,
+                    out->id, key);
+            goto bad;
+        }
+        json_array_foreach(vals, k, v) {
+            if (!json_is_string(v)) {
+                em_fail(err, EM_ERR_FORMAT,
+                        "%s line %ld: entity %s: property \"%s\" must be an array of strings", path,
+                        ln, out->id, key);
+                goto bad;
+            }
+        }
+    }
+    const char *list_keys[] = {"datasets", "referents"};
+    for (int k = 0; k < 2; k++) {
+        json_t *a = json_object_get(root, list_keys[k]);
+        if (a && !json_is_array(a)) {
+            em_fail(err, EM_ERR_FORMAT, "%s line %ld: entity %s: \"%s\" must be an array", path, ln,
+                    out->id, list_keys[k]);
+            goto bad;
+        }
+    }
+    return 1;
+bad:
+    json_decref(root);
+    out->root = NULL;
+    return -1;
+}
+
+/* The values of a property (validated: strings), or NULL. */
+static json_t *values(const ftm_line *l, const char *prop) {
+    json_t *a = json_object_get(l->props, prop);
+    return json_array_size(a) ? a : NULL;
+}
+
+static const char *first(const ftm_line *l, const char *prop) {
+    json_t *a = values(l, prop);
+    return a ? json_string_value(json_array_get(a, 0)) : NULL;
+}
+
+/* "1988-01-07", "1988-01", "1988" (any following time part is cut) -> length, else 0 */
+static size_t iso_prefix(const char *s) {
+    if (!s) return 0;
+    for (int i = 0; i < 4; i++)
+        if (!isdigit((unsigned char)s[i])) return 0;
+    if (s[4] != '-') return s[4] == '\0' || s[4] == 'T' ? 4 : 0;
+    if (!isdigit((unsigned char)s[5]) || !isdigit((unsigned char)s[6])) return 0;
+    if (s[7] != '-') return s[7] == '\0' || s[7] == 'T' ? 7 : 0;
+    if (!isdigit((unsigned char)s[8]) || !isdigit((unsigned char)s[9])) return 0;
+    return s[10] == '\0' || s[10] == 'T' || s[10] == ' ' ? 10 : 0;
+}
+
+/* ---- pass 1 ------------------------------------------------------------------ */
+
+static void index_line(ftm_index *x, const ftm_line *l, long ln) {
+    const char *sch = l->schema;
+    size_t i;
+    json_t *v;
+    const char *ls = json_string_value(json_object_get(l->root, "last_seen"));
+    if (ls && iso_prefix(ls) == 10 && strncmp(ls, x->last_seen, 10) > 0) {
+        memcpy(x->last_seen, ls, 10);
+        x->last_seen[10] = '\0';
+    }
+    if (party_of(sch)) {
+        const char *cap = l->caption && *l->caption ? l->caption : first(l, "name");
+        keyed_push(&x->ids, &x->nids, &x->capids, l->id, cap, ln);
+        return;
+    }
+    const relation_schema *rs = relation_of(sch);
+    if (rs) {
+        json_t *subj = values(l, rs->subject), *obj = values(l, rs->object);
+        size_t j;
+        json_t *w;
+        json_array_foreach(subj, i, v) {
+            json_array_foreach(obj, j, w) {
+                fact *f = fact_push(x, json_string_value(v), FACT_LINK);
+                f->a = em_xstrdup(rs->forward);
+                f->b = em_xstrdup(json_string_value(w));
+                f = fact_push(x, json_string_value(w), FACT_LINK);
+                f->a = em_xstrdup(rs->reverse);
+                f->b = em_xstrdup(json_string_value(v));
+            }
+        }
+        return;
+    }
+    if (strcmp(sch, "Sanction") == 0) {
+        json_array_foreach(values(l, "entity"), i, v) {
+            const char *ent = json_string_value(v);
+            const char *ps[] = {"program", "programId"};
+            for (int k = 0; k < 2; k++) {
+                size_t j;
+                json_t *w;
+                json_array_foreach(values(l, ps[k]), j, w) {
+                    fact_push(x, ent, FACT_PROGRAM)->a = em_xstrdup(json_string_value(w));
+                }
+            }
+            size_t j;
+            json_t *w;
+            json_array_foreach(values(l, "authority"), j, w) {
+                fact_push(x, ent, FACT_AUTHORITY)->a = em_xstrdup(json_string_value(w));
+            }
+            const char *ds[] = {"listingDate", "startDate"};
+            for (int k = 0; k < 2; k++)
+                json_array_foreach(values(l, ds[k]), j, w) {
+                    const char *d = json_string_value(w);
+                    size_t p = iso_prefix(d);
+                    if (p) fact_push(x, ent, FACT_LISTED)->a = em_xstrndup(d, p);
+                }
+        }
+        return;
+    }
+    if (strcmp(sch, "Passport") == 0 || strcmp(sch, "Identification") == 0) {
+        const char *num = first(l, "number");
+        if (!num) return;
+        const char *type = sch[0] == 'P' ? EM_ID_PASSPORT : EM_ID_NATIONAL;
+        const char *t = first(l, "type");
+        if (t && (strstr(t, "assport") || strstr(t, "ASSPORT"))) type = EM_ID_PASSPORT;
+        json_array_foreach(values(l, "holder"), i, v) {
+            fact *f = fact_push(x, json_string_value(v), FACT_IDENT);
+            f->a = em_xstrdup(type);
+            f->b = em_xstrdup(num);
+            f->c = em_xstrdup(first(l, "country"));
+            f->d = em_xstrdup(t ? t : sch);
+        }
+        return;
+    }
+    if (strcmp(sch, "CryptoWallet") == 0) {
+        const char *key = first(l, "publicKey");
+        if (!key) return;
+        json_array_foreach(values(l, "holder"), i, v) {
+            fact *f = fact_push(x, json_string_value(v), FACT_IDENT);
+            f->a = em_xstrdup(EM_ID_CRYPTO);
+            f->b = em_xstrdup(key);
+            f->c = em_xstrdup(first(l, "currency"));
+            f->d = em_xstrdup("publicKey");
+        }
+        return;
+    }
+    if (strcmp(sch, "Address") == 0) {
+        const char *full = first(l, "full");
+        if (!full) full = l->caption;
+        if (!full || !*full) return;
+        keyed_push(&x->addrs, &x->naddrs, &x->capaddrs, l->id, full, ln);
+        json_array_foreach(json_object_get(l->root, "referents"), i, v) {
+            if (json_is_string(v))
+                keyed_push(&x->addrs, &x->naddrs, &x->capaddrs, json_string_value(v), full, ln);
+        }
+    }
+}
+
+/* ---- pass 2: building a party ---------------------------------------------- */
+
+static int has_name(const em_entity *e, const char *s) {
+    for (size_t i = 0; i < e->names.len; i++)
+        if (strcmp(e->names.items[i].full, s) == 0) return 1;
+    return 0;
+}
+
+static int has_address(const em_entity *e, const char *s) {
+    for (size_t i = 0; i < e->addresses.len; i++)
+        if (e->addresses.items[i].street && strcmp(e->addresses.items[i].street, s) == 0) return 1;
+    return 0;
+}
+
+static void add_names(em_entity *e, const ftm_line *l) {
+    json_t *names = values(l, "name");
+    size_t i, primary = 0;
+    json_t *v;
+    json_array_foreach(names, i, v) {
+        if (l->caption && strcmp(json_string_value(v), l->caption) == 0) {
+            primary = i;
+            break;
+        }
+    }
+    if (names)
+        em_entity_add_name(e, json_string_value(json_array_get(names, primary)), EM_NAME_PRIMARY,
+                           NULL, NULL);
+    else
+        em_entity_add_name(e, l->caption, EM_NAME_PRIMARY, NULL, NULL);
+    json_array_foreach(names, i, v) {
+        if (i != primary) em_entity_add_name(e, json_string_value(v), EM_NAME_AKA, "strong", NULL);
+    }
+    static const struct {
+        const char *prop, *kind, *strength;
+    } others[] = {{"alias", EM_NAME_AKA, "strong"},
+                  {"previousName", EM_NAME_FKA, "strong"},
+                  {"weakAlias", EM_NAME_AKA, "weak"},
+                  {"abbreviation", EM_NAME_AKA, "weak"}};
+    for (size_t k = 0; k < sizeof others / sizeof *others; k++)
+        json_array_foreach(values(l, others[k].prop), i, v) {
+            const char *s = json_string_value(v);
+            if (has_name(e, s)) continue;
+            em_entity_add_name(e, s, others[k].kind, others[k].strength, NULL);
+        }
+}
+
+/* Adds an identifier unless the same type and value is there; sets the crypto currency. */
+static void add_identifier(em_entity *e, const char *type, const char *value, const char *country,
+                           const char *label, const char *currency) {
+    for (size_t i = 0; i < e->identifiers.len; i++)
+        if (strcmp(e->identifiers.items[i].type, type) == 0 &&
+            strcmp(e->identifiers.items[i].value, value) == 0)
+            return; /* taxNumber and innCode often repeat one number */
+    em_identifier *d = em_entity_add_identifier(e, type, value, country, label);
+    if (d && currency && *currency) d->currency = em_xstrdup(currency);
+}
+
+/* listed_on: the earliest sanction date, else listingDate, else createdAt */
+static void set_listed(em_entity *e, const char *d) {
+    size_t p = iso_prefix(d);
+    if (!p) return;
+    if (e->listed_on && strncmp(e->listed_on, d, p) <= 0) return;
+    char *s = em_xstrndup(d, p);
+    em_entity_set(&e->listed_on, s);
+    free(s);
+}
+
+static em_entity *build_party(const ftm_line *l, const char *schema, const ftm_index *x,
+                              const char *source) {
+    em_entity *e = em_entity_new(source, "os", l->id, schema);
+    int person = strcmp(schema, EM_SCHEMA_PERSON) == 0;
+    add_names(e, l);
+    size_t i;
+    json_t *v;
+    json_array_foreach(values(l, "birthDate"), i, v) {
+        const char *d = json_string_value(v);
+        size_t p = iso_prefix(d);
+        char *from = p ? em_xstrndup(d, p) : NULL;
+        em_entity_add_birth_date(e, d, from, from, 0);
+        free(from);
+    }
+    json_array_foreach(values(l, "birthPlace"), i, v) {
+        em_entity_add_birth_place(e, json_string_value(v));
+    }
+    json_array_foreach(values(l, "nationality"), i, v) {
+        em_entity_add_nationality(e, json_string_value(v));
+    }
+    json_array_foreach(values(l, "citizenship"), i, v) {
+        em_entity_add_citizenship(e, json_string_value(v));
+    }
+    const char *g = first(l, "gender");
+    if (g && (em_strcaseeq(g, "male") || em_strcaseeq(g, "female"))) {
+        char low[8];
+        snprintf(low, sizeof low, "%s", g);
+        for (char *p = low; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        em_entity_set(&e->gender, low);
+    }
+    json_array_foreach(values(l, "address"), i, v) {
+        em_entity_add_address(e, json_string_value(v), NULL, NULL, NULL, NULL);
+    }
+    json_array_foreach(values(l, "addressEntity"), i, v) {
+        const keyed *a = keyed_find(x->addrs, x->naddrs, json_string_value(v));
+        if (a && !has_address(e, a->text))
+            em_entity_add_address(e, a->text, NULL, NULL, NULL, NULL);
+    }
+    json_array_foreach(values(l, "country"), i, v) {
+        em_entity_add_address(e, NULL, NULL, NULL, NULL, json_string_value(v));
+        em_entity_add_prop(e, "country", json_string_value(v));
+    }
+    if (person) json_array_foreach(values(l, "idNumber"), i, v) {
+            add_identifier(e, EM_ID_NATIONAL, json_string_value(v), NULL, "idNumber", NULL);
+        }
+    else
+        json_array_foreach(values(l, "idNumber"), i, v) {
+            add_identifier(e, EM_ID_OTHER, json_string_value(v), NULL, "idNumber", NULL);
+        }
+    for (size_t k = 0; k < sizeof id_props / sizeof *id_props; k++)
+        json_array_foreach(values(l, id_props[k].prop), i, v) {
+            const char *cur =
+                strcmp(id_props[k].type, EM_ID_CRYPTO) == 0 ? first(l, "currency") : NULL;
+            add_identifier(e, id_props[k].type, json_string_value(v), NULL, id_props[k].prop, cur);
+        }
+    const char *ps[] = {"programId", "program"};
+    for (int k = 0; k < 2; k++)
+        json_array_foreach(values(l, ps[k]), i, v) {
+            em_entity_add_program(e, json_string_value(v));
+        }
+    for (size_t k = 0; k < sizeof copy_props / sizeof *copy_props; k++)
+        json_array_foreach(values(l, copy_props[k].prop), i, v) {
+            em_entity_add_prop(e, copy_props[k].key, json_string_value(v));
+        }
+    json_array_foreach(json_object_get(l->root, "datasets"), i, v) {
+        if (json_is_string(v)) em_entity_add_prop(e, "dataset", json_string_value(v));
+    }
+    em_buf rem;
+    em_buf_init(&rem);
+    const char *rs[] = {"notes", "summary", "description"};
+    for (int k = 0; k < 3; k++)
+        json_array_foreach(values(l, rs[k]), i, v) {
+            if (rem.len) em_buf_addc(&rem, '\n');
+            em_buf_adds(&rem, json_string_value(v));
+        }
+    if (rem.len) em_entity_set(&e->remarks, em_buf_cstr(&rem));
+    em_buf_free(&rem);
+
+    /* facts from other lines */
+    size_t nf;
+    const fact *f = facts_of(x, l->id, &nf);
+    int sanction_date = 0;
+    for (size_t k = 0; k < nf; k++) {
+        switch (f[k].kind) {
+        case FACT_LINK: {
+            const keyed *t = keyed_find(x->ids, x->nids, f[k].b);
+            if (!t || strcmp(f[k].b, l->id) == 0) break;
+            char *tid = em_xasprintf("os-%s", f[k].b);
+            em_entity_add_link(e, f[k].a, tid, t->text);
+            free(tid);
+            break;
+        }
+        case FACT_PROGRAM:
+            em_entity_add_program(e, f[k].a);
+            break;
+        case FACT_AUTHORITY:
+            em_entity_add_prop(e, "sanction_authority", f[k].a);
+            break;
+        case FACT_LISTED:
+            set_listed(e, f[k].a);
+            sanction_date = 1;
+            break;
+        case FACT_IDENT:
+            if (strcmp(f[k].a, EM_ID_CRYPTO) == 0)
+                add_identifier(e, f[k].a, f[k].b, NULL, f[k].d, f[k].c); /* c: currency */
+            else
+                add_identifier(e, f[k].a, f[k].b, f[k].c, f[k].d, NULL);
+            break;
+        default:
+            break;
+        }
+    }
+    if (!sanction_date) {
+        const char *ld = first(l, "listingDate");
+        set_listed(e, ld ? ld : first(l, "createdAt"));
+    }
+    em_entity_finish(e);
+    return e;
+}
+
+/* A wallet whose holder is not in the file: an entity of its own. */
+static em_entity *build_wallet(const ftm_line *l, const char *source) {
+    const char *key = first(l, "publicKey");
+    em_entity *e = em_entity_new(source, "os", l->id, EM_SCHEMA_LEGAL_ENTITY);
+    em_entity_add_name(e, l->caption && *l->caption ? l->caption : key, EM_NAME_PRIMARY, NULL,
+                       NULL);
+    if (key) {
+        em_identifier *d = em_entity_add_identifier(e, EM_ID_CRYPTO, key, NULL, "publicKey");
+        if (d) d->currency = em_xstrdup(first(l, "currency"));
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(values(l, "topics"), i, v) {
+        em_entity_add_prop(e, "topics", json_string_value(v));
+    }
+    em_entity_add_prop(e, "ftm_schema", "CryptoWallet");
+    em_entity_finish(e);
+    return e;
+}
+
+/* ---- the parser ------------------------------------------------------------- */
+
+int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                      em_parse_meta *meta, em_error *err) {
+    if (!path || !source || !sink)
+        return em_fail(err, EM_ERR_USAGE, "em_parse_ftm_json: missing path, source or sink");
+    if (meta) {
+        memset(meta, 0, sizeof *meta);
+        snprintf(meta->format, sizeof meta->format, "%s", "ftm-json");
+    }
+    ftm_index x;
+    memset(&x, 0, sizeof x);
+    em_buf line;
+    em_buf_init(&line);
+    ftm_line l;
+    int rc = -1, got;
+    size_t emittable = 0;
+
+    /* pass 1: validate everything, collect the facts */
+    em_reader *r = em_reader_open(path, err);
+    if (!r) goto done;
+    while ((got = em_reader_getline(r, &line, err)) == 1) {
+        int k = read_entity(r, &line, &l, err);
+        if (k < 0) goto done;
+        if (k == 0) continue;
+        index_line(&x, &l, em_reader_line(r));
+        if (party_of(l.schema) || strcmp(l.schema, "CryptoWallet") == 0) emittable++;
+        json_decref(l.root);
+    }
+    if (got < 0) goto done;
+    if (emittable == 0) {
+        em_fail(err, EM_ERR_FORMAT,
+                "%s line %ld: no entities with a name (Person, Organization, Company, "
+                "LegalEntity, PublicBody, Vessel, Airplane)",
+                path, em_reader_line(r) + 1);
+        goto done;
+    }
+    if (x.nids) qsort(x.ids, x.nids, sizeof *x.ids, keyed_cmp);
+    for (size_t i = 1; i < x.nids; i++)
+        if (strcmp(x.ids[i - 1].id, x.ids[i].id) == 0) {
+            em_fail(err, EM_ERR_FORMAT,
+                    "%s line %ld: entity id %s appears twice (first at line %ld)", path,
+                    x.ids[i].line, x.ids[i].id, x.ids[i - 1].line);
+            goto done;
+        }
+    if (x.naddrs) qsort(x.addrs, x.naddrs, sizeof *x.addrs, keyed_cmp);
+    if (x.nfacts) qsort(x.facts, x.nfacts, sizeof *x.facts, fact_cmp);
+    if (meta) snprintf(meta->published, sizeof meta->published, "%s", x.last_seen);
+    em_reader_close(r);
+    r = NULL;
+
+    /* pass 2: emit */
+    r = em_reader_open(path, err);
+    if (!r) goto done;
+    while ((got = em_reader_getline(r, &line, err)) == 1) {
+        int k = read_entity(r, &line, &l, err);
+        if (k < 0) goto done;
+        if (k == 0) continue;
+        const char *schema = party_of(l.schema);
+        em_entity *e = NULL;
+        if (schema) {
+            e = build_party(&l, schema, &x, source);
+        } else if (strcmp(l.schema, "CryptoWallet") == 0) {
+            int held = 0;
+            size_t i;
+            json_t *v;
+            json_array_foreach(values(&l, "holder"), i, v) {
+                held |= keyed_find(x.ids, x.nids, json_string_value(v)) != NULL;
+            }
+            if (!held) e = build_wallet(&l, source);
+        }
+        json_decref(l.root);
+        if (e && sink(ctx, e, err) < 0) goto done;
+    }
+    if (got < 0) goto done;
+    rc = 0;
+done:
+    if (r) em_reader_close(r);
+    em_buf_free(&line);
+    index_free(&x);
+    return rc;
+}

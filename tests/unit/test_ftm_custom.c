@@ -1,0 +1,695 @@
+/*
+ * test_ftm_custom.c - OpenSanctions FollowTheMoney JSON lines, Senzing JSON
+ * lines and the custom-list CSV: the invented fixtures in tests/data (always
+ * run), the real OpenSanctions samples read from ../shared/data (CC BY-NC, not
+ * copied into the repository; skipped when absent), broken inputs, format
+ * detection, and an end-to-end import and screening of a custom list.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sources/source.h"
+
+#define SHARED_OS TEST_DATA_DIR "/../../../shared/data/opensanctions/"
+#define ZALA SHARED_OS "yente_fixture_zala.entities.ftm.json"
+#define T1 SHARED_OS "yente_fixture_t1.entities.ftm.json"
+#define CONGRESS SHARED_OS "watchman_us_congress_senzing.json"
+
+typedef int (*parse_fn)(const char *, const char *, em_sink_fn, void *, em_parse_meta *,
+                        em_error *);
+
+static int shared_missing(const char *path) {
+    if (access(path, R_OK) == 0) return 0;
+    printf("skipped: %s is not available (../shared is absent)\n", path);
+    return 1;
+}
+
+static void parse_ok(parse_fn fn, const char *path, const char *source, em_entity_list *l,
+                     em_parse_meta *meta) {
+    em_error err = {0};
+    memset(l, 0, sizeof *l);
+    if (fn(path, source, collect_sink, l, meta, &err) != 0) fail_msg("%s: %s", path, err.message);
+}
+
+static em_entity *get(const em_entity_list *l, const char *id) {
+    em_entity *e = find_entity(l, id);
+    if (!e) fail_msg("entity %s not found", id);
+    return e;
+}
+
+static const em_name *get_name(const em_entity *e, const char *full) {
+    for (size_t i = 0; i < e->names.len; i++)
+        if (strcmp(e->names.items[i].full, full) == 0) return &e->names.items[i];
+    fail_msg("%s has no name %s", e->id, full);
+    return NULL;
+}
+
+static int has_prop(const em_entity *e, const char *key, const char *value) {
+    for (size_t i = 0; i < e->props.len; i++)
+        if (strcmp(e->props.items[i].key, key) == 0 && strcmp(e->props.items[i].value, value) == 0)
+            return 1;
+    return 0;
+}
+
+static const em_link *get_link(const em_entity *e, const char *relation, const char *target) {
+    for (size_t i = 0; i < e->links.len; i++)
+        if (strcmp(e->links.items[i].relation, relation) == 0 && e->links.items[i].target_id &&
+            strcmp(e->links.items[i].target_id, target) == 0)
+            return &e->links.items[i];
+    fail_msg("%s has no link %s -> %s", e->id, relation, target);
+    return NULL;
+}
+
+static int has_address(const em_entity *e, const char *full, const char *country) {
+    for (size_t i = 0; i < e->addresses.len; i++) {
+        const em_address *a = &e->addresses.items[i];
+        if (full && (!a->street || strcmp(a->street, full) != 0)) continue;
+        if (country && (!a->country || strcmp(a->country, country) != 0)) continue;
+        return 1;
+    }
+    return 0;
+}
+
+static size_t count_schema(const em_entity_list *l, const char *schema) {
+    size_t n = 0;
+    for (size_t i = 0; i < l->len; i++)
+        n += strcmp(l->items[i]->schema, schema) == 0;
+    return n;
+}
+
+static char *write_file(const char *dir, const char *name, const char *content) {
+    char *path = em_xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) fail_msg("cannot write %s", path);
+    fputs(content, f);
+    fclose(f);
+    return path;
+}
+
+/* Fails with EM_ERR_FORMAT, naming the file and `line`, mentioning `what`; nothing emitted. */
+static void expect_failure(parse_fn fn, const char *path, long line, const char *what) {
+    em_entity_list l = {0};
+    em_parse_meta meta;
+    em_error err = {0};
+    assert_int_equal(fn(path, "t", collect_sink, &l, &meta, &err), -1);
+    assert_int_equal(err.code, EM_ERR_FORMAT);
+    char want[64];
+    snprintf(want, sizeof want, " line %ld", line);
+    if (!strstr(err.message, path) || !strstr(err.message, want))
+        fail_msg("message lacks file or '%s': %s", want, err.message);
+    if (what && !strstr(err.message, what)) fail_msg("message lacks '%s': %s", what, err.message);
+    em_entity_list_free(&l);
+}
+
+/* ---- FtM: the invented fixture ------------------------------------------ */
+
+static void test_ftm_invented(void **state) {
+    (void)state;
+    em_entity_list l;
+    em_parse_meta meta;
+    parse_ok(em_parse_ftm_json, td("ftm/invented.entities.ftm.json"), "opensanctions", &l, &meta);
+    assert_string_equal(meta.format, "ftm-json");
+    assert_string_equal(meta.published, "2024-06-15");
+    /* person, company, vessel, airplane, and the wallet whose holder is absent */
+    assert_int_equal(l.len, 5);
+    assert_string_equal(l.items[0]->id, "os-inv-person-1"); /* file order */
+
+    em_entity *p = get(&l, "os-inv-person-1");
+    assert_string_equal(p->source, "opensanctions");
+    assert_string_equal(p->source_id, "inv-person-1");
+    assert_string_equal(p->schema, EM_SCHEMA_PERSON);
+    assert_string_equal(p->caption, "Jonas Quillfeather");
+    assert_string_equal(p->names.items[0].full, "Jonas Quillfeather");
+    assert_string_equal(p->names.items[0].kind, EM_NAME_PRIMARY);
+    assert_string_equal(get_name(p, "QUILLFEATHER, Jonas")->kind, EM_NAME_AKA);
+    assert_string_equal(get_name(p, "Jon Quill")->strength, "strong");
+    assert_string_equal(get_name(p, "The Quill")->strength, "weak");
+    assert_string_equal(get_name(p, "Jonas Featherquill")->kind, EM_NAME_FKA);
+    assert_int_equal(p->names.len, 5);
+    assert_int_equal(p->birth_dates.len, 2);
+    assert_string_equal(p->birth_dates.items[0].from, "1971-03");
+    assert_string_equal(p->birth_dates.items[1].from, "1972");
+    assert_string_equal(p->birth_places.items[0], "Ostrava");
+    assert_true(em_strvec_contains(&p->nationalities, "cz"));
+    assert_true(em_strvec_contains(&p->citizenships, "sk"));
+    assert_string_equal(p->gender, "male");
+    assert_non_null(find_identifier(p, EM_ID_PASSPORT, "CZ1234567"));
+    assert_non_null(find_identifier(p, EM_ID_NATIONAL, "710312/1234"));
+    assert_non_null(find_identifier(p, EM_ID_EMAIL, "jonas@quill.example"));
+    assert_true(has_prop(p, "topics", "role.oligarch"));
+    assert_true(has_prop(p, "source_url", "https://example.org/jonas"));
+    assert_true(has_prop(p, "sanction_authority", "Invented Ministry of Sanctions"));
+    assert_true(has_program(p, "INV-PROG"));
+    assert_true(has_program(p, "Invented Regulation 1/2023"));
+    assert_string_equal(p->listed_on, "2023-03-04"); /* the sanction's start, not createdAt */
+    assert_string_equal(p->remarks, "Invented for tests.");
+    assert_true(has_address(p, "1 Feather Lane, Ostrava", NULL));
+    assert_true(has_address(p, "2 Quill Street, Brno", NULL)); /* via addressEntity */
+    /* the ownership line comes before both parties; the family link's relative is absent */
+    const em_link *k = get_link(p, "owner_of", "os-inv-co-1");
+    assert_string_equal(k->target_name, "Featherstone Trading LLC");
+    assert_int_equal(p->links.len, 1);
+
+    em_entity *c = get(&l, "os-inv-co-1");
+    assert_string_equal(c->schema, EM_SCHEMA_ORGANIZATION);
+    assert_string_equal(get_name(c, "FTL")->strength, "weak");
+    assert_true(has_address(c, NULL, "cy"));
+    assert_non_null(find_identifier(c, EM_ID_REGISTRATION, "HE123456"));
+    assert_non_null(find_identifier(c, EM_ID_REGISTRATION, "1027700000001"));
+    assert_non_null(find_identifier(c, EM_ID_TAX, "7700000001"));
+    assert_non_null(find_identifier(c, EM_ID_BIC, "FTLCCY2N"));
+    assert_non_null(find_identifier(c, EM_ID_WEBSITE, "https://featherstone.example"));
+    const em_identifier *w = find_identifier(c, EM_ID_CRYPTO, "1QuillXXXXXXXXXXXXXXXXXXXXXXXXXX");
+    assert_non_null(w);
+    assert_string_equal(w->currency, "XBT");
+    assert_string_equal(get_link(c, "owned_by", "os-inv-person-1")->target_name,
+                        "Jonas Quillfeather");
+    assert_string_equal(c->remarks, "Front company (invented).");
+    assert_null(c->listed_on);
+
+    em_entity *v = get(&l, "os-inv-vessel-1");
+    assert_string_equal(v->schema, EM_SCHEMA_VESSEL);
+    assert_true(has_name(v, "OCEAN FEATHER", EM_NAME_FKA));
+    assert_non_null(find_identifier(v, EM_ID_IMO, "9999991"));
+    assert_non_null(find_identifier(v, EM_ID_MMSI, "273000001"));
+    assert_non_null(find_identifier(v, EM_ID_CALL_SIGN, "UBQL7"));
+    assert_true(has_prop(v, "vessel_flag", "ru"));
+    assert_string_equal(get(&l, "os-inv-plane-1")->schema, EM_SCHEMA_AIRCRAFT);
+    em_entity *wl = get(&l, "os-wallet-2");
+    assert_string_equal(find_identifier(wl, EM_ID_CRYPTO, NULL)->currency, "ETH");
+    assert_null(find_entity(&l, "os-wallet-1")); /* attached to its holder instead */
+    em_entity_list_free(&l);
+}
+
+/* ---- FtM: the real OpenSanctions samples -------------------------------- */
+
+static void test_ftm_zala(void **state) {
+    (void)state;
+    if (shared_missing(ZALA)) return;
+    em_entity_list l;
+    em_parse_meta meta;
+    parse_ok(em_parse_ftm_json, ZALA, "opensanctions", &l, &meta);
+    assert_int_equal(l.len, 17);
+    assert_int_equal(count_schema(&l, EM_SCHEMA_PERSON), 6);
+    assert_int_equal(count_schema(&l, EM_SCHEMA_ORGANIZATION), 11);
+    assert_string_equal(meta.published, "2026-04-29");
+
+    /* LLC CST (ZALA Aero): names, aliases, country, registration numbers, sanctions */
+    em_entity *c = get(&l, "os-NK-abdzbEBkqyT29GyREbiURZ");
+    assert_string_equal(c->caption, "LLC CST");
+    assert_string_equal(c->names.items[0].full, "LLC CST");
+    assert_string_equal(c->names.items[0].kind, EM_NAME_PRIMARY);
+    assert_true(has_name(c, "Zala Aero Group", EM_NAME_AKA));
+    assert_string_equal(get_name(c, "ZALA AERO GROUP—Unmanned Systems")->strength, "strong");
+    assert_string_equal(get_name(c, "TsST LLC")->strength, "weak");
+    assert_string_equal(get_name(c, "ザラ・アエロ")->script, "Kana");
+    assert_true(has_address(c, NULL, "ru"));
+    assert_true(
+        has_address(c, "3/2 Perunovsky Lane, Floor 3, Room 21, Moscow, 127055, Russia", NULL));
+    assert_non_null(find_identifier(c, EM_ID_REGISTRATION, "1091841000624"));
+    assert_non_null(find_identifier(c, EM_ID_REGISTRATION, "1101841007938"));
+    assert_non_null(find_identifier(c, EM_ID_TAX, "1841015504"));
+    assert_non_null(find_identifier(c, EM_ID_TAX, "1841001815"));
+    assert_non_null(find_identifier(c, EM_ID_EMAIL, "info@zala.aero"));
+    assert_true(has_program(c, "EU-UKR"));
+    assert_true(has_program(c, "RUSSIA-EO14024"));
+    assert_true(has_prop(c, "sanction_authority", "Office of Foreign Assets Control"));
+    assert_true(has_prop(c, "topics", "export.control"));
+    assert_string_equal(c->listed_on, "2021-10-30"); /* the earliest sanction date */
+    assert_string_equal(get_link(c, "owned_by", "os-NK-nR5AXM9AVPq4pQaSPSaVam")->target_name,
+                        "JSC Kalashnikov Concern");
+    get_link(c, "has_director", "os-NK-mCEmxFfuhfdjpC8gsxH74o");
+
+    /* Alexander Vyacheslavovich ZAKHAROV: a person with family, ownership and passport */
+    em_entity *p = get(&l, "os-NK-aU5ybkbRFJucf8YMwsJvDw");
+    assert_string_equal(p->schema, EM_SCHEMA_PERSON);
+    assert_string_equal(p->caption, "Alexander Vyacheslavovich ZAKHAROV");
+    assert_string_equal(p->names.items[0].full, "Alexander Vyacheslavovich ZAKHAROV");
+    assert_true(has_name(p, "Захаров Александр Вячеславович", EM_NAME_AKA));
+    assert_string_equal(get_name(p, "Захаров Александр Вячеславович")->script, "Cyrl");
+    assert_int_equal(p->birth_dates.len, 1);
+    assert_string_equal(p->birth_dates.items[0].from, "1965-09-21");
+    assert_true(em_strvec_contains(&p->birth_places, "Izhevsk, Russia"));
+    assert_true(em_strvec_contains(&p->nationalities, "ru"));
+    assert_true(em_strvec_contains(&p->citizenships, "ru"));
+    assert_string_equal(p->gender, "male");
+    assert_non_null(find_identifier(p, EM_ID_TAX, "183111242406"));
+    assert_true(has_address(p, "272 Pushkinskaya Street, Apt 41, Izhevsk, 426008", NULL));
+    assert_true(has_prop(p, "birth_country", "ru"));
+    assert_true(has_prop(p, "sanction_authority", "State Secretariat for Economic Affairs"));
+    assert_true(has_program(p, "364/2023"));
+    assert_string_equal(p->listed_on, "2023-07-01");
+    get_link(p, "owner_of", "os-NK-abdzbEBkqyT29GyREbiURZ");
+    get_link(p, "owner_of", "os-ru-inn-5920040846");
+    get_link(p, "director_of", "os-NK-SiYwWfxwLVrVeFswsvAvsm");
+    get_link(p, "family", "os-NK-JseaPJctnK9o8wrmz8xmoT");
+    get_link(p, "family", "os-NK-2Tbri3s6GgNtAwsSXh4qpL"); /* he is the relative there */
+    /* 7 companies owned, 2 directorships, 4 relatives; several Ownership lines repeat a pair */
+    assert_int_equal(p->links.len, 14);
+    em_entity_list_free(&l);
+}
+
+static void test_ftm_t1(void **state) {
+    (void)state;
+    if (shared_missing(T1)) return;
+    em_entity_list l;
+    em_parse_meta meta;
+    parse_ok(em_parse_ftm_json, T1, "opensanctions", &l, &meta);
+    assert_int_equal(l.len, 6); /* the Address line is not a party */
+    assert_int_equal(count_schema(&l, EM_SCHEMA_PERSON), 4);
+    assert_int_equal(count_schema(&l, EM_SCHEMA_ORGANIZATION), 2);
+    assert_string_equal(meta.published, "2024-06-01");
+
+    em_entity *o = get(&l, "os-NK-2GdmHtZTeNXjNVrBGEXZNj");
+    assert_string_equal(o->caption, "RAB „Inter Tobacco“");
+    assert_string_equal(o->names.items[0].full, "RAB „Inter Tobacco“"); /* third in the file */
+    assert_int_equal(o->names.len, 12);
+    assert_string_equal(get_name(o, "“Inter Tobacco” LLC")->kind, EM_NAME_AKA);
+    assert_string_equal(get_name(o, "Εταιρία περιορισμένης ευθύνης “Inter Tobacco”")->script,
+                        "Grek");
+    assert_true(has_address(o, NULL, "by"));
+    assert_non_null(find_identifier(o, EM_ID_REGISTRATION, "808000714"));
+    assert_string_equal(o->listed_on, "2022-06-03"); /* createdAt */
+    assert_string_equal(o->remarks, "Belarus (Minsk Free Economic Zone)");
+    assert_true(has_prop(o, "dataset", "eu_fsf"));
+    assert_true(has_prop(o, "topics", "sanction"));
+
+    em_entity *p = get(&l, "os-NK-2Ka3UvopqbpZmVDFjWd4LA");
+    assert_string_equal(p->caption, "Vitaly Yurievich KUZMENKO");
+    assert_int_equal(p->names.len, 3);
+    assert_string_equal(p->birth_dates.items[0].from, "1971-01-22");
+    assert_string_equal(p->gender, "male");
+    assert_true(em_strvec_contains(&p->nationalities, "ru"));
+    assert_non_null(find_identifier(p, EM_ID_TAX, "366510784303"));
+    assert_true(has_prop(p, "position", "General Director of JSC 163 Armor Repair Plant"));
+    assert_string_equal(p->listed_on, "2024-02-23");
+    em_entity_list_free(&l);
+}
+
+/* ---- FtM: broken input -------------------------------------------------- */
+
+#define FTM_OK                                                                                     \
+    "{\"id\": \"a\", \"caption\": \"Ann\", \"schema\": \"Person\", \"properties\": {\"name\": "    \
+    "[\"Ann\"]}}\n"
+
+static void test_ftm_broken(void **state) {
+    (void)state;
+    char *dir = tmpdir_new("ftm_broken");
+    char *p;
+    /* a truncated last line (a cut download) */
+    char full[2048];
+    snprintf(full, sizeof full, "%s%s", FTM_OK, FTM_OK);
+    full[strlen(FTM_OK) + 30] = '\0';
+    p = write_file(dir, "cut.json", full);
+    expect_failure(em_parse_ftm_json, p, 2, "invalid JSON");
+    free(p);
+    p = write_file(dir, "garbage.json", FTM_OK "\nthis is not json\n");
+    expect_failure(em_parse_ftm_json, p, 3, "invalid JSON");
+    free(p);
+    p = write_file(dir, "array.json", FTM_OK "[1, 2]\n");
+    expect_failure(em_parse_ftm_json, p, 2, "JSON object");
+    free(p);
+    p = write_file(dir, "types.json",
+                   FTM_OK "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": "
+                          "\"Bob\"}}\n");
+    expect_failure(em_parse_ftm_json, p, 2, "\"name\" must be an array of strings");
+    free(p);
+    p = write_file(dir, "types2.json",
+                   FTM_OK "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": "
+                          "[\"Bob\", 7]}}\n");
+    expect_failure(em_parse_ftm_json, p, 2, "array of strings");
+    free(p);
+    p = write_file(dir, "noid.json", FTM_OK "{\"schema\": \"Person\", \"properties\": {}}\n");
+    expect_failure(em_parse_ftm_json, p, 2, "\"id\"");
+    free(p);
+    p = write_file(dir, "noschema.json",
+                   FTM_OK "{\"id\": \"c\", \"schema\": 4, \"properties\": {}}\n");
+    expect_failure(em_parse_ftm_json, p, 2, "\"schema\"");
+    free(p);
+    p = write_file(dir, "noprops.json", FTM_OK "{\"id\": \"c\", \"schema\": \"Person\"}\n");
+    expect_failure(em_parse_ftm_json, p, 2, "\"properties\"");
+    free(p);
+    p = write_file(dir, "dup.json", FTM_OK "\n" FTM_OK);
+    expect_failure(em_parse_ftm_json, p, 3, "appears twice");
+    free(p);
+    p = write_file(dir, "empty.json", "");
+    expect_failure(em_parse_ftm_json, p, 1, "no entities");
+    free(p);
+    p = write_file(
+        dir, "noparty.json",
+        "{\"id\": \"x\", \"schema\": \"Address\", \"properties\": {\"full\": [\"Y\"]}}\n");
+    expect_failure(em_parse_ftm_json, p, 2, "no entities");
+    free(p);
+    /* a late error: nothing at all was emitted (pass 1 validates the whole file) */
+    em_entity_list l = {0};
+    em_error err = {0};
+    p = write_file(dir, "late.json", FTM_OK FTM_OK "{\"id\": 1}\n");
+    assert_int_equal(em_parse_ftm_json(p, "t", collect_sink, &l, NULL, &err), -1);
+    assert_int_equal(l.len, 0);
+    free(p);
+    free(dir);
+}
+
+/* ---- Senzing -------------------------------------------------------------- */
+
+static void test_senzing_invented(void **state) {
+    (void)state;
+    em_entity_list l;
+    em_parse_meta meta;
+    parse_ok(em_parse_senzing_json, td("senzing/invented.senzing.json"), "senzing", &l, &meta);
+    assert_string_equal(meta.format, "senzing-json");
+    assert_string_equal(meta.published, "");
+    assert_int_equal(l.len, 2); /* the RECORD_TYPE null position is skipped */
+
+    em_entity *p = get(&l, "sz-p-1");
+    assert_string_equal(p->source, "senzing");
+    assert_string_equal(p->schema, EM_SCHEMA_PERSON);
+    assert_string_equal(p->caption, "Marta Novakova");
+    assert_string_equal(p->names.items[0].kind, EM_NAME_PRIMARY);
+    assert_string_equal(p->names.items[0].first, "Marta");
+    assert_string_equal(p->names.items[0].last, "Novakova");
+    assert_true(has_name(p, "Marta Quillfeather-Novak", EM_NAME_AKA));
+    assert_string_equal(p->birth_dates.items[0].from, "1980-07-14");
+    assert_string_equal(p->gender, "female");
+    assert_true(em_strvec_contains(&p->nationalities, "cz"));
+    assert_true(em_strvec_contains(&p->citizenships, "at"));
+    assert_int_equal(p->addresses.len, 1);
+    assert_string_equal(p->addresses.items[0].full, "5 Ink Road, Plzen, 30100, CZ");
+    const em_identifier *d = find_identifier(p, EM_ID_PASSPORT, "P7654321");
+    assert_non_null(d);
+    assert_string_equal(d->country, "CZ");
+    assert_non_null(find_identifier(p, EM_ID_NATIONAL, "800714/0001"));
+    assert_non_null(find_identifier(p, EM_ID_TAX, "CZ8007140001"));
+    assert_true(has_prop(p, "topics", "sanction"));
+    assert_true(has_prop(p, "source_url", "https://example.org/marta"));
+    assert_true(has_prop(p, "data_source", "INVENTED"));
+
+    em_entity *o = get(&l, "sz-o-1");
+    assert_string_equal(o->schema, EM_SCHEMA_ORGANIZATION);
+    assert_string_equal(o->caption, "Inkwell Holdings AG");
+    assert_true(has_name(o, "Inkwell", EM_NAME_AKA));
+    assert_true(has_address(o, NULL, "CH"));
+    assert_string_equal(find_identifier(o, EM_ID_OTHER, "5299000INVENTED00001")->label, "LEI");
+    assert_string_equal(find_identifier(o, EM_ID_OTHER, "CHE-100.000.001")->label, "CHE");
+    assert_non_null(find_identifier(o, EM_ID_EMAIL, "info@inkwell.example"));
+    em_entity_list_free(&l);
+}
+
+static void test_senzing_congress(void **state) {
+    (void)state;
+    if (shared_missing(CONGRESS)) return;
+    em_entity_list l;
+    em_parse_meta meta;
+    parse_ok(em_parse_senzing_json, CONGRESS, "senzing", &l, &meta);
+    assert_int_equal(l.len, 1317); /* 1319 lines, two positions with RECORD_TYPE null */
+    assert_int_equal(count_schema(&l, EM_SCHEMA_PERSON), 1317);
+    assert_null(find_entity(&l, "sz-Q13218630"));
+
+    em_entity *p = get(&l, "sz-NK-AQ4HymsADSK2D63MkyTqfC");
+    assert_string_equal(p->caption, "Jennifer L. McClellan");
+    assert_int_equal(p->names.len, 1);
+    assert_string_equal(p->birth_dates.items[0].from, "1972");
+    assert_true(em_strvec_contains(&p->nationalities, "us"));
+    assert_true(has_prop(p, "topics", "role.pep"));
+    assert_true(has_prop(p, "data_source", "OS_US_CONGRESS"));
+    assert_string_equal(find_identifier(p, EM_ID_OTHER, "NK-AQ4HymsADSK2D63MkyTqfC")->label,
+                        "OPEN_SANCTIONS");
+
+    em_entity *f = get(&l, "sz-Q101198561");
+    assert_string_equal(f->caption, "Scott Franklin");
+    assert_string_equal(get_name(f, "C. Scott Franklin")->kind, EM_NAME_AKA);
+    assert_string_equal(f->birth_dates.items[0].from, "1964");
+    assert_string_equal(find_identifier(f, EM_ID_OTHER, "Q101198561")->label, "WIKIDATA");
+    assert_true(has_prop(f, "source_url", "https://www.opensanctions.org/entities/Q101198561"));
+    em_entity_list_free(&l);
+}
+
+#define SZ_OK                                                                                      \
+    "{\"RECORD_ID\":\"1\",\"RECORD_TYPE\":\"PERSON\",\"NAMES\":[{\"NAME_FULL\":\"Ann\"}]}\n"
+
+static void test_senzing_broken(void **state) {
+    (void)state;
+    char *dir = tmpdir_new("sz_broken");
+    char *p = write_file(dir, "cut.json", SZ_OK "{\"RECORD_ID\":\"2\",\"NAMES\":[{\"NAME_F");
+    expect_failure(em_parse_senzing_json, p, 2, "invalid JSON");
+    free(p);
+    p = write_file(dir, "garbage.json", SZ_OK "\x01\x02 nonsense\n");
+    expect_failure(em_parse_senzing_json, p, 2, "invalid JSON");
+    free(p);
+    p = write_file(dir, "noid.json", SZ_OK "{\"NAMES\":[{\"NAME_FULL\":\"B\"}]}\n");
+    expect_failure(em_parse_senzing_json, p, 2, "RECORD_ID");
+    free(p);
+    p = write_file(dir, "names.json", SZ_OK "{\"RECORD_ID\":\"2\",\"NAMES\":\"B\"}\n");
+    expect_failure(em_parse_senzing_json, p, 2, "NAMES must be an array");
+    free(p);
+    p = write_file(dir, "nametype.json",
+                   SZ_OK "{\"RECORD_ID\":\"2\",\"NAMES\":[{\"NAME_FULL\":[1]}]}\n");
+    expect_failure(em_parse_senzing_json, p, 2, "NAME_FULL must be a string");
+    free(p);
+    p = write_file(dir, "elem.json", SZ_OK "{\"RECORD_ID\":\"2\",\"DATES\":[\"1970\"]}\n");
+    expect_failure(em_parse_senzing_json, p, 2, "must be objects");
+    free(p);
+    p = write_file(dir, "noname.json", SZ_OK "{\"RECORD_ID\":\"2\",\"RECORD_TYPE\":\"PERSON\"}\n");
+    expect_failure(em_parse_senzing_json, p, 2, "has no name");
+    free(p);
+    p = write_file(dir, "type.json", SZ_OK "{\"RECORD_ID\":\"2\",\"RECORD_TYPE\":3}\n");
+    expect_failure(em_parse_senzing_json, p, 2, "RECORD_TYPE");
+    free(p);
+    p = write_file(dir, "empty.json", "\n\n");
+    expect_failure(em_parse_senzing_json, p, 3, "no records");
+    free(p);
+    free(dir);
+}
+
+/* ---- custom CSV ------------------------------------------------------------ */
+
+static void test_custom_csv(void **state) {
+    (void)state;
+    em_entity_list l;
+    em_parse_meta meta;
+    parse_ok(em_parse_custom_csv, td("custom/internal_list.csv"), "internal_blocked", &l, &meta);
+    assert_string_equal(meta.format, "custom-csv");
+    assert_string_equal(meta.published, "");
+    assert_int_equal(l.len, 10);
+    assert_int_equal(count_schema(&l, EM_SCHEMA_PERSON), 5);
+    assert_int_equal(count_schema(&l, EM_SCHEMA_ORGANIZATION), 2);
+    assert_int_equal(count_schema(&l, EM_SCHEMA_VESSEL), 1);
+    assert_int_equal(count_schema(&l, EM_SCHEMA_AIRCRAFT), 1);
+    assert_int_equal(count_schema(&l, EM_SCHEMA_LEGAL_ENTITY), 1);
+
+    em_entity *b = get(&l, "internal_blocked-1");
+    assert_string_equal(b->source, "internal_blocked");
+    assert_string_equal(b->source_id, "1");
+    assert_string_equal(b->caption, "Bartholomew Inkridge");
+    assert_string_equal(b->names.items[0].kind, EM_NAME_PRIMARY);
+    assert_string_equal(get_name(b, "Bart Inkridge")->strength, "strong");
+    assert_true(has_name(b, "B. Inkridge", EM_NAME_AKA));
+    assert_string_equal(get_name(b, "The Inkman")->strength, "weak");
+    assert_int_equal(b->names.len, 4);
+    assert_string_equal(b->birth_dates.items[0].from, "1969-11-02");
+    assert_int_equal(b->nationalities.len, 2);
+    assert_string_equal(b->nationalities.items[1], "ie");
+    assert_string_equal(b->gender, "male");
+    assert_string_equal(b->addresses.items[0].full, "12 Quay Street, Dublin");
+    assert_non_null(find_identifier(b, EM_ID_PASSPORT, "GB0000001"));
+    assert_non_null(find_identifier(b, EM_ID_EMAIL, "bart@inkridge.example"));
+    assert_true(has_program(b, "FRAUD"));
+    assert_string_equal(b->listed_on, "2021-03-15");
+    assert_string_equal(b->remarks, "Closed account after card fraud");
+
+    em_entity *q = get(&l, "internal_blocked-3");
+    assert_string_equal(q->schema, EM_SCHEMA_ORGANIZATION);
+    assert_string_equal(q->remarks, "Shell company; \"do not onboard\"");
+    assert_true(has_address(q, NULL, "gb"));
+    assert_non_null(find_identifier(q, EM_ID_REGISTRATION, "GB-09999999"));
+    assert_int_equal(q->programs.len, 2);
+
+    em_entity *m = get(&l, "internal_blocked-7");
+    assert_string_equal(m->gender, "female");
+    assert_string_equal(m->addresses.items[0].full, "Via Inchiostro 7\n20100 Milano");
+    assert_string_equal(m->remarks, "Multi-line note:\nfirst seen in 2024");
+    const em_identifier *w =
+        find_identifier(m, EM_ID_CRYPTO, "0x0000000000000000000000000000000000000007");
+    assert_non_null(w);
+    assert_string_equal(w->currency, "ETH");
+    assert_string_equal(
+        find_identifier(m, EM_ID_CRYPTO, "1Pennaferro000000000000000000000")->currency, "XBT");
+
+    em_entity *t = get(&l, "internal_blocked-8");
+    assert_int_equal(t->birth_dates.len, 2);
+    assert_string_equal(t->birth_dates.items[0].from, "1955-05");
+    assert_non_null(find_identifier(t, EM_ID_OTHER, "Customer 8008"));
+    assert_string_equal(get(&l, "internal_blocked-6")->schema, EM_SCHEMA_LEGAL_ENTITY);
+    assert_non_null(find_identifier(get(&l, "internal_blocked-4"), EM_ID_IMO, "9000004"));
+    assert_string_equal(get_name(get(&l, "internal_blocked-10"), "أميرة قيلان")->script, "Arab");
+    em_entity_list_free(&l);
+
+    /* the default source name is the prefix too */
+    parse_ok(em_parse_custom_csv, td("custom/internal_list.csv"), "custom", &l, &meta);
+    assert_non_null(find_entity(&l, "custom-10"));
+    em_entity_list_free(&l);
+}
+
+#define CSV_HEAD "id,schema,name,birth_date,identifiers\n"
+
+static void test_custom_csv_errors(void **state) {
+    (void)state;
+    char *dir = tmpdir_new("custom_broken");
+    struct {
+        const char *name, *content;
+        long line;
+        const char *what;
+    } cases[] = {
+        {"noname.csv", "id,schema,aliases\n1,Person,X\n", 1, "missing required column 'name'"},
+        {"noid.csv", "name,id\nA,1\n", 1, "must start with the column 'id'"},
+        {"unknown.csv", "id,name,nationalty\n1,A,fr\n", 1, "unknown column 'nationalty'"},
+        {"emptyid.csv", CSV_HEAD "1,Person,A,,\n,Person,B,,\n", 3, "empty id"},
+        {"emptyname.csv", CSV_HEAD "1,Person,A,,\n2,Person,  ,,\n", 3, "empty name"},
+        {"dup.csv", CSV_HEAD "7,Person,A,,\n8,Person,B,,\n7,Person,C,,\n", 4, "duplicate id '7'"},
+        {"date.csv", CSV_HEAD "1,Person,A,1970-13-01,\n", 2, "bad date"},
+        {"date2.csv", CSV_HEAD "1,Person,A,1970|02/03/1971,\n", 2, "'02/03/1971'"},
+        {"idtype.csv", CSV_HEAD "1,Person,A,,passport:X1|shoe_size:44\n", 2,
+         "unknown identifier type"},
+        {"idnotype.csv", CSV_HEAD "1,Person,A,,X123\n", 2, "without a type"},
+        {"schema.csv", CSV_HEAD "1,Robot,A,,\n", 2, "unknown schema 'Robot'"},
+        {"cols.csv", CSV_HEAD "1,Person,A\n", 2, "expected 5 columns"},
+        {"quote.csv", CSV_HEAD "1,Person,\"A,,\n2,Person,B,,\n", 2, "unterminated quoted field"},
+        {"gender.csv", "id,name,gender\n1,A,x\n", 2, "gender"},
+        {"listed.csv", "id,name,listed_on\n1,A,yesterday\n", 2, "listed_on"},
+        {"header_only.csv", CSV_HEAD, 2, "no rows"},
+        {"empty.csv", "", 1, "empty file"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *p = write_file(dir, cases[i].name, cases[i].content);
+        expect_failure(em_parse_custom_csv, p, cases[i].line, cases[i].what);
+        free(p);
+    }
+    /* x_ columns are kept as properties; a BOM and CRLF line ends are fine */
+    char *p = write_file(dir, "extra.csv",
+                         "\xEF\xBB\xBFid,name,x_customer_ref\r\n1,Ann Example,C-77\r\n");
+    em_entity_list l;
+    parse_ok(em_parse_custom_csv, p, "custom", &l, NULL);
+    assert_int_equal(l.len, 1);
+    assert_true(has_prop(l.items[0], "customer_ref", "C-77"));
+    assert_string_equal(l.items[0]->schema, EM_SCHEMA_LEGAL_ENTITY);
+    em_entity_list_free(&l);
+    free(p);
+    free(dir);
+}
+
+/* ---- detection and the store ---------------------------------------------- */
+
+static void test_detect(void **state) {
+    (void)state;
+    em_error err = {0};
+    assert_int_equal(em_detect_format(td("ftm/invented.entities.ftm.json"), &err), EM_FMT_FTM_JSON);
+    assert_int_equal(em_detect_format(td("senzing/invented.senzing.json"), &err),
+                     EM_FMT_SENZING_JSON);
+    assert_int_equal(em_detect_format(td("custom/internal_list.csv"), &err), EM_FMT_CUSTOM_CSV);
+    assert_string_equal(em_format_name(EM_FMT_CUSTOM_CSV), "custom-csv");
+    if (!shared_missing(ZALA)) {
+        assert_int_equal(em_detect_format(ZALA, &err), EM_FMT_FTM_JSON);
+        assert_int_equal(em_detect_format(T1, &err), EM_FMT_FTM_JSON);
+        assert_int_equal(em_detect_format(CONGRESS, &err), EM_FMT_SENZING_JSON);
+    }
+    char *dir = tmpdir_new("ftm_detect");
+    char *p = write_file(dir, "other.json", "{\"hello\": \"world\"}\n");
+    assert_int_equal(em_detect_format(p, &err), EM_FMT_UNKNOWN);
+    assert_non_null(strstr(err.message, "JSON of an unknown layout"));
+    free(p);
+    free(dir);
+}
+
+static void test_store_custom_list(void **state) {
+    (void)state;
+    char *home = tmpdir_new("custom_store");
+    em_store *st = NULL;
+    em_error err = {0};
+    if (em_store_open(&st, home, EM_STORE_NO_SEED, &err) != 0) fail_msg("%s", err.message);
+    const char *paths[] = {td("custom/internal_list.csv")};
+    em_import_report *rep = NULL;
+    if (em_store_import(st, paths, 1, "internal_blocked", &rep, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_int_equal(em_import_report_count(rep), 1);
+    const em_import_result *r = em_import_report_get(rep, 0);
+    assert_string_equal(r->source, "internal_blocked");
+    assert_string_equal(r->format, "custom-csv");
+    assert_int_equal(r->entities, 10);
+    em_import_report_free(rep);
+
+    /* the FtM fixture alongside, under its default source name */
+    const char *ftm[] = {td("ftm/invented.entities.ftm.json")};
+    if (em_store_import(st, ftm, 1, NULL, &rep, &err) != 0) fail_msg("%s", err.message);
+    assert_string_equal(em_import_report_get(rep, 0)->source, "opensanctions");
+    assert_string_equal(em_import_report_get(rep, 0)->published, "2024-06-15");
+    em_import_report_free(rep);
+
+    em_version_list *vl = NULL;
+    if (em_store_versions(st, "internal_blocked", &vl, &err) != 0) fail_msg("%s", err.message);
+    assert_int_equal(em_version_list_count(vl), 1);
+    const em_version_info *v = em_version_list_get(vl, 0);
+    assert_int_equal(v->active, 1);
+    assert_string_equal(v->format, "custom-csv");
+    assert_int_equal(v->entities, 10);
+    assert_int_equal(v->persons, 5);
+    assert_int_equal(v->vessels, 1);
+    em_version_list_free(vl);
+
+    /* screened like any other list: a misspelled name finds the listed person */
+    em_matcher *m = NULL;
+    if (em_matcher_open(&m, st, &err) != 0) fail_msg("%s", err.message);
+    em_searcher *s = em_searcher_new(m, &err);
+    assert_non_null(s);
+    em_query q = {0};
+    q.name = "Bartolomew Inkrige";
+    em_results *res = NULL;
+    if (em_search(s, &q, &res, &err) != 0) fail_msg("%s", err.message);
+    assert_true(em_results_count(res) >= 1);
+    const em_result *top = em_results_get(res, 0);
+    assert_string_equal(top->id, "internal_blocked-1");
+    assert_string_equal(top->source, "internal_blocked");
+    assert_int_equal(top->match, 1);
+    em_results_free(res);
+    q.name = "Jonas Quilfeather";
+    if (em_search(s, &q, &res, &err) != 0) fail_msg("%s", err.message);
+    assert_string_equal(em_results_get(res, 0)->id, "os-inv-person-1");
+    em_results_free(res);
+    em_searcher_free(s);
+    em_matcher_close(m);
+
+    /* a malformed custom list changes nothing */
+    char *bad = em_xasprintf("%s/bad.csv", home);
+    FILE *f = fopen(bad, "wb");
+    fputs("id,name\n1,A\n1,B\n", f);
+    fclose(f);
+    const char *bp[] = {bad};
+    assert_int_equal(em_store_import(st, bp, 1, "internal_blocked", NULL, &err), -1);
+    assert_non_null(strstr(err.message, "duplicate id"));
+    if (em_store_versions(st, "internal_blocked", &vl, &err) != 0) fail_msg("%s", err.message);
+    assert_int_equal(em_version_list_count(vl), 1);
+    em_version_list_free(vl);
+    free(bad);
+    em_store_close(st);
+    free(home);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ftm_invented),
+        cmocka_unit_test(test_ftm_zala),
+        cmocka_unit_test(test_ftm_t1),
+        cmocka_unit_test(test_ftm_broken),
+        cmocka_unit_test(test_senzing_invented),
+        cmocka_unit_test(test_senzing_congress),
+        cmocka_unit_test(test_senzing_broken),
+        cmocka_unit_test(test_custom_csv),
+        cmocka_unit_test(test_custom_csv_errors),
+        cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_store_custom_list),
+    };
+    return cmocka_run_group_tests_name("ftm, senzing and custom lists", tests, NULL, NULL);
+}

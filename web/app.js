@@ -1,0 +1,1082 @@
+// embargo analyst UI: a dependency-free single-page app (hash routes #/, #/entity/ID, #/lists).
+// Every string from the server reaches the DOM through textContent or an attribute set by
+// setAttribute: no innerHTML with data anywhere.
+
+const DEFAULT_THRESHOLD = 0.7;
+const RESULT_LIMIT = 20;
+const STALE_DAYS = 30;
+
+/* ---- DOM helpers ---------------------------------------------------------------------------- */
+
+const $ = (sel, root = document) => root.querySelector(sel);
+
+// h('a', {href, class: 'x', dataset: {id}, onclick}, 'text', child, [more]) -> Element
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k === 'text') el.textContent = v;
+      else if (k === 'dataset') Object.assign(el.dataset, v);
+      else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+      else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false || c === '') continue;
+    if (Array.isArray(c)) append(el, c);
+    else if (c instanceof Node) el.appendChild(c);
+    else el.appendChild(document.createTextNode(String(c)));
+  }
+}
+
+const asArray = (v) => (v === null || v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
+const nonEmpty = (a) => asArray(a).filter((x) => x !== null && x !== undefined && String(x).trim() !== '');
+const uniq = (a) => [...new Set(a)];
+
+/* ---- scripts and text direction ------------------------------------------------------------- */
+
+const RTL_SCRIPTS = new Set(['Arab', 'Hebr', 'Syrc', 'Thaa', 'Nkoo', 'Adlm']);
+const SCRIPT_TESTS = [
+  ['Arab', /\p{Script=Arabic}/u], ['Hebr', /\p{Script=Hebrew}/u], ['Cyrl', /\p{Script=Cyrillic}/u],
+  ['Grek', /\p{Script=Greek}/u], ['Hani', /\p{Script=Han}/u], ['Hang', /\p{Script=Hangul}/u],
+  ['Jpan', /[\p{Script=Hiragana}\p{Script=Katakana}]/u], ['Thai', /\p{Script=Thai}/u],
+  ['Geor', /\p{Script=Georgian}/u], ['Armn', /\p{Script=Armenian}/u], ['Deva', /\p{Script=Devanagari}/u],
+];
+const SCRIPT_NAMES = {
+  Latn: 'Latin', Arab: 'Arabic', Hebr: 'Hebrew', Cyrl: 'Cyrillic', Grek: 'Greek', Hani: 'Chinese (Han)',
+  Hans: 'Chinese (simplified)', Hant: 'Chinese (traditional)', Hang: 'Korean (Hangul)', Kore: 'Korean',
+  Jpan: 'Japanese', Thai: 'Thai', Geor: 'Georgian', Armn: 'Armenian', Deva: 'Devanagari', Syrc: 'Syriac',
+};
+
+function detectScript(s) {
+  for (const [code, re] of SCRIPT_TESTS) if (re.test(s)) return code;
+  return 'Latn';
+}
+
+// A span holding a name in its own script: lang="und-Arab" (language undetermined, script known)
+// and dir="rtl" for right-to-left scripts, so the browser shapes and orders it correctly.
+function scriptSpan(text, script, cls = 'name-text') {
+  const sc = script || detectScript(text);
+  const attrs = { class: cls, text };
+  if (sc !== 'Latn') attrs.lang = 'und-' + sc;
+  attrs.dir = RTL_SCRIPTS.has(sc) ? 'rtl' : 'auto';
+  return h('bdi', attrs);
+}
+
+/* ---- formatting ----------------------------------------------------------------------------- */
+
+const fmtScore = (s) => (typeof s === 'number' && isFinite(s) ? s.toFixed(2) : '–');
+const fmtInt = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : n ?? '–');
+const fmtSigned = (x) => (x > 0 ? '+' : x < 0 ? '−' : '±') + Math.abs(x).toFixed(2);
+const humanize = (k) => String(k).replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+function parseDate(s) {
+  if (!s || typeof s !== 'string') return null;
+  const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(s);
+  if (!m) return null;
+  const d = new Date(Date.UTC(+m[1], m[2] ? +m[2] - 1 : 0, m[3] ? +m[3] : 1, m[4] ? +m[4] : 0, m[5] ? +m[5] : 0, m[6] ? +m[6] : 0));
+  return isNaN(d) ? null : d;
+}
+const daysSince = (d) => Math.max(0, Math.floor((Date.now() - d.getTime()) / 86400000));
+const fmtDay = (s) => (s ? String(s).slice(0, 10) : '');
+function fmtDateTime(s) {
+  const d = parseDate(s);
+  if (!d) return s || '';
+  return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+/* ---- the API -------------------------------------------------------------------------------- */
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function errorText(body) {
+  if (!body || typeof body !== 'object') return null;
+  const e = body.error ?? body.message ?? body.detail;
+  if (!e) return null;
+  if (typeof e === 'string') return e;
+  if (typeof e === 'object') return e.message || e.detail || JSON.stringify(e);
+  return String(e);
+}
+
+async function api(path, options = {}) {
+  let res;
+  try {
+    res = await fetch(path, { headers: { Accept: 'application/json', ...(options.headers || {}) }, ...options });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'The embargo server cannot be reached. Is `embargo serve` running?');
+  }
+  const text = await res.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) {
+    const msg = errorText(body) || text.trim().slice(0, 300) || res.statusText || 'request failed';
+    throw new ApiError(res.status, msg);
+  }
+  if (body === null) throw new ApiError(res.status, 'The server answered without JSON.');
+  return body;
+}
+
+// Normalises a result from /search or /match into what the UI shows; tolerant of field names.
+function normResult(r) {
+  let ex = r.explanation ?? r.explanation_json ?? null;
+  if (typeof ex === 'string') {
+    try {
+      ex = JSON.parse(ex);
+    } catch {
+      ex = { text: ex };
+    }
+  }
+  const props = r.properties || {};
+  const src = r.source;
+  let datasets = nonEmpty(r.datasets);
+  if (!datasets.length && src) datasets = nonEmpty(typeof src === 'string' ? src : src.dataset);
+  let programs = r.programs;
+  if (typeof programs === 'string') programs = programs.split(/\s*;\s*/);
+  programs = nonEmpty(programs);
+  if (!programs.length) programs = nonEmpty(props.program || props.programId || props.programs);
+  if (!programs.length) programs = nonEmpty(props.topics);
+  const score = typeof r.score === 'number' ? r.score : parseFloat(r.score);
+  return {
+    id: r.id,
+    caption: r.caption || r.name || r.id,
+    schema: r.schema || '',
+    score: isFinite(score) ? score : 0,
+    match: r.match,
+    datasets: uniq(datasets),
+    version: (src && typeof src === 'object' && src.version) || r.version || null,
+    programs: uniq(programs.map(String)),
+    matchedName: r.matched_name || ex?.name?.matched_name || '',
+    explanation: ex && typeof ex === 'object' ? ex : null,
+  };
+}
+
+async function searchApi(p, signal) {
+  const qs = new URLSearchParams();
+  qs.set('q', p.q);
+  if (p.schema) qs.set('schema', p.schema);
+  if (p.dob) qs.set('dob', p.dob);
+  if (p.country) qs.set('country', p.country);
+  qs.set('threshold', p.threshold.toFixed(2));
+  qs.set('limit', String(RESULT_LIMIT));
+  try {
+    const body = await api('/search?' + qs, { signal });
+    return Array.isArray(body) ? body : body.results || body.responses?.q?.results || [];
+  } catch (e) {
+    if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405)) throw e;
+  }
+  // no /search on this server: the yente-shaped /match does the same
+  const props = { name: [p.q] };
+  if (p.dob) props.birthDate = [p.dob];
+  if (p.country) props.nationality = [p.country];
+  const body = await api(`/match/default?threshold=${p.threshold.toFixed(2)}&limit=${RESULT_LIMIT}`, {
+    method: 'POST',
+    signal,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ queries: { q: { schema: p.schema || 'Thing', properties: props } } }),
+  });
+  const resp = body.responses?.q;
+  if (resp && resp.status && resp.status >= 400) throw new ApiError(resp.status, errorText(resp) || 'query refused');
+  return resp?.results || [];
+}
+
+// One catalog entry, whatever the field names: {source, version, active, published, imported_at,
+// format, files, entities, persons, organizations, vessels, aircraft}.
+function normCatalog(v) {
+  const c = v.counts || {};
+  const pick = (...xs) => xs.find((x) => x !== undefined && x !== null);
+  return {
+    source: pick(v.source, v.name, v.dataset, 'unknown'),
+    version: pick(v.version, v.active_version),
+    active: v.active === undefined && v.state === undefined ? true : v.active === true || v.active === 1 || v.state === 'active',
+    format: v.format || '',
+    published: v.published || null,
+    imported_at: v.imported_at || v.imported || null,
+    files: v.files || '',
+    entities: pick(v.entities, v.entity_count, c.entities),
+    persons: pick(v.persons, c.persons),
+    organizations: pick(v.organizations, c.organizations),
+    vessels: pick(v.vessels, c.vessels),
+    aircraft: pick(v.aircraft, c.aircraft),
+  };
+}
+
+let catalogCache = null;
+async function catalogApi() {
+  const body = await api('/catalog');
+  const list = Array.isArray(body) ? body : body.sources || body.datasets || body.versions || [];
+  catalogCache = list.filter((v) => v && typeof v === 'object').map(normCatalog);
+  return catalogCache;
+}
+
+/* ---- router --------------------------------------------------------------------------------- */
+
+const views = { search: $('#view-search'), entity: $('#view-entity'), lists: $('#view-lists') };
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const i = raw.indexOf('?');
+  return { path: i < 0 ? raw : raw.slice(0, i), params: new URLSearchParams(i < 0 ? '' : raw.slice(i + 1)) };
+}
+
+function show(name) {
+  for (const [k, el] of Object.entries(views)) el.hidden = k !== name;
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    if (a.dataset.nav === name || (name === 'entity' && a.dataset.nav === 'search')) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+let currentView = null;
+let focusNameOnce = false;
+
+function route() {
+  const { path, params } = parseHash();
+  const from = currentView;
+  currentView = path.startsWith('/entity/') ? 'entity' : path === '/lists' ? 'lists' : 'search';
+  if (path.startsWith('/entity/')) {
+    show('entity');
+    showEntity(decodeURIComponent(path.slice('/entity/'.length)));
+  } else if (path === '/lists') {
+    show('lists');
+    showLists();
+  } else {
+    show('search');
+    showSearch(params, from !== 'search');
+  }
+}
+
+/* ---- search view ---------------------------------------------------------------------------- */
+
+const form = $('#search-form');
+const fq = $('#f-q');
+const fSchema = $('#f-schema');
+const fDob = $('#f-dob');
+const fCountry = $('#f-country');
+const fThreshold = $('#f-threshold');
+const fThresholdOut = $('#f-threshold-out');
+const statusEl = $('#status');
+const resultsEl = $('#results');
+const introEl = $('#intro');
+
+let lastSearchKey = null; // the query the result list shows
+let lastOpenedId = null; // the result opened last, focused again on Back
+let searchSeq = 0;
+let searchAbort = null;
+
+function readParams(params) {
+  let t = parseFloat(params.get('threshold'));
+  if (!isFinite(t) || t < 0 || t > 1) t = DEFAULT_THRESHOLD;
+  return {
+    q: (params.get('q') || '').trim(),
+    schema: params.get('schema') || '',
+    dob: (params.get('dob') || '').trim(),
+    country: (params.get('country') || '').trim(),
+    threshold: t,
+  };
+}
+
+function paramsToHash(p) {
+  const qs = new URLSearchParams();
+  qs.set('q', p.q);
+  if (p.schema) qs.set('schema', p.schema);
+  if (p.dob) qs.set('dob', p.dob);
+  if (p.country) qs.set('country', p.country);
+  if (Math.abs(p.threshold - DEFAULT_THRESHOLD) > 1e-9) qs.set('threshold', p.threshold.toFixed(2));
+  return '#/?' + qs.toString();
+}
+
+function fillForm(p) {
+  if (document.activeElement !== fq || fq.value.trim() !== p.q) fq.value = p.q;
+  fSchema.value = p.schema;
+  fDob.value = p.dob;
+  fCountry.value = p.country;
+  fThreshold.value = p.threshold.toFixed(2);
+  fThresholdOut.textContent = p.threshold.toFixed(2);
+}
+
+function formParams() {
+  return {
+    q: fq.value.trim(),
+    schema: fSchema.value,
+    dob: fDob.value.trim(),
+    country: fCountry.value.trim(),
+    threshold: parseFloat(fThreshold.value) || DEFAULT_THRESHOLD,
+  };
+}
+
+fThreshold.addEventListener('input', () => {
+  fThresholdOut.textContent = (parseFloat(fThreshold.value) || 0).toFixed(2);
+});
+
+form.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const p = formParams();
+  if (!p.q) {
+    setStatus('Type a name to search.', 'info');
+    fq.focus();
+    return;
+  }
+  if (p.dob && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(p.dob)) {
+    setStatus('Birth date: write a year (1960), a month (1960-05) or a day (1960-05-17).', 'error');
+    fDob.focus();
+    return;
+  }
+  const target = paramsToHash(p);
+  if (location.hash === target) runSearch(p, true);
+  else location.hash = target; // the hashchange runs the search; Back returns to the previous query
+});
+
+function setStatus(text, kind = 'info') {
+  statusEl.textContent = '';
+  statusEl.className = 'status status-' + kind;
+  if (text) append(statusEl, Array.isArray(text) ? text : [text]);
+}
+
+function showSearch(params, entering) {
+  const p = readParams(params);
+  fillForm(p);
+  document.title = p.q ? `${p.q} · embargo` : 'embargo · sanctions screening';
+  if (!p.q) {
+    searchSeq++;
+    resultsEl.replaceChildren();
+    setStatus('');
+    introEl.hidden = false;
+    lastSearchKey = null;
+    focusNameOnce = false;
+    if (entering || !document.activeElement || document.activeElement === document.body) fq.focus();
+    return;
+  }
+  introEl.hidden = true;
+  if (focusNameOnce && !(paramsToHash(p) === lastSearchKey)) focusNameOnce = false;
+  const key = paramsToHash(p);
+  if (key === lastSearchKey && resultsEl.childElementCount + statusEl.textContent.length > 0) {
+    // back from an entity page: the results are still here; put focus back where it was
+    const link = lastOpenedId && resultsEl.querySelector(`a.result-link[data-id="${CSS.escape(lastOpenedId)}"]`);
+    if (focusNameOnce) {
+      focusNameOnce = false;
+      fq.focus();
+      fq.select();
+    } else if (link) link.focus();
+    else if (entering) fq.focus();
+    return;
+  }
+  runSearch(p, false);
+}
+
+async function runSearch(p, focusResults) {
+  const seq = ++searchSeq;
+  if (searchAbort) searchAbort.abort();
+  searchAbort = new AbortController();
+  lastSearchKey = paramsToHash(p);
+  resultsEl.setAttribute('aria-busy', 'true');
+  const slow = setTimeout(() => seq === searchSeq && setStatus('Searching…', 'busy'), 120);
+  const t0 = performance.now();
+  let results;
+  try {
+    results = (await searchApi(p, searchAbort.signal)).map(normResult);
+  } catch (e) {
+    if (e.name === 'AbortError' || seq !== searchSeq) return;
+    clearTimeout(slow);
+    resultsEl.removeAttribute('aria-busy');
+    resultsEl.replaceChildren();
+    setStatus([h('strong', { text: 'Search failed. ' }), e.message || String(e)], 'error');
+    lastSearchKey = null;
+    return;
+  }
+  clearTimeout(slow);
+  if (seq !== searchSeq) return;
+  const ms = Math.round(performance.now() - t0);
+  resultsEl.removeAttribute('aria-busy');
+  results.sort((a, b) => b.score - a.score);
+  const nmatch = results.filter((r) => isMatch(r, p.threshold)).length;
+  if (!results.length) {
+    resultsEl.replaceChildren();
+    setStatus(
+      [
+        h('strong', { text: 'No listed party found' }),
+        ` for “${p.q}” at threshold ${p.threshold.toFixed(2)}. `,
+        h('span', { class: 'muted', text: 'Lower the threshold or remove the birth date, country or type to see weaker candidates.' }),
+      ],
+      'empty',
+    );
+    return;
+  }
+  setStatus(
+    [
+      h('strong', { text: nmatch === 1 ? '1 match' : `${nmatch} matches` }),
+      ` at threshold ${p.threshold.toFixed(2)}`,
+      results.length > nmatch ? `, ${results.length - nmatch} below it` : '',
+      h('span', { class: 'muted', text: ` · ${ms} ms` }),
+    ],
+    nmatch ? 'hit' : 'info',
+  );
+  resultsEl.replaceChildren(...results.map((r, i) => renderResult(r, i, p)));
+  if (focusResults) resultsEl.querySelector('a.result-link')?.focus();
+}
+
+const isMatch = (r, threshold) => (typeof r.match === 'boolean' ? r.match : r.score >= threshold);
+
+function badge(text, cls, title) {
+  return h('span', { class: 'badge ' + cls, text, title });
+}
+
+function scoreBar(score, threshold, match) {
+  const pct = Math.max(0, Math.min(1, score)) * 100;
+  return h(
+    'div',
+    { class: 'score' + (match ? ' score-match' : '') },
+    h(
+      'div',
+      {
+        class: 'score-bar',
+        role: 'meter',
+        'aria-valuemin': '0',
+        'aria-valuemax': '1',
+        'aria-valuenow': score.toFixed(3),
+        'aria-label': `Score ${fmtScore(score)}, threshold ${threshold.toFixed(2)}`,
+      },
+      h('span', { class: 'score-fill', style: { width: pct.toFixed(1) + '%' } }),
+      h('span', { class: 'score-threshold', style: { left: (threshold * 100).toFixed(1) + '%' }, title: `threshold ${threshold.toFixed(2)}` }),
+    ),
+    h('span', { class: 'score-num', text: fmtScore(score) }),
+    h('span', { class: 'score-verdict', text: match ? 'Match' : 'No match' }),
+  );
+}
+
+function renderResult(r, i, p) {
+  const match = isMatch(r, p.threshold);
+  const ex = r.explanation;
+  const nameEx = ex?.name;
+  const showMatched = r.matchedName && r.matchedName.trim().toLowerCase() !== String(r.caption).trim().toLowerCase();
+  return h(
+    'li',
+    { class: 'result' + (match ? ' is-match' : ' is-nomatch'), dataset: { id: r.id } },
+    h(
+      'div',
+      { class: 'result-head' },
+      h('span', { class: 'rank', text: String(i + 1), 'aria-hidden': 'true' }),
+      h(
+        'h2',
+        { class: 'result-title' },
+        h('a', { class: 'result-link', href: '#/entity/' + encodeURIComponent(r.id), dataset: { id: r.id } }, scriptSpan(r.caption)),
+      ),
+      h(
+        'span',
+        { class: 'badges' },
+        r.schema ? badge(r.schema, 'badge-schema', 'Type of party') : null,
+        r.datasets.map((d) => badge(d, 'badge-source', 'Source list')),
+      ),
+    ),
+    scoreBar(r.score, p.threshold, match),
+    h(
+      'div',
+      { class: 'result-meta' },
+      showMatched || (nameEx && nameEx.kind && nameEx.kind !== 'primary')
+        ? h(
+            'p',
+            { class: 'matched' },
+            h('span', { class: 'label', text: 'Matched name ' }),
+            scriptSpan(r.matchedName || nameEx?.matched_name || ''),
+            nameEx?.kind ? badge(nameEx.kind === 'primary' ? 'primary name' : nameEx.kind, 'badge-kind') : null,
+            nameEx?.weak_alias ? badge('weak alias', 'badge-weak', 'A weak alias: a short nickname or alias, weighted down') : null,
+          )
+        : null,
+      r.programs.length
+        ? h('p', { class: 'programs' }, h('span', { class: 'label', text: 'Programs ' }), r.programs.map((x) => badge(x, 'badge-program')))
+        : null,
+      h('p', { class: 'result-id mono', text: r.id }),
+    ),
+    ex ? renderExplanation(ex) : null,
+  );
+}
+
+const HOW_HELP = {
+  exact: 'the same word after normalisation',
+  variant: 'a known variant of the same name (transliteration table)',
+  skeleton: 'the same consonant skeleton: vowels differ or are not written (Arabic, Persian script)',
+  fuzzy: 'a close spelling (typo tolerance)',
+  initial: 'an initial meets a full name',
+  joined: 'two parts written as one word',
+};
+
+function renderExplanation(ex) {
+  const parts = [];
+  if (ex.identifier) {
+    parts.push(
+      h(
+        'p',
+        { class: 'ex-identifier' },
+        badge(ex.identifier.how || 'exact', 'how how-exact'),
+        ' Identifier ',
+        h('code', { text: ex.identifier.value || '' }),
+        ' is listed for this party: a match on its own.',
+      ),
+    );
+  }
+  const n = ex.name;
+  const al = n?.alignment;
+  if (al) {
+    const rows = [];
+    for (const pr of asArray(al.parts)) {
+      const how = String(pr.how || 'exact');
+      rows.push(
+        h(
+          'tr',
+          { class: 'pair how-row-' + how },
+          h('td', { class: 'part q' }, h('mark', { class: 'part-chip how-' + how, text: pr.query })),
+          h(
+            'td',
+            { class: 'how-cell' },
+            h('span', { class: 'how how-' + how, title: HOW_HELP[how] || how, text: how }),
+            how !== 'exact' && typeof pr.similarity === 'number' ? h('span', { class: 'sim', text: ' ' + pr.similarity.toFixed(2) }) : null,
+          ),
+          h('td', { class: 'part l' }, h('mark', { class: 'part-chip how-' + how, text: pr.list })),
+        ),
+      );
+    }
+    for (const u of asArray(al.unmatched_query))
+      rows.push(
+        h(
+          'tr',
+          { class: 'pair unmatched' },
+          h('td', { class: 'part q' }, h('span', { class: 'part-chip off', text: u })),
+          h('td', { class: 'how-cell' }, h('span', { class: 'how how-none', text: 'not in list name', title: 'this part of the query met nothing in the listed name: it costs score' })),
+          h('td', { class: 'part l' }, h('span', { class: 'dash', 'aria-label': 'nothing', text: '—' })),
+        ),
+      );
+    for (const u of asArray(al.unmatched_list))
+      rows.push(
+        h(
+          'tr',
+          { class: 'pair unmatched' },
+          h('td', { class: 'part q' }, h('span', { class: 'dash', 'aria-label': 'nothing', text: '—' })),
+          h('td', { class: 'how-cell' }, h('span', { class: 'how how-none', text: 'not in query', title: 'this part of the listed name is missing from the query: it costs little' })),
+          h('td', { class: 'part l' }, h('span', { class: 'part-chip off', text: u })),
+        ),
+      );
+    parts.push(
+      h(
+        'table',
+        { class: 'align' },
+        h('caption', { class: 'visually-hidden', text: 'How the parts of the query met the parts of the listed name' }),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'col' }, 'Query ', n.query ? h('bdi', { class: 'muted', dir: 'auto', text: `“${n.query}”` }) : null),
+            h('th', { scope: 'col', class: 'how-cell' }, 'met by'),
+            h('th', { scope: 'col' }, 'Listed ', n.matched_name ? h('bdi', { class: 'muted', dir: 'auto', text: `“${n.matched_name}”` }) : null),
+          ),
+        ),
+        h('tbody', null, rows),
+      ),
+    );
+    const facts = [];
+    if (typeof n.score === 'number') facts.push(`name score ${fmtScore(n.score)}`);
+    if (typeof al.query_coverage === 'number') facts.push(`query covered ${Math.round(al.query_coverage * 100)}%`);
+    if (typeof al.list_coverage === 'number') facts.push(`listed name covered ${Math.round(al.list_coverage * 100)}%`);
+    if (n.weak_alias) facts.push('weak alias: weighted down');
+    if (facts.length) parts.push(h('p', { class: 'ex-facts muted', text: facts.join(' · ') }));
+  }
+  const quals = asArray(ex.qualifiers);
+  if (quals.length) {
+    parts.push(
+      h(
+        'ul',
+        { class: 'qualifiers', 'aria-label': 'Other facts' },
+        quals.map((q) => {
+          const eff = typeof q.effect === 'number' ? q.effect : parseFloat(q.effect) || 0;
+          return h(
+            'li',
+            { class: 'qual ' + (eff > 0 ? 'qual-plus' : eff < 0 ? 'qual-minus' : 'qual-zero') },
+            h('span', { class: 'qual-fact', text: humanize(q.fact || '') }),
+            h('span', { class: 'qual-effect', text: fmtSigned(eff) }),
+            q.detail ? h('span', { class: 'qual-detail', text: q.detail }) : null,
+          );
+        }),
+      ),
+    );
+  }
+  if (!parts.length && ex.text) parts.push(h('p', { class: 'ex-text', text: ex.text }));
+  if (!parts.length) return null;
+  return h('div', { class: 'explain' }, h('h3', { class: 'visually-hidden', text: 'Why this scored' }), parts);
+}
+
+/* ---- entity view ---------------------------------------------------------------------------- */
+
+let entitySeq = 0;
+
+// The entity as the UI shows it: the raw stored entity ("embargo") when the server gives it,
+// else a best effort from the FtM properties.
+function normEntity(body) {
+  const raw = body.embargo && typeof body.embargo === 'object' ? body.embargo : Array.isArray(body.names) ? body : null;
+  const P = body.properties || {};
+  const e = {
+    id: body.id || raw?.id,
+    caption: body.caption || raw?.caption || body.id,
+    schema: body.schema || raw?.schema || '',
+    datasets: nonEmpty(body.datasets),
+    source: raw?.source || (typeof body.source === 'string' ? body.source : body.source?.dataset) || '',
+    version: raw?.version || body.version || body.source?.version || null,
+    sourceId: raw?.source_id || '',
+    listedOn: raw?.listed_on || nonEmpty(P.createdAt || P.listingDate)[0] || '',
+    remarks: raw ? raw.remarks || '' : nonEmpty(P.notes).join('\n\n'),
+    gender: raw ? raw.gender || '' : nonEmpty(P.gender).join(', '),
+  };
+  if (!e.datasets.length && e.source) e.datasets = [e.source];
+  if (!e.source && e.datasets.length) e.source = e.datasets[0];
+  if (raw) {
+    e.names = asArray(raw.names).map((n) => (typeof n === 'string' ? { full: n, kind: 'aka' } : n));
+    e.birthDates = asArray(raw.birth_dates).map((d) => (typeof d === 'string' ? { text: d } : d));
+    e.birthPlaces = nonEmpty(raw.birth_places);
+    e.nationalities = nonEmpty(raw.nationalities);
+    e.citizenships = nonEmpty(raw.citizenships);
+    e.addresses = asArray(raw.addresses).map((a) => (typeof a === 'string' ? { full: a } : a));
+    e.identifiers = asArray(raw.identifiers);
+    e.programs = nonEmpty(raw.programs);
+    e.links = asArray(raw.links);
+    e.other = raw.properties || {};
+  } else {
+    e.names = [
+      ...nonEmpty(P.name).map((full, i) => ({ full, kind: i === 0 ? 'primary' : 'aka' })),
+      ...nonEmpty(P.alias).map((full) => ({ full, kind: 'aka', strength: 'strong' })),
+      ...nonEmpty(P.previousName).map((full) => ({ full, kind: 'fka' })),
+      ...nonEmpty(P.weakAlias).map((full) => ({ full, kind: 'aka', strength: 'weak' })),
+    ];
+    e.birthDates = nonEmpty(P.birthDate).map((text) => ({ text }));
+    e.birthPlaces = nonEmpty(P.birthPlace);
+    e.nationalities = nonEmpty(P.nationality);
+    e.citizenships = nonEmpty(P.citizenship);
+    e.addresses = nonEmpty(P.address).map((full) => ({ full }));
+    const idProps = { passportNumber: 'passport', idNumber: 'id', imoNumber: 'imo', mmsi: 'mmsi', swiftBic: 'bic', taxNumber: 'tax', registrationNumber: 'registration', cryptoWallet: 'crypto', email: 'email', phone: 'phone', callSign: 'call sign' };
+    e.identifiers = [];
+    for (const [k, type] of Object.entries(idProps)) for (const value of nonEmpty(P[k])) e.identifiers.push({ type, value });
+    e.programs = nonEmpty(P.program || P.programId);
+    e.links = nonEmpty(P.associates || P.linkedTo).map((target_id) => ({ relation: 'linked_to', target_id: String(target_id) }));
+    const shown = new Set(['name', 'alias', 'previousName', 'weakAlias', 'firstName', 'middleName', 'lastName', 'birthDate', 'birthPlace', 'nationality', 'citizenship', 'address', 'program', 'programId', 'notes', 'gender', 'topics', 'associates', 'linkedTo', ...Object.keys(idProps)]);
+    e.other = Object.fromEntries(Object.entries(P).filter(([k]) => !shown.has(k)));
+  }
+  return e;
+}
+
+function section(title, ...content) {
+  const body = content.flat().filter(Boolean);
+  if (!body.length) return null;
+  const id = 'sec-' + title.toLowerCase().replace(/[^a-z]+/g, '-');
+  return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id, text: title }), body);
+}
+
+function factList(items) {
+  // items: [label, value|Node|[...]]; empty values skipped
+  const rows = items.filter(([, v]) => (Array.isArray(v) ? v.length : v));
+  if (!rows.length) return null;
+  return h(
+    'dl',
+    { class: 'facts' },
+    rows.map(([k, v]) => [h('dt', { text: k }), h('dd', null, Array.isArray(v) ? v.map((x, i) => [i ? h('br') : null, x]) : v)]),
+  );
+}
+
+function birthDateText(d) {
+  let t;
+  if (d.from && d.to && d.from !== d.to) t = `${d.from} to ${d.to}`;
+  else t = d.from || d.to || d.text || '';
+  if (d.circa) t = 'circa ' + t;
+  return t;
+}
+
+function copyButton(value, label) {
+  return h('button', {
+    type: 'button',
+    class: 'copy',
+    'aria-label': `Copy ${label}`,
+    title: 'Copy',
+    text: 'Copy',
+    onclick: async (ev) => {
+      const ok = await copyText(value);
+      toast(ok ? `Copied ${value}` : 'Copy failed: select the value and copy it');
+      ev.currentTarget.textContent = ok ? 'Copied' : 'Copy';
+      const b = ev.currentTarget;
+      setTimeout(() => (b.textContent = 'Copy'), 1500);
+    },
+  });
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const ta = h('textarea', { class: 'offscreen', readonly: true });
+    ta.value = text;
+    document.body.appendChild(ta);
+    ta.select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
+    ta.remove();
+    return ok;
+  }
+}
+
+let toastTimer = null;
+function toast(text) {
+  const t = $('#toast');
+  t.textContent = text;
+  t.classList.add('show');
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => t.classList.remove('show'), 2200);
+}
+
+function backLink() {
+  return h('a', { class: 'back', href: lastSearchKey || '#/' }, lastSearchKey ? '← Back to results' : '← New search');
+}
+
+async function showEntity(id) {
+  const view = views.entity;
+  const seq = ++entitySeq;
+  lastOpenedId = id;
+  view.setAttribute('aria-busy', 'true');
+  if (!view.firstChild || view.dataset.id !== id) {
+    view.replaceChildren(h('p', { class: 'status status-busy', text: 'Loading…' }));
+  }
+  view.dataset.id = id;
+  let body;
+  const cat = catalogCache ? Promise.resolve(catalogCache) : catalogApi().catch(() => null);
+  try {
+    body = await api('/entities/' + encodeURIComponent(id));
+  } catch (e) {
+    if (seq !== entitySeq) return;
+    view.removeAttribute('aria-busy');
+    document.title = 'Not found · embargo';
+    view.replaceChildren(
+      backLink(),
+      h('h1', { class: 'entity-title', tabindex: '-1', text: e.status === 404 ? 'No such entity' : 'Could not load the entity' }),
+      h('p', { class: 'status status-error' }, h('span', { class: 'mono', text: id }), ': ', e.message || String(e)),
+    );
+    $('h1', view).focus();
+    return;
+  }
+  const catalog = await cat;
+  if (seq !== entitySeq) return;
+  view.removeAttribute('aria-busy');
+  const e = normEntity(body);
+  document.title = `${e.caption} · embargo`;
+  view.replaceChildren(...renderEntity(e, catalog));
+  $('h1', view).focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+function sourceLine(e, catalog) {
+  const src = e.source || e.datasets[0] || '';
+  const rows = Array.isArray(catalog) ? catalog.filter((c) => c.source === src) : [];
+  const active = rows.find((c) => c.active) || rows[0];
+  const version = e.version || active?.version;
+  const parts = [badge(src || 'unknown source', 'badge-source', 'Source list')];
+  if (version) parts.push(h('span', { text: ` version ${version}` }));
+  if (active?.published) parts.push(h('span', { class: 'muted', text: ` · published ${fmtDay(active.published)}` }));
+  if (e.sourceId) parts.push(h('span', { class: 'muted', text: ` · source ID ${e.sourceId}` }));
+  return parts;
+}
+
+function identTable(ids) {
+  const hasCountry = ids.some((i) => i.country);
+  const hasNote = ids.some((i) => i.note || i.currency);
+  const cols = ['Type', 'Value', hasCountry && 'Country', hasNote && 'Note'].filter(Boolean);
+  return h(
+    'table',
+    { class: 'idents' },
+    h('thead', null, h('tr', null, cols.map((t) => h('th', { scope: 'col', text: t })), h('th', null, h('span', { class: 'visually-hidden', text: 'Copy' })))),
+    h(
+      'tbody',
+      null,
+      ids.map((id) =>
+        h(
+          'tr',
+          null,
+          h('td', { class: 'ident-type', text: id.label || humanize(id.type || '') }),
+          h('td', { class: 'ident-val' }, h('code', { class: 'ident-value', text: id.value || '' })),
+          hasCountry ? h('td', { text: id.country || '' }) : null,
+          hasNote ? h('td', { class: 'muted', text: [id.currency, id.note].filter(Boolean).join(' · ') }) : null,
+          h('td', { class: 'ident-copy' }, id.value ? copyButton(id.value, `${id.label || id.type || 'identifier'} ${id.value}`) : null),
+        ),
+      ),
+    ),
+  );
+}
+
+function renderEntity(e, catalog) {
+  const names = e.names.length ? e.names : [{ full: e.caption, kind: 'primary' }];
+  const out = [];
+  out.push(backLink());
+  out.push(
+    h(
+      'header',
+      { class: 'entity-head' },
+      h('h1', { class: 'entity-title', tabindex: '-1' }, scriptSpan(e.caption)),
+      h('p', { class: 'entity-sub' }, e.schema ? badge(e.schema, 'badge-schema') : null, ' ', sourceLine(e, catalog)),
+      h(
+        'p',
+        { class: 'entity-sub muted' },
+        h('span', { class: 'mono', text: e.id }),
+        e.listedOn ? ` · listed on ${fmtDay(e.listedOn)}` : '',
+      ),
+      e.programs.length ? h('p', { class: 'programs' }, h('span', { class: 'label', text: 'Programs ' }), e.programs.map((p) => badge(p, 'badge-program'))) : null,
+    ),
+  );
+
+  const grid = h('div', { class: 'entity-grid' });
+  append(grid, [
+    section(
+      `Names (${names.length})`,
+      h(
+        'table',
+        { class: 'names' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col', text: 'Name' }), h('th', { scope: 'col', text: 'Kind' }), h('th', { scope: 'col', text: 'Script' }))),
+        h(
+          'tbody',
+          null,
+          names.map((n) => {
+            const script = n.script || detectScript(n.full || '');
+            const weak = n.strength === 'weak';
+            return h(
+              'tr',
+              { class: weak ? 'weak' : null },
+              h(
+                'td',
+                { class: 'name-cell' },
+                scriptSpan(n.full || [n.first, n.middle, n.last].filter(Boolean).join(' '), script),
+                n.first || n.last
+                  ? h('span', { class: 'name-parts muted', text: [n.first && `given: ${n.first}`, n.middle && `middle: ${n.middle}`, n.last && `family: ${n.last}`].filter(Boolean).join(' · ') })
+                  : null,
+              ),
+              h(
+                'td',
+                null,
+                badge(n.kind || 'aka', 'badge-kind' + (n.kind === 'primary' ? ' badge-primary' : '')),
+                weak ? badge('weak', 'badge-weak', 'A weak alias (low quality a.k.a.): weighted down in matching') : null,
+              ),
+              h('td', { class: 'muted', text: SCRIPT_NAMES[script] || script }),
+            );
+          }),
+        ),
+      ),
+    ),
+    section(
+      'Identity',
+      factList([
+        ['Birth date', e.birthDates.map(birthDateText).filter(Boolean)],
+        ['Place of birth', e.birthPlaces],
+        ['Nationality', e.nationalities],
+        ['Citizenship', e.citizenships],
+        ['Gender', e.gender],
+      ]),
+    ),
+    e.identifiers.length
+      ? section(
+          `Identifiers (${e.identifiers.length})`,
+          identTable(e.identifiers),
+        )
+      : null,
+    e.addresses.length
+      ? section(
+          e.addresses.length > 1 ? `Addresses (${e.addresses.length})` : 'Address',
+          h(
+            'ul',
+            { class: 'plain' },
+            e.addresses.map((a) => h('li', null, h('bdi', { dir: 'auto', text: a.full || [a.street, a.city, a.region, a.postal, a.country].filter(Boolean).join(', ') }))),
+          ),
+        )
+      : null,
+    e.links.length
+      ? section(
+          'Linked parties',
+          h(
+            'ul',
+            { class: 'plain links' },
+            e.links.map((l) =>
+              h(
+                'li',
+                null,
+                h('span', { class: 'muted', text: humanize(l.relation || 'linked to') + ' ' }),
+                l.target_id
+                  ? h('a', { href: '#/entity/' + encodeURIComponent(l.target_id) }, scriptSpan(l.target_name || l.target_id))
+                  : scriptSpan(l.target_name || ''),
+                l.target_id ? h('span', { class: 'mono muted', text: ' ' + l.target_id }) : null,
+              ),
+            ),
+          ),
+        )
+      : null,
+    e.remarks ? section('Remarks', h('p', { class: 'remarks', text: e.remarks })) : null,
+    Object.keys(e.other || {}).length
+      ? section('Other facts', factList(Object.entries(e.other).map(([k, v]) => [humanize(k), nonEmpty(v).map(String)])))
+      : null,
+  ]);
+  out.push(grid);
+  return out;
+}
+
+/* ---- lists view ----------------------------------------------------------------------------- */
+
+async function showLists() {
+  const view = views.lists;
+  document.title = 'Lists · embargo';
+  if (!view.firstChild) view.replaceChildren(h('h1', { tabindex: '-1', text: 'Lists' }), h('p', { class: 'status status-busy', text: 'Loading…' }));
+  let list;
+  try {
+    list = await catalogApi();
+  } catch (e) {
+    view.replaceChildren(h('h1', { tabindex: '-1', text: 'Lists' }), h('p', { class: 'status status-error' }, h('strong', { text: 'Could not load the catalog. ' }), e.message || String(e)));
+    return;
+  }
+  const bySource = new Map();
+  for (const v of list) {
+    const k = v.source;
+    if (!bySource.has(k)) bySource.set(k, []);
+    bySource.get(k).push(v);
+  }
+  const cards = [];
+  for (const [source, versions] of [...bySource.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    versions.sort((a, b) => (b.version || 0) - (a.version || 0));
+    const active = versions.find((v) => v.active);
+    const cur = active || versions[0];
+    const published = parseDate(cur.published);
+    const imported = parseDate(cur.imported_at);
+    const age = published ? daysSince(published) : null;
+    let ageNode;
+    if (age === null) ageNode = h('span', { class: 'age age-unknown', text: 'publication date not given by the file' });
+    else ageNode = h('span', { class: 'age ' + (age > STALE_DAYS ? 'age-stale' : 'age-fresh'), text: age === 0 ? 'published today' : `${fmtInt(age)} day${age === 1 ? '' : 's'} old` });
+    const counts = [
+      ['Entities', cur.entities],
+      ['Persons', cur.persons],
+      ['Organizations', cur.organizations],
+      ['Vessels', cur.vessels],
+      ['Aircraft', cur.aircraft],
+    ].filter(([, n]) => n !== undefined && n !== null);
+    cards.push(
+      h(
+        'article',
+        { class: 'card list-card' + (age === null ? ' undated' : age > STALE_DAYS ? ' stale' : ''), dataset: { source } },
+        h(
+          'header',
+          { class: 'list-head' },
+          h('h2', { class: 'list-name', text: source }),
+          active ? badge(`version ${cur.version} · active`, 'badge-active') : badge(`version ${cur.version ?? '?'} · not active`, 'badge-inactive'),
+        ),
+        h(
+          'p',
+          { class: 'list-age' },
+          ageNode,
+          age !== null && age > STALE_DAYS ? h('span', { class: 'stale-note', text: ` Older than ${STALE_DAYS} days: import a current list.` }) : null,
+        ),
+        factList([
+          ['Published', published ? fmtDay(cur.published) : 'unknown'],
+          ['Imported', imported ? `${fmtDateTime(cur.imported_at)} (${daysSince(imported) === 0 ? 'today' : fmtInt(daysSince(imported)) + ' d ago'})` : cur.imported_at || ''],
+          ['Format', cur.format || ''],
+          ['Files', cur.files ? (Array.isArray(cur.files) ? cur.files.join(', ') : String(cur.files)) : ''],
+        ]),
+        h(
+          'dl',
+          { class: 'counts' },
+          counts.map(([k, n]) => h('div', null, h('dt', { text: k }), h('dd', { text: fmtInt(n) }))),
+        ),
+        versions.length > 1
+          ? h(
+              'details',
+              { class: 'versions' },
+              h('summary', { text: `${versions.length} versions` }),
+              h(
+                'table',
+                null,
+                h('thead', null, h('tr', null, ['Version', 'Published', 'Imported', 'Entities', ''].map((t) => h('th', { scope: 'col', text: t })))),
+                h(
+                  'tbody',
+                  null,
+                  versions.map((v) =>
+                    h('tr', null, h('td', { text: String(v.version ?? '') }), h('td', { text: fmtDay(v.published) || '–' }), h('td', { text: fmtDateTime(v.imported_at) }), h('td', { class: 'num', text: fmtInt(v.entities) }), h('td', { text: v === active ? 'active' : '' })),
+                  ),
+                ),
+              ),
+            )
+          : null,
+      ),
+    );
+  }
+  const total = [...bySource.values()].reduce((s, vs) => s + ((vs.find((v) => v.active) || vs[0]).entities || 0), 0);
+  view.replaceChildren(
+    h('h1', { tabindex: '-1', text: 'Lists' }),
+    h('p', { class: 'muted lead', text: `${bySource.size} source${bySource.size === 1 ? '' : 's'}, ${fmtInt(total)} listed parties in the active versions. Sanctions lists change weekly: screen only against current ones.` }),
+    cards.length ? h('div', { class: 'list-grid' }, cards) : h('p', { class: 'status status-empty', text: 'No list is imported yet: run `embargo import FILE`.' }),
+  );
+}
+
+/* ---- keyboard ------------------------------------------------------------------------------- */
+
+function isTyping(el) {
+  return el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+}
+
+document.addEventListener('keydown', (ev) => {
+  if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (ev.key === '/' && !isTyping(ev.target)) {
+    ev.preventDefault();
+    if (views.search.hidden) {
+      focusNameOnce = true; // showSearch focuses the name box, not the last opened result
+      location.hash = lastSearchKey || '#/';
+    }
+    fq.focus();
+    fq.select();
+    return;
+  }
+  if (views.search.hidden) return;
+  const links = [...resultsEl.querySelectorAll('a.result-link')];
+  if (!links.length) return;
+  const i = links.indexOf(document.activeElement);
+  let next = null;
+  if (ev.key === 'ArrowDown') {
+    if (document.activeElement === fq) next = links[0];
+    else if (i >= 0) next = links[Math.min(i + 1, links.length - 1)];
+  } else if (ev.key === 'ArrowUp' && i >= 0) {
+    next = i === 0 ? fq : links[i - 1];
+  } else if (ev.key === 'Home' && i >= 0) next = links[0];
+  else if (ev.key === 'End' && i >= 0) next = links[links.length - 1];
+  if (next) {
+    ev.preventDefault();
+    next.focus();
+    if (next !== fq) next.closest('li')?.scrollIntoView({ block: 'nearest' });
+  }
+});
+
+// The skip link moves focus without touching the hash router.
+document.querySelector('[data-skip]').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  const target = views.search.hidden ? $('h1', views.entity.hidden ? views.lists : views.entity) : fq;
+  (target || $('#main')).focus();
+});
+
+window.addEventListener('hashchange', route);
+route();
