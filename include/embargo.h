@@ -211,6 +211,10 @@ int em_matcher_open_names_only(em_matcher **out, em_error *err);
 void em_matcher_close(em_matcher *m);
 size_t em_matcher_entity_count(const em_matcher *m);
 const char *em_matcher_snapshot_path(const em_matcher *m); /* NULL for names-only */
+/* The same party on other lists (shared UN reference, strong identifier, or the
+   same full name and birth date), as a JSON array text [{"id", "source",
+   "caption", "reason"}]; "[]" when none. Caller frees with free(). */
+char *em_matcher_related(const em_matcher *m, const char *id);
 
 /* The default alert threshold, chosen on the development data (docs/QUALITY.md). */
 #define EM_DEFAULT_THRESHOLD 0.70
@@ -239,6 +243,9 @@ typedef struct em_result {
     const char *programs;     /* "; "-separated */
     const char *explanation;      /* readable: which part met which and how, qualifiers */
     const char *explanation_json; /* the same as a JSON object text */
+    /* the same party on other lists, as a JSON array text:
+       [{"id", "source", "caption", "reason"}] ("[]" when none) */
+    const char *related_json;
 } em_result;
 
 typedef struct em_searcher em_searcher;

@@ -90,7 +90,7 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
             cli_print_json_string(stdout, x->matched_name);
             printf(", \"programs\": ");
             cli_print_json_string(stdout, x->programs);
-            printf(", \"explanation\": %s}", x->explanation_json);
+            printf(", \"explanation\": %s, \"related\": %s}", x->explanation_json, x->related_json);
         }
         printf("%s]}\n", n ? "\n" : "");
     } else if (n == 0) {
@@ -105,6 +105,8 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
             if (strcmp(x->caption, x->matched_name) != 0)
                 printf("      matched name: %s\n", x->matched_name);
             printf("      why: %s\n", x->explanation);
+            if (strcmp(x->related_json, "[]") != 0)
+                printf("      also listed: %s\n", x->related_json);
         }
     }
     em_results_free(r);

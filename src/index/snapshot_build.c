@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/error.h"
@@ -38,6 +39,14 @@
 
 typedef VEC(uint32_t) u32s;
 
+/* a key that says "the same party": shared by entities of different lists */
+typedef struct link_key {
+    char *key;    /* "0un:QDI006" (sorts first: the best reason), "imo:9187629", "nd:ali
+                     hassan|19600101" */
+    char *reason; /* readable: "UN reference QDi.006" */
+    uint32_t entity;
+} link_key;
+
 typedef struct builder {
     em_strpool *pool;
     em_normalizer *norm;
@@ -50,7 +59,8 @@ typedef struct builder {
     VEC(uint32_t) name_tokens;
     VEC(snap_token) tokens;
     VEC(u32s) postings; /* per token */
-    em_smap_builder *vocab, *skel, *groups, *deletes, *ids;
+    em_smap_builder *vocab, *skel, *groups, *deletes, *ids, *related;
+    VEC(link_key) links;
 } builder;
 
 static uint8_t schema_kind(const char *s) {
@@ -103,6 +113,95 @@ static void add_country(builder *b, snap_entity *se, const char *name) {
         if (b->countries_v.v[i] == c) return;
     PUSH(b->countries_v, c);
     se->country_count++;
+}
+
+static void add_link_key(builder *b, uint32_t eidx, const char *kind, const char *value,
+                         const char *label) {
+    char key[300];
+    if (em_identifier_key(value, key, sizeof key) != 0) return;
+    link_key lk = {em_xasprintf("%s:%s", kind, key), em_xasprintf("%s %s", label, value), eidx};
+    PUSH(b->links, lk);
+}
+
+/* The facts that identify a party across lists: a UN reference number, strong
+   identifiers, and for people the same full name with the same full birth date. */
+static void collect_link_keys(builder *b, const em_entity *e, uint32_t eidx) {
+    for (size_t i = 0; i < e->props.len; i++)
+        if (strcmp(e->props.items[i].key, "un_reference") == 0)
+            add_link_key(b, eidx, "0un", e->props.items[i].value, "UN reference");
+    static const struct {
+        const char *type, *label;
+    } STRONG[] = {{EM_ID_IMO, "IMO"},           {EM_ID_MMSI, "MMSI"},
+                  {EM_ID_PASSPORT, "passport"}, {EM_ID_NATIONAL, "national ID"},
+                  {EM_ID_BIC, "BIC"},           {EM_ID_CRYPTO, "wallet"},
+                  {EM_ID_TAX, "tax ID"},        {EM_ID_REGISTRATION, "registration number"}};
+    for (size_t i = 0; i < e->identifiers.len; i++) {
+        const em_identifier *d = &e->identifiers.items[i];
+        for (size_t k = 0; k < sizeof STRONG / sizeof *STRONG; k++)
+            if (strcmp(d->type, STRONG[k].type) == 0) {
+                char v[256];
+                const char *val = d->value;
+                if (!strcmp(d->type, EM_ID_IMO) && !strncasecmp(val, "IMO", 3)) val += 3;
+                snprintf(v, sizeof v, "%s", val);
+                /* short numbers collide by chance: only 6+ characters link */
+                char key[300];
+                if (em_identifier_key(v, key, sizeof key) == 0 && strlen(key) >= 6)
+                    add_link_key(b, eidx, STRONG[k].type, v, STRONG[k].label);
+            }
+    }
+    if (strcmp(e->schema, EM_SCHEMA_PERSON) != 0 || !e->caption) return;
+    char *name = em_normalize_key(b->norm, e->caption);
+    for (size_t i = 0; i < e->birth_dates.len && *name; i++) {
+        const em_date *d = &e->birth_dates.items[i];
+        int32_t f, t;
+        if (em_date_range(d->from, &f, &t) != 3 || (d->to && strcmp(d->to, d->from) != 0)) continue;
+        link_key lk = {em_xasprintf("nd:%s|%d", name, f),
+                       em_xasprintf("same name and birth date %s", d->from), eidx};
+        PUSH(b->links, lk);
+    }
+    free(name);
+}
+
+static int cmp_link(const void *x, const void *y) {
+    const link_key *a = x, *c = y;
+    int r = strcmp(a->key, c->key);
+    return r ? r : (a->entity > c->entity) - (a->entity < c->entity);
+}
+
+/* Entities sharing a key on different lists are the same party: each one lists the others. */
+static void build_related(builder *b) {
+    if (b->links.len) qsort(b->links.v, b->links.len, sizeof *b->links.v, cmp_link);
+    for (size_t i = 0; i < b->links.len;) {
+        size_t j = i;
+        while (j < b->links.len && strcmp(b->links.v[j].key, b->links.v[i].key) == 0)
+            j++;
+        if (j - i >= 2 && j - i <= 16) { /* a key shared by dozens is not an identity */
+            for (size_t x = i; x < j; x++)
+                for (size_t y = i; y < j; y++) {
+                    uint32_t ex = b->links.v[x].entity, ey = b->links.v[y].entity;
+                    if (ex == ey) continue;
+                    const snap_entity *a = &b->entities.v[ex], *c = &b->entities.v[ey];
+                    if (a->source == c->source) continue; /* other lists only */
+                    const char *id = em_strpool_data(b->pool)->data + a->id;
+                    char *idc = em_xstrdup(id); /* the pool may move while adding */
+                    uint32_t n;
+                    const uint32_t *have = em_smap_builder_find(b->related, idc, &n);
+                    int dup = 0;
+                    for (uint32_t k = 0; k + 1 < n; k += 2)
+                        dup |= have[k] == ey;
+                    if (!dup) {
+                        uint32_t reason = em_strpool_add(b->pool, b->links.v[y].reason);
+                        em_smap_add(b->related, b->pool, idc, ey);
+                        em_smap_add(b->related, b->pool, idc, reason);
+                    }
+                    free(idc);
+                }
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < b->links.len; i++)
+        free(b->links.v[i].key), free(b->links.v[i].reason);
+    free(b->links.v);
 }
 
 static void add_entity(builder *b, const em_entity *e, int64_t version) {
@@ -189,6 +288,7 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
         }
     }
     PUSH(b->entities, se);
+    collect_link_keys(b, e, eidx);
 }
 
 static void align8(em_buf *out) {
@@ -229,8 +329,10 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     b.groups = em_smap_builder_new();
     b.deletes = em_smap_builder_new();
     b.ids = em_smap_builder_new();
+    b.related = em_smap_builder_new();
     for (size_t i = 0; i < entities->len; i++)
         add_entity(&b, entities->items[i], versions ? versions[i] : 0);
+    build_related(&b);
 
     /* document frequencies and IDF; postings laid out token by token */
     u32s all = {0};
@@ -263,6 +365,7 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     smap_section(&out, &h, SEC_GROUPS, b.groups);
     smap_section(&out, &h, SEC_DELETES, b.deletes);
     smap_section(&out, &h, SEC_IDS, b.ids);
+    smap_section(&out, &h, SEC_RELATED, b.related);
     section(&out, &h, SEC_ENTITIES, b.entities.v, b.entities.len * sizeof *b.entities.v);
     section(&out, &h, SEC_DOBS, b.dobs.v, b.dobs.len * sizeof *b.dobs.v);
     section(&out, &h, SEC_COUNTRIES, b.countries_v.v, b.countries_v.len * sizeof *b.countries_v.v);
@@ -294,6 +397,7 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     free(b.name_tokens.v), free(b.tokens.v);
     em_smap_builder_free(b.vocab), em_smap_builder_free(b.skel), em_smap_builder_free(b.groups);
     em_smap_builder_free(b.deletes), em_smap_builder_free(b.ids);
+    em_smap_builder_free(b.related);
     em_strpool_free(b.pool);
     em_normalizer_free(b.norm);
     em_countries_free(b.countries);

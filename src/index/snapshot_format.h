@@ -13,7 +13,7 @@
 #include "index/smap.h"
 
 #define EM_SNAP_MAGIC "EMBSNAP\0"
-#define EM_SNAP_VERSION 2
+#define EM_SNAP_VERSION 3
 
 enum {
     SEC_STRINGS,
@@ -29,6 +29,8 @@ enum {
     SEC_GROUPS,  /* "#<group>" -> token ids */
     SEC_DELETES, /* token with one letter deleted -> token ids */
     SEC_IDS,     /* normalised identifier -> entity ids */
+    SEC_RELATED, /* entity id -> (entity index, reason string) pairs: the same party on other lists
+                  */
     SEC_COUNT
 };
 

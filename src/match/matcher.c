@@ -88,6 +88,7 @@ int em_matcher_map(em_matcher *m, const char *path, em_error *err) {
     SMAP(groups, SEC_GROUPS);
     SMAP(deletes, SEC_DELETES);
     SMAP(ids, SEC_IDS);
+    SMAP(related, SEC_RELATED);
 #undef SMAP
     if (!ok) {
         munmap(map, len);
@@ -207,6 +208,43 @@ void em_matcher_close(em_matcher *m) {
 
 size_t em_matcher_entity_count(const em_matcher *m) {
     return m->h ? m->h->n_entities : 0;
+}
+
+static void json_str(em_buf *b, const char *s) {
+    em_buf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            em_buf_printf(b, "\\%c", *p);
+        else if (*p < 0x20)
+            em_buf_printf(b, "\\u%04x", *p);
+        else
+            em_buf_addc(b, (char)*p);
+    }
+    em_buf_addc(b, '"');
+}
+
+char *em_matcher_related(const em_matcher *m, const char *id) {
+    em_buf b;
+    em_buf_init(&b);
+    em_buf_addc(&b, '[');
+    uint32_t n = 0;
+    const uint32_t *v = m->h && id ? em_smap_get(&m->related, id, &n) : NULL;
+    for (uint32_t i = 0; i + 1 < n; i += 2) {
+        if (v[i] >= m->h->n_entities) continue;
+        const snap_entity *e = &m->entities[v[i]];
+        if (b.len > 1) em_buf_addc(&b, ',');
+        em_buf_adds(&b, "{\"id\":");
+        json_str(&b, m->strings + e->id);
+        em_buf_adds(&b, ",\"source\":");
+        json_str(&b, m->strings + e->source);
+        em_buf_adds(&b, ",\"caption\":");
+        json_str(&b, m->strings + e->caption);
+        em_buf_adds(&b, ",\"reason\":");
+        json_str(&b, m->strings + v[i + 1]);
+        em_buf_addc(&b, '}');
+    }
+    em_buf_addc(&b, ']');
+    return em_buf_detach(&b);
 }
 
 const char *em_matcher_snapshot_path(const em_matcher *m) {

@@ -26,7 +26,7 @@ struct em_matcher {
     const uint32_t *name_tokens;
     const snap_token *tokens;
     const uint32_t *postings;
-    em_smap vocab, skel, groups, deletes, ids;
+    em_smap vocab, skel, groups, deletes, ids, related;
     float max_idf;
 };
 

@@ -470,6 +470,7 @@ static void fill_result(em_searcher *s, const qinfo *qi, const em_part *q, size_
     if (!r->matched_name) r->matched_name = em_xstrdup("");
     r->explanation = em_buf_detach(&text);
     r->explanation_json = em_buf_detach(&json);
+    r->related_json = em_matcher_related(m, m->strings + e->id);
 }
 
 int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err) {
@@ -603,6 +604,7 @@ void em_results_free(em_results *r) {
         free((char *)x->id), free((char *)x->caption), free((char *)x->schema);
         free((char *)x->source), free((char *)x->programs), free((char *)x->matched_name);
         free((char *)x->explanation), free((char *)x->explanation_json);
+        free((char *)x->related_json);
     }
     free(r->items);
     free(r);

@@ -52,6 +52,15 @@ expect_out "Tehran" "address"
 run --home "$H" show --json un-6907993
 expect_out '"source": "un_sc"' "UN entity JSON"
 
+# one party, several lists: the UN listing, its EU and UK transpositions and the
+# OFAC entry are linked (UN reference, passport, same name and birth date)
+run --home "$H" import "$TEST_DATA_DIR/eu/eu_fsf_sample.xml" "$TEST_DATA_DIR/uk/OFSI_ConList_2018-04-13.csv.gz"
+expect_rc 0 "import EU and UK lists"
+run --home "$H" search --limit 1 "Aiman Muhammed Rabi al-Zawahiri"
+expect_out "also listed" "other listings shown"
+expect_out '"id":"eu-13"' "the EU listing"
+expect_out '"source":"uk_ofsi"' "the UK listing"
+expect_out '"id":"ofac-2676"' "the OFAC entry, by passport"
 run --home "$H" import --bundled
 expect_out "unchanged" "re-importing the bundled lists changes nothing"
 finish

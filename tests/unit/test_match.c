@@ -308,6 +308,62 @@ static void test_snapshot_file(void **state) {
     free(dir);
 }
 
+static void test_related_listings(void **state) {
+    (void)state;
+    em_error err = {0};
+    char *dir = tmpdir_new("related");
+    char *path = em_xasprintf("%s/related.emb", dir);
+    em_entity_list l = {0};
+    /* the UN listing and the EU listing that transposes it share the UN reference;
+       an OFAC entry shares a passport; an unrelated person shares nothing */
+    em_entity *un = em_entity_new("un_sc", "un", "111923", EM_SCHEMA_PERSON);
+    em_entity_add_name(un, "AIMAN MUHAMMED RABI AL-ZAWAHIRI", EM_NAME_PRIMARY, NULL, NULL);
+    em_entity_add_prop(un, "un_reference", "QDi.006");
+    em_entity *eu = em_entity_new("eu_fsf", "eu", "13", EM_SCHEMA_PERSON);
+    em_entity_add_name(eu, "Aiman Muhammed Rabi al-Zawahiri", EM_NAME_PRIMARY, NULL, NULL);
+    em_entity_add_prop(eu, "un_reference", "QDi.006");
+    em_entity_add_identifier(eu, EM_ID_PASSPORT, "1084010", "Egypt", "Passport");
+    em_entity *ofac = em_entity_new("ofac_sdn", "ofac", "2676", EM_SCHEMA_PERSON);
+    em_entity_add_name(ofac, "AL ZAWAHIRI, Dr. Ayman", EM_NAME_PRIMARY, NULL, NULL);
+    em_entity_add_identifier(ofac, EM_ID_PASSPORT, "1084010", "Egypt", "Passport");
+    em_entity *other = em_entity_new("ofac_sdn", "ofac", "1", EM_SCHEMA_PERSON);
+    em_entity_add_name(other, "Someone Else", EM_NAME_PRIMARY, NULL, NULL);
+    em_entity *list[] = {un, eu, ofac, other};
+    for (int i = 0; i < 4; i++) {
+        em_entity_finish(list[i]);
+        em_entity_list_push(&l, list[i]);
+    }
+    assert_int_equal(em_snapshot_build(&l, NULL, K, path, &err), 0);
+    em_entity_list_free(&l);
+    em_matcher *m = NULL;
+    assert_int_equal(em_matcher_open_file(&m, path, &err), 0);
+    char *r = em_matcher_related(m, "un-111923");
+    assert_non_null(strstr(r, "\"id\":\"eu-13\""));
+    assert_non_null(strstr(r, "UN reference QDi.006"));
+    assert_null(strstr(r, "ofac-1\""));
+    free(r);
+    r = em_matcher_related(m, "ofac-2676");
+    assert_non_null(strstr(r, "\"id\":\"eu-13\""));
+    assert_non_null(strstr(r, "passport 1084010"));
+    free(r);
+    r = em_matcher_related(m, "ofac-1");
+    assert_string_equal(r, "[]");
+    free(r);
+    /* search results carry the other listings */
+    em_searcher *s = em_searcher_new(m, &err);
+    em_query q = {0};
+    q.name = "Aiman Muhammed Rabi al-Zawahiri";
+    em_results *res = NULL;
+    assert_int_equal(em_search(s, &q, &res, &err), 0);
+    assert_true(em_results_count(res) >= 2);
+    assert_non_null(strstr(em_results_get(res, 0)->related_json, "\"source\""));
+    em_results_free(res);
+    em_searcher_free(s);
+    em_matcher_close(m);
+    free(path);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokens),
@@ -318,6 +374,7 @@ int main(void) {
         cmocka_unit_test(test_qualifiers),
         cmocka_unit_test(test_identifiers_and_common_names),
         cmocka_unit_test(test_snapshot_file),
+        cmocka_unit_test(test_related_listings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
