@@ -643,6 +643,7 @@ function normEntity(body) {
     remarks: raw ? raw.remarks || '' : nonEmpty(P.notes).join('\n\n'),
     gender: raw ? raw.gender || '' : nonEmpty(P.gender).join(', '),
   };
+  e.related = asArray(body.related);
   if (!e.datasets.length && e.source) e.datasets = [e.source];
   if (!e.source && e.datasets.length) e.source = e.datasets[0];
   if (raw) {
@@ -926,6 +927,25 @@ function renderEntity(e, catalog) {
                   ? h('a', { href: '#/entity/' + encodeURIComponent(l.target_id) }, scriptSpan(l.target_name || l.target_id))
                   : scriptSpan(l.target_name || ''),
                 l.target_id ? h('span', { class: 'mono muted', text: ' ' + l.target_id }) : null,
+              ),
+            ),
+          ),
+        )
+      : null,
+    e.related.length
+      ? section(
+          'Also listed on',
+          h(
+            'ul',
+            { class: 'plain links related' },
+            e.related.map((x) =>
+              h(
+                'li',
+                null,
+                h('span', { class: 'badge', text: x.source || '' }),
+                ' ',
+                h('a', { href: '#/entity/' + encodeURIComponent(x.id) }, scriptSpan(x.caption || x.id)),
+                h('span', { class: 'muted', text: ' — ' + (x.reason || '') }),
               ),
             ),
           ),

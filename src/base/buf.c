@@ -174,6 +174,28 @@ char *em_strtrim(char *s) {
     return s;
 }
 
+char *em_collapse_spaces(const char *s) {
+    if (!s) return NULL;
+    char *out = em_xmalloc(strlen(s) + 1);
+    size_t n = 0;
+    int space = 0;
+    for (const char *p = s; *p; p++) {
+        if (isspace((unsigned char)*p)) {
+            space = 1;
+            continue;
+        }
+        if (space && n) out[n++] = ' ';
+        space = 0;
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+int em_str_empty(const char *s) {
+    return !s || !*s;
+}
+
 int em_strcaseeq(const char *a, const char *b) {
     return a && b && strcasecmp(a, b) == 0;
 }

@@ -46,6 +46,11 @@ void em_strvec_sort(em_strvec *v);
 
 /* Trims ASCII whitespace in place at both ends; returns s. */
 char *em_strtrim(char *s);
+/* Copy of s with every run of ASCII whitespace (tabs, newlines) turned into one
+   space, none at either end; NULL stays NULL. */
+char *em_collapse_spaces(const char *s);
+/* 1 when s is NULL or "". */
+int em_str_empty(const char *s);
 int em_strcaseeq(const char *a, const char *b);
 int em_starts_with_ci(const char *s, const char *prefix);
 

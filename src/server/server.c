@@ -24,22 +24,21 @@
 #include "server/server_internal.h"
 #include "server/web_assets.h"
 
-const char *const srv_endpoint_names[EP_COUNT] = {
-    "match",   "search",  "entities", "catalog",      "healthz", "readyz",
-    "metrics", "openapi", "admin_reload", "web", "other"};
+const char *const srv_endpoint_names[EP_COUNT] = {"match",        "search", "entities", "catalog",
+                                                  "healthz",      "readyz", "metrics",  "openapi",
+                                                  "admin_reload", "web",    "other"};
 
-const srv_route srv_routes[] = {
-    {"/match/{dataset}", "POST, OPTIONS", EP_MATCH, 0, 0},
-    {"/search", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0},
-    {"/search/{dataset}", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0},
-    {"/entities/{id}", "GET, HEAD, OPTIONS", EP_ENTITIES, 0, 0},
-    {"/catalog", "GET, HEAD, OPTIONS", EP_CATALOG, 0, 0},
-    {"/healthz", "GET, HEAD, OPTIONS", EP_HEALTHZ, 0, 1},
-    {"/readyz", "GET, HEAD, OPTIONS", EP_READYZ, 0, 1},
-    {"/metrics", "GET, HEAD, OPTIONS", EP_METRICS, 0, 0},
-    {"/openapi.json", "GET, HEAD, OPTIONS", EP_OPENAPI, 0, 1},
-    {"/admin/reload", "POST, OPTIONS", EP_ADMIN_RELOAD, 1, 0},
-    {NULL, NULL, EP_OTHER, 0, 0}};
+const srv_route srv_routes[] = {{"/match/{dataset}", "POST, OPTIONS", EP_MATCH, 0, 0},
+                                {"/search", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0},
+                                {"/search/{dataset}", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0},
+                                {"/entities/{id}", "GET, HEAD, OPTIONS", EP_ENTITIES, 0, 0},
+                                {"/catalog", "GET, HEAD, OPTIONS", EP_CATALOG, 0, 0},
+                                {"/healthz", "GET, HEAD, OPTIONS", EP_HEALTHZ, 0, 1},
+                                {"/readyz", "GET, HEAD, OPTIONS", EP_READYZ, 0, 1},
+                                {"/metrics", "GET, HEAD, OPTIONS", EP_METRICS, 0, 0},
+                                {"/openapi.json", "GET, HEAD, OPTIONS", EP_OPENAPI, 0, 1},
+                                {"/admin/reload", "POST, OPTIONS", EP_ADMIN_RELOAD, 1, 0},
+                                {NULL, NULL, EP_OTHER, 0, 0}};
 
 const srv_route *srv_route_find(const char *path) {
     for (const srv_route *r = srv_routes; r->path; r++) {
@@ -116,8 +115,7 @@ static void add_common_headers(em_server *s, struct MHD_Response *resp, const sr
     }
     if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     if (r->www_authenticate)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-                                "Bearer realm=\"embargo\"");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"embargo\"");
     if (s->cors) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", s->cors);
         MHD_add_response_header(resp, "Vary", "Origin");
@@ -134,8 +132,8 @@ static enum MHD_Result send_response(em_server *s, struct MHD_Connection *c, srv
                                      srv_response *r) {
     struct MHD_Response *resp;
     if (r->static_body)
-        resp = MHD_create_response_from_buffer(r->len, (void *)r->static_body,
-                                               MHD_RESPMEM_PERSISTENT);
+        resp =
+            MHD_create_response_from_buffer(r->len, (void *)r->static_body, MHD_RESPMEM_PERSISTENT);
     else {
         resp = MHD_create_response_from_buffer(r->len, r->body ? r->body : (void *)"",
                                                r->body ? MHD_RESPMEM_MUST_FREE
@@ -167,9 +165,8 @@ static void serve_web(const char *url, srv_response *r) {
     r->len = a->size;
     r->content_type = a->content_type;
     r->web = 1;
-    r->cache_control = strcmp(url, "/") == 0 || strstr(a->path, ".html")
-                           ? "no-cache"
-                           : "public, max-age=300";
+    r->cache_control =
+        strcmp(url, "/") == 0 || strstr(a->path, ".html") ? "no-cache" : "public, max-age=300";
 }
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -251,8 +248,7 @@ static int precheck(em_server *s, struct MHD_Connection *c, srv_request *rq, con
     if (!route) {
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
             if (em_web_asset_find(rq->path)) {
-                srv_error(r, 405, "method_not_allowed", "%s is not allowed here; use GET",
-                          method);
+                srv_error(r, 405, "method_not_allowed", "%s is not allowed here; use GET", method);
                 r->allow = "GET, HEAD, OPTIONS";
             } else
                 srv_error(r, 404, "not_found", "no such path: see /openapi.json for the API");
@@ -296,9 +292,8 @@ static int precheck(em_server *s, struct MHD_Connection *c, srv_request *rq, con
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
     (void)version;
     em_server *s = cls;
     srv_request *rq = *con_cls;
@@ -348,8 +343,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     dispatch(s, c, rq, &r);
     if (r.status == 404 && !rq->route) rq->endpoint = EP_OTHER;
-    if (r.matches)
-        atomic_fetch_add_explicit(&s->metrics.matches, r.matches, memory_order_relaxed);
+    if (r.matches) atomic_fetch_add_explicit(&s->metrics.matches, r.matches, memory_order_relaxed);
     return send_response(s, c, rq, &r);
 }
 
@@ -446,17 +440,18 @@ static void format_address(const struct sockaddr *sa, char *out, size_t cap) {
     }
 }
 
-static int open_listener(em_server *s, em_error *err) {
-    struct sockaddr_storage ss;
-    socklen_t sslen;
-    if (resolve_listen(s->listen, &ss, &sslen, err) != 0) return -1;
-    s->loopback = is_loopback((struct sockaddr *)&ss);
-    if (!s->loopback && s->keys.len == 0)
+/* binds and listens; refuses a non-loopback address when there is no API key */
+static int open_listener(const char *spec, size_t nkeys, int *out_fd, char *address, size_t cap,
+                         em_error *err) {
+    struct sockaddr_storage ss = {0};
+    socklen_t sslen = 0;
+    if (resolve_listen(spec, &ss, &sslen, err) != 0) return -1;
+    if (!is_loopback((struct sockaddr *)&ss) && nkeys == 0)
         return em_fail(err, EM_ERR_USAGE,
                        "refusing to listen on %s without API keys: anyone who can reach it "
                        "could use the service; configure keys (--api-keys FILE or "
                        "EMBARGO_API_KEYS) or listen on a loopback address (127.0.0.1)",
-                       s->listen);
+                       spec);
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return em_fail(err, EM_ERR_IO, "cannot create a socket: %s", strerror(errno));
     int one = 1;
@@ -464,17 +459,17 @@ static int open_listener(em_server *s, em_error *err) {
     if (bind(fd, (struct sockaddr *)&ss, sslen) != 0 || listen(fd, 1024) != 0) {
         int e = errno;
         close(fd);
-        return em_fail(err, EM_ERR_IO, "cannot listen on %s: %s%s", s->listen, strerror(e),
+        return em_fail(err, EM_ERR_IO, "cannot listen on %s: %s%s", spec, strerror(e),
                        e == EADDRINUSE ? " (is another server running on this port?)" : "");
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     struct sockaddr_storage bound;
     socklen_t blen = sizeof bound;
     if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0)
-        format_address((struct sockaddr *)&bound, s->address, sizeof s->address);
+        format_address((struct sockaddr *)&bound, address, cap);
     else
-        snprintf(s->address, sizeof s->address, "%s", s->listen);
-    s->listen_fd = fd;
+        snprintf(address, cap, "%s", spec);
+    *out_fd = fd;
     return 0;
 }
 
@@ -528,35 +523,26 @@ int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
 int em_server_start(em_server **out, const em_server_options *opts, em_error *err) {
     *out = NULL;
     em_server *s = NULL;
-    /* check the address before the (slower) store and matcher */
-    {
-        em_server probe = {0};
-        probe.listen = (char *)(opts && opts->listen ? opts->listen : "127.0.0.1:8080");
-        struct sockaddr_storage ss;
-        socklen_t sslen;
-        if (resolve_listen(probe.listen, &ss, &sslen, err) != 0) return -1;
-        srv_keys k = {0};
-        const char *env = opts && opts->no_env_keys ? NULL : getenv("EMBARGO_API_KEYS");
-        if (srv_keys_load(&k, opts ? opts->api_keys_file : NULL, env, err) != 0) {
-            srv_keys_free(&k);
-            return -1;
-        }
-        size_t nkeys = k.len;
-        srv_keys_free(&k);
-        if (!is_loopback((struct sockaddr *)&ss) && nkeys == 0)
-            return em_fail(err, EM_ERR_USAGE,
-                           "refusing to listen on %s without API keys: anyone who can reach it "
-                           "could use the service; configure keys (--api-keys FILE or "
-                           "EMBARGO_API_KEYS) or listen on a loopback address (127.0.0.1)",
-                           probe.listen);
-    }
-    if (srv_create(&s, opts, err) != 0) return -1;
-    if (open_listener(s, err) != 0) {
-        em_server_stop(s);
+    /* bind first: a taken port or a refused address fails before the (slower) matcher */
+    srv_keys k = {0};
+    const char *env = opts && opts->no_env_keys ? NULL : getenv("EMBARGO_API_KEYS");
+    int rc = srv_keys_load(&k, opts ? opts->api_keys_file : NULL, env, err);
+    size_t nkeys = k.len;
+    srv_keys_free(&k);
+    if (rc != 0) return -1;
+    int fd = -1;
+    char address[128];
+    if (open_listener(opts && opts->listen ? opts->listen : "127.0.0.1:8080", nkeys, &fd, address,
+                      sizeof address, err) != 0)
+        return -1;
+    if (srv_create(&s, opts, err) != 0) {
+        close(fd);
         return -1;
     }
+    s->listen_fd = fd;
+    snprintf(s->address, sizeof s->address, "%s", address);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
-    struct sockaddr_storage ss;
+    struct sockaddr_storage ss = {0};
     socklen_t sl = sizeof ss;
     if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;

@@ -14,7 +14,7 @@
 #include "server/server_internal.h"
 
 const double srv_buckets[SRV_NBUCKETS] = {.0001, .00025, .0005, .001, .0025, .005, .01,
-                                          .025,  .05,    .1,    .25,  .5,   1};
+                                          .025,  .05,    .1,    .25,  .5,    1};
 const int srv_statuses[SRV_NSTATUS] = {200, 204, 304, 400, 401, 403, 404, 405,
                                        408, 413, 415, 429, 431, 500, 503, 0};
 
@@ -57,6 +57,16 @@ void srv_handle_entity(em_server *s, const char *id, srv_response *r) {
     em_entity_free(e);
     json_t *out = srv_entity_ftm(stored);
     json_object_set_new(out, "embargo", stored);
+    /* the same party on other lists, from the current snapshot */
+    srv_gen *g = srv_gen_acquire(s);
+    json_t *related = NULL;
+    if (g) {
+        char *rel = em_matcher_related(g->m, id);
+        related = json_loads(rel, 0, NULL);
+        free(rel);
+        srv_gen_release(s, g);
+    }
+    json_object_set_new(out, "related", related ? related : json_array());
     srv_json(r, 200, out);
 }
 
@@ -98,8 +108,8 @@ static json_t *catalog_json(srv_gen *g) {
     strftime(loaded, sizeof loaded, "%Y-%m-%dT%H:%M:%SZ", &tm);
     const char *snap = em_matcher_snapshot_path(g->m);
     return json_pack("{s:o, s:I, s:s, s:I, s:s, s:s}", "datasets", ds, "generation",
-                     (json_int_t)g->number, "loaded_at", loaded, "entity_count",
-                     (json_int_t)total, "snapshot", snap ? snap : "", "version", EMBARGO_VERSION);
+                     (json_int_t)g->number, "loaded_at", loaded, "entity_count", (json_int_t)total,
+                     "snapshot", snap ? snap : "", "version", EMBARGO_VERSION);
 }
 
 void srv_handle_catalog(em_server *s, srv_response *r) {
@@ -139,9 +149,8 @@ void srv_handle_readyz(em_server *s, srv_response *r) {
                            "no list is loaded yet"));
         return;
     }
-    json_t *j = json_pack("{s:s, s:I, s:I}", "status", "ready", "generation",
-                          (json_int_t)g->number, "entities",
-                          (json_int_t)em_matcher_entity_count(g->m));
+    json_t *j = json_pack("{s:s, s:I, s:I}", "status", "ready", "generation", (json_int_t)g->number,
+                          "entities", (json_int_t)em_matcher_entity_count(g->m));
     srv_gen_release(s, g);
     srv_json(r, 200, j);
 }
@@ -155,9 +164,9 @@ void srv_handle_reload(em_server *s, srv_response *r) {
         return;
     }
     srv_gen *g = srv_gen_acquire(s);
-    json_t *j = json_pack("{s:s, s:I, s:o}", "status", "reloaded", "generation",
-                          (json_int_t)(g ? g->number : 0), "catalog",
-                          g ? catalog_json(g) : json_null());
+    json_t *j =
+        json_pack("{s:s, s:I, s:o}", "status", "reloaded", "generation",
+                  (json_int_t)(g ? g->number : 0), "catalog", g ? catalog_json(g) : json_null());
     srv_gen_release(s, g);
     srv_json(r, 200, j);
 }
@@ -201,8 +210,9 @@ void srv_handle_metrics(em_server *s, srv_response *r) {
         unsigned long long cum = 0;
         for (int i = 0; i < SRV_NBUCKETS; i++) {
             cum += atomic_load(&m->buckets[e][i]);
-            em_buf_printf(&b, "embargo_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} "
-                              "%llu\n",
+            em_buf_printf(&b,
+                          "embargo_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} "
+                          "%llu\n",
                           srv_endpoint_names[e], srv_buckets[i], cum);
         }
         em_buf_printf(&b,

@@ -21,11 +21,10 @@ static int add_key(srv_keys *k, const char *key, const char *scope, const char *
     else if (strcmp(scope, "admin") == 0)
         admin = 1;
     else
-        return em_fail(err, EM_ERR_USAGE, "%s: unknown API key scope '%s' (screen or admin)",
-                       where, scope);
+        return em_fail(err, EM_ERR_USAGE, "%s: unknown API key scope '%s' (screen or admin)", where,
+                       scope);
     if (strlen(key) < 8)
-        return em_fail(err, EM_ERR_USAGE, "%s: an API key must have at least 8 characters",
-                       where);
+        return em_fail(err, EM_ERR_USAGE, "%s: an API key must have at least 8 characters", where);
     for (const char *p = key; *p; p++)
         if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
             return em_fail(err, EM_ERR_USAGE, "%s: an API key must be printable ASCII", where);
@@ -65,8 +64,7 @@ int srv_keys_load(srv_keys *k, const char *file, const char *env, em_error *err)
             }
         }
         fclose(f);
-        if (k->len == 0)
-            return em_fail(err, EM_ERR_USAGE, "the API keys file %s has no key", file);
+        if (k->len == 0) return em_fail(err, EM_ERR_USAGE, "the API keys file %s has no key", file);
     }
     if (env && *env) {
         char *copy = em_xstrdup(env), *save = NULL;

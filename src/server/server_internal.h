@@ -153,13 +153,12 @@ struct em_server {
     em_server_options opts; /* strings below are owned copies */
     char *home, *listen, *cors;
     char address[128];
-    int loopback;
     struct MHD_Daemon *daemon;
     int listen_fd;
 
-    em_store *st;            /* for requests (entities); under st_lock */
+    em_store *st; /* for requests (entities); under st_lock */
     pthread_mutex_t st_lock;
-    em_store *st_bg;         /* for reloads; under reload_lock */
+    em_store *st_bg; /* for reloads; under reload_lock */
     pthread_mutex_t reload_lock;
 
     pthread_mutex_t gen_lock;
@@ -203,8 +202,8 @@ json_t *srv_entity_ftm(json_t *stored);
 /* ---- handlers --------------------------------------------------------------------- */
 
 /* personal (may be NULL) receives the screened names, for the access log. */
-void srv_handle_match(em_server *s, const char *dataset, const srv_params *params,
-                      const char *body, size_t len, srv_response *r, em_buf *personal);
+void srv_handle_match(em_server *s, const char *dataset, const srv_params *params, const char *body,
+                      size_t len, srv_response *r, em_buf *personal);
 void srv_handle_search(em_server *s, const char *dataset, const srv_params *params,
                        srv_response *r);
 void srv_handle_entity(em_server *s, const char *id, srv_response *r);

@@ -288,6 +288,7 @@ json_t *srv_entity_ftm(json_t *e) {
     json_object_set_new(out, "datasets", ds);
     json_object_set_new(out, "referents", json_array());
     json_object_set_new(out, "target", json_true());
-    if (*str(e, "listed_on")) json_object_set_new(out, "first_seen", json_string(str(e, "listed_on")));
+    if (*str(e, "listed_on"))
+        json_object_set_new(out, "first_seen", json_string(str(e, "listed_on")));
     return out;
 }

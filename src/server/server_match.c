@@ -60,8 +60,7 @@ static int parse_filters(const srv_params *p, size_t default_limit, filters *f, 
         }
         cutoff_given = 1;
     }
-    if (!cutoff_given)
-        f->cutoff = f->threshold < DEFAULT_CUTOFF ? f->threshold : DEFAULT_CUTOFF;
+    if (!cutoff_given) f->cutoff = f->threshold < DEFAULT_CUTOFF ? f->threshold : DEFAULT_CUTOFF;
     double lim;
     if ((v = srv_params_get(p, "limit"))) {
         if (parse_number(v, 1, MAX_LIMIT, &lim) != 0 || lim != floor(lim)) {
@@ -158,8 +157,7 @@ static void add_features(em_buf *b, const char *explanation) {
     json_decref(ex);
 }
 
-static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x,
-                       const filters *f) {
+static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, const filters *f) {
     em_buf_addc(b, '{');
     em_buf_adds(b, srv_entity_fragment(s, g, x));
     int match = x->score >= f->threshold;
@@ -170,6 +168,9 @@ static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x,
     em_buf_adds(b, x->explanation_json && *x->explanation_json ? x->explanation_json : "{}");
     em_buf_adds(b, ",\"matched_name\":");
     srv_json_str(b, x->matched_name);
+    /* the same party on other lists (UN reference, identifiers, name and birth date) */
+    em_buf_adds(b, ",\"related\":");
+    em_buf_adds(b, x->related_json && *x->related_json ? x->related_json : "[]");
     em_buf_adds(b, ",\"source\":{\"dataset\":");
     srv_json_str(b, x->source);
     uint64_t h = 1469598103934665603ull ^ g->number;
@@ -203,7 +204,7 @@ static int screen(em_server *s, srv_gen *g, em_searcher *se, const party *pa, co
         q.nidentifiers = pa->nids;
         q.threshold = f->threshold > 0 ? f->threshold : 1e-9;
         q.limit = want;
-        q.all = 1;
+        q.all = f->cutoff < f->threshold; /* candidates below the threshold too */
         if (em_search(se, &q, &res[nres], err) != 0) {
             rc = -1;
             break;
@@ -246,18 +247,40 @@ static int screen(em_server *s, srv_gen *g, em_searcher *se, const party *pa, co
 
 /* ---- the yente query object ------------------------------------------------------------ */
 
-static const char *const SCHEMAS[] = {
-    "Thing",    "LegalEntity", "Person",       "Organization", "Company",  "PublicBody",
-    "Vessel",   "Aircraft",    "Airplane",     "Asset",        "CryptoWallet", "BankAccount",
-    "Security", "Address",     "Identification", "Passport",   NULL};
+static const char *const SCHEMAS[] = {"Thing",    "LegalEntity", "Person",         "Organization",
+                                      "Company",  "PublicBody",  "Vessel",         "Aircraft",
+                                      "Airplane", "Asset",       "CryptoWallet",   "BankAccount",
+                                      "Security", "Address",     "Identification", "Passport",
+                                      NULL};
 
-static const char *const ID_PROPS[] = {
-    "idNumber",     "passportNumber", "imoNumber",   "registrationNumber", "taxNumber",
-    "swiftBic",     "bicCode",        "email",       "cryptoWallet",       "publicKey",
-    "innCode",      "ogrnCode",       "leiCode",     "vatCode",            "mmsi",
-    "callSign",     "phone",          "website",     "socialSecurityNumber", "serialNumber",
-    "registrationNumbers", "accountNumber", "iban", "dunsCode", "okpoCode", "kppCode", "npiCode",
-    NULL};
+static const char *const ID_PROPS[] = {"idNumber",
+                                       "passportNumber",
+                                       "imoNumber",
+                                       "registrationNumber",
+                                       "taxNumber",
+                                       "swiftBic",
+                                       "bicCode",
+                                       "email",
+                                       "cryptoWallet",
+                                       "publicKey",
+                                       "innCode",
+                                       "ogrnCode",
+                                       "leiCode",
+                                       "vatCode",
+                                       "mmsi",
+                                       "callSign",
+                                       "phone",
+                                       "website",
+                                       "socialSecurityNumber",
+                                       "serialNumber",
+                                       "registrationNumbers",
+                                       "accountNumber",
+                                       "iban",
+                                       "dunsCode",
+                                       "okpoCode",
+                                       "kppCode",
+                                       "npiCode",
+                                       NULL};
 
 static int in_list(const char *const *list, const char *s) {
     for (size_t i = 0; list[i]; i++)
@@ -266,8 +289,8 @@ static int in_list(const char *const *list, const char *s) {
 }
 
 /* the values of a property as strings (a string or an array of strings) */
-static int prop_values(const char *qname, const char *key, json_t *v, const char **out,
-                       size_t *n, srv_response *r) {
+static int prop_values(const char *qname, const char *key, json_t *v, const char **out, size_t *n,
+                       srv_response *r) {
     *n = 0;
     if (json_is_string(v)) {
         out[(*n)++] = json_string_value(v);
@@ -311,8 +334,9 @@ static void add_country(party *pa, const char *c) {
 static int parse_party(const char *qname, json_t *q, party *pa, srv_response *r) {
     memset(pa, 0, sizeof *pa);
     if (!json_is_object(q)) {
-        srv_error(r, 400, "invalid_query", "query '%s' must be an object with \"schema\" and "
-                                           "\"properties\"",
+        srv_error(r, 400, "invalid_query",
+                  "query '%s' must be an object with \"schema\" and "
+                  "\"properties\"",
                   qname);
         return -1;
     }
@@ -419,8 +443,8 @@ static srv_gen *gen_for(em_server *s, const char *dataset, srv_response *r) {
         em_buf_init(&b);
         for (size_t i = 0; i < g->nsources; i++)
             em_buf_printf(&b, ", %s", g->sources[i]);
-        srv_error(r, 404, "unknown_dataset", "unknown dataset '%.200s' (known: default%s)",
-                  dataset, em_buf_cstr(&b));
+        srv_error(r, 404, "unknown_dataset", "unknown dataset '%.200s' (known: default%s)", dataset,
+                  em_buf_cstr(&b));
         em_buf_free(&b);
         srv_gen_release(s, g);
         return NULL;
@@ -428,8 +452,8 @@ static srv_gen *gen_for(em_server *s, const char *dataset, srv_response *r) {
     return g;
 }
 
-void srv_handle_match(em_server *s, const char *dataset, const srv_params *params,
-                      const char *body, size_t len, srv_response *r, em_buf *personal) {
+void srv_handle_match(em_server *s, const char *dataset, const srv_params *params, const char *body,
+                      size_t len, srv_response *r, em_buf *personal) {
     filters f = {0};
     if (dataset && !srv_utf8_valid(dataset, strlen(dataset))) {
         srv_error(r, 404, "unknown_dataset", "the dataset name is not valid UTF-8");
@@ -455,8 +479,8 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
                       "the body is not valid UTF-8 (line %d, column %d): %s", jerr.line,
                       jerr.column, jerr.text);
         else
-            srv_error(r, 400, "invalid_json", "malformed JSON at line %d, column %d: %s",
-                      jerr.line, jerr.column, jerr.text);
+            srv_error(r, 400, "invalid_json", "malformed JSON at line %d, column %d: %s", jerr.line,
+                      jerr.column, jerr.text);
         goto done;
     }
     if (!json_is_object(root)) {
@@ -594,8 +618,9 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
         srv_error(r, 500, "internal", "screening failed: %s", err.message);
         return;
     }
-    em_buf_printf(&b, ",\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"limit\":%zu,\"offset\":0,"
-                      "\"threshold\":%.3f,\"query\":{\"q\":",
+    em_buf_printf(&b,
+                  ",\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"limit\":%zu,\"offset\":0,"
+                  "\"threshold\":%.3f,\"query\":{\"q\":",
                   n, f.limit, f.threshold);
     srv_json_str(&b, name ? name : "");
     em_buf_adds(&b, ",\"schema\":");

@@ -147,6 +147,10 @@ const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r) {
     }
     char *text = json_dumps(ftm, JSON_COMPACT);
     json_decref(ftm);
+    if (!text || strlen(text) < 3) { /* never an empty fragment: results stay valid JSON */
+        free(text);
+        text = em_xstrdup("{\"id\":null}");
+    }
     /* "{...}" -> "..." */
     size_t n = strlen(text);
     memmove(text, text + 1, n - 2);

@@ -11,8 +11,9 @@
  * kept as the property <key>; any other unknown column is an error (it is
  * most likely a typo that would silently drop data).
  *
- * RFC 4180 quoting: quoted fields, "" for a quote, line breaks inside quotes.
- * Text is UTF-8; a file in Windows-1252 (older Excel) is converted.
+ * RFC 4180 quoting: quoted fields, "" for a quote, line breaks inside quotes;
+ * text after a closing quote is an error. Text is UTF-8; a file in
+ * Windows-1252 (older Excel) is converted. Records are read with table_csv.
  *
  * Ids are "<source>-<id>" ("internal_blocked-42"): the list's own name is the
  * prefix, so two internal lists can both have a row 42. Rows are streamed
@@ -27,7 +28,7 @@
 #include "base/error.h"
 #include "sources/reader.h"
 #include "sources/source.h"
-#include "text/encoding.h"
+#include "sources/table_csv.h"
 
 enum {
     C_ID,
@@ -55,97 +56,6 @@ static const char *const columns[C_COUNT] = {
     "birth_date", "birth_place", "nationality", "citizenship", "country",      "gender",
     "address",    "identifiers", "programs",    "listed_on",   "notes",
 };
-
-/* ---- CSV records ---------------------------------------------------------- */
-
-typedef struct csv {
-    em_reader *r;
-    const char *path;
-    em_buf line, cur;
-    em_strvec fields;
-    long rec_line;
-} csv;
-
-static void fields_reset(em_strvec *v) {
-    for (size_t i = 0; i < v->len; i++)
-        free(v->items[i]);
-    v->len = 0;
-}
-
-static void push_field(csv *c) {
-    char *s = em_to_utf8(c->cur.data ? c->cur.data : "", c->cur.len, "windows-1252");
-    em_strtrim(s);
-    em_strvec_take(&c->fields, s);
-    em_buf_reset(&c->cur);
-}
-
-static int blank(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (!isspace((unsigned char)s[i])) return 0;
-    return 1;
-}
-
-/* Reads the next record into c->fields. Returns 1, 0 at end of input, -1 on error. */
-static int csv_next(csv *c, em_error *err) {
-    fields_reset(&c->fields);
-    em_buf_reset(&c->cur);
-    int in_quotes = 0, after_quote = 0, started = 0;
-    for (;;) {
-        int rc = em_reader_getline(c->r, &c->line, err);
-        if (rc < 0) return -1;
-        if (rc == 0) {
-            if (in_quotes)
-                return em_fail(err, EM_ERR_FORMAT,
-                               "%s line %ld: unterminated quoted field (file truncated?)", c->path,
-                               c->rec_line);
-            return 0;
-        }
-        const char *s = c->line.data ? c->line.data : "";
-        size_t n = c->line.len;
-        if (!started) {
-            if (em_reader_line(c->r) == 1 && n >= 3 && (unsigned char)s[0] == 0xEF &&
-                (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
-                s += 3, n -= 3; /* byte order mark */
-            if (blank(s, n)) continue;
-            started = 1;
-            c->rec_line = em_reader_line(c->r);
-        } else {
-            em_buf_addc(&c->cur, '\n'); /* a quoted field spanning lines */
-        }
-        for (size_t i = 0; i < n; i++) {
-            char ch = s[i];
-            if (in_quotes) {
-                if (ch == '"') {
-                    if (i + 1 < n && s[i + 1] == '"') {
-                        em_buf_addc(&c->cur, '"');
-                        i++;
-                    } else {
-                        in_quotes = 0;
-                        after_quote = 1;
-                    }
-                } else {
-                    em_buf_addc(&c->cur, ch);
-                }
-            } else if (ch == ',') {
-                push_field(c);
-                after_quote = 0;
-            } else if (ch == '"' && !after_quote && blank(c->cur.data, c->cur.len)) {
-                em_buf_reset(&c->cur);
-                in_quotes = 1;
-            } else if (after_quote && !isspace((unsigned char)ch)) {
-                return em_fail(err, EM_ERR_FORMAT,
-                               "%s line %ld: text after a closing quote (write \"\" for a quote "
-                               "inside a quoted field)",
-                               c->path, em_reader_line(c->r));
-            } else {
-                em_buf_addc(&c->cur, ch);
-            }
-        }
-        if (!in_quotes) break;
-    }
-    push_field(c);
-    return 1;
-}
 
 /* ---- a set of strings (duplicate ids) -------------------------------------- */
 
@@ -261,14 +171,14 @@ static const struct {
 };
 
 typedef struct row_ctx {
-    csv *c;
+    em_tcsv *c;
     em_entity *e;
     em_error *err;
     const char *column;
 } row_ctx;
 
 static int bad_value(row_ctx *x, const char *what, const char *v) {
-    return em_fail(x->err, EM_ERR_FORMAT, "%s line %ld: %s: %s '%s'", x->c->path, x->c->rec_line,
+    return em_fail(x->err, EM_ERR_FORMAT, "%s line %ld: %s: %s '%s'", x->c->name, x->c->rec_line,
                    x->column, what, v);
 }
 
@@ -373,12 +283,12 @@ typedef struct header {
     char **extra; /* x_ columns: property key per field index, or NULL */
 } header;
 
-static int read_header(csv *c, header *h, em_error *err) {
-    int rc = csv_next(c, err);
+static int read_header(em_tcsv *c, header *h, em_error *err) {
+    int rc = em_tcsv_next(c, err);
     if (rc < 0) return -1;
     if (rc == 0)
         return em_fail(err, EM_ERR_FORMAT, "%s line 1: empty file (expected a header row)",
-                       c->path);
+                       c->name);
     for (int i = 0; i < C_COUNT; i++)
         h->col[i] = -1;
     h->ncols = c->fields.len;
@@ -393,7 +303,7 @@ static int read_header(csv *c, header *h, em_error *err) {
         if (known >= 0) {
             if (h->col[known] >= 0)
                 return em_fail(err, EM_ERR_FORMAT, "%s line %ld: column '%s' appears twice",
-                               c->path, c->rec_line, name);
+                               c->name, c->rec_line, name);
             h->col[known] = (int)f;
         } else if (strncmp(name, "x_", 2) == 0 && name[2]) {
             h->extra[f] = em_xstrdup(name + 2);
@@ -403,31 +313,31 @@ static int read_header(csv *c, header *h, em_error *err) {
                            "weak_aliases, previous_names, birth_date, birth_place, nationality, "
                            "citizenship, country, gender, address, identifiers, programs, "
                            "listed_on, notes; prefix your own columns with x_)",
-                           c->path, c->rec_line, name);
+                           c->name, c->rec_line, name);
         }
     }
     if (h->col[C_ID] != 0)
         return em_fail(err, EM_ERR_FORMAT,
                        "%s line %ld: the header must start with the column 'id' (is this a "
                        "custom list CSV? see docs/CUSTOM_LISTS.md)",
-                       c->path, c->rec_line);
+                       c->name, c->rec_line);
     if (h->col[C_NAME] < 0)
-        return em_fail(err, EM_ERR_FORMAT, "%s line %ld: missing required column 'name'", c->path,
+        return em_fail(err, EM_ERR_FORMAT, "%s line %ld: missing required column 'name'", c->name,
                        c->rec_line);
     return 0;
 }
 
-static em_entity *build_row(csv *c, header *h, const char *source, em_error *err) {
+static em_entity *build_row(em_tcsv *c, header *h, const char *source, em_error *err) {
     char **f = c->fields.items;
     const char *cell[C_COUNT];
     for (int i = 0; i < C_COUNT; i++)
         cell[i] = h->col[i] >= 0 ? f[h->col[i]] : "";
     if (!*cell[C_ID]) {
-        em_fail(err, EM_ERR_FORMAT, "%s line %ld: empty id", c->path, c->rec_line);
+        em_fail(err, EM_ERR_FORMAT, "%s line %ld: empty id", c->name, c->rec_line);
         return NULL;
     }
     if (!*cell[C_NAME]) {
-        em_fail(err, EM_ERR_FORMAT, "%s line %ld: row %s has an empty name", c->path, c->rec_line,
+        em_fail(err, EM_ERR_FORMAT, "%s line %ld: row %s has an empty name", c->name, c->rec_line,
                 cell[C_ID]);
         return NULL;
     }
@@ -436,7 +346,7 @@ static em_entity *build_row(csv *c, header *h, const char *source, em_error *err
         em_fail(err, EM_ERR_FORMAT,
                 "%s line %ld: unknown schema '%s' (use Person, Organization, Vessel, Aircraft "
                 "or LegalEntity)",
-                c->path, c->rec_line, cell[C_SCHEMA]);
+                c->name, c->rec_line, cell[C_SCHEMA]);
         return NULL;
     }
     em_entity *e = em_entity_new(source, source, cell[C_ID], schema);
@@ -491,21 +401,18 @@ int em_parse_custom_csv(const char *path, const char *source, em_sink_fn sink, v
         memset(meta, 0, sizeof *meta);
         snprintf(meta->format, sizeof meta->format, "%s", "custom-csv");
     }
-    csv c;
-    memset(&c, 0, sizeof c);
-    c.r = em_reader_open(path, err);
-    if (!c.r) return -1;
-    c.path = path;
-    em_buf_init(&c.line);
-    em_buf_init(&c.cur);
-    em_strvec_init(&c.fields);
+    em_tcsv c;
+    if (em_tcsv_open(&c, path, ',', err) < 0) return -1;
+    free(c.name); /* messages name the file as given */
+    c.name = em_xstrdup(path);
+    c.strict_quotes = 1;
     header h;
     memset(&h, 0, sizeof h);
     str_set seen = {0};
     int rc = -1, got;
     long rows = 0;
     if (read_header(&c, &h, err) < 0) goto done;
-    while ((got = csv_next(&c, err)) == 1) {
+    while ((got = em_tcsv_next(&c, err)) == 1) {
         if (c.fields.len != h.ncols) {
             em_fail(err, EM_ERR_FORMAT,
                     "%s line %ld: expected %zu columns as in the header, found %zu", path,
@@ -532,10 +439,7 @@ int em_parse_custom_csv(const char *path, const char *source, em_sink_fn sink, v
     }
     rc = 0;
 done:
-    em_reader_close(c.r);
-    em_buf_free(&c.line);
-    em_buf_free(&c.cur);
-    em_strvec_free(&c.fields);
+    em_tcsv_close(&c);
     for (size_t i = 0; i < h.ncols; i++)
         free(h.extra ? h.extra[i] : NULL);
     free(h.extra);

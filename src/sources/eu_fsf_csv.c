@@ -137,17 +137,13 @@ typedef struct eu_csv {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static int empty(const char *s) {
-    return !s || !*s;
-}
-
 /* Field k of the current row as clean text (caller frees): tabs read as commas. */
 static char *get(eu_csv *x, int k) {
     if (x->col[k] < 0 || (size_t)x->col[k] >= x->row.len) return em_xstrdup("");
     char *s = em_xstrdup(x->row.items[x->col[k]]);
     for (char *p = s; *p; p++)
         if (*p == '\t') *p = ',';
-    char *q = em_tcsv_squash(s);
+    char *q = em_collapse_spaces(s);
     free(s);
     size_t n = strlen(q); /* "a,," from trailing tabs */
     while (n && (q[n - 1] == ',' || q[n - 1] == ' '))
@@ -342,7 +338,7 @@ static void add_identification(eu_csv *x) {
     em_strtrim(num);
     em_identifier *d =
         em_entity_add_identifier(x->cur, id_type(code), num, country, *desc ? desc : NULL);
-    if (d && !empty(note)) d->note = em_xstrdup(note);
+    if (d && !em_str_empty(note)) d->note = em_xstrdup(note);
     free(num), free(code), free(desc), free(country), free(note);
 }
 

@@ -37,31 +37,9 @@ typedef struct eu_state {
     em_identifier *last_id; /* the open <identification>, for its remarks */
 } eu_state;
 
-static int empty(const char *s) {
-    return !s || !*s;
-}
-
-static char *squash(const char *s) {
-    if (!s) return NULL;
-    char *out = em_xmalloc(strlen(s) + 1);
-    size_t n = 0;
-    int space = 0;
-    for (const char *p = s; *p; p++) {
-        if (isspace((unsigned char)*p)) {
-            space = 1;
-            continue;
-        }
-        if (space && n) out[n++] = ' ';
-        space = 0;
-        out[n++] = *p;
-    }
-    out[n] = '\0';
-    return out;
-}
-
 static const char *attr(const char **attrs, const char *name) {
     const char *v = em_xml_attr(attrs, name);
-    return empty(v) ? NULL : v;
+    return em_str_empty(v) ? NULL : v;
 }
 
 static int is_true(const char *v) {
@@ -103,13 +81,13 @@ static void name_alias(eu_state *st, const char **a) {
     em_entity *e = st->cur;
     const char *first = attr(a, "firstName"), *middle = attr(a, "middleName"),
                *last = attr(a, "lastName");
-    char *whole = squash(attr(a, "wholeName"));
-    if (empty(whole)) {
+    char *whole = em_collapse_spaces(attr(a, "wholeName"));
+    if (em_str_empty(whole)) {
         em_buf b;
         em_buf_init(&b);
         const char *parts[3] = {first, middle, last};
         for (int i = 0; i < 3; i++)
-            if (!empty(parts[i])) em_buf_printf(&b, "%s%s", b.len ? " " : "", parts[i]);
+            if (!em_str_empty(parts[i])) em_buf_printf(&b, "%s%s", b.len ? " " : "", parts[i]);
         free(whole);
         whole = em_buf_detach(&b);
     }
@@ -118,7 +96,7 @@ static void name_alias(eu_state *st, const char **a) {
     int dup = 0;
     for (size_t i = 0; whole && i < e->names.len; i++)
         if (strcmp(e->names.items[i].full, whole) == 0) dup = 1;
-    if (!empty(whole) && !dup) {
+    if (!em_str_empty(whole) && !dup) {
         em_name *n = em_entity_add_name(e, whole, e->names.len ? EM_NAME_AKA : EM_NAME_PRIMARY,
                                         strength, NULL);
         if (n && strcmp(e->schema, EM_SCHEMA_PERSON) == 0) {
@@ -131,7 +109,7 @@ static void name_alias(eu_state *st, const char **a) {
     const char *g = attr(a, "gender");
     if (!e->gender && g && strcmp(g, "M") == 0) em_entity_set(&e->gender, "male");
     if (!e->gender && g && strcmp(g, "F") == 0) em_entity_set(&e->gender, "female");
-    char *f = squash(attr(a, "function")), *t = squash(attr(a, "title"));
+    char *f = em_collapse_spaces(attr(a, "function")), *t = em_collapse_spaces(attr(a, "title"));
     em_entity_add_prop(e, "position", f);
     em_entity_add_prop(e, "title", t);
     free(f), free(t);
@@ -173,7 +151,7 @@ static void birthdate(eu_state *st, const char **a) {
         if (parts[i] && !(i == 1 && parts[0] && strcmp(parts[0], parts[1]) == 0))
             em_buf_printf(&b, "%s%s", b.len ? ", " : "", parts[i]);
     if (b.len) {
-        char *s = squash(em_buf_cstr(&b));
+        char *s = em_collapse_spaces(em_buf_cstr(&b));
         em_entity_add_birth_place(e, s);
         free(s);
     }
@@ -181,11 +159,11 @@ static void birthdate(eu_state *st, const char **a) {
 }
 
 static void address(eu_state *st, const char **a) {
-    char *street = squash(attr(a, "street"));
+    char *street = em_collapse_spaces(attr(a, "street"));
     const char *pobox = attr(a, "poBox"), *place = attr(a, "place");
     if (pobox) {
-        char *s = empty(street) ? em_xasprintf("P.O. Box %s", pobox)
-                                : em_xasprintf("%s, P.O. Box %s", street, pobox);
+        char *s = em_str_empty(street) ? em_xasprintf("P.O. Box %s", pobox)
+                                       : em_xasprintf("%s, P.O. Box %s", street, pobox);
         free(street);
         street = s;
     }
@@ -280,13 +258,13 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
         em_entity *e = st->cur;
         const char *un = attr(attrs, "unitedNationId");
         if (un) {
-            char *s = squash(un);
+            char *s = em_collapse_spaces(un);
             em_entity_add_identifier(e, EM_ID_OTHER, s, NULL, "UN Reference Number");
             em_entity_add_prop(e, "un_reference", s);
             free(s);
         }
         em_entity_add_prop(e, "eu_reference", attr(attrs, "euReferenceNumber"));
-        char *dd = squash(attr(attrs, "designationDetails"));
+        char *dd = em_collapse_spaces(attr(attrs, "designationDetails"));
         em_entity_add_prop(e, "designation_details", dd);
         free(dd);
         set_listed(st, attr(attrs, "designationDate"), 1);
@@ -364,7 +342,7 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
         }
     } else if (depth == 4 && st->last_id && !strcmp(em_xml_parent(x, 1), "identification")) {
         em_identifier *d = st->last_id;
-        char *s = squash(text);
+        char *s = em_collapse_spaces(text);
         char *n = d->note ? em_xasprintf("%s; %s", d->note, s) : em_xstrdup(s);
         free(d->note);
         d->note = n;

@@ -191,17 +191,13 @@ static int is(const char *a, const char *b) {
     return a && b && strcmp(a, b) == 0;
 }
 
-static int empty(const char *s) {
-    return !s || !*s;
-}
-
 static void set_str(char **field, const char *v) {
     free(*field);
-    *field = empty(v) ? NULL : em_xstrdup(v);
+    *field = em_str_empty(v) ? NULL : em_xstrdup(v);
 }
 
 static void append(char **field, const char *v, const char *sep) {
-    if (empty(v)) return;
+    if (em_str_empty(v)) return;
     if (!*field) {
         *field = em_xstrdup(v);
         return;
@@ -223,7 +219,7 @@ static int ref_attr(parser *p, em_xml *x, const char **attrs, const char *elem, 
                     const char *set, int required, const char **out) {
     const char *id = em_xml_attr(attrs, attr);
     *out = NULL;
-    if (empty(id)) {
+    if (em_str_empty(id)) {
         if (required) return em_xml_fail(x, "<%s> without %s", elem, attr);
         return 0;
     }
@@ -436,7 +432,7 @@ static void apply_feature(parser *p) {
     /* the feature's value as text, whatever form it takes */
     char *value = NULL;
     const char *country = NULL;
-    if (!empty(p->feat_text))
+    if (!em_str_empty(p->feat_text))
         value = em_xstrdup(p->feat_text);
     else if (p->feat_ref)
         value = em_xstrdup(p->feat_ref);
@@ -521,7 +517,7 @@ static const char *doc_id_type(const char *t) {
 
 static void attach_doc(parser *p, const regdoc *d) {
     em_entity *e = smap_get(&p->identities, d->identity);
-    if (!e || empty(d->number)) return;
+    if (!e || em_str_empty(d->number)) return;
     const char *type = doc_id_type(d->type);
     const char *value = d->number;
     if (is(type, EM_ID_IMO) && em_starts_with_ci(value, "IMO")) {
@@ -552,7 +548,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
     }
     if (depth == 4 && is(em_xml_parent(x, 2), "ReferenceValueSets")) {
         const char *id = em_xml_attr(attrs, "ID");
-        if (empty(id)) return em_xml_fail(x, "reference value <%s> without ID", name);
+        if (em_str_empty(id)) return em_xml_fail(x, "reference value <%s> without ID", name);
         set_str(&p->ref_set, name);
         set_str(&p->ref_id, id);
         set_str(&p->ref_extra, NULL);
@@ -565,7 +561,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
     /* Locations */
     if (is(name, "Location") && is(parent, "Locations")) {
         const char *id = em_xml_attr(attrs, "ID");
-        if (empty(id)) return em_xml_fail(x, "<Location> without ID");
+        if (em_str_empty(id)) return em_xml_fail(x, "<Location> without ID");
         loc_free(p->cur_loc);
         p->cur_loc = em_xcalloc(1, sizeof *p->cur_loc);
         set_str(&p->cur_loc_id, id);
@@ -618,7 +614,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
     /* DistinctParties */
     if (is(name, "Profile") && is(parent, "DistinctParty")) {
         const char *id = em_xml_attr(attrs, "ID");
-        if (empty(id)) return em_xml_fail(x, "<Profile> without ID");
+        if (em_str_empty(id)) return em_xml_fail(x, "<Profile> without ID");
         const char *sub, *ptype = NULL, *schema = EM_SCHEMA_LEGAL_ENTITY;
         if (ref_attr(p, x, attrs, name, "PartySubTypeID", "PartySubType", 1, &sub)) return -1;
         const char *ptid = ref_get(p, "PartySubTypeParty", em_xml_attr(attrs, "PartySubTypeID"));
@@ -642,7 +638,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
     if (p->cur) {
         if (is(name, "Identity")) {
             const char *id = em_xml_attr(attrs, "ID");
-            if (!empty(id)) smap_put(&p->identities, id, p->cur);
+            if (!em_str_empty(id)) smap_put(&p->identities, id, p->cur);
             names_reset(p);
         } else if (is(name, "Alias")) {
             if (ref_attr(p, x, attrs, name, "AliasTypeID", "AliasType", 1, &p->alias_type))
@@ -676,7 +672,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
         } else if (is(name, "NamePartGroup")) {
             const char *id = em_xml_attr(attrs, "ID"), *type;
             if (ref_attr(p, x, attrs, name, "NamePartTypeID", "NamePartType", 1, &type)) return -1;
-            if (!empty(id)) smap_put(&p->groups, id, (void *)type);
+            if (!em_str_empty(id)) smap_put(&p->groups, id, (void *)type);
         } else if (is(name, "Feature")) {
             if (ref_attr(p, x, attrs, name, "FeatureTypeID", "FeatureType", 1, &p->feat_type))
                 return -1;
@@ -706,7 +702,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
         const char *from = em_xml_attr(attrs, "From-ProfileID");
         const char *to = em_xml_attr(attrs, "To-ProfileID");
         em_entity *e = smap_get(&p->profiles, from ? from : "");
-        if (e && !empty(to)) {
+        if (e && !em_str_empty(to)) {
             char *target = em_xasprintf("ofac-%s", to);
             em_entity_add_link(e, rel, target, NULL);
             free(target);
@@ -804,7 +800,7 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
     if (p->cur_loc) {
         loc *l = p->cur_loc;
         if (is(name, "Value") && is(parent, "LocationPartValue") && p->cur_part_primary &&
-            !empty(text)) {
+            !em_str_empty(text)) {
             const char *t = p->cur_part_type;
             p->cur_loc_parts++;
             if (is(t, "ADDRESS1") || is(t, "ADDRESS2") || is(t, "ADDRESS3"))
@@ -838,7 +834,7 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
         regdoc *d = p->cur_doc;
         if (is(name, "IDRegistrationNo")) {
             set_str(&d->number, text);
-        } else if (is(name, "Comment") && is(parent, "IDRegDocument") && !empty(text)) {
+        } else if (is(name, "Comment") && is(parent, "IDRegDocument") && !em_str_empty(text)) {
             if (d->note.len) em_buf_adds(&d->note, "; ");
             em_buf_adds(&d->note, text);
         } else if (is(name, "DocumentDate")) {

@@ -1,6 +1,6 @@
 /*
  * ofac_common.c - OFAC date texts and idType / feature mapping shared by the
- * OFAC XML parsers (see ofac_common.h).
+ * OFAC parsers (see ofac_common.h).
  */
 #include "sources/ofac_common.h"
 
@@ -24,26 +24,37 @@ static int all_digits(const char *s, size_t n) {
     return 1;
 }
 
-static int month_of(const char *s, size_t n) {
+/* "Mar" (or "Mar." / "March" as flags allow) -> 3; 0 when not a month. */
+static int month_of(const char *s, size_t n, int flags) {
     if (n < 3) return 0;
-    for (int m = 0; m < 12; m++)
-        if (strncasecmp(s, MONTHS[m], 3) == 0 && (n == 3 || (n == 4 && s[3] == '.'))) return m + 1;
+    for (int m = 0; m < 12; m++) {
+        if (strncasecmp(s, MONTHS[m], 3) != 0) continue;
+        if (n == 3) return m + 1;
+        if (!(flags & EM_OFAC_DATE_FULL_MONTH)) return n == 4 && s[3] == '.' ? m + 1 : 0;
+        for (size_t k = 3; k < n; k++)
+            if (!isalpha((unsigned char)s[k])) return 0;
+        return m + 1;
+    }
     return 0;
 }
 
-/* One date without "circa" or "to": "12 Mar 1960", "Mar 1960", "1960", "1960-03-12". */
-static int parse_single(const char *s, size_t n, char *out) {
-    const char *tok[4];
-    size_t len[4];
+static int is_sep(char c, int flags) {
+    return (flags & EM_OFAC_DATE_SPACES_ONLY) ? c == ' ' : isspace((unsigned char)c) != 0;
+}
+
+int em_ofac_date_single(const char *s, size_t n, char out[11], int flags) {
+    const char *tok[3];
+    size_t len[3];
     int nt = 0;
     size_t i = 0;
+    out[0] = '\0';
     while (i < n) {
-        while (i < n && isspace((unsigned char)s[i]))
+        while (i < n && is_sep(s[i], flags))
             i++;
         if (i >= n) break;
         if (nt == 3) return -1;
         tok[nt] = s + i;
-        while (i < n && !isspace((unsigned char)s[i]))
+        while (i < n && !is_sep(s[i], flags))
             i++;
         len[nt] = (size_t)(s + i - tok[nt]);
         nt++;
@@ -51,31 +62,32 @@ static int parse_single(const char *s, size_t n, char *out) {
     if (nt == 1) {
         const char *t = tok[0];
         if (len[0] == 4 && all_digits(t, 4)) {
-            snprintf(out, 16, "%.4s", t);
+            snprintf(out, 11, "%.4s", t);
             return 0;
         }
         /* ISO: YYYY-MM or YYYY-MM-DD */
-        if ((len[0] == 7 || len[0] == 10) && all_digits(t, 4) && t[4] == '-' &&
-            all_digits(t + 5, 2) && (len[0] == 7 || (t[7] == '-' && all_digits(t + 8, 2)))) {
-            snprintf(out, 16, "%.*s", (int)len[0], t);
+        if ((flags & EM_OFAC_DATE_ISO) && (len[0] == 7 || len[0] == 10) && all_digits(t, 4) &&
+            t[4] == '-' && all_digits(t + 5, 2) &&
+            (len[0] == 7 || (t[7] == '-' && all_digits(t + 8, 2)))) {
+            snprintf(out, 11, "%.*s", (int)len[0], t);
             return 0;
         }
         return -1;
     }
     if (nt == 2) {
-        int m = month_of(tok[0], len[0]);
+        int m = month_of(tok[0], len[0], flags);
         if (!m || len[1] != 4 || !all_digits(tok[1], 4)) return -1;
-        snprintf(out, 16, "%.4s-%02d", tok[1], m);
+        snprintf(out, 11, "%.4s-%02d", tok[1], m);
         return 0;
     }
     if (nt == 3) {
-        int m = month_of(tok[1], len[1]);
+        int m = month_of(tok[1], len[1], flags);
         if (!m || len[0] > 2 || !all_digits(tok[0], len[0]) || len[2] != 4 ||
             !all_digits(tok[2], 4))
             return -1;
         int d = atoi(tok[0]);
         if (d < 1 || d > 31) return -1;
-        snprintf(out, 16, "%.4s-%02d-%02d", tok[2], m, d);
+        snprintf(out, 11, "%.4s-%02d-%02d", tok[2], m, d);
         return 0;
     }
     return -1;
@@ -101,10 +113,10 @@ int em_ofac_parse_date(const char *text, char *from, char *to, int *circa) {
     int rc;
     if (sep && (size_t)(sep - text) < n) {
         const char *b = sep + 4;
-        rc = parse_single(text, (size_t)(sep - text), from);
-        if (rc == 0) rc = parse_single(b, n - (size_t)(b - text), to);
+        rc = em_ofac_date_single(text, (size_t)(sep - text), from, EM_OFAC_DATE_ISO);
+        if (rc == 0) rc = em_ofac_date_single(b, n - (size_t)(b - text), to, EM_OFAC_DATE_ISO);
     } else {
-        rc = parse_single(text, n, from);
+        rc = em_ofac_date_single(text, n, from, EM_OFAC_DATE_ISO);
         if (rc == 0) memcpy(to, from, 16);
     }
     if (rc != 0) {

@@ -1,7 +1,7 @@
 /*
- * ofac_common.h - helpers shared by the OFAC XML parsers (sdnList and
- * ENHANCED_XML): OFAC date texts, and the mapping of OFAC "idType" /
- * feature labels to identifiers or to entity facts.
+ * ofac_common.h - helpers shared by the OFAC parsers (sdnList and
+ * ENHANCED_XML, and the legacy CSV's remarks): OFAC date texts, and the
+ * mapping of OFAC "idType" / feature labels to identifiers or to entity facts.
  */
 #ifndef EM_SOURCES_OFAC_COMMON_H
 #define EM_SOURCES_OFAC_COMMON_H
@@ -16,6 +16,18 @@
  * Returns 0, or -1 (from/to set to "") when the text is not a date.
  */
 int em_ofac_parse_date(const char *text, char *from, char *to, int *circa);
+
+/*
+ * One date without "circa" or "to" in exactly n bytes of s: "12 Mar 1960" ->
+ * "1960-03-12", "Mar 1960" -> "1960-03", "1960" -> "1960" in out. Months are
+ * "Mar" or "Mar."; flags widen or narrow that. Returns 0, or -1.
+ */
+enum {
+    EM_OFAC_DATE_ISO = 1,         /* also "1960-03-12" and "1960-03" */
+    EM_OFAC_DATE_FULL_MONTH = 2,  /* "Mar" or "March" ("Sept"), not "Mar." */
+    EM_OFAC_DATE_SPACES_ONLY = 4, /* words part at ' ' only, not at any white space */
+};
+int em_ofac_date_single(const char *s, size_t n, char out[11], int flags);
 
 /* Adds a birth date from its OFAC text (kept as text only when unparseable). */
 void em_ofac_add_birth_date(em_entity *e, const char *text);

@@ -10,7 +10,8 @@
  *
  * The end-of-file marker is required in the main, add and alt files: a file
  * cut at a line boundary parses cleanly otherwise, and would silently lose
- * entities.
+ * entities. Records are read with table_csv (its "-0-" null and 0x1A end
+ * marker options; no byte order mark is skipped).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -22,132 +23,20 @@
 #include "sources/ofac_remarks.h"
 #include "sources/reader.h"
 #include "sources/source.h"
-#include "text/encoding.h"
+#include "sources/table_csv.h"
 
 #define EOF_MARKER '\x1a'
 
 /* ---- CSV records ---------------------------------------------------------- */
 
-typedef struct csv {
-    em_reader *r;
-    char *name;       /* basename without ".gz", for messages */
-    em_buf line, cur; /* current physical line, current field */
-    em_strvec fields; /* the fields of the last record (UTF-8, trimmed, "-0-" -> "") */
-    long rec_line;    /* line where the last record started */
-    int marker;       /* the 0x1A end-of-file marker was seen */
-} csv;
+typedef em_tcsv csv; /* fields are UTF-8, trimmed, "-0-" -> "" */
 
 static int csv_open(csv *c, const char *path, em_error *err) {
-    memset(c, 0, sizeof *c);
-    c->r = em_reader_open(path, err);
-    if (!c->r) return -1;
-    c->name = em_xstrdup(em_reader_basename(c->r));
-    size_t n = strlen(c->name);
-    if (n > 3 && strcmp(c->name + n - 3, ".gz") == 0) c->name[n - 3] = '\0';
-    em_buf_init(&c->line);
-    em_buf_init(&c->cur);
-    em_strvec_init(&c->fields);
+    if (em_tcsv_open(c, path, ',', err) < 0) return -1;
+    c->null_text = "-0-";
+    c->end_marker = EOF_MARKER;
+    c->keep_bom = 1;
     return 0;
-}
-
-static void csv_close(csv *c) {
-    if (c->r) em_reader_close(c->r);
-    free(c->name);
-    em_buf_free(&c->line);
-    em_buf_free(&c->cur);
-    em_strvec_free(&c->fields);
-    memset(c, 0, sizeof *c);
-}
-
-static void fields_reset(em_strvec *v) {
-    for (size_t i = 0; i < v->len; i++)
-        free(v->items[i]);
-    v->len = 0;
-}
-
-static void push_field(csv *c) {
-    char *s = em_to_utf8(c->cur.data ? c->cur.data : "", c->cur.len, "windows-1252");
-    em_strtrim(s);
-    if (strcmp(s, "-0-") == 0) s[0] = '\0';
-    em_strvec_take(&c->fields, s);
-    em_buf_reset(&c->cur);
-}
-
-static int only_space(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (!isspace((unsigned char)s[i])) return 0;
-    return 1;
-}
-
-/* Reads the next record into c->fields. Returns 1, 0 at end of input, -1 on error. */
-static int csv_next(csv *c, em_error *err) {
-    fields_reset(&c->fields);
-    em_buf_reset(&c->cur);
-    int in_quotes = 0, after_quote = 0, started = 0;
-    for (;;) {
-        int rc = em_reader_getline(c->r, &c->line, err);
-        if (rc < 0) return -1;
-        if (rc == 0) {
-            if (in_quotes)
-                return em_fail(err, EM_ERR_FORMAT,
-                               "%s line %ld: unterminated quoted field (file truncated?)", c->name,
-                               c->rec_line);
-            return 0;
-        }
-        const char *s = c->line.data ? c->line.data : "";
-        size_t n = c->line.len;
-        if (c->marker) {
-            if (only_space(s, n)) continue;
-            return em_fail(err, EM_ERR_FORMAT,
-                           "%s line %ld: unexpected data after the end-of-file marker 0x1A",
-                           c->name, em_reader_line(c->r));
-        }
-        if (!started) {
-            if (n > 0 && s[0] == EOF_MARKER) {
-                if (!only_space(s + 1, n - 1))
-                    return em_fail(err, EM_ERR_FORMAT,
-                                   "%s line %ld: unexpected data after the end-of-file marker 0x1A",
-                                   c->name, em_reader_line(c->r));
-                c->marker = 1;
-                continue;
-            }
-            if (only_space(s, n)) continue; /* blank line */
-            started = 1;
-            c->rec_line = em_reader_line(c->r);
-        } else {
-            em_buf_addc(&c->cur, '\n'); /* a quoted field spanning lines */
-        }
-        for (size_t i = 0; i < n; i++) {
-            char ch = s[i];
-            if (in_quotes) {
-                if (ch == '"') {
-                    if (i + 1 < n && s[i + 1] == '"') {
-                        em_buf_addc(&c->cur, '"');
-                        i++;
-                    } else {
-                        in_quotes = 0;
-                        after_quote = 1;
-                    }
-                } else {
-                    em_buf_addc(&c->cur, ch);
-                }
-            } else if (ch == ',') {
-                push_field(c);
-                after_quote = 0;
-            } else if (ch == '"' && !after_quote && only_space(c->cur.data, c->cur.len)) {
-                em_buf_reset(&c->cur);
-                in_quotes = 1;
-            } else if (ch == EOF_MARKER && only_space(s + i + 1, n - i - 1)) {
-                c->marker = 1; /* marker right after the last record, no line end */
-                break;
-            } else {
-                em_buf_addc(&c->cur, ch);
-            }
-        }
-        if (!in_quotes) break;
-    }
-    push_field(c);
-    return 1;
 }
 
 /* "12111" -> 12111; 0 when not a positive integer. */
@@ -217,7 +106,7 @@ static int side_load(side_table *t, const char *path, size_t ncols, int need_mar
     csv c;
     if (csv_open(&c, path, err) < 0) return -1;
     int rc;
-    while ((rc = csv_next(&c, err)) == 1) {
+    while ((rc = em_tcsv_next(&c, err)) == 1) {
         long ent;
         if (check_row(&c, ncols, &ent, err) < 0) {
             rc = -1;
@@ -239,8 +128,8 @@ static int side_load(side_table *t, const char *path, size_t ncols, int need_mar
         c.fields.len = 0;
         t->len++;
     }
-    if (rc == 0 && need_marker && !c.marker) rc = missing_marker(&c, err);
-    csv_close(&c);
+    if (rc == 0 && need_marker && !c.ended) rc = missing_marker(&c, err);
+    em_tcsv_close(&c);
     if (rc < 0) return -1;
     if (t->len) qsort(t->rows, t->len, sizeof *t->rows, side_cmp);
     return 0;
@@ -465,7 +354,7 @@ int em_parse_ofac_csv(const em_ofac_csv_files *files, const char *source, em_sin
     opened = 1;
     long records = 0;
     int got;
-    while ((got = csv_next(&c, err)) == 1) {
+    while ((got = em_tcsv_next(&c, err)) == 1) {
         long ent;
         if (check_row(&c, M_NCOLS, &ent, err) < 0) goto done;
         if (!long_set_add(&seen, ent)) {
@@ -484,7 +373,7 @@ int em_parse_ofac_csv(const em_ofac_csv_files *files, const char *source, em_sin
                 em_reader_line(c.r) + 1);
         goto done;
     }
-    if (!c.marker) {
+    if (!c.ended) {
         missing_marker(&c, err);
         goto done;
     }
@@ -494,7 +383,7 @@ int em_parse_ofac_csv(const em_ofac_csv_files *files, const char *source, em_sin
     rc = 0;
 
 done:
-    if (opened) csv_close(&c);
+    if (opened) em_tcsv_close(&c);
     side_free(&x.add);
     side_free(&x.alt);
     side_free(&x.comments);

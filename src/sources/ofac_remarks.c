@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "sources/ofac_common.h"
 
 enum kind {
     K_DOB,
@@ -201,22 +202,6 @@ static void strip_trailing(char *s, const char *chars) {
 
 /* ---- dates -------------------------------------------------------------- */
 
-static const char *MONTHS[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                               "jul", "aug", "sep", "oct", "nov", "dec"};
-
-static int month_of(const char *s, size_t n) {
-    if (n < 3) return 0;
-    for (int i = 0; i < 12; i++) {
-        if (strncasecmp(s, MONTHS[i], 3) != 0) continue;
-        if (n == 3) return i + 1;
-        /* accept full names ("March", "Sept") */
-        for (size_t k = 3; k < n; k++)
-            if (!isalpha((unsigned char)s[k])) return 0;
-        return i + 1;
-    }
-    return 0;
-}
-
 static int all_digits(const char *s, size_t n) {
     if (n == 0) return 0;
     for (size_t i = 0; i < n; i++)
@@ -224,44 +209,9 @@ static int all_digits(const char *s, size_t n) {
     return 1;
 }
 
-/* One date: "12 Mar 1960", "Mar 1960", "1960" (exactly n bytes of s). */
+/* One date: "12 Mar 1960", "March 1960", "1960" (exactly n bytes of s); 1 when understood. */
 static int parse_single(const char *s, size_t n, char out[11]) {
-    const char *tok[4];
-    size_t len[4];
-    int k = 0;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && s[i] == ' ')
-            i++;
-        if (i >= n) break;
-        if (k == 4) return 0;
-        tok[k] = s + i;
-        size_t j = i;
-        while (j < n && s[j] != ' ')
-            j++;
-        len[k++] = j - i;
-        i = j;
-    }
-    if (k == 1 && len[0] == 4 && all_digits(tok[0], 4)) {
-        memcpy(out, tok[0], 4);
-        out[4] = '\0';
-        return 1;
-    }
-    if (k == 2 && len[1] == 4 && all_digits(tok[1], 4)) {
-        int m = month_of(tok[0], len[0]);
-        if (!m) return 0;
-        snprintf(out, 11, "%.4s-%02d", tok[1], m);
-        return 1;
-    }
-    if (k == 3 && len[2] == 4 && all_digits(tok[2], 4) && len[0] <= 2 &&
-        all_digits(tok[0], len[0])) {
-        int m = month_of(tok[1], len[1]);
-        int d = atoi(tok[0]);
-        if (!m || d < 1 || d > 31) return 0;
-        snprintf(out, 11, "%.4s-%02d-%02d", tok[2], m, d);
-        return 1;
-    }
-    return 0;
+    return em_ofac_date_single(s, n, out, EM_OFAC_DATE_FULL_MONTH | EM_OFAC_DATE_SPACES_ONLY) == 0;
 }
 
 int em_ofac_remarks_date(const char *text, char from[11], char to[11], int *circa) {

@@ -45,20 +45,32 @@ static int only_space(const char *s, size_t n) {
     return 1;
 }
 
-static void push_field(em_strvec *out, em_buf *cur, int convert) {
-    char *s = convert ? em_to_utf8(cur->data ? cur->data : "", cur->len, "windows-1252")
-                      : em_xstrndup(cur->data ? cur->data : "", cur->len);
+/* How fields are made: the delimiter, the conversion and the options of em_tcsv. */
+typedef struct field_opts {
+    char delim;
+    int convert; /* Windows-1252 text is converted to UTF-8 */
+    int strict_quotes;
+    const char *null_text;
+    char end_marker;
+} field_opts;
+
+static void push_field(em_strvec *out, em_buf *cur, const field_opts *o) {
+    char *s = o->convert ? em_to_utf8(cur->data ? cur->data : "", cur->len, "windows-1252")
+                         : em_xstrndup(cur->data ? cur->data : "", cur->len);
     em_strtrim(s);
+    if (o->null_text && strcmp(s, o->null_text) == 0) s[0] = '\0';
     em_strvec_take(out, s);
     em_buf_reset(cur);
 }
 
 /*
  * Scans n bytes of one physical line; *in_quotes / *after_quote carry the state
- * across lines of a quoted field. Completed fields go to out.
+ * across lines of a quoted field. Completed fields go to out. Returns 0, 1 when
+ * the end marker ended the line, -1 at text after a closing
+ * quote with strict_quotes.
  */
-static void scan(const char *s, size_t n, char delim, em_buf *cur, em_strvec *out, int *in_quotes,
-                 int *after_quote, int convert) {
+static int scan(const char *s, size_t n, const field_opts *o, em_buf *cur, em_strvec *out,
+                int *in_quotes, int *after_quote) {
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
         if (*in_quotes) {
@@ -73,21 +85,33 @@ static void scan(const char *s, size_t n, char delim, em_buf *cur, em_strvec *ou
             } else {
                 em_buf_addc(cur, ch);
             }
-        } else if (ch == delim) {
-            push_field(out, cur, convert);
+        } else if (ch == o->delim) {
+            push_field(out, cur, o);
             *after_quote = 0;
         } else if (ch == '"' && !*after_quote && only_space(cur->data, cur->len)) {
             em_buf_reset(cur);
             *in_quotes = 1;
+        } else if (o->end_marker && ch == o->end_marker && only_space(s + i + 1, n - i - 1)) {
+            return 1; /* marker right after the last record, no line end */
+        } else if (o->strict_quotes && *after_quote && !isspace((unsigned char)ch)) {
+            return -1;
         } else {
             em_buf_addc(cur, ch);
         }
     }
+    return 0;
+}
+
+static int after_marker(em_tcsv *c, em_error *err) {
+    return em_fail(err, EM_ERR_FORMAT,
+                   "%s line %ld: unexpected data after the end-of-file marker 0x%02X", c->name,
+                   em_reader_line(c->r), (unsigned)(unsigned char)c->end_marker);
 }
 
 int em_tcsv_next(em_tcsv *c, em_error *err) {
     em_tcsv_clear(&c->fields);
     em_buf_reset(&c->cur);
+    field_opts o = {c->delim, 1, c->strict_quotes, c->null_text, c->end_marker};
     int in_quotes = 0, after_quote = 0, started = 0;
     for (;;) {
         int rc = em_reader_getline(c->r, &c->line, err);
@@ -102,22 +126,37 @@ int em_tcsv_next(em_tcsv *c, em_error *err) {
         }
         const char *s = c->line.data ? c->line.data : "";
         size_t n = c->line.len;
-        if (em_reader_line(c->r) == 1 && n >= 3 && (unsigned char)s[0] == 0xEF &&
+        if (!c->keep_bom && em_reader_line(c->r) == 1 && n >= 3 && (unsigned char)s[0] == 0xEF &&
             (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
             s += 3; /* UTF-8 byte order mark */
             n -= 3;
         }
+        if (c->ended) {
+            if (only_space(s, n)) continue;
+            return after_marker(c, err);
+        }
         if (!started) {
+            if (c->end_marker && n > 0 && s[0] == c->end_marker) {
+                if (!only_space(s + 1, n - 1)) return after_marker(c, err);
+                c->ended = 1;
+                continue;
+            }
             if (only_space(s, n)) continue;
             started = 1;
             c->rec_line = em_reader_line(c->r);
         } else {
             em_buf_addc(&c->cur, '\n'); /* a quoted field spanning lines */
         }
-        scan(s, n, c->delim, &c->cur, &c->fields, &in_quotes, &after_quote, 1);
+        int end = scan(s, n, &o, &c->cur, &c->fields, &in_quotes, &after_quote);
+        if (end < 0)
+            return em_fail(err, EM_ERR_FORMAT,
+                           "%s line %ld: text after a closing quote (write \"\" for a quote "
+                           "inside a quoted field)",
+                           c->name, em_reader_line(c->r));
+        if (end > 0) c->ended = 1;
         if (!in_quotes) break;
     }
-    push_field(&c->fields, &c->cur, 1);
+    push_field(&c->fields, &c->cur, &o);
     return 1;
 }
 
@@ -131,8 +170,9 @@ void em_tcsv_split(const char *s, char delim, em_strvec *out) {
     em_buf cur;
     em_buf_init(&cur);
     int in_quotes = 0, after_quote = 0;
-    scan(s, strlen(s), delim, &cur, out, &in_quotes, &after_quote, 0);
-    push_field(out, &cur, 0);
+    field_opts o = {delim, 0, 0, NULL, 0};
+    scan(s, strlen(s), &o, &cur, out, &in_quotes, &after_quote);
+    push_field(out, &cur, &o);
     em_buf_free(&cur);
 }
 
@@ -174,22 +214,4 @@ int em_tcsv_date(const char *s, char out[11]) {
     memcpy(out + 8, s, 2);
     out[10] = '\0';
     return 0;
-}
-
-char *em_tcsv_squash(const char *s) {
-    if (!s) return NULL;
-    char *out = em_xmalloc(strlen(s) + 1);
-    size_t n = 0;
-    int space = 0;
-    for (const char *p = s; *p; p++) {
-        if (isspace((unsigned char)*p)) {
-            space = 1;
-            continue;
-        }
-        if (space && n) out[n++] = ' ';
-        space = 0;
-        out[n++] = *p;
-    }
-    out[n] = '\0';
-    return out;
 }

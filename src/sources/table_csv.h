@@ -1,8 +1,11 @@
 /*
- * table_csv.h - a small streaming reader for delimited text with a header
- * (the EU FSF, UK OFSI and FCDO CSV exports): quoted fields with "" escapes
- * that may span lines, a configurable delimiter, and text that is UTF-8 or
- * Windows-1252 (converted with em_to_utf8). Fields come back trimmed.
+ * table_csv.h - a small streaming reader for delimited text (the EU FSF,
+ * UK OFSI and FCDO CSV exports, custom lists, OFAC's legacy CSV): quoted
+ * fields with "" escapes that may span lines, a configurable delimiter, a
+ * UTF-8 byte order mark, and text that is UTF-8 or Windows-1252 (converted
+ * with em_to_utf8). Fields come back trimmed. Options for the stricter or
+ * odder formats: text after a closing quote as an error, a null marker
+ * ("-0-") read as an empty field, an end-of-file marker byte (0x1A).
  */
 #ifndef EM_SOURCES_TABLE_CSV_H
 #define EM_SOURCES_TABLE_CSV_H
@@ -13,8 +16,15 @@
 
 typedef struct em_tcsv {
     em_reader *r;
-    char *name; /* basename without ".gz", for messages */
+    char *name; /* basename without ".gz", for messages (the caller may replace it) */
     char delim;
+    /* options, all off after em_tcsv_open; set them before the first em_tcsv_next */
+    int strict_quotes;     /* text after a closing quote is an error */
+    const char *null_text; /* a field equal to this (once trimmed) comes back "" */
+    char end_marker;       /* a byte that ends the file (0x1A), 0 for none: */
+                           /* only white space may follow it */
+    int keep_bom;          /* a UTF-8 byte order mark is kept as text */
+    int ended;             /* end_marker was seen */
     em_buf line, cur;
     em_strvec fields; /* the fields of the last record (UTF-8, trimmed) */
     long rec_line;    /* line where the last record started */
@@ -41,8 +51,5 @@ int em_tcsv_col(const em_strvec *header, const char *const *names);
  * Returns 0, or -1 when s is not such a date.
  */
 int em_tcsv_date(const char *s, char out[11]);
-
-/* Copy of s with runs of whitespace (tabs, newlines) turned into one space. */
-char *em_tcsv_squash(const char *s);
 
 #endif

@@ -146,7 +146,7 @@ static int row(fcdo *x, const em_strvec *f, long line) {
         return em_fail(x->err, EM_ERR_FORMAT, "%s line %ld: duplicate Unique ID %s", x->name, line,
                        uid);
     em_entity *e = em_entity_new(x->source, "ukfcdo", uid, schema);
-    char *name = em_tcsv_squash(val(x, f, F_NAME));
+    char *name = em_collapse_spaces(val(x, f, F_NAME));
     em_entity_add_name(e, name, EM_NAME_PRIMARY, NULL, NULL);
     free(name);
     em_entity_add_prop(e, "ofsi_group_id", val(x, f, F_GID));

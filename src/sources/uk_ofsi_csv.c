@@ -328,7 +328,7 @@ static void add_row_name(em_entity *e, char **f, int person, int *have_primary) 
     for (int k = K_N1; k <= K_N5; k++)
         if (*f[k]) em_buf_printf(&b, "%s%s", b.len ? " " : "", f[k]);
     if (*f[K_N6]) em_buf_printf(&b, "%s%s", b.len ? " " : "", f[K_N6]);
-    char *full = em_tcsv_squash(em_buf_cstr(&b));
+    char *full = em_collapse_spaces(em_buf_cstr(&b));
     em_buf_free(&b);
     const char *kind = name_kind(f[K_ATYPE]);
     if (strcmp(kind, EM_NAME_PRIMARY) == 0 && *have_primary) kind = EM_NAME_AKA;
@@ -354,7 +354,7 @@ static void add_row_name(em_entity *e, char **f, int person, int *have_primary) 
         }
     }
     free(full);
-    char *nl = em_tcsv_squash(f[K_NONLATIN]);
+    char *nl = em_collapse_spaces(f[K_NONLATIN]);
     em_entity_add_name(e, nl, EM_NAME_AKA, "strong", NULL);
     free(nl);
 }

@@ -90,32 +90,9 @@ typedef struct un_state {
 
 /* ---- small string helpers ---------------------------------------------- */
 
-static int empty(const char *s) {
-    return !s || !*s;
-}
-
-/* Copy of s with every run of ASCII whitespace turned into one space (trimmed). */
-static char *squash(const char *s) {
-    if (!s) return NULL;
-    char *out = em_xmalloc(strlen(s) + 1);
-    size_t n = 0;
-    int space = 0;
-    for (const char *p = s; *p; p++) {
-        if (isspace((unsigned char)*p)) {
-            space = 1;
-            continue;
-        }
-        if (space && n) out[n++] = ' ';
-        space = 0;
-        out[n++] = *p;
-    }
-    out[n] = '\0';
-    return out;
-}
-
-/* Replaces *slot with a squashed copy of v; a repeated element is appended with "; ". */
+/* Replaces *slot with a copy of v, spaces collapsed; a repeated element is appended with "; ". */
 static void slot_set(char **slot, const char *v, int append) {
-    char *s = squash(v);
+    char *s = em_collapse_spaces(v);
     if (!*s) {
         free(s);
         return;
@@ -180,7 +157,7 @@ static int sub_kind(const char *name) {
 
 static void finish_alias(un_state *st) {
     const char *name = st->f[F_ALIAS_NAME];
-    if (empty(name)) return; /* <ALIAS_NAME/> */
+    if (em_str_empty(name)) return; /* <ALIAS_NAME/> */
     const char *q = st->f[F_QUALITY];
     const char *note = st->f[F_NOTE];
     const char *strength = NULL;
@@ -202,21 +179,22 @@ static void finish_alias(un_state *st) {
 static void finish_address(un_state *st) {
     char **f = st->f;
     const char *note = f[F_NOTE];
-    int structured = !empty(f[F_STREET]) || !empty(f[F_CITY]) || !empty(f[F_STATE_PROVINCE]) ||
-                     !empty(f[F_ZIP_CODE]) || !empty(f[F_COUNTRY]);
+    int structured = !em_str_empty(f[F_STREET]) || !em_str_empty(f[F_CITY]) ||
+                     !em_str_empty(f[F_STATE_PROVINCE]) || !em_str_empty(f[F_ZIP_CODE]) ||
+                     !em_str_empty(f[F_COUNTRY]);
     if (!structured) {
         /* The UN sometimes writes the whole address in NOTE ("Branch Office 1: ...") */
-        if (!empty(note)) em_entity_add_address(st->cur, note, NULL, NULL, NULL, NULL);
+        if (!em_str_empty(note)) em_entity_add_address(st->cur, note, NULL, NULL, NULL, NULL);
         return;
     }
     em_address *a = em_entity_add_address(st->cur, f[F_STREET], f[F_CITY], f[F_STATE_PROVINCE],
                                           f[F_ZIP_CODE], f[F_COUNTRY]);
-    if (!a || empty(note)) return;
+    if (!a || em_str_empty(note)) return;
     em_buf b;
     em_buf_init(&b);
     const char *parts[] = {a->street, a->city, a->region, a->postal, a->country};
     for (size_t k = 0; k < 5; k++) {
-        if (empty(parts[k])) continue;
+        if (em_str_empty(parts[k])) continue;
         if (b.len) em_buf_adds(&b, ", ");
         em_buf_adds(&b, parts[k]);
     }
@@ -233,15 +211,15 @@ static void finish_dob(un_state *st) {
     const char *from = NULL, *to = NULL;
     em_buf b;
     em_buf_init(&b);
-    if (!empty(f[F_FROM_YEAR]) || !empty(f[F_TO_YEAR])) {
-        from = !empty(f[F_FROM_YEAR]) ? f[F_FROM_YEAR] : f[F_TO_YEAR];
-        to = !empty(f[F_TO_YEAR]) ? f[F_TO_YEAR] : f[F_FROM_YEAR];
+    if (!em_str_empty(f[F_FROM_YEAR]) || !em_str_empty(f[F_TO_YEAR])) {
+        from = !em_str_empty(f[F_FROM_YEAR]) ? f[F_FROM_YEAR] : f[F_TO_YEAR];
+        to = !em_str_empty(f[F_TO_YEAR]) ? f[F_TO_YEAR] : f[F_FROM_YEAR];
         em_buf_printf(&b, "%s%s to %s", circa ? "circa " : "", from, to);
-    } else if (!empty(f[F_DATE]) || !empty(f[F_YEAR])) {
-        from = to = !empty(f[F_DATE]) ? f[F_DATE] : f[F_YEAR];
+    } else if (!em_str_empty(f[F_DATE]) || !em_str_empty(f[F_YEAR])) {
+        from = to = !em_str_empty(f[F_DATE]) ? f[F_DATE] : f[F_YEAR];
         em_buf_printf(&b, "%s%s", circa ? "circa " : "", from);
     }
-    if (!empty(note)) {
+    if (!em_str_empty(note)) {
         if (b.len)
             em_buf_printf(&b, " (%s)", note);
         else
@@ -257,11 +235,11 @@ static void finish_pob(un_state *st) {
     em_buf_init(&b);
     const char *parts[] = {f[F_STREET], f[F_CITY], f[F_STATE_PROVINCE], f[F_COUNTRY]};
     for (size_t k = 0; k < 4; k++) {
-        if (empty(parts[k])) continue;
+        if (em_str_empty(parts[k])) continue;
         if (b.len) em_buf_adds(&b, ", ");
         em_buf_adds(&b, parts[k]);
     }
-    if (!b.len && !empty(f[F_NOTE])) em_buf_adds(&b, f[F_NOTE]);
+    if (!b.len && !em_str_empty(f[F_NOTE])) em_buf_adds(&b, f[F_NOTE]);
     if (b.len) em_entity_add_birth_place(st->cur, em_buf_cstr(&b));
     em_buf_free(&b);
 }
@@ -279,7 +257,7 @@ static const char *doc_type(const char *label) {
 
 static void finish_document(un_state *st) {
     char **f = st->f;
-    if (empty(f[F_NUMBER])) return;
+    if (em_str_empty(f[F_NUMBER])) return;
     const char *t1 = f[F_TYPE_OF_DOCUMENT];
     char *t2 = f[F_TYPE_OF_DOCUMENT2] ? em_xstrdup(f[F_TYPE_OF_DOCUMENT2]) : NULL;
     if (t2) { /* "Ration card no.:" -> "Ration card no." */
@@ -288,23 +266,23 @@ static void finish_document(un_state *st) {
             t2[--n] = '\0';
     }
     char *label;
-    if (!empty(t1) && !empty(t2) && !em_strcaseeq(t1, t2))
+    if (!em_str_empty(t1) && !em_str_empty(t2) && !em_strcaseeq(t1, t2))
         label = em_xasprintf("%s (%s)", t1, t2);
     else
-        label = em_xstrdup(!empty(t1) ? t1 : t2);
+        label = em_xstrdup(!em_str_empty(t1) ? t1 : t2);
     const char *country =
-        !empty(f[F_ISSUING_COUNTRY]) ? f[F_ISSUING_COUNTRY] : f[F_COUNTRY_OF_ISSUE];
+        !em_str_empty(f[F_ISSUING_COUNTRY]) ? f[F_ISSUING_COUNTRY] : f[F_COUNTRY_OF_ISSUE];
     em_identifier *d = em_entity_add_identifier(st->cur, doc_type(t1), f[F_NUMBER], country, label);
     if (d) {
         em_buf b;
         em_buf_init(&b);
-        if (!empty(f[F_DATE_OF_ISSUE])) em_buf_printf(&b, "issued %s", f[F_DATE_OF_ISSUE]);
-        if (!empty(f[F_CITY_OF_ISSUE]))
+        if (!em_str_empty(f[F_DATE_OF_ISSUE])) em_buf_printf(&b, "issued %s", f[F_DATE_OF_ISSUE]);
+        if (!em_str_empty(f[F_CITY_OF_ISSUE]))
             em_buf_printf(&b, "%sin %s", b.len ? " " : "issued ", f[F_CITY_OF_ISSUE]);
-        if (!empty(f[F_COUNTRY_OF_ISSUE]) && country != f[F_COUNTRY_OF_ISSUE] &&
+        if (!em_str_empty(f[F_COUNTRY_OF_ISSUE]) && country != f[F_COUNTRY_OF_ISSUE] &&
             !em_strcaseeq(f[F_COUNTRY_OF_ISSUE], country))
             em_buf_printf(&b, "%scountry of issue %s", b.len ? "; " : "", f[F_COUNTRY_OF_ISSUE]);
-        if (!empty(f[F_NOTE])) em_buf_printf(&b, "%s%s", b.len ? "; " : "", f[F_NOTE]);
+        if (!em_str_empty(f[F_NOTE])) em_buf_printf(&b, "%s%s", b.len ? "; " : "", f[F_NOTE]);
         if (b.len) d->note = em_buf_detach(&b);
         em_buf_free(&b);
     }
@@ -342,7 +320,7 @@ static void add_primary_name(un_state *st) {
     em_buf b;
     em_buf_init(&b);
     for (int i = 0; i < 4; i++) {
-        if (empty(st->name_parts[i])) continue;
+        if (em_str_empty(st->name_parts[i])) continue;
         if (b.len) em_buf_addc(&b, ' ');
         em_buf_adds(&b, st->name_parts[i]);
     }
@@ -352,14 +330,14 @@ static void add_primary_name(un_state *st) {
     if (st->is_person) {
         int last = 0;
         for (int i = 1; i < 4; i++)
-            if (!empty(st->name_parts[i])) last = i;
+            if (!em_str_empty(st->name_parts[i])) last = i;
         em_entity_set(&n->first, st->name_parts[0]);
         if (last > 0) {
             em_entity_set(&n->last, st->name_parts[last]);
             em_buf m;
             em_buf_init(&m);
             for (int i = 1; i < last; i++) {
-                if (empty(st->name_parts[i])) continue;
+                if (em_str_empty(st->name_parts[i])) continue;
                 if (m.len) em_buf_addc(&m, ' ');
                 em_buf_adds(&m, st->name_parts[i]);
             }
@@ -377,9 +355,9 @@ static void add_primary_name(un_state *st) {
 }
 
 static int finish_record(un_state *st, em_xml *x, const char *elem) {
-    if (empty(st->dataid))
+    if (em_str_empty(st->dataid))
         return em_xml_fail(x, "<%s> starting at line %ld has no DATAID", elem, st->rec_line);
-    if (empty(st->name_parts[0]))
+    if (em_str_empty(st->name_parts[0]))
         return em_xml_fail(x, "<%s> with DATAID %s starting at line %ld has no FIRST_NAME", elem,
                            st->dataid, st->rec_line);
     em_entity *e = st->cur;
@@ -406,15 +384,15 @@ static void record_field(un_state *st, const char *name, const char *text) {
     if (!strcmp(name, "DATAID")) {
         slot_set(&st->dataid, text, 0);
     } else if (!strcmp(name, "NAME_ORIGINAL_SCRIPT")) {
-        char *s = squash(text);
+        char *s = em_collapse_spaces(text);
         em_entity_add_name(e, s, EM_NAME_AKA, "strong", em_guess_script(s));
         free(s);
     } else if (!strcmp(name, "UN_LIST_TYPE")) {
-        char *s = squash(text);
+        char *s = em_collapse_spaces(text);
         em_entity_add_program(e, s);
         free(s);
     } else if (!strcmp(name, "REFERENCE_NUMBER")) {
-        char *s = squash(text);
+        char *s = em_collapse_spaces(text);
         em_entity_add_identifier(e, EM_ID_OTHER, s, NULL, "UN Reference Number");
         em_entity_add_prop(e, "un_reference", s);
         free(s);
@@ -439,7 +417,7 @@ static void record_field(un_state *st, const char *name, const char *text) {
 
 /* <VALUE> inside TITLE / DESIGNATION / NATIONALITY / LAST_DAY_UPDATED */
 static void list_value(un_state *st, const char *list, const char *text) {
-    char *s = squash(text);
+    char *s = em_collapse_spaces(text);
     if (*s) {
         if (!strcmp(list, "TITLE"))
             em_entity_add_prop(st->cur, "title", s);

@@ -87,13 +87,13 @@ static void test_params(void **state) {
 static void test_utf8(void **state) {
     (void)state;
     assert_true(srv_utf8_valid("abc", 3));
-    assert_true(srv_utf8_valid("\xd8\xa7\xd8\xb3", 4));         /* Arabic */
-    assert_true(srv_utf8_valid("\xf0\x9f\x98\x80", 4));         /* emoji */
-    assert_false(srv_utf8_valid("\xff", 1));                    /* never valid */
-    assert_false(srv_utf8_valid("\xc3", 1));                    /* truncated */
-    assert_false(srv_utf8_valid("\xc0\xaf", 2));                /* overlong */
-    assert_false(srv_utf8_valid("\xed\xa0\x80", 3));            /* surrogate */
-    assert_false(srv_utf8_valid("\xf4\x90\x80\x80", 4));        /* > U+10FFFF */
+    assert_true(srv_utf8_valid("\xd8\xa7\xd8\xb3", 4));  /* Arabic */
+    assert_true(srv_utf8_valid("\xf0\x9f\x98\x80", 4));  /* emoji */
+    assert_false(srv_utf8_valid("\xff", 1));             /* never valid */
+    assert_false(srv_utf8_valid("\xc3", 1));             /* truncated */
+    assert_false(srv_utf8_valid("\xc0\xaf", 2));         /* overlong */
+    assert_false(srv_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(srv_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
 }
 
 static void test_keys(void **state) {

@@ -119,8 +119,8 @@ static void test_valid_requests(void **state) {
         em_buf_init(&q);
         em_buf_adds(&q, "{\"queries\": {");
         for (int i = 0; i < n; i++)
-            em_buf_printf(&q, "%s\"q%d\": {\"properties\": {\"name\": [\"Name %d\"]}}", i ? "," : "",
-                          i, i);
+            em_buf_printf(&q, "%s\"q%d\": {\"properties\": {\"name\": [\"Name %d\"]}}",
+                          i ? "," : "", i, i);
         em_buf_adds(&q, "}}");
         j = match("default", NULL, q.data, q.len, &st);
         assert_int_equal(st, n == 100 ? 200 : 400);
@@ -151,10 +151,9 @@ static void test_search_handler(void **state) {
         json_t *j = check_answer(r.status, r.body, cases[i]);
         if (i == 0) {
             assert_int_equal(r.status, 200);
-            assert_string_equal(
-                json_string_value(json_object_get(
-                    json_array_get(json_object_get(j, "results"), 0), "id")),
-                "ofac-39017");
+            assert_string_equal(json_string_value(json_object_get(
+                                    json_array_get(json_object_get(j, "results"), 0), "id")),
+                                "ofac-39017");
         }
         json_decref(j);
         srv_response_free(&r);
@@ -175,16 +174,42 @@ static const char *const SEEDS[] = {
     "[\"12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h\"], \"email\": [\"x@example.org\"]}}}}",
     "{\"queries\": {\"p\": {\"schema\": \"Person\", \"properties\": {\"firstName\": [\"Ayman\"], "
     "\"lastName\": [\"al-Zawahiri\"], \"gender\": [\"male\"], \"passportNumber\": [\"1084010\"], "
-    "\"alias\": [\"\xd8\xa3\xd9\x8a\xd9\x85\xd9\x86 \xd8\xa7\xd9\x84\xd8\xb8\xd9\x88\xd8\xa7\xd9\x87"
+    "\"alias\": [\"\xd8\xa3\xd9\x8a\xd9\x85\xd9\x86 "
+    "\xd8\xa7\xd9\x84\xd8\xb8\xd9\x88\xd8\xa7\xd9\x87"
     "\xd8\xb1\xd9\x8a\"]}}}}",
 };
 
 static const char *const SNIPPETS[] = {
-    "null", "true", "false", "0", "-1", "1e999999", "123456789012345678901234567890",
-    "-0.0e-400", "\"\"", "\"x\"", "[]", "{}", "[null]", "[1,2]", "[\"a\",{}]", "{\"a\":[]}",
-    "\"\\u0000\"", "\"\\ud800\"", "\"\xff\xfe\"", "\"\xc3\"", "\"\xed\xa0\x80\"",
-    "\"Esmail\\nKhatib\"", "[\"\"]", "{\"queries\":{}}", "{\"name\":\"x\"}",
-    "\"Person\"", "\"Dragon\"", "[\"1960-13-45\"]", "[\"99999\"]", "[\"x;y;z\"]",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "1e999999",
+    "123456789012345678901234567890",
+    "-0.0e-400",
+    "\"\"",
+    "\"x\"",
+    "[]",
+    "{}",
+    "[null]",
+    "[1,2]",
+    "[\"a\",{}]",
+    "{\"a\":[]}",
+    "\"\\u0000\"",
+    "\"\\ud800\"",
+    "\"\xff\xfe\"",
+    "\"\xc3\"",
+    "\"\xed\xa0\x80\"",
+    "\"Esmail\\nKhatib\"",
+    "[\"\"]",
+    "{\"queries\":{}}",
+    "{\"name\":\"x\"}",
+    "\"Person\"",
+    "\"Dragon\"",
+    "[\"1960-13-45\"]",
+    "[\"99999\"]",
+    "[\"x;y;z\"]",
 };
 
 static const char *const QUERY_STRINGS[] = {
@@ -204,8 +229,8 @@ static const char *const QUERY_STRINGS[] = {
     "&&&=&==",
 };
 
-static const char *const DATASETS[] = {"default", "ofac_sdn", "un_sc", "ofac_cons",
-                                       "sanctions", "nope", "", "\xff\xfe"};
+static const char *const DATASETS[] = {"default",   "ofac_sdn", "un_sc", "ofac_cons",
+                                       "sanctions", "nope",     "",      "\xff\xfe"};
 
 static void mutate(em_buf *b) {
     size_t n = b->len;
@@ -269,7 +294,7 @@ static void mutate(em_buf *b) {
         break;
     }
     default: { /* invalid UTF-8 inside a string */
-        static const char *const bad[] = {"\xff", "\xc3(", "\xe2\x82", "\xf0\x28\x8c\xbc",
+        static const char *const bad[] = {"\xff",         "\xc3(",   "\xe2\x82", "\xf0\x28\x8c\xbc",
                                           "\xed\xb0\x80", "\xc0\x80"};
         const char *s = bad[pick(6)];
         for (size_t i = pick(n); i < n; i++)
