@@ -421,6 +421,9 @@ typedef struct em_server_options {
     int no_access_log;           /* 1: no access log at all */
     int log_personal_data;       /* 1: the access log may contain query names */
     unsigned reload_interval_ms; /* store polling for new versions; 0 = 2000 */
+    unsigned update_every_s;     /* run em_store_update this often (0 = never); the new
+                                    versions are then picked up like any other import */
+    const char *update_config;   /* the update config for it; NULL = HOME/update.conf */
 } em_server_options;
 
 /*

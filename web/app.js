@@ -215,6 +215,7 @@ function normCatalog(v) {
     organizations: pick(v.organizations, c.organizations),
     vessels: pick(v.vessels, c.vessels),
     aircraft: pick(v.aircraft, c.aircraft),
+    update: v.update || null,
   };
 }
 
@@ -1018,6 +1019,13 @@ async function showLists() {
           ['Imported', imported ? `${fmtDateTime(cur.imported_at)} (${daysSince(imported) === 0 ? 'today' : fmtInt(daysSince(imported)) + ' d ago'})` : cur.imported_at || ''],
           ['Format', cur.format || ''],
           ['Files', cur.files ? (Array.isArray(cur.files) ? cur.files.join(', ') : String(cur.files)) : ''],
+          ['Last update', cur.update && cur.update.last_success ? fmtDateTime(cur.update.last_success) : ''],
+          [
+            'Last failed update',
+            cur.update && cur.update.last_failure
+              ? `${fmtDateTime(cur.update.last_failure)}: ${cur.update.last_failure_error || ''}${cur.update.consecutive_failures ? ` (${cur.update.consecutive_failures} in a row)` : ''}`
+              : '',
+          ],
         ]),
         h(
           'dl',

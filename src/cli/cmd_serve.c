@@ -1,7 +1,8 @@
 /*
  * cmd_serve.c - `embargo serve [--listen ADDR:PORT] [--threads N]
  * [--api-keys FILE] [--cors ORIGIN] [--access-log FILE|-] [--max-body BYTES]
- * [--timeout SECONDS] [--log-personal-data]`: runs the HTTP service
+ * [--timeout SECONDS] [--log-personal-data] [--update-every 1h] [--update-config F]`:
+ * runs the HTTP service
  * (em_server_start) until SIGINT or SIGTERM, then stops it cleanly. Says on
  * start where it listens and which list versions it serves.
  */
@@ -36,6 +37,20 @@ static void print_lists(em_server *srv) {
     json_decref(j);
 }
 
+/* "90", "90s", "30m", "1h", "1d" -> seconds; 0 when malformed */
+static unsigned parse_duration(const char *v) {
+    char *end = NULL;
+    double x = strtod(v, &end);
+    if (!end || end == v || x <= 0) return 0;
+    double unit = !*end || !strcmp(end, "s") ? 1
+                  : !strcmp(end, "m")        ? 60
+                  : !strcmp(end, "h")        ? 3600
+                  : !strcmp(end, "d")        ? 86400
+                                             : 0;
+    double secs = x * unit;
+    return secs >= 1 && secs <= 30 * 86400.0 ? (unsigned)secs : 0;
+}
+
 int cmd_serve(cli_ctx *c, int argc, char **argv) {
     em_server_options o = {0};
     o.home = c->home;
@@ -67,6 +82,12 @@ int cmd_serve(cli_ctx *c, int argc, char **argv) {
             o.no_access_log = 1;
         else if (cli_flag(argv, i, "--log-personal-data"))
             o.log_personal_data = 1;
+        else if ((v = cli_opt(argc, argv, &i, "--update-every"))) {
+            if (!(o.update_every_s = parse_duration(v)))
+                return cli_usage("serve: --update-every takes a duration such as 1h, 30m or 90s "
+                                 "(at most 30d)");
+        } else if ((v = cli_opt(argc, argv, &i, "--update-config")))
+            o.update_config = v;
         else
             return cli_usage("serve: unknown argument %s", argv[i]);
     }

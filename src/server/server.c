@@ -486,6 +486,8 @@ int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
     em_server_options o = opts ? *opts : (em_server_options){0};
     s->listen = em_xstrdup(o.listen ? o.listen : "127.0.0.1:8080");
     s->home = em_xstrdup(o.home);
+    s->update_config = em_xstrdup(o.update_config);
+    o.update_config = s->update_config;
     s->cors = o.allow_cors && *o.allow_cors ? em_xstrdup(o.allow_cors) : NULL;
     o.listen = s->listen;
     o.home = s->home;
@@ -567,13 +569,20 @@ int em_server_start(em_server **out, const em_server_options *opts, em_error *er
         em_server_stop(s);
         return -1;
     }
+    if (srv_updater_start(s) != 0) {
+        em_fail(err, EM_ERR_INTERNAL, "cannot start the update thread");
+        em_server_stop(s);
+        return -1;
+    }
     *out = s;
     return 0;
 }
 
 void em_server_stop(em_server *s) {
     if (!s) return;
+    s->update_cancel = 1; /* aborts a running download */
     srv_poller_stop(s);
+    srv_updater_stop(s);
     if (s->daemon) MHD_stop_daemon(s->daemon);
     if (s->listen_fd >= 0) close(s->listen_fd);
     pthread_mutex_lock(&s->gen_lock);
@@ -593,6 +602,7 @@ void em_server_stop(em_server *s) {
     pthread_cond_destroy(&s->stop_cond);
     free(s->listen);
     free(s->home);
+    free(s->update_config);
     free(s->cors);
     free(s);
 }

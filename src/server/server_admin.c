@@ -88,12 +88,28 @@ static double age_of(const char *iso, time_t now) {
     return t == (time_t)-1 ? -1 : difftime(now, t);
 }
 
-static json_t *catalog_json(srv_gen *g) {
+static json_t *catalog_json(em_server *s, srv_gen *g) {
     time_t now = time(NULL);
     json_t *ds = json_deep_copy(g->catalog);
     size_t i, total = 0;
     json_t *x;
+    /* the update log: last successful and last failed `embargo update` per source */
+    em_update_status_list *ul = NULL;
+    em_error uerr = {0};
+    pthread_mutex_lock(&s->st_lock);
+    if (em_store_update_status(s->st, &ul, &uerr) != 0) ul = NULL;
+    pthread_mutex_unlock(&s->st_lock);
     json_array_foreach(ds, i, x) {
+        const em_update_status *u =
+            ul ? em_update_status_find(ul, json_string_value(json_object_get(x, "name"))) : NULL;
+        if (u)
+            json_object_set_new(x, "update",
+                                json_pack("{s:s, s:s, s:s, s:s, s:i}", "last_success",
+                                          u->last_success, "last_failure", u->last_failure,
+                                          "last_failure_error",
+                                          u->last_failure_error ? u->last_failure_error : "",
+                                          "last_outcome", u->last_outcome ? u->last_outcome : "",
+                                          "consecutive_failures", (int)u->consecutive_failures));
         const char *pub = json_string_value(json_object_get(x, "published"));
         const char *imp = json_string_value(json_object_get(x, "imported_at"));
         double a = age_of(pub, now);
@@ -102,6 +118,7 @@ static json_t *catalog_json(srv_gen *g) {
         if (a >= 0) json_object_set_new(x, "imported_age_seconds", json_integer((json_int_t)a));
         total += (size_t)json_integer_value(json_object_get(x, "entity_count"));
     }
+    em_update_status_list_free(ul);
     char loaded[32];
     struct tm tm;
     gmtime_r(&g->loaded_at, &tm);
@@ -118,7 +135,7 @@ void srv_handle_catalog(em_server *s, srv_response *r) {
         srv_error(r, 503, "not_ready", "no list is loaded yet");
         return;
     }
-    json_t *c = catalog_json(g);
+    json_t *c = catalog_json(s, g);
     srv_gen_release(s, g);
     srv_json(r, 200, c);
 }
@@ -126,7 +143,7 @@ void srv_handle_catalog(em_server *s, srv_response *r) {
 char *em_server_catalog_json(em_server *s) {
     srv_gen *g = srv_gen_acquire(s);
     if (!g) return NULL;
-    json_t *c = catalog_json(g);
+    json_t *c = catalog_json(s, g);
     srv_gen_release(s, g);
     char *text = json_dumps(c, JSON_COMPACT);
     json_decref(c);
@@ -166,7 +183,7 @@ void srv_handle_reload(em_server *s, srv_response *r) {
     srv_gen *g = srv_gen_acquire(s);
     json_t *j =
         json_pack("{s:s, s:I, s:o}", "status", "reloaded", "generation",
-                  (json_int_t)(g ? g->number : 0), "catalog", g ? catalog_json(g) : json_null());
+                  (json_int_t)(g ? g->number : 0), "catalog", g ? catalog_json(s, g) : json_null());
     srv_gen_release(s, g);
     srv_json(r, 200, j);
 }
@@ -234,6 +251,7 @@ void srv_handle_metrics(em_server *s, srv_response *r) {
                   "# TYPE embargo_snapshot_generation gauge\nembargo_snapshot_generation %llu\n",
                   atomic_load(&m->matches), atomic_load(&m->reloads),
                   atomic_load(&m->reload_failures), atomic_load(&s->generation));
+    srv_update_metrics(s, &b);
     srv_gen *g = srv_gen_acquire(s);
     if (g) {
         time_t now = time(NULL);

@@ -168,6 +168,10 @@ struct em_server {
 
     pthread_t poller;
     int poller_running;
+    pthread_t updater; /* scheduled `embargo update` (server_update.c) */
+    int updater_running;
+    volatile int update_cancel;
+    char *update_config;
     pthread_mutex_t stop_lock;
     pthread_cond_t stop_cond;
     int stopping;
@@ -193,6 +197,10 @@ int srv_gen_has_source(const srv_gen *g, const char *source);
 int srv_reload(em_server *s, int force, int *swapped, em_error *err);
 int srv_poller_start(em_server *s);
 void srv_poller_stop(em_server *s);
+int srv_updater_start(em_server *s); /* no-op unless opts.update_every_s */
+void srv_updater_stop(em_server *s);
+/* Appends the update state of each source as Prometheus gauges. */
+void srv_update_metrics(em_server *s, em_buf *b);
 
 /* The FtM fragment of a stored entity, cached per generation (never NULL). */
 const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r);

@@ -340,7 +340,7 @@ int srv_poller_start(em_server *s) {
 void srv_poller_stop(em_server *s) {
     pthread_mutex_lock(&s->stop_lock);
     s->stopping = 1;
-    pthread_cond_signal(&s->stop_cond);
+    pthread_cond_broadcast(&s->stop_cond); /* the poller and the updater */
     pthread_mutex_unlock(&s->stop_lock);
     if (s->poller_running) pthread_join(s->poller, NULL);
     s->poller_running = 0;

@@ -157,7 +157,7 @@ class Browser {
   }
 
   // Waits until fn (a page-side function body returning truthy) holds; returns its value.
-  async waitFor(script, { timeout = 10000, what = script } = {}, ...args) {
+  async waitFor(script, { timeout = 30000, what = script } = {}, ...args) {
     const deadline = Date.now() + timeout;
     let last;
     for (;;) {

@@ -199,4 +199,28 @@ expect_err "no source 'nosuch'" "says which"
 grep -q "^ofac_sdn  *https://sanctionslistservice.ofac.treas.gov/" "$H/update.conf" ||
     fail "the bundled default config is copied to HOME/update.conf"
 [ -z "$(ls -A "$H/downloads")" ] || fail "temporary downloads left behind: $(ls -A "$H/downloads")"
+
+# ---- embargo serve --update-every: scheduled updates reach the running server
+sed 's/dateGenerated="[^"]*"/dateGenerated="2026-03-02T00:00:00.000Z"/' "$W/consolidated.xml" >"$W/un3.xml"
+conf "un_sc $B/ok/un3.xml"
+PORT=$(shuf -i 20000-60000 -n 1)
+"$EMBARGO" --home "$H" --no-seed serve --listen "127.0.0.1:$PORT" --update-every 1s \
+    --update-config "$C" --no-access-log >"$TEST_TMP_DIR/serve.out" 2>"$TEST_TMP_DIR/serve.err" &
+SERVE=$!
+trap 'kill $SERVER $SERVE 2>/dev/null' EXIT
+i=0
+until curl -sf "http://127.0.0.1:$PORT/catalog" 2>/dev/null | grep -q '"published":"2026-03-02"'; do
+    i=$((i + 1))
+    [ $i -gt 150 ] && break
+    sleep 0.2
+done
+curl -sf "http://127.0.0.1:$PORT/catalog" | grep -q '"published":"2026-03-02"' ||
+    fail "the scheduled update was not served (stderr: $(cat "$TEST_TMP_DIR/serve.err"))"
+curl -sf "http://127.0.0.1:$PORT/metrics" >"$OUT"
+expect_out 'embargo_update_consecutive_failures{source="un_sc"} 0' "update state in /metrics"
+grep -q 'embargo_update_last_success_timestamp_seconds{source="un_sc"} [1-9]' "$OUT" ||
+    fail "last successful update time in /metrics"
+grep -q "scheduled update: un_sc updated" "$TEST_TMP_DIR/serve.err" || fail "the server logs its updates"
+kill $SERVE
+wait $SERVE 2>/dev/null
 finish

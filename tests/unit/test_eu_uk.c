@@ -31,25 +31,6 @@ static em_entity_list parse_ok(parse_fn fn, const char *path, em_parse_meta *met
     return l;
 }
 
-static em_entity *get(const em_entity_list *l, const char *id) {
-    em_entity *e = find_entity(l, id);
-    if (!e) fail_msg("entity %s not found", id);
-    return e;
-}
-
-static const em_name *get_name(const em_entity *e, const char *full) {
-    for (size_t i = 0; i < e->names.len; i++)
-        if (strcmp(e->names.items[i].full, full) == 0) return &e->names.items[i];
-    fail_msg("%s has no name %s", e->id, full);
-    return NULL;
-}
-
-static const char *prop(const em_entity *e, const char *key, int nth) {
-    for (size_t i = 0; i < e->props.len; i++)
-        if (strcmp(e->props.items[i].key, key) == 0 && nth-- == 0) return e->props.items[i].value;
-    return NULL;
-}
-
 static void count_schemas(const em_entity_list *l, size_t *p, size_t *o, size_t *v) {
     *p = *o = *v = 0;
     for (size_t i = 0; i < l->len; i++) {
@@ -58,15 +39,6 @@ static void count_schemas(const em_entity_list *l, size_t *p, size_t *o, size_t 
         *o += strcmp(s, EM_SCHEMA_ORGANIZATION) == 0;
         *v += strcmp(s, EM_SCHEMA_VESSEL) == 0;
     }
-}
-
-static char *write_file(const char *dir, const char *name, const char *content) {
-    char *path = em_xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f) fail_msg("cannot write %s", path);
-    fputs(content, f);
-    fclose(f);
-    return path;
 }
 
 /* A plain copy of the first `limit` decompressed bytes of a (gzip) file. */
@@ -111,10 +83,10 @@ static void test_eu_xml(void **state) {
         assert_string_equal(l.items[i]->source, "eu_fsf");
         assert_true(strncmp(l.items[i]->id, "eu-", 3) == 0);
         assert_string_equal(l.items[i]->names.items[0].kind, EM_NAME_PRIMARY);
-        assert_non_null(prop(l.items[i], "eu_reference", 0));
+        assert_non_null(get_prop(l.items[i], "eu_reference", 0));
     }
 
-    em_entity *e = get(&l, "eu-1"); /* Mugabe */
+    em_entity *e = get_entity(&l, "eu-1"); /* Mugabe */
     assert_string_equal(e->caption, "Robert Gabriel Mugabe");
     const em_name *n = get_name(e, "Robert Gabriel Mugabe");
     assert_string_equal(n->first, "Robert");
@@ -127,9 +99,9 @@ static void test_eu_xml(void **state) {
     assert_int_equal(e->names.len, 3);
     assert_string_equal(e->gender, "male");
     assert_true(has_program(e, "ZWE"));
-    assert_string_equal(prop(e, "eu_reference", 0), "EU.36.64");
-    assert_string_equal(prop(e, "position", 0), "Former President");
-    assert_null(prop(e, "un_reference", 0));
+    assert_string_equal(get_prop(e, "eu_reference", 0), "EU.36.64");
+    assert_string_equal(get_prop(e, "position", 0), "Former President");
+    assert_null(get_prop(e, "un_reference", 0));
     assert_string_equal(e->listed_on, "2002-09-13");
     assert_int_equal(e->birth_dates.len, 1);
     assert_string_equal(e->birth_dates.items[0].from, "1924-02-21");
@@ -141,14 +113,14 @@ static void test_eu_xml(void **state) {
     assert_string_equal(d->label, "National passport");
     assert_string_equal(d->note, "(passport)");
 
-    e = get(&l, "eu-13"); /* al-Zawahiri: UN reference */
-    assert_string_equal(prop(e, "un_reference", 0), "QDi.006");
+    e = get_entity(&l, "eu-13"); /* al-Zawahiri: UN reference */
+    assert_string_equal(get_prop(e, "un_reference", 0), "QDi.006");
     d = find_identifier(e, EM_ID_OTHER, "QDi.006");
     assert_non_null(d);
     assert_string_equal(d->label, "UN Reference Number");
     assert_string_equal(e->listed_on, "2001-10-10"); /* designationDate */
     assert_true(has_program(e, "TAQA"));
-    assert_string_equal(prop(e, "title", 0), "Dr");
+    assert_string_equal(get_prop(e, "title", 0), "Dr");
     assert_true(strncmp(e->remarks, "Former operational", 18) == 0);
     assert_string_equal(get_name(e, "Abu Mohammed")->strength, "weak");
     d = find_identifier(e, EM_ID_PASSPORT, "19820215");
@@ -156,7 +128,7 @@ static void test_eu_xml(void **state) {
     assert_non_null(strstr(d->note, "issued 1993-02-15"));
     assert_non_null(strstr(d->note, "known to be expired"));
 
-    e = get(&l, "eu-5420"); /* IRISL: an enterprise with addresses and identifications */
+    e = get_entity(&l, "eu-5420"); /* IRISL: an enterprise with addresses and identifications */
     assert_string_equal(e->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(e->caption, "Islamic Republic of Iran Shipping Lines");
     assert_null(e->names.items[0].first);
@@ -179,7 +151,7 @@ static void test_eu_xml(void **state) {
     assert_null(d->country); /* "00" / "UNKNOWN" */
     assert_string_equal(e->listed_on, "2011-07-26");
 
-    e = get(&l, "eu-6860"); /* Aksyonov: a Cyrillic RU alias */
+    e = get_entity(&l, "eu-6860"); /* Aksyonov: a Cyrillic RU alias */
     n = get_name(e, "Сергей Валерьевич Аксёнов");
     assert_string_equal(n->kind, EM_NAME_AKA);
     assert_string_equal(n->script, "Cyrl");
@@ -187,20 +159,20 @@ static void test_eu_xml(void **state) {
     assert_string_equal(e->names.items[0].full, "Sergey Valeryevich Aksyonov");
     assert_string_equal(e->birth_places.items[0], "Beltsy (Bălți), MOLDOVA, REPUBLIC OF");
 
-    e = get(&l, "eu-7031"); /* circa year only */
+    e = get_entity(&l, "eu-7031"); /* circa year only */
     assert_string_equal(e->birth_dates.items[0].from, "1971");
     assert_int_equal(e->birth_dates.items[0].circa, 1);
     assert_string_equal(e->birth_dates.items[0].text, "circa 1971");
-    e = get(&l, "eu-3201"); /* a year range */
+    e = get_entity(&l, "eu-3201"); /* a year range */
     assert_string_equal(e->birth_dates.items[0].from, "1950");
     assert_string_equal(e->birth_dates.items[0].to, "1962");
     assert_string_equal(e->birth_places.items[0],
                         "Nodeh village, Deh Rawud District, Uruzgan Province, AFGHANISTAN");
-    e = get(&l, "eu-6700");
+    e = get_entity(&l, "eu-6700");
     assert_string_equal(e->gender, "female");
     assert_string_equal(get_name(e, "Asma Fawaz Al Akhras")->strength, "weak");
-    assert_string_equal(get_name(get(&l, "eu-6600"), "بشار الأسد")->script, "Arab");
-    assert_non_null(find_identifier(get(&l, "eu-5800"), EM_ID_BIC, "SEPBIRTH"));
+    assert_string_equal(get_name(get_entity(&l, "eu-6600"), "بشار الأسد")->script, "Arab");
+    assert_non_null(find_identifier(get_entity(&l, "eu-5800"), EM_ID_BIC, "SEPBIRTH"));
     em_entity_list_free(&l);
 }
 
@@ -217,16 +189,17 @@ static void test_eu_xml_broken(void **state) {
     for (size_t i = 0; i < l.len; i++)
         assert_non_null(l.items[i]->caption);
     em_entity_list_free(&l);
-    char *p2 = write_file(dir, "garbage.xml", "not xml at all\x01\x02");
+    char *p2 = write_test_file(dir, "garbage.xml", "not xml at all\x01\x02");
     expect_failure(em_parse_eu_fsf_xml, p2, "garbage.xml", "malformed XML");
-    char *p3 = write_file(dir, "root.xml", "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST/>\n");
+    char *p3 = write_test_file(dir, "root.xml", "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST/>\n");
     expect_failure(em_parse_eu_fsf_xml, p3, "root.xml", "<export>");
-    char *p4 = write_file(dir, "nosubject.xml",
-                          "<export xmlns=\"http://eu.europa.ec/fpi/fsd/export\" "
-                          "generationDate=\"2025-01-01T00:00:00\" globalFileId=\"1\">\n"
-                          "<sanctionEntity logicalId=\"7\">\n"
-                          "<nameAlias wholeName=\"X\" regulationLanguage=\"en\" logicalId=\"8\"/>\n"
-                          "</sanctionEntity>\n</export>\n");
+    char *p4 =
+        write_test_file(dir, "nosubject.xml",
+                        "<export xmlns=\"http://eu.europa.ec/fpi/fsd/export\" "
+                        "generationDate=\"2025-01-01T00:00:00\" globalFileId=\"1\">\n"
+                        "<sanctionEntity logicalId=\"7\">\n"
+                        "<nameAlias wholeName=\"X\" regulationLanguage=\"en\" logicalId=\"8\"/>\n"
+                        "</sanctionEntity>\n</export>\n");
     expect_failure(em_parse_eu_fsf_xml, p4, "nosubject.xml", "subjectType");
     free(p), free(p2), free(p3), free(p4), free(dir);
 }
@@ -249,7 +222,7 @@ static void test_eu_csv(void **state) {
     assert_string_equal(l.items[0]->id, "eu-1");
     assert_string_equal(l.items[92]->id, "eu-481"); /* the last, maybe incomplete, entity */
 
-    em_entity *e = get(&l, "eu-1"); /* Mugabe */
+    em_entity *e = get_entity(&l, "eu-1"); /* Mugabe */
     assert_string_equal(e->schema, EM_SCHEMA_PERSON);
     assert_string_equal(e->caption, "Robert Gabriel Mugabe");
     assert_int_equal(e->names.len, 1); /* the same alias under two regulations */
@@ -260,9 +233,9 @@ static void test_eu_csv(void **state) {
     assert_string_equal(e->gender, "male");
     assert_true(has_program(e, "ZWE"));
     assert_int_equal(e->programs.len, 1);
-    assert_string_equal(prop(e, "eu_reference", 0), "EU.36.64");
-    assert_string_equal(prop(e, "position", 0), "Former President");
-    assert_string_equal(prop(e, "position", 1), "president");
+    assert_string_equal(get_prop(e, "eu_reference", 0), "EU.36.64");
+    assert_string_equal(get_prop(e, "position", 0), "Former President");
+    assert_string_equal(get_prop(e, "position", 1), "president");
     assert_string_equal(e->listed_on, "2002-09-13");
     assert_int_equal(e->birth_dates.len, 1);
     assert_string_equal(e->birth_dates.items[0].from, "1924-02-21");
@@ -274,10 +247,10 @@ static void test_eu_csv(void **state) {
     assert_string_equal(e->remarks, "(Date of UN designation: 2002-02-21)\n(Date of designation "
                                     "referred to in Article 7 (2): 21.2.2002.)");
 
-    e = get(&l, "eu-20"); /* Qusay Hussein: Windows-1252 alias, citizenship, N/A dates */
+    e = get_entity(&l, "eu-20"); /* Qusay Hussein: Windows-1252 alias, citizenship, N/A dates */
     assert_string_equal(e->caption, "Qusay Saddam Hussein Al-Tikriti");
     assert_true(has_name(e, "Qoussaï Saddam Hussein Al-Tikriti", EM_NAME_AKA));
-    assert_string_equal(prop(e, "position", 0),
+    assert_string_equal(get_prop(e, "position", 0),
                         "Oversaw Special Republican Guard, Special Security Organisation, and "
                         "Republican Guard");
     assert_int_equal(e->birth_dates.len, 0);
@@ -285,7 +258,8 @@ static void test_eu_csv(void **state) {
     assert_string_equal(e->citizenships.items[0], "IRQ");
     assert_string_equal(e->remarks, "(Saddam's second son)");
 
-    e = get(&l, "eu-201"); /* Abu Nidal Organisation: many languages, lossy '?' names skipped */
+    e = get_entity(&l,
+                   "eu-201"); /* Abu Nidal Organisation: many languages, lossy '?' names skipped */
     assert_string_equal(e->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(e->caption, "Abu Nidal Organisation");
     assert_true(has_name(e, "Conseil révolutionnaire du Fatah", EM_NAME_AKA));
@@ -303,21 +277,21 @@ static void test_eu_csv_broken(void **state) {
     char *p = cut_copy(dir, EU_CSV, "cut.csv", 200000);
     expect_failure(em_parse_eu_fsf_csv, p, "cut.csv", "unterminated");
     /* a row with a column missing */
-    char *p2 = write_file(dir, "short.csv",
-                          "Date_file;Entity_logical_id;Subject_type;Naal_wholename;Programme\n"
-                          "04/07/2018;5;P;Ana Perez;ZWE\n"
-                          "04/07/2018;6;P;Bob\n");
+    char *p2 = write_test_file(dir, "short.csv",
+                               "Date_file;Entity_logical_id;Subject_type;Naal_wholename;Programme\n"
+                               "04/07/2018;5;P;Ana Perez;ZWE\n"
+                               "04/07/2018;6;P;Bob\n");
     expect_failure(em_parse_eu_fsf_csv, p2, "short.csv line 3", "expected 5 columns, found 4");
-    char *p3 = write_file(dir, "garbage.csv", "this is; not\x01 a list\n");
+    char *p3 = write_test_file(dir, "garbage.csv", "this is; not\x01 a list\n");
     expect_failure(em_parse_eu_fsf_csv, p3, "garbage.csv line 1", "not an EU FSF CSV header");
-    char *p4 = write_file(dir, "split.csv",
-                          "Date_file;Entity_logical_id;Subject_type;Naal_wholename\n"
-                          "04/07/2018;5;P;Ana\n04/07/2018;6;P;Bob\n04/07/2018;5;P;Ana B\n");
+    char *p4 = write_test_file(dir, "split.csv",
+                               "Date_file;Entity_logical_id;Subject_type;Naal_wholename\n"
+                               "04/07/2018;5;P;Ana\n04/07/2018;6;P;Bob\n04/07/2018;5;P;Ana B\n");
     expect_failure(em_parse_eu_fsf_csv, p4, "split.csv line 4", "not contiguous");
     /* the plain (unwrapped) layout in UTF-8 works, and a cut at a line end keeps whole rows */
-    char *p5 = write_file(dir, "plain.csv",
-                          "Date_file;Entity_logical_id;Subject_type;Naal_wholename;Birt_date\n"
-                          "04/07/2018;5;E;Ünal Holding;\n04/07/2018;6;P;Bob;1960-01-02\n");
+    char *p5 = write_test_file(dir, "plain.csv",
+                               "Date_file;Entity_logical_id;Subject_type;Naal_wholename;Birt_date\n"
+                               "04/07/2018;5;E;Ünal Holding;\n04/07/2018;6;P;Bob;1960-01-02\n");
     em_entity_list l = parse_ok(em_parse_eu_fsf_csv, p5, NULL);
     assert_int_equal(l.len, 2);
     assert_string_equal(l.items[0]->caption, "Ünal Holding");
@@ -350,7 +324,7 @@ static void test_ofsi(void **state) {
         with_primary += strcmp(l.items[i]->names.items[0].kind, EM_NAME_PRIMARY) == 0;
     assert_true(with_primary >= l.len - 5);
 
-    em_entity *e = get(&l, "ofsi-13349");
+    em_entity *e = get_entity(&l, "ofsi-13349");
     assert_string_equal(e->source, "uk_ofsi");
     assert_string_equal(e->schema, EM_SCHEMA_PERSON);
     assert_string_equal(e->caption, "Nayef Salam Muhammad Ujaym AL-HABABI");
@@ -373,22 +347,22 @@ static void test_ofsi(void **state) {
     const em_identifier *d = find_identifier(e, EM_ID_PASSPORT, "592667");
     assert_non_null(d);
     assert_non_null(strstr(d->note, "Qatari passport issued on 3 May 2007"));
-    assert_string_equal(prop(e, "un_reference", 0), "QDe.004");
+    assert_string_equal(get_prop(e, "un_reference", 0), "QDe.004");
     assert_non_null(find_identifier(e, EM_ID_OTHER, "QDe.004"));
     assert_true(has_program(e, "The ISIL (Da'esh) and Al-Qaida organisations"));
     assert_string_equal(e->listed_on, "2016-04-01");
     assert_string_equal(e->addresses.items[0].country, "Afghanistan (since 2009)");
     assert_true(strncmp(e->remarks, "UN Ref QDe.004. Emir", 20) == 0);
 
-    e = get(&l, "ofsi-13188"); /* an entity */
+    e = get_entity(&l, "ofsi-13188"); /* an entity */
     assert_string_equal(e->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(e->caption, "ANSAR AL CHARIA BENGHAZI");
     assert_null(e->names.items[0].first);
     assert_int_equal(e->names.len, 8);
     assert_true(has_name(e, "ANSAR AL SHARIA", EM_NAME_AKA)); /* " ANSAR AL SHARIA" trimmed */
-    assert_string_equal(prop(e, "un_reference", 0), "QE.A.146.14");
+    assert_string_equal(get_prop(e, "un_reference", 0), "QE.A.146.14");
     assert_string_equal(e->listed_on, "2014-11-29");
-    assert_string_equal(prop(e, "last_updated", 0), "2014-12-02");
+    assert_string_equal(get_prop(e, "last_updated", 0), "2014-12-02");
     em_entity_list_free(&l);
 }
 
@@ -397,25 +371,25 @@ static void test_ofsi_broken(void **state) {
     char *dir = tmpdir_new("ofsi_broken");
     char *p = cut_copy(dir, OFSI_CSV, "cut.csv", 1000000); /* mid-row */
     expect_failure(em_parse_uk_ofsi_csv, p, "cut.csv line ", NULL);
-    char *p2 = write_file(dir, "garbage.csv", "Last Updated,13/04/2018\nhello,world\n");
+    char *p2 = write_test_file(dir, "garbage.csv", "Last Updated,13/04/2018\nhello,world\n");
     expect_failure(em_parse_uk_ofsi_csv, p2, "garbage.csv line 2", "Name 6");
-    char *p3 = write_file(dir, "gid.csv",
-                          "Last Updated,13/04/2018\n"
-                          "Name 6,Name 1,Group Type,Alias Type,Group ID\n"
-                          "SMITH,John,Individual,Prime Alias,12\n"
-                          "SMITH,Jon,Individual,AKA,x12\n");
+    char *p3 = write_test_file(dir, "gid.csv",
+                               "Last Updated,13/04/2018\n"
+                               "Name 6,Name 1,Group Type,Alias Type,Group ID\n"
+                               "SMITH,John,Individual,Prime Alias,12\n"
+                               "SMITH,Jon,Individual,AKA,x12\n");
     expect_failure(em_parse_uk_ofsi_csv, p3, "gid.csv line 4", "Group ID");
     char *p4 =
-        write_file(dir, "only_header.csv",
-                   "Last Updated,13/04/2018\nName 6,Name 1,Group Type,Alias Type,Group ID\n");
+        write_test_file(dir, "only_header.csv",
+                        "Last Updated,13/04/2018\nName 6,Name 1,Group Type,Alias Type,Group ID\n");
     expect_failure(em_parse_uk_ofsi_csv, p4, "only_header.csv line 3", "no records");
     /* non-contiguous rows of a group, a ship, and "00/05/1970" */
-    char *p5 = write_file(dir, "ok.csv",
-                          "Last Updated,01/02/2020\n"
-                          "Name 6,Name 1,DOB,Group Type,Alias Type,Group ID\n"
-                          "SMITH,John,00/05/1970,Individual,AKA,12\n"
-                          "SEA STAR,,,Ship,Prime Alias,13\n"
-                          "SMITH,Johnny,,Individual,Prime Alias,12\n");
+    char *p5 = write_test_file(dir, "ok.csv",
+                               "Last Updated,01/02/2020\n"
+                               "Name 6,Name 1,DOB,Group Type,Alias Type,Group ID\n"
+                               "SMITH,John,00/05/1970,Individual,AKA,12\n"
+                               "SEA STAR,,,Ship,Prime Alias,13\n"
+                               "SMITH,Johnny,,Individual,Prime Alias,12\n");
     em_parse_meta meta;
     em_entity_list l = parse_ok(em_parse_uk_ofsi_csv, p5, &meta);
     assert_string_equal(meta.published, "2020-02-01");
@@ -439,32 +413,32 @@ static void check_fcdo(const em_entity_list *l) {
     assert_int_equal(o, 1087);
     assert_int_equal(v, 461);
     assert_string_equal(l->items[0]->id, "ukfcdo-AFG0001");
-    em_entity *e = get(l, "ukfcdo-AFG0001");
+    em_entity *e = get_entity(l, "ukfcdo-AFG0001");
     assert_string_equal(e->source, "uk_fcdo");
     assert_string_equal(e->caption, "HAJI KHAIRULLAH HAJI SATTAR MONEY EXCHANGE");
     assert_string_equal(e->schema, EM_SCHEMA_ORGANIZATION);
-    assert_string_equal(prop(e, "ofsi_group_id", 0), "12703");
+    assert_string_equal(get_prop(e, "ofsi_group_id", 0), "12703");
     assert_true(has_program(e, "Afghanistan"));
-    assert_string_equal(prop(e, "designation_source", 0), "UN");
+    assert_string_equal(get_prop(e, "designation_source", 0), "UN");
     assert_string_equal(e->listed_on, "2012-06-29");
-    assert_string_equal(prop(e, "sanctions_imposed", 0), "Asset freeze");
-    e = get(l, "ukfcdo-RUS0001");
+    assert_string_equal(get_prop(e, "sanctions_imposed", 0), "Asset freeze");
+    e = get_entity(l, "ukfcdo-RUS0001");
     assert_string_equal(e->schema, EM_SCHEMA_PERSON);
     assert_string_equal(e->caption, "Kiselyov Dmitry Konstantinovich");
-    assert_string_equal(prop(e, "ofsi_group_id", 0), "12944");
+    assert_string_equal(get_prop(e, "ofsi_group_id", 0), "12944");
     assert_true(has_program(e, "Russia"));
     assert_string_equal(e->listed_on, "2020-12-31");
-    assert_string_equal(prop(e, "sanctions_imposed", 0),
+    assert_string_equal(get_prop(e, "sanctions_imposed", 0),
                         "Asset freeze, Director Disqualification Sanction, Travel Ban, Trust "
                         "Services Sanctions");
-    e = get(l, "ukfcdo-DPR0075"); /* a ship without an OFSI group */
+    e = get_entity(l, "ukfcdo-DPR0075"); /* a ship without an OFSI group */
     assert_string_equal(e->schema, EM_SCHEMA_VESSEL);
     assert_string_equal(e->caption, "Petrel 8");
-    assert_null(prop(e, "ofsi_group_id", 0));
-    assert_string_equal(prop(e, "sanctions_imposed", 0), "Prohibition of port entry");
-    e = get(l, "ukfcdo-BEL0174"); /* the name is blank in the source */
+    assert_null(get_prop(e, "ofsi_group_id", 0));
+    assert_string_equal(get_prop(e, "sanctions_imposed", 0), "Prohibition of port entry");
+    e = get_entity(l, "ukfcdo-BEL0174"); /* the name is blank in the source */
     assert_int_equal(e->names.len, 0);
-    assert_string_equal(prop(e, "ofsi_group_id", 0), "16744");
+    assert_string_equal(get_prop(e, "ofsi_group_id", 0), "16744");
 }
 
 static void test_fcdo_csv(void **state) {
@@ -501,14 +475,14 @@ static void test_fcdo_broken(void **state) {
     char *dir = tmpdir_new("fcdo_broken");
     char *p = cut_copy(dir, FCDO_CSV, "cut.csv", 300000);
     expect_failure(em_parse_uk_fcdo_csv, p, "cut.csv line ", NULL);
-    char *p2 = write_file(dir, "garbage.csv", "Unique ID,Foo\nA1,x\n");
+    char *p2 = write_test_file(dir, "garbage.csv", "Unique ID,Foo\nA1,x\n");
     expect_failure(em_parse_uk_fcdo_csv, p2, "garbage.csv line 1", "Name");
-    char *p3 = write_file(dir, "dup.csv",
-                          "Unique ID,OFSI Group ID,Name,Regime Name,Type\n"
-                          "A1,1,X,R,Entity\nA1,2,Y,R,Entity\n");
+    char *p3 = write_test_file(dir, "dup.csv",
+                               "Unique ID,OFSI Group ID,Name,Regime Name,Type\n"
+                               "A1,1,X,R,Entity\nA1,2,Y,R,Entity\n");
     expect_failure(em_parse_uk_fcdo_csv, p3, "dup.csv line 3", "duplicate Unique ID A1");
-    char *p4 = write_file(dir, "type.csv",
-                          "Unique ID,OFSI Group ID,Name,Regime Name,Type\nA1,1,X,R,Spaceship\n");
+    char *p4 = write_test_file(
+        dir, "type.csv", "Unique ID,OFSI Group ID,Name,Regime Name,Type\nA1,1,X,R,Spaceship\n");
     expect_failure(em_parse_uk_fcdo_csv, p4, "type.csv line 2", "unknown Type");
 
     /* a truncated ODS: the zip is unreadable */
@@ -533,7 +507,7 @@ static void test_fcdo_broken(void **state) {
         expect_failure(em_parse_uk_fcdo_ods, o2, "badxml.ods content.xml line ", "malformed XML");
         free(o2);
     }
-    char *o3 = write_file(dir, "garbage.ods", "PK\x03\x04 garbage");
+    char *o3 = write_test_file(dir, "garbage.ods", "PK\x03\x04 garbage");
     l = (em_entity_list){0};
     assert_int_equal(em_parse_uk_fcdo_ods(o3, NULL, collect_sink, &l, NULL, &err), -1);
     assert_int_equal(err.code, EM_ERR_FORMAT);

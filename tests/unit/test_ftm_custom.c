@@ -35,26 +35,6 @@ static void parse_ok(parse_fn fn, const char *path, const char *source, em_entit
     if (fn(path, source, collect_sink, l, meta, &err) != 0) fail_msg("%s: %s", path, err.message);
 }
 
-static em_entity *get(const em_entity_list *l, const char *id) {
-    em_entity *e = find_entity(l, id);
-    if (!e) fail_msg("entity %s not found", id);
-    return e;
-}
-
-static const em_name *get_name(const em_entity *e, const char *full) {
-    for (size_t i = 0; i < e->names.len; i++)
-        if (strcmp(e->names.items[i].full, full) == 0) return &e->names.items[i];
-    fail_msg("%s has no name %s", e->id, full);
-    return NULL;
-}
-
-static int has_prop(const em_entity *e, const char *key, const char *value) {
-    for (size_t i = 0; i < e->props.len; i++)
-        if (strcmp(e->props.items[i].key, key) == 0 && strcmp(e->props.items[i].value, value) == 0)
-            return 1;
-    return 0;
-}
-
 static const em_link *get_link(const em_entity *e, const char *relation, const char *target) {
     for (size_t i = 0; i < e->links.len; i++)
         if (strcmp(e->links.items[i].relation, relation) == 0 && e->links.items[i].target_id &&
@@ -79,15 +59,6 @@ static size_t count_schema(const em_entity_list *l, const char *schema) {
     for (size_t i = 0; i < l->len; i++)
         n += strcmp(l->items[i]->schema, schema) == 0;
     return n;
-}
-
-static char *write_file(const char *dir, const char *name, const char *content) {
-    char *path = em_xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f) fail_msg("cannot write %s", path);
-    fputs(content, f);
-    fclose(f);
-    return path;
 }
 
 /* Fails with EM_ERR_FORMAT, naming the file and `line`, mentioning `what`; nothing emitted. */
@@ -118,7 +89,7 @@ static void test_ftm_invented(void **state) {
     assert_int_equal(l.len, 5);
     assert_string_equal(l.items[0]->id, "os-inv-person-1"); /* file order */
 
-    em_entity *p = get(&l, "os-inv-person-1");
+    em_entity *p = get_entity(&l, "os-inv-person-1");
     assert_string_equal(p->source, "opensanctions");
     assert_string_equal(p->source_id, "inv-person-1");
     assert_string_equal(p->schema, EM_SCHEMA_PERSON);
@@ -154,7 +125,7 @@ static void test_ftm_invented(void **state) {
     assert_string_equal(k->target_name, "Featherstone Trading LLC");
     assert_int_equal(p->links.len, 1);
 
-    em_entity *c = get(&l, "os-inv-co-1");
+    em_entity *c = get_entity(&l, "os-inv-co-1");
     assert_string_equal(c->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(get_name(c, "FTL")->strength, "weak");
     assert_true(has_address(c, NULL, "cy"));
@@ -171,15 +142,15 @@ static void test_ftm_invented(void **state) {
     assert_string_equal(c->remarks, "Front company (invented).");
     assert_null(c->listed_on);
 
-    em_entity *v = get(&l, "os-inv-vessel-1");
+    em_entity *v = get_entity(&l, "os-inv-vessel-1");
     assert_string_equal(v->schema, EM_SCHEMA_VESSEL);
     assert_true(has_name(v, "OCEAN FEATHER", EM_NAME_FKA));
     assert_non_null(find_identifier(v, EM_ID_IMO, "9999991"));
     assert_non_null(find_identifier(v, EM_ID_MMSI, "273000001"));
     assert_non_null(find_identifier(v, EM_ID_CALL_SIGN, "UBQL7"));
     assert_true(has_prop(v, "vessel_flag", "ru"));
-    assert_string_equal(get(&l, "os-inv-plane-1")->schema, EM_SCHEMA_AIRCRAFT);
-    em_entity *wl = get(&l, "os-wallet-2");
+    assert_string_equal(get_entity(&l, "os-inv-plane-1")->schema, EM_SCHEMA_AIRCRAFT);
+    em_entity *wl = get_entity(&l, "os-wallet-2");
     assert_string_equal(find_identifier(wl, EM_ID_CRYPTO, NULL)->currency, "ETH");
     assert_null(find_entity(&l, "os-wallet-1")); /* attached to its holder instead */
     em_entity_list_free(&l);
@@ -199,7 +170,7 @@ static void test_ftm_zala(void **state) {
     assert_string_equal(meta.published, "2026-04-29");
 
     /* LLC CST (ZALA Aero): names, aliases, country, registration numbers, sanctions */
-    em_entity *c = get(&l, "os-NK-abdzbEBkqyT29GyREbiURZ");
+    em_entity *c = get_entity(&l, "os-NK-abdzbEBkqyT29GyREbiURZ");
     assert_string_equal(c->caption, "LLC CST");
     assert_string_equal(c->names.items[0].full, "LLC CST");
     assert_string_equal(c->names.items[0].kind, EM_NAME_PRIMARY);
@@ -225,7 +196,7 @@ static void test_ftm_zala(void **state) {
     get_link(c, "has_director", "os-NK-mCEmxFfuhfdjpC8gsxH74o");
 
     /* Alexander Vyacheslavovich ZAKHAROV: a person with family, ownership and passport */
-    em_entity *p = get(&l, "os-NK-aU5ybkbRFJucf8YMwsJvDw");
+    em_entity *p = get_entity(&l, "os-NK-aU5ybkbRFJucf8YMwsJvDw");
     assert_string_equal(p->schema, EM_SCHEMA_PERSON);
     assert_string_equal(p->caption, "Alexander Vyacheslavovich ZAKHAROV");
     assert_string_equal(p->names.items[0].full, "Alexander Vyacheslavovich ZAKHAROV");
@@ -264,7 +235,7 @@ static void test_ftm_t1(void **state) {
     assert_int_equal(count_schema(&l, EM_SCHEMA_ORGANIZATION), 2);
     assert_string_equal(meta.published, "2024-06-01");
 
-    em_entity *o = get(&l, "os-NK-2GdmHtZTeNXjNVrBGEXZNj");
+    em_entity *o = get_entity(&l, "os-NK-2GdmHtZTeNXjNVrBGEXZNj");
     assert_string_equal(o->caption, "RAB „Inter Tobacco“");
     assert_string_equal(o->names.items[0].full, "RAB „Inter Tobacco“"); /* third in the file */
     assert_int_equal(o->names.len, 12);
@@ -278,7 +249,7 @@ static void test_ftm_t1(void **state) {
     assert_true(has_prop(o, "dataset", "eu_fsf"));
     assert_true(has_prop(o, "topics", "sanction"));
 
-    em_entity *p = get(&l, "os-NK-2Ka3UvopqbpZmVDFjWd4LA");
+    em_entity *p = get_entity(&l, "os-NK-2Ka3UvopqbpZmVDFjWd4LA");
     assert_string_equal(p->caption, "Vitaly Yurievich KUZMENKO");
     assert_int_equal(p->names.len, 3);
     assert_string_equal(p->birth_dates.items[0].from, "1971-01-22");
@@ -304,42 +275,42 @@ static void test_ftm_broken(void **state) {
     char full[2048];
     snprintf(full, sizeof full, "%s%s", FTM_OK, FTM_OK);
     full[strlen(FTM_OK) + 30] = '\0';
-    p = write_file(dir, "cut.json", full);
+    p = write_test_file(dir, "cut.json", full);
     expect_failure(em_parse_ftm_json, p, 2, "invalid JSON");
     free(p);
-    p = write_file(dir, "garbage.json", FTM_OK "\nthis is not json\n");
+    p = write_test_file(dir, "garbage.json", FTM_OK "\nthis is not json\n");
     expect_failure(em_parse_ftm_json, p, 3, "invalid JSON");
     free(p);
-    p = write_file(dir, "array.json", FTM_OK "[1, 2]\n");
+    p = write_test_file(dir, "array.json", FTM_OK "[1, 2]\n");
     expect_failure(em_parse_ftm_json, p, 2, "JSON object");
     free(p);
-    p = write_file(dir, "types.json",
-                   FTM_OK "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": "
-                          "\"Bob\"}}\n");
+    p = write_test_file(dir, "types.json",
+                        FTM_OK "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": "
+                               "\"Bob\"}}\n");
     expect_failure(em_parse_ftm_json, p, 2, "\"name\" must be an array of strings");
     free(p);
-    p = write_file(dir, "types2.json",
-                   FTM_OK "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": "
-                          "[\"Bob\", 7]}}\n");
+    p = write_test_file(dir, "types2.json",
+                        FTM_OK "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": "
+                               "[\"Bob\", 7]}}\n");
     expect_failure(em_parse_ftm_json, p, 2, "array of strings");
     free(p);
-    p = write_file(dir, "noid.json", FTM_OK "{\"schema\": \"Person\", \"properties\": {}}\n");
+    p = write_test_file(dir, "noid.json", FTM_OK "{\"schema\": \"Person\", \"properties\": {}}\n");
     expect_failure(em_parse_ftm_json, p, 2, "\"id\"");
     free(p);
-    p = write_file(dir, "noschema.json",
-                   FTM_OK "{\"id\": \"c\", \"schema\": 4, \"properties\": {}}\n");
+    p = write_test_file(dir, "noschema.json",
+                        FTM_OK "{\"id\": \"c\", \"schema\": 4, \"properties\": {}}\n");
     expect_failure(em_parse_ftm_json, p, 2, "\"schema\"");
     free(p);
-    p = write_file(dir, "noprops.json", FTM_OK "{\"id\": \"c\", \"schema\": \"Person\"}\n");
+    p = write_test_file(dir, "noprops.json", FTM_OK "{\"id\": \"c\", \"schema\": \"Person\"}\n");
     expect_failure(em_parse_ftm_json, p, 2, "\"properties\"");
     free(p);
-    p = write_file(dir, "dup.json", FTM_OK "\n" FTM_OK);
+    p = write_test_file(dir, "dup.json", FTM_OK "\n" FTM_OK);
     expect_failure(em_parse_ftm_json, p, 3, "appears twice");
     free(p);
-    p = write_file(dir, "empty.json", "");
+    p = write_test_file(dir, "empty.json", "");
     expect_failure(em_parse_ftm_json, p, 1, "no entities");
     free(p);
-    p = write_file(
+    p = write_test_file(
         dir, "noparty.json",
         "{\"id\": \"x\", \"schema\": \"Address\", \"properties\": {\"full\": [\"Y\"]}}\n");
     expect_failure(em_parse_ftm_json, p, 2, "no entities");
@@ -347,7 +318,7 @@ static void test_ftm_broken(void **state) {
     /* a late error: nothing at all was emitted (pass 1 validates the whole file) */
     em_entity_list l = {0};
     em_error err = {0};
-    p = write_file(dir, "late.json", FTM_OK FTM_OK "{\"id\": 1}\n");
+    p = write_test_file(dir, "late.json", FTM_OK FTM_OK "{\"id\": 1}\n");
     assert_int_equal(em_parse_ftm_json(p, "t", collect_sink, &l, NULL, &err), -1);
     assert_int_equal(l.len, 0);
     free(p);
@@ -365,7 +336,7 @@ static void test_senzing_invented(void **state) {
     assert_string_equal(meta.published, "");
     assert_int_equal(l.len, 2); /* the RECORD_TYPE null position is skipped */
 
-    em_entity *p = get(&l, "sz-p-1");
+    em_entity *p = get_entity(&l, "sz-p-1");
     assert_string_equal(p->source, "senzing");
     assert_string_equal(p->schema, EM_SCHEMA_PERSON);
     assert_string_equal(p->caption, "Marta Novakova");
@@ -388,7 +359,7 @@ static void test_senzing_invented(void **state) {
     assert_true(has_prop(p, "source_url", "https://example.org/marta"));
     assert_true(has_prop(p, "data_source", "INVENTED"));
 
-    em_entity *o = get(&l, "sz-o-1");
+    em_entity *o = get_entity(&l, "sz-o-1");
     assert_string_equal(o->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(o->caption, "Inkwell Holdings AG");
     assert_true(has_name(o, "Inkwell", EM_NAME_AKA));
@@ -409,7 +380,7 @@ static void test_senzing_congress(void **state) {
     assert_int_equal(count_schema(&l, EM_SCHEMA_PERSON), 1317);
     assert_null(find_entity(&l, "sz-Q13218630"));
 
-    em_entity *p = get(&l, "sz-NK-AQ4HymsADSK2D63MkyTqfC");
+    em_entity *p = get_entity(&l, "sz-NK-AQ4HymsADSK2D63MkyTqfC");
     assert_string_equal(p->caption, "Jennifer L. McClellan");
     assert_int_equal(p->names.len, 1);
     assert_string_equal(p->birth_dates.items[0].from, "1972");
@@ -419,7 +390,7 @@ static void test_senzing_congress(void **state) {
     assert_string_equal(find_identifier(p, EM_ID_OTHER, "NK-AQ4HymsADSK2D63MkyTqfC")->label,
                         "OPEN_SANCTIONS");
 
-    em_entity *f = get(&l, "sz-Q101198561");
+    em_entity *f = get_entity(&l, "sz-Q101198561");
     assert_string_equal(f->caption, "Scott Franklin");
     assert_string_equal(get_name(f, "C. Scott Franklin")->kind, EM_NAME_AKA);
     assert_string_equal(f->birth_dates.items[0].from, "1964");
@@ -434,32 +405,33 @@ static void test_senzing_congress(void **state) {
 static void test_senzing_broken(void **state) {
     (void)state;
     char *dir = tmpdir_new("sz_broken");
-    char *p = write_file(dir, "cut.json", SZ_OK "{\"RECORD_ID\":\"2\",\"NAMES\":[{\"NAME_F");
+    char *p = write_test_file(dir, "cut.json", SZ_OK "{\"RECORD_ID\":\"2\",\"NAMES\":[{\"NAME_F");
     expect_failure(em_parse_senzing_json, p, 2, "invalid JSON");
     free(p);
-    p = write_file(dir, "garbage.json", SZ_OK "\x01\x02 nonsense\n");
+    p = write_test_file(dir, "garbage.json", SZ_OK "\x01\x02 nonsense\n");
     expect_failure(em_parse_senzing_json, p, 2, "invalid JSON");
     free(p);
-    p = write_file(dir, "noid.json", SZ_OK "{\"NAMES\":[{\"NAME_FULL\":\"B\"}]}\n");
+    p = write_test_file(dir, "noid.json", SZ_OK "{\"NAMES\":[{\"NAME_FULL\":\"B\"}]}\n");
     expect_failure(em_parse_senzing_json, p, 2, "RECORD_ID");
     free(p);
-    p = write_file(dir, "names.json", SZ_OK "{\"RECORD_ID\":\"2\",\"NAMES\":\"B\"}\n");
+    p = write_test_file(dir, "names.json", SZ_OK "{\"RECORD_ID\":\"2\",\"NAMES\":\"B\"}\n");
     expect_failure(em_parse_senzing_json, p, 2, "NAMES must be an array");
     free(p);
-    p = write_file(dir, "nametype.json",
-                   SZ_OK "{\"RECORD_ID\":\"2\",\"NAMES\":[{\"NAME_FULL\":[1]}]}\n");
+    p = write_test_file(dir, "nametype.json",
+                        SZ_OK "{\"RECORD_ID\":\"2\",\"NAMES\":[{\"NAME_FULL\":[1]}]}\n");
     expect_failure(em_parse_senzing_json, p, 2, "NAME_FULL must be a string");
     free(p);
-    p = write_file(dir, "elem.json", SZ_OK "{\"RECORD_ID\":\"2\",\"DATES\":[\"1970\"]}\n");
+    p = write_test_file(dir, "elem.json", SZ_OK "{\"RECORD_ID\":\"2\",\"DATES\":[\"1970\"]}\n");
     expect_failure(em_parse_senzing_json, p, 2, "must be objects");
     free(p);
-    p = write_file(dir, "noname.json", SZ_OK "{\"RECORD_ID\":\"2\",\"RECORD_TYPE\":\"PERSON\"}\n");
+    p = write_test_file(dir, "noname.json",
+                        SZ_OK "{\"RECORD_ID\":\"2\",\"RECORD_TYPE\":\"PERSON\"}\n");
     expect_failure(em_parse_senzing_json, p, 2, "has no name");
     free(p);
-    p = write_file(dir, "type.json", SZ_OK "{\"RECORD_ID\":\"2\",\"RECORD_TYPE\":3}\n");
+    p = write_test_file(dir, "type.json", SZ_OK "{\"RECORD_ID\":\"2\",\"RECORD_TYPE\":3}\n");
     expect_failure(em_parse_senzing_json, p, 2, "RECORD_TYPE");
     free(p);
-    p = write_file(dir, "empty.json", "\n\n");
+    p = write_test_file(dir, "empty.json", "\n\n");
     expect_failure(em_parse_senzing_json, p, 3, "no records");
     free(p);
     free(dir);
@@ -481,7 +453,7 @@ static void test_custom_csv(void **state) {
     assert_int_equal(count_schema(&l, EM_SCHEMA_AIRCRAFT), 1);
     assert_int_equal(count_schema(&l, EM_SCHEMA_LEGAL_ENTITY), 1);
 
-    em_entity *b = get(&l, "internal_blocked-1");
+    em_entity *b = get_entity(&l, "internal_blocked-1");
     assert_string_equal(b->source, "internal_blocked");
     assert_string_equal(b->source_id, "1");
     assert_string_equal(b->caption, "Bartholomew Inkridge");
@@ -501,14 +473,14 @@ static void test_custom_csv(void **state) {
     assert_string_equal(b->listed_on, "2021-03-15");
     assert_string_equal(b->remarks, "Closed account after card fraud");
 
-    em_entity *q = get(&l, "internal_blocked-3");
+    em_entity *q = get_entity(&l, "internal_blocked-3");
     assert_string_equal(q->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(q->remarks, "Shell company; \"do not onboard\"");
     assert_true(has_address(q, NULL, "gb"));
     assert_non_null(find_identifier(q, EM_ID_REGISTRATION, "GB-09999999"));
     assert_int_equal(q->programs.len, 2);
 
-    em_entity *m = get(&l, "internal_blocked-7");
+    em_entity *m = get_entity(&l, "internal_blocked-7");
     assert_string_equal(m->gender, "female");
     assert_string_equal(m->addresses.items[0].full, "Via Inchiostro 7\n20100 Milano");
     assert_string_equal(m->remarks, "Multi-line note:\nfirst seen in 2024");
@@ -519,13 +491,14 @@ static void test_custom_csv(void **state) {
     assert_string_equal(
         find_identifier(m, EM_ID_CRYPTO, "1Pennaferro000000000000000000000")->currency, "XBT");
 
-    em_entity *t = get(&l, "internal_blocked-8");
+    em_entity *t = get_entity(&l, "internal_blocked-8");
     assert_int_equal(t->birth_dates.len, 2);
     assert_string_equal(t->birth_dates.items[0].from, "1955-05");
     assert_non_null(find_identifier(t, EM_ID_OTHER, "Customer 8008"));
-    assert_string_equal(get(&l, "internal_blocked-6")->schema, EM_SCHEMA_LEGAL_ENTITY);
-    assert_non_null(find_identifier(get(&l, "internal_blocked-4"), EM_ID_IMO, "9000004"));
-    assert_string_equal(get_name(get(&l, "internal_blocked-10"), "أميرة قيلان")->script, "Arab");
+    assert_string_equal(get_entity(&l, "internal_blocked-6")->schema, EM_SCHEMA_LEGAL_ENTITY);
+    assert_non_null(find_identifier(get_entity(&l, "internal_blocked-4"), EM_ID_IMO, "9000004"));
+    assert_string_equal(get_name(get_entity(&l, "internal_blocked-10"), "أميرة قيلان")->script,
+                        "Arab");
     em_entity_list_free(&l);
 
     /* the default source name is the prefix too */
@@ -564,13 +537,13 @@ static void test_custom_csv_errors(void **state) {
         {"empty.csv", "", 1, "empty file"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *p = write_file(dir, cases[i].name, cases[i].content);
+        char *p = write_test_file(dir, cases[i].name, cases[i].content);
         expect_failure(em_parse_custom_csv, p, cases[i].line, cases[i].what);
         free(p);
     }
     /* x_ columns are kept as properties; a BOM and CRLF line ends are fine */
-    char *p = write_file(dir, "extra.csv",
-                         "\xEF\xBB\xBFid,name,x_customer_ref\r\n1,Ann Example,C-77\r\n");
+    char *p = write_test_file(dir, "extra.csv",
+                              "\xEF\xBB\xBFid,name,x_customer_ref\r\n1,Ann Example,C-77\r\n");
     em_entity_list l;
     parse_ok(em_parse_custom_csv, p, "custom", &l, NULL);
     assert_int_equal(l.len, 1);
@@ -597,7 +570,7 @@ static void test_detect(void **state) {
         assert_int_equal(em_detect_format(CONGRESS, &err), EM_FMT_SENZING_JSON);
     }
     char *dir = tmpdir_new("ftm_detect");
-    char *p = write_file(dir, "other.json", "{\"hello\": \"world\"}\n");
+    char *p = write_test_file(dir, "other.json", "{\"hello\": \"world\"}\n");
     assert_int_equal(em_detect_format(p, &err), EM_FMT_UNKNOWN);
     assert_non_null(strstr(err.message, "JSON of an unknown layout"));
     free(p);

@@ -78,12 +78,6 @@ static long decompress(const char *from, const char *to, long limit) {
     return total;
 }
 
-static const char *prop(const em_entity *e, const char *key) {
-    for (size_t i = 0; i < e->props.len; i++)
-        if (strcmp(e->props.items[i].key, key) == 0) return e->props.items[i].value;
-    return NULL;
-}
-
 static const em_name *name_of(const em_entity *e, const char *full) {
     for (size_t i = 0; i < e->names.len; i++)
         if (strcmp(e->names.items[i].full, full) == 0) return &e->names.items[i];
@@ -170,8 +164,8 @@ static void test_sdn2023_mois(void **state) {
     assert_true(has_address(e,
                             "Ministry of Intelligence, Second Negarestan Street, Pasdaran Avenue",
                             "Tehran", "Iran"));
-    assert_string_equal(prop(e, "target_type"), "Government Entity");
-    assert_string_equal(prop(e, "sanctions_info"), "Subject to Secondary Sanctions");
+    assert_string_equal(get_prop(e, "target_type", 0), "Government Entity");
+    assert_string_equal(get_prop(e, "sanctions_info", 0), "Subject to Secondary Sanctions");
     assert_string_equal(e->remarks, "Additional Sanctions Information - Subject to Secondary "
                                     "Sanctions; Target Type Government Entity; a.k.a. 'MOIS'; "
                                     "a.k.a. 'VEVAK'.");
@@ -270,10 +264,10 @@ static void test_sdn2023_vessel(void **state) {
     assert_string_equal(e->schema, EM_SCHEMA_VESSEL);
     assert_string_equal(e->caption, "EBANO");
     assert_non_null(find_identifier(e, EM_ID_IMO, "7406784"));
-    assert_string_equal(prop(e, "vessel_type"), "General Cargo");
-    assert_string_equal(prop(e, "tonnage"), "2595");
-    assert_string_equal(prop(e, "gross_registered_tonnage"), "1865");
-    assert_string_equal(prop(e, "vessel_flag"), "Panama");
+    assert_string_equal(get_prop(e, "vessel_type", 0), "General Cargo");
+    assert_string_equal(get_prop(e, "tonnage", 0), "2595");
+    assert_string_equal(get_prop(e, "gross_registered_tonnage", 0), "1865");
+    assert_string_equal(get_prop(e, "vessel_flag", 0), "Panama");
     const em_name *n = name_of(e, "ANA I");
     assert_non_null(n);
     assert_string_equal(n->kind, EM_NAME_FKA);
@@ -731,10 +725,10 @@ static void test_remarks_contact_and_crypto(void **state) {
     assert_string_equal(d->label, "D-U-N-S Number");
     assert_non_null(find_identifier(e, EM_ID_REGISTRATION, "01074897"));
     assert_non_null(find_identifier(e, EM_ID_REGISTRATION, "683633"));
-    assert_string_equal(prop(e, "incorporation_date"), "2009-02-12");
-    assert_string_equal(prop(e, "organization_type"), "Activities of holding companies");
-    assert_string_equal(prop(e, "target_type"), "Private Company");
-    assert_string_equal(prop(e, "sanctions_info"), "Subject to Secondary Sanctions");
+    assert_string_equal(get_prop(e, "incorporation_date", 0), "2009-02-12");
+    assert_string_equal(get_prop(e, "organization_type", 0), "Activities of holding companies");
+    assert_string_equal(get_prop(e, "target_type", 0), "Private Company");
+    assert_string_equal(get_prop(e, "sanctions_info", 0), "Subject to Secondary Sanctions");
     /* nothing from the listing date or the prose clause */
     assert_int_equal(e->props.len, 4);
     assert_int_equal(e->identifiers.len, 18);
@@ -755,9 +749,9 @@ static void test_remarks_vessel_aircraft(void **state) {
     const em_identifier *d = find_identifier(e, EM_ID_REGISTRATION, "RS 150443");
     assert_non_null(d);
     assert_string_equal(d->country, "Russia");
-    assert_string_equal(prop(e, "vessel_flag"), "Tanzania");
-    assert_string_equal(prop(e, "former_vessel_flag"), "Malta");
-    assert_string_equal(prop(e, "build_year"), "1999");
+    assert_string_equal(get_prop(e, "vessel_flag", 0), "Tanzania");
+    assert_string_equal(get_prop(e, "former_vessel_flag", 0), "Malta");
+    assert_string_equal(get_prop(e, "build_year", 0), "1999");
     em_entity_free(e);
 
     e = remarks(EM_SCHEMA_AIRCRAFT,
@@ -772,10 +766,10 @@ static void test_remarks_vessel_aircraft(void **state) {
     assert_string_equal(d->label, "Aircraft Construction Number (also called L/N or S/N or F/N)");
     assert_non_null(find_identifier(e, EM_ID_REGISTRATION, "EP-MMH"));
     assert_non_null(find_identifier(e, EM_ID_OTHER, "YI-NAE"));
-    assert_string_equal(prop(e, "aircraft_model"), "IL-76TD");
-    assert_string_equal(prop(e, "aircraft_operator"), "Iran Air");
-    assert_string_equal(prop(e, "build_date"), "1992");
-    assert_string_equal(prop(e, "registration_country"), "Korea, North");
+    assert_string_equal(get_prop(e, "aircraft_model", 0), "IL-76TD");
+    assert_string_equal(get_prop(e, "aircraft_operator", 0), "Iran Air");
+    assert_string_equal(get_prop(e, "build_date", 0), "1992");
+    assert_string_equal(get_prop(e, "registration_country", 0), "Korea, North");
     em_entity_free(e);
 }
 

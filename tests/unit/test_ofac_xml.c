@@ -92,25 +92,12 @@ static int parse_enh(const char *path, em_entity_list *l, em_parse_meta *m, em_e
     return em_parse_ofac_enhanced_xml(path, "ofac_sdn", collect_sink, l, m, err);
 }
 
-static const em_name *get_name(const em_entity *e, const char *full, const char *kind) {
+static const em_name *get_kind_name(const em_entity *e, const char *full, const char *kind) {
     for (size_t i = 0; i < e->names.len; i++)
         if (strcmp(e->names.items[i].full, full) == 0 && strcmp(e->names.items[i].kind, kind) == 0)
             return &e->names.items[i];
     fail_msg("%s has no %s name \"%s\"", e->id, kind, full);
     return NULL;
-}
-
-static const char *prop(const em_entity *e, const char *key) {
-    for (size_t i = 0; i < e->props.len; i++)
-        if (strcmp(e->props.items[i].key, key) == 0) return e->props.items[i].value;
-    return NULL;
-}
-
-static int has_prop(const em_entity *e, const char *key, const char *value) {
-    for (size_t i = 0; i < e->props.len; i++)
-        if (strcmp(e->props.items[i].key, key) == 0 && strcmp(e->props.items[i].value, value) == 0)
-            return 1;
-    return 0;
 }
 
 static const em_link *find_link(const em_entity *e, const char *target_id) {
@@ -303,14 +290,14 @@ static void test_sdn_consolidated(void **state) {
     assert_string_equal(e->schema, EM_SCHEMA_PERSON);
     assert_string_equal(e->caption, "HANIYA, Ismail Abdul Salah");
     assert_int_equal(e->names.len, 3);
-    const em_name *n = get_name(e, "HANIYA, Ismail Abdul Salah", EM_NAME_PRIMARY);
+    const em_name *n = get_kind_name(e, "HANIYA, Ismail Abdul Salah", EM_NAME_PRIMARY);
     assert_string_equal(n->last, "HANIYA");
     assert_string_equal(n->first, "Ismail Abdul Salah");
     assert_null(n->strength);
-    n = get_name(e, "HANIYA, Ismail", EM_NAME_AKA);
+    n = get_kind_name(e, "HANIYA, Ismail", EM_NAME_AKA);
     assert_string_equal(n->strength, "strong");
     assert_string_equal(n->first, "Ismail");
-    n = get_name(e, "HANIYYA, Ismaeel", EM_NAME_AKA);
+    n = get_kind_name(e, "HANIYYA, Ismaeel", EM_NAME_AKA);
     assert_string_equal(n->strength, "strong");
     assert_string_equal(n->last, "HANIYYA");
     assert_int_equal(e->birth_dates.len, 1);
@@ -332,9 +319,9 @@ static void test_sdn_consolidated(void **state) {
     assert_string_equal(e->remarks, "(Linked To: HAMAS)");
     assert_int_equal(e->identifiers.len, 0); /* Gender and the risk note are facts */
     assert_string_equal(
-        prop(e, "secondary_sanctions_risk"),
+        get_prop(e, "secondary_sanctions_risk", 0),
         "section 1(b) of Executive Order 13224, as amended by Executive Order 13886");
-    n = get_name(e, "ZAHAR, Mahmoud", EM_NAME_AKA);
+    n = get_kind_name(e, "ZAHAR, Mahmoud", EM_NAME_AKA);
     assert_string_equal(n->strength, "weak");
     assert_null(n->first); /* the whole name is in lastName: no parts */
     assert_true(em_strvec_contains(&e->nationalities, "Palestinian"));
@@ -346,7 +333,7 @@ static void test_sdn_consolidated(void **state) {
     assert_non_null(e);
     assert_string_equal(e->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(e->caption, "BANK OF KUNLUN CO LTD");
-    n = get_name(e, "KARAMAY URBAN CREDIT COOPERATIVES", EM_NAME_FKA);
+    n = get_kind_name(e, "KARAMAY URBAN CREDIT COOPERATIVES", EM_NAME_FKA);
     assert_string_equal(n->strength, "strong");
     assert_null(n->last); /* parts only for people */
     assert_true(has_name(e, "KARAMAY CITY COMMERCIAL BANK CO LTD.", EM_NAME_FKA));
@@ -481,8 +468,8 @@ static void test_sdn_fixture(void **state) {
     assert_non_null(e);
     assert_string_equal(e->schema, EM_SCHEMA_VESSEL);
     assert_string_equal(e->caption, "SEA STAR");
-    assert_string_equal(get_name(e, "OCEAN STAR", EM_NAME_FKA)->strength, "strong");
-    assert_string_equal(get_name(e, "STAR", EM_NAME_NKA)->strength, "weak");
+    assert_string_equal(get_kind_name(e, "OCEAN STAR", EM_NAME_FKA)->strength, "strong");
+    assert_string_equal(get_kind_name(e, "STAR", EM_NAME_NKA)->strength, "weak");
     assert_non_null(find_identifier(e, EM_ID_IMO, "9187629"));
     assert_non_null(find_identifier(e, EM_ID_MMSI, "422026600"));
     assert_non_null(find_identifier(e, EM_ID_CALL_SIGN, "9BQM"));
@@ -717,7 +704,7 @@ static void test_enhanced_irgc(void **state) {
     assert_string_equal(e->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(e->caption, "ISLAMIC REVOLUTIONARY GUARD CORPS");
     assert_int_equal(e->names.len, 23);
-    const em_name *n = get_name(e, "IRGC", EM_NAME_AKA);
+    const em_name *n = get_kind_name(e, "IRGC", EM_NAME_AKA);
     assert_string_equal(n->strength, "strong");
     assert_string_equal(n->script, "Latn");
     assert_true(has_name(e, "SEPAH-E PASDARAN-E ENQELAB-E ESLAMI", EM_NAME_AKA));
@@ -740,17 +727,17 @@ static void test_enhanced_irgc(void **state) {
     assert_string_equal(e->schema, EM_SCHEMA_PERSON);
     assert_string_equal(e->caption, "SABURINEZHAD, Hasan");
     assert_string_equal(e->gender, "male");
-    n = get_name(e, "SABURINEZHAD, Hasan", EM_NAME_PRIMARY);
+    n = get_kind_name(e, "SABURINEZHAD, Hasan", EM_NAME_PRIMARY);
     assert_string_equal(n->first, "Hasan");
     assert_string_equal(n->last, "SABURINEZHAD");
     assert_string_equal(n->script, "Latn");
     /* the Arabic translation, without its bidi embedding marks */
-    n = get_name(e, "حسن سبری نژاد", EM_NAME_PRIMARY);
+    n = get_kind_name(e, "حسن سبری نژاد", EM_NAME_PRIMARY);
     assert_string_equal(n->script, "Arab");
     assert_string_equal(n->first, "حسن");
     assert_string_equal(n->last, "سبری نژاد");
-    assert_string_equal(get_name(e, "Engineer Morteza", EM_NAME_AKA)->strength, "weak");
-    assert_string_equal(get_name(e, "SABURINEJAD, Ali", EM_NAME_AKA)->strength, "strong");
+    assert_string_equal(get_kind_name(e, "Engineer Morteza", EM_NAME_AKA)->strength, "weak");
+    assert_string_equal(get_kind_name(e, "SABURINEJAD, Ali", EM_NAME_AKA)->strength, "strong");
     assert_int_equal(e->names.len, 8);
     assert_int_equal(e->birth_dates.len, 1);
     assert_date(&e->birth_dates.items[0], "09 Jan 1965", "1965-01-09", "1965-01-09", 0);
@@ -803,12 +790,12 @@ static void test_enhanced_irgc(void **state) {
     /* 26120 ALCHWIKI: a Cyrillic translation; 47234: traditional Chinese */
     e = find_entity(&l, "ofac-26120");
     assert_non_null(e);
-    assert_string_equal(get_name(e, "АЛЬШВИКИ, Мхд Амер", EM_NAME_AKA)->script, "Cyrl");
-    assert_string_equal(get_name(e, "ALCHWIKI, Mhd Amer", EM_NAME_PRIMARY)->first, "Mhd Amer");
+    assert_string_equal(get_kind_name(e, "АЛЬШВИКИ, Мхд Амер", EM_NAME_AKA)->script, "Cyrl");
+    assert_string_equal(get_kind_name(e, "ALCHWIKI, Mhd Amer", EM_NAME_PRIMARY)->first, "Mhd Amer");
     assert_string_equal(e->caption, "ALCHWIKI, Mhd Amer");
     e = find_entity(&l, "ofac-47234");
     assert_non_null(e);
-    assert_string_equal(get_name(e, "中國中油股份有限公司", EM_NAME_PRIMARY)->script, "Hant");
+    assert_string_equal(get_kind_name(e, "中國中油股份有限公司", EM_NAME_PRIMARY)->script, "Hant");
 
     /* crypto addresses: 7 XBT addresses in the file, all with their currency */
     size_t crypto = 0;
@@ -924,7 +911,7 @@ static void test_enhanced_reference_values(void **state) {
     assert_string_equal(e->id, "ofac-77");
     assert_string_equal(e->schema, EM_SCHEMA_VESSEL);
     assert_string_equal(e->caption, "SHIP ONE");
-    const em_name *n = get_name(e, "سفينة", EM_NAME_FKA);
+    const em_name *n = get_kind_name(e, "سفينة", EM_NAME_FKA);
     assert_string_equal(n->script, "Arab");
     assert_string_equal(n->strength, "weak");
     assert_int_equal(e->addresses.len, 1);

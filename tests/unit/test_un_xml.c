@@ -32,22 +32,7 @@ static int teardown_real(void **state) {
 }
 
 static em_entity *get(const char *id) {
-    em_entity *e = find_entity(&g_list, id);
-    if (!e) fail_msg("entity %s not found", id);
-    return e;
-}
-
-static const em_name *get_name(const em_entity *e, const char *full) {
-    for (size_t i = 0; i < e->names.len; i++)
-        if (strcmp(e->names.items[i].full, full) == 0) return &e->names.items[i];
-    fail_msg("%s has no name %s", e->id, full);
-    return NULL;
-}
-
-static const char *prop(const em_entity *e, const char *key, int nth) {
-    for (size_t i = 0; i < e->props.len; i++)
-        if (strcmp(e->props.items[i].key, key) == 0 && nth-- == 0) return e->props.items[i].value;
-    return NULL;
+    return get_entity(&g_list, id);
 }
 
 static size_t count_props(const em_entity *e, const char *key) {
@@ -69,7 +54,7 @@ static void test_counts_and_meta(void **state) {
         assert_true(strncmp(e->id, "un-", 3) == 0);
         assert_string_equal(e->id + 3, e->source_id);
         /* every entry carries its UN reference number and one program */
-        assert_non_null(find_identifier(e, EM_ID_OTHER, prop(e, "un_reference", 0)));
+        assert_non_null(find_identifier(e, EM_ID_OTHER, get_prop(e, "un_reference", 0)));
         assert_int_equal(e->programs.len, 1);
         assert_string_equal(e->names.items[0].kind, EM_NAME_PRIMARY);
         assert_int_equal(strlen(e->listed_on), 10);
@@ -105,8 +90,8 @@ static void test_eric_badege(void **state) {
     const em_identifier *ref = find_identifier(e, EM_ID_OTHER, "CDi.001");
     assert_non_null(ref);
     assert_string_equal(ref->label, "UN Reference Number");
-    assert_string_equal(prop(e, "un_reference", 0), "CDi.001");
-    assert_string_equal(prop(e, "last_updated", 0), "2016-10-13");
+    assert_string_equal(get_prop(e, "un_reference", 0), "CDi.001");
+    assert_string_equal(get_prop(e, "last_updated", 0), "2016-10-13");
     assert_true(strncmp(e->remarks, "He fled to Rwanda in March 2013", 31) == 0);
     assert_non_null(strstr(e->remarks, "View-UN-Notices-Individuals"));
     assert_int_equal(e->birth_dates.len, 1);
@@ -142,16 +127,16 @@ static void test_akhtar_mansour(void **state) {
     assert_int_equal(e->names.len, 6); /* primary + original script + 4 aliases */
 
     assert_true(has_program(e, "Taliban"));
-    assert_string_equal(prop(e, "un_reference", 0), "TAi.011");
+    assert_string_equal(get_prop(e, "un_reference", 0), "TAi.011");
     assert_string_equal(e->listed_on, "2001-01-25");
     assert_null(e->gender);
     assert_int_equal(count_props(e, "title"), 2);
-    assert_string_equal(prop(e, "title", 0), "Maulavi");
-    assert_string_equal(prop(e, "title", 1), "Mullah");
-    assert_string_equal(prop(e, "position", 0),
+    assert_string_equal(get_prop(e, "title", 0), "Maulavi");
+    assert_string_equal(get_prop(e, "title", 1), "Mullah");
+    assert_string_equal(get_prop(e, "position", 0),
                         "Minister of Civil Aviation and Transportation under the Taliban regime");
     assert_int_equal(count_props(e, "last_updated"), 1);
-    assert_string_equal(prop(e, "last_updated", 0), "2016-12-23");
+    assert_string_equal(get_prop(e, "last_updated", 0), "2016-12-23");
     assert_true(em_strvec_contains(&e->nationalities, "Afghanistan"));
 
     assert_int_equal(e->birth_dates.len, 2);
@@ -208,7 +193,7 @@ static void test_gaston_aliases(void **state) {
     assert_string_equal(get_name(e, "Michel Byiringiro")->strength, "strong");
     assert_int_equal(e->names.len, 5);
     assert_int_equal(count_props(e, "position"), 3);
-    assert_string_equal(prop(e, "position", 1), "FDLR-FOCA 1st Vice-President");
+    assert_string_equal(get_prop(e, "position", 1), "FDLR-FOCA 1st Vice-President");
     assert_string_equal(e->birth_places.items[0], "Musanze District, Northern Province, Rwanda");
     assert_string_equal(e->addresses.items[0].region, "North Kivu Province");
     assert_string_equal(e->addresses.items[0].full,
@@ -243,7 +228,7 @@ static void test_entity_address(void **state) {
     assert_string_equal(e->caption, "ALFA COMPANY LIMITED FOR INTERNATIONAL TRADING AND MARKETING");
     assert_null(e->names.items[0].first);
     assert_true(has_program(e, "Iraq"));
-    assert_string_equal(prop(e, "un_reference", 0), "IQe.206");
+    assert_string_equal(get_prop(e, "un_reference", 0), "IQe.206");
     assert_string_equal(e->listed_on, "2004-06-02");
     assert_null(e->remarks); /* <COMMENTS1 /> */
     assert_string_equal(get_name(e, "ALFA TRADING COMPANY")->strength, "strong");
@@ -255,7 +240,7 @@ static void test_entity_address(void **state) {
     assert_string_equal(a->postal, "11191");
     assert_string_equal(a->country, "Jordan");
     assert_string_equal(a->full, "P.O. Box 910606, Amman, 11191, Jordan");
-    assert_null(prop(e, "last_updated", 0));
+    assert_null(get_prop(e, "last_updated", 0));
 }
 
 /* ADF: f.k.a. aliases of an organization */
@@ -267,19 +252,10 @@ static void test_entity_fka(void **state) {
     assert_true(has_name(e, "NALU", EM_NAME_FKA));
     assert_true(has_program(e, "DRC"));
     assert_string_equal(e->addresses.items[0].region, "North Kivu");
-    assert_string_equal(prop(e, "last_updated", 0), "2020-08-19");
+    assert_string_equal(get_prop(e, "last_updated", 0), "2020-08-19");
 }
 
 /* ---- broken inputs ------------------------------------------------------ */
-
-static char *write_file(const char *dir, const char *name, const char *content) {
-    char *path = em_xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f) fail_msg("cannot write %s", path);
-    fputs(content, f);
-    fclose(f);
-    return path;
-}
 
 static void expect_failure(const char *path, const char *what, size_t max_emitted) {
     em_entity_list l = {0};
@@ -303,20 +279,21 @@ static void expect_failure(const char *path, const char *what, size_t max_emitte
 static void test_small_file(void **state) {
     (void)state;
     char *dir = tmpdir_new("un_small");
-    char *p = write_file(dir, "ok.xml",
-                         HEAD "<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>ANA</FIRST_NAME>"
-                              "<UN_LIST_TYPE>X</UN_LIST_TYPE><GENDER>Female</GENDER>"
-                              "<LISTED_ON>2015-04-07-04:00</LISTED_ON>"
-                              "<INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT>"
-                              "<COUNTRY_OF_ISSUE>Peru</COUNTRY_OF_ISSUE></INDIVIDUAL_DOCUMENT>"
-                              "<INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT>"
-                              "<NUMBER>P1</NUMBER><COUNTRY_OF_ISSUE>Peru</COUNTRY_OF_ISSUE>"
-                              "</INDIVIDUAL_DOCUMENT>"
-                              "<INDIVIDUAL_ADDRESS><NOTE>Branch 1: Main St, Lima</NOTE>"
-                              "</INDIVIDUAL_ADDRESS>"
-                              "<INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE>"
-                              "<DATE>1963-03-01</DATE></INDIVIDUAL_DATE_OF_BIRTH>"
-                              "</INDIVIDUAL>\n</INDIVIDUALS>\n<ENTITIES/>\n</CONSOLIDATED_LIST>\n");
+    char *p =
+        write_test_file(dir, "ok.xml",
+                        HEAD "<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>ANA</FIRST_NAME>"
+                             "<UN_LIST_TYPE>X</UN_LIST_TYPE><GENDER>Female</GENDER>"
+                             "<LISTED_ON>2015-04-07-04:00</LISTED_ON>"
+                             "<INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT>"
+                             "<COUNTRY_OF_ISSUE>Peru</COUNTRY_OF_ISSUE></INDIVIDUAL_DOCUMENT>"
+                             "<INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT>"
+                             "<NUMBER>P1</NUMBER><COUNTRY_OF_ISSUE>Peru</COUNTRY_OF_ISSUE>"
+                             "</INDIVIDUAL_DOCUMENT>"
+                             "<INDIVIDUAL_ADDRESS><NOTE>Branch 1: Main St, Lima</NOTE>"
+                             "</INDIVIDUAL_ADDRESS>"
+                             "<INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE>"
+                             "<DATE>1963-03-01</DATE></INDIVIDUAL_DATE_OF_BIRTH>"
+                             "</INDIVIDUAL>\n</INDIVIDUALS>\n<ENTITIES/>\n</CONSOLIDATED_LIST>\n");
     em_entity_list l = {0};
     em_parse_meta meta;
     em_error err = {0};
@@ -357,8 +334,8 @@ static void test_truncated(void **state) {
     copy_file(src, p, 500000);
     expect_failure(p, "malformed XML", 1003);
     /* a cut right after the first entity's FIRST_NAME: nothing may be emitted */
-    char *p2 = write_file(dir, "cut2.xml",
-                          HEAD "<INDIVIDUAL><DATAID>7</DATAID><FIRST_NAME>ANA</FIRST_NAME>");
+    char *p2 = write_test_file(dir, "cut2.xml",
+                               HEAD "<INDIVIDUAL><DATAID>7</DATAID><FIRST_NAME>ANA</FIRST_NAME>");
     expect_failure(p2, "malformed XML", 0);
     free(p);
     free(p2);
@@ -369,9 +346,10 @@ static void test_truncated(void **state) {
 static void test_truncated_emits_whole_entities_only(void **state) {
     (void)state;
     char *dir = tmpdir_new("un_truncated2");
-    char *p = write_file(dir, "cut.xml",
-                         HEAD "<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>"
-                              "</INDIVIDUAL>\n<INDIVIDUAL><DATAID>2</DATAID><FIRST_NAME>B</FI");
+    char *p =
+        write_test_file(dir, "cut.xml",
+                        HEAD "<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>"
+                             "</INDIVIDUAL>\n<INDIVIDUAL><DATAID>2</DATAID><FIRST_NAME>B</FI");
     em_entity_list l = {0};
     em_error err = {0};
     assert_int_equal(em_parse_un_xml(p, "un_sc", collect_sink, &l, NULL, &err), -1);
@@ -386,11 +364,11 @@ static void test_truncated_emits_whole_entities_only(void **state) {
 static void test_missing_dataid(void **state) {
     (void)state;
     char *dir = tmpdir_new("un_nodataid");
-    char *p = write_file(dir, "nodataid.xml",
-                         HEAD "<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>"
-                              "</INDIVIDUAL>\n"
-                              "<INDIVIDUAL>\n<FIRST_NAME>B</FIRST_NAME>\n</INDIVIDUAL>\n"
-                              "</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n");
+    char *p = write_test_file(dir, "nodataid.xml",
+                              HEAD "<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>"
+                                   "</INDIVIDUAL>\n"
+                                   "<INDIVIDUAL>\n<FIRST_NAME>B</FIRST_NAME>\n</INDIVIDUAL>\n"
+                                   "</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n");
     expect_failure(p, "DATAID", 1);
     em_entity_list l = {0};
     em_error err = {0};
@@ -399,9 +377,9 @@ static void test_missing_dataid(void **state) {
     if (!strstr(err.message, "nodataid.xml line 7: ") || !strstr(err.message, "at line 5 "))
         fail_msg("unexpected message: %s", err.message);
     em_entity_list_free(&l);
-    char *p2 = write_file(dir, "noname.xml",
-                          HEAD "<ENTITY><DATAID>9</DATAID></ENTITY>\n"
-                               "</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n");
+    char *p2 = write_test_file(dir, "noname.xml",
+                               HEAD "<ENTITY><DATAID>9</DATAID></ENTITY>\n"
+                                    "</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n");
     expect_failure(p2, "FIRST_NAME", 0);
     free(p);
     free(p2);
@@ -411,11 +389,12 @@ static void test_missing_dataid(void **state) {
 static void test_wrong_root_and_garbage(void **state) {
     (void)state;
     char *dir = tmpdir_new("un_garbage");
-    char *p = write_file(dir, "root.xml", "<?xml version=\"1.0\"?>\n<sdnList><x/></sdnList>\n");
+    char *p =
+        write_test_file(dir, "root.xml", "<?xml version=\"1.0\"?>\n<sdnList><x/></sdnList>\n");
     expect_failure(p, "CONSOLIDATED_LIST", 0);
-    char *p2 = write_file(dir, "garbage.xml", "this is not XML at all\n\x01\x02");
+    char *p2 = write_test_file(dir, "garbage.xml", "this is not XML at all\n\x01\x02");
     expect_failure(p2, "malformed XML", 0);
-    char *p3 = write_file(dir, "empty.xml", "");
+    char *p3 = write_test_file(dir, "empty.xml", "");
     expect_failure(p3, "malformed XML", 0);
     free(p);
     free(p2);

@@ -72,3 +72,38 @@ const em_identifier *find_identifier(const em_entity *e, const char *type, const
     }
     return NULL;
 }
+
+char *write_test_file(const char *dir, const char *name, const char *content) {
+    char *path = em_xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) fail_msg("cannot write %s", path);
+    fputs(content, f);
+    fclose(f);
+    return path;
+}
+
+em_entity *get_entity(const em_entity_list *l, const char *id) {
+    em_entity *e = find_entity(l, id);
+    if (!e) fail_msg("entity %s not found", id);
+    return e;
+}
+
+const em_name *get_name(const em_entity *e, const char *full) {
+    for (size_t i = 0; i < e->names.len; i++)
+        if (strcmp(e->names.items[i].full, full) == 0) return &e->names.items[i];
+    fail_msg("%s has no name %s", e->id, full);
+    return NULL;
+}
+
+const char *get_prop(const em_entity *e, const char *key, int nth) {
+    for (size_t i = 0; i < e->props.len; i++)
+        if (strcmp(e->props.items[i].key, key) == 0 && nth-- == 0) return e->props.items[i].value;
+    return NULL;
+}
+
+int has_prop(const em_entity *e, const char *key, const char *value) {
+    for (size_t i = 0; i < e->props.len; i++)
+        if (strcmp(e->props.items[i].key, key) == 0 && strcmp(e->props.items[i].value, value) == 0)
+            return 1;
+    return 0;
+}

@@ -1,6 +1,6 @@
 /*
  * testutil.h - shared helpers for the cmocka unit tests: test data paths,
- * scratch directories, and entity lookups by id.
+ * scratch directories and files, and entity lookups (by id, name, prop).
  */
 #ifndef EM_TESTUTIL_H
 #define EM_TESTUTIL_H
@@ -19,10 +19,19 @@ const char *td(const char *rel);
 char *tmpdir_new(const char *name);
 /* Copies a file (or writes the first `limit` bytes when limit >= 0). */
 void copy_file(const char *from, const char *to, long limit);
+/* Writes content to dir/name; returns that path (caller frees). Fails the test when it cannot. */
+char *write_test_file(const char *dir, const char *name, const char *content);
 
 /* Collects parsed entities: use as the sink of a parser. */
 int collect_sink(void *ctx, em_entity *e, em_error *err);
 em_entity *find_entity(const em_entity_list *l, const char *id);
+/* Like find_entity, failing the test when there is none. */
+em_entity *get_entity(const em_entity_list *l, const char *id);
+/* The name of e written `full`, failing the test when there is none. */
+const em_name *get_name(const em_entity *e, const char *full);
+/* The value of the nth (from 0) prop `key` of e, or NULL. */
+const char *get_prop(const em_entity *e, const char *key, int nth);
+int has_prop(const em_entity *e, const char *key, const char *value);
 int has_name(const em_entity *e, const char *full, const char *kind);
 int has_program(const em_entity *e, const char *p);
 const em_identifier *find_identifier(const em_entity *e, const char *type, const char *value);
