@@ -231,6 +231,7 @@ typedef struct em_query {
     double threshold; /* results at or above it have match = 1; <= 0 = default */
     size_t limit;     /* maximum results; 0 = 10 */
     int all;          /* 1: return results below the threshold too (up to limit) */
+    double cutoff;    /* with all: only results scoring at least this (0 = any) */
 } em_query;
 
 typedef struct em_result {

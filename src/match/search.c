@@ -535,7 +535,9 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
         float qw = 0;
         for (size_t i = 0; i < nq; i++)
             qw += qp[i].w;
-        float floor_acc = (q->all ? 0.25f : 0.45f) * qw;
+        float min_score = q->all ? (float)q->cutoff : (float)threshold;
+        float frac = min_score >= 0.7f ? 0.45f : min_score * 0.64f;
+        float floor_acc = (frac > 0.25f ? frac : 0.25f) * qw;
         em_simcache_reset(&s->cache);
         for (size_t i = 0; i < nc; i++) {
             uint32_t name = s->touched[i];
@@ -578,6 +580,7 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
     for (size_t i = 0; i < nhits && r->len < limit; i++) {
         if (hits[i].score < 0) continue;
         if (!q->all && hits[i].score < threshold) break;
+        if (q->all && hits[i].score < q->cutoff) break;
         if (i > 0 && hits[i].entity == hits[i - 1].entity && hits[i].score == hits[i - 1].score)
             continue;
         fill_result(s, &qi, qp, nq, &hits[i], threshold, q->name, &r->items[r->len++]);

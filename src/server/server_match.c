@@ -205,6 +205,7 @@ static int screen(em_server *s, srv_gen *g, em_searcher *se, const party *pa, co
         q.threshold = f->threshold > 0 ? f->threshold : 1e-9;
         q.limit = want;
         q.all = f->cutoff < f->threshold; /* candidates below the threshold too */
+        q.cutoff = f->cutoff;
         if (em_search(se, &q, &res[nres], err) != 0) {
             rc = -1;
             break;
