@@ -220,12 +220,12 @@ char *em_matcher_related(const em_matcher *m, const char *id);
 #define EM_DEFAULT_THRESHOLD 0.70
 
 typedef struct em_query {
-    const char *name;       /* the name to screen; may be NULL when identifiers are given */
-    const char *schema;     /* "Person", "Organization", "Vessel", "Aircraft"; NULL = any */
-    const char *birth_date; /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; NULL = unknown */
-    const char *country;    /* nationality / country: ISO 3166 alpha-2 code or English
-                               name; several separated by ';'; NULL = unknown */
-    const char *gender;     /* "male", "female" or NULL */
+    const char *name;               /* the name to screen; may be NULL when identifiers are given */
+    const char *schema;             /* "Person", "Organization", "Vessel", "Aircraft"; NULL = any */
+    const char *birth_date;         /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; NULL = unknown */
+    const char *country;            /* nationality / country: ISO 3166 alpha-2 code or English
+                                       name; several separated by ';'; NULL = unknown */
+    const char *gender;             /* "male", "female" or NULL */
     const char *const *identifiers; /* identifier values (passport, IMO, wallet, BIC...) */
     size_t nidentifiers;
     double threshold; /* results at or above it have match = 1; <= 0 = default */
@@ -236,12 +236,12 @@ typedef struct em_query {
 
 typedef struct em_result {
     const char *id, *caption, *schema;
-    const char *source; /* dataset, e.g. "ofac_sdn" */
-    int64_t version;    /* the list version the entity comes from */
-    double score;       /* in [0, 1] */
-    int match;          /* score >= threshold */
-    const char *matched_name; /* the listed name that scored best */
-    const char *programs;     /* "; "-separated */
+    const char *source;           /* dataset, e.g. "ofac_sdn" */
+    int64_t version;              /* the list version the entity comes from */
+    double score;                 /* in [0, 1] */
+    int match;                    /* score >= threshold */
+    const char *matched_name;     /* the listed name that scored best */
+    const char *programs;         /* "; "-separated */
     const char *explanation;      /* readable: which part met which and how, qualifiers */
     const char *explanation_json; /* the same as a JSON object text */
     /* the same party on other lists, as a JSON array text:

@@ -1,10 +1,15 @@
 #!/bin/sh
-# Installs the Debian packages embargo needs to build and test, only when missing.
-# Used by both quick-start commands in the README and by .ci/run.
+# Installs the Debian packages embargo needs, only when missing.
+#   scripts/install-deps.sh          what building and running need (scripts/run.sh)
+#   scripts/install-deps.sh --test   also what the test suite needs (scripts/test.sh, .ci/run):
+#                                    cmocka, curl, and Node.js + Chromium + chromedriver for the
+#                                    browser tests of the web UI
 set -e
 PKGS="build-essential cmake pkg-config libicu-dev libexpat1-dev libsqlite3-dev libjansson-dev \
-libssl-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev libcurl4-openssl-dev libzip-dev \
-nodejs chromium chromium-driver curl"
+libssl-dev zlib1g-dev libmicrohttpd-dev libcurl4-openssl-dev libzip-dev"
+if [ "${1:-}" = "--test" ]; then
+    PKGS="$PKGS libcmocka-dev curl nodejs chromium chromium-driver"
+fi
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

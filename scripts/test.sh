@@ -3,7 +3,7 @@
 # build with AddressSanitizer + UndefinedBehaviorSanitizer, run every test.
 set -e
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DEMBARGO_SANITIZE=ON >/dev/null
 cmake --build build-test -j"$(nproc)"
 cd build-test

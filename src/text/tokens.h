@@ -33,9 +33,9 @@ typedef struct em_token {
 typedef struct em_name_tokens {
     em_token items[EM_TOK_MAX];
     size_t len;
-    int abjad;          /* the name was written in a script without vowels (Arabic, Hebrew...) */
-    char *buf;          /* owns the token text */
-    size_t dropped;     /* honorifics / stopwords removed */
+    int abjad;           /* the name was written in a script without vowels (Arabic, Hebrew...) */
+    char *buf;           /* owns the token text */
+    size_t dropped;      /* honorifics / stopwords removed */
     char numbuf[16][16]; /* digits made from number words */
 } em_name_tokens;
 
