@@ -48,12 +48,13 @@ em_format em_detect_format(const char *path, em_error *err) {
     if (*p == '<') {
         if (strstr(p, "<CONSOLIDATED_LIST")) return EM_FMT_UN_XML;
         if (strstr(p, "http://eu.europa.ec/fpi/fsd/export")) return EM_FMT_EU_FSF_XML;
+        if (strstr(p, "<Designations")) return EM_FMT_UK_FCDO_XML;
         if (strstr(p, "<sdnList")) return EM_FMT_OFAC_SDN_XML;
         if (strstr(p, "<sanctionsData")) return EM_FMT_OFAC_ENHANCED_XML;
         if (strstr(p, "<Sanctions")) return EM_FMT_OFAC_ADVANCED_XML;
         em_fail(err, EM_ERR_FORMAT,
                 "%s: XML of an unknown layout (expected an OFAC sdnList, advanced or enhanced "
-                "XML, or the UN consolidated list)",
+                "XML, the UN consolidated list, the EU FSF XML or the FCDO UK Sanctions List XML)",
                 path);
         return EM_FMT_UNKNOWN;
     }
@@ -156,6 +157,8 @@ const char *em_format_name(em_format f) {
         return "uk-fcdo-csv";
     case EM_FMT_UK_FCDO_ODS:
         return "uk-fcdo-ods";
+    case EM_FMT_UK_FCDO_XML:
+        return "uk-fcdo-xml";
     default:
         return "unknown";
     }

@@ -38,7 +38,8 @@ typedef enum em_format {
     EM_FMT_EU_FSF_CSV,        /* EU FSF CSV: ';' with an Entity_logical_id column */
     EM_FMT_UK_OFSI_CSV,       /* OFSI ConList.csv: "Last Updated,..." then "Name 6,..." */
     EM_FMT_UK_FCDO_CSV,       /* FCDO UK Sanctions List summary: "Unique ID,OFSI Group ID,Name" */
-    EM_FMT_UK_FCDO_ODS        /* the same summary as an ODS spreadsheet */
+    EM_FMT_UK_FCDO_ODS,       /* the same summary as an ODS spreadsheet */
+    EM_FMT_UK_FCDO_XML        /* FCDO UK Sanctions List XML export: <Designations> */
 } em_format;
 
 /* Detects the format of a file from its first bytes (decompressed). */
@@ -81,6 +82,9 @@ int em_parse_uk_ofsi_csv(const char *path, const char *source, em_sink_fn sink, 
                          em_parse_meta *meta, em_error *err);
 /* FCDO UK Sanctions List summary; `source` defaults to "uk_fcdo"; ids "ukfcdo-<Unique ID>". */
 int em_parse_uk_fcdo_csv(const char *path, const char *source, em_sink_fn sink, void *ctx,
+                         em_parse_meta *meta, em_error *err);
+/* FCDO UK Sanctions List XML export (uk_fcdo_xml.c); ids "ukfcdo-<UniqueID>". */
+int em_parse_uk_fcdo_xml(const char *path, const char *source, em_sink_fn sink, void *ctx,
                          em_parse_meta *meta, em_error *err);
 int em_parse_uk_fcdo_ods(const char *path, const char *source, em_sink_fn sink, void *ctx,
                          em_parse_meta *meta, em_error *err);

@@ -134,6 +134,7 @@ static int make_groups(file_info *files, size_t n, const char *source_override, 
             break;
         case EM_FMT_UK_FCDO_CSV:
         case EM_FMT_UK_FCDO_ODS:
+        case EM_FMT_UK_FCDO_XML:
             src = "uk_fcdo";
             break;
         default:
@@ -245,6 +246,9 @@ static int parse_group(group *g, em_error *err) {
         break;
     case EM_FMT_UK_FCDO_ODS:
         rc = em_parse_uk_fcdo_ods(p, g->source, sink, l, &g->meta, err);
+        break;
+    case EM_FMT_UK_FCDO_XML:
+        rc = em_parse_uk_fcdo_xml(p, g->source, sink, l, &g->meta, err);
         break;
     default:
         return em_fail(err, EM_ERR_FORMAT, "%s: unsupported format", p);
