@@ -73,6 +73,9 @@ run --home "$H" lists
 expect_rc 0 "seed the home"
 
 start_server srv1 --access-log "$TEST_TMP_DIR/access.log"
+# the banner is printed right after the server answers, so give it a moment
+i=0
+while ! grep -q "ofac_sdn" "$TEST_TMP_DIR/srv1.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 grep -q "listening on http://127.0.0.1:$PORT/" "$TEST_TMP_DIR/srv1.out" || fail "start banner says where it listens"
 grep -q "ofac_sdn" "$TEST_TMP_DIR/srv1.out" || fail "start banner lists the loaded lists"
 grep -q "no API keys: listening on loopback only" "$TEST_TMP_DIR/srv1.err" || fail "warning without keys"

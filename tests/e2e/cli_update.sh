@@ -203,11 +203,18 @@ grep -q "^ofac_sdn  *https://sanctionslistservice.ofac.treas.gov/" "$H/update.co
 # ---- embargo serve --update-every: scheduled updates reach the running server
 sed 's/dateGenerated="[^"]*"/dateGenerated="2026-03-02T00:00:00.000Z"/' "$W/consolidated.xml" >"$W/un3.xml"
 conf "un_sc $B/ok/un3.xml"
-PORT=$(shuf -i 20000-60000 -n 1)
-"$EMBARGO" --home "$H" --no-seed serve --listen "127.0.0.1:$PORT" --update-every 1s \
+# port 0: the server takes a free port and says which in its banner
+"$EMBARGO" --home "$H" --no-seed serve --listen "127.0.0.1:0" --update-every 1s \
     --update-config "$C" --no-access-log >"$TEST_TMP_DIR/serve.out" 2>"$TEST_TMP_DIR/serve.err" &
 SERVE=$!
 trap 'kill $SERVER $SERVE 2>/dev/null' EXIT
+i=0
+while ! grep -q "listening on http://127.0.0.1:" "$TEST_TMP_DIR/serve.out" && [ $i -lt 300 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+PORT=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TEST_TMP_DIR/serve.out")
+[ -n "$PORT" ] || fail "serve --listen 127.0.0.1:0 says its port (stderr: $(cat "$TEST_TMP_DIR/serve.err"))"
 i=0
 until curl -sf "http://127.0.0.1:$PORT/catalog" 2>/dev/null | grep -q '"published":"2026-03-02"'; do
     i=$((i + 1))
