@@ -76,19 +76,19 @@ static void reset(fcdo_ctx *c) {
 }
 
 /* "24/10/1966", "00/00/1966", "1966" or ISO -> ISO prefix; "" when not a date */
-static void uk_date(const char *s, char out[11]) {
+static void uk_date(const char *s, char out[40]) {
     int d = 0, m = 0, y = 0;
     out[0] = '\0';
     if (!s) return;
-    if (sscanf(s, "%d/%d/%d", &d, &m, &y) == 3 && y > 1000) {
+    if (sscanf(s, "%d/%d/%d", &d, &m, &y) == 3 && y > 1000 && y < 10000) {
         if (m >= 1 && m <= 12 && d >= 1 && d <= 31)
-            snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+            snprintf(out, 40, "%04d-%02d-%02d", y, m, d);
         else if (m >= 1 && m <= 12)
-            snprintf(out, 11, "%04d-%02d", y, m);
+            snprintf(out, 40, "%04d-%02d", y, m);
         else
-            snprintf(out, 11, "%04d", y);
+            snprintf(out, 40, "%04d", y);
     } else if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) >= 1 && y > 1000) {
-        snprintf(out, 11, "%.10s", s);
+        snprintf(out, 40, "%.10s", s);
     }
 }
 
@@ -121,7 +121,7 @@ static int emit(fcdo_ctx *c, em_xml *x) {
     for (size_t i = 0; i < c->nonlatin.len; i++)
         em_entity_add_name(e, c->nonlatin.items[i], EM_NAME_AKA, "strong", NULL);
     for (size_t i = 0; i < c->dobs.len; i++) {
-        char iso[11];
+        char iso[40];
         uk_date(c->dobs.items[i], iso);
         if (iso[0]) em_entity_add_birth_date(e, c->dobs.items[i], iso, iso, 0);
     }
@@ -168,7 +168,7 @@ static int emit(fcdo_ctx *c, em_xml *x) {
         em_entity_add_prop(e, "un_reference", c->unref);
     }
     if (c->designation_source) em_entity_add_prop(e, "designation_source", c->designation_source);
-    char iso[11];
+    char iso[40];
     uk_date(c->listed, iso);
     if (iso[0]) em_entity_set(&e->listed_on, iso);
     em_buf rem;
@@ -216,9 +216,10 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
 static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
     fcdo_ctx *c = ctx;
     if (em_xml_depth(x) == 2 && NAME_IS(name, "DateGenerated")) {
-        char iso[11];
+        char iso[40];
         uk_date(text, iso);
-        snprintf(c->meta->published, sizeof c->meta->published, "%s", iso);
+        memcpy(c->meta->published, iso, strnlen(iso, 10));
+        c->meta->published[strnlen(iso, 10)] = '\0';
         return 0;
     }
     if (!c->in_designation) return 0;
