@@ -36,40 +36,56 @@ static int is_vowel(char c) {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
-/* cost of substituting a by b: confusable letters cost half */
-static float sub_cost(char a, char b) {
+/* Confusable letters (a substitution among them costs half): the vowels a e i o u y
+   with each other, and c/k/q, s/z, v/w, f/v, j/y, d/t, b/p, g/j, i/j, m/n. Bit b of
+   CONFUSABLE[x] is set when letter x is confusable with letter b. */
+static const uint32_t CONFUSABLE[26] = {
+    0x1104110, 0x0008000, 0x0010400, 0x0080000, 0x1104101, 0x0200000, 0x0000200,
+    0x0000000, 0x1104211, 0x1000140, 0x0010004, 0x0000000, 0x0002000, 0x0001000,
+    0x1100111, 0x0000002, 0x0000404, 0x0000000, 0x2000000, 0x0000008, 0x1004111,
+    0x0400020, 0x0200000, 0x0000000, 0x0104311, 0x0040000};
+
+/* cost of substituting a by b, in half units: 0 equal, 1 confusable, 2 otherwise */
+static int sub_cost2(char a, char b) {
     if (a == b) return 0;
-    if (is_vowel(a) && is_vowel(b)) return 0.5f;
-    const char *pairs[] = {"ck", "kq", "cq", "sz", "vw", "fv", "jy", "dt", "bp", "gj", "ij", "mn"};
-    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
-        if ((pairs[i][0] == a && pairs[i][1] == b) || (pairs[i][0] == b && pairs[i][1] == a))
-            return 0.5f;
-    return 1;
+    if (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' && (CONFUSABLE[a - 'a'] >> (b - 'a') & 1))
+        return 1;
+    return 2;
 }
 
-/* optimal string alignment distance with weighted substitutions, bounded by max */
+/* Optimal string alignment distance (adjacent transpositions cost one edit),
+   confusable substitutions half, bounded by max: only the band of cells within
+   max of the diagonal is computed (an insertion or deletion costs a whole edit),
+   and the computation stops as soon as a row exceeds max. */
 static float osa(const char *a, size_t la, const char *b, size_t lb, float max) {
+    enum { INF = 1 << 20 };
     if (la > 40 || lb > 40) return max + 1;
-    float d[41][41];
+    int band = (int)max, lim = (int)(max * 2); /* in half units */
+    int d[41][41];
     for (size_t i = 0; i <= la; i++)
-        d[i][0] = (float)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (float)j;
+        for (size_t j = 0; j <= lb; j++)
+            d[i][j] = INF;
+    for (size_t i = 0; i <= la && (int)i <= band; i++)
+        d[i][0] = 2 * (int)i;
+    for (size_t j = 0; j <= lb && (int)j <= band; j++)
+        d[0][j] = 2 * (int)j;
     for (size_t i = 1; i <= la; i++) {
-        float rowmin = 1e9f;
-        for (size_t j = 1; j <= lb; j++) {
-            float v = d[i - 1][j - 1] + sub_cost(a[i - 1], b[j - 1]);
-            if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+        int rowmin = INF;
+        size_t from = (int)i - band > 1 ? i - (size_t)band : 1;
+        size_t to = i + (size_t)band < lb ? i + (size_t)band : lb;
+        for (size_t j = from; j <= to; j++) {
+            int v = d[i - 1][j - 1] + sub_cost2(a[i - 1], b[j - 1]);
+            if (d[i - 1][j] + 2 < v) v = d[i - 1][j] + 2;
+            if (d[i][j - 1] + 2 < v) v = d[i][j - 1] + 2;
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
+                d[i - 2][j - 2] + 2 < v)
+                v = d[i - 2][j - 2] + 2;
             d[i][j] = v;
             if (v < rowmin) rowmin = v;
         }
-        if (rowmin > max) return max + 1;
+        if (rowmin > lim) return max + 1;
     }
-    return d[la][lb];
+    return d[la][lb] >= INF ? max + 1 : (float)d[la][lb] / 2.0f;
 }
 
 /* Lower bound of the edit distance from letter counts (each edit changes at
@@ -283,19 +299,24 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
     memset(out, 0, sizeof *out);
     cand cs[EM_PART_MAX * EM_PART_MAX * 3];
     size_t n = 0;
+    float qbest[EM_PART_MAX] = {0}, cbest[EM_PART_MAX] = {0};
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j < nc; j++) {
             em_how how;
             float s = cached_similarity(cache, i, &q[i], &c[j], abjad, &how);
+            if (s > qbest[i]) qbest[i] = s;
+            if (s > cbest[j]) cbest[j] = s;
             if (s > 0 && n < sizeof cs / sizeof *cs)
                 cs[n++] =
                     (cand){(int8_t)i, -1, (int8_t)j,
                            -1,        s,  (s >= 0.95f ? 1000.0f : 0.0f) + s * (q[i].w + c[j].w),
                            how};
         }
-    /* glued parts: only when a side has a long part left without an exact partner */
+        /* glued parts: only parts without an exact or variant partner of their own glue */
+#define STRONG 0.95f
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j + 1 < nc; j++) {
+            if (qbest[i] >= STRONG || cbest[j] >= STRONG || cbest[j + 1] >= STRONG) continue;
             em_how how;
             float s = joined_similarity(&q[i], &c[j], &c[j + 1], abjad, &how);
             if (s > 0 && n < sizeof cs / sizeof *cs)
@@ -306,6 +327,7 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
         }
     for (size_t j = 0; j < nc; j++)
         for (size_t i = 0; i + 1 < nq; i++) {
+            if (cbest[j] >= STRONG || qbest[i] >= STRONG || qbest[i + 1] >= STRONG) continue;
             em_how how;
             float s = joined_similarity(&c[j], &q[i], &q[i + 1], abjad, &how);
             if (s > 0 && n < sizeof cs / sizeof *cs)
@@ -314,6 +336,7 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
                                  s,         s * (q[i].w + q[i + 1].w + c[j].w),
                                  how};
         }
+#undef STRONG
     /* greedy: best evidence first (insertion sort: n is small) */
     for (size_t i = 1; i < n; i++) {
         cand x = cs[i];
