@@ -116,6 +116,25 @@ int cmd_show(cli_ctx *c, int argc, char **argv) {
         json_t *j = json_loads(s, 0, NULL);
         print_entity(j);
         json_decref(j);
+        /* the same party on other lists (from the matcher's snapshot of the active lists) */
+        em_matcher *m = NULL;
+        em_error merr = {0};
+        if (version == 0 && em_matcher_open(&m, st, &merr) == 0) {
+            char *rel = em_matcher_related(m, id);
+            json_t *r = json_loads(rel, 0, NULL);
+            size_t i;
+            json_t *x;
+            json_array_foreach(r, i, x) {
+                printf("  %-14s %s %s (%s) - %s\n", i ? "" : "also listed",
+                       json_string_value(json_object_get(x, "id")),
+                       json_string_value(json_object_get(x, "caption")),
+                       json_string_value(json_object_get(x, "source")),
+                       json_string_value(json_object_get(x, "reason")));
+            }
+            json_decref(r);
+            free(rel);
+            em_matcher_close(m);
+        }
     }
     free(s);
     em_entity_free(e);

@@ -13,7 +13,7 @@
 #include "index/smap.h"
 
 #define EM_SNAP_MAGIC "EMBSNAP\0"
-#define EM_SNAP_VERSION 3
+#define EM_SNAP_VERSION 4
 
 enum {
     SEC_STRINGS,

@@ -61,6 +61,10 @@ expect_out "also listed" "other listings shown"
 expect_out '"id":"eu-13"' "the EU listing"
 expect_out '"source":"uk_ofsi"' "the UK listing"
 expect_out '"id":"ofac-2676"' "the OFAC entry, by passport"
+run --home "$H" show un-111923
+expect_out "also listed" "show lists the other listings"
+expect_out "eu-13" "the EU listing of the UN entry"
+expect_out "UN reference QDi.006" "linked by the UN reference"
 run --home "$H" import --bundled
 expect_out "unchanged" "re-importing the bundled lists changes nothing"
 finish
