@@ -27,6 +27,8 @@ const char *em_how_name(em_how h) {
         return "initial";
     case EM_HOW_JOINED:
         return "joined";
+    case EM_HOW_NICKNAME:
+        return "nickname";
     default:
         return "none";
     }
@@ -177,7 +179,8 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
     return best;
 }
 
-float em_part_similarity(const em_part *a, const em_part *b, int abjad, em_how *how) {
+float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em_knowledge *k,
+                         em_how *how) {
     *how = EM_HOW_NONE;
     if (a->vocab != UINT32_MAX && a->vocab == b->vocab) {
         *how = EM_HOW_EXACT;
@@ -197,6 +200,11 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, em_how *
         }
         *how = EM_HOW_VARIANT;
         return 0.95f;
+    }
+    if (k && !((a->flags | b->flags) & (EM_TOK_LEGAL | EM_TOK_NUMBER | EM_TOK_PARTICLE)) &&
+        em_knowledge_is_nickname(k, a->text, b->text)) {
+        *how = EM_HOW_NICKNAME;
+        return EM_NICKNAME_SIM;
     }
     if (a->len == 1 || b->len == 1) {
         if (a->len == 1 && b->len == 1 && a->text[0] == b->text[0]) {
@@ -272,14 +280,14 @@ void em_simcache_reset(em_simcache *sc) {
     }
 }
 
-static float cached_similarity(em_simcache *sc, size_t qi, const em_part *q, const em_part *c,
-                               int abjad, em_how *how) {
-    if (!sc || c->vocab == UINT32_MAX || qi >= 32) return em_part_similarity(q, c, abjad, how);
+static float cached_similarity(em_simcache *sc, const em_knowledge *k, size_t qi, const em_part *q,
+                               const em_part *c, int abjad, em_how *how) {
+    if (!sc || c->vocab == UINT32_MAX || qi >= 32) return em_part_similarity(q, c, abjad, k, how);
     uint32_t key = ((c->vocab << 5) | (uint32_t)qi) + 1;
     uint32_t slot = (key * 2654435761u) & (EM_SIMCACHE_SIZE - 1);
     for (int probe = 0; probe < 8; probe++, slot = (slot + 1) & (EM_SIMCACHE_SIZE - 1)) {
         if (sc->gen[slot] != sc->generation) {
-            float s = em_part_similarity(q, c, abjad, how);
+            float s = em_part_similarity(q, c, abjad, k, how);
             sc->gen[slot] = sc->generation;
             sc->key[slot] = key;
             sc->sim[slot] = s;
@@ -291,11 +299,11 @@ static float cached_similarity(em_simcache *sc, size_t qi, const em_part *q, con
             return sc->sim[slot];
         }
     }
-    return em_part_similarity(q, c, abjad, how);
+    return em_part_similarity(q, c, abjad, k, how);
 }
 
 void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abjad, int org,
-              em_simcache *cache, em_alignment *out) {
+              const em_knowledge *k, em_simcache *cache, em_alignment *out) {
     memset(out, 0, sizeof *out);
     cand cs[EM_PART_MAX * EM_PART_MAX * 3];
     size_t n = 0;
@@ -303,7 +311,7 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j < nc; j++) {
             em_how how;
-            float s = cached_similarity(cache, i, &q[i], &c[j], abjad, &how);
+            float s = cached_similarity(cache, k, i, &q[i], &c[j], abjad, &how);
             if (s > qbest[i]) qbest[i] = s;
             if (s > cbest[j]) cbest[j] = s;
             if (s > 0 && n < sizeof cs / sizeof *cs)

@@ -33,7 +33,8 @@ typedef enum em_how {
     EM_HOW_SKELETON,
     EM_HOW_FUZZY,
     EM_HOW_INITIAL,
-    EM_HOW_JOINED
+    EM_HOW_JOINED,
+    EM_HOW_NICKNAME
 } em_how;
 
 const char *em_how_name(em_how h);
@@ -56,7 +57,8 @@ typedef struct em_alignment {
 
 /* Similarity of two single parts (0 when they do not meet). abjad: one side was
    written without vowels, so consonant skeletons count for more. */
-float em_part_similarity(const em_part *a, const em_part *b, int abjad, em_how *how);
+float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em_knowledge *k,
+                         em_how *how);
 
 /* Memo of part similarities for one query: (query part, list token id) ->
    similarity. Candidates share tokens, so most comparisons repeat. */
@@ -85,12 +87,15 @@ void em_simcache_reset(em_simcache *sc);
    similarity 1 - edits/length must reach EM_FUZZY_MIN_SIM. */
 #define EM_FUZZY_MIN_LEN 4
 #define EM_FUZZY_MIN_SIM 0.75f
-#define EM_ANAGRAM_SIM 0.80f /* same letters, other order, 5+ letters */
+#define EM_ANAGRAM_SIM 0.80f
+#define EM_NICKNAME_SIM                                                                            \
+    0.85f /* "bill" / "william" (data/knowledge/nicknames.txt) */ /* same letters, other order, 5+ \
+                                                                     letters */
 
 /* Aligns query parts q[0..nq) with list parts c[0..nc); org: organisation names;
    cache may be NULL. */
 void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abjad, int org,
-              em_simcache *cache, em_alignment *out);
+              const em_knowledge *k, em_simcache *cache, em_alignment *out);
 
 /* Appends a readable account ("esmail~esmaeil (variant)") and a JSON array of the
    pairs to the buffers (either may be NULL). */

@@ -391,7 +391,7 @@ static float score_name(em_searcher *s, const em_part *q, size_t nq, int abjad, 
     em_part c[EM_PART_MAX];
     size_t nc = name_parts(m, name, c);
     int org = m->entities[m->names[name].entity].schema_kind != SNAP_SCHEMA_PERSON;
-    em_align(q, nq, c, nc, abjad || m->names[name].abjad, org, &s->cache, al);
+    em_align(q, nq, c, nc, abjad || m->names[name].abjad, org, m->k, &s->cache, al);
     float sc = al->score;
     float mass_min = MASS_SHARE * m->max_idf;
     if (al->matched_w < mass_min && m->h) sc *= al->matched_w / mass_min;
@@ -627,10 +627,10 @@ int em_compare(em_searcher *s, const char *schema, const char *name1, const char
     size_t na = query_parts(s->m, &a, pa), nb = query_parts(s->m, &b, pb);
     em_alignment al;
     int org = kind == EM_KIND_ORG;
-    em_align(pa, na, pb, nb, a.abjad || b.abjad, org, NULL, &al);
+    em_align(pa, na, pb, nb, a.abjad || b.abjad, org, s->m->k, NULL, &al);
     /* symmetric: a pair of names has no query side */
     em_alignment al2;
-    em_align(pb, nb, pa, na, a.abjad || b.abjad, org, NULL, &al2);
+    em_align(pb, nb, pa, na, a.abjad || b.abjad, org, s->m->k, NULL, &al2);
     /* a pair of names has no query side: for organisations both directions count
        (an extra word names another company); for people the better direction (a
        name with and without a middle name is the same person) */

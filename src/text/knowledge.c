@@ -100,6 +100,7 @@ struct em_knowledge {
     em_strvec groups;     /* canonical spelling of group i+1 */
     uint32_t *group_line; /* line of each group, for error messages while loading */
     strmap particles, honorifics, stopwords; /* token -> line */
+    strmap nicknames;                        /* "short|full" and "full|short" -> line */
     strmap legal;                            /* joined variant -> code index + 1 */
     em_strvec legal_codes;
     uint32_t *legal_line; /* line of each code, while loading */
@@ -114,6 +115,7 @@ void em_knowledge_free(em_knowledge *k) {
     strmap_free(&k->particles);
     strmap_free(&k->honorifics);
     strmap_free(&k->stopwords);
+    strmap_free(&k->nicknames);
     strmap_free(&k->legal);
     em_strvec_free(&k->legal_codes);
     free(k->legal_line);
@@ -259,6 +261,39 @@ static int load_set(strmap *set, em_normalizer *nz, const char *dir, const char 
     return rc;
 }
 
+/* nicknames.txt: "SHORT FULL" pairs, stored both ways round */
+static int load_nicknames(em_knowledge *k, em_normalizer *nz, const char *dir, em_error *err) {
+    reader r;
+    if (reader_open(&r, dir, "nicknames.txt", err)) return -1;
+    int rc = 0;
+    char *s;
+    while (rc == 0 && (s = reader_next(&r))) {
+        char *sp = strchr(s, ' ');
+        if (!sp) {
+            rc = reader_fail(&r, err, "expected SHORT FULL (two names separated by a space)");
+            break;
+        }
+        *sp = '\0';
+        char *a = normalize_word(nz, &r, s, err);
+        char *b = a ? normalize_word(nz, &r, em_strtrim(sp + 1), err) : NULL;
+        if (!a || !b) {
+            free(a);
+            rc = -1;
+            break;
+        }
+        char *ab = em_xasprintf("%s|%s", a, b), *ba = em_xasprintf("%s|%s", b, a);
+        strmap_slot *dup = strmap_put(&k->nicknames, ab, r.lineno);
+        if (!dup)
+            strmap_put(&k->nicknames, ba, r.lineno);
+        else
+            rc = reader_fail(&r, err, "'%s %s' is already listed on line %u", a, b,
+                             (unsigned)dup->val);
+        free(ab), free(ba), free(a), free(b);
+    }
+    reader_close(&r);
+    return rc;
+}
+
 static size_t count_tokens(const char *s) {
     size_t n = 1;
     for (; *s; s++)
@@ -345,6 +380,7 @@ em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
     if (rc == 0) rc = load_set(&k->honorifics, nz, dir, "honorifics.txt", err);
     if (rc == 0) rc = load_set(&k->stopwords, nz, dir, "org_stopwords.txt", err);
     if (rc == 0) rc = load_legal(k, nz, dir, err);
+    if (rc == 0) rc = load_nicknames(k, nz, dir, err);
     em_normalizer_free(nz);
     if (rc) {
         em_knowledge_free(k);
@@ -385,6 +421,13 @@ int em_knowledge_is_particle(const em_knowledge *k, const char *token) {
 
 int em_knowledge_is_honorific(const em_knowledge *k, const char *token) {
     return k && in_set(&k->honorifics, token);
+}
+
+int em_knowledge_is_nickname(const em_knowledge *k, const char *a, const char *b) {
+    if (!k || !k->nicknames.len) return 0;
+    char key[128];
+    int n = snprintf(key, sizeof key, "%s|%s", a, b);
+    return n > 0 && (size_t)n < sizeof key && strmap_get(&k->nicknames, key, (size_t)n) != NULL;
 }
 
 int em_knowledge_is_stopword(const em_knowledge *k, const char *token) {

@@ -34,6 +34,9 @@ size_t em_knowledge_group_count(const em_knowledge *k);
 int em_knowledge_is_particle(const em_knowledge *k, const char *token);
 /* Honorifics and titles that are not part of a name: "seyed", "haji", "dr", "general" */
 int em_knowledge_is_honorific(const em_knowledge *k, const char *token);
+/* Nicknames (data/knowledge/nicknames.txt): 1 when one of the two normalised given
+   names is a common short form of the other ("bill" / "william", "ted" / "theodore"). */
+int em_knowledge_is_nickname(const em_knowledge *k, const char *a, const char *b);
 /* Organisation stopwords that carry no identity: "the", "of", "and" */
 int em_knowledge_is_stopword(const em_knowledge *k, const char *token);
 

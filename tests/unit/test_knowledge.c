@@ -203,6 +203,7 @@ static char *mini_dir(const char *name) {
     write_file(dir, "particles.txt", "al\nBin\n");
     write_file(dir, "honorifics.txt", "Seyed\n");
     write_file(dir, "org_stopwords.txt", "the\n");
+    write_file(dir, "nicknames.txt", "# short full\nbill william\nted edward\nted theodore\n");
     write_file(dir, "legal_forms.tsv",
                "llc\tlimited liability company|L.L.C.|llc\nooo\tобщество с ограниченной "
                "ответственностью|ooo\n");
@@ -246,6 +247,12 @@ static void test_mini_load(void **state) {
     const char *u[] = {"l", "l", "c"};
     assert_string_equal(em_knowledge_legal_form(k, u, 3, &c), "llc");
     assert_int_equal(c, 3);
+    /* nicknames, both ways round, a short form of several names */
+    assert_true(em_knowledge_is_nickname(k, "bill", "william"));
+    assert_true(em_knowledge_is_nickname(k, "william", "bill"));
+    assert_true(em_knowledge_is_nickname(k, "ted", "theodore"));
+    assert_true(em_knowledge_is_nickname(k, "ted", "edward"));
+    assert_false(em_knowledge_is_nickname(k, "bill", "edward"));
     em_knowledge_free(k);
     free(dir);
 }

@@ -139,6 +139,12 @@ static void test_variant_classes(void **state) {
     assert_true(cmp("Person", "Yousef Qaradawi", "Yusuf Qaradawi") >= 0.9);
     assert_true(cmp("Person", "Aleksandr Lukashenko", "Alexander Lukashenko") >= 0.9);
     assert_true(cmp("Person", "Oleksandr Lukashenko", "Aleksandr Lukashenko") >= 0.9);
+    /* nicknames (data/knowledge/nicknames.txt) meet, a little below spelling variants */
+    assert_true(cmp("Person", "Bill Gates", "William Gates") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Ted Doe", "Theodore Doe") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Bill Gates", "William Gates") <
+                cmp("Person", "Mohammad Rahimi", "Muhammad Rahimi"));
+    assert_true(cmp("Person", "Bill Gates", "Robert Gates") < EM_DEFAULT_THRESHOLD);
     /* different names stay apart */
     assert_true(cmp("Person", "Mohammad Rahimi", "Ahmad Rahimi") < EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Mohammad Rahimi", "Mohammad Karimi") < EM_DEFAULT_THRESHOLD);
@@ -176,6 +182,9 @@ static void test_compare_rules(void **state) {
                      0);
     assert_non_null(strstr(ex, "\"how\":\"variant\""));
     assert_non_null(strstr(ex, "\"query\":\"hossein\""));
+    free(ex);
+    assert_int_equal(em_compare(CMP, "Person", "Bob Smith", "Robert Smith", &s, &ex, &err), 0);
+    assert_non_null(strstr(ex, "\"how\":\"nickname\""));
     free(ex);
 }
 
