@@ -516,6 +516,7 @@ const HOW_HELP = {
   fuzzy: 'a close spelling (typo tolerance)',
   initial: 'an initial meets a full name',
   joined: 'two parts written as one word',
+  nickname: 'a common short form of the same given name (Bill for William)',
 };
 
 function renderExplanation(ex) {
