@@ -969,38 +969,25 @@ static int key_eq(const char *key, const char *name) {
 }
 
 /* Resolves the listed (untreated) name to the UN entity id(s) whose name has
-   the same normalised key: the store's exact lookup first, the matcher second. */
+   the same normalised key, among the matcher's results for that name. */
 static void resolve_un(ctx *c, const char *name, truthset *out) {
     char *key = em_name_key(name);
     if (!key) return;
     em_error err = {0};
-    em_hits *h = NULL;
-    if (em_store_lookup(c->st, name, NULL, 50, &h, &err) == 0) {
-        for (size_t i = 0; i < em_hits_count(h); i++) {
-            const em_hit *x = em_hits_get(h, i);
-            if (!streq(x->source, "un_sc")) continue;
-            if (key_eq(key, x->caption) || key_eq(key, x->matched_name)) truth_add(out, x->id);
+    em_query q = {0};
+    q.name = name;
+    q.limit = 50;
+    q.all = 1;
+    q.threshold = opt.threshold;
+    em_results *r = NULL;
+    if (em_search(c->s, &q, &r, &err) == 0) {
+        for (size_t i = 0; i < em_results_count(r); i++) {
+            const em_result *x = em_results_get(r, i);
+            if (streq(x->source, "un_sc") &&
+                (key_eq(key, x->caption) || key_eq(key, x->matched_name)))
+                truth_add(out, x->id);
         }
-        em_hits_free(h);
-    }
-    if (out->n == 0) {
-        em_query q = {0};
-        q.name = name;
-        q.limit = 50;
-        q.all = 1;
-        q.threshold = opt.threshold;
-        em_results *r = NULL;
-        if (em_search(c->s, &q, &r, &err) == 0) {
-            for (size_t i = 0; i < em_results_count(r); i++) {
-                const em_result *x = em_results_get(r, i);
-                if (!streq(x->source, "un_sc")) continue;
-                if (key_eq(key, x->caption) || key_eq(key, x->matched_name)) {
-                    truth_add(out, x->id);
-                    break;
-                }
-            }
-            em_results_free(r);
-        }
+        em_results_free(r);
     }
     free(key);
 }

@@ -168,29 +168,6 @@ size_t em_diff_count(const em_diff *d);
 const em_change *em_diff_get(const em_diff *d, size_t i);
 void em_diff_free(em_diff *d);
 
-/* ---- lookup (normalised exact; the fuzzy matcher comes in a later layer) */
-
-typedef struct em_hit {
-    const char *id;
-    const char *caption;
-    const char *schema;
-    const char *source;
-    int64_t version;
-    const char *matched_name; /* the listed name that matched */
-    const char *programs;     /* "; "-separated */
-    double score;
-} em_hit;
-
-typedef struct em_hits em_hits;
-
-/* Finds entities (active versions) one of whose names normalises to the same
-   key as `name` (case, accents, punctuation, script and word order ignored). */
-int em_store_lookup(em_store *st, const char *name, const char *schema, size_t limit, em_hits **out,
-                    em_error *err);
-size_t em_hits_count(const em_hits *h);
-const em_hit *em_hits_get(const em_hits *h, size_t i);
-void em_hits_free(em_hits *h);
-
 /* ---- matching ----------------------------------------------------------- */
 
 /*
@@ -447,7 +424,7 @@ char *em_server_catalog_json(em_server *srv);
 
 /* ---- text ------------------------------------------------------------- */
 
-/* The normalised lookup key of a name: Latin, lower case, no marks or
+/* The normalised key of a name: Latin, lower case, no marks or
    punctuation, tokens sorted. Caller frees with free(). NULL on error. */
 char *em_name_key(const char *name);
 

@@ -108,6 +108,28 @@ void em_buf_printf(em_buf *b, const char *fmt, ...) {
     b->len += (size_t)n;
 }
 
+void em_buf_json_str(em_buf *b, const char *s) {
+    static const char hex[] = "0123456789abcdef";
+    em_buf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            em_buf_addc(b, '\\');
+            em_buf_addc(b, (char)*p);
+        } else if (*p == '\n')
+            em_buf_adds(b, "\\n");
+        else if (*p == '\t')
+            em_buf_adds(b, "\\t");
+        else if (*p == '\r')
+            em_buf_adds(b, "\\r");
+        else if (*p < 0x20) {
+            char u[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0};
+            em_buf_adds(b, u);
+        } else
+            em_buf_addc(b, (char)*p);
+    }
+    em_buf_addc(b, '"');
+}
+
 const char *em_buf_cstr(em_buf *b) {
     return b->data ? b->data : "";
 }

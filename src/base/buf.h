@@ -29,7 +29,9 @@ void em_buf_adds(em_buf *b, const char *s);
 void em_buf_addc(em_buf *b, char c);
 void em_buf_printf(em_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *em_buf_cstr(em_buf *b); /* "" when empty */
-char *em_buf_detach(em_buf *b);     /* caller owns; buffer is reset */
+/* Appends s (NULL = "") as a quoted JSON string, control characters escaped. */
+void em_buf_json_str(em_buf *b, const char *s);
+char *em_buf_detach(em_buf *b); /* caller owns; buffer is reset */
 
 typedef struct em_strvec {
     char **items;

@@ -211,19 +211,6 @@ size_t em_matcher_entity_count(const em_matcher *m) {
     return m->h ? m->h->n_entities : 0;
 }
 
-static void json_str(em_buf *b, const char *s) {
-    em_buf_addc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            em_buf_printf(b, "\\%c", *p);
-        else if (*p < 0x20)
-            em_buf_printf(b, "\\u%04x", *p);
-        else
-            em_buf_addc(b, (char)*p);
-    }
-    em_buf_addc(b, '"');
-}
-
 char *em_matcher_related(const em_matcher *m, const char *id) {
     em_buf b;
     em_buf_init(&b);
@@ -235,13 +222,13 @@ char *em_matcher_related(const em_matcher *m, const char *id) {
         const snap_entity *e = &m->entities[v[i]];
         if (b.len > 1) em_buf_addc(&b, ',');
         em_buf_adds(&b, "{\"id\":");
-        json_str(&b, m->strings + e->id);
+        em_buf_json_str(&b, m->strings + e->id);
         em_buf_adds(&b, ",\"source\":");
-        json_str(&b, m->strings + e->source);
+        em_buf_json_str(&b, m->strings + e->source);
         em_buf_adds(&b, ",\"caption\":");
-        json_str(&b, m->strings + e->caption);
+        em_buf_json_str(&b, m->strings + e->caption);
         em_buf_adds(&b, ",\"reason\":");
-        json_str(&b, m->strings + v[i + 1]);
+        em_buf_json_str(&b, m->strings + v[i + 1]);
         em_buf_addc(&b, '}');
     }
     em_buf_addc(&b, ']');

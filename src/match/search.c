@@ -407,17 +407,6 @@ static int cmp_hit(const void *a, const void *b) {
     return x->entity < y->entity ? -1 : x->entity > y->entity;
 }
 
-static void json_escape(em_buf *b, const char *s) {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            em_buf_printf(b, "\\%c", *p);
-        else if (*p < 0x20)
-            em_buf_printf(b, "\\u%04x", *p);
-        else
-            em_buf_addc(b, (char)*p);
-    }
-}
-
 static void fill_result(em_searcher *s, const qinfo *qi, const em_part *q, size_t nq, hit *h,
                         double threshold, const char *qname, em_result *r) {
     const em_matcher *m = s->m;
@@ -437,9 +426,9 @@ static void fill_result(em_searcher *s, const qinfo *qi, const em_part *q, size_
     if (h->by_identifier) {
         r->matched_name = em_xstrdup(m->strings + e->caption);
         em_buf_printf(&text, "identifier %s is listed for this party (exact match)", h->identifier);
-        em_buf_adds(&json, ",\"identifier\":{\"value\":\"");
-        json_escape(&json, h->identifier);
-        em_buf_adds(&json, "\",\"how\":\"exact\"}");
+        em_buf_adds(&json, ",\"identifier\":{\"value\":");
+        em_buf_json_str(&json, h->identifier);
+        em_buf_adds(&json, ",\"how\":\"exact\"}");
     }
     if (h->name != UINT32_MAX) {
         const snap_name *n = &m->names[h->name];
@@ -448,11 +437,11 @@ static void fill_result(em_searcher *s, const qinfo *qi, const em_part *q, size_
         size_t nc = name_parts(m, h->name, c);
         if (h->by_identifier) em_buf_adds(&text, "; ");
         em_buf_printf(&text, "name %.2f: ", h->name_score);
-        em_buf_adds(&json, ",\"name\":{\"query\":\"");
-        json_escape(&json, qname ? qname : "");
-        em_buf_adds(&json, "\",\"matched_name\":\"");
-        json_escape(&json, m->strings + n->display);
-        em_buf_printf(&json, "\",\"kind\":\"%s\",\"weak_alias\":%s,\"score\":%.3f,\"alignment\":",
+        em_buf_adds(&json, ",\"name\":{\"query\":");
+        em_buf_json_str(&json, qname);
+        em_buf_adds(&json, ",\"matched_name\":");
+        em_buf_json_str(&json, m->strings + n->display);
+        em_buf_printf(&json, ",\"kind\":\"%s\",\"weak_alias\":%s,\"score\":%.3f,\"alignment\":",
                       n->kind == 0   ? "primary"
                       : n->kind == 2 ? "fka"
                       : n->kind == 3 ? "nka"
@@ -642,9 +631,9 @@ int em_compare(em_searcher *s, const char *schema, const char *name1, const char
         em_buf_init(&json);
         em_buf_printf(&json, "{\"score\":%.3f,\"alignment\":", sc);
         em_alignment_explain(&al, pa, na, pb, nb, &text, &json);
-        em_buf_adds(&json, ",\"text\":\"");
-        json_escape(&json, em_buf_cstr(&text));
-        em_buf_adds(&json, "\"}");
+        em_buf_adds(&json, ",\"text\":");
+        em_buf_json_str(&json, em_buf_cstr(&text));
+        em_buf_adds(&json, "}");
         *explanation = em_buf_detach(&json);
         em_buf_free(&text);
     }

@@ -242,7 +242,6 @@ void srv_log_write(em_server *s, const srv_log_entry *e);
 void srv_log_close(em_server *s);
 
 /* JSON string escaping into a buffer (with the quotes). */
-void srv_json_str(em_buf *b, const char *s);
 /* 1 when s (n bytes) is valid UTF-8. */
 int srv_utf8_valid(const char *s, size_t n);
 

@@ -86,28 +86,6 @@ void srv_params_free(srv_params *p) {
 
 /* ---- responses ------------------------------------------------------------ */
 
-void srv_json_str(em_buf *b, const char *s) {
-    static const char hex[] = "0123456789abcdef";
-    em_buf_addc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            em_buf_addc(b, '\\');
-            em_buf_addc(b, (char)*p);
-        } else if (*p == '\n')
-            em_buf_adds(b, "\\n");
-        else if (*p == '\t')
-            em_buf_adds(b, "\\t");
-        else if (*p == '\r')
-            em_buf_adds(b, "\\r");
-        else if (*p < 0x20) {
-            char u[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0};
-            em_buf_adds(b, u);
-        } else
-            em_buf_addc(b, (char)*p);
-    }
-    em_buf_addc(b, '"');
-}
-
 void srv_error(srv_response *r, int status, const char *error, const char *fmt, ...) {
     char detail[1024];
     va_list ap;
@@ -119,9 +97,9 @@ void srv_error(srv_response *r, int status, const char *error, const char *fmt, 
     em_buf b;
     em_buf_init(&b);
     em_buf_printf(&b, "{\"status\": %d, \"error\": ", status);
-    srv_json_str(&b, error);
+    em_buf_json_str(&b, error);
     em_buf_adds(&b, ", \"detail\": ");
-    srv_json_str(&b, detail);
+    em_buf_json_str(&b, detail);
     em_buf_adds(&b, "}\n");
     free(r->body);
     r->status = status;

@@ -39,20 +39,20 @@ void srv_log_write(em_server *s, const srv_log_entry *e) {
     em_buf b;
     em_buf_init(&b);
     em_buf_printf(&b, "{\"time\":\"%s\",\"method\":", when);
-    srv_json_str(&b, e->method);
+    em_buf_json_str(&b, e->method);
     em_buf_adds(&b, ",\"path\":");
-    srv_json_str(&b, srv_utf8_valid(e->path, strlen(e->path)) ? e->path : "(invalid UTF-8)");
+    em_buf_json_str(&b, srv_utf8_valid(e->path, strlen(e->path)) ? e->path : "(invalid UTF-8)");
     em_buf_printf(&b, ",\"status\":%d,\"duration_us\":%llu,\"bytes\":%zu,\"client\":", e->status,
                   (unsigned long long)e->duration_us, e->bytes);
-    srv_json_str(&b, e->client);
+    em_buf_json_str(&b, e->client);
     em_buf_adds(&b, ",\"key\":");
     if (e->key_id)
-        srv_json_str(&b, e->key_id);
+        em_buf_json_str(&b, e->key_id);
     else
         em_buf_adds(&b, "null");
     if (s->opts.log_personal_data && e->personal && *e->personal) {
         em_buf_adds(&b, ",\"query\":");
-        srv_json_str(&b, e->personal);
+        em_buf_json_str(&b, e->personal);
     }
     em_buf_adds(&b, "}\n");
     pthread_mutex_lock(&s->log_lock);

@@ -150,7 +150,7 @@ static void add_features(em_buf *b, const char *explanation) {
         const char *fact = json_string_value(json_object_get(q, "fact"));
         if (!fact) continue;
         em_buf_adds(b, n++ ? "," : "");
-        srv_json_str(b, fact);
+        em_buf_json_str(b, fact);
         em_buf_printf(b, ":%.3f", json_number_value(json_object_get(q, "effect")));
     }
     em_buf_addc(b, '}');
@@ -167,12 +167,12 @@ static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, 
     em_buf_adds(b, ",\"explanation\":");
     em_buf_adds(b, x->explanation_json && *x->explanation_json ? x->explanation_json : "{}");
     em_buf_adds(b, ",\"matched_name\":");
-    srv_json_str(b, x->matched_name);
+    em_buf_json_str(b, x->matched_name);
     /* the same party on other lists (UN reference, identifiers, name and birth date) */
     em_buf_adds(b, ",\"related\":");
     em_buf_adds(b, x->related_json && *x->related_json ? x->related_json : "[]");
     em_buf_adds(b, ",\"source\":{\"dataset\":");
-    srv_json_str(b, x->source);
+    em_buf_json_str(b, x->source);
     uint64_t h = 1469598103934665603ull ^ g->number;
     for (const char *p = x->id; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
@@ -529,7 +529,7 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
     size_t matches = 0;
     json_object_foreach(queries, qname, q) {
         if (i) em_buf_addc(&b, ',');
-        srv_json_str(&b, qname);
+        em_buf_json_str(&b, qname);
         em_buf_adds(&b, ":{\"status\":200,\"results\":");
         size_t n = 0;
         if (screen(s, g, se, &parties[i], &f, &b, &n, &matches, &err) != 0) {
@@ -623,13 +623,13 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
                   ",\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"limit\":%zu,\"offset\":0,"
                   "\"threshold\":%.3f,\"query\":{\"q\":",
                   n, f.limit, f.threshold);
-    srv_json_str(&b, name ? name : "");
+    em_buf_json_str(&b, name ? name : "");
     em_buf_adds(&b, ",\"schema\":");
-    srv_json_str(&b, pa.schema ? pa.schema : "");
+    em_buf_json_str(&b, pa.schema ? pa.schema : "");
     em_buf_adds(&b, ",\"dob\":");
-    srv_json_str(&b, pa.birth_date ? pa.birth_date : "");
+    em_buf_json_str(&b, pa.birth_date ? pa.birth_date : "");
     em_buf_adds(&b, ",\"country\":");
-    srv_json_str(&b, pa.country);
+    em_buf_json_str(&b, pa.country);
     em_buf_adds(&b, "}}");
     r->status = 200;
     r->len = b.len;

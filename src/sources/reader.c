@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "base/digest.h"
 #include "base/error.h"
 
 #define CHUNK 65536
@@ -150,7 +151,6 @@ int em_file_sha256(const char *path, char hex[65], em_error *err) {
     unsigned int mdlen = 0;
     EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    em_digest_hex(md, hex);
     return 0;
 }

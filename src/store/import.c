@@ -9,7 +9,6 @@
  */
 #include <dirent.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/digest.h"
 #include "base/error.h"
 #include "sources/reader.h"
 #include "sources/source.h"
@@ -57,14 +57,6 @@ static const char *base_name(const char *p) {
 static int is_cons_name(const char *path) {
     const char *b = base_name(path);
     return strncasecmp(b, "cons", 4) == 0 || strcasestr(b, "consolidated") != NULL;
-}
-
-static void sha256_hex(const void *data, size_t n, char hex[65]) {
-    unsigned char md[32];
-    unsigned int len = 0;
-    EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
 static int sink(void *ctx, em_entity *e, em_error *err) {
@@ -336,7 +328,7 @@ static void group_sha(group *g) {
     const char *roles[4] = {"main", "add", "alt", "comments"};
     for (int i = 0; i < 4; i++)
         if (fs[i]) em_buf_printf(&b, "%s %s\n", roles[i], fs[i]->sha);
-    sha256_hex(b.data, b.len, g->sha);
+    em_sha256_hex(b.data, b.len, g->sha);
     em_buf_free(&b);
 }
 
@@ -420,9 +412,7 @@ static int write_group(em_store *st, group *g, em_error *err) {
                                      "INSERT INTO version_entities(version_id, entity_id, schema,"
                                      " caption, digest) VALUES(?,?,?,?,?)",
                                      err);
-    sqlite3_stmt *nk = em_db_prepare(
-        st, "INSERT INTO name_keys(version_id, key, entity_id, name) VALUES(?,?,?,?)", err);
-    rc = (f && b && ve && nk) ? 0 : -1;
+    rc = (f && b && ve) ? 0 : -1;
     const char *roles[4] = {"main", "add", "alt", "comments"};
     for (int i = 0; i < 4 && rc == 0; i++) {
         if (!fs[i]) continue;
@@ -453,18 +443,10 @@ static int write_group(em_store *st, group *g, em_error *err) {
             break;
         }
         sqlite3_reset(ve);
-        for (size_t j = 0; j < row->keys.len && rc == 0; j++) {
-            sqlite3_bind_int64(nk, 1, vid);
-            sqlite3_bind_text(nk, 2, row->keys.items[j], -1, SQLITE_STATIC);
-            sqlite3_bind_text(nk, 3, e->id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(nk, 4, row->names.items[j], -1, SQLITE_STATIC);
-            rc = step_done(st, nk, err, "storing name keys");
-        }
     }
     sqlite3_finalize(f);
     sqlite3_finalize(b);
     sqlite3_finalize(ve);
-    sqlite3_finalize(nk);
     if (rc) return -1;
     rc = em_db_set_active(st, g->source, vid, err);
     g->res.version = vid;

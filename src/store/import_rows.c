@@ -4,15 +4,14 @@
  */
 #include "store/import_rows.h"
 
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/digest.h"
 #include "base/error.h"
-#include "text/normalize.h"
 
 int em_cpu_count(void) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -69,47 +68,20 @@ typedef struct slice {
     em_error err;
 } slice;
 
-static void hex(const unsigned char *md, char out[65]) {
-    static const char *H = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = H[md[i] >> 4];
-        out[2 * i + 1] = H[md[i] & 15];
-    }
-    out[64] = '\0';
-}
-
 static int prepare_slice(void *p) {
     slice *s = p;
-    em_normalizer *norm = NULL;
     for (size_t i = s->from; i < s->to; i++) {
-        const em_entity *e = s->l->items[i];
         em_entity_row *r = &s->rows[i];
-        r->json = em_entity_to_json_string(e, 0);
-        unsigned char md[32];
-        unsigned int len = 0;
-        EVP_Digest(r->json, strlen(r->json), md, &len, EVP_sha256(), NULL);
-        hex(md, r->digest);
-        em_strvec_init(&r->keys);
-        em_strvec_init(&r->names);
-        for (size_t j = 0; j < e->names.len; j++) {
-            if (!norm && !(norm = em_normalizer_new(&s->err))) return -1;
-            char *key = em_normalize_key(norm, e->names.items[j].full);
-            if (!*key || em_strvec_contains(&r->keys, key)) {
-                free(key);
-                continue;
-            }
-            em_strvec_take(&r->keys, key);
-            em_strvec_push(&r->names, e->names.items[j].full);
-        }
+        r->json = em_entity_to_json_string(s->l->items[i], 0);
+        em_sha256_hex(r->json, strlen(r->json), r->digest);
     }
-    em_normalizer_free(norm);
     return 0;
 }
 
 int em_prepare_rows(const em_entity_list *l, em_entity_row *rows, em_error *err) {
     int threads = em_cpu_count();
     size_t n = l->len, per = (n + (size_t)threads - 1) / (size_t)threads;
-    if (per < 4096) per = 4096; /* small lists: not worth a thread (nor an ICU instance) */
+    if (per < 4096) per = 4096; /* small lists: not worth a thread */
     size_t nslices = (n + per - 1) / per;
     slice *sl = em_xcalloc(nslices ? nslices : 1, sizeof *sl);
     for (size_t i = 0; i < nslices; i++) {
@@ -134,8 +106,6 @@ void em_entity_rows_free(em_entity_row *rows, size_t n) {
     if (!rows) return;
     for (size_t i = 0; i < n; i++) {
         free(rows[i].json);
-        em_strvec_free(&rows[i].keys);
-        em_strvec_free(&rows[i].names);
     }
     free(rows);
 }

@@ -1,6 +1,6 @@
 /*
- * import_rows.h - turning parsed entities into store rows (compact JSON,
- * its SHA-256 digest, normalised name keys), spread over all cores.
+ * import_rows.h - turning parsed entities into store rows (compact JSON and
+ * its SHA-256 digest), spread over all cores.
  * Used by import.c between parsing and the single SQLite transaction.
  */
 #ifndef EM_STORE_IMPORT_ROWS_H
@@ -12,8 +12,6 @@
 typedef struct em_entity_row {
     char *json;
     char digest[65];
-    em_strvec keys;  /* distinct name keys */
-    em_strvec names; /* the listed name each key came from (parallel to keys) */
 } em_entity_row;
 
 /* Fills rows[i] for every entity of l (rows has l->len elements). */

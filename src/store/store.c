@@ -5,8 +5,8 @@
  * Layout: every import of a source makes a row in `versions`; the entities of
  * a version are rows of `version_entities` pointing at content-addressed JSON
  * in `blobs` (an unchanged entity costs one small row per version, so old
- * versions are cheap to keep). `name_keys` holds the normalised name keys used
- * by exact lookup. At most one version per source is active.
+ * versions are cheap to keep). At most one version per source is active. Name
+ * search works on the matcher's snapshot of the active versions (src/match/).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -40,10 +40,8 @@ static const char *SCHEMA_SQL =
     "  caption TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY(version_id, entity_id))"
     "  WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS version_entities_id ON version_entities(entity_id);"
-    "CREATE TABLE IF NOT EXISTS name_keys("
-    "  version_id INTEGER NOT NULL, key TEXT NOT NULL, entity_id TEXT NOT NULL,"
-    "  name TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys(key, version_id);"
+    /* name_keys held exact-lookup keys before the matcher's snapshot replaced them */
+    "DROP TABLE IF EXISTS name_keys;"
     /* one row per `embargo update` attempt of a source (see update.c) */
     "CREATE TABLE IF NOT EXISTS update_log("
     "  id INTEGER PRIMARY KEY, source TEXT NOT NULL, started_at TEXT NOT NULL,"

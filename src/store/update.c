@@ -12,7 +12,6 @@
  * import or activation, the next update downloads again.
  */
 #include <dirent.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/digest.h"
 #include "base/error.h"
 #include "store/paths.h"
 #include "store/store_internal.h"
@@ -341,12 +341,8 @@ static void update_one(em_store *st, const em_update_source_cfg *cfg, const em_u
             em_buf_init(&b);
             for (size_t i = 0; i < n; i++)
                 em_buf_printf(&b, "%s %s\n", strrchr(r.paths[i], '/') + 1, r.fr[i].sha256);
-            unsigned char md[32];
-            unsigned int len = 0;
-            EVP_Digest(b.data, b.len, md, &len, EVP_sha256(), NULL);
             char hex[65];
-            for (unsigned i = 0; i < 32; i++)
-                snprintf(hex + 2 * i, 3, "%02x", md[i]);
+            em_sha256_hex(b.data, b.len, hex);
             x->sha256 = em_xstrdup(hex);
             em_buf_free(&b);
         }

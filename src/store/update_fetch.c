@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/digest.h"
 #include "base/error.h"
 #include "store/update_internal.h"
 
@@ -208,8 +209,7 @@ static try_result fetch_once(CURL *h, const em_fetch_request *rq, const em_updat
     res->tries++;
     res->http_status = status;
     res->bytes = x.bytes;
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(res->sha256 + 2 * i, 3, "%02x", md[i]);
+    em_digest_hex(md, res->sha256);
     free(res->etag), free(res->last_modified);
     res->etag = x.etag;
     res->last_modified = x.last_modified;

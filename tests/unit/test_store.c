@@ -82,16 +82,34 @@ static void test_csv_set_import_and_entities(void **state) {
     assert_int_equal(em_store_entity(st, "ofac-999999999", 0, &e, &err), -1);
     assert_int_equal(err.code, EM_ERR_NOTFOUND);
 
-    em_hits *h = NULL;
-    assert_int_equal(em_store_lookup(st, "vevak", NULL, 10, &h, &err), 0);
-    assert_int_equal(em_hits_count(h), 1);
-    assert_string_equal(em_hits_get(h, 0)->id, "ofac-12111");
-    em_hits_free(h);
-    assert_int_equal(em_store_lookup(st, "Esmail KHATIB", "Organization", 10, &h, &err), 0);
-    assert_int_equal(em_hits_count(h), 0);
-    em_hits_free(h);
-    assert_int_equal(em_store_lookup(st, " ,;", NULL, 10, &h, &err), -1);
-    assert_int_equal(err.code, EM_ERR_USAGE);
+    /* the imported list is searchable through the matcher's snapshot */
+    em_matcher *m = NULL;
+    assert_int_equal(em_matcher_open(&m, st, &err), 0);
+    em_searcher *s = em_searcher_new(m, &err);
+    em_query q = {0};
+    q.name = "vevak";
+    em_results *res = NULL;
+    assert_int_equal(em_search(s, &q, &res, &err), 0);
+    assert_int_equal(em_results_count(res), 1);
+    assert_string_equal(em_results_get(res, 0)->id, "ofac-12111");
+    em_results_free(res);
+    /* a person searched as an organisation costs the score of the wrong type */
+    q.name = "Esmail KHATIB";
+    q.schema = "Organization";
+    q.all = 1;
+    assert_int_equal(em_search(s, &q, &res, &err), 0);
+    assert_string_equal(em_results_get(res, 0)->id, "ofac-39017");
+    assert_true(em_results_get(res, 0)->score < 0.99);
+    assert_non_null(strstr(em_results_get(res, 0)->explanation_json, "\"fact\":\"schema\""));
+    em_results_free(res);
+    /* a name with nothing to compare alerts nobody */
+    q = (em_query){0};
+    q.name = " ,;";
+    assert_int_equal(em_search(s, &q, &res, &err), 0);
+    assert_int_equal(em_results_count(res), 0);
+    em_results_free(res);
+    em_searcher_free(s);
+    em_matcher_close(m);
 
     /* the add/alt files alone are not a list */
     assert_int_equal(em_store_import(st, paths + 1, 2, NULL, &r, &err), -1);
