@@ -397,10 +397,8 @@ int em_parse_custom_csv(const char *path, const char *source, em_sink_fn sink, v
                         em_parse_meta *meta, em_error *err) {
     if (!path || !source || !sink)
         return em_fail(err, EM_ERR_USAGE, "em_parse_custom_csv: missing path, source or sink");
-    if (meta) {
-        memset(meta, 0, sizeof *meta);
-        snprintf(meta->format, sizeof meta->format, "%s", "custom-csv");
-    }
+    em_parse_meta local_meta;
+    meta = em_parse_meta_begin(meta, &local_meta, "custom-csv");
     em_tcsv c;
     if (em_tcsv_open(&c, path, ',', err) < 0) return -1;
     free(c.name); /* messages name the file as given */

@@ -3,6 +3,7 @@
  * `embargo import` never depends on file names for the format (names only
  * decide between the SDN and the consolidated OFAC list, see import.c).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -162,4 +163,11 @@ const char *em_format_name(em_format f) {
     default:
         return "unknown";
     }
+}
+
+em_parse_meta *em_parse_meta_begin(em_parse_meta *meta, em_parse_meta *local, const char *format) {
+    if (!meta) meta = local;
+    memset(meta, 0, sizeof *meta);
+    snprintf(meta->format, sizeof meta->format, "%s", format);
+    return meta;
 }

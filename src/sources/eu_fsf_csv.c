@@ -513,9 +513,7 @@ static int read_header(eu_csv *x) {
 int em_parse_eu_fsf_csv(const char *path, const char *source, em_sink_fn sink, void *ctx,
                         em_parse_meta *meta, em_error *err) {
     em_parse_meta local_meta;
-    if (!meta) meta = &local_meta;
-    memset(meta, 0, sizeof *meta);
-    snprintf(meta->format, sizeof meta->format, "%s", "eu-fsf-csv");
+    meta = em_parse_meta_begin(meta, &local_meta, "eu-fsf-csv");
     eu_csv x;
     memset(&x, 0, sizeof x);
     x.source = source ? source : "eu_fsf";

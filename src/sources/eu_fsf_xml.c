@@ -354,9 +354,7 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
 int em_parse_eu_fsf_xml(const char *path, const char *source, em_sink_fn sink, void *ctx,
                         em_parse_meta *meta, em_error *err) {
     em_parse_meta local_meta;
-    if (!meta) meta = &local_meta;
-    memset(meta, 0, sizeof *meta);
-    snprintf(meta->format, sizeof meta->format, "%s", "eu-fsf-xml");
+    meta = em_parse_meta_begin(meta, &local_meta, "eu-fsf-xml");
     eu_state st;
     memset(&st, 0, sizeof st);
     st.source = source ? source : "eu_fsf";

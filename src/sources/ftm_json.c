@@ -669,10 +669,8 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
                       em_parse_meta *meta, em_error *err) {
     if (!path || !source || !sink)
         return em_fail(err, EM_ERR_USAGE, "em_parse_ftm_json: missing path, source or sink");
-    if (meta) {
-        memset(meta, 0, sizeof *meta);
-        snprintf(meta->format, sizeof meta->format, "%s", "ftm-json");
-    }
+    em_parse_meta local_meta;
+    meta = em_parse_meta_begin(meta, &local_meta, "ftm-json");
     ftm_index x;
     memset(&x, 0, sizeof x);
     em_buf line;

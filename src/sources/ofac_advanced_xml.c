@@ -948,9 +948,7 @@ static void parser_free(parser *p) {
 int em_parse_ofac_advanced_xml(const char *path, const char *source, em_sink_fn sink, void *ctx,
                                em_parse_meta *meta, em_error *err) {
     em_parse_meta scratch;
-    if (!meta) meta = &scratch;
-    memset(meta, 0, sizeof *meta);
-    snprintf(meta->format, sizeof meta->format, "ofac-advanced-xml");
+    meta = em_parse_meta_begin(meta, &scratch, "ofac-advanced-xml");
     parser p;
     memset(&p, 0, sizeof p);
     p.source = source;

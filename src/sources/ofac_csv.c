@@ -335,10 +335,8 @@ int em_parse_ofac_csv(const em_ofac_csv_files *files, const char *source, em_sin
                       void *sink_ctx, em_parse_meta *meta, em_error *err) {
     if (!files || !files->main || !source || !sink)
         return em_fail(err, EM_ERR_USAGE, "em_parse_ofac_csv: missing main file, source or sink");
-    if (meta) {
-        memset(meta, 0, sizeof *meta);
-        snprintf(meta->format, sizeof meta->format, "%s", "ofac-csv");
-    }
+    em_parse_meta local_meta;
+    meta = em_parse_meta_begin(meta, &local_meta, "ofac-csv");
     ctx x;
     memset(&x, 0, sizeof x);
     long_set seen = {0};

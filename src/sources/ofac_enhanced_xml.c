@@ -560,9 +560,7 @@ static int on_end(void *vctx, em_xml *x, const char *name, const char *text) {
 int em_parse_ofac_enhanced_xml(const char *path, const char *source, em_sink_fn sink, void *ctx,
                                em_parse_meta *meta, em_error *err) {
     em_parse_meta dummy;
-    if (!meta) meta = &dummy;
-    memset(meta, 0, sizeof *meta);
-    snprintf(meta->format, sizeof meta->format, "%s", "ofac-enhanced-xml");
+    meta = em_parse_meta_begin(meta, &dummy, "ofac-enhanced-xml");
     enh_ctx c;
     memset(&c, 0, sizeof c);
     c.source = source;

@@ -292,9 +292,7 @@ static int on_end(void *vctx, em_xml *x, const char *name, const char *text) {
 int em_parse_ofac_sdn_xml(const char *path, const char *source, em_sink_fn sink, void *ctx,
                           em_parse_meta *meta, em_error *err) {
     em_parse_meta dummy;
-    if (!meta) meta = &dummy;
-    memset(meta, 0, sizeof *meta);
-    snprintf(meta->format, sizeof meta->format, "%s", "ofac-xml");
+    meta = em_parse_meta_begin(meta, &dummy, "ofac-xml");
     sdn_ctx c;
     memset(&c, 0, sizeof c);
     c.source = source;

@@ -299,10 +299,8 @@ int em_parse_senzing_json(const char *path, const char *source, em_sink_fn sink,
                           em_parse_meta *meta, em_error *err) {
     if (!path || !source || !sink)
         return em_fail(err, EM_ERR_USAGE, "em_parse_senzing_json: missing path, source or sink");
-    if (meta) {
-        memset(meta, 0, sizeof *meta);
-        snprintf(meta->format, sizeof meta->format, "%s", "senzing-json");
-    }
+    em_parse_meta local_meta;
+    meta = em_parse_meta_begin(meta, &local_meta, "senzing-json");
     em_reader *r = em_reader_open(path, err);
     if (!r) return -1;
     em_buf line;

@@ -42,6 +42,10 @@ typedef enum em_format {
     EM_FMT_UK_FCDO_XML        /* FCDO UK Sanctions List XML export: <Designations> */
 } em_format;
 
+/* How every parser starts: returns the meta to fill (the caller's, or `local`
+   when it passed none, which parsers allow), cleared and named `format`. */
+em_parse_meta *em_parse_meta_begin(em_parse_meta *meta, em_parse_meta *local, const char *format);
+
 /* Detects the format of a file from its first bytes (decompressed). */
 em_format em_detect_format(const char *path, em_error *err);
 const char *em_format_name(em_format f);

@@ -160,15 +160,12 @@ static int row(fcdo *x, const em_strvec *f, long line) {
     return x->sink(x->sink_ctx, e, x->err);
 }
 
-static void init(fcdo *x, const char *source, em_sink_fn sink, void *ctx, em_parse_meta *meta,
-                 const char *format, em_error *err) {
+static void init(fcdo *x, const char *source, em_sink_fn sink, void *ctx, em_error *err) {
     memset(x, 0, sizeof *x);
     x->source = source ? source : "uk_fcdo";
     x->sink = sink;
     x->sink_ctx = ctx;
     x->err = err;
-    memset(meta, 0, sizeof *meta);
-    snprintf(meta->format, sizeof meta->format, "%s", format);
 }
 
 /* ---- CSV ------------------------------------------------------------------- */
@@ -176,9 +173,9 @@ static void init(fcdo *x, const char *source, em_sink_fn sink, void *ctx, em_par
 int em_parse_uk_fcdo_csv(const char *path, const char *source, em_sink_fn sink, void *ctx,
                          em_parse_meta *meta, em_error *err) {
     em_parse_meta local_meta;
-    if (!meta) meta = &local_meta;
+    meta = em_parse_meta_begin(meta, &local_meta, "uk-fcdo-csv");
     fcdo x;
-    init(&x, source, sink, ctx, meta, "uk-fcdo-csv", err);
+    init(&x, source, sink, ctx, err);
     em_tcsv c;
     if (em_tcsv_open(&c, path, ',', err) < 0) return -1;
     x.name = em_xstrdup(c.name);
@@ -376,9 +373,9 @@ static void XMLCALL ods_text(void *ud, const XML_Char *s, int len) {
 int em_parse_uk_fcdo_ods(const char *path, const char *source, em_sink_fn sink, void *ctx,
                          em_parse_meta *meta, em_error *err) {
     em_parse_meta local_meta;
-    if (!meta) meta = &local_meta;
+    meta = em_parse_meta_begin(meta, &local_meta, "uk-fcdo-ods");
     fcdo x;
-    init(&x, source, sink, ctx, meta, "uk-fcdo-ods", err);
+    init(&x, source, sink, ctx, err);
     int zerr = 0;
     zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
     if (!z) {

@@ -326,9 +326,7 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
 int em_parse_uk_fcdo_xml(const char *path, const char *source, em_sink_fn sink, void *ctx,
                          em_parse_meta *meta, em_error *err) {
     em_parse_meta dummy;
-    if (!meta) meta = &dummy;
-    memset(meta, 0, sizeof *meta);
-    snprintf(meta->format, sizeof meta->format, "%s", "uk-fcdo-xml");
+    meta = em_parse_meta_begin(meta, &dummy, "uk-fcdo-xml");
     fcdo_ctx c;
     memset(&c, 0, sizeof c);
     c.source = source ? source : "uk_fcdo";

@@ -509,9 +509,7 @@ static int read_row(ofsi *o, em_error *err) {
 int em_parse_uk_ofsi_csv(const char *path, const char *source, em_sink_fn sink, void *ctx,
                          em_parse_meta *meta, em_error *err) {
     em_parse_meta local_meta;
-    if (!meta) meta = &local_meta;
-    memset(meta, 0, sizeof *meta);
-    snprintf(meta->format, sizeof meta->format, "%s", "uk-ofsi-csv");
+    meta = em_parse_meta_begin(meta, &local_meta, "uk-ofsi-csv");
     if (!source) source = "uk_ofsi";
     ofsi o;
     memset(&o, 0, sizeof o);

@@ -495,9 +495,7 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
 int em_parse_un_xml(const char *path, const char *source, em_sink_fn sink, void *ctx,
                     em_parse_meta *meta, em_error *err) {
     em_parse_meta local_meta;
-    if (!meta) meta = &local_meta;
-    memset(meta, 0, sizeof *meta);
-    snprintf(meta->format, sizeof meta->format, "%s", "un-xml");
+    meta = em_parse_meta_begin(meta, &local_meta, "un-xml");
     un_state st;
     memset(&st, 0, sizeof st);
     st.source = source ? source : "un_sc";

@@ -65,29 +65,37 @@ static int is_apostrophe(UChar32 c) {
            c == 0x02BE || c == 0x0060 || c == 0x00B4;
 }
 
+/* The last step of both paths: keeps ASCII letters (lower-cased) and digits,
+   drops apostrophes inside words, turns anything else into one space. */
+static void fold_char(em_buf *out, int32_t c, int *space) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        em_buf_addc(out, (char)c);
+        *space = 0;
+    } else if (c >= 'A' && c <= 'Z') {
+        em_buf_addc(out, (char)(c - 'A' + 'a'));
+        *space = 0;
+    } else if (is_apostrophe(c)) {
+        return;
+    } else if (!*space) {
+        em_buf_addc(out, ' ');
+        *space = 1;
+    }
+}
+
+static char *fold_end(em_buf *out) {
+    if (out->len && out->data[out->len - 1] == ' ') out->data[--out->len] = '\0';
+    return em_buf_detach(out);
+}
+
 /* ASCII input needs no transliteration: the ICU rules are the identity on it
    but for case, so this fast path gives exactly the same output. */
 static char *normalize_ascii(const char *s) {
     em_buf out;
     em_buf_init(&out);
     int space = 1;
-    for (const char *p = s; *p; p++) {
-        char c = *p;
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            em_buf_addc(&out, c);
-            space = 0;
-        } else if (c >= 'A' && c <= 'Z') {
-            em_buf_addc(&out, (char)(c - 'A' + 'a'));
-            space = 0;
-        } else if (c == '\'' || c == '`') {
-            continue;
-        } else if (!space) {
-            em_buf_addc(&out, ' ');
-            space = 1;
-        }
-    }
-    if (out.len && out.data[out.len - 1] == ' ') out.data[--out.len] = '\0';
-    return em_buf_detach(&out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        fold_char(&out, *p, &space);
+    return fold_end(&out);
 }
 
 char *em_normalize_name(em_normalizer *n, const char *s) {
@@ -142,23 +150,9 @@ char *em_normalize_name(em_normalizer *n, const char *s) {
     em_buf out;
     em_buf_init(&out);
     int space = 1;
-    for (int32_t i = 0; i < ulen; i++) {
-        UChar32 c = n->ubuf[i];
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            em_buf_addc(&out, (char)c);
-            space = 0;
-        } else if (c >= 'A' && c <= 'Z') {
-            em_buf_addc(&out, (char)(c - 'A' + 'a'));
-            space = 0;
-        } else if (is_apostrophe(c)) {
-            continue;
-        } else if (!space) {
-            em_buf_addc(&out, ' ');
-            space = 1;
-        }
-    }
-    if (out.len && out.data[out.len - 1] == ' ') out.data[--out.len] = '\0';
-    return em_buf_detach(&out);
+    for (int32_t i = 0; i < ulen; i++)
+        fold_char(&out, n->ubuf[i], &space);
+    return fold_end(&out);
 }
 
 static int cmp(const void *a, const void *b) {
