@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "base/buf.h"
 #include "embargo.h"
 
 typedef struct cli_ctx {
@@ -39,5 +40,7 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name);
 int cli_flag(char **argv, int i, const char *name);
 int cli_parse_int64(const char *s, long long *out);
 void cli_print_json_string(FILE *f, const char *s);
+/* One screening result as a JSON object (result_json.c), for search --json and screen. */
+void cli_result_json(em_buf *b, const em_result *x);
 
 #endif

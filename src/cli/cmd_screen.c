@@ -251,29 +251,6 @@ static void put_key(em_buf *b, const char *key, int first) {
     em_buf_adds(b, ": ");
 }
 
-/* "a; b" -> ["a", "b"] */
-static void put_programs(em_buf *b, const char *programs) {
-    em_buf_addc(b, '[');
-    int n = 0;
-    const char *p = programs ? programs : "";
-    while (*p) {
-        while (*p == ' ' || *p == ';')
-            p++;
-        const char *e = strchr(p, ';');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        while (len > 0 && p[len - 1] == ' ')
-            len--;
-        if (len) {
-            char *t = em_xstrndup(p, len);
-            if (n++) em_buf_adds(b, ", ");
-            put_json_str(b, t);
-            free(t);
-        }
-        p += e ? (size_t)(e - p) : strlen(p);
-    }
-    em_buf_addc(b, ']');
-}
-
 /* ---- screening ----------------------------------------------------------- */
 
 typedef struct screen_opts {
@@ -399,27 +376,7 @@ static void screen_row(em_searcher *s, row *r, const screen_opts *o) {
         const em_result *x = em_results_get(res, i);
         if (!x->match && !o->all) continue;
         if (k++) em_buf_adds(&b, ", ");
-        em_buf_adds(&b, "{\"id\": ");
-        put_json_str(&b, x->id);
-        em_buf_adds(&b, ", \"caption\": ");
-        put_json_str(&b, x->caption);
-        em_buf_adds(&b, ", \"schema\": ");
-        put_json_str(&b, x->schema);
-        em_buf_printf(&b, ", \"score\": %.3f, \"match\": %s, \"source\": {\"dataset\": ", x->score,
-                      x->match ? "true" : "false");
-        put_json_str(&b, x->source);
-        em_buf_printf(&b, ", \"version\": %lld}, \"matched_name\": ", (long long)x->version);
-        put_json_str(&b, x->matched_name);
-        em_buf_adds(&b, ", \"programs\": ");
-        put_programs(&b, x->programs);
-        em_buf_adds(&b, ", \"explanation\": ");
-        if (x->explanation_json && x->explanation_json[0])
-            em_buf_adds(&b, x->explanation_json);
-        else if (x->explanation)
-            put_json_str(&b, x->explanation);
-        else
-            em_buf_adds(&b, "null");
-        em_buf_addc(&b, '}');
+        cli_result_json(&b, x);
     }
     em_buf_adds(&b, "]}\n");
     em_results_free(res);

@@ -76,21 +76,11 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
         cli_print_json_string(stdout, name);
         printf("}, \"threshold\": %.2f, \"results\": [", threshold);
         for (size_t i = 0; i < n; i++) {
-            const em_result *x = em_results_get(r, i);
-            printf("%s\n  {\"id\": ", i ? "," : "");
-            cli_print_json_string(stdout, x->id);
-            printf(", \"caption\": ");
-            cli_print_json_string(stdout, x->caption);
-            printf(", \"schema\": ");
-            cli_print_json_string(stdout, x->schema);
-            printf(", \"score\": %.3f, \"match\": %s, \"source\": {\"dataset\": ", x->score,
-                   x->match ? "true" : "false");
-            cli_print_json_string(stdout, x->source);
-            printf(", \"version\": %lld}, \"matched_name\": ", (long long)x->version);
-            cli_print_json_string(stdout, x->matched_name);
-            printf(", \"programs\": ");
-            cli_print_json_string(stdout, x->programs);
-            printf(", \"explanation\": %s, \"related\": %s}", x->explanation_json, x->related_json);
+            em_buf b;
+            em_buf_init(&b);
+            cli_result_json(&b, em_results_get(r, i));
+            printf("%s\n  %s", i ? "," : "", em_buf_cstr(&b));
+            em_buf_free(&b);
         }
         printf("%s]}\n", n ? "\n" : "");
     } else if (n == 0) {

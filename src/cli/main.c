@@ -92,22 +92,11 @@ int cli_parse_int64(const char *s, long long *out) {
 }
 
 void cli_print_json_string(FILE *f, const char *s) {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\r')
-            fputs("\\r", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
+    em_buf b;
+    em_buf_init(&b);
+    em_buf_json_str(&b, s);
+    fputs(em_buf_cstr(&b), f);
+    em_buf_free(&b);
 }
 
 int main(int argc, char **argv) {

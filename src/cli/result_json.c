@@ -1,0 +1,55 @@
+/*
+ * result_json.c - one screening result as a JSON object, the same for
+ * `embargo search --json` and `embargo screen`: id, caption, schema, score,
+ * match, source {dataset, version}, matched_name, programs (array),
+ * explanation (the library's explanation object) and related (the same
+ * party on other lists).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* "a; b" -> ["a", "b"] */
+static void put_programs(em_buf *b, const char *programs) {
+    em_buf_addc(b, '[');
+    int n = 0;
+    const char *p = programs ? programs : "";
+    while (*p) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        const char *e = strchr(p, ';');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
+        if (len) {
+            char *t = em_xstrndup(p, len);
+            if (n++) em_buf_adds(b, ", ");
+            em_buf_json_str(b, t);
+            free(t);
+        }
+        p += e ? (size_t)(e - p) : strlen(p);
+    }
+    em_buf_addc(b, ']');
+}
+
+void cli_result_json(em_buf *b, const em_result *x) {
+    em_buf_adds(b, "{\"id\": ");
+    em_buf_json_str(b, x->id);
+    em_buf_adds(b, ", \"caption\": ");
+    em_buf_json_str(b, x->caption);
+    em_buf_adds(b, ", \"schema\": ");
+    em_buf_json_str(b, x->schema);
+    em_buf_printf(b, ", \"score\": %.3f, \"match\": %s, \"source\": {\"dataset\": ", x->score,
+                  x->match ? "true" : "false");
+    em_buf_json_str(b, x->source);
+    em_buf_printf(b, ", \"version\": %lld}, \"matched_name\": ", (long long)x->version);
+    em_buf_json_str(b, x->matched_name);
+    em_buf_adds(b, ", \"programs\": ");
+    put_programs(b, x->programs);
+    em_buf_adds(b, ", \"explanation\": ");
+    em_buf_adds(b, x->explanation_json && *x->explanation_json ? x->explanation_json : "null");
+    em_buf_adds(b, ", \"related\": ");
+    em_buf_adds(b, x->related_json && *x->related_json ? x->related_json : "[]");
+    em_buf_addc(b, '}');
+}
