@@ -153,6 +153,15 @@ static void remove_old(const char *dir, const char *keep) {
     closedir(d);
 }
 
+/* "snap-<hash>.emb": the hash of the knowledge files, the snapshot format and
+   the active versions, so any of them changing gives a new snapshot */
+static void snapshot_name(uint64_t knowledge, const em_buf *stamp, char name[64]) {
+    uint64_t h = knowledge ^ ((uint64_t)EM_SNAP_VERSION << 56);
+    for (size_t i = 0; i < stamp->len; i++)
+        h = (h ^ (unsigned char)stamp->data[i]) * 1099511628211ull;
+    snprintf(name, 64, "snap-%016llx.emb", (unsigned long long)h);
+}
+
 int em_matcher_open(em_matcher **out, em_store *st, em_error *err) {
     *out = NULL;
     em_matcher *m = em_xcalloc(1, sizeof *m);
@@ -167,12 +176,10 @@ int em_matcher_open(em_matcher **out, em_store *st, em_error *err) {
         em_matcher_close(m);
         return -1;
     }
-    uint64_t h = knowledge_hash() ^ ((uint64_t)EM_SNAP_VERSION << 56);
-    for (size_t i = 0; i < stamp.len; i++)
-        h = (h ^ (unsigned char)stamp.data[i]) * 1099511628211ull;
+    uint64_t kh = knowledge_hash();
     char *dir = em_xasprintf("%s/snapshots", em_store_home(st));
     char name[64];
-    snprintf(name, sizeof name, "snap-%016llx.emb", (unsigned long long)h);
+    snapshot_name(kh, &stamp, name);
     char *path = em_xasprintf("%s/%s", dir, name);
     int rc = 0;
     struct stat sb;
@@ -181,7 +188,13 @@ int em_matcher_open(em_matcher **out, em_store *st, em_error *err) {
         int64_t *versions = NULL;
         rc = em_mkdir_p(dir, err);
         if (rc == 0) rc = em_store_load_active(st, &l, &versions, &stamp, err);
-        if (rc == 0) rc = em_snapshot_build(&l, versions, m->k, path, err);
+        if (rc == 0) {
+            /* name the snapshot after what was actually read: the store may have moved on */
+            snapshot_name(kh, &stamp, name);
+            free(path);
+            path = em_xasprintf("%s/%s", dir, name);
+            rc = em_snapshot_build(&l, versions, m->k, path, err);
+        }
         if (rc == 0) remove_old(dir, name);
         free(versions);
         em_entity_list_free(&l);

@@ -97,7 +97,7 @@ typedef struct srv_gen {
     int refs; /* under em_server.gen_lock */
     uint64_t number;
     em_matcher *m;
-    char *stamp;     /* active versions, "source:version;..." */
+    char *stamp;     /* active versions ("v3,v7", em_store_active_stamp) */
     json_t *catalog; /* array of the loaded versions */
     char **sources;  /* dataset names */
     size_t nsources;

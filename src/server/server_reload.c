@@ -17,6 +17,7 @@
 #include "base/error.h"
 #include "model/entity.h"
 #include "server/server_internal.h"
+#include "store/store_read.h"
 
 /* ---- generations ------------------------------------------------------------ */
 
@@ -177,20 +178,31 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The active versions: a stamp to compare, the catalog and the source names. */
-static char *active_versions(em_store *st, json_t **catalog, char ***sources, size_t *nsources,
-                             em_error *err) {
+/* Which versions are active, as one string to compare (one small query: the
+   poller asks every few seconds). */
+static char *active_stamp(em_store *st, em_error *err) {
+    em_buf b;
+    em_buf_init(&b);
+    if (em_store_active_stamp(st, &b, err) != 0) {
+        em_buf_free(&b);
+        return NULL;
+    }
+    return em_buf_detach(&b);
+}
+
+/* The catalog and the source names of the active versions (only when loading). */
+static int active_versions(em_store *st, json_t **catalog, char ***sources, size_t *nsources,
+                           em_error *err) {
     em_version_list *l = NULL;
-    if (em_store_versions(st, NULL, &l, err) != 0) return NULL;
+    if (em_store_versions(st, NULL, &l, err) != 0) return -1;
     size_t n = em_version_list_count(l);
     char **keys = em_xcalloc(n + 1, sizeof *keys);
     size_t nk = 0;
-    json_t *cat = catalog ? json_array() : NULL;
+    json_t *cat = json_array();
     for (size_t i = 0; i < n; i++) {
         const em_version_info *v = em_version_list_get(l, i);
         if (!v->active) continue;
         keys[nk++] = em_xasprintf("%s:%lld", v->source, (long long)v->id);
-        if (!cat) continue;
         size_t stored = 0;
         for (size_t j = 0; j < n; j++)
             stored += strcmp(em_version_list_get(l, j)->source, v->source) == 0;
@@ -206,26 +218,15 @@ static char *active_versions(em_store *st, json_t **catalog, char ***sources, si
     }
     em_version_list_free(l);
     qsort(keys, nk, sizeof *keys, cmp_str);
-    em_buf b;
-    em_buf_init(&b);
+    *sources = em_xcalloc(nk + 1, sizeof **sources);
+    *nsources = nk;
     for (size_t i = 0; i < nk; i++) {
-        em_buf_adds(&b, keys[i]);
-        em_buf_addc(&b, ';');
-    }
-    if (sources) {
-        *sources = em_xcalloc(nk + 1, sizeof **sources);
-        *nsources = nk;
-        for (size_t i = 0; i < nk; i++) {
-            *strchr(keys[i], ':') = '\0';
-            (*sources)[i] = keys[i];
-        }
-    } else {
-        for (size_t i = 0; i < nk; i++)
-            free(keys[i]);
+        *strchr(keys[i], ':') = '\0';
+        (*sources)[i] = keys[i];
     }
     free(keys);
-    if (catalog) *catalog = cat;
-    return em_buf_detach(&b);
+    *catalog = cat;
+    return 0;
 }
 
 int srv_reload(em_server *s, int force, int *swapped, em_error *err) {
@@ -233,25 +234,29 @@ int srv_reload(em_server *s, int force, int *swapped, em_error *err) {
     pthread_mutex_lock(&s->reload_lock);
     int rc = -1;
     for (int attempt = 0; attempt < 3; attempt++) {
-        json_t *catalog = NULL;
-        char **sources = NULL;
-        size_t nsources = 0;
-        char *stamp = active_versions(s->st_bg, &catalog, &sources, &nsources, err);
+        char *stamp = active_stamp(s->st_bg, err);
         if (!stamp) break;
         srv_gen *cur = srv_gen_acquire(s);
         int same = cur && strcmp(cur->stamp, stamp) == 0;
         srv_gen_release(s, cur);
+        if (same && !force) {
+            free(stamp);
+            rc = 0;
+            break;
+        }
+        json_t *catalog = NULL;
+        char **sources = NULL;
+        size_t nsources = 0;
+        if (active_versions(s->st_bg, &catalog, &sources, &nsources, err) != 0) {
+            free(stamp);
+            break;
+        }
         srv_gen *g = em_xcalloc(1, sizeof *g);
         pthread_mutex_init(&g->lock, NULL);
         g->stamp = stamp;
         g->catalog = catalog;
         g->sources = sources;
         g->nsources = nsources;
-        if (same && !force) {
-            gen_free(g);
-            rc = 0;
-            break;
-        }
         if (nsources == 0) {
             gen_free(g);
             em_fail(err, EM_ERR_NOTFOUND,
@@ -264,7 +269,7 @@ int srv_reload(em_server *s, int force, int *swapped, em_error *err) {
             break;
         }
         /* the store may have moved on while the snapshot was compiled: load again */
-        char *after = active_versions(s->st_bg, NULL, NULL, NULL, err);
+        char *after = active_stamp(s->st_bg, err);
         if (!after || strcmp(after, stamp) != 0) {
             free(after);
             gen_free(g);
