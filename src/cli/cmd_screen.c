@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/cpu.h"
 #include "cli.h"
 #include "csvio.h"
 
@@ -517,10 +518,8 @@ static long read_chunk(input *in, row *rows, size_t max) {
 }
 
 static int default_threads(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1) n = 1;
-    if (n > MAX_THREADS) n = MAX_THREADS;
-    return (int)n;
+    int n = em_cpu_count();
+    return n > MAX_THREADS ? MAX_THREADS : n;
 }
 
 int cmd_screen(cli_ctx *c, int argc, char **argv) {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/cpu.h"
 #include "server/server_internal.h"
 #include "server/web_assets.h"
 
@@ -475,11 +476,6 @@ static int open_listener(const char *spec, size_t nkeys, int *out_fd, char *addr
 
 /* ---- life cycle -------------------------------------------------------------------- */
 
-static unsigned cpu_count(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (unsigned)n : 1;
-}
-
 int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
     *out = NULL;
     em_server *s = em_xcalloc(1, sizeof *s);
@@ -493,7 +489,7 @@ int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
     o.home = s->home;
     o.allow_cors = s->cors;
     o.api_keys_file = NULL; /* only used here */
-    if (!o.threads) o.threads = cpu_count();
+    if (!o.threads) o.threads = (unsigned)em_cpu_count();
     if (o.threads > 256) o.threads = 256;
     if (!o.max_body_bytes) o.max_body_bytes = 1u << 20;
     if (!o.request_timeout) o.request_timeout = 30;

@@ -10,13 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/cpu.h"
 #include "base/digest.h"
 #include "base/error.h"
-
-int em_cpu_count(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
 
 typedef struct par_job {
     int (*fn)(void *);

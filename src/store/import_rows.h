@@ -7,6 +7,7 @@
 #define EM_STORE_IMPORT_ROWS_H
 
 #include "base/buf.h"
+#include "base/cpu.h"
 #include "model/entity.h"
 
 typedef struct em_entity_row {
@@ -20,6 +21,5 @@ void em_entity_rows_free(em_entity_row *rows, size_t n);
 
 /* Runs fn(arg_i) for i in [0, n) on up to `threads` threads; returns the first failure. */
 int em_run_parallel(int (*fn)(void *), void *args, size_t arg_size, size_t n, int threads);
-int em_cpu_count(void);
 
 #endif
