@@ -195,6 +195,8 @@ void srv_gen_searcher_put(srv_gen *g, em_searcher *se);
 int srv_gen_has_source(const srv_gen *g, const char *source);
 /* Loads a new generation if the store's active versions changed (force: always). */
 int srv_reload(em_server *s, int force, int *swapped, em_error *err);
+/* Sleeps ms, or less when the server stops; returns 1 when it is stopping. */
+int srv_wait(em_server *s, unsigned ms);
 int srv_poller_start(em_server *s);
 void srv_poller_stop(em_server *s);
 int srv_updater_start(em_server *s); /* no-op unless opts.update_every_s */

@@ -433,6 +433,10 @@ static const char *dataset_of(const char *dataset) {
 
 /* the generation, or NULL with a 503 / 404 response */
 static srv_gen *gen_for(em_server *s, const char *dataset, srv_response *r) {
+    if (dataset && !srv_utf8_valid(dataset, strlen(dataset))) {
+        srv_error(r, 404, "unknown_dataset", "the dataset name is not valid UTF-8");
+        return NULL;
+    }
     srv_gen *g = srv_gen_acquire(s);
     if (!g) {
         srv_error(r, 503, "not_ready", "no list is loaded yet; see GET /readyz");
@@ -456,10 +460,6 @@ static srv_gen *gen_for(em_server *s, const char *dataset, srv_response *r) {
 void srv_handle_match(em_server *s, const char *dataset, const srv_params *params, const char *body,
                       size_t len, srv_response *r, em_buf *personal) {
     filters f = {0};
-    if (dataset && !srv_utf8_valid(dataset, strlen(dataset))) {
-        srv_error(r, 404, "unknown_dataset", "the dataset name is not valid UTF-8");
-        return;
-    }
     srv_gen *g = gen_for(s, dataset, r);
     if (!g) return;
     f.dataset = dataset_of(dataset);
@@ -593,10 +593,6 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
     if (!pa.birth_date) pa.birth_date = srv_params_get(params, "birth_date");
     if ((v = srv_params_get(params, "country"))) add_country(&pa, v);
     pa.gender = srv_params_get(params, "gender");
-    if (dataset && !srv_utf8_valid(dataset, strlen(dataset))) {
-        srv_error(r, 404, "unknown_dataset", "the dataset name is not valid UTF-8");
-        return;
-    }
     srv_gen *g = gen_for(s, dataset, r);
     if (!g) return;
     f.dataset = dataset_of(dataset);

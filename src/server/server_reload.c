@@ -302,22 +302,26 @@ int em_server_reload(em_server *s, em_error *err) {
 
 /* ---- the poller ------------------------------------------------------------------- */
 
+int srv_wait(em_server *s, unsigned ms) {
+    pthread_mutex_lock(&s->stop_lock);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+    int w = 0;
+    while (!s->stopping && w != ETIMEDOUT)
+        w = pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &ts);
+    int stopping = s->stopping;
+    pthread_mutex_unlock(&s->stop_lock);
+    return stopping;
+}
+
 static void *poller_main(void *arg) {
     em_server *s = arg;
     unsigned ms = s->opts.reload_interval_ms ? s->opts.reload_interval_ms : 2000;
     char last_error[sizeof((em_error *)0)->message] = "";
-    pthread_mutex_lock(&s->stop_lock);
-    while (!s->stopping) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += ms / 1000;
-        ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-        int w = 0;
-        while (!s->stopping && w != ETIMEDOUT)
-            w = pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &ts);
-        if (s->stopping) break;
-        pthread_mutex_unlock(&s->stop_lock);
+    while (!srv_wait(s, ms)) {
         em_error err = {0};
         int swapped = 0;
         if (srv_reload(s, 0, &swapped, &err) != 0) {
@@ -330,9 +334,7 @@ static void *poller_main(void *arg) {
                 fprintf(stderr, "embargo: new list versions loaded (generation %llu)\n",
                         (unsigned long long)atomic_load(&s->generation));
         }
-        pthread_mutex_lock(&s->stop_lock);
     }
-    pthread_mutex_unlock(&s->stop_lock);
     return NULL;
 }
 

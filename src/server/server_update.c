@@ -5,7 +5,6 @@
  * up by the reload poller like any other import; a failed update keeps the
  * active versions and shows in /metrics and /catalog (from the update log).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,17 +14,7 @@
 static void *updater_main(void *arg) {
     em_server *s = arg;
     unsigned every = s->opts.update_every_s;
-    pthread_mutex_lock(&s->stop_lock);
-    while (!s->stopping) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += every;
-        int w = 0;
-        while (!s->stopping && w != ETIMEDOUT)
-            w = pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &ts);
-        if (s->stopping) break;
-        pthread_mutex_unlock(&s->stop_lock);
-
+    while (!srv_wait(s, every * 1000u)) {
         em_error err = {0};
         em_store *st = NULL;
         em_update_report *r = NULL;
@@ -46,9 +35,7 @@ static void *updater_main(void *arg) {
         }
         em_update_report_free(r);
         em_store_close(st);
-        pthread_mutex_lock(&s->stop_lock);
     }
-    pthread_mutex_unlock(&s->stop_lock);
     return NULL;
 }
 

@@ -58,24 +58,33 @@ typedef struct field_diff {
     em_strvec fields, removed, added;
 } field_diff;
 
-/* Compares one fact; objects (the free-form properties) are compared key by key. */
+static void compare_value(field_diff *fd, const char *name, json_t *a, json_t *b);
+
+/* Compares two objects member by member, in key order; nested members are named
+   "prefix.key" ("properties.target_type"). */
+static void compare_members(field_diff *fd, const char *prefix, json_t *a, json_t *b) {
+    em_strvec keys;
+    em_strvec_init(&keys);
+    const char *k;
+    json_t *v;
+    json_object_foreach(a, k, v) em_strvec_push_unique(&keys, k);
+    json_object_foreach(b, k, v) em_strvec_push_unique(&keys, k);
+    em_strvec_sort(&keys);
+    for (size_t i = 0; i < keys.len; i++) {
+        char *name =
+            prefix ? em_xasprintf("%s.%s", prefix, keys.items[i]) : em_xstrdup(keys.items[i]);
+        compare_value(fd, name, json_object_get(a, keys.items[i]),
+                      json_object_get(b, keys.items[i]));
+        free(name);
+    }
+    em_strvec_free(&keys);
+}
+
+/* Compares one fact; objects (the free-form properties) are compared member by member. */
 static void compare_value(field_diff *fd, const char *name, json_t *a, json_t *b) {
     if (a && b && json_equal(a, b)) return;
     if (json_is_object(a) || json_is_object(b)) {
-        em_strvec keys;
-        em_strvec_init(&keys);
-        const char *k;
-        json_t *v;
-        json_object_foreach(a, k, v) em_strvec_push_unique(&keys, k);
-        json_object_foreach(b, k, v) em_strvec_push_unique(&keys, k);
-        em_strvec_sort(&keys);
-        for (size_t i = 0; i < keys.len; i++) {
-            char *sub = em_xasprintf("%s.%s", name, keys.items[i]);
-            compare_value(fd, sub, json_object_get(a, keys.items[i]),
-                          json_object_get(b, keys.items[i]));
-            free(sub);
-        }
-        em_strvec_free(&keys);
+        compare_members(fd, name, a, b);
         return;
     }
     em_strvec_push(&fd->fields, name);
@@ -90,22 +99,12 @@ static void compare(em_change *c, const char *old_json, const char *new_json) {
     em_strvec_init(&fd.fields);
     em_strvec_init(&fd.removed);
     em_strvec_init(&fd.added);
-    em_strvec keys;
-    em_strvec_init(&keys);
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v) em_strvec_push_unique(&keys, k);
-    json_object_foreach(n, k, v) em_strvec_push_unique(&keys, k);
-    em_strvec_sort(&keys);
-    for (size_t i = 0; i < keys.len; i++)
-        compare_value(&fd, keys.items[i], json_object_get(o, keys.items[i]),
-                      json_object_get(n, keys.items[i]));
+    compare_members(&fd, NULL, o, n);
     /* hand the arrays over to the change (its fields are released in em_diff_free) */
     c->nfields = fd.fields.len;
     c->fields = (const char *const *)fd.fields.items;
     c->removed_values = (const char *const *)fd.removed.items;
     c->added_values = (const char *const *)fd.added.items;
-    em_strvec_free(&keys);
     json_decref(o);
     json_decref(n);
 }
