@@ -61,7 +61,8 @@ typedef struct em_store em_store;
 
 enum {
     EM_STORE_NO_SEED = 1 << 0, /* do not import the bundled lists into a new home */
-    EM_STORE_READONLY = 1 << 1
+    EM_STORE_READONLY = 1 << 1,
+    EM_STORE_SEEDING = 1 << 2 /* internal: the temporary store a new home is seeded in */
 };
 
 /*
@@ -104,6 +105,46 @@ void em_import_report_free(em_import_report *r);
 
 /* Imports every list bundled with embargo (see em_bundled_data_dir). */
 int em_store_import_bundled(em_store *st, em_import_report **out, em_error *err);
+
+/*
+ * What an import may accept. Guards that keep a home from silently screening
+ * against less:
+ *   - a source is bound to its family of formats: the well-known sources to
+ *     theirs (ofac_sdn: the OFAC CSV set or XMLs, un_sc: the UN XML, ...), a
+ *     source of the user's own to the family of its first version. Another
+ *     kind of file under that source is refused (force does not change that:
+ *     import it under another source name);
+ *   - a new version with fewer than (1 - max_shrink) x the entities of the
+ *     active one is refused unless `force` is set (a cut or partial file);
+ *   - limits on what one import may expand to; each refusal names the limit
+ *     and the option that raises it.
+ * A zeroed struct (or NULL) gives the defaults; set `version` to
+ * EM_IMPORT_OPTIONS_VERSION.
+ */
+#define EM_IMPORT_OPTIONS_VERSION 1
+typedef struct em_import_options {
+    unsigned version;
+    const char *source;      /* NULL = the source each format is imported as */
+    int force;               /* 1: accept a new version that shrinks beyond max_shrink */
+    double max_shrink;       /* share of the active version's entities a new version may
+                                lose; 0 = 0.10, >= 1 = no shrink guard */
+    size_t max_entities;     /* per list; 0 = 2,000,000 */
+    size_t max_names;        /* per entity; 0 = 5,000 */
+    size_t max_field_bytes;  /* longest name, remark or other value; 0 = 256 KiB */
+    int64_t max_input_bytes; /* decompressed bytes per file; 0 = 4 GiB */
+} em_import_options;
+
+/* em_store_import with options (NULL = defaults; source from opts->source). */
+int em_store_import_opts(em_store *st, const char *const *paths, size_t npaths,
+                         const em_import_options *opts, em_import_report **out, em_error *err);
+
+/*
+ * Checks that the home holds at least one active list. Screening against an
+ * empty home would answer "no match" for everyone: every screening entry
+ * point (em_matcher_open, the CLI, the server) refuses it with
+ * EM_ERR_NOTFOUND and a message that says how to get lists.
+ */
+int em_store_require_lists(em_store *st, em_error *err);
 
 /* One stored version of one source */
 typedef struct em_version_info {
@@ -193,6 +234,18 @@ const char *em_matcher_snapshot_path(const em_matcher *m); /* NULL for names-onl
    "caption", "reason"}]; "[]" when none. Caller frees with free(). */
 char *em_matcher_related(const em_matcher *m, const char *id);
 
+/* One list version a matcher screens against. */
+typedef struct em_list_info {
+    const char *source; /* "ofac_sdn" (valid while the matcher is open) */
+    int64_t version;    /* the store's version id */
+    size_t entities;
+} em_list_info;
+
+/* The list versions the matcher's snapshot holds, sorted by source: what every
+   answer was screened against. *out (free() it) receives *n entries; a
+   names-only matcher has none. */
+int em_matcher_lists(const em_matcher *m, em_list_info **out, size_t *n, em_error *err);
+
 /* The default alert threshold, chosen on the development data (docs/QUALITY.md). */
 #define EM_DEFAULT_THRESHOLD 0.70
 
@@ -276,7 +329,8 @@ typedef struct em_update_options {
     const char *config_path;    /* NULL = HOME/update.conf (see above) */
     const char *const *sources; /* only these sources; NULL/0 = all in the config */
     size_t nsources;
-    int force;                  /* 1: ignore ETag / Last-Modified, always download */
+    int force;                  /* 1: ignore ETag / Last-Modified, always download, and accept
+                                   a list that shrinks beyond the import guard (em_import_options) */
     double timeout;             /* total seconds per file transfer; 0 = 600 */
     double connect_timeout;     /* seconds; 0 = 30 */
     long low_speed_limit;       /* bytes/s ... */

@@ -39,8 +39,17 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *cli_opt(int argc, char **argv, int *i, const char *name);
 int cli_flag(char **argv, int i, const char *name);
 int cli_parse_int64(const char *s, long long *out);
+/* Parses a score threshold: a finite number in (0, 1]. */
+int cli_parse_threshold(const char *s, double *out);
+/* Opens an input file ("-" = stdin); a directory or unreadable path is an
+   error printed on stderr (NULL returned). */
+FILE *cli_open_input(const char *path);
 void cli_print_json_string(FILE *f, const char *s);
 /* One screening result as a JSON object (result_json.c), for search --json and screen. */
 void cli_result_json(em_buf *b, const em_result *x);
+/* The list versions a matcher screens against: a JSON array of {source,
+   version, entities}, or one "screened against: ..." line. */
+void cli_lists_json(em_buf *b, const em_matcher *m);
+void cli_lists_text(FILE *f, const em_matcher *m);
 
 #endif

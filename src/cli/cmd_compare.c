@@ -53,14 +53,8 @@ static void print_explanation(FILE *f, const char *json, int pretty_indent) {
 
 static int compare_pairs(em_searcher *s, const char *path, const char *out_path,
                          const char *schema_default, double threshold) {
-    FILE *fin = stdin, *fout = stdout;
-    if (strcmp(path, "-") != 0) {
-        fin = fopen(path, "rb");
-        if (!fin) {
-            fprintf(stderr, "embargo: error: cannot open %s: %s\n", path, strerror(errno));
-            return EXIT_ERR;
-        }
-    }
+    FILE *fout = stdout, *fin = cli_open_input(path);
+    if (!fin) return EXIT_ERR;
     int rc = EXIT_ERR;
     cli_reader *rd = cli_reader_new(fin, 1u << 20);
     size_t ncols = 0, rows = 0, matches = 0, errors = 0;
@@ -150,7 +144,7 @@ read_error:
 done:
     cli_reader_free(rd);
     if (fin != stdin) fclose(fin);
-    if (fout != stdout && fclose(fout) != 0 && rc == EXIT_OK) {
+    if (fout && fout != stdout && fclose(fout) != 0 && rc == EXIT_OK) {
         fprintf(stderr, "embargo: error: writing %s failed\n", out_path);
         rc = EXIT_ERR;
     }
@@ -175,10 +169,7 @@ int cmd_compare(cli_ctx *c, int argc, char **argv) {
         else if ((v = cli_opt(argc, argv, &i, "--output")))
             out_path = v;
         else if ((v = cli_opt(argc, argv, &i, "--threshold"))) {
-            char *end = NULL;
-            errno = 0;
-            threshold = strtod(v, &end);
-            if (!v[0] || *end || errno || threshold <= 0 || threshold > 1)
+            if (cli_parse_threshold(v, &threshold))
                 return cli_usage("compare: --threshold must be a number in (0, 1]");
         } else if (argv[i][0] == '-' && argv[i][1])
             return cli_usage("compare: unknown option %s", argv[i]);

@@ -1,6 +1,6 @@
 /*
- * cmd_import.c - `embargo import [--source S] FILE...` and `import --bundled`:
- * store new list versions and say what became active.
+ * cmd_import.c - `embargo import [--source S] [--force] [limits] FILE...` and
+ * `import --bundled`: store new list versions and say what became active.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,14 +15,30 @@ static double now_s(void) {
 }
 
 int cmd_import(cli_ctx *c, int argc, char **argv) {
-    const char *source = NULL;
+    em_import_options o = {.version = EM_IMPORT_OPTIONS_VERSION};
     int bundled = 0, nfiles = 0;
     const char *files[argc > 0 ? argc : 1];
     for (int i = 1; i < argc; i++) {
         const char *v;
+        long long n = 0;
         if ((v = cli_opt(argc, argv, &i, "--source")))
-            source = v;
-        else if (cli_flag(argv, i, "--bundled"))
+            o.source = v;
+        else if (cli_flag(argv, i, "--force"))
+            o.force = 1;
+        else if ((v = cli_opt(argc, argv, &i, "--max-entities"))) {
+            if (cli_parse_int64(v, &n) || n < 1) return cli_usage("import: --max-entities N > 0");
+            o.max_entities = (size_t)n;
+        } else if ((v = cli_opt(argc, argv, &i, "--max-names"))) {
+            if (cli_parse_int64(v, &n) || n < 1) return cli_usage("import: --max-names N > 0");
+            o.max_names = (size_t)n;
+        } else if ((v = cli_opt(argc, argv, &i, "--max-field-bytes"))) {
+            if (cli_parse_int64(v, &n) || n < 1)
+                return cli_usage("import: --max-field-bytes N > 0");
+            o.max_field_bytes = (size_t)n;
+        } else if ((v = cli_opt(argc, argv, &i, "--max-bytes"))) {
+            if (cli_parse_int64(v, &n) || n < 1) return cli_usage("import: --max-bytes N > 0");
+            o.max_input_bytes = (int64_t)n;
+        } else if (cli_flag(argv, i, "--bundled"))
             bundled = 1;
         else if (argv[i][0] == '-' && argv[i][1])
             return cli_usage("import: unknown option %s", argv[i]);
@@ -39,7 +55,7 @@ int cmd_import(cli_ctx *c, int argc, char **argv) {
     em_import_report *r = NULL;
     double t0 = now_s();
     rc = bundled ? em_store_import_bundled(st, &r, &err)
-                 : em_store_import(st, files, (size_t)nfiles, source, &r, &err);
+                 : em_store_import_opts(st, files, (size_t)nfiles, &o, &r, &err);
     double dt = now_s() - t0;
     if (rc != 0) {
         cli_error(&err);

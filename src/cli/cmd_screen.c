@@ -259,6 +259,7 @@ typedef struct screen_opts {
     size_t limit;
     int all;
     const char *schema; /* default for rows without one */
+    const char *lists;  /* JSON array: the list versions screened against */
 } screen_opts;
 
 static void put_query(em_buf *b, const row *r, const em_query *q) {
@@ -379,7 +380,9 @@ static void screen_row(em_searcher *s, row *r, const screen_opts *o) {
         if (k++) em_buf_adds(&b, ", ");
         cli_result_json(&b, x);
     }
-    em_buf_adds(&b, "]}\n");
+    em_buf_adds(&b, "], \"lists\": ");
+    em_buf_adds(&b, o->lists);
+    em_buf_adds(&b, "}\n");
     em_results_free(res);
     free(r->out);
     r->out = em_buf_detach(&b);
@@ -541,10 +544,7 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
             if (cli_parse_int64(v, &limit) || limit < 1 || limit > 10000)
                 return cli_usage("screen: --limit must be between 1 and 10000");
         } else if ((v = cli_opt(argc, argv, &i, "--threshold"))) {
-            char *end = NULL;
-            errno = 0;
-            threshold = strtod(v, &end);
-            if (!v[0] || *end || errno || threshold <= 0 || threshold > 1)
+            if (cli_parse_threshold(v, &threshold))
                 return cli_usage("screen: --threshold must be a number in (0, 1]");
         } else if ((v = cli_opt(argc, argv, &i, "--format"))) {
             if (!strcmp(v, "csv"))
@@ -569,14 +569,8 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
     opts.threshold = threshold;
     opts.limit = (size_t)limit;
 
-    FILE *fin = stdin, *fout = stdout;
-    if (in_path && strcmp(in_path, "-") != 0) {
-        fin = fopen(in_path, "rb");
-        if (!fin) {
-            fprintf(stderr, "embargo: error: cannot open %s: %s\n", in_path, strerror(errno));
-            return EXIT_ERR;
-        }
-    }
+    FILE *fout = stdout, *fin = cli_open_input(in_path);
+    if (!fin) return EXIT_ERR;
     int rc = EXIT_ERR;
     em_store *st = NULL;
     em_matcher *m = NULL;
@@ -589,6 +583,8 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
     progress pg = {0};
     size_t total = 0, matched = 0, errors = 0;
     em_error err = {0};
+    em_buf lists;
+    em_buf_init(&lists);
 
     int first = cli_reader_first_char(in.rd);
     in.format = format != FMT_AUTO ? format : first == '{' ? FMT_JSONL : FMT_CSV;
@@ -625,6 +621,8 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
         cli_error(&err);
         goto done;
     }
+    cli_lists_json(&lists, m);
+    opts.lists = em_buf_cstr(&lists);
     for (int t = 0; t < nthreads; t++) {
         searchers[t] = em_searcher_new(m, &err);
         if (!searchers[t]) {
@@ -669,6 +667,7 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
         double el = now_s() - pg.start;
         fprintf(stderr, "screened %zu rows: %zu matched, %zu errors, %.1f s, %.0f rows/s\n", total,
                 matched, errors, el, el > 0 ? (double)total / el : 0.0);
+        cli_lists_text(stderr, m);
     }
     rc = EXIT_OK;
     goto done;
@@ -686,10 +685,11 @@ done:
         if (searchers[t]) em_searcher_free(searchers[t]);
     if (m) em_matcher_close(m);
     if (st) em_store_close(st);
+    em_buf_free(&lists);
     cli_reader_free(in.rd);
     em_buf_free(&in.line);
     if (fin != stdin) fclose(fin);
-    if (fout != stdout && fclose(fout) != 0 && rc == EXIT_OK) {
+    if (fout && fout != stdout && fclose(fout) != 0 && rc == EXIT_OK) {
         fprintf(stderr, "embargo: error: writing %s failed\n", out_path);
         rc = EXIT_ERR;
     }

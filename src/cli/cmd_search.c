@@ -27,9 +27,7 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
             if (cli_parse_int64(v, &limit) || limit <= 0 || limit > 1000)
                 return cli_usage("search: --limit must be between 1 and 1000");
         } else if ((v = cli_opt(argc, argv, &i, "--threshold"))) {
-            char *end;
-            threshold = strtod(v, &end);
-            if (*end || threshold <= 0 || threshold > 1)
+            if (cli_parse_threshold(v, &threshold))
                 return cli_usage("search: --threshold must be a number in (0, 1]");
         } else if ((v = cli_opt(argc, argv, &i, "--schema")))
             q.schema = v;
@@ -82,7 +80,11 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
             printf("%s\n  %s", i ? "," : "", em_buf_cstr(&b));
             em_buf_free(&b);
         }
-        printf("%s]}\n", n ? "\n" : "");
+        em_buf lb;
+        em_buf_init(&lb);
+        cli_lists_json(&lb, m);
+        printf("%s], \"lists\": %s}\n", n ? "\n" : "", em_buf_cstr(&lb));
+        em_buf_free(&lb);
     } else if (n == 0) {
         printf("no listed party scores %.2f or more for \"%s\"\n", threshold, name);
     } else {
@@ -99,6 +101,7 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
                 printf("      also listed: %s\n", x->related_json);
         }
     }
+    if (!json) cli_lists_text(stdout, m);
     em_results_free(r);
     em_searcher_free(s);
     em_matcher_close(m);

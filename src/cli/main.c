@@ -2,10 +2,13 @@
  * main.c - entry point of the `embargo` command: global options (--home,
  * --no-seed), dispatch to sub-commands, shared helpers for errors and options.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -15,8 +18,13 @@ static const char *USAGE =
     "usage: embargo [--home DIR] [--no-seed] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  import [--source S] FILE...   parse list files (format detected), store a new version,\n"
-    "                                activate it (the files of an OFAC CSV set go together)\n"
+    "  import [--source S] [--force] FILE...\n"
+    "                                parse list files (format detected), store a new version,\n"
+    "                                activate it (the files of an OFAC CSV set go together);\n"
+    "                                a list that drops over 10% of the active version's\n"
+    "                                entities is refused unless --force; limits:\n"
+    "                                --max-entities N, --max-names N (per entity),\n"
+    "                                --max-field-bytes N, --max-bytes N (decompressed file)\n"
     "  import --bundled              import the lists bundled with embargo\n"
     "  lists [--json]                sources, versions, publication dates, counts\n"
     "  show [--json] [--version V] ID   one entity, all its facts\n"
@@ -42,7 +50,8 @@ static const char *USAGE =
     "  update [--config FILE] [--source S]... [--force] [--timeout SEC] [--retries N]\n"
     "         [--retry-delay SEC] [--low-speed-time SEC] [--max-bytes N] [--json] [--quiet]\n"
     "                                download the lists from their publishers (HOME/update.conf)\n"
-    "                                and import them; a failed source keeps its active version\n"
+    "                                and import them; a failed source keeps its active version;\n"
+    "                                --force downloads again and accepts a list that shrinks\n"
     "\n"
     "The home (list store) is --home DIR, else $EMBARGO_HOME, else\n"
     "$XDG_DATA_HOME/embargo or ~/.local/share/embargo. A new home is seeded from the\n"
@@ -89,6 +98,28 @@ int cli_parse_int64(const char *s, long long *out) {
     if (!s[0] || *end) return -1;
     *out = v;
     return 0;
+}
+
+int cli_parse_threshold(const char *s, double *out) {
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!s[0] || *end || errno || !isfinite(v) || v <= 0 || v > 1) return -1;
+    *out = v;
+    return 0;
+}
+
+FILE *cli_open_input(const char *path) {
+    if (!path || strcmp(path, "-") == 0) return stdin;
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        f = NULL;
+        errno = EISDIR;
+    }
+    if (!f) fprintf(stderr, "embargo: error: cannot read %s: %s\n", path, strerror(errno));
+    return f;
 }
 
 void cli_print_json_string(FILE *f, const char *s) {

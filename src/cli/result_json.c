@@ -53,3 +53,30 @@ void cli_result_json(em_buf *b, const em_result *x) {
     em_buf_adds(b, x->related_json && *x->related_json ? x->related_json : "[]");
     em_buf_addc(b, '}');
 }
+
+void cli_lists_json(em_buf *b, const em_matcher *m) {
+    em_list_info *v = NULL;
+    size_t n = 0;
+    em_matcher_lists(m, &v, &n, NULL);
+    em_buf_addc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        em_buf_adds(b, i ? ", {\"source\": " : "{\"source\": ");
+        em_buf_json_str(b, v[i].source);
+        em_buf_printf(b, ", \"version\": %lld, \"entities\": %zu}", (long long)v[i].version,
+                      v[i].entities);
+    }
+    em_buf_addc(b, ']');
+    free(v);
+}
+
+void cli_lists_text(FILE *f, const em_matcher *m) {
+    em_list_info *v = NULL;
+    size_t n = 0;
+    em_matcher_lists(m, &v, &n, NULL);
+    fputs("screened against:", f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s %s version %lld (%zu entities)", i ? "," : "", v[i].source,
+                (long long)v[i].version, v[i].entities);
+    fputc('\n', f);
+    free(v);
+}

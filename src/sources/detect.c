@@ -124,47 +124,6 @@ em_format em_detect_format(const char *path, em_error *err) {
     return EM_FMT_UNKNOWN;
 }
 
-const char *em_format_name(em_format f) {
-    switch (f) {
-    case EM_FMT_OFAC_CSV_MAIN:
-        return "ofac-csv";
-    case EM_FMT_OFAC_CSV_ADD:
-        return "ofac-csv-add";
-    case EM_FMT_OFAC_CSV_ALT:
-        return "ofac-csv-alt";
-    case EM_FMT_OFAC_CSV_COMMENTS:
-        return "ofac-csv-comments";
-    case EM_FMT_OFAC_SDN_XML:
-        return "ofac-xml";
-    case EM_FMT_OFAC_ADVANCED_XML:
-        return "ofac-advanced-xml";
-    case EM_FMT_OFAC_ENHANCED_XML:
-        return "ofac-enhanced-xml";
-    case EM_FMT_UN_XML:
-        return "un-xml";
-    case EM_FMT_FTM_JSON:
-        return "ftm-json";
-    case EM_FMT_SENZING_JSON:
-        return "senzing-json";
-    case EM_FMT_CUSTOM_CSV:
-        return "custom-csv";
-    case EM_FMT_EU_FSF_XML:
-        return "eu-fsf-xml";
-    case EM_FMT_EU_FSF_CSV:
-        return "eu-fsf-csv";
-    case EM_FMT_UK_OFSI_CSV:
-        return "uk-ofsi-csv";
-    case EM_FMT_UK_FCDO_CSV:
-        return "uk-fcdo-csv";
-    case EM_FMT_UK_FCDO_ODS:
-        return "uk-fcdo-ods";
-    case EM_FMT_UK_FCDO_XML:
-        return "uk-fcdo-xml";
-    default:
-        return "unknown";
-    }
-}
-
 em_parse_meta *em_parse_meta_begin(em_parse_meta *meta, em_parse_meta *local, const char *format) {
     if (!meta) meta = local;
     memset(meta, 0, sizeof *meta);

@@ -97,6 +97,10 @@ int em_reader_getline(em_reader *r, em_buf *line, em_error *err) {
         char *start = r->buf + r->pos;
         char *nl = memchr(start, '\n', r->len - r->pos);
         size_t k = nl ? (size_t)(nl - start) : r->len - r->pos;
+        if (line->len + k > EM_READER_MAX_LINE)
+            return em_fail(err, EM_ERR_FORMAT,
+                           "%s line %ld: a line longer than %d MiB; this is not a list file",
+                           r->path, r->line + 1, EM_READER_MAX_LINE >> 20);
         em_buf_add(line, start, k);
         got = 1;
         r->pos += k;
@@ -133,15 +137,26 @@ long em_peek_file(const char *path, char *buf, size_t n, em_error *err) {
     return (long)got;
 }
 
-int em_file_sha256(const char *path, char hex[65], em_error *err) {
+int em_file_sha256(const char *path, char hex[65], int64_t max_bytes, int64_t *bytes,
+                   em_error *err) {
     em_reader *r = em_reader_open(path, err);
     if (!r) return -1;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     char buf[CHUNK];
     long k;
-    while ((k = em_reader_read(r, buf, sizeof buf, err)) > 0)
+    int64_t total = 0;
+    while ((k = em_reader_read(r, buf, sizeof buf, err)) > 0) {
+        total += k;
+        if (max_bytes > 0 && total > max_bytes) {
+            k = em_fail(err, EM_ERR_FORMAT,
+                        "%s: more than %lld bytes once decompressed (the import limit); if this "
+                        "list really is that large, raise it with --max-bytes",
+                        path, (long long)max_bytes);
+            break;
+        }
         EVP_DigestUpdate(ctx, buf, (size_t)k);
+    }
     em_reader_close(r);
     if (k < 0) {
         EVP_MD_CTX_free(ctx);
@@ -152,5 +167,6 @@ int em_file_sha256(const char *path, char hex[65], em_error *err) {
     EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
     em_digest_hex(md, hex);
+    if (bytes) *bytes = total;
     return 0;
 }

@@ -7,11 +7,15 @@
 #define EM_SOURCES_READER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "embargo.h"
 
 typedef struct em_reader em_reader;
+
+/* The longest line em_reader_getline accepts (no list has lines near it). */
+#define EM_READER_MAX_LINE (64 << 20)
 
 em_reader *em_reader_open(const char *path, em_error *err);
 void em_reader_close(em_reader *r);
@@ -32,7 +36,10 @@ long em_reader_line(const em_reader *r);
 /* Reads the first n decompressed bytes of a file (for format detection). */
 long em_peek_file(const char *path, char *buf, size_t n, em_error *err);
 
-/* SHA-256 (hex) over the decompressed content of a file. */
-int em_file_sha256(const char *path, char hex[65], em_error *err);
+/* SHA-256 (hex) over the decompressed content of a file; refuses a file that
+   decompresses to more than max_bytes (0 = no limit). *bytes (may be NULL)
+   receives the decompressed size. */
+int em_file_sha256(const char *path, char hex[65], int64_t max_bytes, int64_t *bytes,
+                   em_error *err);
 
 #endif

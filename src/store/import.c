@@ -3,9 +3,11 @@
  *
  * Flow: detect each file's format -> group files into lists (the four files
  * of an OFAC CSV set go together; each XML file is a list) -> parse each list
- * fully into memory (bounded by the list size) -> resolve "Linked To" names to
- * ids -> write every list as a new version inside ONE SQLite transaction and
- * activate it. Any error before COMMIT leaves the store exactly as it was.
+ * fully into memory (bounded by the limits in em_import_options) -> resolve
+ * "Linked To" names to ids -> check each list against the source's active
+ * version (same family of formats, no unexplained shrink) -> write every list
+ * as a new version inside ONE SQLite transaction and activate it. Any error
+ * before COMMIT leaves the store exactly as it was.
  */
 #include <dirent.h>
 #include <jansson.h>
@@ -18,12 +20,19 @@
 
 #include "base/digest.h"
 #include "base/error.h"
+#include "sources/formats.h"
 #include "sources/reader.h"
-#include "sources/source.h"
 #include "store/import_rows.h"
 #include "store/store_internal.h"
 
 #define MAX_GROUPS 16
+
+/* defaults of em_import_options (embargo.h) */
+#define DEFAULT_MAX_SHRINK 0.10
+#define DEFAULT_MAX_ENTITIES ((size_t)2000000)
+#define DEFAULT_MAX_NAMES ((size_t)5000)
+#define DEFAULT_MAX_FIELD ((size_t)256 << 10)
+#define DEFAULT_MAX_INPUT ((int64_t)4 << 30)
 
 typedef struct file_info {
     const char *path;
@@ -42,6 +51,7 @@ typedef struct group {
     em_error err;
     char sha[65];
     em_import_result res;
+    const em_import_options *opts; /* defaults applied */
 } group;
 
 struct em_import_report {
@@ -59,9 +69,64 @@ static int is_cons_name(const char *path) {
     return strncasecmp(b, "cons", 4) == 0 || strcasestr(b, "consolidated") != NULL;
 }
 
+/* ---- limits on what one list may expand to ------------------------------- */
+
+static const char *longest_field(const em_entity *e, size_t max) {
+#define CHECK(v, what)                                                                             \
+    if ((v) && strlen(v) > max) return what
+    CHECK(e->caption, "the caption");
+    CHECK(e->remarks, "the remarks");
+    for (size_t i = 0; i < e->names.len; i++) {
+        CHECK(e->names.items[i].full, "a name");
+        CHECK(e->names.items[i].first, "a first name");
+        CHECK(e->names.items[i].middle, "a middle name");
+        CHECK(e->names.items[i].last, "a last name");
+    }
+    for (size_t i = 0; i < e->addresses.len; i++) {
+        CHECK(e->addresses.items[i].full, "an address");
+        CHECK(e->addresses.items[i].street, "an address");
+    }
+    for (size_t i = 0; i < e->identifiers.len; i++) {
+        CHECK(e->identifiers.items[i].value, "an identifier");
+        CHECK(e->identifiers.items[i].note, "an identifier's note");
+    }
+    for (size_t i = 0; i < e->props.len; i++)
+        CHECK(e->props.items[i].value, e->props.items[i].key);
+    for (size_t i = 0; i < e->birth_places.len; i++)
+        CHECK(e->birth_places.items[i], "a birth place");
+    for (size_t i = 0; i < e->programs.len; i++)
+        CHECK(e->programs.items[i], "a program");
+#undef CHECK
+    return NULL;
+}
+
+/* Takes each parsed entity; refuses the list as soon as it passes a limit, so
+   a list that would expand without bound is stopped before it takes the memory. */
 static int sink(void *ctx, em_entity *e, em_error *err) {
-    (void)err;
-    em_entity_list_push(ctx, e);
+    group *g = ctx;
+    const em_import_options *o = g->opts;
+    const char *what = NULL;
+    int rc = 0;
+    if (g->entities.len >= o->max_entities)
+        rc = em_fail(err, EM_ERR_FORMAT,
+                     "%s: more than %zu entities (the import limit); if this list really is that "
+                     "large, raise it with --max-entities",
+                     g->main->path, o->max_entities);
+    else if (e->names.len > o->max_names)
+        rc = em_fail(err, EM_ERR_FORMAT,
+                     "%s: entity %s has %zu names, more than the limit of %zu; raise it with "
+                     "--max-names if this is right",
+                     g->main->path, e->id, e->names.len, o->max_names);
+    else if ((what = longest_field(e, o->max_field_bytes)))
+        rc = em_fail(err, EM_ERR_FORMAT,
+                     "%s: %s of entity %s is longer than %zu bytes (the import limit; raise it "
+                     "with --max-field-bytes if this is right)",
+                     g->main->path, what, e->id, o->max_field_bytes);
+    if (rc) {
+        em_entity_free(e);
+        return -1;
+    }
+    em_entity_list_push(&g->entities, e);
     return 0;
 }
 
@@ -102,39 +167,11 @@ static int make_groups(file_info *files, size_t n, const char *source_override, 
     *ng = 0;
     for (size_t i = 0; i < n; i++) {
         file_info *f = &files[i];
-        const char *src;
-        int cons = is_cons_name(f->path);
-        switch (f->fmt) {
-        case EM_FMT_UN_XML:
-            src = "un_sc";
-            break;
-        case EM_FMT_FTM_JSON:
-            src = "opensanctions";
-            break;
-        case EM_FMT_SENZING_JSON:
-            src = "senzing";
-            break;
-        case EM_FMT_CUSTOM_CSV:
-            src = "custom";
-            break;
-        case EM_FMT_EU_FSF_XML:
-        case EM_FMT_EU_FSF_CSV:
-            src = "eu_fsf";
-            break;
-        case EM_FMT_UK_OFSI_CSV:
-            src = "uk_ofsi";
-            break;
-        case EM_FMT_UK_FCDO_CSV:
-        case EM_FMT_UK_FCDO_ODS:
-        case EM_FMT_UK_FCDO_XML:
-            src = "uk_fcdo";
-            break;
-        default:
-            src = cons ? "ofac_cons" : "ofac_sdn";
-            break;
-        }
-        int is_csv_part = f->fmt == EM_FMT_OFAC_CSV_ADD || f->fmt == EM_FMT_OFAC_CSV_ALT ||
-                          f->fmt == EM_FMT_OFAC_CSV_COMMENTS;
+        const em_format_info *fi = em_format_get(f->fmt);
+        const char *src = fi->default_source      ? fi->default_source
+                          : is_cons_name(f->path) ? "ofac_cons"
+                                                  : "ofac_sdn";
+        int is_csv_part = fi->set_part;
         group *g = group_for(gs, ng, src, is_csv_part ? EM_FMT_UNKNOWN : f->fmt, err);
         if (!g) return -1;
         if (!is_csv_part) g->kind = f->fmt;
@@ -196,53 +233,14 @@ static int parse_group(group *g, em_error *err) {
     const char *p = g->main->path;
     em_entity_list *l = &g->entities;
     int rc;
-    switch (g->kind) {
-    case EM_FMT_OFAC_CSV_MAIN: {
+    const em_format_info *fi = em_format_get(g->kind);
+    if (g->kind == EM_FMT_OFAC_CSV_MAIN) {
         em_ofac_csv_files f = {p, g->add ? g->add->path : NULL, g->alt ? g->alt->path : NULL,
                                g->comments ? g->comments->path : NULL};
-        rc = em_parse_ofac_csv(&f, g->source, sink, l, &g->meta, err);
-        break;
-    }
-    case EM_FMT_OFAC_SDN_XML:
-        rc = em_parse_ofac_sdn_xml(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_OFAC_ADVANCED_XML:
-        rc = em_parse_ofac_advanced_xml(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_OFAC_ENHANCED_XML:
-        rc = em_parse_ofac_enhanced_xml(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_UN_XML:
-        rc = em_parse_un_xml(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_FTM_JSON:
-        rc = em_parse_ftm_json(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_SENZING_JSON:
-        rc = em_parse_senzing_json(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_CUSTOM_CSV:
-        rc = em_parse_custom_csv(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_EU_FSF_XML:
-        rc = em_parse_eu_fsf_xml(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_EU_FSF_CSV:
-        rc = em_parse_eu_fsf_csv(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_UK_OFSI_CSV:
-        rc = em_parse_uk_ofsi_csv(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_UK_FCDO_CSV:
-        rc = em_parse_uk_fcdo_csv(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_UK_FCDO_ODS:
-        rc = em_parse_uk_fcdo_ods(p, g->source, sink, l, &g->meta, err);
-        break;
-    case EM_FMT_UK_FCDO_XML:
-        rc = em_parse_uk_fcdo_xml(p, g->source, sink, l, &g->meta, err);
-        break;
-    default:
+        rc = em_parse_ofac_csv(&f, g->source, sink, g, &g->meta, err);
+    } else if (fi->parse) {
+        rc = fi->parse(p, g->source, sink, g, &g->meta, err);
+    } else {
         return em_fail(err, EM_ERR_FORMAT, "%s: unsupported format", p);
     }
     if (rc != 0) {
@@ -332,17 +330,62 @@ static void group_sha(group *g) {
     em_buf_free(&b);
 }
 
-static int active_sha(em_store *st, const char *source, char out[65], int64_t *vid, em_error *err) {
-    out[0] = '\0';
-    sqlite3_stmt *s =
-        em_db_prepare(st, "SELECT sha256, id FROM versions WHERE source = ? AND active = 1", err);
+/* What the store holds of a source: its active version (sha, id, entities) and
+   the format of its active version, else of its latest one ("" when none). */
+typedef struct source_state {
+    char sha[65];
+    int64_t active_id;
+    int64_t active_entities;
+    char format[32];
+} source_state;
+
+static int source_state_get(em_store *st, const char *source, source_state *ss, em_error *err) {
+    memset(ss, 0, sizeof *ss);
+    sqlite3_stmt *s = em_db_prepare(st,
+                                    "SELECT sha256, id, entities, format, active FROM versions"
+                                    " WHERE source = ? ORDER BY active DESC, id DESC LIMIT 1",
+                                    err);
     if (!s) return -1;
     sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) == SQLITE_ROW) {
-        snprintf(out, 65, "%s", (const char *)sqlite3_column_text(s, 0));
-        *vid = sqlite3_column_int64(s, 1);
+        snprintf(ss->format, sizeof ss->format, "%s", (const char *)sqlite3_column_text(s, 3));
+        if (sqlite3_column_int(s, 4)) {
+            snprintf(ss->sha, sizeof ss->sha, "%s", (const char *)sqlite3_column_text(s, 0));
+            ss->active_id = sqlite3_column_int64(s, 1);
+            ss->active_entities = sqlite3_column_int64(s, 2);
+        }
     }
     sqlite3_finalize(s);
+    return 0;
+}
+
+/* The guards against screening against less: the source's family of formats,
+   and no unexplained shrink of the active version. */
+static int check_guards(const group *g, const source_state *ss, em_error *err) {
+    const char *fam = em_format_get(g->kind)->family;
+    const char *bound = em_source_family(g->source);
+    const em_format_info *prev = em_format_by_name(ss->format);
+    if (!bound && prev) bound = prev->family;
+    if (bound && strcmp(bound, fam) != 0)
+        return em_fail(err, EM_ERR_FORMAT,
+                       "%s is a %s file, but the source %s takes only %s lists (%s); refusing to "
+                       "replace it with another kind of list. Import it under a source name of "
+                       "its own (--source NAME), or fix the source's URL",
+                       g->main->path, em_format_name(g->kind), g->source, bound,
+                       prev ? prev->name : "its publisher's formats");
+    if (ss->active_id && !g->opts->force && g->opts->max_shrink < 1.0) {
+        double floor = (double)ss->active_entities * (1.0 - g->opts->max_shrink);
+        if ((double)g->entities.len < floor)
+            return em_fail(err, EM_ERR_FORMAT,
+                           "%s: the new version of %s has %zu entities, the active one (version "
+                           "%lld) %lld: it would drop %.0f%%, more than the %.0f%% allowed. A cut "
+                           "or partial file looks like this; if the publisher really removed them, "
+                           "import with --force",
+                           g->main->path, g->source, g->entities.len, (long long)ss->active_id,
+                           (long long)ss->active_entities,
+                           100.0 * (1.0 - (double)g->entities.len / (double)ss->active_entities),
+                           100.0 * g->opts->max_shrink);
+    }
     return 0;
 }
 
@@ -469,9 +512,34 @@ static void trace(const char *phase) {
     last = now;
 }
 
+static void options_defaults(em_import_options *o, const em_import_options *in) {
+    memset(o, 0, sizeof *o);
+    if (in) *o = *in;
+    o->version = EM_IMPORT_OPTIONS_VERSION;
+    if (o->max_shrink <= 0 || o->max_shrink != o->max_shrink) o->max_shrink = DEFAULT_MAX_SHRINK;
+    if (!o->max_entities) o->max_entities = DEFAULT_MAX_ENTITIES;
+    if (!o->max_names) o->max_names = DEFAULT_MAX_NAMES;
+    if (!o->max_field_bytes) o->max_field_bytes = DEFAULT_MAX_FIELD;
+    if (o->max_input_bytes <= 0) o->max_input_bytes = DEFAULT_MAX_INPUT;
+}
+
 int em_store_import(em_store *st, const char *const *paths, size_t npaths, const char *source,
                     em_import_report **out, em_error *err) {
+    em_import_options o = {EM_IMPORT_OPTIONS_VERSION, source, 0, 0, 0, 0, 0, 0};
+    return em_store_import_opts(st, paths, npaths, &o, out, err);
+}
+
+int em_store_import_opts(em_store *st, const char *const *paths, size_t npaths,
+                         const em_import_options *opts, em_import_report **out, em_error *err) {
     if (out) *out = NULL;
+    if (opts && opts->version != EM_IMPORT_OPTIONS_VERSION)
+        return em_fail(err, EM_ERR_USAGE,
+                       "em_import_options version %u is not the library's %u; rebuild against "
+                       "this embargo.h",
+                       opts->version, EM_IMPORT_OPTIONS_VERSION);
+    em_import_options o;
+    options_defaults(&o, opts);
+    const char *source = o.source;
     if (npaths == 0) return em_fail(err, EM_ERR_USAGE, "no list files given");
     file_info *files = em_xcalloc(npaths, sizeof *files);
     group gs[MAX_GROUPS];
@@ -490,9 +558,11 @@ int em_store_import(em_store *st, const char *const *paths, size_t npaths, const
         if (files[i].fmt == EM_FMT_UNKNOWN)
             rc = -1;
         else
-            rc = em_file_sha256(paths[i], files[i].sha, err);
+            rc = em_file_sha256(paths[i], files[i].sha, o.max_input_bytes, NULL, err);
     }
     if (rc == 0) rc = make_groups(files, npaths, source, gs, &ng, err);
+    for (size_t i = 0; i < ng; i++)
+        gs[i].opts = &o;
     trace("detect");
     if (rc == 0 && ng > 0) {
         /* lists are independent: parse them side by side */
@@ -510,16 +580,16 @@ int em_store_import(em_store *st, const char *const *paths, size_t npaths, const
     if (rc == 0) {
         for (size_t i = 0; i < ng && rc == 0; i++) {
             group *g = &gs[i];
-            char prev[65];
-            int64_t prev_id = 0;
-            rc = active_sha(st, g->source, prev, &prev_id, err);
+            source_state ss;
+            rc = source_state_get(st, g->source, &ss, err);
             if (rc) break;
-            if (strcmp(prev, g->sha) == 0) {
+            if (strcmp(ss.sha, g->sha) == 0) {
                 g->res.unchanged = 1;
-                g->res.version = prev_id;
+                g->res.version = ss.active_id;
                 continue;
             }
-            rc = write_group(st, g, err);
+            rc = check_guards(g, &ss, err);
+            if (rc == 0) rc = write_group(st, g, err);
         }
         trace("write");
         if (rc == 0) rc = em_db_exec(st, "COMMIT", err);

@@ -8,7 +8,10 @@
  * versions are cheap to keep). At most one version per source is active. Name
  * search works on the matcher's snapshot of the active versions (src/match/).
  */
+#include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,19 +91,83 @@ void em_now_iso(char out[32]) {
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/*
+ * Seeding a new home is one atomic step: the bundled lists are imported into
+ * a private temporary database, which is then linked into place as
+ * embargo.db. A seed that is killed half-way leaves only the temporary file
+ * (removed by the next seed), never a store without lists; when two processes
+ * seed at once, link() lets exactly one win and the other uses its store.
+ */
+static int seed_home(const char *home, const char *db_path, em_error *err) {
+    char *tmp = em_xasprintf("%s/.embargo.db.seed-%ld", home, (long)getpid());
+    unlink(tmp);
+    em_store *ts = NULL;
+    int rc = em_store_open(&ts, home, EM_STORE_NO_SEED | EM_STORE_SEEDING, err);
+    if (rc == 0) {
+        /* em_store_open with EM_STORE_SEEDING opened the temporary file */
+        em_import_report *r = NULL;
+        rc = em_store_import_bundled(ts, &r, err);
+        em_import_report_free(r);
+        if (rc == 0) rc = em_db_exec(ts, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+        em_store_close(ts);
+        if (rc != 0) em_fail_prefix(err, "seeding the new home %s from the bundled lists: ", home);
+    }
+    if (rc == 0 && link(tmp, db_path) != 0 && errno != EEXIST)
+        rc = em_fail(err, EM_ERR_IO, "cannot put the seeded store in place as %s: %s", db_path,
+                     strerror(errno));
+    char *side = em_xasprintf("%s-wal", tmp);
+    unlink(side);
+    free(side);
+    side = em_xasprintf("%s-shm", tmp);
+    unlink(side);
+    free(side);
+    unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+/* Leftover temporary seeds of processes that were killed (not our own). */
+static void remove_stale_seeds(const char *home) {
+    DIR *d = opendir(home);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        long pid = 0;
+        if (strncmp(de->d_name, ".embargo.db.seed-", 17) != 0) continue;
+        pid = strtol(de->d_name + 17, NULL, 10);
+        if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM)) continue; /* still seeding */
+        char *p = em_xasprintf("%s/%s", home, de->d_name);
+        unlink(p);
+        free(p);
+    }
+    closedir(d);
+}
+
 int em_store_open(em_store **out, const char *home, unsigned flags, em_error *err) {
     *out = NULL;
     em_store *st = em_xcalloc(1, sizeof *st);
     st->home = home ? em_xstrdup(home) : em_default_home();
     st->flags = flags;
-    st->db_path = em_xasprintf("%s/embargo.db", st->home);
+    st->db_path = (flags & EM_STORE_SEEDING)
+                      ? em_xasprintf("%s/.embargo.db.seed-%ld", st->home, (long)getpid())
+                      : em_xasprintf("%s/embargo.db", st->home);
     if (!(flags & EM_STORE_READONLY) && em_mkdir_p(st->home, err) != 0) {
         em_fail_prefix(err, "cannot use home directory (set --home or EMBARGO_HOME): ");
         em_store_close(st);
         return -1;
     }
     struct stat sb;
-    int fresh = stat(st->db_path, &sb) != 0;
+    /* a 0-byte file is what an interrupted creation leaves: as good as none */
+    int fresh = stat(st->db_path, &sb) != 0 || sb.st_size == 0;
+    if (fresh && !(flags & (EM_STORE_READONLY | EM_STORE_NO_SEED))) {
+        remove_stale_seeds(st->home);
+        if (stat(st->db_path, &sb) == 0 && sb.st_size == 0) unlink(st->db_path);
+        if (seed_home(st->home, st->db_path, err) != 0) {
+            em_store_close(st);
+            return -1;
+        }
+        fresh = 0;
+    }
     if (fresh && (flags & EM_STORE_READONLY)) {
         em_fail(err, EM_ERR_NOTFOUND, "no store at %s; run `embargo import` first", st->db_path);
         em_store_close(st);
@@ -130,16 +197,21 @@ int em_store_open(em_store **out, const char *home, unsigned flags, em_error *er
         }
     }
     *out = st;
-    if (fresh && !(flags & EM_STORE_NO_SEED)) {
-        em_import_report *r = NULL;
-        if (em_store_import_bundled(st, &r, err) != 0) {
-            em_fail_prefix(err, "seeding the new home %s from the bundled lists: ", st->home);
-            em_store_close(st);
-            *out = NULL;
-            return -1;
-        }
-        em_import_report_free(r);
-    }
+    return 0;
+}
+
+int em_store_require_lists(em_store *st, em_error *err) {
+    sqlite3_stmt *s = em_db_prepare(st, "SELECT count(*) FROM versions WHERE active = 1", err);
+    if (!s) return -1;
+    int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (n < 0) return em_db_fail(st, err, "counting the active lists");
+    if (n == 0)
+        return em_fail(err, EM_ERR_NOTFOUND,
+                       "the home %s holds no active list, so nothing can be screened; run "
+                       "`embargo import --bundled` (the lists shipped with embargo), `embargo "
+                       "update` (the publishers' current lists) or `embargo import FILE`",
+                       st->home);
     return 0;
 }
 

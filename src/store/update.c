@@ -12,6 +12,8 @@
  * import or activation, the next update downloads again.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,7 +278,8 @@ static void update_one(em_store *st, const em_update_source_cfg *cfg, const em_u
 
     if (o->cancel && *o->cancel) rc = em_fail(&e, EM_ERR_IO, "cancelled before it started");
     if (rc == 0) {
-        char *tmpl = em_xasprintf("%s/%s.XXXXXX", downloads, cfg->name);
+        /* the pid in the name lets a later update remove what a killed one left */
+        char *tmpl = em_xasprintf("%s/%s.%ld.XXXXXX", downloads, cfg->name, (long)getpid());
         if (mkdtemp(tmpl)) {
             r.dir = tmpl;
         } else {
@@ -354,7 +357,10 @@ static void update_one(em_store *st, const em_update_source_cfg *cfg, const em_u
         free(ev), free(lv);
         if (o->notify) o->notify(o->notify_ctx, cfg->name, "validating and importing");
         em_import_report *ir = NULL;
-        rc = em_store_import(st, (const char *const *)r.paths, n, cfg->name, &ir, &e);
+        em_import_options io = {.version = EM_IMPORT_OPTIONS_VERSION};
+        io.source = cfg->name;
+        io.force = o->force;
+        rc = em_store_import_opts(st, (const char *const *)r.paths, n, &io, &ir, &e);
         if (rc == 0 && em_import_report_count(ir) == 1) {
             const em_import_result *ix = em_import_report_get(ir, 0);
             x->outcome = ix->unchanged ? EM_UPDATE_UNCHANGED : EM_UPDATE_UPDATED;
@@ -397,6 +403,37 @@ static void update_one(em_store *st, const em_update_source_cfg *cfg, const em_u
 
 /* ---- the entry point ------------------------------------------------------ */
 
+/* Removes what killed updates left in HOME/downloads: "SOURCE.PID.XXXXXX"
+   directories whose process is gone (a running update keeps its own). */
+static void remove_stale_downloads(const char *downloads) {
+    DIR *d = opendir(downloads);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        const char *dot = strchr(de->d_name, '.');
+        char *end = NULL;
+        long pid = dot ? strtol(dot + 1, &end, 10) : 0;
+        if (pid <= 0 || !end || *end != '.') continue;
+        if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno == EPERM) continue;
+        char *dir = em_xasprintf("%s/%s", downloads, de->d_name);
+        DIR *sub = opendir(dir);
+        if (sub) {
+            struct dirent *f;
+            while ((f = readdir(sub))) {
+                if (strcmp(f->d_name, ".") == 0 || strcmp(f->d_name, "..") == 0) continue;
+                char *fp = em_xasprintf("%s/%s", dir, f->d_name);
+                unlink(fp);
+                free(fp);
+            }
+            closedir(sub);
+        }
+        rmdir(dir);
+        free(dir);
+    }
+    closedir(d);
+}
+
 int em_store_update(em_store *st, const em_update_options *opts, em_update_report **out,
                     em_error *err) {
     if (out) *out = NULL;
@@ -437,6 +474,7 @@ int em_store_update(em_store *st, const em_update_options *opts, em_update_repor
     }
     char *downloads = em_xasprintf("%s/downloads", st->home);
     if (rc == 0) rc = em_mkdir_p(downloads, err);
+    if (rc == 0) remove_stale_downloads(downloads);
     if (rc == 0) {
         em_update_report *r = em_xcalloc(1, sizeof *r);
         r->items = em_xcalloc(nsel ? nsel : 1, sizeof *r->items);

@@ -321,7 +321,7 @@ for w in 1 2 3 4; do
     WPIDS="$WPIDS $!"
 done
 sleep 1
-run --home "$H" import "$TEST_DATA_DIR/ofac/sdn_2022-09-09.csv.gz"
+run --home "$H" import --force "$TEST_DATA_DIR/ofac/sdn_2022-09-09.csv.gz"
 expect_rc 0 "import a new SDN version while the server runs"
 waited=0
 NEW=""
