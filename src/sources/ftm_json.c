@@ -239,7 +239,7 @@ static const fact *facts_of(const ftm_index *x, const char *id, size_t *n) {
     while (k < x->nfacts && strcmp(x->facts[k].ent, id) == 0)
         k++;
     *n = k - lo;
-    return &x->facts[lo];
+    return x->nfacts ? &x->facts[lo] : NULL; /* no facts at all: facts is NULL */
 }
 
 /* ---- reading and validating one line --------------------------------------- */

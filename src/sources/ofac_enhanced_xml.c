@@ -91,7 +91,9 @@ static int cmp_ref(const void *a, const void *b) {
 static const refval *find_ref(enh_ctx *c, const char *refid) {
     if (!refid || !*refid) return NULL;
     refval key = {.id = strtol(refid, NULL, 10)};
-    if (c->refs_sorted) return bsearch(&key, c->refs.items, c->refs.len, sizeof key, cmp_ref);
+    if (c->refs_sorted) /* bsearch and qsort must not be given NULL, even with no items */
+        return c->refs.len ? bsearch(&key, c->refs.items, c->refs.len, sizeof key, cmp_ref)
+                           : NULL;
     for (size_t i = 0; i < c->refs.len; i++)
         if (c->refs.items[i].id == key.id) return &c->refs.items[i];
     return NULL;
@@ -422,7 +424,7 @@ static int end_reference(enh_ctx *c, const char *name, const char *parent, const
         c->refs.items[c->refs.len++] = c->cur_ref;
         memset(&c->cur_ref, 0, sizeof c->cur_ref);
     } else if (is(name, "referenceValues")) {
-        qsort(c->refs.items, c->refs.len, sizeof *c->refs.items, cmp_ref);
+        if (c->refs.len) qsort(c->refs.items, c->refs.len, sizeof *c->refs.items, cmp_ref);
         c->refs_sorted = 1;
     }
     return 0;
