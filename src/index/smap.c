@@ -3,6 +3,7 @@
  */
 #include "index/smap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,6 +223,57 @@ int em_smap_open(em_smap *m, const void *data, size_t len, const char *strings) 
     m->values = m->table + m->cap;
     m->strings = strings;
     return 0;
+}
+
+int em_smap_check(const void *data, size_t len, size_t strings_len, uint32_t limit, int pairs,
+                  char *why, size_t cap) {
+#define BAD(...) return (snprintf(why, cap, __VA_ARGS__), -1)
+    const uint32_t *p = data;
+    if (len < 8 || len % 4) BAD("%zu bytes, not a map", len);
+    uint64_t n = p[0], slots = p[1];
+    if (slots == 0 || (slots & (slots - 1)))
+        BAD("table of %llu slots, not a power of two", (unsigned long long)slots);
+    if (n >= slots)
+        BAD("%llu keys in %llu slots", (unsigned long long)n, (unsigned long long)slots);
+    uint64_t fixed = 8 + n * 16 + slots * 4;
+    if (fixed > len)
+        BAD("%llu keys and %llu slots need more than its %zu bytes", (unsigned long long)n,
+            (unsigned long long)slots, len);
+    uint64_t nvals = (len - fixed) / 4;
+    const uint32_t *entries = p + 2, *table = entries + n * 4, *values = table + slots;
+    uint64_t next = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const uint32_t *e = entries + i * 4;
+        if (e[0] >= strings_len) BAD("key %llu points past the string pool", (unsigned long long)i);
+        if (e[1] != next)
+            BAD("values of key %llu start at %u, not %llu", (unsigned long long)i, e[1],
+                (unsigned long long)next);
+        if (pairs && e[2] % 2) BAD("key %llu has an odd number of values", (unsigned long long)i);
+        next += e[2];
+        if (next > nvals) BAD("values of key %llu run past the value array", (unsigned long long)i);
+    }
+    if (next != nvals)
+        BAD("%llu values listed, %llu stored", (unsigned long long)next, (unsigned long long)nvals);
+    uint64_t used = 0;
+    for (uint64_t j = 0; j < slots; j++) {
+        if (table[j] > n)
+            BAD("slot %llu points past the %llu keys", (unsigned long long)j,
+                (unsigned long long)n);
+        used += table[j] != 0;
+    }
+    if (used != n)
+        BAD("%llu slots used for %llu keys", (unsigned long long)used, (unsigned long long)n);
+    for (uint64_t i = 0; i < nvals; i++) {
+        if (pairs && i % 2) {
+            if (values[i] >= strings_len)
+                BAD("value %llu points past the string pool", (unsigned long long)i);
+        } else if (values[i] >= limit) {
+            BAD("value %llu is %u, past the %u it indexes", (unsigned long long)i, values[i],
+                limit);
+        }
+    }
+    return 0;
+#undef BAD
 }
 
 const uint32_t *em_smap_get(const em_smap *m, const char *key, uint32_t *count) {

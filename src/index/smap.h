@@ -44,6 +44,14 @@ typedef struct em_smap {
 } em_smap;
 
 int em_smap_open(em_smap *m, const void *data, size_t len, const char *strings);
+/* Checks a serialised map of len bytes before it is trusted (one pass, no
+   allocation): the table is a power of two with an empty slot, every slot is 0
+   or an entry, keys are offsets below strings_len, value lists tile the value
+   array, and every value is below `limit` (with `pairs`, lists are (value,
+   string offset) pairs: even length, odd members below strings_len). Returns
+   0, or -1 with what is wrong in why. */
+int em_smap_check(const void *data, size_t len, size_t strings_len, uint32_t limit, int pairs,
+                  char *why, size_t cap);
 /* Values of key, or NULL with *count = 0. */
 const uint32_t *em_smap_get(const em_smap *m, const char *key, uint32_t *count);
 

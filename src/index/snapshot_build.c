@@ -4,8 +4,9 @@
  * (text/tokens.c); tokens get document frequencies and IDF weights, and the
  * retrieval maps are filled: token -> names (postings), skeleton -> tokens,
  * variant group -> tokens, one-letter deletions -> tokens (typo neighbours),
- * and normalised identifiers -> entities. Written to a temporary file and
- * renamed, so a reader never sees half a snapshot.
+ * and normalised identifiers -> entities. Sealed with a checksum over the
+ * whole file (snapshot_check.c), written to a temporary file and renamed, so
+ * a reader never sees half a snapshot.
  */
 #include "index/snapshot.h"
 
@@ -20,6 +21,7 @@
 #include "base/error.h"
 #include "index/dates.h"
 #include "index/identifiers.h"
+#include "index/snapshot_check.h"
 #include "index/snapshot_format.h"
 #include "text/tokens.h"
 
@@ -377,6 +379,7 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     const em_buf *strings = em_strpool_data(b.pool);
     section(&out, &h, SEC_STRINGS, strings->data, strings->len);
     memcpy(out.data, &h, sizeof h);
+    em_snapshot_seal(out.data, out.len); /* file length and checksum, verified on every open */
 
     int rc = 0;
     char *tmp = em_xasprintf("%s.tmp.%ld", path, (long)getpid());

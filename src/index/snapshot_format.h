@@ -1,8 +1,49 @@
 /*
  * snapshot_format.h - the on-disk layout of a snapshot (little-endian, as
- * written by snapshot_build.c and mapped by snapshot_map.c). A header with
- * section offsets, then fixed-size record arrays and string-keyed maps; every
- * string is an offset into one string pool. Bump EM_SNAP_VERSION on change.
+ * written by snapshot_build.c, checked by snapshot_check.c and mapped by
+ * match/matcher.c). A header with section offsets, then fixed-size record
+ * arrays and string-keyed maps; every string is an offset into one string
+ * pool. Bump EM_SNAP_VERSION on change.
+ *
+ * Trust. A snapshot is a file in the home that anything may have damaged (a
+ * disk, a copy cut short, an editor, an attacker), and the search hot path
+ * follows its indices without a single bounds check. So a snapshot is checked
+ * once, when it is opened, and never mapped into a matcher unless it passes:
+ *
+ *  1. A checksum (EM_SNAP_CHECKSUM_FROM below): XXH64, seed 0, of every byte
+ *     after the checksum field, written by the builder, verified on every
+ *     open. It catches accidental damage: a truncated, bit-flipped or
+ *     partially overwritten file. `tail -c +25 FILE | xxhsum -H64` shows it.
+ *  2. The structure (em_snapshot_check), one linear pass, no allocation, so
+ *     that even a file with a valid checksum (a builder bug, a crafted file)
+ *     cannot make the matcher read outside the mapping, loop or hit undefined
+ *     behaviour:
+ *     - the header: magic, version, file length, every section within the
+ *       file, 8-aligned, after the header, a whole number of records, and the
+ *       record counts agree with the header;
+ *     - the string pool ends with NUL, so every offset below its length is a
+ *       NUL-terminated string inside it; every string offset is checked so;
+ *     - entities own contiguous, in-order ranges of names, birth dates and
+ *       countries that tile those tables exactly, and every name points back
+ *       at the entity that owns it; names own contiguous ranges of name
+ *       tokens that tile that table; tokens own contiguous posting lists that
+ *       tile the postings (df equals the list length);
+ *     - every name token is a token id; every posting is a name id, strictly
+ *       increasing within its list; token lengths are the lengths of their
+ *       text (alignment copies by length); IDF weights are finite, in [0,64];
+ *       birth dates are 0 <= from <= to <= 99991231 (date arithmetic cannot
+ *       overflow); enumerations (schema kind, gender, name kind) in range;
+ *     - each string map (smap.c): a power-of-two table with at least one
+ *       empty slot (probing terminates), every slot 0 or an entry number,
+ *       exactly n slots used, keys in the pool, value lists contiguous and
+ *       tiling the value array, values below their limit (token ids for the
+ *       vocabulary, skeleton, group and deletion maps, entity ids for the
+ *       identifier map, (entity id, string offset) pairs for related).
+ *     Not checked, because a wrong value only changes a score and never an
+ *     access: the stored key hashes of the maps (a lookup misses), flags,
+ *     country codes, versions. No table is binary searched.
+ *  A file that fails is refused with EM_ERR_FORMAT naming the file and the
+ *  fault; em_matcher_open then deletes it and builds it again from the store.
  */
 #ifndef EM_INDEX_SNAPSHOT_FORMAT_H
 #define EM_INDEX_SNAPSHOT_FORMAT_H
@@ -13,7 +54,7 @@
 #include "index/smap.h"
 
 #define EM_SNAP_MAGIC "EMBSNAP\0"
-#define EM_SNAP_VERSION 4
+#define EM_SNAP_VERSION 5
 
 enum {
     SEC_STRINGS,
@@ -41,12 +82,19 @@ typedef struct snap_section {
 typedef struct snap_header {
     char magic[8];
     uint32_t version;
+    uint32_t reserved; /* 0 */
+    uint64_t checksum; /* XXH64 (seed 0) of bytes [EM_SNAP_CHECKSUM_FROM, file_len) */
+    uint64_t file_len; /* the whole file, header included */
     uint32_t n_entities;
     uint32_t n_names;
     uint32_t n_tokens;
+    uint32_t reserved2; /* 0 */
     uint64_t knowledge_hash;
     snap_section sec[SEC_COUNT];
 } snap_header;
+
+/* the checksum covers everything after itself */
+#define EM_SNAP_CHECKSUM_FROM (offsetof(snap_header, checksum) + sizeof(uint64_t))
 
 enum {
     SNAP_SCHEMA_PERSON = 1,

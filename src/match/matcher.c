@@ -2,7 +2,10 @@
  * matcher.c - opening a matcher: the knowledge tables, and the snapshot of
  * the active lists, compiled on demand into HOME/snapshots/ (named after the
  * active versions and the knowledge files, so a new list version or a new
- * knowledge table gives a new snapshot) and memory-mapped read-only.
+ * knowledge table gives a new snapshot) and memory-mapped read-only. A
+ * snapshot is checked whole before it is used (checksum and every index,
+ * index/snapshot_check.c); through the store, one that fails is deleted and
+ * built again.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +19,7 @@
 
 #include "base/error.h"
 #include "index/snapshot.h"
+#include "index/snapshot_check.h"
 #include "match/matcher_internal.h"
 #include "store/paths.h"
 #include "store/store_read.h"
@@ -48,11 +52,8 @@ static uint64_t knowledge_hash(void) {
     return h;
 }
 
-static int sec_ok(const snap_header *h, size_t len, int s, size_t elem) {
-    return h->sec[s].off <= len && h->sec[s].len <= len - h->sec[s].off && h->sec[s].off % 4 == 0 &&
-           (elem == 0 || h->sec[s].len % elem == 0);
-}
-
+/* Maps a snapshot and checks it whole (snapshot_check.c) before anything reads it: a file
+   that fails is unmapped and refused, never searched. */
 int em_matcher_map(em_matcher *m, const char *path, em_error *err) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -60,7 +61,10 @@ int em_matcher_map(em_matcher *m, const char *path, em_error *err) {
     struct stat sb;
     if (fstat(fd, &sb) != 0 || (size_t)sb.st_size < sizeof(snap_header)) {
         close(fd);
-        return em_fail(err, EM_ERR_FORMAT, "%s is not an embargo snapshot (too short)", path);
+        return em_fail(err, EM_ERR_FORMAT,
+                       "snapshot %s is corrupt (%lld bytes, shorter than its header); delete it, "
+                       "it will be rebuilt",
+                       path, (long long)sb.st_size);
     }
     void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
     close(fd);
@@ -68,19 +72,11 @@ int em_matcher_map(em_matcher *m, const char *path, em_error *err) {
         return em_fail(err, EM_ERR_IO, "cannot map %s: %s", path, strerror(errno));
     const snap_header *h = map;
     size_t len = (size_t)sb.st_size;
-    int ok = memcmp(h->magic, EM_SNAP_MAGIC, 8) == 0 && h->version == EM_SNAP_VERSION;
-    for (int s = 0; ok && s < SEC_COUNT; s++)
-        ok = sec_ok(h, len, s, 0);
-    ok = ok && sec_ok(h, len, SEC_ENTITIES, sizeof(snap_entity)) &&
-         h->sec[SEC_ENTITIES].len / sizeof(snap_entity) == h->n_entities &&
-         sec_ok(h, len, SEC_NAMES, sizeof(snap_name)) &&
-         h->sec[SEC_NAMES].len / sizeof(snap_name) == h->n_names &&
-         sec_ok(h, len, SEC_TOKENS, sizeof(snap_token)) &&
-         h->sec[SEC_TOKENS].len / sizeof(snap_token) == h->n_tokens &&
-         h->sec[SEC_STRINGS].len > 0 &&
-         ((const char *)map)[h->sec[SEC_STRINGS].off + h->sec[SEC_STRINGS].len - 1] == '\0';
+    char why[300];
+    int rc = em_snapshot_check(map, len, why, sizeof why);
     const char *base = map;
-    m->strings = base + h->sec[SEC_STRINGS].off;
+    int ok = rc == EM_SNAP_OK;
+    if (ok) m->strings = base + h->sec[SEC_STRINGS].off;
 #define SMAP(field, which)                                                                         \
     (ok = ok &&                                                                                    \
           em_smap_open(&m->field, base + h->sec[which].off, h->sec[which].len, m->strings) == 0)
@@ -93,10 +89,15 @@ int em_matcher_map(em_matcher *m, const char *path, em_error *err) {
 #undef SMAP
     if (!ok) {
         munmap(map, len);
+        m->strings = NULL;
+        if (rc == EM_SNAP_FOREIGN)
+            return em_fail(err, EM_ERR_FORMAT,
+                           "%s is not a snapshot this version of embargo reads (%s); delete it, "
+                           "it will be rebuilt",
+                           path, why);
         return em_fail(err, EM_ERR_FORMAT,
-                       "%s is not a valid embargo snapshot of this version; delete it and it will "
-                       "be rebuilt",
-                       path);
+                       "snapshot %s is corrupt (%s); delete it, it will be rebuilt", path,
+                       rc == EM_SNAP_OK ? "a map header" : why);
     }
     m->map = map;
     m->map_len = len;
@@ -162,10 +163,36 @@ static void snapshot_name(uint64_t knowledge, const em_buf *stamp, char name[64]
     snprintf(name, 64, "snap-%016llx.emb", (unsigned long long)h);
 }
 
+/* Builds the snapshot of the store's active versions into dir; *path becomes the file built,
+   named after the versions actually read (the store may have moved on). */
+static int build_snapshot(em_matcher *m, em_store *st, const char *dir, uint64_t kh, em_buf *stamp,
+                          char **path, em_error *err) {
+    em_entity_list l = {0};
+    int64_t *versions = NULL;
+    char name[64];
+    int rc = em_mkdir_p(dir, err);
+    if (rc == 0) rc = em_store_load_active(st, &l, &versions, stamp, err);
+    if (rc == 0) {
+        snapshot_name(kh, stamp, name);
+        free(*path);
+        *path = em_xasprintf("%s/%s", dir, name);
+        rc = em_snapshot_build(&l, versions, m->k, *path, err);
+    }
+    if (rc == 0) remove_old(dir, name);
+    free(versions);
+    em_entity_list_free(&l);
+    return rc;
+}
+
 int em_matcher_open(em_matcher **out, em_store *st, em_error *err) {
     *out = NULL;
     em_matcher *m = em_xcalloc(1, sizeof *m);
     if (em_matcher_load_tables(m, err) != 0) {
+        em_matcher_close(m);
+        return -1;
+    }
+    /* a home without lists would answer "no match" for everyone */
+    if (em_store_require_lists(st, err) != 0) {
         em_matcher_close(m);
         return -1;
     }
@@ -181,25 +208,24 @@ int em_matcher_open(em_matcher **out, em_store *st, em_error *err) {
     char name[64];
     snapshot_name(kh, &stamp, name);
     char *path = em_xasprintf("%s/%s", dir, name);
-    int rc = 0;
+    /* a snapshot that is damaged, or of another format, is never trusted: it is deleted
+       and built again from the store */
+    int rc = 1;
     struct stat sb;
-    if (stat(path, &sb) != 0) {
-        em_entity_list l = {0};
-        int64_t *versions = NULL;
-        rc = em_mkdir_p(dir, err);
-        if (rc == 0) rc = em_store_load_active(st, &l, &versions, &stamp, err);
-        if (rc == 0) {
-            /* name the snapshot after what was actually read: the store may have moved on */
-            snapshot_name(kh, &stamp, name);
-            free(path);
-            path = em_xasprintf("%s/%s", dir, name);
-            rc = em_snapshot_build(&l, versions, m->k, path, err);
+    if (stat(path, &sb) == 0) {
+        em_error merr = {0};
+        rc = em_matcher_map(m, path, &merr);
+        if (rc != 0 && merr.code == EM_ERR_FORMAT) {
+            unlink(path);
+            rc = 1;
+        } else if (rc != 0 && err) {
+            *err = merr;
         }
-        if (rc == 0) remove_old(dir, name);
-        free(versions);
-        em_entity_list_free(&l);
     }
-    if (rc == 0) rc = em_matcher_map(m, path, err);
+    if (rc == 1) {
+        rc = build_snapshot(m, st, dir, kh, &stamp, &path, err);
+        if (rc == 0) rc = em_matcher_map(m, path, err);
+    }
     free(path);
     free(dir);
     em_buf_free(&stamp);
