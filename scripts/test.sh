@@ -12,3 +12,22 @@ cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DEMBARGO_SANITIZE=ON >/dev/nu
 cmake --build build-test -j"$(nproc)"
 cd build-test
 ctest --output-on-failure -j"$(nproc)"
+
+# The fuzz targets (tests/fuzz; scripts/fuzz.sh runs them for longer): built
+# with clang, libFuzzer, ASan+UBSan; each CTest test fuzz/<target> runs the
+# target's seeds and then fuzzes for a few seconds (EMBARGO_FUZZ_SECONDS).
+cd ..
+for p in clang libclang-rt-14-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || fuzz_missing="${fuzz_missing:-} $p"
+done
+if [ -n "${fuzz_missing:-}" ]; then
+    echo "embargo: installing missing Debian packages:$fuzz_missing" >&2
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $fuzz_missing
+fi
+CC=clang cmake -S . -B build-fuzz -DEMBARGO_FUZZ=ON -DEMBARGO_TESTS=OFF -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_C_FLAGS_DEBUG="-g -O1" >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzz
+cd build-fuzz
+ctest -R '^fuzz/' --output-on-failure -j"$(nproc)"

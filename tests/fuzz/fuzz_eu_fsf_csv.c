@@ -1,0 +1,13 @@
+/*
+ * fuzz_eu_fsf_csv.c - libFuzzer target: the EU Financial Sanctions Files CSV parser
+ * (em_parse_eu_fsf_csv) over arbitrary bytes (plain or gzip); each entity must survive the JSON
+ * round trip, a failure must say why, and nothing may leak.
+ */
+#include "fuzzutil.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    fuzz_parse(em_parse_eu_fsf_csv, "eu_fsf", data, size);
+    return 0;
+}

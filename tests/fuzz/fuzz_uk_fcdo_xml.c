@@ -1,0 +1,13 @@
+/*
+ * fuzz_uk_fcdo_xml.c - libFuzzer target: the FCDO UK Sanctions List XML parser
+ * (em_parse_uk_fcdo_xml) over arbitrary bytes (plain or gzip); each entity must survive the JSON
+ * round trip, a failure must say why, and nothing may leak.
+ */
+#include "fuzzutil.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    fuzz_parse(em_parse_uk_fcdo_xml, "uk_fcdo", data, size);
+    return 0;
+}
