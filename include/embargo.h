@@ -456,6 +456,18 @@ typedef struct em_server_options {
     unsigned update_every_s;     /* run em_store_update this often (0 = never); the new
                                     versions are then picked up like any other import */
     const char *update_config;   /* the update config for it; NULL = HOME/update.conf */
+    /* Request limits. A request over one gets a 4xx JSON error that names the
+       limit (and, for /match, how to split the request); 0 = the default. */
+    size_t max_url_bytes;         /* request target with its query string; 0 = 16 KiB (414) */
+    unsigned max_query_params;    /* query-string parameters; 0 = 256 (414) */
+    unsigned max_queries;         /* queries in one POST /match; 0 = 100 (413) */
+    unsigned max_names_per_query; /* name, alias and previousName values of one query;
+                                     0 = 32 (422) */
+    unsigned max_names;           /* name values in one POST /match, all queries; 0 = 500 (413) */
+    size_t max_name_bytes;        /* bytes of one name value; 0 = 512 (422) */
+    unsigned match_workers;       /* threads that screen (/match, /search, /admin/reload), apart
+                                     from the HTTP threads, so that /healthz, /readyz and
+                                     /metrics never wait behind screening; 0 = `threads` */
 } em_server_options;
 
 /*

@@ -1,11 +1,17 @@
 /*
  * server.c - the HTTP server on libmicrohttpd: start and stop, the listen
  * socket (loopback only without API keys), the thread pool, and per request
- * the life cycle: route, method check, CORS preflight, bearer auth and
- * scopes, body size limit, dispatch to the handlers (server_match.c,
- * server_admin.c), security headers, then metrics and the access log when
- * the request completes. Paths that are not API routes serve the embedded
- * web UI.
+ * the life cycle: the request-target limits (length, parameters, %00: checked
+ * on the raw target before MHD parses it), header limits, route, method
+ * check, CORS preflight, bearer auth and scopes, body size limit, dispatch
+ * to the handlers (server_match.c, server_admin.c), security headers, then
+ * metrics and the access log when the request completes. Paths that are not
+ * API routes serve the embedded web UI.
+ *
+ * Screening (/match, /search) and /admin/reload run on a pool of worker
+ * threads: the connection is suspended, the job queued, and the worker
+ * resumes the connection with the response. The HTTP threads only parse and
+ * answer, so /healthz, /readyz and /metrics never wait behind a heavy match.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -70,11 +76,19 @@ typedef struct srv_request {
     const srv_key *key;
     char *body;
     size_t len, cap;
+    int started; /* on_request has seen it (it is created by on_uri) */
     int too_large;
     int responded;
     int status;
     size_t bytes;
     em_buf personal;
+    srv_response reject; /* the request-target check failed: this answer */
+    /* a job for the screening workers */
+    struct MHD_Connection *conn;
+    srv_params params;
+    srv_response resp;
+    int queued, done;
+    struct srv_request *next;
 } srv_request;
 
 static uint64_t elapsed_ns(const struct timespec *t0) {
@@ -177,24 +191,23 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
-/* everything once the body is complete */
-static void dispatch(em_server *s, struct MHD_Connection *c, srv_request *rq, srv_response *r) {
+/* everything once the body is complete (rq->params collected) */
+static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
     if (!rq->route) {
         serve_web(rq->path, r);
         return;
     }
-    srv_params p = {0};
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &p);
+    const srv_params *p = &rq->params;
     const char *arg = route_param(rq->route, rq->path);
     switch (rq->endpoint) {
     case EP_MATCH:
-        srv_handle_match(s, arg, &p, rq->body, rq->len, r,
+        srv_handle_match(s, arg, p, rq->body, rq->len, r,
                          s->opts.log_personal_data ? &rq->personal : NULL);
         break;
     case EP_SEARCH:
-        srv_handle_search(s, arg, &p, r);
-        if (s->opts.log_personal_data && srv_params_get(&p, "q"))
-            em_buf_adds(&rq->personal, srv_params_get(&p, "q"));
+        srv_handle_search(s, arg, p, r);
+        if (s->opts.log_personal_data && srv_params_get(p, "q"))
+            em_buf_adds(&rq->personal, srv_params_get(p, "q"));
         break;
     case EP_ENTITIES:
         srv_handle_entity(s, arg, r);
@@ -223,7 +236,123 @@ static void dispatch(em_server *s, struct MHD_Connection *c, srv_request *rq, sr
     default:
         srv_error(r, 404, "not_found", "no such path");
     }
-    srv_params_free(&p);
+}
+
+/* ---- the screening workers -------------------------------------------------------- */
+
+static int is_heavy(srv_endpoint ep) {
+    return ep == EP_MATCH || ep == EP_SEARCH || ep == EP_ADMIN_RELOAD;
+}
+
+/* queues rq and suspends its connection; 0 when the workers are not running */
+static int job_submit(em_server *s, struct MHD_Connection *c, srv_request *rq) {
+    pthread_mutex_lock(&s->job_lock);
+    if (!s->nworkers || s->jobs_stopping) {
+        pthread_mutex_unlock(&s->job_lock);
+        return 0;
+    }
+    rq->queued = 1;
+    rq->conn = c;
+    MHD_suspend_connection(c); /* before a worker can resume it */
+    rq->next = NULL;
+    if (s->job_tail)
+        s->job_tail->next = rq;
+    else
+        s->job_head = rq;
+    s->job_tail = rq;
+    s->jobs_queued++;
+    pthread_cond_signal(&s->job_cond);
+    pthread_mutex_unlock(&s->job_lock);
+    return 1;
+}
+
+static void *worker_main(void *arg) {
+    em_server *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->job_lock);
+        while (!s->job_head && !s->jobs_stopping)
+            pthread_cond_wait(&s->job_cond, &s->job_lock);
+        srv_request *rq = s->job_head;
+        if (!rq) {
+            pthread_mutex_unlock(&s->job_lock);
+            break;
+        }
+        s->job_head = rq->next;
+        if (!s->job_head) s->job_tail = NULL;
+        s->jobs_queued--;
+        int stopping = s->jobs_stopping;
+        pthread_mutex_unlock(&s->job_lock);
+        if (stopping)
+            srv_error(&rq->resp, 503, "stopping", "the server is stopping; retry on another");
+        else
+            dispatch(s, rq, &rq->resp);
+        rq->done = 1;
+        /* MHD calls on_request again, which sends rq->resp; the mutexes in between
+           publish what this thread wrote */
+        MHD_resume_connection(rq->conn);
+    }
+    return NULL;
+}
+
+static int workers_start(em_server *s) {
+    unsigned n = s->opts.match_workers;
+    s->workers = em_xcalloc(n, sizeof *s->workers);
+    for (unsigned i = 0; i < n; i++) {
+        if (pthread_create(&s->workers[i], NULL, worker_main, s) != 0) return -1;
+        pthread_mutex_lock(&s->job_lock);
+        s->nworkers++;
+        pthread_mutex_unlock(&s->job_lock);
+    }
+    return 0;
+}
+
+/* answers what is queued with 503 and joins the workers: no connection stays
+   suspended (MHD_stop_daemon needs that); later heavy requests run inline */
+static void workers_stop(em_server *s) {
+    pthread_mutex_lock(&s->job_lock);
+    s->jobs_stopping = 1;
+    size_t n = s->nworkers;
+    pthread_cond_broadcast(&s->job_cond);
+    pthread_mutex_unlock(&s->job_lock);
+    for (size_t i = 0; i < n; i++)
+        pthread_join(s->workers[i], NULL);
+    free(s->workers);
+    s->workers = NULL;
+}
+
+/* ---- limits on headers ------------------------------------------------------------- */
+
+typedef struct header_stats {
+    size_t n, bytes;
+} header_stats;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value) {
+    (void)kind;
+    header_stats *h = cls;
+    h->n++;
+    h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
+/* the answer to a bad request target, prepared before MHD parses the query string */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
+    (void)c;
+    em_server *s = cls;
+    srv_request *rq = em_xcalloc(1, sizeof *rq);
+    clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+    em_buf_init(&rq->personal);
+    if (uri &&
+        srv_check_target(uri, s->opts.max_url_bytes, s->opts.max_query_params, &rq->reject) != 0) {
+        /* MHD parses the query string right after this callback into its
+           per-connection memory, where thousands of parameters do not fit (and
+           libmicrohttpd 0.9.75 then never answers: the connection hangs until the
+           timeout). The request is refused anyway: empty the query string. MHD
+           hands us its own writable copy of the request line. */
+        char *q = strchr((char *)(uintptr_t)uri, '?');
+        if (q) q[1] = '\0';
+    }
+    return rq;
 }
 
 static int method_allowed(const srv_route *route, const char *method) {
@@ -299,16 +428,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     em_server *s = cls;
     srv_request *rq = *con_cls;
     srv_response r = {0};
-    if (!rq) {
-        rq = em_xcalloc(1, sizeof *rq);
-        clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+    if (!rq) { /* on_uri always made one; just in case */
+        rq = on_uri(s, NULL, c);
+        *con_cls = rq;
+    }
+    if (!rq->started) {
+        rq->started = 1;
         rq->method = em_xstrdup(method);
         rq->path = em_xstrdup(url);
-        em_buf_init(&rq->personal);
         client_address(c, rq->client, sizeof rq->client);
         rq->route = srv_route_find(url);
         rq->endpoint = rq->route ? rq->route->endpoint : EP_WEB;
-        *con_cls = rq;
+        if (rq->reject.status) {
+            r = rq->reject;
+            memset(&rq->reject, 0, sizeof rq->reject);
+            if (!rq->route) rq->endpoint = EP_OTHER;
+            return send_response(s, c, rq, &r);
+        }
+        header_stats hs = {0};
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hs);
+        if (hs.n > SRV_MAX_HEADERS || hs.bytes > SRV_MAX_HEADER_BYTES) {
+            srv_error(&r, 431, "headers_too_large",
+                      "the request has %zu header fields of %zu bytes; at most %d fields and "
+                      "%d bytes",
+                      hs.n, hs.bytes, SRV_MAX_HEADERS, SRV_MAX_HEADER_BYTES);
+            if (!rq->route) rq->endpoint = EP_OTHER;
+            return send_response(s, c, rq, &r);
+        }
         if (precheck(s, c, rq, method, &r)) {
             if (r.status == 404 && !rq->route) rq->endpoint = EP_OTHER;
             return send_response(s, c, rq, &r);
@@ -342,7 +488,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                   s->opts.max_body_bytes);
         return send_response(s, c, rq, &r);
     }
-    dispatch(s, c, rq, &r);
+    if (rq->queued) { /* resumed by a worker */
+        if (!rq->done) return MHD_YES;
+        r = rq->resp;
+        memset(&rq->resp, 0, sizeof rq->resp);
+        if (r.matches)
+            atomic_fetch_add_explicit(&s->metrics.matches, r.matches, memory_order_relaxed);
+        return send_response(s, c, rq, &r);
+    }
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &rq->params);
+    if (is_heavy(rq->endpoint) && job_submit(s, c, rq)) return MHD_YES;
+    dispatch(s, rq, &r);
     if (r.status == 404 && !rq->route) rq->endpoint = EP_OTHER;
     if (r.matches) atomic_fetch_add_explicit(&s->metrics.matches, r.matches, memory_order_relaxed);
     return send_response(s, c, rq, &r);
@@ -369,10 +525,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                            rq->bytes};
         srv_log_write(s, &e);
     }
+    /* a queued request is never completed before its worker resumed it: MHD does
+       not look at suspended connections, and workers_stop runs before MHD stops */
     free(rq->method);
     free(rq->path);
     free(rq->body);
     em_buf_free(&rq->personal);
+    srv_params_free(&rq->params);
+    srv_response_free(&rq->resp);
+    srv_response_free(&rq->reject);
     free(rq);
 }
 
@@ -494,6 +655,18 @@ int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
     if (!o.max_body_bytes) o.max_body_bytes = 1u << 20;
     if (!o.request_timeout) o.request_timeout = 30;
     if (!o.reload_interval_ms) o.reload_interval_ms = 2000;
+    if (!o.max_url_bytes) o.max_url_bytes = SRV_MAX_URL_BYTES;
+    if (o.max_url_bytes > SRV_CONNECTION_MEMORY / 2) o.max_url_bytes = SRV_CONNECTION_MEMORY / 2;
+    if (!o.max_query_params) o.max_query_params = SRV_MAX_QUERY_PARAMS;
+    if (o.max_query_params > 1000) o.max_query_params = 1000; /* what fits in MHD's memory */
+    if (!o.max_queries) o.max_queries = SRV_MAX_QUERIES;
+    if (o.max_queries > 10000) o.max_queries = 10000;
+    if (!o.max_names_per_query) o.max_names_per_query = SRV_MAX_NAMES_PER_QUERY;
+    if (o.max_names_per_query > SRV_NAMES_CAP) o.max_names_per_query = SRV_NAMES_CAP;
+    if (!o.max_names) o.max_names = SRV_MAX_NAMES;
+    if (!o.max_name_bytes) o.max_name_bytes = SRV_MAX_NAME_BYTES;
+    if (!o.match_workers) o.match_workers = o.threads;
+    if (o.match_workers > 256) o.match_workers = 256;
     s->opts = o;
     s->listen_fd = -1;
     s->started = time(NULL);
@@ -503,6 +676,8 @@ int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
     pthread_mutex_init(&s->stop_lock, NULL);
     pthread_mutex_init(&s->log_lock, NULL);
     pthread_cond_init(&s->stop_cond, NULL);
+    pthread_mutex_init(&s->job_lock, NULL);
+    pthread_cond_init(&s->job_cond, NULL);
     const char *env = opts && opts->no_env_keys ? NULL : getenv("EMBARGO_API_KEYS");
     if (srv_keys_load(&s->keys, opts ? opts->api_keys_file : NULL, env, err) != 0 ||
         em_store_open(&s->st, s->home, o.store_flags, err) != 0 ||
@@ -510,6 +685,7 @@ int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
         em_server_stop(s);
         return -1;
     }
+    srv_store_tune(s);
     srv_log_open(s);
     em_error lerr = {0};
     if (srv_reload(s, 1, NULL, &lerr) != 0)
@@ -539,7 +715,7 @@ int em_server_start(em_server **out, const em_server_options *opts, em_error *er
     }
     s->listen_fd = fd;
     snprintf(s->address, sizeof s->address, "%s", address);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
     struct sockaddr_storage ss = {0};
     socklen_t sl = sizeof ss;
     if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET6)
@@ -550,7 +726,8 @@ int em_server_start(em_server **out, const em_server_options *opts, em_error *er
         {MHD_OPTION_END, 0, NULL}};
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)SRV_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)s->opts.request_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
@@ -560,6 +737,11 @@ int em_server_start(em_server **out, const em_server_options *opts, em_error *er
         return -1;
     }
     s->listen_fd = -1; /* MHD closes it */
+    if (workers_start(s) != 0) {
+        em_fail(err, EM_ERR_INTERNAL, "cannot start the screening threads");
+        em_server_stop(s);
+        return -1;
+    }
     if (srv_poller_start(s) != 0) {
         em_fail(err, EM_ERR_INTERNAL, "cannot start the reload thread");
         em_server_stop(s);
@@ -579,6 +761,7 @@ void em_server_stop(em_server *s) {
     s->update_cancel = 1; /* aborts a running download */
     srv_poller_stop(s);
     srv_updater_stop(s);
+    workers_stop(s);
     if (s->daemon) MHD_stop_daemon(s->daemon);
     if (s->listen_fd >= 0) close(s->listen_fd);
     pthread_mutex_lock(&s->gen_lock);
@@ -596,6 +779,8 @@ void em_server_stop(em_server *s) {
     pthread_mutex_destroy(&s->stop_lock);
     pthread_mutex_destroy(&s->log_lock);
     pthread_cond_destroy(&s->stop_cond);
+    pthread_mutex_destroy(&s->job_lock);
+    pthread_cond_destroy(&s->job_cond);
     free(s->listen);
     free(s->home);
     free(s->update_config);

@@ -15,8 +15,8 @@
 
 const double srv_buckets[SRV_NBUCKETS] = {.0001, .00025, .0005, .001, .0025, .005, .01,
                                           .025,  .05,    .1,    .25,  .5,    1};
-const int srv_statuses[SRV_NSTATUS] = {200, 204, 304, 400, 401, 403, 404, 405,
-                                       408, 413, 415, 429, 431, 500, 503, 0};
+const int srv_statuses[SRV_NSTATUS] = {200, 204, 304, 400, 401, 403, 404, 405, 408,
+                                       413, 414, 415, 422, 429, 431, 500, 503, 0};
 
 void srv_metrics_record(srv_metrics *m, srv_endpoint ep, int status, uint64_t ns) {
     if (ep < 0 || ep >= EP_COUNT) ep = EP_OTHER;
@@ -132,7 +132,7 @@ static json_t *catalog_json(em_server *s, srv_gen *g) {
 void srv_handle_catalog(em_server *s, srv_response *r) {
     srv_gen *g = srv_gen_acquire(s);
     if (!g) {
-        srv_error(r, 503, "not_ready", "no list is loaded yet");
+        srv_not_ready(s, r);
         return;
     }
     json_t *c = catalog_json(s, g);
@@ -158,12 +158,19 @@ void srv_handle_healthz(em_server *s, srv_response *r) {
                        (json_int_t)difftime(time(NULL), s->started)));
 }
 
+void srv_not_ready(em_server *s, srv_response *r) {
+    /* load_error is written once, before the server answers */
+    srv_error(r, 503, "not_ready",
+              "no list is loaded, so nothing can be screened: import lists into the home "
+              "(`embargo import FILE...`) or download them (`embargo update`); the server "
+              "loads new versions within seconds%s%.600s%s",
+              s->load_error[0] ? " (" : "", s->load_error, s->load_error[0] ? ")" : "");
+}
+
 void srv_handle_readyz(em_server *s, srv_response *r) {
     srv_gen *g = srv_gen_acquire(s);
     if (!g) {
-        srv_json(r, 503,
-                 json_pack("{s:i, s:s, s:s}", "status", 503, "error", "not_ready", "detail",
-                           "no list is loaded yet"));
+        srv_not_ready(s, r);
         return;
     }
     json_t *j = json_pack("{s:s, s:I, s:I}", "status", "ready", "generation", (json_int_t)g->number,

@@ -63,6 +63,15 @@ void srv_params_add(srv_params *p, const char *key, const char *value);
 /* Parses "a=1&b=x%20y" (URL-decoding, '+' is a space). */
 void srv_params_parse(srv_params *p, const char *query_string);
 const char *srv_params_get(const srv_params *p, const char *key); /* first value or NULL */
+struct srv_response;
+/*
+ * Checks a raw request target ("/search?q=x&limit=5", before URL-decoding):
+ * at most max_bytes long (414), at most max_params parameters (414), and no
+ * %00 in the path or the query string (400). Returns 0, or the status with
+ * r filled.
+ */
+int srv_check_target(const char *target, size_t max_bytes, unsigned max_params,
+                     struct srv_response *r);
 void srv_params_free(srv_params *p);
 
 /* ---- responses ------------------------------------------------------------ */
@@ -97,9 +106,10 @@ typedef struct srv_gen {
     int refs; /* under em_server.gen_lock */
     uint64_t number;
     em_matcher *m;
-    char *stamp;     /* active versions ("v3,v7", em_store_active_stamp) */
-    json_t *catalog; /* array of the loaded versions */
-    char **sources;  /* dataset names */
+    char *stamp;      /* active versions ("v3,v7", em_store_active_stamp) */
+    json_t *catalog;  /* array of the loaded versions */
+    char *lists_json; /* [{"dataset","version","published"}...]: what a response screened */
+    char **sources;   /* dataset names */
     size_t nsources;
     time_t loaded_at;
     pthread_mutex_t lock; /* the searcher pool and the entity cache */
@@ -132,7 +142,7 @@ const srv_key *srv_keys_check(const srv_keys *k, const char *authorization);
 
 #define SRV_NBUCKETS 13
 extern const double srv_buckets[SRV_NBUCKETS];
-#define SRV_NSTATUS 16
+#define SRV_NSTATUS 18
 extern const int srv_statuses[SRV_NSTATUS]; /* the last slot counts any other status */
 
 typedef struct srv_metrics {
@@ -147,7 +157,25 @@ typedef struct srv_metrics {
 
 void srv_metrics_record(srv_metrics *m, srv_endpoint ep, int status, uint64_t ns);
 
+/* ---- limits (defaults of the em_server_options fields) --------------------------- */
+
+#define SRV_MAX_URL_BYTES 16384
+#define SRV_MAX_QUERY_PARAMS 256
+#define SRV_MAX_QUERIES 100
+#define SRV_MAX_NAMES_PER_QUERY 32
+#define SRV_MAX_NAMES 500
+#define SRV_MAX_NAME_BYTES 512
+#define SRV_NAMES_CAP 256 /* the largest max_names_per_query accepted */
+#define SRV_MAX_HEADERS 100
+#define SRV_MAX_HEADER_BYTES 16384
+/* MHD's own per-connection memory (read buffer and parsed headers). Larger
+   than the limits above, so that MHD never runs out of it first (it then
+   drops the connection without an answer) and our JSON error is sent. */
+#define SRV_CONNECTION_MEMORY (256 * 1024)
+
 /* ---- the server ----------------------------------------------------------------- */
+
+struct srv_request;
 
 struct em_server {
     em_server_options opts; /* strings below are owned copies */
@@ -183,6 +211,17 @@ struct em_server {
     srv_metrics metrics;
     time_t started;
     char load_error[1024]; /* why the first load failed, "" when it did not */
+
+    /* the screening workers (server.c): heavy requests are queued here and their
+       connection suspended, so the HTTP threads stay free for health checks */
+    pthread_t *workers;
+    size_t nworkers;
+    pthread_mutex_t job_lock;
+    pthread_cond_t job_cond;
+    struct srv_request *job_head, *job_tail;
+    size_t jobs_queued;      /* under job_lock */
+    int jobs_stopping;       /* under job_lock */
+    atomic_int trim_pending; /* a generation was freed: return memory to the OS */
 };
 
 /* Creates a server without a socket (what em_server_start does before listening). */
@@ -197,6 +236,11 @@ int srv_gen_has_source(const srv_gen *g, const char *source);
 int srv_reload(em_server *s, int force, int *swapped, em_error *err);
 /* Sleeps ms, or less when the server stops; returns 1 when it is stopping. */
 int srv_wait(em_server *s, unsigned ms);
+/* Smaller page caches on the server's store connections (after opening them). */
+void srv_store_tune(em_server *s);
+/* After a generation was freed: frees cached store pages and returns free heap to
+   the system (glibc malloc_trim); a no-op otherwise. Called by the poller. */
+void srv_trim_memory(em_server *s);
 int srv_poller_start(em_server *s);
 void srv_poller_stop(em_server *s);
 int srv_updater_start(em_server *s); /* no-op unless opts.update_every_s */
@@ -222,6 +266,8 @@ void srv_handle_metrics(em_server *s, srv_response *r);
 void srv_handle_reload(em_server *s, srv_response *r);
 void srv_handle_readyz(em_server *s, srv_response *r);
 void srv_handle_healthz(em_server *s, srv_response *r);
+/* 503: no list loaded, with what to do about it (import or update lists). */
+void srv_not_ready(em_server *s, srv_response *r);
 
 /*
  * The whole /match exchange without sockets: status and JSON response text

@@ -68,6 +68,39 @@ void srv_params_parse(srv_params *p, const char *qs) {
     }
 }
 
+int srv_check_target(const char *target, size_t max_bytes, unsigned max_params, srv_response *r) {
+    size_t n = strlen(target);
+    if (n > max_bytes) {
+        srv_error(r, 414, "uri_too_long",
+                  "the request target has %zu bytes; at most %zu (send long lists of values in "
+                  "the body of a POST /match instead)",
+                  n, max_bytes);
+        return 414;
+    }
+    const char *q = strchr(target, '?');
+    size_t nparams = 0;
+    if (q && q[1]) {
+        nparams = 1;
+        for (const char *c = q + 1; *c; c++)
+            nparams += *c == '&';
+    }
+    if (nparams > max_params) {
+        srv_error(r, 414, "too_many_parameters", "the query string has %zu parameters; at most %u",
+                  nparams, max_params);
+        return 414;
+    }
+    for (size_t i = 0; i + 2 < n; i++)
+        if (target[i] == '%' && hexval(target[i + 1]) >= 0 && hexval(target[i + 2]) >= 0) {
+            if (hexval(target[i + 1]) == 0 && hexval(target[i + 2]) == 0) {
+                srv_error(r, 400, "nul_byte", "the %s contains a NUL byte (%%00)",
+                          q && target + i > q ? "query string" : "path");
+                return 400;
+            }
+            i += 2;
+        }
+    return 0;
+}
+
 const char *srv_params_get(const srv_params *p, const char *key) {
     for (size_t i = 0; p && i < p->len; i++)
         if (strcmp(p->keys[i], key) == 0) return p->values[i];

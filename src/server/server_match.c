@@ -17,10 +17,8 @@
 
 #include "server/server_internal.h"
 
-#define MAX_QUERIES 100
 #define MAX_VALUES 64        /* values per property */
 #define MAX_VALUE_BYTES 2048 /* bytes per value */
-#define MAX_NAMES 16         /* names screened per query */
 #define MAX_IDS 32
 #define MAX_LIMIT 500
 #define DEFAULT_CUTOFF 0.5
@@ -34,11 +32,36 @@ typedef struct filters {
     const srv_params *params; /* include_dataset, exclude_dataset, exclude_entity_ids */
 } filters;
 
-static int parse_number(const char *v, double lo, double hi, double *out) {
-    char *end;
-    double d = strtod(v, &end);
-    if (!*v || *end || !isfinite(d) || d < lo || d > hi) return -1;
+/* plain decimal only: digits, optionally "." and digits ("0.7", ".7", "1"); no sign,
+   space, exponent, hex, "inf" or "nan" (strtod takes all of those) */
+static int parse_decimal(const char *v, double lo, double hi, double *out) {
+    const char *c = v;
+    size_t digits = 0;
+    while (*c >= '0' && *c <= '9')
+        c++, digits++;
+    if (*c == '.') {
+        c++;
+        while (*c >= '0' && *c <= '9')
+            c++, digits++;
+    }
+    if (!digits || *c || c - v > 32) return -1;
+    double d = strtod(v, NULL);
+    if (!isfinite(d) || d < lo || d > hi) return -1;
     *out = d;
+    return 0;
+}
+
+/* a plain decimal integer ("5"; not "0x10", "1e3", " 5", "+5", "-1", "5.0") */
+static int parse_count(const char *v, unsigned long lo, unsigned long hi, unsigned long *out) {
+    unsigned long n = 0;
+    if (!*v) return -1;
+    for (const char *c = v; *c; c++) {
+        if (*c < '0' || *c > '9') return -1;
+        n = n * 10 + (unsigned long)(*c - '0');
+        if (n > hi) return -1; /* also stops overflow: hi is small */
+    }
+    if (n < lo) return -1;
+    *out = n;
     return 0;
 }
 
@@ -49,23 +72,25 @@ static int parse_filters(const srv_params *p, size_t default_limit, filters *f, 
     f->limit = default_limit;
     f->params = p;
     int cutoff_given = 0;
-    if ((v = srv_params_get(p, "threshold")) && parse_number(v, 0, 1, &f->threshold) != 0) {
-        srv_error(r, 400, "invalid_parameter", "threshold must be a number between 0 and 1");
+    if ((v = srv_params_get(p, "threshold")) && parse_decimal(v, 0, 1, &f->threshold) != 0) {
+        srv_error(r, 400, "invalid_parameter",
+                  "threshold must be a decimal number between 0 and 1 (such as 0.7)");
         return -1;
     }
     if ((v = srv_params_get(p, "cutoff"))) {
-        if (parse_number(v, 0, 1, &f->cutoff) != 0) {
-            srv_error(r, 400, "invalid_parameter", "cutoff must be a number between 0 and 1");
+        if (parse_decimal(v, 0, 1, &f->cutoff) != 0) {
+            srv_error(r, 400, "invalid_parameter",
+                      "cutoff must be a decimal number between 0 and 1 (such as 0.5)");
             return -1;
         }
         cutoff_given = 1;
     }
     if (!cutoff_given) f->cutoff = f->threshold < DEFAULT_CUTOFF ? f->threshold : DEFAULT_CUTOFF;
-    double lim;
+    unsigned long lim;
     if ((v = srv_params_get(p, "limit"))) {
-        if (parse_number(v, 1, MAX_LIMIT, &lim) != 0 || lim != floor(lim)) {
-            srv_error(r, 400, "invalid_parameter", "limit must be an integer between 1 and %d",
-                      MAX_LIMIT);
+        if (parse_count(v, 1, MAX_LIMIT, &lim) != 0) {
+            srv_error(r, 400, "invalid_parameter",
+                      "limit must be a decimal integer between 1 and %d (digits only)", MAX_LIMIT);
             return -1;
         }
         f->limit = (size_t)lim;
@@ -118,8 +143,9 @@ static int filtered(const filters *f) {
 /* ---- one screened party ----------------------------------------------------------- */
 
 typedef struct party {
-    const char *names[MAX_NAMES];
+    const char *names[SRV_NAMES_CAP];
     size_t nnames;
+    size_t given; /* name values given (before removing duplicates), for the limits */
     const char *ids[MAX_IDS];
     size_t nids;
     const char *schema; /* for em_query */
@@ -186,7 +212,7 @@ static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, 
  */
 static int screen(em_server *s, srv_gen *g, em_searcher *se, const party *pa, const filters *f,
                   em_buf *out, size_t *nresults, size_t *nmatches, em_error *err) {
-    em_results *res[MAX_NAMES + 1];
+    em_results *res[SRV_NAMES_CAP + 1];
     size_t nres = 0;
     size_t want = f->limit;
     if (filtered(f)) want = want * 4 + 20;
@@ -332,7 +358,18 @@ static void add_country(party *pa, const char *c) {
     strcat(pa->country, c);
 }
 
-static int parse_party(const char *qname, json_t *q, party *pa, srv_response *r) {
+static int is_name_key(const char *key) {
+    return strcmp(key, "name") == 0 || strcmp(key, "alias") == 0 ||
+           strcmp(key, "previousName") == 0;
+}
+
+static int is_name_part_key(const char *key) {
+    return strcmp(key, "firstName") == 0 || strcmp(key, "middleName") == 0 ||
+           strcmp(key, "fatherName") == 0 || strcmp(key, "lastName") == 0;
+}
+
+static int parse_party(const em_server_options *o, const char *qname, json_t *q, party *pa,
+                       srv_response *r) {
     memset(pa, 0, sizeof *pa);
     if (!json_is_object(q)) {
         srv_error(r, 400, "invalid_query",
@@ -381,12 +418,26 @@ static int parse_party(const char *qname, json_t *q, party *pa, srv_response *r)
         for (size_t i = 0; i < n; i++) {
             const char *x = vals[i];
             if (!*x) continue;
-            if (strcmp(key, "name") == 0 || strcmp(key, "alias") == 0 ||
-                strcmp(key, "previousName") == 0) {
+            if ((is_name_key(key) || is_name_part_key(key)) && strlen(x) > o->max_name_bytes) {
+                srv_error(r, 422, "name_too_long",
+                          "query '%s': a value of properties.%s has %zu bytes; a name may have "
+                          "at most %zu",
+                          qname, key, strlen(x), o->max_name_bytes);
+                return -1;
+            }
+            if (is_name_key(key)) {
+                if (++pa->given > o->max_names_per_query) {
+                    srv_error(r, 422, "too_many_names",
+                              "query '%s' has more than %u names (name, alias and previousName "
+                              "values together); send the other names as another query of the "
+                              "same request",
+                              qname, o->max_names_per_query);
+                    return -1;
+                }
                 int dup = 0;
                 for (size_t k = 0; k < pa->nnames; k++)
                     dup |= strcmp(pa->names[k], x) == 0;
-                if (!dup && pa->nnames < MAX_NAMES) pa->names[pa->nnames++] = x;
+                if (!dup && pa->nnames < SRV_NAMES_CAP) pa->names[pa->nnames++] = x;
             } else if (strcmp(key, "firstName") == 0) {
                 if (!first) first = x;
             } else if (strcmp(key, "middleName") == 0 || strcmp(key, "fatherName") == 0) {
@@ -411,6 +462,7 @@ static int parse_party(const char *qname, json_t *q, party *pa, srv_response *r)
                  first && (middle || last) ? " " : "", middle ? middle : "",
                  middle && last ? " " : "", last ? last : "");
         pa->names[pa->nnames++] = pa->composed;
+        pa->given = 1;
     }
     if (!pa->nnames && !pa->nids) {
         srv_error(r, 400, "invalid_query",
@@ -439,7 +491,7 @@ static srv_gen *gen_for(em_server *s, const char *dataset, srv_response *r) {
     }
     srv_gen *g = srv_gen_acquire(s);
     if (!g) {
-        srv_error(r, 503, "not_ready", "no list is loaded yet; see GET /readyz");
+        srv_not_ready(s, r);
         return NULL;
     }
     const char *ds = dataset_of(dataset);
@@ -498,17 +550,30 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
         goto done;
     }
     size_t nq = json_object_size(queries);
-    if (nq > MAX_QUERIES) {
-        srv_error(r, 400, "too_many_queries", "%zu queries in one request; at most %d", nq,
-                  MAX_QUERIES);
+    if (nq > s->opts.max_queries) {
+        srv_error(r, 413, "too_many_queries",
+                  "%zu queries in one request; at most %u: split them into requests of up to "
+                  "%u queries",
+                  nq, s->opts.max_queries, s->opts.max_queries);
         goto done;
     }
     parties = em_xcalloc(nq ? nq : 1, sizeof *parties);
     const char *qname;
     json_t *q;
     size_t i = 0;
+    size_t names = 0;
     json_object_foreach(queries, qname, q) {
-        if (parse_party(qname, q, &parties[i], r) != 0) goto done;
+        if (parse_party(&s->opts, qname, q, &parties[i], r) != 0) goto done;
+        names += parties[i].given;
+        if (names > s->opts.max_names) {
+            srv_error(r, 413, "too_many_names",
+                      "the request has more than %u names (name, alias and previousName values "
+                      "of all its queries); split it into requests of at most %u names, such as "
+                      "%u queries of %u names",
+                      s->opts.max_names, s->opts.max_names,
+                      s->opts.max_names / s->opts.max_names_per_query, s->opts.max_names_per_query);
+            goto done;
+        }
         if (personal)
             for (size_t k = 0; k < parties[i].nnames; k++) {
                 if (personal->len) em_buf_adds(personal, "; ");
@@ -546,8 +611,10 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
         i++;
     }
     srv_gen_searcher_put(g, se);
+    em_buf_adds(&b, "},\"lists\":");
+    em_buf_adds(&b, g->lists_json);
     em_buf_printf(&b,
-                  "},\"matcher\":{\"name\":\"embargo\",\"version\":\"%s\",\"threshold\":%.3f,"
+                  ",\"matcher\":{\"name\":\"embargo\",\"version\":\"%s\",\"threshold\":%.3f,"
                   "\"cutoff\":%.3f},\"limit\":%zu}",
                   EMBARGO_VERSION, f.threshold, f.cutoff, f.limit);
     r->status = 200;
@@ -568,8 +635,9 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
     party pa;
     memset(&pa, 0, sizeof pa);
     if (name && *name) {
-        if (strlen(name) > MAX_VALUE_BYTES) {
-            srv_error(r, 400, "invalid_parameter", "q is longer than %d bytes", MAX_VALUE_BYTES);
+        if (strlen(name) > s->opts.max_name_bytes) {
+            srv_error(r, 422, "name_too_long", "q has %zu bytes; a name may have at most %zu",
+                      strlen(name), s->opts.max_name_bytes);
             return;
         }
         pa.names[pa.nnames++] = name;
@@ -609,8 +677,10 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
     size_t n = 0, matches = 0;
     int rc = screen(s, g, se, &pa, &f, &b, &n, &matches, &err);
     srv_gen_searcher_put(g, se);
+    char *lists = em_xstrdup(g->lists_json);
     srv_gen_release(s, g);
     if (rc != 0) {
+        free(lists);
         em_buf_free(&b);
         srv_error(r, 500, "internal", "screening failed: %s", err.message);
         return;
@@ -626,7 +696,10 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
     em_buf_json_str(&b, pa.birth_date ? pa.birth_date : "");
     em_buf_adds(&b, ",\"country\":");
     em_buf_json_str(&b, pa.country);
-    em_buf_adds(&b, "}}");
+    em_buf_adds(&b, "},\"lists\":");
+    em_buf_adds(&b, lists);
+    em_buf_addc(&b, '}');
+    free(lists);
     r->status = 200;
     r->len = b.len;
     r->body = em_buf_detach(&b);
@@ -636,9 +709,16 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
 int em_server_handle_match(em_server *s, const char *dataset, const char *query_string,
                            const char *body, size_t len, int *status, char **response) {
     srv_params p = {0};
-    srv_params_parse(&p, query_string);
     srv_response r = {0};
-    srv_handle_match(s, dataset, &p, body, len, &r, NULL);
+    char *target = em_xasprintf("/match/%s?%s", dataset ? dataset : "default",
+                                query_string && *query_string == '?' ? query_string + 1
+                                : query_string                       ? query_string
+                                                                     : "");
+    if (srv_check_target(target, s->opts.max_url_bytes, s->opts.max_query_params, &r) == 0) {
+        srv_params_parse(&p, query_string);
+        srv_handle_match(s, dataset, &p, body, len, &r, NULL);
+    }
+    free(target);
     srv_params_free(&p);
     *status = r.status;
     *response = r.body;

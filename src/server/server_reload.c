@@ -6,9 +6,16 @@
  * their whole life; a reload (the poller, every 2 s, when the store's active
  * versions changed, or POST /admin/reload) swaps in a new generation, and the
  * old one is freed by whoever drops its last reference - so no request ever
- * sees a closed matcher.
+ * sees a closed matcher. Memory: the server's store connections keep small
+ * page caches (the store's default suits imports, not a long-lived server),
+ * and once an old generation is freed the poller hands the freed heap back
+ * to the system (malloc_trim), so RSS stays flat across reloads.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +24,12 @@
 #include "base/error.h"
 #include "model/entity.h"
 #include "server/server_internal.h"
+#include "store/store_internal.h"
 #include "store/store_read.h"
+
+/* page cache of each of the server's store connections, KiB (the store opens
+   with 128 MiB, which a reload fills with pages it reads once) */
+#define SRV_STORE_CACHE_KIB 8192
 
 /* ---- generations ------------------------------------------------------------ */
 
@@ -35,6 +47,7 @@ static void gen_free(srv_gen *g) {
         free(g->sources[i]);
     free(g->sources);
     json_decref(g->catalog);
+    free(g->lists_json);
     free(g->stamp);
     em_matcher_close(g->m);
     pthread_mutex_destroy(&g->lock);
@@ -54,7 +67,43 @@ void srv_gen_release(em_server *s, srv_gen *g) {
     pthread_mutex_lock(&s->gen_lock);
     int last = --g->refs == 0;
     pthread_mutex_unlock(&s->gen_lock);
-    if (last) gen_free(g);
+    if (last) {
+        gen_free(g);
+        atomic_store(&s->trim_pending, 1); /* the poller trims, not a request */
+    }
+}
+
+void srv_store_tune(em_server *s) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", SRV_STORE_CACHE_KIB);
+    if (s->st) sqlite3_exec(s->st->db, sql, NULL, NULL, NULL);
+    if (s->st_bg) sqlite3_exec(s->st_bg->db, sql, NULL, NULL, NULL);
+}
+
+void srv_trim_memory(em_server *s) {
+    if (!atomic_exchange(&s->trim_pending, 0)) return;
+    pthread_mutex_lock(&s->reload_lock);
+    if (s->st_bg) sqlite3_db_release_memory(s->st_bg->db);
+    pthread_mutex_unlock(&s->reload_lock);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+/* [{"dataset":"ofac_sdn","version":12,"published":"2023-12-28"},...] from a catalog */
+static char *lists_json(json_t *catalog) {
+    json_t *a = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(catalog, i, x) {
+        const char *pub = json_string_value(json_object_get(x, "published"));
+        json_array_append_new(a, json_pack("{s:O, s:O, s:o}", "dataset", json_object_get(x, "name"),
+                                           "version", json_object_get(x, "version"), "published",
+                                           pub && *pub ? json_string(pub) : json_null()));
+    }
+    char *text = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return text ? text : em_xstrdup("[]");
 }
 
 em_searcher *srv_gen_searcher(srv_gen *g, em_error *err) {
@@ -255,6 +304,7 @@ int srv_reload(em_server *s, int force, int *swapped, em_error *err) {
         pthread_mutex_init(&g->lock, NULL);
         g->stamp = stamp;
         g->catalog = catalog;
+        g->lists_json = lists_json(catalog);
         g->sources = sources;
         g->nsources = nsources;
         if (nsources == 0) {
@@ -334,6 +384,7 @@ static void *poller_main(void *arg) {
                 fprintf(stderr, "embargo: new list versions loaded (generation %llu)\n",
                         (unsigned long long)atomic_load(&s->generation));
         }
+        srv_trim_memory(s);
     }
     return NULL;
 }

@@ -232,7 +232,7 @@ while [ $i -lt 101 ]; do
     i=$((i + 1))
 done
 post /match/default "{\"queries\": {$Q}}"
-expect_code 400 "101 queries"
+expect_code 413 "101 queries"
 expect_out '"error": "too_many_queries"' "too many queries"
 req GET /match/default
 expect_code 405 "GET /match"

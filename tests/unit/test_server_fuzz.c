@@ -123,7 +123,7 @@ static void test_valid_requests(void **state) {
                           i ? "," : "", i, i);
         em_buf_adds(&q, "}}");
         j = match("default", NULL, q.data, q.len, &st);
-        assert_int_equal(st, n == 100 ? 200 : 400);
+        assert_int_equal(st, n == 100 ? 200 : 413);
         json_decref(j);
         em_buf_free(&q);
     }
