@@ -252,7 +252,8 @@ int em_matcher_lists(const em_matcher *m, em_list_info **out, size_t *n, em_erro
 typedef struct em_query {
     const char *name;               /* the name to screen; may be NULL when identifiers are given */
     const char *schema;             /* "Person", "Organization", "Vessel", "Aircraft"; NULL = any */
-    const char *birth_date;         /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; NULL = unknown */
+    const char *birth_date;         /* "YYYY", "YYYY-MM", "YYYY-MM-DD" or a range "FROM..TO";
+                                       several separated by ';'; NULL = unknown */
     const char *country;            /* nationality / country: ISO 3166 alpha-2 code or English
                                        name; several separated by ';'; NULL = unknown */
     const char *gender;             /* "male", "female" or NULL */
@@ -262,6 +263,7 @@ typedef struct em_query {
     size_t limit;     /* maximum results; 0 = 10 */
     int all;          /* 1: return results below the threshold too (up to limit) */
     double cutoff;    /* with all: only results scoring at least this (0 = any) */
+    int weak_name;    /* 1: the name is a nickname or short form (scored like a weak alias) */
 } em_query;
 
 typedef struct em_result {
@@ -296,6 +298,143 @@ void em_results_free(em_results *r);
    (may be NULL) receives a JSON object text to free(). */
 int em_compare(em_searcher *s, const char *schema, const char *name1, const char *name2,
                double *score, char **explanation, em_error *err);
+
+/* ---- the engine: screening whole parties -------------------------------- */
+
+/*
+ * em_party - the query as an entity, not a string: one schema, all of a
+ * customer's names (each may be marked weak), name parts, birth dates,
+ * countries (converted to ISO 3166-1 alpha-2), gender and typed identifiers.
+ * Every setter copies its arguments and checks them: a value the engine
+ * cannot use is refused (-1, EM_ERR_USAGE, a message saying what is wrong),
+ * never silently dropped.
+ */
+typedef struct em_party em_party;
+
+#define EM_PARTY_MAX_NAMES 32
+#define EM_PARTY_MAX_VALUES 32 /* dates, countries, identifiers each */
+#define EM_PARTY_MAX_VALUE_BYTES 1024
+
+enum { EM_NAME_WEAK = 1 << 0 /* a nickname or short form: matched with less weight */ };
+
+em_party *em_party_new(void);
+void em_party_free(em_party *p);
+/* An FtM schema (Person, Organization, Company, LegalEntity, Vessel, Airplane,
+   ...) or a common spelling ("individual", "ship"); NULL/"" = any party. */
+int em_party_set_schema(em_party *p, const char *schema, em_error *err);
+int em_party_add_name(em_party *p, const char *name, unsigned flags, em_error *err);
+/* Given, middle and family name; screened as one more name. Any may be NULL. */
+int em_party_add_name_parts(em_party *p, const char *first, const char *middle, const char *last,
+                            em_error *err);
+/* "YYYY", "YYYY-MM", "YYYY-MM-DD" or a range "YYYY[-MM[-DD]]..YYYY[-MM[-DD]]". */
+int em_party_add_birth_date(em_party *p, const char *date, em_error *err);
+/* An ISO code, an English name or a list's spelling ("Korea, North"). */
+int em_party_add_country(em_party *p, const char *country, em_error *err);
+/* "male", "female" (also "m", "f"); "" / NULL = unknown. */
+int em_party_set_gender(em_party *p, const char *gender, em_error *err);
+/* type: passport, national_id, tax_id, registration, lei, bic, imo, mmsi,
+   call_sign, crypto, email, phone, website, other (NULL = other); an exact
+   match is a match on its own. */
+int em_party_add_identifier(em_party *p, const char *type, const char *value, em_error *err);
+
+/* What the party holds, as normalised (pointers valid until em_party_free). */
+const char *em_party_schema(const em_party *p); /* NULL = any */
+size_t em_party_name_count(const em_party *p);
+const char *em_party_name(const em_party *p, size_t i, unsigned *flags);
+size_t em_party_birth_date_count(const em_party *p);
+const char *em_party_birth_date(const em_party *p, size_t i);
+size_t em_party_country_count(const em_party *p);
+const char *em_party_country(const em_party *p, size_t i); /* "ir" */
+const char *em_party_gender(const em_party *p);           /* NULL = unknown */
+size_t em_party_identifier_count(const em_party *p);
+const char *em_party_identifier(const em_party *p, size_t i, const char **type);
+
+/*
+ * em_engine - the library's screening service over a home: it owns the
+ * active snapshot generation (reference counted: a new list version is
+ * swapped in by em_engine_refresh without failing a screening in flight), a
+ * pool of searchers, and the batch runner. Thread-safe: any number of threads
+ * may call em_engine_screen at once. The CLI, the server and every later
+ * front end screen through it.
+ */
+typedef struct em_engine em_engine;
+
+#define EM_ENGINE_OPTIONS_VERSION 1
+typedef struct em_engine_options {
+    unsigned version;     /* EM_ENGINE_OPTIONS_VERSION */
+    const char *home;     /* NULL = the default home (see em_store_open) */
+    unsigned store_flags; /* EM_STORE_* */
+} em_engine_options;
+
+/* Opens the home and its active lists (compiling the snapshot if needed). A
+   home without active lists is an error (see em_store_require_lists). */
+int em_engine_open(em_engine **out, const em_engine_options *opts, em_error *err);
+void em_engine_close(em_engine *e);
+/* Swaps in a new generation when the store's active versions changed (or
+   always with force). *swapped (may be NULL) says whether it did. On error the
+   current generation stays. */
+int em_engine_refresh(em_engine *e, int force, int *swapped, em_error *err);
+/* The generation number (1 for the first, +1 per swap). */
+uint64_t em_engine_generation(const em_engine *e);
+/* The list versions the current generation screens against; release with
+   em_list_info_free(*out, *n). */
+int em_engine_lists(em_engine *e, em_list_info **out, size_t *n, em_error *err);
+void em_list_info_free(em_list_info *lists, size_t n);
+
+#define EM_SCREEN_OPTIONS_VERSION 1
+typedef struct em_screen_options {
+    unsigned version;  /* EM_SCREEN_OPTIONS_VERSION */
+    double threshold;  /* results at or above it have match = 1; <= 0 = default */
+    size_t limit;      /* maximum results; 0 = 10 */
+    int all;           /* 1: results below the threshold too (down to cutoff) */
+    double cutoff;     /* with all: only results scoring at least this */
+    const char *const *datasets; /* only these sources; NULL = every active list */
+    size_t ndatasets;
+} em_screen_options;
+
+/*
+ * Screens a whole party: every name of the party against every listed
+ * entity of a matchable schema; the best name pair decides the name
+ * evidence, the qualifiers (birth dates, countries, gender, schema) count
+ * once, an exact identifier is a match on its own. Results are merged by
+ * entity, best first; each result's explanation says which query name met
+ * which listed name. opts may be NULL (defaults).
+ */
+int em_engine_screen(em_engine *e, const em_party *p, const em_screen_options *opts,
+                     em_results **out, em_error *err);
+/* The list versions these results were screened against (valid until
+   em_results_free; none for results of em_search). */
+size_t em_results_list_count(const em_results *r);
+const em_list_info *em_results_list(const em_results *r, size_t i);
+uint64_t em_results_generation(const em_results *r); /* 0 for em_search results */
+
+/*
+ * Batch screening: parties read by `next` on the caller's thread, screened on
+ * `threads` threads, delivered by `deliver` in input order (also on the
+ * caller's thread), with at most `window` parties in flight (bounded memory).
+ * A refresh between parties is allowed; each delivered result set says
+ * its generation. Returns -1 when next or deliver returned -1, or on an
+ * internal failure; a party that cannot be screened is delivered with its
+ * error and the batch goes on.
+ */
+#define EM_BATCH_OPTIONS_VERSION 1
+typedef struct em_batch_options {
+    unsigned version;     /* EM_BATCH_OPTIONS_VERSION */
+    unsigned threads;     /* 0 = number of CPUs */
+    size_t window;        /* parties in flight; 0 = 512 */
+    const em_screen_options *screen;
+    /* returns 1 with *party set (ownership passes to the engine), 0 at the end, -1 to abort */
+    int (*next)(void *ctx, em_party **party, em_error *err);
+    /* index: 0-based input position; results NULL when err says why it failed;
+       return -1 to abort */
+    int (*deliver)(void *ctx, size_t index, const em_party *party, const em_results *results,
+                   const em_error *err);
+    /* may be NULL: called on the caller's thread after each delivered party */
+    void (*progress)(void *ctx, size_t done);
+    void *ctx;
+} em_batch_options;
+
+int em_engine_batch(em_engine *e, const em_batch_options *opts, em_error *err);
 
 /* ---- updating from the publishers (`embargo update`) -------------------- */
 

@@ -47,9 +47,9 @@ FILE *cli_open_input(const char *path);
 void cli_print_json_string(FILE *f, const char *s);
 /* One screening result as a JSON object (result_json.c), for search --json and screen. */
 void cli_result_json(em_buf *b, const em_result *x);
-/* The list versions a matcher screens against: a JSON array of {source,
+/* The list versions results were screened against: a JSON array of {source,
    version, entities}, or one "screened against: ..." line. */
-void cli_lists_json(em_buf *b, const em_matcher *m);
-void cli_lists_text(FILE *f, const em_matcher *m);
+void cli_lists_json(em_buf *b, const em_results *r);
+void cli_lists_text(FILE *f, const em_results *r);
 
 #endif

@@ -3,14 +3,13 @@
  * row) or JSON-lines file against the active lists, JSON lines out, one per
  * input row and in input order.
  *
- * Rows are read in chunks; each chunk is screened by N threads (one
- * em_searcher each over one shared em_matcher) and written out before the
- * next chunk is read, so memory stays bounded whatever the input size.
+ * The command only translates: each input row becomes an em_party (read on
+ * this thread), em_engine_batch screens them on N threads and hands the
+ * results back in input order, and each becomes one output line. Memory is
+ * bounded by the batch window, whatever the input size.
  */
 #include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/cpu.h"
 #include "cli.h"
 #include "csvio.h"
 
-#define CHUNK_ROWS 4096
+#define WINDOW 4096 /* rows in flight */
 #define MAX_RECORD (1u << 20)
-#define MAX_THREADS 256
 
 /* ---- input columns / keys ---------------------------------------------- */
 
@@ -54,6 +51,22 @@ static const struct {
     {"identifiers", F_IDENT},
 };
 
+/* The identifier type of an identifier column (em_party_add_identifier). */
+static const char *ident_type(const char *key) {
+    static const struct {
+        const char *key, *type;
+    } T[] = {{"passport", "passport"}, {"national", "national_id"},
+             {"tax", "tax_id"},        {"registration", "registration"},
+             {"imo", "imo"},           {"mmsi", "mmsi"},
+             {"bic", "bic"},           {"swift", "bic"},
+             {"crypto", "crypto"},     {"wallet", "crypto"},
+             {"email", "email"},       {"website", "website"},
+             {"phone", "phone"}};
+    for (size_t i = 0; i < sizeof T / sizeof T[0]; i++)
+        if (strncasecmp(key, T[i].key, strlen(T[i].key)) == 0) return T[i].type;
+    return "other";
+}
+
 /* Kind of a column name / JSON key: case, spaces and dashes ignored. */
 static int key_kind(const char *key) {
     char k[64];
@@ -76,49 +89,44 @@ static int key_kind(const char *key) {
 
 /* ---- rows ---------------------------------------------------------------- */
 
+/* What an input row gives; becomes an em_party for the engine. */
 typedef struct row {
     size_t no;     /* 1-based data row */
-    char *raw;     /* a JSON line, parsed by the worker */
     char *id_json; /* the caller's id as JSON text */
-    char *name, *schema, *dob, *country, *gender;
-    em_strvec idents;
-    char *error; /* why the row could not be screened */
-    char *out;   /* the output line, newline included */
-    int matched;
+    char *name, *schema, *gender;
+    em_strvec dobs, countries, idents, ident_types;
+    char *error; /* why the row could not be read */
 } row;
 
 static void row_clear(row *r) {
-    free(r->raw);
     free(r->id_json);
     free(r->name);
     free(r->schema);
-    free(r->dob);
-    free(r->country);
     free(r->gender);
+    em_strvec_free(&r->dobs);
+    em_strvec_free(&r->countries);
     em_strvec_free(&r->idents);
+    em_strvec_free(&r->ident_types);
     free(r->error);
-    free(r->out);
     memset(r, 0, sizeof *r);
 }
 
-/* Sets a field from an input value (trimmed; empty = absent). Identifier
-   values may list several, separated by ';'. */
-static void row_set(row *r, int kind, const char *value) {
+/* Sets a field from an input value (trimmed; empty = absent). Identifier,
+   date and country values may list several, separated by ';'. */
+static void row_set(row *r, int kind, const char *key, const char *value) {
     char *v = em_strtrim(em_xstrdup(value));
     if (!v[0] || kind == F_IGNORE) {
         free(v);
         return;
     }
     char **slot = NULL;
+    em_strvec *many = NULL;
     switch (kind) {
     case F_NAME:
         slot = &r->name;
         break;
     case F_SCHEMA:
         slot = &r->schema;
-        break;
-    case F_DOB:
-        slot = &r->dob;
         break;
     case F_GENDER:
         slot = &r->gender;
@@ -132,25 +140,26 @@ static void row_set(row *r, int kind, const char *value) {
         free(v);
         return;
     }
-    case F_COUNTRY:
-        if (r->country) { /* nationality and country both given */
-            char *joined = em_xasprintf("%s;%s", r->country, v);
-            free(r->country);
-            free(v);
-            r->country = joined;
-            return;
-        }
-        slot = &r->country;
+    case F_DOB:
+        many = &r->dobs;
         break;
-    case F_IDENT: {
+    case F_COUNTRY:
+        many = &r->countries;
+        break;
+    case F_IDENT:
+        many = &r->idents;
+        break;
+    }
+    if (many) {
         char *save = NULL;
         for (char *t = strtok_r(v, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
             em_strtrim(t);
-            if (t[0]) em_strvec_push(&r->idents, t);
+            if (!t[0]) continue;
+            em_strvec_push(many, t);
+            if (kind == F_IDENT) em_strvec_push(&r->ident_types, ident_type(key));
         }
         free(v);
         return;
-    }
     }
     free(*slot);
     *slot = v;
@@ -164,10 +173,10 @@ static char *json_scalar_text(json_t *v) {
     return NULL;
 }
 
-/* Parses a JSON line into the row (in a worker). */
-static void row_parse_json(row *r) {
+/* Parses a JSON line into the row. */
+static void row_parse_json(row *r, const char *line) {
     json_error_t jerr;
-    json_t *o = json_loads(r->raw, 0, &jerr);
+    json_t *o = json_loads(line, 0, &jerr);
     if (!o) {
         r->error = em_xasprintf("invalid JSON at column %d: %s", jerr.column, jerr.text);
         return;
@@ -192,14 +201,14 @@ static void row_parse_json(row *r) {
             json_t *e;
             json_array_foreach(v, i, e) {
                 char *t = json_scalar_text(e);
-                if (t) row_set(r, kind, t);
+                if (t) row_set(r, kind, key, t);
                 free(t);
-                if (kind != F_IDENT && kind != F_COUNTRY) break; /* first value only */
+                if (kind != F_IDENT && kind != F_COUNTRY && kind != F_DOB) break; /* first only */
             }
             continue;
         }
         char *t = json_scalar_text(v);
-        if (t) row_set(r, kind, t);
+        if (t) row_set(r, kind, key, t);
         free(t);
     }
     json_decref(o);
@@ -252,166 +261,98 @@ static void put_key(em_buf *b, const char *key, int first) {
     em_buf_adds(b, ": ");
 }
 
-/* ---- screening ----------------------------------------------------------- */
+/* ---- rows to parties, results to lines ------------------------------------ */
 
-typedef struct screen_opts {
-    double threshold;
-    size_t limit;
-    int all;
-    const char *schema; /* default for rows without one */
-    const char *lists;  /* JSON array: the list versions screened against */
-} screen_opts;
+/* The party of a row; NULL with r->error set when a value is refused. */
+static em_party *row_party(row *r, const char *default_schema) {
+    em_party *p = em_party_new();
+    em_error err = {0};
+    int rc = em_party_set_schema(p, r->schema ? r->schema : default_schema, &err);
+    if (rc == 0) rc = em_party_add_name(p, r->name, 0, &err);
+    for (size_t i = 0; rc == 0 && i < r->dobs.len; i++)
+        rc = em_party_add_birth_date(p, r->dobs.items[i], &err);
+    for (size_t i = 0; rc == 0 && i < r->countries.len; i++)
+        rc = em_party_add_country(p, r->countries.items[i], &err);
+    if (rc == 0) rc = em_party_set_gender(p, r->gender, &err);
+    for (size_t i = 0; rc == 0 && i < r->idents.len; i++)
+        rc = em_party_add_identifier(p, r->ident_types.items[i], r->idents.items[i], &err);
+    if (rc == 0 && !em_party_name_count(p) && !em_party_identifier_count(p)) {
+        rc = -1;
+        snprintf(err.message, sizeof err.message, "no name and no identifier");
+    }
+    if (rc != 0) {
+        r->error = em_xstrdup(err.message);
+        em_party_free(p);
+        return NULL;
+    }
+    return p;
+}
 
-static void put_query(em_buf *b, const row *r, const em_query *q) {
+/* the query as screened: the party's normalised facts */
+static void put_query(em_buf *b, const em_party *p) {
     em_buf_adds(b, "{");
     int first = 1;
-    if (q->name) {
+    if (em_party_name_count(p)) {
         put_key(b, "name", first);
-        put_json_str(b, q->name);
+        put_json_str(b, em_party_name(p, 0, NULL));
         first = 0;
     }
-    const char *keys[] = {"schema", "birth_date", "country", "gender"};
-    const char *vals[] = {q->schema, q->birth_date, q->country, q->gender};
-    for (size_t i = 0; i < 4; i++) {
-        if (!vals[i]) continue;
-        put_key(b, keys[i], first);
-        put_json_str(b, vals[i]);
+    if (em_party_schema(p)) {
+        put_key(b, "schema", first);
+        put_json_str(b, em_party_schema(p));
         first = 0;
     }
-    if (r->idents.len) {
+    if (em_party_birth_date_count(p)) {
+        em_buf d;
+        em_buf_init(&d);
+        for (size_t i = 0; i < em_party_birth_date_count(p); i++)
+            em_buf_printf(&d, "%s%s", i ? ";" : "", em_party_birth_date(p, i));
+        put_key(b, "birth_date", first);
+        put_json_str(b, em_buf_cstr(&d));
+        em_buf_free(&d);
+        first = 0;
+    }
+    if (em_party_country_count(p)) {
+        put_key(b, "country", first);
+        first = 0;
+        em_buf_addc(b, '[');
+        for (size_t i = 0; i < em_party_country_count(p); i++)
+            em_buf_printf(b, "%s\"%s\"", i ? ", " : "", em_party_country(p, i));
+        em_buf_addc(b, ']');
+    }
+    if (em_party_gender(p)) {
+        put_key(b, "gender", first);
+        put_json_str(b, em_party_gender(p));
+        first = 0;
+    }
+    if (em_party_identifier_count(p)) {
         put_key(b, "identifiers", first);
         em_buf_addc(b, '[');
-        for (size_t i = 0; i < r->idents.len; i++) {
+        for (size_t i = 0; i < em_party_identifier_count(p); i++) {
             if (i) em_buf_adds(b, ", ");
-            put_json_str(b, r->idents.items[i]);
+            put_json_str(b, em_party_identifier(p, i, NULL));
         }
         em_buf_addc(b, ']');
     }
     em_buf_adds(b, "}");
 }
 
-static const char *norm_gender(const char *g) {
-    if (!g) return NULL;
-    if (!strcasecmp(g, "m") || !strcasecmp(g, "male") || !strcasecmp(g, "man")) return "male";
-    if (!strcasecmp(g, "f") || !strcasecmp(g, "female") || !strcasecmp(g, "woman")) return "female";
-    return NULL;
-}
-
-static const char *norm_schema(const char *s) {
-    if (!s) return NULL;
-    static const struct {
-        const char *in, *out;
-    } MAP[] = {{"person", "Person"},
-               {"individual", "Person"},
-               {"organization", "Organization"},
-               {"organisation", "Organization"},
-               {"company", "Organization"},
-               {"entity", "Organization"},
-               {"vessel", "Vessel"},
-               {"ship", "Vessel"},
-               {"aircraft", "Aircraft"},
-               {"legalentity", "LegalEntity"}};
-    for (size_t i = 0; i < sizeof MAP / sizeof MAP[0]; i++)
-        if (!strcasecmp(s, MAP[i].in)) return MAP[i].out;
-    return s;
-}
-
-static void row_error_line(row *r, const char *msg) {
-    em_buf b;
-    em_buf_init(&b);
-    em_buf_printf(&b, "{\"row\": %zu", r->no);
+static void put_row_head(em_buf *b, const row *r) {
+    em_buf_printf(b, "{\"row\": %zu", r->no);
     if (r->id_json) {
-        em_buf_adds(&b, ", \"id\": ");
-        em_buf_adds(&b, r->id_json);
+        em_buf_adds(b, ", \"id\": ");
+        em_buf_adds(b, r->id_json);
     }
-    em_buf_adds(&b, ", \"error\": ");
-    put_json_str(&b, msg);
-    em_buf_adds(&b, "}\n");
-    free(r->out);
-    r->out = em_buf_detach(&b);
 }
 
-static void screen_row(em_searcher *s, row *r, const screen_opts *o) {
-    if (r->raw && !r->error) row_parse_json(r);
-    if (r->error) {
-        row_error_line(r, r->error);
-        return;
-    }
-    if (!r->name && r->idents.len == 0) {
-        row_error_line(r, "no name and no identifier");
-        r->error = em_xstrdup("no name");
-        return;
-    }
-    em_query q = {0};
-    q.name = r->name;
-    q.schema = norm_schema(r->schema ? r->schema : o->schema);
-    q.birth_date = r->dob;
-    q.country = r->country;
-    q.gender = norm_gender(r->gender);
-    q.identifiers = (const char *const *)r->idents.items;
-    q.nidentifiers = r->idents.len;
-    q.threshold = o->threshold;
-    q.limit = o->limit;
-    q.all = o->all;
-    em_error err = {0};
-    em_results *res = NULL;
-    if (em_search(s, &q, &res, &err) != 0) {
-        r->error = em_xstrdup(err.message[0] ? err.message : "search failed");
-        row_error_line(r, r->error);
-        return;
-    }
-    size_t n = em_results_count(res);
-    for (size_t i = 0; i < n; i++)
-        if (em_results_get(res, i)->match) r->matched = 1;
-    em_buf b;
-    em_buf_init(&b);
-    em_buf_printf(&b, "{\"row\": %zu", r->no);
-    if (r->id_json) {
-        em_buf_adds(&b, ", \"id\": ");
-        em_buf_adds(&b, r->id_json);
-    }
-    em_buf_adds(&b, ", \"query\": ");
-    put_query(&b, r, &q);
-    em_buf_printf(&b, ", \"matched\": %s, \"results\": [", r->matched ? "true" : "false");
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const em_result *x = em_results_get(res, i);
-        if (!x->match && !o->all) continue;
-        if (k++) em_buf_adds(&b, ", ");
-        cli_result_json(&b, x);
-    }
-    em_buf_adds(&b, "], \"lists\": ");
-    em_buf_adds(&b, o->lists);
-    em_buf_adds(&b, "}\n");
-    em_results_free(res);
-    free(r->out);
-    r->out = em_buf_detach(&b);
-}
-
-/* ---- threads and progress -------------------------------------------------- */
+/* ---- progress ---------------------------------------------------------------- */
 
 typedef struct progress {
     int on;
     double start, last;
     uint64_t total_bytes; /* 0 = unknown (not a regular file) */
     cli_reader *rd;
-    size_t rows_before; /* rows finished in earlier chunks */
 } progress;
-
-typedef struct pool {
-    em_searcher **searchers;
-    int nthreads;
-    row *rows;
-    size_t nrows;
-    _Atomic size_t next, done;
-    const screen_opts *opts;
-    progress *pg;
-} pool;
-
-typedef struct worker_arg {
-    pool *p;
-    int idx;
-} worker_arg;
 
 static double now_s(void) {
     struct timespec ts;
@@ -438,91 +379,104 @@ static void progress_show(progress *pg, size_t rows, int force) {
     fflush(stderr);
 }
 
-static void run_rows(pool *p, int idx) {
-    em_searcher *s = p->searchers[idx];
-    for (;;) {
-        size_t i = atomic_fetch_add(&p->next, 1);
-        if (i >= p->nrows) break;
-        screen_row(s, &p->rows[i], p->opts);
-        size_t d = atomic_fetch_add(&p->done, 1) + 1;
-        if (idx == 0) progress_show(p->pg, p->pg->rows_before + d, 0);
-    }
-}
-
-static void *worker(void *arg) {
-    worker_arg *w = arg;
-    run_rows(w->p, w->idx);
-    return NULL;
-}
-
-/* Screens p->rows with all threads; the calling thread is worker 0. */
-static void screen_chunk(pool *p) {
-    atomic_store(&p->next, 0);
-    atomic_store(&p->done, 0);
-    pthread_t tids[MAX_THREADS];
-    worker_arg args[MAX_THREADS];
-    int started = 0;
-    int want = p->nthreads;
-    if ((size_t)want > p->nrows) want = (int)p->nrows;
-    for (int t = 1; t < want; t++) {
-        args[t].p = p;
-        args[t].idx = t;
-        if (pthread_create(&tids[t], NULL, worker, &args[t]) != 0) break;
-        started = t;
-    }
-    run_rows(p, 0);
-    for (int t = 1; t <= started; t++)
-        pthread_join(tids[t], NULL);
-}
-
 /* ---- the command ------------------------------------------------------------ */
 
 enum { FMT_AUTO, FMT_CSV, FMT_JSONL };
 
-typedef struct input {
+/* The batch's context: the input, the rows in flight (a FIFO in input order,
+   as the engine delivers), the output and the counts. */
+typedef struct run {
     cli_reader *rd;
     int format;
     int kinds[512]; /* CSV: column kind; columns past 512 are ignored */
+    char *keys[512];
     size_t ncols;
     size_t rowno;
     em_buf line;
-} input;
+    int read_failed;
+    const char *schema; /* default for rows without one */
+    int all;
+    row *fifo; /* WINDOW + 1 rows */
+    size_t fhead, ftail;
+    FILE *out;
+    size_t total, matched, errors;
+    progress pg;
+} run;
 
-/* Reads up to max rows into rows[]; returns how many, or -1 on a read error. */
-static long read_chunk(input *in, row *rows, size_t max) {
-    size_t n = 0;
-    while (n < max) {
-        row *r = &rows[n];
-        if (in->format == FMT_JSONL) {
-            int rc = cli_reader_line(in->rd, &in->line);
-            if (rc < 0) return -1;
-            if (rc == 0) break;
-            r->no = ++in->rowno;
-            if (cli_reader_error(in->rd))
-                r->error = em_xstrdup(cli_reader_error(in->rd));
-            else
-                r->raw = em_xstrdup(em_buf_cstr(&in->line));
-        } else {
-            int rc = cli_reader_record(in->rd);
-            if (rc < 0) return -1;
-            if (rc == 0) break;
-            r->no = ++in->rowno;
-            if (cli_reader_error(in->rd)) {
-                r->error = em_xstrdup(cli_reader_error(in->rd));
-            } else {
-                size_t nf = cli_reader_nfields(in->rd);
-                for (size_t i = 0; i < nf && i < in->ncols; i++)
-                    row_set(r, in->kinds[i], cli_reader_field(in->rd, i));
-            }
+/* em_batch_options.next: reads one row, makes its party (an empty party for a
+   row that cannot be read: the engine refuses it and deliver writes the row's
+   own error) */
+static int next_party(void *ctx, em_party **party, em_error *err) {
+    (void)err;
+    run *x = ctx;
+    row *r = &x->fifo[x->ftail % (WINDOW + 1)];
+    row_clear(r);
+    int rc;
+    if (x->format == FMT_JSONL) {
+        rc = cli_reader_line(x->rd, &x->line);
+        if (rc > 0 && !cli_reader_error(x->rd)) row_parse_json(r, em_buf_cstr(&x->line));
+    } else {
+        rc = cli_reader_record(x->rd);
+        if (rc > 0 && !cli_reader_error(x->rd)) {
+            size_t nf = cli_reader_nfields(x->rd);
+            for (size_t i = 0; i < nf && i < x->ncols; i++)
+                row_set(r, x->kinds[i], x->keys[i], cli_reader_field(x->rd, i));
         }
-        n++;
     }
-    return (long)n;
+    if (rc < 0) {
+        x->read_failed = 1;
+        return -1;
+    }
+    if (rc == 0) return 0;
+    r->no = ++x->rowno;
+    if (cli_reader_error(x->rd)) r->error = em_xstrdup(cli_reader_error(x->rd));
+    *party = r->error ? NULL : row_party(r, x->schema);
+    if (!*party) *party = em_party_new();
+    x->ftail++;
+    return 1;
 }
 
-static int default_threads(void) {
-    int n = em_cpu_count();
-    return n > MAX_THREADS ? MAX_THREADS : n;
+/* em_batch_options.deliver: one output line per row, in input order */
+static int deliver(void *ctx, size_t index, const em_party *p, const em_results *res,
+                   const em_error *err) {
+    (void)index;
+    run *x = ctx;
+    row *r = &x->fifo[x->fhead++ % (WINDOW + 1)];
+    em_buf b;
+    em_buf_init(&b);
+    put_row_head(&b, r);
+    x->total++;
+    if (r->error || !res) {
+        em_buf_adds(&b, ", \"error\": ");
+        put_json_str(&b, r->error ? r->error : err && err->message[0] ? err->message : "failed");
+        em_buf_adds(&b, "}\n");
+        x->errors++;
+    } else {
+        int matched = 0;
+        size_t n = em_results_count(res);
+        for (size_t i = 0; i < n; i++)
+            matched |= em_results_get(res, i)->match;
+        x->matched += matched;
+        em_buf_adds(&b, ", \"query\": ");
+        put_query(&b, p);
+        em_buf_printf(&b, ", \"matched\": %s, \"results\": [", matched ? "true" : "false");
+        for (size_t i = 0; i < n; i++) {
+            if (i) em_buf_adds(&b, ", ");
+            cli_result_json(&b, em_results_get(res, i));
+        }
+        em_buf_adds(&b, "], \"lists\": ");
+        cli_lists_json(&b, res);
+        em_buf_adds(&b, "}\n");
+    }
+    fputs(em_buf_cstr(&b), x->out);
+    em_buf_free(&b);
+    row_clear(r);
+    return ferror(x->out) ? -1 : 0;
+}
+
+static void on_progress(void *ctx, size_t done) {
+    run *x = ctx;
+    progress_show(&x->pg, done, 0);
 }
 
 int cmd_screen(cli_ctx *c, int argc, char **argv) {
@@ -530,7 +484,7 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
     long long threads = 0, limit = 0;
     double threshold = 0;
     int format = FMT_AUTO, quiet = 0;
-    screen_opts opts = {0};
+    run x = {0};
     for (int i = 1; i < argc; i++) {
         const char *v;
         if ((v = cli_opt(argc, argv, &i, "--input")))
@@ -538,8 +492,8 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
         else if ((v = cli_opt(argc, argv, &i, "--output")))
             out_path = v;
         else if ((v = cli_opt(argc, argv, &i, "--threads"))) {
-            if (cli_parse_int64(v, &threads) || threads < 1 || threads > MAX_THREADS)
-                return cli_usage("screen: --threads must be between 1 and %d", MAX_THREADS);
+            if (cli_parse_int64(v, &threads) || threads < 1 || threads > 256)
+                return cli_usage("screen: --threads must be between 1 and 256");
         } else if ((v = cli_opt(argc, argv, &i, "--limit"))) {
             if (cli_parse_int64(v, &limit) || limit < 1 || limit > 10000)
                 return cli_usage("screen: --limit must be between 1 and 10000");
@@ -554,9 +508,9 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
             else
                 return cli_usage("screen: --format must be csv or jsonl");
         } else if ((v = cli_opt(argc, argv, &i, "--schema")))
-            opts.schema = v;
+            x.schema = v;
         else if (cli_flag(argv, i, "--all"))
-            opts.all = 1;
+            x.all = 1;
         else if (cli_flag(argv, i, "--quiet") || cli_flag(argv, i, "-q"))
             quiet = 1;
         else if (argv[i][0] == '-' && argv[i][1])
@@ -566,40 +520,39 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
         else
             return cli_usage("screen: unexpected argument '%s'", argv[i]);
     }
-    opts.threshold = threshold;
-    opts.limit = (size_t)limit;
+    if (x.schema) {
+        em_party *probe = em_party_new();
+        em_error perr = {0};
+        int bad = em_party_set_schema(probe, x.schema, &perr);
+        em_party_free(probe);
+        if (bad) return cli_usage("screen: --schema: %s", perr.message);
+    }
 
-    FILE *fout = stdout, *fin = cli_open_input(in_path);
+    FILE *fin = cli_open_input(in_path);
     if (!fin) return EXIT_ERR;
     int rc = EXIT_ERR;
-    em_store *st = NULL;
-    em_matcher *m = NULL;
-    em_searcher *searchers[MAX_THREADS] = {0};
-    int nthreads = threads ? (int)threads : default_threads();
-    row *rows = NULL;
-    input in = {0};
-    em_buf_init(&in.line);
-    in.rd = cli_reader_new(fin, MAX_RECORD);
-    progress pg = {0};
-    size_t total = 0, matched = 0, errors = 0;
+    em_engine *eng = NULL;
     em_error err = {0};
-    em_buf lists;
-    em_buf_init(&lists);
+    em_buf_init(&x.line);
+    x.rd = cli_reader_new(fin, MAX_RECORD);
+    x.out = stdout;
+    x.fifo = em_xcalloc(WINDOW + 1, sizeof *x.fifo);
 
-    int first = cli_reader_first_char(in.rd);
-    in.format = format != FMT_AUTO ? format : first == '{' ? FMT_JSONL : FMT_CSV;
-    if (in.format == FMT_CSV && first != EOF) {
-        cli_reader_detect_delim(in.rd);
-        int r = cli_reader_record(in.rd);
+    int first = cli_reader_first_char(x.rd);
+    x.format = format != FMT_AUTO ? format : first == '{' ? FMT_JSONL : FMT_CSV;
+    if (x.format == FMT_CSV && first != EOF) {
+        cli_reader_detect_delim(x.rd);
+        int r = cli_reader_record(x.rd);
         if (r < 0) goto read_error;
         int has_name = 0, has_ident = 0;
-        in.ncols = r ? cli_reader_nfields(in.rd) : 0;
-        if (in.ncols > sizeof in.kinds / sizeof in.kinds[0])
-            in.ncols = sizeof in.kinds / sizeof in.kinds[0];
-        for (size_t i = 0; i < in.ncols; i++) {
-            in.kinds[i] = key_kind(cli_reader_field(in.rd, i));
-            has_name |= in.kinds[i] == F_NAME;
-            has_ident |= in.kinds[i] == F_IDENT;
+        x.ncols = r ? cli_reader_nfields(x.rd) : 0;
+        if (x.ncols > sizeof x.kinds / sizeof x.kinds[0])
+            x.ncols = sizeof x.kinds / sizeof x.kinds[0];
+        for (size_t i = 0; i < x.ncols; i++) {
+            x.keys[i] = em_xstrdup(cli_reader_field(x.rd, i));
+            x.kinds[i] = key_kind(x.keys[i]);
+            has_name |= x.kinds[i] == F_NAME;
+            has_ident |= x.kinds[i] == F_IDENT;
         }
         if (!has_name && !has_ident) {
             fprintf(stderr,
@@ -610,64 +563,62 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
     }
 
     if (out_path && strcmp(out_path, "-") != 0) {
-        fout = fopen(out_path, "w");
-        if (!fout) {
+        x.out = fopen(out_path, "w");
+        if (!x.out) {
             fprintf(stderr, "embargo: error: cannot write %s: %s\n", out_path, strerror(errno));
             goto done;
         }
     }
-    if (cli_open(c, &st) != EXIT_OK) goto done;
-    if (em_matcher_open(&m, st, &err) != 0) {
+    em_engine_options eo = {EM_ENGINE_OPTIONS_VERSION, c->home, c->store_flags};
+    if (em_engine_open(&eng, &eo, &err) != 0) {
         cli_error(&err);
         goto done;
     }
-    cli_lists_json(&lists, m);
-    opts.lists = em_buf_cstr(&lists);
-    for (int t = 0; t < nthreads; t++) {
-        searchers[t] = em_searcher_new(m, &err);
-        if (!searchers[t]) {
-            cli_error(&err);
+
+    x.pg.on = !quiet && isatty(STDERR_FILENO);
+    x.pg.start = x.pg.last = now_s();
+    x.pg.rd = x.rd;
+    struct stat sb;
+    if (fstat(fileno(fin), &sb) == 0 && S_ISREG(sb.st_mode))
+        x.pg.total_bytes = (uint64_t)sb.st_size;
+
+    em_screen_options so = {EM_SCREEN_OPTIONS_VERSION, threshold, (size_t)limit, x.all, 0, NULL, 0};
+    em_batch_options bo = {0};
+    bo.version = EM_BATCH_OPTIONS_VERSION;
+    bo.threads = (unsigned)threads;
+    bo.window = WINDOW;
+    bo.screen = &so;
+    bo.next = next_party;
+    bo.deliver = deliver;
+    bo.progress = on_progress;
+    bo.ctx = &x;
+    if (first != EOF && em_engine_batch(eng, &bo, &err) != 0) {
+        if (x.read_failed) goto read_error;
+        if (ferror(x.out)) {
+            fprintf(stderr, "embargo: error: writing the results failed: %s\n", strerror(errno));
             goto done;
         }
+        cli_error(&err);
+        goto done;
     }
-
-    pg.on = !quiet && isatty(STDERR_FILENO);
-    pg.start = pg.last = now_s();
-    pg.rd = in.rd;
-    struct stat sb;
-    if (fstat(fileno(fin), &sb) == 0 && S_ISREG(sb.st_mode)) pg.total_bytes = (uint64_t)sb.st_size;
-
-    rows = em_xcalloc(CHUNK_ROWS, sizeof *rows);
-    pool p = {.searchers = searchers, .nthreads = nthreads, .rows = rows, .opts = &opts, .pg = &pg};
-    for (;;) {
-        long n = first == EOF ? 0 : read_chunk(&in, rows, CHUNK_ROWS);
-        if (n < 0) goto read_error;
-        if (n == 0) break;
-        p.nrows = (size_t)n;
-        pg.rows_before = total;
-        screen_chunk(&p);
-        for (long i = 0; i < n; i++) {
-            fputs(rows[i].out, fout);
-            if (rows[i].error)
-                errors++;
-            else if (rows[i].matched)
-                matched++;
-            row_clear(&rows[i]);
-        }
-        total += (size_t)n;
-        if (ferror(fout)) break;
-        if ((size_t)n < CHUNK_ROWS) break;
-    }
-    if (fflush(fout) != 0 || ferror(fout)) {
+    if (fflush(x.out) != 0 || ferror(x.out)) {
         fprintf(stderr, "embargo: error: writing the results failed: %s\n", strerror(errno));
         goto done;
     }
-    if (pg.on) fputs("\r\033[K", stderr);
+    if (x.pg.on) fputs("\r\033[K", stderr);
     if (!quiet) {
-        double el = now_s() - pg.start;
-        fprintf(stderr, "screened %zu rows: %zu matched, %zu errors, %.1f s, %.0f rows/s\n", total,
-                matched, errors, el, el > 0 ? (double)total / el : 0.0);
-        cli_lists_text(stderr, m);
+        double el = now_s() - x.pg.start;
+        fprintf(stderr, "screened %zu rows: %zu matched, %zu errors, %.1f s, %.0f rows/s\n",
+                x.total, x.matched, x.errors, el, el > 0 ? (double)x.total / el : 0.0);
+        em_list_info *lv = NULL;
+        size_t nl = 0;
+        em_engine_lists(eng, &lv, &nl, NULL);
+        fputs("screened against:", stderr);
+        for (size_t i = 0; i < nl; i++)
+            fprintf(stderr, "%s %s version %lld (%zu entities)", i ? "," : "", lv[i].source,
+                    (long long)lv[i].version, lv[i].entities);
+        fputc('\n', stderr);
+        em_list_info_free(lv, nl);
     }
     rc = EXIT_OK;
     goto done;
@@ -676,20 +627,16 @@ read_error:
     fprintf(stderr, "embargo: error: reading %s failed: %s\n", in_path ? in_path : "stdin",
             strerror(errno));
 done:
-    if (rows) {
-        for (size_t i = 0; i < CHUNK_ROWS; i++)
-            row_clear(&rows[i]);
-        free(rows);
-    }
-    for (int t = 0; t < nthreads; t++)
-        if (searchers[t]) em_searcher_free(searchers[t]);
-    if (m) em_matcher_close(m);
-    if (st) em_store_close(st);
-    em_buf_free(&lists);
-    cli_reader_free(in.rd);
-    em_buf_free(&in.line);
+    for (size_t i = 0; i <= WINDOW; i++)
+        row_clear(&x.fifo[i]);
+    free(x.fifo);
+    for (size_t i = 0; i < x.ncols; i++)
+        free(x.keys[i]);
+    em_engine_close(eng);
+    cli_reader_free(x.rd);
+    em_buf_free(&x.line);
     if (fin != stdin) fclose(fin);
-    if (fout && fout != stdout && fclose(fout) != 0 && rc == EXIT_OK) {
+    if (x.out && x.out != stdout && fclose(x.out) != 0 && rc == EXIT_OK) {
         fprintf(stderr, "embargo: error: writing %s failed\n", out_path);
         rc = EXIT_ERR;
     }

@@ -1,7 +1,8 @@
 /*
  * cmd_search.c - `embargo search [--json] [--limit N] [--threshold T]
- * [--schema S] [--dob D] [--country C] [--gender G] [--id VALUE]... [--all] NAME`:
- * screens one party against the active lists and explains each result.
+ * [--schema S] [--dob D]... [--country C]... [--gender G] [--id [TYPE:]VALUE]...
+ * [--alias NAME]... [--all] NAME`: screens one party (its name, aliases and
+ * facts) against the active lists through the engine and explains each result.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,63 +10,85 @@
 
 #include "cli.h"
 
+/* "passport:X123" -> type passport, value X123; a value without a known type is "other" */
+static int add_id(em_party *p, const char *v, em_error *err) {
+    const char *colon = strchr(v, ':');
+    if (colon) {
+        char *type = em_xstrndup(v, (size_t)(colon - v));
+        em_error probe = {0};
+        int rc = em_party_add_identifier(p, type, colon + 1, &probe);
+        free(type);
+        if (rc == 0) return 0;
+    }
+    return em_party_add_identifier(p, NULL, v, err);
+}
+
 int cmd_search(cli_ctx *c, int argc, char **argv) {
-    int json = 0;
+    int json = 0, all = 0;
     long long limit = 10;
     double threshold = EM_DEFAULT_THRESHOLD;
-    em_query q = {0};
-    const char *ids[32];
-    size_t nids = 0;
     char name[4096] = "";
-    for (int i = 1; i < argc; i++) {
+    em_party *p = em_party_new();
+    em_error err = {0};
+    int rc = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
         const char *v;
         if (cli_flag(argv, i, "--json"))
             json = 1;
         else if (cli_flag(argv, i, "--all"))
-            q.all = 1;
+            all = 1;
         else if ((v = cli_opt(argc, argv, &i, "--limit"))) {
-            if (cli_parse_int64(v, &limit) || limit <= 0 || limit > 1000)
+            if (cli_parse_int64(v, &limit) || limit <= 0 || limit > 1000) {
+                em_party_free(p);
                 return cli_usage("search: --limit must be between 1 and 1000");
+            }
         } else if ((v = cli_opt(argc, argv, &i, "--threshold"))) {
-            if (cli_parse_threshold(v, &threshold))
+            if (cli_parse_threshold(v, &threshold)) {
+                em_party_free(p);
                 return cli_usage("search: --threshold must be a number in (0, 1]");
+            }
         } else if ((v = cli_opt(argc, argv, &i, "--schema")))
-            q.schema = v;
+            rc = em_party_set_schema(p, v, &err);
         else if ((v = cli_opt(argc, argv, &i, "--dob")))
-            q.birth_date = v;
-        else if ((v = cli_opt(argc, argv, &i, "--country")))
-            q.country = v;
-        else if ((v = cli_opt(argc, argv, &i, "--gender")))
-            q.gender = v;
-        else if ((v = cli_opt(argc, argv, &i, "--id"))) {
-            if (nids == 32) return cli_usage("search: at most 32 --id values");
-            ids[nids++] = v;
-        } else if (argv[i][0] == '-' && argv[i][1])
+            rc = em_party_add_birth_date(p, v, &err);
+        else if ((v = cli_opt(argc, argv, &i, "--country"))) {
+            /* several: repeat the option, or separate with ';' */
+            char *copy = em_xstrdup(v), *save = NULL;
+            for (char *t = strtok_r(copy, ";", &save); t && rc == 0; t = strtok_r(NULL, ";", &save))
+                rc = em_party_add_country(p, t, &err);
+            free(copy);
+        } else if ((v = cli_opt(argc, argv, &i, "--gender")))
+            rc = em_party_set_gender(p, v, &err);
+        else if ((v = cli_opt(argc, argv, &i, "--id")))
+            rc = add_id(p, v, &err);
+        else if ((v = cli_opt(argc, argv, &i, "--alias")))
+            rc = em_party_add_name(p, v, 0, &err);
+        else if ((v = cli_opt(argc, argv, &i, "--weak-alias")))
+            rc = em_party_add_name(p, v, EM_NAME_WEAK, &err);
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            em_party_free(p);
             return cli_usage("search: unknown option %s", argv[i]);
-        else {
+        } else {
             if (name[0]) strncat(name, " ", sizeof name - strlen(name) - 1);
             strncat(name, argv[i], sizeof name - strlen(name) - 1);
         }
     }
-    if (!name[0] && !nids)
+    if (rc == 0 && name[0]) rc = em_party_add_name(p, name, 0, &err);
+    if (rc != 0) {
+        em_party_free(p);
+        return cli_usage("search: %s", err.message);
+    }
+    if (!em_party_name_count(p) && !em_party_identifier_count(p)) {
+        em_party_free(p);
         return cli_usage("search: give a name, e.g. embargo search \"Esmail Khatib\"");
-    q.name = name[0] ? name : NULL;
-    q.identifiers = ids;
-    q.nidentifiers = nids;
-    q.threshold = threshold;
-    q.limit = (size_t)limit;
-    em_store *st;
-    int rc = cli_open(c, &st);
-    if (rc) return rc;
-    em_error err = {0};
-    em_matcher *m = NULL;
-    em_searcher *s = NULL;
+    }
+    em_engine *e = NULL;
     em_results *r = NULL;
-    if (em_matcher_open(&m, st, &err) != 0 || !(s = em_searcher_new(m, &err)) ||
-        em_search(s, &q, &r, &err) != 0) {
-        em_searcher_free(s);
-        em_matcher_close(m);
-        em_store_close(st);
+    em_engine_options eo = {EM_ENGINE_OPTIONS_VERSION, c->home, c->store_flags};
+    em_screen_options so = {EM_SCREEN_OPTIONS_VERSION, threshold, (size_t)limit, all, 0, NULL, 0};
+    if (em_engine_open(&e, &eo, &err) != 0 || em_engine_screen(e, p, &so, &r, &err) != 0) {
+        em_engine_close(e);
+        em_party_free(p);
         return cli_error(&err);
     }
     size_t n = em_results_count(r);
@@ -82,11 +105,12 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
         }
         em_buf lb;
         em_buf_init(&lb);
-        cli_lists_json(&lb, m);
+        cli_lists_json(&lb, r);
         printf("%s], \"lists\": %s}\n", n ? "\n" : "", em_buf_cstr(&lb));
         em_buf_free(&lb);
     } else if (n == 0) {
-        printf("no listed party scores %.2f or more for \"%s\"\n", threshold, name);
+        printf("no listed party scores %.2f or more for \"%s\"\n", threshold,
+               name[0] ? name : em_party_identifier(p, 0, NULL));
     } else {
         printf("%-5s %-5s %-12s %-10s %-40s %s\n", "SCORE", "MATCH", "ID", "SOURCE", "NAME",
                "PROGRAMS");
@@ -101,10 +125,9 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
                 printf("      also listed: %s\n", x->related_json);
         }
     }
-    if (!json) cli_lists_text(stdout, m);
+    if (!json) cli_lists_text(stdout, r);
     em_results_free(r);
-    em_searcher_free(s);
-    em_matcher_close(m);
-    em_store_close(st);
+    em_engine_close(e);
+    em_party_free(p);
     return EXIT_OK;
 }

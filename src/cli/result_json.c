@@ -54,29 +54,24 @@ void cli_result_json(em_buf *b, const em_result *x) {
     em_buf_addc(b, '}');
 }
 
-void cli_lists_json(em_buf *b, const em_matcher *m) {
-    em_list_info *v = NULL;
-    size_t n = 0;
-    em_matcher_lists(m, &v, &n, NULL);
+void cli_lists_json(em_buf *b, const em_results *r) {
     em_buf_addc(b, '[');
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < em_results_list_count(r); i++) {
+        const em_list_info *l = em_results_list(r, i);
         em_buf_adds(b, i ? ", {\"source\": " : "{\"source\": ");
-        em_buf_json_str(b, v[i].source);
-        em_buf_printf(b, ", \"version\": %lld, \"entities\": %zu}", (long long)v[i].version,
-                      v[i].entities);
+        em_buf_json_str(b, l->source);
+        em_buf_printf(b, ", \"version\": %lld, \"entities\": %zu}", (long long)l->version,
+                      l->entities);
     }
     em_buf_addc(b, ']');
-    free(v);
 }
 
-void cli_lists_text(FILE *f, const em_matcher *m) {
-    em_list_info *v = NULL;
-    size_t n = 0;
-    em_matcher_lists(m, &v, &n, NULL);
+void cli_lists_text(FILE *f, const em_results *r) {
     fputs("screened against:", f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s %s version %lld (%zu entities)", i ? "," : "", v[i].source,
-                (long long)v[i].version, v[i].entities);
+    for (size_t i = 0; i < em_results_list_count(r); i++) {
+        const em_list_info *l = em_results_list(r, i);
+        fprintf(f, "%s %s version %lld (%zu entities)", i ? "," : "", l->source,
+                (long long)l->version, l->entities);
+    }
     fputc('\n', f);
-    free(v);
 }

@@ -18,6 +18,7 @@
 #include "index/identifiers.h"
 #include "match/align.h"
 #include "match/matcher_internal.h"
+#include "match/results.h"
 
 #define MAX_CANDIDATES 96
 #define COMMON_DF_SHARE 0.02 /* tokens in more names than this share retrieve only if needed */
@@ -46,10 +47,6 @@ typedef struct hit {
     const char *identifier;
 } hit;
 
-struct em_results {
-    em_result *items;
-    size_t len;
-};
 
 em_searcher *em_searcher_new(const em_matcher *m, em_error *err) {
     em_searcher *s = em_xcalloc(1, sizeof *s);
@@ -261,10 +258,15 @@ static size_t select_best(uint32_t *t, size_t n, size_t k, const float *acc) {
 
 /* ---- qualifiers ----------------------------------------------------------- */
 
+#define MAX_QUERY_DOBS 8
+
 typedef struct qinfo {
     int kind; /* schema kind of the query, 0 = any */
-    int32_t dob_from, dob_to;
-    int dob_prec;
+    struct {
+        int32_t from, to;
+        int prec;
+    } dobs[MAX_QUERY_DOBS]; /* every birth date the query gives */
+    size_t ndobs;
     char countries[8][3];
     size_t ncountries;
     int gender;
@@ -287,25 +289,43 @@ static float schema_effect(int qk, int ek) {
     return -0.15f;
 }
 
-static float dob_effect(const em_matcher *m, const snap_entity *e, const qinfo *qi, char *detail,
-                        size_t cap) {
-    if (!qi->dob_prec || !e->dob_count) return 0;
-    int best_gap = 9999;
+/* The effect of one query birth date (from..to, precision prec); *gap gets the
+   years to the nearest listed date when none overlaps. */
+static float dob_effect_one(const em_matcher *m, const snap_entity *e, int32_t qf, int32_t qt,
+                            int prec, int *best_gap, char *detail, size_t cap) {
     for (uint32_t i = 0; i < e->dob_count; i++) {
         const snap_dob *d = &m->dobs[e->dob_first + i];
         int32_t f = d->from, t = d->to;
         if (d->circa) f -= 10000, t += 10000;
-        if (qi->dob_from <= t && qi->dob_to >= f) {
+        if (qf <= t && qt >= f) {
             snprintf(detail, cap, "query birth date within the listed %d..%d", d->from / 10000,
                      d->to / 10000);
             /* a full date that differs from a full listed date of the same year is weaker */
-            if (qi->dob_prec == 3 && d->precision == 3 && qi->dob_from != d->from) return 0;
+            if (prec == 3 && d->precision == 3 && qf != d->from) return 0;
             return 0.05f;
         }
-        int gap =
-            qi->dob_to < f ? f / 10000 - qi->dob_to / 10000 : qi->dob_from / 10000 - t / 10000;
-        if (gap < best_gap) best_gap = gap;
+        int gap = qt < f ? f / 10000 - qt / 10000 : qf / 10000 - t / 10000;
+        if (gap < *best_gap) *best_gap = gap;
     }
+    return -1; /* no overlap */
+}
+
+/* Several query birth dates count once: the best of them decides. */
+static float dob_effect(const em_matcher *m, const snap_entity *e, const qinfo *qi, char *detail,
+                        size_t cap) {
+    if (!qi->ndobs || !e->dob_count) return 0;
+    int best_gap = 9999;
+    float best = -1;
+    for (size_t k = 0; k < qi->ndobs; k++) {
+        char d[160];
+        float eff = dob_effect_one(m, e, qi->dobs[k].from, qi->dobs[k].to, qi->dobs[k].prec,
+                                   &best_gap, d, sizeof d);
+        if (eff > best) {
+            best = eff;
+            snprintf(detail, cap, "%s", d);
+        }
+    }
+    if (best >= 0) return best;
     snprintf(detail, cap, "query birth date %d years from the listed dates", best_gap);
     if (best_gap <= 1) return -0.08f;
     if (best_gap <= 3) return -0.15f;
@@ -327,7 +347,29 @@ static float country_effect(const em_matcher *m, const snap_entity *e, const qin
 static void parse_qinfo(em_searcher *s, const em_query *q, qinfo *qi) {
     memset(qi, 0, sizeof *qi);
     qi->kind = schema_kind_of(q->schema);
-    qi->dob_prec = em_date_range(q->birth_date, &qi->dob_from, &qi->dob_to);
+    if (q->birth_date && *q->birth_date) {
+        /* "1962", "1960..1962", several separated by ';' */
+        char *copy = em_xstrdup(q->birth_date), *save = NULL;
+        for (char *d = strtok_r(copy, ";|", &save); d && qi->ndobs < MAX_QUERY_DOBS;
+             d = strtok_r(NULL, ";|", &save)) {
+            char *dots = strstr(d, "..");
+            int32_t f, t, f2, t2;
+            int prec;
+            if (dots) {
+                *dots = '\0';
+                prec = em_date_range(d, &f, &t) && em_date_range(dots + 2, &f2, &t2) ? 1 : 0;
+                t = prec ? t2 : t;
+            } else {
+                prec = em_date_range(d, &f, &t);
+            }
+            if (!prec || f > t) continue;
+            qi->dobs[qi->ndobs].from = f;
+            qi->dobs[qi->ndobs].to = t;
+            qi->dobs[qi->ndobs].prec = prec;
+            qi->ndobs++;
+        }
+        free(copy);
+    }
     if (q->country && *q->country) {
         char *copy = em_xstrdup(q->country), *save = NULL;
         for (char *c = strtok_r(copy, ";|", &save); c && qi->ncountries < 8;
@@ -573,6 +615,12 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
         if (i > 0 && hits[i].entity == hits[i - 1].entity && hits[i].score == hits[i - 1].score)
             continue;
         fill_result(s, &qi, qp, nq, &hits[i], threshold, q->name, &r->items[r->len++]);
+        if (q->weak_name && !hits[i].by_identifier) {
+            /* a weak query name (a nickname) is evidence like a weak listed alias */
+            em_result *x = &r->items[r->len - 1];
+            x->score *= WEAK_ALIAS_FACTOR;
+            x->match = x->score >= threshold;
+        }
     }
     free(hits);
     em_name_tokens_free(&nt);
@@ -591,6 +639,9 @@ const em_result *em_results_get(const em_results *r, size_t i) {
 
 void em_results_free(em_results *r) {
     if (!r) return;
+    for (size_t i = 0; i < r->nlists; i++)
+        free((char *)r->lists[i].source);
+    free(r->lists);
     for (size_t i = 0; i < r->len; i++) {
         em_result *x = &r->items[i];
         free((char *)x->id), free((char *)x->caption), free((char *)x->schema);

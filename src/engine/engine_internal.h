@@ -1,0 +1,31 @@
+/*
+ * engine_internal.h - what the engine's files share: the party (party.c),
+ * country resolution (country_resolve.c), generations and screening
+ * (engine.c), the batch runner (batch.c).
+ */
+#ifndef EM_ENGINE_INTERNAL_H
+#define EM_ENGINE_INTERNAL_H
+
+#include "base/buf.h"
+#include "embargo.h"
+
+typedef struct em_party_name_t {
+    char *text;
+    unsigned flags;
+} em_party_name_t;
+
+struct em_party {
+    const char *schema; /* the schema table's name, NULL = any */
+    em_party_name_t names[EM_PARTY_MAX_NAMES];
+    size_t nnames;
+    em_strvec birth_dates; /* as given, validated: "1962", "1960..1962" */
+    em_strvec countries;   /* ISO alpha-2, lower case, distinct */
+    const char *gender;    /* "male", "female" or NULL */
+    em_strvec id_types, id_values;
+};
+
+/* An ISO 3166-1 alpha-2 code (lower case) for what a user wrote; -1 with a
+   message when it is no country. */
+int em_country_resolve(const char *name, char code[3], em_error *err);
+
+#endif
