@@ -237,12 +237,22 @@ int em_matcher_open(em_matcher **out, em_store *st, em_error *err) {
     return 0;
 }
 
+void em_matcher_unmap(em_matcher *m) {
+    if (m->map) munmap(m->map, m->map_len);
+    free(m->path);
+    em_knowledge *k = m->k;
+    em_countries *c = m->countries;
+    memset(m, 0, sizeof *m);
+    m->k = k;
+    m->countries = c;
+    m->max_idf = 1.0f;
+}
+
 void em_matcher_close(em_matcher *m) {
     if (!m) return;
-    if (m->map) munmap(m->map, m->map_len);
+    em_matcher_unmap(m);
     em_knowledge_free(m->k);
     em_countries_free(m->countries);
-    free(m->path);
     free(m);
 }
 

@@ -34,5 +34,7 @@ struct em_matcher {
 int em_matcher_load_tables(em_matcher *m, em_error *err);
 /* Maps and validates a snapshot file into m. */
 int em_matcher_map(em_matcher *m, const char *path, em_error *err);
+/* Unmaps m's snapshot (views cleared, tables kept): m is names-only again. */
+void em_matcher_unmap(em_matcher *m);
 
 #endif

@@ -214,7 +214,7 @@ static em_entity *related_entity(const char *source, const char *prefix, const c
     em_entity_add_name(e, name, EM_NAME_PRIMARY, NULL, NULL);
     em_entity_add_prop(e, "un_reference", "QDi.006");
     em_entity_add_identifier(e, EM_ID_PASSPORT, "1084010", "Egypt", "Passport");
-    em_entity_add_birth_date(e, "1951-06-19", NULL, NULL, 0);
+    em_entity_add_birth_date(e, "1951-06-19", "1951-06-19", NULL, 0);
     em_entity_finish(e);
     return e;
 }
