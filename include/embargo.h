@@ -22,7 +22,18 @@
 extern "C" {
 #endif
 
+/* The one place the version is defined (CMakeLists.txt reads it from here). */
 #define EMBARGO_VERSION "0.1.0"
+
+/*
+ * The library's ABI is exactly what this header declares: libembargo is
+ * built with -fvisibility=hidden, and everything declared between this push
+ * and the matching pop is exported (tests/e2e/abi_exports.sh checks
+ * `nm -D` against this header).
+ */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* ---- errors ----------------------------------------------------------- */
 
@@ -632,6 +643,10 @@ char *em_server_catalog_json(em_server *srv);
 /* The normalised key of a name: Latin, lower case, no marks or
    punctuation, tokens sorted. Caller frees with free(). NULL on error. */
 char *em_name_key(const char *name);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }
