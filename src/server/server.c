@@ -335,6 +335,22 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
+/*
+ * A raw NUL byte in the request line ("GET /search?q=a\0b HTTP/1.1") cuts the
+ * target that MHD hands over; what follows the cut is still in MHD's copy of
+ * the line. There MHD's own terminator (it replaced the space) is followed by
+ * the HTTP version, which MHD has checked before calling us (a line without
+ * one is refused); anything else means the client sent a NUL. Reads stop at
+ * the first byte that differs, so never past the line.
+ */
+static int raw_nul(const char *uri) {
+    const char *p = uri + strlen(uri) + 1;
+    static const char version[] = "HTTP/";
+    for (size_t i = 0; i < sizeof version - 1; i++)
+        if (p[i] != version[i]) return 1;
+    return 0;
+}
+
 /* the answer to a bad request target, prepared before MHD parses the query string */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
     (void)c;
@@ -351,6 +367,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
            hands us its own writable copy of the request line. */
         char *q = strchr((char *)(uintptr_t)uri, '?');
         if (q) q[1] = '\0';
+    } else if (uri && raw_nul(uri)) {
+        srv_error(&rq->reject, 400, "nul_byte", "the request target contains a NUL byte");
     }
     return rq;
 }
