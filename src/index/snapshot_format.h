@@ -18,9 +18,9 @@
  *     that even a file with a valid checksum (a builder bug, a crafted file)
  *     cannot make the matcher read outside the mapping, loop or hit undefined
  *     behaviour:
- *     - the header: magic, version, file length, every section within the
- *       file, 8-aligned, after the header, a whole number of records, and the
- *       record counts agree with the header;
+ *     - the header: magic, version, reserved fields zero, file length, every
+ *       section within the file, 8-aligned, after the header, a whole number
+ *       of records, and the record counts agree with the header;
  *     - the string pool ends with NUL, so every offset below its length is a
  *       NUL-terminated string inside it; every string offset is checked so;
  *     - entities own contiguous, in-order ranges of names, birth dates and
@@ -42,6 +42,11 @@
  *     Not checked, because a wrong value only changes a score and never an
  *     access: the stored key hashes of the maps (a lookup misses), flags,
  *     country codes, versions. No table is binary searched.
+ *  Both run on every open (em_matcher_open and em_matcher_open_file); the
+ *  search path adds no check. Cost on the bundled lists (14 MB): about 1.7 ms
+ *  of checksum and 1.5 ms of structure, plus faulting the pages in (which the
+ *  first searches would otherwise pay). The string maps, the largest part,
+ *  are checked in a branch-free pass, walked again only to name a fault.
  *  A file that fails is refused with EM_ERR_FORMAT naming the file and the
  *  fault; em_matcher_open then deletes it and builds it again from the store.
  */
