@@ -189,6 +189,20 @@ int em_store_activate(em_store *st, int64_t version, em_error *err);
  */
 int em_store_entity(em_store *st, const char *id, int64_t version, em_entity **out, em_error *err);
 
+/*
+ * An entity's history from the store's own versions (of its source): when it
+ * first appeared, when its facts last changed (any fact: names, programs,
+ * dates, remarks...), and the last version it appears in. Times are the ISO
+ * 8601 UTC import times of those versions. `version` 0 = the active version.
+ */
+typedef struct em_entity_history {
+    int64_t first_seen_version, last_change_version, last_seen_version;
+    char first_seen[32], last_change[32], last_seen[32];
+} em_entity_history;
+
+int em_store_entity_history(em_store *st, const char *id, int64_t version, em_entity_history *out,
+                            em_error *err);
+
 /* ---- diff between two versions of a source ----------------------------- */
 
 typedef enum em_change_kind { EM_ADDED, EM_REMOVED, EM_CHANGED } em_change_kind;

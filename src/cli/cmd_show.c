@@ -110,12 +110,34 @@ int cmd_show(cli_ctx *c, int argc, char **argv) {
         return cli_error(&err);
     }
     char *s = em_entity_to_json_string(e, 1);
+    em_entity_history h;
+    int has_h = em_store_entity_history(st, id, version, &h, NULL) == 0;
     if (json) {
-        printf("%s\n", s);
+        json_t *j = json_loads(s, 0, NULL);
+        if (has_h) {
+            json_object_set_new(j, "first_seen", json_string(h.first_seen));
+            json_object_set_new(j, "last_change", json_string(h.last_change));
+            json_object_set_new(j, "last_seen", json_string(h.last_seen));
+            json_t *hv = json_object();
+            json_object_set_new(hv, "first_seen", json_integer(h.first_seen_version));
+            json_object_set_new(hv, "last_change", json_integer(h.last_change_version));
+            json_object_set_new(hv, "last_seen", json_integer(h.last_seen_version));
+            json_object_set_new(j, "history_versions", hv);
+        }
+        char *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        printf("%s\n", out);
+        free(out);
+        json_decref(j);
     } else {
         json_t *j = json_loads(s, 0, NULL);
         print_entity(j);
         json_decref(j);
+        if (has_h)
+            printf("  %-14s version %lld (%s); facts last changed in version %lld (%s); last "
+                   "seen in version %lld (%s)\n",
+                   "history", (long long)h.first_seen_version, h.first_seen,
+                   (long long)h.last_change_version, h.last_change, (long long)h.last_seen_version,
+                   h.last_seen);
         /* the same party on other lists (from the matcher's snapshot of the active lists) */
         em_matcher *m = NULL;
         em_error merr = {0};
