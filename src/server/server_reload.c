@@ -337,6 +337,8 @@ int srv_reload(em_server *s, int force, int *swapped, em_error *err) {
         atomic_store(&s->generation, g->number);
         if (old) atomic_fetch_add(&s->metrics.reloads, 1);
         srv_gen_release(s, old);
+        /* compiling a snapshot frees much more than it keeps: trim after any load */
+        atomic_store(&s->trim_pending, 1);
         if (swapped) *swapped = 1;
         rc = 0;
         break;

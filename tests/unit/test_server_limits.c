@@ -487,7 +487,7 @@ static void test_reload_trims(void **state) {
     uint64_t g0 = atomic_load(&srv->generation);
     assert_int_equal(em_server_reload(srv, &err), 0);
     assert_true(atomic_load(&srv->generation) > g0);
-    assert_int_equal(atomic_load(&srv->trim_pending), 1); /* the old generation was freed */
+    assert_int_equal(atomic_load(&srv->trim_pending), 1); /* after a load, to be trimmed */
     srv_trim_memory(srv);
     assert_int_equal(atomic_load(&srv->trim_pending), 0);
     int st;
