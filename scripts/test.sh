@@ -31,3 +31,11 @@ CC=clang cmake -S . -B build-fuzz -DEMBARGO_FUZZ=ON -DEMBARGO_TESTS=OFF -DCMAKE_
 cmake --build build-fuzz -j"$(nproc)" --target fuzz
 cd build-fuzz
 ctest -R '^fuzz/' --output-on-failure -j"$(nproc)"
+
+# The whole suite again under clang's ASan+UBSan (gcc's build above, clang's
+# here: each sanitizer implementation catches things the other misses).
+cd ..
+CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug -DEMBARGO_SANITIZE=ON >/dev/null
+cmake --build build-clang -j"$(nproc)"
+cd build-clang
+ctest --output-on-failure -j"$(nproc)" -E '^browser/'
