@@ -194,6 +194,12 @@ static int on_end(void *vctx, em_xml *x, const char *name, const char *text) {
         if (strcmp(name, "Publish_Date") == 0 && *text &&
             em_ofac_iso_date(text, c->meta->published, sizeof c->meta->published) != 0)
             return em_xml_fail(x, "unreadable Publish_Date \"%s\"", text);
+        if (strcmp(name, "Record_Count") == 0 && *text) {
+            char *end = NULL;
+            long n = strtol(text, &end, 10);
+            if (*end || n < 0) return em_xml_fail(x, "unreadable Record_Count \"%s\"", text);
+            c->meta->declared = n;
+        }
         return 0;
     }
     if (!c->e) return 0;

@@ -17,6 +17,8 @@ typedef int (*em_sink_fn)(void *ctx, em_entity *e, em_error *err);
 
 typedef struct em_parse_meta {
     char published[32]; /* ISO date of publication from the file, "" when none */
+    long declared;      /* records the publisher says the file holds (OFAC Record_Count), 0 =
+                           not stated; the importer checks it against what was parsed */
     char
         format[32]; /* "ofac-csv", "ofac-xml", "ofac-advanced-xml", "ofac-enhanced-xml", "un-xml" */
 } em_parse_meta;

@@ -373,7 +373,15 @@ static int check_guards(const group *g, const source_state *ss, em_error *err) {
                        "its own (--source NAME), or fix the source's URL",
                        g->main->path, em_format_name(g->kind), g->source, bound,
                        prev ? prev->name : "its publisher's formats");
-    if (ss->active_id && !g->opts->force && g->opts->max_shrink < 1.0) {
+    /* the publisher's own count: a file that holds fewer records than it says is cut or
+       corrupt; one that holds exactly what it says vouches for a shrink */
+    long declared = g->meta.declared;
+    if (declared > 0 && (long)g->entities.len != declared)
+        return em_fail(err, EM_ERR_FORMAT,
+                       "%s: the file says it holds %ld records, %zu were read; refusing a list "
+                       "that does not match its own count",
+                       g->main->path, declared, g->entities.len);
+    if (ss->active_id && !g->opts->force && g->opts->max_shrink < 1.0 && declared <= 0) {
         double floor = (double)ss->active_entities * (1.0 - g->opts->max_shrink);
         if ((double)g->entities.len < floor)
             return em_fail(err, EM_ERR_FORMAT,

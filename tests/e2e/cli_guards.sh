@@ -131,6 +131,24 @@ run --home "$H" import --source ofac_sdn "$TEST_DATA_DIR/ofac/sdn_2022-09-08.csv
 expect_rc 1 "import of a much smaller SDN list is refused"
 expect_err "--force" "the refusal says how to accept it"
 
+# the publisher's own record count (OFAC XML Record_Count): a file that holds fewer
+# records than it says is refused; one that holds what it says vouches for a shrink
+X="$T/xml"
+mkdir -p "$X"
+zcat "$TEST_DATA_DIR/ofac/consolidated_2024-05-06.xml.gz" >"$X/CONSOLIDATED.XML"
+awk '/<\/sdnEntry>/ { n++ } { print } n == 100 && /<\/sdnEntry>/ { print "</sdnList>"; exit }' \
+    "$X/CONSOLIDATED.XML" >"$X/cons_cut.xml"
+sed 's|<Record_Count>443</Record_Count>|<Record_Count>100</Record_Count>|' "$X/cons_cut.xml" \
+    >"$X/cons_small.xml"
+run --home "$T/xmlhome" --no-seed import "$X/CONSOLIDATED.XML"
+expect_rc 0 "import the consolidated XML (443 records, as it says)"
+run --home "$T/xmlhome" import "$X/cons_cut.xml"
+expect_rc 1 "an XML with fewer records than its Record_Count"
+expect_err "says it holds 443 records, 100 were read" "the count mismatch is named"
+run --home "$T/xmlhome" import "$X/cons_small.xml"
+expect_rc 0 "a smaller list vouched for by its own Record_Count"
+expect_out "100 entities" "the vouched list is active"
+
 # ---- 5. limits on what an import may expand to
 run --home "$H" import --source lim --max-entities 100 "$W/custom.csv"
 expect_rc 1 "more entities than --max-entities"
