@@ -291,6 +291,73 @@ typedef struct em_query {
     int weak_name;    /* 1: the name is a nickname or short form (scored like a weak alias) */
 } em_query;
 
+/*
+ * Why a result scored what it did, as C data: the explanation of a result
+ * (em_result_explanation). The readable `explanation` and the JSON
+ * `explanation_json` of a result are both rendered from it.
+ */
+
+/* How a part of the query met a part of the listed name. */
+typedef enum em_part_how {
+    EM_HOW_EXACT = 0,       /* the same token (or number, or initial) */
+    EM_HOW_VARIANT,         /* the same given name in another transliteration (data/knowledge) */
+    EM_HOW_SKELETON,        /* the same consonant skeleton ("khtb"; one side in an abjad) */
+    EM_HOW_FUZZY,           /* a typo: a small edit distance, or the same letters reordered */
+    EM_HOW_INITIAL,         /* an initial ("j" ~ "john"), two initials ("jc" ~ "jean+claude") */
+    EM_HOW_JOINED,          /* one part met two glued parts of the other side */
+    EM_HOW_NICKNAME,        /* a nickname of the given name ("bill" ~ "william") */
+    EM_HOW_UNMATCHED_QUERY, /* a query part that met nothing */
+    EM_HOW_UNMATCHED_LIST   /* a part of the listed name that met nothing */
+} em_part_how;
+
+/* The word for `how` in the JSON explanation: "exact", "variant", "skeleton",
+   "fuzzy", "initial", "joined", "nickname", "unmatched_query", "unmatched_list". */
+const char *em_part_how_name(em_part_how how);
+
+/* One part of the name alignment: a pair of parts that met, or a part left over. */
+typedef struct em_explain_part {
+    const char *query;    /* normalised query part ("esmail"), "a+b" for two glued
+                             parts; NULL for EM_HOW_UNMATCHED_LIST */
+    const char *listed;   /* the listed part(s) (JSON "list"); NULL for EM_HOW_UNMATCHED_QUERY */
+    em_part_how how;
+    double similarity;    /* in (0, 1] for a pair; 0 for a part left over */
+    double query_weight;  /* IDF-based weight of the query part(s); 0 when there is none */
+    double listed_weight; /* of the listed part(s); 0 when there is none */
+} em_explain_part;
+
+/* What one other fact did to the name score. */
+typedef struct em_explain_qualifier {
+    const char *fact;   /* "schema", "birth_date", "country" or "gender" */
+    double effect;      /* added to the name score: > 0 supports the match, < 0 argues against */
+    const char *detail; /* readable ("query birth date within the listed 1960..1961") */
+} em_explain_qualifier;
+
+typedef struct em_explanation {
+    double score;           /* name score plus qualifiers, in [0, 1]; a weak query name
+                               (em_query.weak_name) then scales the result's score */
+    int weak_query_name;    /* 1: the result's score is score x the weak alias factor */
+    const char *identifier; /* the query identifier listed for the party (an exact
+                               match on its own, score 1), or NULL */
+    /* The name evidence. query_name is NULL when the result rests on an
+       identifier alone (then the other name fields are NULL or 0 too). */
+    const char *query_name;   /* the query name as given */
+    const char *matched_name; /* the listed name that scored best, as listed */
+    const char *name_kind;    /* "primary", "aka", "fka" or "nka" */
+    int weak_alias;           /* 1: that name is a weak alias (scored x the weak alias factor) */
+    int common_names;         /* 1: the matched parts are common names (score reduced) */
+    double name_score;        /* before qualifiers */
+    double query_coverage;    /* weighted share of the query parts met */
+    double list_coverage;     /* weighted share of the listed parts met */
+    /* the pairs in the order the alignment took them (best evidence first), then
+       the query parts left over (query order), then the listed ones (list order) */
+    const em_explain_part *parts;
+    size_t nparts;
+    /* the qualifiers that changed the score, in the order applied (schema,
+       birth_date, country, gender) */
+    const em_explain_qualifier *qualifiers;
+    size_t nqualifiers;
+} em_explanation;
+
 typedef struct em_result {
     const char *id, *caption, *schema;
     const char *source;           /* dataset, e.g. "ofac_sdn" */
@@ -304,7 +371,23 @@ typedef struct em_result {
     /* the same party on other lists, as a JSON array text:
        [{"id", "source", "caption", "reason"}] ("[]" when none) */
     const char *related_json;
+    /* the explanation as C data (read it with em_result_explanation); it lives
+       in the allocation of `explanation` and goes with it */
+    const em_explanation *explain;
 } em_result;
+
+/* The explanation of a result as C data, valid as long as the result (until
+   em_results_free); NULL for NULL. */
+const em_explanation *em_result_explanation(const em_result *r);
+
+/*
+ * The result's per-feature scores (the yente "features"): "name" (the name
+ * score) when a name matched, "identifier" (1.0) for an exact identifier, and
+ * each qualifier's effect by its fact ("birth_date", "country", ...), in that
+ * order. Fills up to cap names (valid as long as r) and values, and returns how
+ * many there are (at most 6); names and values may be NULL.
+ */
+size_t em_result_features(const em_result *r, const char **names, double *values, size_t cap);
 
 typedef struct em_searcher em_searcher;
 typedef struct em_results em_results;

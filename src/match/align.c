@@ -1,38 +1,45 @@
 /*
- * align.c - part similarity and one-to-one alignment of two names (see align.h).
+ * align.c - how two names compare, part by part (see align.h); every weight
+ * named here is in weights.h.
  *
- * Similarity, from strongest to weakest evidence: the same token (1.0); the
- * same given name in another transliteration, from the knowledge tables
- * (0.95); the same consonant skeleton (0.92 when one side was written in an
- * abjad, 0.85 otherwise and only for skeletons of 3+ letters); a small edit
- * distance where confusable letters cost half (never for parts shorter than
- * 4 letters: short tokens get no fuzz); a single initial (0.6).
+ * Part similarity (em_part_similarity), from strongest to weakest evidence:
+ * the same token or number (EM_SIM_EXACT); the same given name in another
+ * transliteration, i.e. one variant group of the knowledge tables
+ * (EM_SIM_VARIANT); a nickname (EM_NICKNAME_SIM); for a one-letter part, the
+ * initial of the other (EM_SIM_INITIAL). Then, between two texts, the best of:
+ * the same consonant skeleton (EM_SIM_SKELETON_ABJAD when one side was
+ * written in an abjad, else EM_SIM_SKELETON, from 3 consonants and 4 letters);
+ * the same letters in another order (EM_ANAGRAM_SIM); a small edit distance
+ * (optimal string alignment, confusable letters costing half, shared
+ * uninformative heads and tails ignored), never for parts shorter than
+ * EM_FUZZY_MIN_LEN letters: short tokens get no fuzz. Romanised Han and Hangul
+ * syllables are atomic: exact or nothing.
+ *
+ * Alignment (em_align): every query part is compared with every listed part
+ * (memoised per query in an em_simcache: candidates share tokens), and a part
+ * without a strong partner of its own may also meet two glued parts of the
+ * other side ("sergeilavrov" ~ "sergei+lavrov", "jc" ~ "jean+claude"). Pairs
+ * are then taken one-to-one, greedily: strong pairs (exact, variant) first,
+ * then by similarity x the weights of both sides. Greedy rather than optimal
+ * because names have few parts and the strong pairs decide; order does not
+ * matter ("KHATIB, Esmail" = "Esmail Khatib").
+ *
+ * The name score is qcov x (1 - s + s x ccov) - EM_CONFLICT_COST x conflict:
+ * qcov and ccov the weighted shares of the query and of the listed name that
+ * were met, s the share that depends on covering the listed name
+ * (EM_PERSON_LIST_SHARE: a person's listed name carries parts a query omits;
+ * EM_ORG_LIST_SHARE for organisations), and the conflict the weight share of
+ * parts left over on both sides (another person's name part, not an
+ * omission), on the side where it is smaller, plus EM_PATRONYMIC_SWAP when
+ * "X bin Y" meets "Y bin X". So unmatched query parts cost more than
+ * unmatched listed ones, and parts left over on both sides cost most.
  */
 #include "match/align.h"
 
 #include <stdio.h>
 #include <string.h>
 
-const char *em_how_name(em_how h) {
-    switch (h) {
-    case EM_HOW_EXACT:
-        return "exact";
-    case EM_HOW_VARIANT:
-        return "variant";
-    case EM_HOW_SKELETON:
-        return "skeleton";
-    case EM_HOW_FUZZY:
-        return "fuzzy";
-    case EM_HOW_INITIAL:
-        return "initial";
-    case EM_HOW_JOINED:
-        return "joined";
-    case EM_HOW_NICKNAME:
-        return "nickname";
-    default:
-        return "none";
-    }
-}
+#include "match/weights.h"
 
 static int is_vowel(char c) {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
@@ -120,15 +127,16 @@ static void shared_affixes(const char *a, size_t la, const char *b, size_t lb, s
     *head = *tail = 0;
     for (size_t i = 0; i < sizeof HEADS / sizeof *HEADS; i++) {
         size_t n = strlen(HEADS[i]);
-        if (la >= n + 3 && lb >= n + 3 && !strncmp(a, HEADS[i], n) && !strncmp(b, HEADS[i], n)) {
+        if (la >= n + EM_AFFIX_REST_MIN && lb >= n + EM_AFFIX_REST_MIN &&
+            !strncmp(a, HEADS[i], n) && !strncmp(b, HEADS[i], n)) {
             *head = n;
             break;
         }
     }
     for (size_t i = 0; i < sizeof TAILS / sizeof *TAILS; i++) {
         size_t n = strlen(TAILS[i]);
-        if (la >= *head + n + 3 && lb >= *head + n + 3 && !strcmp(a + la - n, TAILS[i]) &&
-            !strcmp(b + lb - n, TAILS[i])) {
+        if (la >= *head + n + EM_AFFIX_REST_MIN && lb >= *head + n + EM_AFFIX_REST_MIN &&
+            !strcmp(a + la - n, TAILS[i]) && !strcmp(b + lb - n, TAILS[i])) {
             *tail = n;
             break;
         }
@@ -136,24 +144,26 @@ static void shared_affixes(const char *a, size_t la, const char *b, size_t lb, s
 }
 
 static float text_similarity(const char *a, size_t la, const char *askel, const char *b, size_t lb,
-                             const char *bskel, int abjad, em_how *how) {
+                             const char *bskel, int abjad, em_part_how *how) {
     if (la == lb && memcmp(a, b, la) == 0) {
         *how = EM_HOW_EXACT;
-        return 1.0f;
+        return EM_SIM_EXACT;
     }
     float best = 0;
     size_t sl = strlen(askel);
     if (sl > 0 && strcmp(askel, bskel) == 0) {
-        if (abjad && (sl >= 2 || (la <= 3 && lb <= 3))) {
-            best = 0.92f;
+        if (abjad &&
+            (sl >= EM_SKEL_ABJAD_MIN || (la <= EM_SKEL_ABJAD_SHORT && lb <= EM_SKEL_ABJAD_SHORT))) {
+            best = EM_SIM_SKELETON_ABJAD;
             *how = EM_HOW_SKELETON;
-        } else if (sl >= 3 && la >= 4 && lb >= 4) {
-            best = 0.80f;
+        } else if (sl >= EM_SKEL_MIN && la >= EM_SKEL_MIN_PART && lb >= EM_SKEL_MIN_PART) {
+            best = EM_SIM_SKELETON;
             *how = EM_HOW_SKELETON;
         }
     }
     /* the same letters in another order ("nituP" for "Putin"): a scrambled spelling */
-    if (la == lb && la >= 5 && best < EM_ANAGRAM_SIM && letter_bound(a, la, b, lb) == 0) {
+    if (la == lb && la >= EM_ANAGRAM_MIN_LEN && best < EM_ANAGRAM_SIM &&
+        letter_bound(a, la, b, lb) == 0) {
         best = EM_ANAGRAM_SIM;
         *how = EM_HOW_FUZZY;
     }
@@ -164,14 +174,16 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
         la -= head + tail, lb -= head + tail;
     }
     size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la;
-    if (mn >= EM_FUZZY_MIN_LEN && mx - mn <= 3) {
-        float maxd = mx >= 9 ? 3.0f : mx >= 6 ? 2.0f : 1.0f;
+    if (mn >= EM_FUZZY_MIN_LEN && mx - mn <= EM_FUZZY_MAX_LEN_DIFF) {
+        float maxd = mx >= EM_FUZZY_THREE_EDITS_LEN ? 3.0f
+                     : mx >= EM_FUZZY_TWO_EDITS_LEN ? 2.0f
+                                                    : 1.0f;
         float dist = letter_bound(a, la, b, lb) > maxd ? maxd + 1 : osa(a, la, b, lb, maxd);
         if (dist <= maxd) {
             float s = 1.0f - dist / (float)mx;
-            if (a[0] != b[0] && !(is_vowel(a[0]) && is_vowel(b[0]))) s -= 0.05f;
+            if (a[0] != b[0] && !(is_vowel(a[0]) && is_vowel(b[0]))) s -= EM_FUZZY_FIRST_LETTER;
             if (s >= EM_FUZZY_MIN_SIM && s > best) {
-                best = s > 0.97f ? 0.97f : s;
+                best = s > EM_FUZZY_MAX_SIM ? EM_FUZZY_MAX_SIM : s;
                 *how = EM_HOW_FUZZY;
             }
         }
@@ -180,26 +192,26 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
 }
 
 float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em_knowledge *k,
-                         em_how *how) {
+                         em_part_how *how) {
     *how = EM_HOW_NONE;
     if (a->vocab != UINT32_MAX && a->vocab == b->vocab) {
         *how = EM_HOW_EXACT;
-        return 1.0f;
+        return EM_SIM_EXACT;
     }
     if ((a->flags | b->flags) & EM_TOK_NUMBER) {
         if (strcmp(a->text, b->text) == 0) {
             *how = EM_HOW_EXACT;
-            return 1.0f;
+            return EM_SIM_EXACT;
         }
         return 0;
     }
     if (a->group && a->group == b->group) {
         if (strcmp(a->text, b->text) == 0) {
             *how = EM_HOW_EXACT;
-            return 1.0f;
+            return EM_SIM_EXACT;
         }
         *how = EM_HOW_VARIANT;
-        return 0.95f;
+        return EM_SIM_VARIANT;
     }
     if (k && !((a->flags | b->flags) & (EM_TOK_LEGAL | EM_TOK_NUMBER | EM_TOK_PARTICLE)) &&
         em_knowledge_is_nickname(k, a->text, b->text)) {
@@ -209,12 +221,12 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
     if (a->len == 1 || b->len == 1) {
         if (a->len == 1 && b->len == 1 && a->text[0] == b->text[0]) {
             *how = EM_HOW_EXACT;
-            return 1.0f;
+            return EM_SIM_EXACT;
         }
         if (a->text[0] == b->text[0] &&
             !((a->flags | b->flags) & (EM_TOK_LEGAL | EM_TOK_PARTICLE))) {
             *how = EM_HOW_INITIAL;
-            return 0.6f;
+            return EM_SIM_INITIAL;
         }
         return 0;
     }
@@ -227,28 +239,29 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
 
 /* similarity of one part against two glued parts */
 static float joined_similarity(const em_part *one, const em_part *x, const em_part *y, int abjad,
-                               em_how *how) {
+                               em_part_how *how) {
     char buf[128], skel[EM_SKEL_MAX * 2];
     size_t lx = x->len, ly = y->len;
     /* a two-letter part may be the initials of two parts: "jc" ~ "jean" + "claude" */
     if (one->len == 2 && lx > 1 && ly > 1 && one->text[0] == x->text[0] &&
         one->text[1] == y->text[0] && !((one->flags | x->flags | y->flags) & EM_TOK_NUMBER)) {
         *how = EM_HOW_INITIAL;
-        return 0.8f;
+        return EM_SIM_TWO_INITIALS;
     }
-    if (lx + ly + 1 > sizeof buf || one->len < 4) return 0;
+    if (lx + ly + 1 > sizeof buf || one->len < EM_JOINED_MIN_LEN) return 0;
     size_t lj = lx + ly;
-    if (lj > (size_t)one->len + 3 || (size_t)one->len > lj + 3) return 0;
+    if (lj > (size_t)one->len + EM_JOINED_LEN_SLACK || (size_t)one->len > lj + EM_JOINED_LEN_SLACK)
+        return 0;
     if (x->len == 1 || y->len == 1) return 0; /* initials do not glue */
     memcpy(buf, x->text, lx);
     memcpy(buf + lx, y->text, ly);
     buf[lx + ly] = '\0';
     em_skeleton(buf, skel, sizeof skel);
-    em_how h;
+    em_part_how h;
     float s = text_similarity(one->text, one->len, one->skel, buf, lx + ly, skel, abjad, &h);
     if (s <= 0) return 0;
     *how = EM_HOW_JOINED;
-    return s * 0.97f;
+    return s * EM_JOINED_FACTOR;
 }
 
 /* How much a part left unmatched on both sides says "another party": nothing
@@ -256,7 +269,7 @@ static float joined_similarity(const em_part *one, const em_part *x, const em_pa
    "Partners VII"), half for short syllables ("Myong-sik" / "Myong-guk"). */
 static float conflict_weight(const em_part *p) {
     if (p->flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL | EM_TOK_NUMBER)) return 0;
-    return p->len <= 3 ? p->w * 0.5f : p->w;
+    return p->len <= EM_CONFLICT_SHORT_LEN ? p->w * EM_CONFLICT_SHORT_FACTOR : p->w;
 }
 
 /* particles after which comes the father's name */
@@ -270,7 +283,7 @@ static int is_patronymic_marker(const char *t) {
 typedef struct cand {
     int8_t q, q2, c, c2;
     float sim, key;
-    em_how how;
+    em_part_how how;
 } cand;
 
 void em_simcache_reset(em_simcache *sc) {
@@ -281,7 +294,7 @@ void em_simcache_reset(em_simcache *sc) {
 }
 
 static float cached_similarity(em_simcache *sc, const em_knowledge *k, size_t qi, const em_part *q,
-                               const em_part *c, int abjad, em_how *how) {
+                               const em_part *c, int abjad, em_part_how *how) {
     if (!sc || c->vocab == UINT32_MAX || qi >= 32) return em_part_similarity(q, c, abjad, k, how);
     uint32_t key = ((c->vocab << 5) | (uint32_t)qi) + 1;
     uint32_t slot = (key * 2654435761u) & (EM_SIMCACHE_SIZE - 1);
@@ -295,7 +308,7 @@ static float cached_similarity(em_simcache *sc, const em_knowledge *k, size_t qi
             return s;
         }
         if (sc->key[slot] == key) {
-            *how = (em_how)sc->how[slot];
+            *how = (em_part_how)sc->how[slot];
             return sc->sim[slot];
         }
     }
@@ -310,22 +323,27 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
     float qbest[EM_PART_MAX] = {0}, cbest[EM_PART_MAX] = {0};
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j < nc; j++) {
-            em_how how;
+            em_part_how how;
             float s = cached_similarity(cache, k, i, &q[i], &c[j], abjad, &how);
             if (s > qbest[i]) qbest[i] = s;
             if (s > cbest[j]) cbest[j] = s;
             if (s > 0 && n < sizeof cs / sizeof *cs)
                 cs[n++] =
-                    (cand){(int8_t)i, -1, (int8_t)j,
-                           -1,        s,  (s >= 0.95f ? 1000.0f : 0.0f) + s * (q[i].w + c[j].w),
+                    (cand){(int8_t)i,
+                           -1,
+                           (int8_t)j,
+                           -1,
+                           s,
+                           (s >= EM_STRONG_SIM ? EM_STRONG_BONUS : 0.0f) + s * (q[i].w + c[j].w),
                            how};
         }
-        /* glued parts: only parts without an exact or variant partner of their own glue */
-#define STRONG 0.95f
+    /* glued parts: only parts without an exact or variant partner of their own glue */
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j + 1 < nc; j++) {
-            if (qbest[i] >= STRONG || cbest[j] >= STRONG || cbest[j + 1] >= STRONG) continue;
-            em_how how;
+            if (qbest[i] >= EM_STRONG_SIM || cbest[j] >= EM_STRONG_SIM ||
+                cbest[j + 1] >= EM_STRONG_SIM)
+                continue;
+            em_part_how how;
             float s = joined_similarity(&q[i], &c[j], &c[j + 1], abjad, &how);
             if (s > 0 && n < sizeof cs / sizeof *cs)
                 cs[n++] = (cand){(int8_t)i, -1,
@@ -335,8 +353,10 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
         }
     for (size_t j = 0; j < nc; j++)
         for (size_t i = 0; i + 1 < nq; i++) {
-            if (cbest[j] >= STRONG || qbest[i] >= STRONG || qbest[i + 1] >= STRONG) continue;
-            em_how how;
+            if (cbest[j] >= EM_STRONG_SIM || qbest[i] >= EM_STRONG_SIM ||
+                qbest[i + 1] >= EM_STRONG_SIM)
+                continue;
+            em_part_how how;
             float s = joined_similarity(&c[j], &q[i], &q[i + 1], abjad, &how);
             if (s > 0 && n < sizeof cs / sizeof *cs)
                 cs[n++] = (cand){(int8_t)i, (int8_t)(i + 1),
@@ -344,7 +364,6 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
                                  s,         s * (q[i].w + q[i + 1].w + c[j].w),
                                  how};
         }
-#undef STRONG
     /* greedy: best evidence first (insertion sort: n is small) */
     for (size_t i = 1; i < n; i++) {
         cand x = cs[i];
@@ -406,59 +425,4 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
     out->score =
         out->qcov * (1.0f - list_share + list_share * out->ccov) - EM_CONFLICT_COST * out->conflict;
     if (out->score < 0) out->score = 0;
-}
-
-static void part_text(em_buf *b, const em_part *p, int i, int i2) {
-    em_buf_adds(b, p[i].text);
-    if (i2 >= 0) {
-        em_buf_addc(b, '+');
-        em_buf_adds(b, p[i2].text);
-    }
-}
-
-void em_alignment_explain(const em_alignment *a, const em_part *q, size_t nq, const em_part *c,
-                          size_t nc, em_buf *text, em_buf *json) {
-    uint32_t qused = 0, cused = 0;
-    if (json) em_buf_adds(json, "{\"parts\":[");
-    for (size_t i = 0; i < a->npairs; i++) {
-        const em_pair *p = &a->pairs[i];
-        qused |= 1u << p->q | (p->q2 >= 0 ? 1u << p->q2 : 0);
-        cused |= 1u << p->c | (p->c2 >= 0 ? 1u << p->c2 : 0);
-        if (text) {
-            if (i) em_buf_adds(text, ", ");
-            part_text(text, q, p->q, p->q2);
-            em_buf_adds(text, p->how == EM_HOW_EXACT ? "=" : "~");
-            part_text(text, c, p->c, p->c2);
-            if (p->how != EM_HOW_EXACT)
-                em_buf_printf(text, " (%s %.2f)", em_how_name(p->how), p->sim);
-        }
-        if (json) {
-            em_buf_printf(json, "%s{\"query\":\"", i ? "," : "");
-            part_text(json, q, p->q, p->q2);
-            em_buf_adds(json, "\",\"list\":\"");
-            part_text(json, c, p->c, p->c2);
-            em_buf_printf(json, "\",\"how\":\"%s\",\"similarity\":%.3f}", em_how_name(p->how),
-                          p->sim);
-        }
-    }
-    if (json) em_buf_adds(json, "],\"unmatched_query\":[");
-    int first = 1;
-    for (size_t i = 0; i < nq; i++) {
-        if (qused & (1u << i)) continue;
-        if (text)
-            em_buf_printf(text, "%s%s unmatched in the query", a->npairs || !first ? "; " : "",
-                          q[i].text);
-        if (json) em_buf_printf(json, "%s\"%s\"", first ? "" : ",", q[i].text);
-        first = 0;
-    }
-    if (json) em_buf_adds(json, "],\"unmatched_list\":[");
-    first = 1;
-    for (size_t j = 0; j < nc; j++) {
-        if (cused & (1u << j)) continue;
-        if (text) em_buf_printf(text, "; %s not in the query", c[j].text);
-        if (json) em_buf_printf(json, "%s\"%s\"", first ? "" : ",", c[j].text);
-        first = 0;
-    }
-    if (json)
-        em_buf_printf(json, "],\"query_coverage\":%.3f,\"list_coverage\":%.3f}", a->qcov, a->ccov);
 }

@@ -16,4 +16,8 @@ struct em_results {
     uint64_t generation;
 };
 
+/* Frees everything one result owns (its strings and its explanation) and
+   zeroes it. Whoever moves results between sets releases them with this. */
+void em_result_release(em_result *x);
+
 #endif

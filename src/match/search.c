@@ -1,11 +1,51 @@
 /*
- * search.c - screening one party: normalise the query name into parts, pull
- * candidate names from the snapshot's postings (exact tokens, transliteration
- * variants, consonant skeletons, one-letter typo neighbours, glued and split
- * tokens), each hit weighted by the rarity (IDF) of the query part; keep the
- * best candidates, align them part by part (align.c), keep each entity's
- * best name, apply the qualifiers (schema, birth date, country, gender),
- * match identifiers exactly, and explain every score.
+ * search.c - screening one party against the snapshot (em_search), and the
+ * pair comparison (em_compare). Every weight named here is in weights.h.
+ *
+ * The query name is normalised into parts (text/tokens.c: Latin, lower case,
+ * honorifics dropped, particles and legal forms flagged). Each part weighs
+ * its IDF in the lists, log(1 + names / names with the token), at least
+ * EM_MIN_PART_WEIGHT; a part no listed name has weighs as much as the rarest
+ * token; particles, legal forms and numbers weigh EM_MINOR_WEIGHT of that.
+ * Weights are what make "Ali" or "Bank" say little and "Khatib" a lot.
+ *
+ * Retrieval. A query cannot be aligned with every listed name, so candidates
+ * come from the snapshot's postings (token -> names): per query part, its
+ * exact token, the tokens of its transliteration-variant group, of its
+ * consonant skeleton and, only for parts no listed name spells this way, its
+ * one-edit typo neighbours (a deletion index); then two adjacent parts glued
+ * and an unknown part split in two. Each posting adds the part's weight x an
+ * estimate of the similarity the aligner will find (EM_EST_*) to the name's
+ * evidence, once per part: the first, strongest, kind of posting counts.
+ * Parts are probed weightiest first; only the two weightiest retrieve through
+ * common tokens (in more than EM_COMMON_DF_SHARE of names), since their long
+ * postings carry little evidence and a query with a rare part reaches its
+ * candidates through it anyway. The EM_MAX_CANDIDATES names with the most
+ * evidence are kept (a bounded heap), and of those only the ones whose
+ * evidence reaches a floor share of the query's weight, set by the threshold
+ * asked for (EM_FLOOR_*), are aligned.
+ *
+ * Scoring. Each candidate name is aligned with the query part by part
+ * (align.c: one-to-one, order-free, exact / variant / skeleton / typo /
+ * initial / glued / nickname, with the costs of parts left over). Then the
+ * common-name rule: when the matched evidence (similarity x weight) is below
+ * EM_MASS_SHARE of the rarest token's weight, the score shrinks in
+ * proportion, so that a common given name alone, matched perfectly, does not
+ * alert. A weak alias scores x EM_WEAK_ALIAS_FACTOR. Each entity keeps its
+ * best name. The qualifiers then add their effects to that name score
+ * (schema, birth date, country, gender: EM_Q_*; several query birth dates or
+ * countries count once, the best decides), clamped to [0, 1].
+ *
+ * Identifiers are matched exactly (normalised keys, index/identifiers.c) and
+ * score EM_IDENTIFIER_SCORE whatever the name; an entity found both ways
+ * keeps the identifier's score and the name's explanation.
+ *
+ * Results are sorted by score, cut at the threshold (or, with `all`, the
+ * cutoff) and the limit, and only those returned are explained (explain.c):
+ * the explanation is C data on the result, rendered once as text and JSON. A
+ * weak query name (em_query.weak_name) scales each name result's score by
+ * EM_WEAK_ALIAS_FACTOR after that cut, so such a result may come back with
+ * match = 0.
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,17 +57,10 @@
 #include "index/dates.h"
 #include "index/identifiers.h"
 #include "match/align.h"
+#include "match/explain.h"
 #include "match/matcher_internal.h"
 #include "match/results.h"
-
-#define MAX_CANDIDATES 96
-#define COMMON_DF_SHARE 0.02 /* tokens in more names than this share retrieve only if needed */
-/* Matched evidence (sum of IDF weights) below this share of the rarest token's
-   weight is "too common to alert": one frequent given name alone must not light
-   up the list. Relative, so that it holds for lists of any size. */
-#define MASS_SHARE 0.55f
-#define WEAK_ALIAS_FACTOR 0.92f
-#define MINOR_WEIGHT 0.25f /* particles, legal forms and series numbers */
+#include "match/weights.h"
 
 struct em_searcher {
     const em_matcher *m;
@@ -46,7 +79,6 @@ typedef struct hit {
     int by_identifier;
     const char *identifier;
 } hit;
-
 
 em_searcher *em_searcher_new(const em_matcher *m, em_error *err) {
     em_searcher *s = em_xcalloc(1, sizeof *s);
@@ -78,13 +110,13 @@ void em_searcher_free(em_searcher *s) {
 static float part_weight(const em_matcher *m, uint32_t vocab, unsigned flags) {
     float w;
     if (!m->h)
-        w = 1.0f;
+        w = EM_NO_IDF_WEIGHT;
     else if (vocab == UINT32_MAX)
         w = m->max_idf;
     else
         w = m->tokens[vocab].idf;
-    if (m->h && w < 1.0f) w = 1.0f;
-    if (flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL | EM_TOK_NUMBER)) w *= MINOR_WEIGHT;
+    if (m->h && w < EM_MIN_PART_WEIGHT) w = EM_MIN_PART_WEIGHT;
+    if (flags & (EM_TOK_PARTICLE | EM_TOK_LEGAL | EM_TOK_NUMBER)) w *= EM_MINOR_WEIGHT;
     return w;
 }
 
@@ -141,22 +173,22 @@ static void retrieve_text(em_searcher *s, const char *text, size_t len, const ch
     uint32_t n;
     const uint32_t *v = em_smap_get(&m->vocab, text, &n);
     int exact = n > 0;
-    if (n) probe(s, v[0], 1.0f, qi, w, df_cap);
+    if (n) probe(s, v[0], EM_EST_EXACT, qi, w, df_cap);
     if (group) {
         char g[16];
         snprintf(g, sizeof g, "#%u", group);
         v = em_smap_get(&m->groups, g, &n);
-        probe_list(s, v, n, 0.95f, qi, w, df_cap, 64);
+        probe_list(s, v, n, EM_EST_VARIANT, qi, w, df_cap, EM_RETRIEVE_MAX_VARIANTS);
     }
     size_t sl = strlen(skel);
-    if (sl >= 3 || (abjad && sl >= 1)) {
+    if (sl >= EM_RETRIEVE_SKEL_MIN || (abjad && sl >= 1)) {
         v = em_smap_get(&m->skel, skel, &n);
-        probe_list(s, v, n, 0.85f, qi, w, df_cap, 64);
+        probe_list(s, v, n, EM_EST_SKELETON, qi, w, df_cap, EM_RETRIEVE_MAX_VARIANTS);
     }
     /* typo neighbours only for parts that no listed name spells this way */
-    if (len >= 4 && len < 40 && !exact) {
+    if (len >= EM_RETRIEVE_TYPO_MIN_LEN && len < EM_RETRIEVE_TYPO_MAX_LEN && !exact) {
         v = em_smap_get(&m->deletes, text, &n); /* list token = query + one letter */
-        probe_list(s, v, n, 0.8f, qi, w, df_cap, 32);
+        probe_list(s, v, n, EM_EST_TYPO, qi, w, df_cap, EM_RETRIEVE_MAX_TYPOS);
         char del[64];
         for (size_t i = 0; i < len; i++) {
             if (i > 0 && text[i] == text[i - 1]) continue;
@@ -164,18 +196,19 @@ static void retrieve_text(em_searcher *s, const char *text, size_t len, const ch
             memcpy(del + i, text + i + 1, len - i - 1);
             del[len - 1] = '\0';
             v = em_smap_get(&m->vocab, del, &n); /* list token = query - one letter */
-            if (n) probe(s, v[0], 0.8f, qi, w, df_cap);
+            if (n) probe(s, v[0], EM_EST_TYPO, qi, w, df_cap);
             v = em_smap_get(&m->deletes, del, &n); /* one substitution / transposition */
-            probe_list(s, v, n, 0.75f, qi, w, df_cap, 32);
+            probe_list(s, v, n, EM_EST_TYPO_SUB, qi, w, df_cap, EM_RETRIEVE_MAX_TYPOS);
         }
     }
 }
 
 static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
     const em_matcher *m = s->m;
-    uint32_t common = (uint32_t)(m->h->n_names * COMMON_DF_SHARE);
-    if (common < 200) common = 200;
-    /* the two weightiest parts always retrieve; common tokens of the others do not */
+    uint32_t common = (uint32_t)(m->h->n_names * EM_COMMON_DF_SHARE);
+    if (common < EM_COMMON_DF_MIN) common = EM_COMMON_DF_MIN;
+    /* the EM_RETRIEVE_ALWAYS weightiest parts always retrieve; common tokens of the
+       others do not */
     int order[EM_PART_MAX];
     for (size_t i = 0; i < nq; i++)
         order[i] = (int)i;
@@ -187,7 +220,7 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         }
     for (size_t r = 0; r < nq; r++) {
         int i = order[r];
-        uint32_t cap = r < 2 ? UINT32_MAX : common;
+        uint32_t cap = r < EM_RETRIEVE_ALWAYS ? UINT32_MAX : common;
         retrieve_text(s, q[i].text, q[i].len, q[i].skel, q[i].group, i, q[i].w, cap, abjad);
     }
     /* glued and split parts */
@@ -204,16 +237,17 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
     }
     for (size_t i = 0; i < nq; i++) {
         size_t len = q[i].len;
-        if (len < 6 || q[i].vocab != UINT32_MAX || len >= sizeof buf) continue;
-        for (size_t k = 2; k + 2 <= len; k++) {
+        if (len < EM_RETRIEVE_SPLIT_MIN_LEN || q[i].vocab != UINT32_MAX || len >= sizeof buf)
+            continue;
+        for (size_t k = EM_RETRIEVE_SPLIT_MIN_HALF; k + EM_RETRIEVE_SPLIT_MIN_HALF <= len; k++) {
             uint32_t na, nb;
             memcpy(buf, q[i].text, k);
             buf[k] = '\0';
             const uint32_t *va = em_smap_get(&m->vocab, buf, &na);
             const uint32_t *vb = em_smap_get(&m->vocab, q[i].text + k, &nb);
             if (!na || !nb) continue;
-            probe(s, va[0], 0.9f, 2 * EM_PART_MAX + (int)i, q[i].w / 2, common);
-            probe(s, vb[0], 0.9f, 3 * EM_PART_MAX + (int)i, q[i].w / 2, common);
+            probe(s, va[0], EM_EST_SPLIT, 2 * EM_PART_MAX + (int)i, q[i].w / 2, common);
+            probe(s, vb[0], EM_EST_SPLIT, 3 * EM_PART_MAX + (int)i, q[i].w / 2, common);
         }
     }
 }
@@ -285,24 +319,25 @@ static int schema_kind_of(const char *s) {
 
 static float schema_effect(int qk, int ek) {
     if (!qk || ek == SNAP_SCHEMA_OTHER || qk == ek) return 0;
-    if (qk == SNAP_SCHEMA_PERSON || ek == SNAP_SCHEMA_PERSON) return -0.30f;
-    return -0.15f;
+    if (qk == SNAP_SCHEMA_PERSON || ek == SNAP_SCHEMA_PERSON) return EM_Q_SCHEMA_PERSON;
+    return EM_Q_SCHEMA_OTHER;
 }
 
-/* The effect of one query birth date (from..to, precision prec); *gap gets the
-   years to the nearest listed date when none overlaps. */
+/* The effect of one query birth date (from..to, precision prec: 3 = a full date),
+   -1 when it overlaps no listed date; *best_gap is lowered to the years between
+   it and each listed date it misses. */
 static float dob_effect_one(const em_matcher *m, const snap_entity *e, int32_t qf, int32_t qt,
                             int prec, int *best_gap, char *detail, size_t cap) {
     for (uint32_t i = 0; i < e->dob_count; i++) {
         const snap_dob *d = &m->dobs[e->dob_first + i];
         int32_t f = d->from, t = d->to;
-        if (d->circa) f -= 10000, t += 10000;
+        if (d->circa) f -= EM_Q_DOB_CIRCA_SLACK, t += EM_Q_DOB_CIRCA_SLACK;
         if (qf <= t && qt >= f) {
             snprintf(detail, cap, "query birth date within the listed %d..%d", d->from / 10000,
                      d->to / 10000);
-            /* a full date that differs from a full listed date of the same year is weaker */
+            /* a full date near but not on a full listed "circa" date adds nothing */
             if (prec == 3 && d->precision == 3 && qf != d->from) return 0;
-            return 0.05f;
+            return EM_Q_DOB_MATCH;
         }
         int gap = qt < f ? f / 10000 - qt / 10000 : qf / 10000 - t / 10000;
         if (gap < *best_gap) *best_gap = gap;
@@ -327,9 +362,9 @@ static float dob_effect(const em_matcher *m, const snap_entity *e, const qinfo *
     }
     if (best >= 0) return best;
     snprintf(detail, cap, "query birth date %d years from the listed dates", best_gap);
-    if (best_gap <= 1) return -0.08f;
-    if (best_gap <= 3) return -0.15f;
-    return -0.25f;
+    if (best_gap <= EM_Q_DOB_NEAR_YEARS) return EM_Q_DOB_NEAR;
+    if (best_gap <= EM_Q_DOB_FAR_YEARS) return EM_Q_DOB_FAR;
+    return EM_Q_DOB_OFF;
 }
 
 static float country_effect(const em_matcher *m, const snap_entity *e, const qinfo *qi) {
@@ -339,9 +374,9 @@ static float country_effect(const em_matcher *m, const snap_entity *e, const qin
         for (size_t j = 0; j < qi->ncountries; j++)
             if (((c >> 8) & 0xff) == (unsigned char)qi->countries[j][0] &&
                 (c & 0xff) == (unsigned char)qi->countries[j][1])
-                return 0.03f;
+                return EM_Q_COUNTRY_MATCH;
     }
-    return -0.08f;
+    return EM_Q_COUNTRY_MISMATCH;
 }
 
 static void parse_qinfo(em_searcher *s, const em_query *q, qinfo *qi) {
@@ -384,44 +419,34 @@ static void parse_qinfo(em_searcher *s, const em_query *q, qinfo *qi) {
     }
 }
 
-/* Applies qualifiers to h->name_score; fills text/json when given. */
-static float qualify(em_searcher *s, const qinfo *qi, hit *h, em_buf *text, em_buf *json) {
+/* Applies the qualifiers to h->name_score; records each effect in xb when given. */
+static float qualify(em_searcher *s, const qinfo *qi, const hit *h, em_explain_builder *xb) {
     const em_matcher *m = s->m;
     const snap_entity *e = &m->entities[h->entity];
     float score = h->name_score, eff;
     char detail[160];
-    int n = 0;
-    if (json) em_buf_adds(json, "[");
-#define NOTE(fact, effect, what)                                                                   \
-    do {                                                                                           \
-        if (text) em_buf_printf(text, "; %s %+.2f (%s)", fact, (double)(effect), what);            \
-        if (json)                                                                                  \
-            em_buf_printf(json, "%s{\"fact\":\"%s\",\"effect\":%.3f,\"detail\":\"%s\"}",           \
-                          n ? "," : "", fact, (double)(effect), what);                             \
-        n++;                                                                                       \
-    } while (0)
     if ((eff = schema_effect(qi->kind, e->schema_kind)) != 0) {
         score += eff;
-        NOTE("schema", eff, "the query is of another type of party");
+        if (xb)
+            em_explain_add_qualifier(xb, "schema", eff, "the query is of another type of party");
     }
     detail[0] = '\0';
     if ((eff = dob_effect(m, e, qi, detail, sizeof detail)) != 0) {
         score += eff;
-        NOTE("birth_date", eff, detail);
+        if (xb) em_explain_add_qualifier(xb, "birth_date", eff, detail);
     }
     if ((eff = country_effect(m, e, qi)) != 0) {
         score += eff;
-        NOTE("country", eff,
-             eff > 0 ? "a listed nationality or country matches"
-                     : "no listed nationality or country matches");
+        if (xb)
+            em_explain_add_qualifier(xb, "country", eff,
+                                     eff > 0 ? "a listed nationality or country matches"
+                                             : "no listed nationality or country matches");
     }
     if (qi->gender && e->gender && qi->gender != e->gender) {
-        eff = -0.15f;
+        eff = EM_Q_GENDER_MISMATCH;
         score += eff;
-        NOTE("gender", eff, "the listed gender differs");
+        if (xb) em_explain_add_qualifier(xb, "gender", eff, "the listed gender differs");
     }
-#undef NOTE
-    if (json) em_buf_adds(json, "]");
     return score < 0 ? 0 : score > 1 ? 1 : score;
 }
 
@@ -435,9 +460,9 @@ static float score_name(em_searcher *s, const em_part *q, size_t nq, int abjad, 
     int org = m->entities[m->names[name].entity].schema_kind != SNAP_SCHEMA_PERSON;
     em_align(q, nq, c, nc, abjad || m->names[name].abjad, org, m->k, &s->cache, al);
     float sc = al->score;
-    float mass_min = MASS_SHARE * m->max_idf;
+    float mass_min = EM_MASS_SHARE * m->max_idf;
     if (al->matched_w < mass_min && m->h) sc *= al->matched_w / mass_min;
-    if (m->names[name].weak) sc *= WEAK_ALIAS_FACTOR;
+    if (m->names[name].weak) sc *= EM_WEAK_ALIAS_FACTOR;
     return sc;
 }
 
@@ -449,8 +474,14 @@ static int cmp_hit(const void *a, const void *b) {
     return x->entity < y->entity ? -1 : x->entity > y->entity;
 }
 
+static const char *name_kind(int kind) {
+    return kind == 0 ? "primary" : kind == 2 ? "fka" : kind == 3 ? "nka" : "aka";
+}
+
+/* Fills one result and its explanation (rendered here: only returned results
+   are explained). */
 static void fill_result(em_searcher *s, const qinfo *qi, const em_part *q, size_t nq, hit *h,
-                        double threshold, const char *qname, em_result *r) {
+                        double threshold, const char *qname, int weak_query, em_result *r) {
     const em_matcher *m = s->m;
     const snap_entity *e = &m->entities[h->entity];
     r->id = em_xstrdup(m->strings + e->id);
@@ -461,46 +492,31 @@ static void fill_result(em_searcher *s, const qinfo *qi, const em_part *q, size_
     r->version = e->version;
     r->score = h->score;
     r->match = h->score >= threshold;
-    em_buf text, json;
-    em_buf_init(&text);
-    em_buf_init(&json);
-    em_buf_printf(&json, "{\"score\":%.3f", h->score);
+    em_explain_builder xb;
+    em_explain_init(&xb, h->score);
+    xb.weak_query_name = weak_query;
     if (h->by_identifier) {
         r->matched_name = em_xstrdup(m->strings + e->caption);
-        em_buf_printf(&text, "identifier %s is listed for this party (exact match)", h->identifier);
-        em_buf_adds(&json, ",\"identifier\":{\"value\":");
-        em_buf_json_str(&json, h->identifier);
-        em_buf_adds(&json, ",\"how\":\"exact\"}");
+        xb.identifier = em_explain_str(&xb, h->identifier);
     }
     if (h->name != UINT32_MAX) {
         const snap_name *n = &m->names[h->name];
         if (!h->by_identifier) r->matched_name = em_xstrdup(m->strings + n->display);
         em_part c[EM_PART_MAX];
         size_t nc = name_parts(m, h->name, c);
-        if (h->by_identifier) em_buf_adds(&text, "; ");
-        em_buf_printf(&text, "name %.2f: ", h->name_score);
-        em_buf_adds(&json, ",\"name\":{\"query\":");
-        em_buf_json_str(&json, qname);
-        em_buf_adds(&json, ",\"matched_name\":");
-        em_buf_json_str(&json, m->strings + n->display);
-        em_buf_printf(&json, ",\"kind\":\"%s\",\"weak_alias\":%s,\"score\":%.3f,\"alignment\":",
-                      n->kind == 0   ? "primary"
-                      : n->kind == 2 ? "fka"
-                      : n->kind == 3 ? "nka"
-                                     : "aka",
-                      n->weak ? "true" : "false", h->name_score);
-        em_alignment_explain(&h->al, q, nq, c, nc, &text, &json);
-        if (n->weak) em_buf_printf(&text, "; weak alias x%.2f", WEAK_ALIAS_FACTOR);
-        if (h->al.matched_w < MASS_SHARE * m->max_idf && m->h)
-            em_buf_adds(&text, "; the matched parts are common names (score reduced)");
-        em_buf_adds(&json, "}");
-        em_buf_adds(&json, ",\"qualifiers\":");
-        qualify(s, qi, h, &text, &json);
+        xb.query_name = em_explain_str(&xb, qname ? qname : "");
+        xb.matched_name = em_explain_str(&xb, m->strings + n->display);
+        xb.name_kind = em_explain_str(&xb, name_kind(n->kind));
+        xb.weak_alias = n->weak ? 1 : 0;
+        xb.common_names = h->al.matched_w < EM_MASS_SHARE * m->max_idf && m->h;
+        xb.name_score = h->name_score;
+        em_explain_add_alignment(&xb, &h->al, q, nq, c, nc);
+        qualify(s, qi, h, &xb);
     }
-    em_buf_adds(&json, "}");
     if (!r->matched_name) r->matched_name = em_xstrdup("");
-    r->explanation = em_buf_detach(&text);
-    r->explanation_json = em_buf_detach(&json);
+    char *json;
+    r->explanation = em_explain_finish(&xb, 0, &json, &r->explain);
+    r->explanation_json = json;
     r->related_json = em_matcher_related(m, m->strings + e->id);
 }
 
@@ -540,7 +556,7 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
             hit h = {0};
             h.entity = v[j];
             h.name = UINT32_MAX;
-            h.score = h.name_score = 1.0f;
+            h.score = h.name_score = EM_IDENTIFIER_SCORE;
             h.by_identifier = 1;
             h.identifier = q->identifiers[i];
             ADD_HIT(h);
@@ -559,16 +575,16 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
         s->ntouched = 0;
         retrieve(s, qp, nq, nt.abjad);
         size_t nc = s->ntouched;
-        /* the best MAX_CANDIDATES by accumulated evidence; their order does not matter */
-        nc = select_best(s->touched, nc, MAX_CANDIDATES, s->acc);
+        /* the best EM_MAX_CANDIDATES by accumulated evidence; their order does not matter */
+        nc = select_best(s->touched, nc, EM_MAX_CANDIDATES, s->acc);
         size_t first_name_hit = nhits;
         /* a name whose retrieval evidence covers too little of the query cannot score */
         float qw = 0;
         for (size_t i = 0; i < nq; i++)
             qw += qp[i].w;
         float min_score = q->all ? (float)q->cutoff : (float)threshold;
-        float frac = min_score >= 0.7f ? 0.45f : min_score * 0.64f;
-        float floor_acc = (frac > 0.25f ? frac : 0.25f) * qw;
+        float frac = min_score >= EM_FLOOR_AT ? EM_FLOOR_HIGH : min_score * EM_FLOOR_SLOPE;
+        float floor_acc = (frac > EM_FLOOR_MIN ? frac : EM_FLOOR_MIN) * qw;
         em_simcache_reset(&s->cache);
         for (size_t i = 0; i < nc; i++) {
             uint32_t name = s->touched[i];
@@ -577,7 +593,7 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
             h.name = name;
             h.entity = m->names[name].entity;
             h.name_score = score_name(s, qp, nq, nt.abjad, name, &h.al);
-            if (h.name_score <= 0.05f) continue;
+            if (h.name_score <= EM_MIN_NAME_SCORE) continue;
             /* one hit per entity: its best name */
             size_t k;
             for (k = first_name_hit; k < nhits; k++)
@@ -594,8 +610,9 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
         }
         s->ntouched = 0;
         for (size_t k = first_name_hit; k < nhits; k++) {
-            hits[k].score = qualify(s, &qi, &hits[k], NULL, NULL);
-            /* an identifier hit on the same entity keeps 1.0, with the name explained too */
+            hits[k].score = qualify(s, &qi, &hits[k], NULL);
+            /* an identifier hit on the same entity keeps its score, with the name explained
+               too; the name hit goes */
             for (size_t j = 0; j < first_name_hit; j++)
                 if (hits[j].entity == hits[k].entity) {
                     hits[j].name = hits[k].name;
@@ -614,11 +631,12 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
         if (q->all && hits[i].score < q->cutoff) break;
         if (i > 0 && hits[i].entity == hits[i - 1].entity && hits[i].score == hits[i - 1].score)
             continue;
-        fill_result(s, &qi, qp, nq, &hits[i], threshold, q->name, &r->items[r->len++]);
-        if (q->weak_name && !hits[i].by_identifier) {
+        int weak_query = q->weak_name && !hits[i].by_identifier;
+        fill_result(s, &qi, qp, nq, &hits[i], threshold, q->name, weak_query, &r->items[r->len++]);
+        if (weak_query) {
             /* a weak query name (a nickname) is evidence like a weak listed alias */
             em_result *x = &r->items[r->len - 1];
-            x->score *= WEAK_ALIAS_FACTOR;
+            x->score *= EM_WEAK_ALIAS_FACTOR;
             x->match = x->score >= threshold;
         }
     }
@@ -637,18 +655,22 @@ const em_result *em_results_get(const em_results *r, size_t i) {
     return r && i < r->len ? &r->items[i] : NULL;
 }
 
+void em_result_release(em_result *x) {
+    free((char *)x->id), free((char *)x->caption), free((char *)x->schema);
+    free((char *)x->source), free((char *)x->programs), free((char *)x->matched_name);
+    /* x->explain lives in the allocation of x->explanation */
+    free((char *)x->explanation), free((char *)x->explanation_json);
+    free((char *)x->related_json);
+    memset(x, 0, sizeof *x);
+}
+
 void em_results_free(em_results *r) {
     if (!r) return;
     for (size_t i = 0; i < r->nlists; i++)
         free((char *)r->lists[i].source);
     free(r->lists);
-    for (size_t i = 0; i < r->len; i++) {
-        em_result *x = &r->items[i];
-        free((char *)x->id), free((char *)x->caption), free((char *)x->schema);
-        free((char *)x->source), free((char *)x->programs), free((char *)x->matched_name);
-        free((char *)x->explanation), free((char *)x->explanation_json);
-        free((char *)x->related_json);
-    }
+    for (size_t i = 0; i < r->len; i++)
+        em_result_release(&r->items[i]);
     free(r->items);
     free(r);
 }
@@ -668,25 +690,20 @@ int em_compare(em_searcher *s, const char *schema, const char *name1, const char
     em_alignment al;
     int org = kind == EM_KIND_ORG;
     em_align(pa, na, pb, nb, a.abjad || b.abjad, org, s->m->k, NULL, &al);
-    /* symmetric: a pair of names has no query side */
     em_alignment al2;
     em_align(pb, nb, pa, na, a.abjad || b.abjad, org, s->m->k, NULL, &al2);
     /* a pair of names has no query side: for organisations both directions count
        (an extra word names another company); for people the better direction (a
-       name with and without a middle name is the same person) */
+       name with and without a middle name is the same person). The explanation
+       is that of name1 against name2. */
     float sc = org ? (al.score + al2.score) / 2 : (al.score > al2.score ? al.score : al2.score);
     *score = sc;
     if (explanation) {
-        em_buf text, json;
-        em_buf_init(&text);
-        em_buf_init(&json);
-        em_buf_printf(&json, "{\"score\":%.3f,\"alignment\":", sc);
-        em_alignment_explain(&al, pa, na, pb, nb, &text, &json);
-        em_buf_adds(&json, ",\"text\":");
-        em_buf_json_str(&json, em_buf_cstr(&text));
-        em_buf_adds(&json, "}");
-        *explanation = em_buf_detach(&json);
-        em_buf_free(&text);
+        em_explain_builder xb;
+        em_explain_init(&xb, sc);
+        em_explain_add_alignment(&xb, &al, pa, na, pb, nb);
+        const em_explanation *x;
+        free(em_explain_finish(&xb, 1, explanation, &x));
     }
     em_name_tokens_free(&a);
     em_name_tokens_free(&b);
