@@ -64,6 +64,20 @@ const char *em_entity_caption(const em_entity *e); /* primary name */
 const char *em_entity_source(const em_entity *e);  /* e.g. "ofac_sdn" */
 /* All facts as pretty JSON (FtM-inspired). Caller frees with free(). */
 char *em_entity_to_json_string(const em_entity *e, int pretty);
+/*
+ * The entity as a FollowTheMoney entity (what `embargo show --json`, the
+ * HTTP API's /entities and match results give): {"id", "schema" (FtM name:
+ * Person, Organization, Vessel, Airplane, LegalEntity...), "caption",
+ * "datasets", "first_seen", "last_change", "last_seen" (ISO times, from h),
+ * "referents", "target", "properties" (FtM property names, every value an
+ * array of strings; countries as ISO 3166-1 alpha-2 codes, lower case;
+ * sanctions as nested Sanction entities), "country_names" ({"ir": "Iran"}:
+ * the English name of every code used)}. h (may be NULL: the history the
+ * entity was loaded with, if any) is what em_store_entity_history or
+ * em_matcher_entity_history gave. Caller frees with free().
+ */
+struct em_entity_history; /* below, with the store */
+char *em_entity_to_ftm_json(const em_entity *e, const struct em_entity_history *h, int pretty);
 void em_entity_free(em_entity *e);
 
 /* ---- the versioned list store ------------------------------------------ */
@@ -258,6 +272,12 @@ const char *em_matcher_snapshot_path(const em_matcher *m); /* NULL for names-onl
    same full name and birth date), as a JSON array text [{"id", "source",
    "caption", "reason"}]; "[]" when none. Caller frees with free(). */
 char *em_matcher_related(const em_matcher *m, const char *id);
+/* An entity's history (as em_store_entity_history gives it for the active
+   version) from the snapshot, where it was computed when the snapshot was
+   built: no store query. Returns 0, or -1 when the snapshot has no entity
+   `id` or does not know its history (a snapshot built without a store). */
+int em_matcher_entity_history(const em_matcher *m, const char *id, em_entity_history *out);
+
 
 /* One list version a matcher screens against. */
 typedef struct em_list_info {

@@ -1,6 +1,8 @@
 /*
- * cmd_show.c - `embargo show [--json] [--version V] ID`: one entity with all
- * its facts, as readable text or as the stored JSON.
+ * cmd_show.c - `embargo show [--json | --stored-json] [--version V] ID`: one
+ * entity with all its facts, as readable text, as a FollowTheMoney entity
+ * with its history (--json, em_entity_to_ftm_json), or as the JSON the store
+ * keeps (--stored-json).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "model/schema.h"
 
 static const char *str(json_t *o, const char *k) {
     const char *s = json_string_value(json_object_get(o, k));
@@ -25,7 +28,7 @@ static void list_strings(const char *label, json_t *arr) {
 }
 
 static void print_entity(json_t *e) {
-    printf("%s  %s  [%s]\n", str(e, "id"), str(e, "caption"), str(e, "schema"));
+    printf("%s  %s  [%s]\n", str(e, "id"), str(e, "caption"), em_schema_ftm_name(str(e, "schema")));
     line("source", str(e, "source"));
     size_t i;
     json_t *x;
@@ -82,13 +85,15 @@ static void print_entity(json_t *e) {
 }
 
 int cmd_show(cli_ctx *c, int argc, char **argv) {
-    int json = 0;
+    int json = 0; /* 1 FtM, 2 stored */
     long long version = 0;
     const char *id = NULL;
     for (int i = 1; i < argc; i++) {
         const char *v;
         if (cli_flag(argv, i, "--json"))
             json = 1;
+        else if (cli_flag(argv, i, "--stored-json"))
+            json = 2;
         else if ((v = cli_opt(argc, argv, &i, "--version"))) {
             if (cli_parse_int64(v, &version) != 0 || version <= 0)
                 return cli_usage("show: --version needs a version number (see `embargo lists`)");
@@ -112,22 +117,12 @@ int cmd_show(cli_ctx *c, int argc, char **argv) {
     char *s = em_entity_to_json_string(e, 1);
     em_entity_history h;
     int has_h = em_store_entity_history(st, id, version, &h, NULL) == 0;
-    if (json) {
-        json_t *j = json_loads(s, 0, NULL);
-        if (has_h) {
-            json_object_set_new(j, "first_seen", json_string(h.first_seen));
-            json_object_set_new(j, "last_change", json_string(h.last_change));
-            json_object_set_new(j, "last_seen", json_string(h.last_seen));
-            json_t *hv = json_object();
-            json_object_set_new(hv, "first_seen", json_integer(h.first_seen_version));
-            json_object_set_new(hv, "last_change", json_integer(h.last_change_version));
-            json_object_set_new(hv, "last_seen", json_integer(h.last_seen_version));
-            json_object_set_new(j, "history_versions", hv);
-        }
-        char *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (json == 1) {
+        char *out = em_entity_to_ftm_json(e, has_h ? &h : NULL, 1);
         printf("%s\n", out);
         free(out);
-        json_decref(j);
+    } else if (json == 2) {
+        printf("%s\n", s);
     } else {
         json_t *j = json_loads(s, 0, NULL);
         print_entity(j);

@@ -4,7 +4,9 @@
  * (text/tokens.c); tokens get document frequencies and IDF weights, and the
  * retrieval maps are filled: token -> names (postings), skeleton -> tokens,
  * variant group -> tokens, one-letter deletions -> tokens (typo neighbours),
- * and normalised identifiers -> entities. Sealed with a checksum over the
+ * normalised identifiers -> entities, and entity ids -> entities. Each
+ * entity's history (first seen, last change, last seen, from the store) is
+ * kept as entries of a small table of the versions it names. Sealed with a checksum over the
  * whole file (snapshot_check.c), written to a temporary file and renamed, so
  * a reader never sees half a snapshot.
  */
@@ -61,9 +63,20 @@ typedef struct builder {
     VEC(uint32_t) name_tokens;
     VEC(snap_token) tokens;
     VEC(u32s) postings; /* per token */
-    em_smap_builder *vocab, *skel, *groups, *deletes, *ids, *related;
+    em_smap_builder *vocab, *skel, *groups, *deletes, *ids, *related, *by_id;
     VEC(link_key) links;
+    VEC(snap_version) versions; /* entry 0: unknown */
 } builder;
+
+/* the version table's entry for version `id` imported at `at` (0 when unknown) */
+static uint32_t version_entry(builder *b, int64_t id, const char *at) {
+    if (!id) return 0;
+    for (size_t i = b->versions.len; i-- > 1;) /* a handful of versions: the newest first */
+        if (b->versions.v[i].id == id) return (uint32_t)i;
+    snap_version sv = {id, em_strpool_add(b->pool, at ? at : ""), 0};
+    PUSH(b->versions, sv);
+    return (uint32_t)(b->versions.len - 1);
+}
 
 static uint8_t schema_kind(const char *s) {
     if (strcmp(s, EM_SCHEMA_PERSON) == 0) return SNAP_SCHEMA_PERSON;
@@ -222,6 +235,10 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
     se.programs = em_strpool_add(b->pool, em_buf_cstr(&progs));
     em_buf_free(&progs);
     se.version = version;
+    const em_entity_history *h = &e->history;
+    se.first_seen = version_entry(b, h->first_seen_version, h->first_seen);
+    se.last_change = version_entry(b, h->last_change_version, h->last_change);
+    se.last_seen = version_entry(b, h->last_seen_version, h->last_seen);
     se.schema_kind = schema_kind(e->schema);
     se.gender = e->gender ? (strcmp(e->gender, "male") == 0     ? 1
                              : strcmp(e->gender, "female") == 0 ? 2
@@ -290,6 +307,7 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
         }
     }
     PUSH(b->entities, se);
+    em_smap_add_unique_last(b->by_id, b->pool, e->id, eidx);
     collect_link_keys(b, e, eidx);
 }
 
@@ -332,6 +350,9 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     b.deletes = em_smap_builder_new();
     b.ids = em_smap_builder_new();
     b.related = em_smap_builder_new();
+    b.by_id = em_smap_builder_new();
+    snap_version none = {0, em_strpool_add(b.pool, ""), 0};
+    PUSH(b.versions, none);
     for (size_t i = 0; i < entities->len; i++)
         add_entity(&b, entities->items[i], versions ? versions[i] : 0);
     build_related(&b);
@@ -368,6 +389,7 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     smap_section(&out, &h, SEC_DELETES, b.deletes);
     smap_section(&out, &h, SEC_IDS, b.ids);
     smap_section(&out, &h, SEC_RELATED, b.related);
+    smap_section(&out, &h, SEC_BY_ID, b.by_id);
     section(&out, &h, SEC_ENTITIES, b.entities.v, b.entities.len * sizeof *b.entities.v);
     section(&out, &h, SEC_DOBS, b.dobs.v, b.dobs.len * sizeof *b.dobs.v);
     section(&out, &h, SEC_COUNTRIES, b.countries_v.v, b.countries_v.len * sizeof *b.countries_v.v);
@@ -376,6 +398,7 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
             b.name_tokens.len * sizeof *b.name_tokens.v);
     section(&out, &h, SEC_TOKENS, b.tokens.v, b.tokens.len * sizeof *b.tokens.v);
     section(&out, &h, SEC_POSTINGS, all.v, all.len * sizeof *all.v);
+    section(&out, &h, SEC_VERSIONS, b.versions.v, b.versions.len * sizeof *b.versions.v);
     const em_buf *strings = em_strpool_data(b.pool);
     section(&out, &h, SEC_STRINGS, strings->data, strings->len);
     memcpy(out.data, &h, sizeof h);
@@ -397,10 +420,10 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     em_buf_free(&out);
     free(all.v);
     free(b.entities.v), free(b.dobs.v), free(b.countries_v.v), free(b.names.v);
-    free(b.name_tokens.v), free(b.tokens.v);
+    free(b.name_tokens.v), free(b.tokens.v), free(b.versions.v);
     em_smap_builder_free(b.vocab), em_smap_builder_free(b.skel), em_smap_builder_free(b.groups);
     em_smap_builder_free(b.deletes), em_smap_builder_free(b.ids);
-    em_smap_builder_free(b.related);
+    em_smap_builder_free(b.related), em_smap_builder_free(b.by_id);
     em_strpool_free(b.pool);
     em_normalizer_free(b.norm);
     em_countries_free(b.countries);

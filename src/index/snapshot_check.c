@@ -93,9 +93,10 @@ void em_snapshot_seal(void *image, size_t len) {
 /* ---- structure ------------------------------------------------------------ */
 
 static const char *SECTION_NAMES[SEC_COUNT] = {
-    "string pool", "entity table", "birth date table", "country table", "name table",
-    "name tokens", "token table",  "postings",         "vocabulary",    "skeleton map",
-    "variant map", "typo map",     "identifier map",   "related map"};
+    "string pool",    "entity table", "birth date table", "country table",
+    "name table",     "name tokens",  "token table",      "postings",
+    "vocabulary",     "skeleton map", "variant map",      "typo map",
+    "identifier map", "related map",  "version table",    "id map"};
 
 #define BAD(...) return (snprintf(why, cap, __VA_ARGS__), EM_SNAP_CORRUPT)
 
@@ -113,7 +114,7 @@ static int check_sections(const snap_header *h, size_t len, char *why, size_t ca
     } REC[] = {{SEC_ENTITIES, sizeof(snap_entity)}, {SEC_DOBS, sizeof(snap_dob)},
                {SEC_COUNTRIES, sizeof(uint16_t)},   {SEC_NAMES, sizeof(snap_name)},
                {SEC_NAME_TOKENS, sizeof(uint32_t)}, {SEC_TOKENS, sizeof(snap_token)},
-               {SEC_POSTINGS, sizeof(uint32_t)}};
+               {SEC_POSTINGS, sizeof(uint32_t)},    {SEC_VERSIONS, sizeof(snap_version)}};
     for (size_t i = 0; i < sizeof REC / sizeof *REC; i++)
         if (h->sec[REC[i].sec].len % REC[i].size)
             BAD("the %s is not a whole number of records", SECTION_NAMES[REC[i].sec]);
@@ -127,6 +128,7 @@ static int check_sections(const snap_header *h, size_t len, char *why, size_t ca
         BAD("the header counts %u tokens, the token table holds %llu", h->n_tokens,
             (unsigned long long)(h->sec[SEC_TOKENS].len / sizeof(snap_token)));
     if (h->sec[SEC_STRINGS].len == 0) BAD("the string pool is empty");
+    if (h->sec[SEC_VERSIONS].len == 0) BAD("the version table is empty");
     return EM_SNAP_OK;
 }
 
@@ -138,7 +140,8 @@ typedef struct view {
     const snap_name *names;
     const uint32_t *name_tokens, *postings;
     const snap_token *tokens;
-    uint64_t ne, nd, nc, nn, nnt, nt, np;
+    const snap_version *versions;
+    uint64_t ne, nd, nc, nn, nnt, nt, np, nv;
 } view;
 
 static int check_entities(const view *v, char *why, size_t cap) {
@@ -164,7 +167,13 @@ static int check_entities(const view *v, char *why, size_t cap) {
         if (e->schema_kind < SNAP_SCHEMA_PERSON || e->schema_kind > SNAP_SCHEMA_OTHER ||
             e->gender > 2)
             BAD("entity %llu has an unknown schema kind or gender", (unsigned long long)i);
+        if (e->first_seen >= v->nv || e->last_change >= v->nv || e->last_seen >= v->nv ||
+            e->pad[0] || e->pad[1])
+            BAD("the history of entity %llu is not in the version table", (unsigned long long)i);
     }
+    for (uint64_t i = 0; i < v->nv; i++)
+        if (v->versions[i].imported_at >= v->ns || v->versions[i].pad)
+            BAD("version entry %llu has a time past the string pool", (unsigned long long)i);
     if (next_name != v->nn)
         BAD("%llu names belong to no entity", (unsigned long long)(v->nn - next_name));
     if (next_dob != v->nd)
@@ -259,6 +268,7 @@ int em_snapshot_check(const void *image, size_t len, char *why, size_t cap) {
     v.name_tokens = (const uint32_t *)(base + h->sec[SEC_NAME_TOKENS].off);
     v.tokens = (const snap_token *)(base + h->sec[SEC_TOKENS].off);
     v.postings = (const uint32_t *)(base + h->sec[SEC_POSTINGS].off);
+    v.versions = (const snap_version *)(base + h->sec[SEC_VERSIONS].off);
     v.ne = h->n_entities;
     v.nd = h->sec[SEC_DOBS].len / sizeof(snap_dob);
     v.nc = h->sec[SEC_COUNTRIES].len / sizeof(uint16_t);
@@ -266,6 +276,7 @@ int em_snapshot_check(const void *image, size_t len, char *why, size_t cap) {
     v.nnt = h->sec[SEC_NAME_TOKENS].len / sizeof(uint32_t);
     v.nt = h->n_tokens;
     v.np = h->sec[SEC_POSTINGS].len / sizeof(uint32_t);
+    v.nv = h->sec[SEC_VERSIONS].len / sizeof(snap_version);
     if ((rc = check_entities(&v, why, cap)) || (rc = check_names(&v, why, cap)) ||
         (rc = check_tokens(&v, why, cap)))
         return rc;
@@ -273,8 +284,8 @@ int em_snapshot_check(const void *image, size_t len, char *why, size_t cap) {
         int sec;
         int pairs; /* (entity, reason) */
         int of;    /* 0 tokens, 1 entities */
-    } MAPS[] = {{SEC_VOCAB, 0, 0},   {SEC_SKEL, 0, 0}, {SEC_GROUPS, 0, 0},
-                {SEC_DELETES, 0, 0}, {SEC_IDS, 0, 1},  {SEC_RELATED, 1, 1}};
+    } MAPS[] = {{SEC_VOCAB, 0, 0}, {SEC_SKEL, 0, 0},    {SEC_GROUPS, 0, 0}, {SEC_DELETES, 0, 0},
+                {SEC_IDS, 0, 1},   {SEC_RELATED, 1, 1}, {SEC_BY_ID, 0, 1}};
     for (size_t i = 0; i < sizeof MAPS / sizeof *MAPS; i++) {
         int s = MAPS[i].sec;
         char inner[200];

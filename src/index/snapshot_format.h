@@ -33,12 +33,14 @@
  *       text (alignment copies by length); IDF weights are finite, in [0,64];
  *       birth dates are 0 <= from <= to <= 99991231 (date arithmetic cannot
  *       overflow); enumerations (schema kind, gender, name kind) in range;
+ *     - an entity's history fields are entries of the version table, whose
+ *       import times are strings of the pool (entry 0: none), pad zero;
  *     - each string map (smap.c): a power-of-two table with at least one
  *       empty slot (probing terminates), every slot 0 or an entry number,
  *       exactly n slots used, keys in the pool, value lists contiguous and
  *       tiling the value array, values below their limit (token ids for the
  *       vocabulary, skeleton, group and deletion maps, entity ids for the
- *       identifier map, (entity id, string offset) pairs for related).
+ *       identifier and id maps, (entity id, string offset) pairs for related).
  *     Not checked, because a wrong value only changes a score and never an
  *     access: the stored key hashes of the maps (a lookup misses), flags,
  *     country codes, versions. No table is binary searched.
@@ -59,7 +61,7 @@
 #include "index/smap.h"
 
 #define EM_SNAP_MAGIC "EMBSNAP\0"
-#define EM_SNAP_VERSION 5
+#define EM_SNAP_VERSION 6
 
 enum {
     SEC_STRINGS,
@@ -70,13 +72,15 @@ enum {
     SEC_NAME_TOKENS,
     SEC_TOKENS,
     SEC_POSTINGS,
-    SEC_VOCAB,   /* token text -> token id */
-    SEC_SKEL,    /* skeleton -> token ids */
-    SEC_GROUPS,  /* "#<group>" -> token ids */
-    SEC_DELETES, /* token with one letter deleted -> token ids */
-    SEC_IDS,     /* normalised identifier -> entity ids */
-    SEC_RELATED, /* entity id -> (entity index, reason string) pairs: the same party on other lists
-                  */
+    SEC_VOCAB,    /* token text -> token id */
+    SEC_SKEL,     /* skeleton -> token ids */
+    SEC_GROUPS,   /* "#<group>" -> token ids */
+    SEC_DELETES,  /* token with one letter deleted -> token ids */
+    SEC_IDS,      /* normalised identifier -> entity ids */
+    SEC_RELATED,  /* entity id -> (entity index, reason string) pairs: the same party on other lists
+                   */
+    SEC_VERSIONS, /* the list versions entities' histories name (snap_version; entry 0: none) */
+    SEC_BY_ID,    /* entity id -> entity index */
     SEC_COUNT
 };
 
@@ -111,14 +115,24 @@ enum {
 
 typedef struct snap_entity {
     uint32_t id, caption, schema, source, programs; /* string offsets */
+    /* the entity's history in the store (em_entity_history): entries of the version
+       table (SEC_VERSIONS) where it was first seen, last changed, last seen; 0 = unknown */
+    uint32_t first_seen, last_change, last_seen;
     uint32_t name_first, name_count;
     uint32_t dob_first, country_first;
     uint16_t dob_count, country_count;
-    int64_t version;
     uint8_t gender; /* 0 unknown, 1 male, 2 female */
     uint8_t schema_kind;
-    uint8_t pad[6];
+    uint8_t pad[2];
+    int64_t version;
 } snap_entity;
+
+/* one list version named by a history; entry 0 is {0, "" } (unknown) */
+typedef struct snap_version {
+    int64_t id;           /* the store's version id */
+    uint32_t imported_at; /* string offset: ISO 8601 UTC */
+    uint32_t pad;         /* 0 */
+} snap_version;
 
 typedef struct snap_dob {
     int32_t from, to;  /* YYYYMMDD, inclusive */

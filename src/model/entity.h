@@ -110,6 +110,10 @@ struct em_entity {
     em_strvec programs;
     EM_VEC(em_link) links;
     EM_VEC(em_prop) props;
+    /* when the entity was first seen, last changed and last seen in the store's
+       versions; filled by em_store_load_active, all zero when unknown. Not part
+       of the stored JSON (nor of the content digest). */
+    em_entity_history history;
 };
 
 em_entity *em_entity_new(const char *source, const char *id_prefix, const char *source_id,
@@ -142,6 +146,11 @@ const char *em_guess_script(const char *utf8);
 struct json_t;
 struct json_t *em_entity_to_json(const em_entity *e);
 em_entity *em_entity_from_json(const struct json_t *j, em_error *err);
+
+/* The FollowTheMoney form of an entity (entity_ftm.c): {id, schema, caption,
+   datasets, first_seen, last_seen, last_change, referents, target, properties,
+   country_names}. h may be NULL (then e->history is used when known). */
+struct json_t *em_entity_ftm(const em_entity *e, const em_entity_history *h);
 
 /* A growable list of entities, owned. */
 typedef struct em_entity_list {

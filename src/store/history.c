@@ -6,6 +6,11 @@
  * content digest), and the last version it appears in. Entities are stored
  * content-addressed, so "changed" means "another digest": any fact of the
  * entity (a name, a program, a remark) changing counts, nothing else does.
+ *
+ * em_store_history_bulk gives the same three for every entity of the active
+ * versions at once, for the snapshot: two queries (the versions of the active
+ * sources; then, only when a source has more than one version, the rows of
+ * those versions in version order, one pass), not one per entity.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +18,7 @@
 
 #include "base/error.h"
 #include "store/store_internal.h"
+#include "store/store_read.h"
 
 typedef struct vrow {
     int64_t id;
@@ -95,4 +101,147 @@ int em_store_entity_history(em_store *st, const char *id, int64_t version, em_en
     }
     free(v);
     return 0;
+}
+
+/* ---- in bulk, for the snapshot ------------------------------------------------ */
+
+/* one version of a source that has an active version */
+typedef struct bver {
+    int64_t id, active;  /* its id, and the active version of its source */
+    int seq, active_seq; /* 1-based position among its source's versions, and the active one's */
+    char at[32];
+} bver;
+
+typedef struct bent { /* an entity of the active versions, found by (version, id) */
+    int64_t version;
+    const char *id;
+    size_t index;
+} bent;
+
+static int cmp_bver(const void *a, const void *b) {
+    const bver *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmp_bent(const void *a, const void *b) {
+    const bent *x = a, *y = b;
+    if (x->version != y->version) return (x->version > y->version) - (x->version < y->version);
+    return strcmp(x->id, y->id);
+}
+
+static const bver *find_bver(const bver *v, size_t n, int64_t id) {
+    bver key = {.id = id};
+    return bsearch(&key, v, n, sizeof *v, cmp_bver);
+}
+
+static void set_hist(char *dst, const bver *v) {
+    if (v)
+        memcpy(dst, v->at, sizeof v->at); /* NUL-padded */
+    else
+        dst[0] = '\0';
+}
+
+int em_store_history_bulk(em_store *st, em_entity *const *ents, const int64_t *versions,
+                          const char *const *digests, size_t n, em_error *err) {
+    /* every version of every source that has an active one, by source then id */
+    sqlite3_stmt *s = em_db_prepare(
+        st,
+        "SELECT v.id, v.imported_at, v.active, v.source FROM versions v"
+        " WHERE v.source IN (SELECT source FROM versions WHERE active = 1) ORDER BY v.source, v.id",
+        err);
+    if (!s) return -1;
+    bver *v = NULL;
+    size_t nv = 0, cap = 0, first_of_source = 0;
+    int multi = 0, rc;
+    char prev[128] = "";
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *src = (const char *)sqlite3_column_text(s, 3);
+        if (nv == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = em_xrealloc(v, cap * sizeof *v);
+        }
+        if (strcmp(src, prev) != 0) {
+            snprintf(prev, sizeof prev, "%s", src);
+            first_of_source = nv;
+        } else {
+            multi = 1;
+        }
+        bver *x = &v[nv++];
+        memset(x, 0, sizeof *x);
+        x->id = sqlite3_column_int64(s, 0);
+        snprintf(x->at, sizeof x->at, "%s", (const char *)sqlite3_column_text(s, 1));
+        x->seq = (int)(nv - first_of_source);
+        if (sqlite3_column_int(s, 2)) /* the source's active version: tell its versions */
+            for (size_t i = first_of_source; i < nv; i++)
+                v[i].active = x->id, v[i].active_seq = x->seq;
+        else if (nv > first_of_source + 1 && v[nv - 2].active)
+            x->active = v[nv - 2].active, x->active_seq = v[nv - 2].active_seq;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return em_db_fail(st, err, "reading the versions' history");
+    }
+    if (nv) qsort(v, nv, sizeof *v, cmp_bver);
+    /* a source with one version: everything was first seen, changed and last seen in it */
+    if (!multi) {
+        for (size_t i = 0; i < n; i++) {
+            em_entity_history *h = &ents[i]->history;
+            const bver *x = find_bver(v, nv, versions[i]);
+            h->first_seen_version = h->last_change_version = h->last_seen_version =
+                x ? versions[i] : 0;
+            set_hist(h->first_seen, x), set_hist(h->last_change, x), set_hist(h->last_seen, x);
+        }
+        free(v);
+        return 0;
+    }
+    /* else one pass over those versions' rows, oldest version first */
+    bent *by = em_xmalloc((n ? n : 1) * sizeof *by);
+    for (size_t i = 0; i < n; i++)
+        by[i] = (bent){versions[i], ents[i]->id, i};
+    if (n) qsort(by, n, sizeof *by, cmp_bent);
+    typedef struct run {
+        int64_t first, last, start;
+        int seq; /* of the last version holding the active digest */
+    } run;
+    run *r = em_xcalloc(n ? n : 1, sizeof *r);
+    s = em_db_prepare(st,
+                      "SELECT ve.version_id, ve.entity_id, ve.digest FROM version_entities ve"
+                      " WHERE ve.version_id IN (SELECT id FROM versions WHERE source IN"
+                      " (SELECT source FROM versions WHERE active = 1)) ORDER BY ve.version_id",
+                      err);
+    rc = s ? SQLITE_DONE : SQLITE_ERROR;
+    const bver *cur = NULL;
+    while (s && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t vid = sqlite3_column_int64(s, 0);
+        if (!cur || cur->id != vid) cur = find_bver(v, nv, vid);
+        if (!cur || !cur->active) continue;
+        bent key = {cur->active, (const char *)sqlite3_column_text(s, 1), 0};
+        const bent *hit = bsearch(&key, by, n, sizeof *by, cmp_bent);
+        if (!hit) continue; /* not in the active version */
+        run *x = &r[hit->index];
+        if (!x->first) x->first = vid;
+        x->last = vid;
+        if (cur->seq <= cur->active_seq &&
+            strcmp((const char *)sqlite3_column_text(s, 2), digests[hit->index]) == 0) {
+            if (!x->start || x->seq != cur->seq - 1) x->start = vid;
+            x->seq = cur->seq;
+        }
+    }
+    if (s) sqlite3_finalize(s);
+    int ret = 0;
+    if (rc != SQLITE_DONE) ret = s ? em_db_fail(st, err, "reading the entities' history") : -1;
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        em_entity_history *h = &ents[i]->history;
+        h->first_seen_version = r[i].first;
+        h->last_change_version = r[i].start;
+        h->last_seen_version = r[i].last;
+        set_hist(h->first_seen, r[i].first ? find_bver(v, nv, r[i].first) : NULL);
+        set_hist(h->last_change, r[i].start ? find_bver(v, nv, r[i].start) : NULL);
+        set_hist(h->last_seen, r[i].last ? find_bver(v, nv, r[i].last) : NULL);
+    }
+    free(r);
+    free(by);
+    free(v);
+    return ret;
 }

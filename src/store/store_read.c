@@ -32,7 +32,7 @@ int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, 
     sqlite3_stmt *s =
         rc ? NULL
            : em_db_prepare(st,
-                           "SELECT b.json, ve.version_id FROM versions v"
+                           "SELECT b.json, ve.version_id, ve.digest FROM versions v"
                            " JOIN version_entities ve ON ve.version_id = v.id"
                            " JOIN blobs b ON b.digest = ve.digest"
                            " WHERE v.active = 1 ORDER BY v.id, length(ve.entity_id), ve.entity_id",
@@ -43,6 +43,7 @@ int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, 
     }
     size_t cap = 0;
     int step;
+    char **digests = NULL;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         json_error_t je;
         json_t *j = json_loads((const char *)sqlite3_column_text(s, 0), 0, &je);
@@ -55,12 +56,21 @@ int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, 
         if (out->len == cap) {
             cap = cap ? cap * 2 : 1024;
             *versions = em_xrealloc(*versions, cap * sizeof **versions);
+            digests = em_xrealloc(digests, cap * sizeof *digests);
         }
         (*versions)[out->len] = sqlite3_column_int64(s, 1);
+        digests[out->len] = em_xstrdup((const char *)sqlite3_column_text(s, 2));
         em_entity_list_push(out, e);
     }
     if (rc == 0 && step != SQLITE_DONE) rc = em_db_fail(st, err, "reading the active lists");
     sqlite3_finalize(s);
+    /* within the same read: when each entity was first seen, last changed, last seen */
+    if (rc == 0)
+        rc = em_store_history_bulk(st, out->items, *versions, (const char *const *)digests,
+                                   out->len, err);
+    for (size_t i = 0; i < out->len && digests; i++)
+        free(digests[i]);
+    free(digests);
     em_db_exec(st, "COMMIT", NULL);
     return rc;
 }

@@ -8,10 +8,17 @@
 #include "model/entity.h"
 
 /* Loads every entity of every active version; *versions (caller frees) gives
-   each entity's version. `stamp` receives "v<id>,v<id>..." of the active versions. */
+   each entity's version. `stamp` receives "v<id>,v<id>..." of the active versions.
+   Each entity's history (first seen, last change, last seen) is filled in. */
 int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, em_buf *stamp,
                          em_error *err);
 /* Only the stamp (cheap): which versions are active. */
 int em_store_active_stamp(em_store *st, em_buf *stamp, em_error *err);
+
+/* Fills ents[i]->history (see em_store_entity_history) for n entities of the
+   active versions, ents[i] being in version versions[i] with content digest
+   digests[i]: in bulk (history.c). */
+int em_store_history_bulk(em_store *st, em_entity *const *ents, const int64_t *versions,
+                          const char *const *digests, size_t n, em_error *err);
 
 #endif

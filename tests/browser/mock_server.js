@@ -3,7 +3,7 @@
 // serves web/ like the real server (/ is /index.html) and answers the API the UI calls with the
 // response shapes of the real one (GET /search, POST /match/{dataset}, GET /entities/{id},
 // GET /catalog, /healthz, /readyz). The data is real: it runs the `embargo` command ($EMBARGO)
-// for each request (search --json, show --json, lists --json).
+// for each request (search --json, show --stored-json, lists --json).
 //
 //   EMBARGO=build/embargo node tests/browser/mock_server.js [--port N] [--home DIR]
 //
@@ -97,7 +97,7 @@ async function handle(req, res) {
     const id = decodeURIComponent(p.slice('/entities/'.length));
     let raw;
     try {
-      raw = JSON.parse(await embargo(['show', '--json', id]));
+      raw = JSON.parse(await embargo(['show', '--stored-json', id]));
     } catch (e) {
       return send(res, 404, { error: `no entity ${id}` });
     }

@@ -50,7 +50,7 @@ expect_out "CYBER2" "programs"
 expect_out "VEVAK" "weak alias"
 expect_out "Tehran" "address"
 run --home "$H" show --json un-6907993
-expect_out '"source": "un_sc"' "UN entity JSON"
+expect_out '"un_sc"' "UN entity JSON"
 
 # one party, several lists: the UN listing, its EU and UK transpositions and the
 # OFAC entry are linked (UN reference, passport, same name and birth date)

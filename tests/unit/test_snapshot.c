@@ -312,9 +312,10 @@ static void test_header(void **state) {
     const unsigned char *img = SMALL;
     size_t len = SMALL_LEN;
     const snap_header *h = hdr(img);
-    static const char *SEC[SEC_COUNT] = {
-        "strings",  "entities", "dobs", "countries", "names",   "name_tokens", "tokens",
-        "postings", "vocab",    "skel", "groups",    "deletes", "ids",         "related"};
+    static const char *SEC[SEC_COUNT] = {"strings", "entities",    "dobs",     "countries",
+                                         "names",   "name_tokens", "tokens",   "postings",
+                                         "vocab",   "skel",        "groups",   "deletes",
+                                         "ids",     "related",     "versions", "by_id"};
     for (int s = 0; s < SEC_COUNT; s++) {
         uint64_t off = h->sec[s].off, n = h->sec[s].len;
         size_t fo = offsetof(snap_header, sec) + (size_t)s * sizeof(snap_section);
@@ -350,7 +351,7 @@ static void test_header(void **state) {
         for (size_t j = 0; j < 5; j++)
             must_refuse(img, len, COUNTS[i].off, &vals[j], 4, NULL, COUNTS[i].what);
     }
-    uint32_t versions[] = {4, 6, 0, 0xffffffffu};
+    uint32_t versions[] = {EM_SNAP_VERSION - 1, EM_SNAP_VERSION + 1, 0, 0xffffffffu};
     for (size_t j = 0; j < 4; j++)
         must_refuse(img, len, offsetof(snap_header, version), &versions[j], 4, NULL, "version");
     uint32_t one = 1;
@@ -396,6 +397,7 @@ static void test_records(void **state) {
     uint32_t nc = (uint32_t)(sec_len(img, SEC_COUNTRIES) / 2);
     uint32_t nnt = (uint32_t)(sec_len(img, SEC_NAME_TOKENS) / 4);
     uint32_t np = (uint32_t)(sec_len(img, SEC_POSTINGS) / 4);
+    uint32_t nv = (uint32_t)(sec_len(img, SEC_VERSIONS) / sizeof(snap_version));
     assert_true(ne > 100 && nn > ne && nd > 10 && nc > 10 && np > nn);
     const snap_entity *E = (const snap_entity *)(img + sec_off(img, SEC_ENTITIES));
     const snap_name *N = (const snap_name *)(img + sec_off(img, SEC_NAMES));
@@ -410,19 +412,26 @@ static void test_records(void **state) {
         const char *q = E[i].name_count ? str_at(img, N[E[i].name_first].display) : NULL;
         static const struct {
             size_t off;
-            int limit; /* 0 strings, 1 names, 2 dobs, 3 countries */
+            int limit; /* 0 strings, 1 names, 2 dobs, 3 countries, 4 versions */
             const char *what;
         } F[] = {{offsetof(snap_entity, id), 0, "entity id"},
                  {offsetof(snap_entity, caption), 0, "entity caption"},
                  {offsetof(snap_entity, schema), 0, "entity schema"},
                  {offsetof(snap_entity, source), 0, "entity source"},
                  {offsetof(snap_entity, programs), 0, "entity programs"},
+                 {offsetof(snap_entity, first_seen), 4, "entity first_seen"},
+                 {offsetof(snap_entity, last_change), 4, "entity last_change"},
+                 {offsetof(snap_entity, last_seen), 4, "entity last_seen"},
                  {offsetof(snap_entity, name_first), 1, "entity name_first"},
                  {offsetof(snap_entity, name_count), 1, "entity name_count"},
                  {offsetof(snap_entity, dob_first), 2, "entity dob_first"},
                  {offsetof(snap_entity, country_first), 3, "entity country_first"}};
         for (size_t f = 0; f < sizeof F / sizeof *F; f++) {
-            uint32_t lim = F[f].limit == 0 ? ns : F[f].limit == 1 ? nn : F[f].limit == 2 ? nd : nc;
+            uint32_t lim = F[f].limit == 0   ? ns
+                           : F[f].limit == 1 ? nn
+                           : F[f].limit == 2 ? nd
+                           : F[f].limit == 3 ? nc
+                                             : nv;
             refuse_index(img, len, sec_off(img, SEC_ENTITIES) + i * sizeof(snap_entity) + F[f].off,
                          lim, q, F[f].what, i);
         }
