@@ -101,16 +101,6 @@ static const em_result *find_result(const em_results *r, const char *id) {
     return NULL;
 }
 
-/* a qualifier of an explanation by fact, or NULL */
-static json_t *qualifier(json_t *ex, const char *fact) {
-    size_t i;
-    json_t *q;
-    json_array_foreach(json_object_get(ex, "qualifiers"), i, q) {
-        if (strcmp(json_string_value(json_object_get(q, "fact")), fact) == 0) return q;
-    }
-    return NULL;
-}
-
 static void test_screen_whole_party(void **state) {
     (void)state;
     em_error err = {0};
@@ -133,24 +123,44 @@ static void test_screen_whole_party(void **state) {
     assert_true(x->match);
     assert_true(x->score >= 0.9);
     assert_string_equal(x->matched_name, "KHATIB, Esmail");
-    /* the explanation says which query name met which listed name, and what the
-       qualifiers did: the 1960 date (not the 1990 one) decides, once */
-    json_t *ex = json_loads(x->explanation_json, 0, NULL);
+    /* the explanation, as C data, says which query name met which listed name, part by
+       part, and what the qualifiers did: the 1960 date (not the 1990 one) decides, once */
+    const em_explanation *ex = em_result_explanation(x);
     assert_non_null(ex);
-    json_t *name = json_object_get(ex, "name");
-    assert_string_equal(json_string_value(json_object_get(name, "query")), "Esmail Khatib");
-    assert_string_equal(json_string_value(json_object_get(name, "matched_name")), "KHATIB, Esmail");
-    json_t *dob = qualifier(ex, "birth_date");
+    assert_string_equal(ex->query_name, "Esmail Khatib");
+    assert_string_equal(ex->matched_name, "KHATIB, Esmail");
+    assert_string_equal(ex->name_kind, "primary");
+    assert_false(ex->weak_alias);
+    assert_null(ex->identifier); /* the passport is not listed */
+    assert_true(ex->name_score >= 0.99);
+    assert_int_equal(ex->nparts, 2);
+    int esmail = 0, khatib = 0;
+    for (size_t i = 0; i < ex->nparts; i++) {
+        const em_explain_part *pt = &ex->parts[i];
+        assert_int_equal(pt->how, EM_HOW_EXACT);
+        assert_true(pt->similarity == 1.0);
+        assert_true(pt->query_weight > 0);
+        esmail += strcmp(pt->query, "esmail") == 0 && strcmp(pt->listed, "esmail") == 0;
+        khatib += strcmp(pt->query, "khatib") == 0 && strcmp(pt->listed, "khatib") == 0;
+    }
+    assert_int_equal(esmail, 1);
+    assert_int_equal(khatib, 1);
+    assert_int_equal(ex->nqualifiers, 2); /* birth date and country, each once; same gender */
+    const em_explain_qualifier *dob = NULL, *country = NULL;
+    for (size_t i = 0; i < ex->nqualifiers; i++) {
+        if (strcmp(ex->qualifiers[i].fact, "birth_date") == 0) dob = &ex->qualifiers[i];
+        if (strcmp(ex->qualifiers[i].fact, "country") == 0) country = &ex->qualifiers[i];
+    }
     assert_non_null(dob);
-    assert_true(json_number_value(json_object_get(dob, "effect")) > 0);
-    assert_non_null(strstr(json_string_value(json_object_get(dob, "detail")), "1960..1961"));
-    json_t *country = qualifier(ex, "country");
+    assert_true(dob->effect > 0);
+    assert_non_null(strstr(dob->detail, "1960..1961"));
     assert_non_null(country);
-    assert_true(json_number_value(json_object_get(country, "effect")) > 0);
-    assert_null(qualifier(ex, "gender")); /* the same gender changes nothing */
-    size_t nq = json_array_size(json_object_get(ex, "qualifiers"));
-    assert_int_equal(nq, 2); /* birth date and country, each once */
-    json_decref(ex);
+    assert_true(country->effect > 0);
+    /* the JSON form is rendered from the same data */
+    json_t *js = json_loads(x->explanation_json, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(js, "name"), "query")),
+                        "Esmail Khatib");
+    json_decref(js);
     /* each result is listed once, even though two names were screened */
     for (size_t i = 0; i < em_results_count(r); i++)
         for (size_t j = i + 1; j < em_results_count(r); j++)
@@ -179,9 +189,9 @@ static void test_identifier_alone(void **state) {
     assert_true(em_results_count(r) >= 1);
     assert_true(em_results_get(r, 0)->match);
     assert_true(em_results_get(r, 0)->score == 1.0);
-    json_t *ex = json_loads(em_results_get(r, 0)->explanation_json, 0, NULL);
-    assert_non_null(json_object_get(ex, "identifier"));
-    json_decref(ex);
+    const em_explanation *ex = em_result_explanation(em_results_get(r, 0));
+    assert_non_null(ex->identifier);
+    assert_string_equal(ex->identifier, "IMO 9187629");
     em_results_free(r);
     em_party_free(p);
 }
