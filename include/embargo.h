@@ -278,7 +278,6 @@ char *em_matcher_related(const em_matcher *m, const char *id);
    `id` or does not know its history (a snapshot built without a store). */
 int em_matcher_entity_history(const em_matcher *m, const char *id, em_entity_history *out);
 
-
 /* One list version a matcher screens against. */
 typedef struct em_list_info {
     const char *source; /* "ofac_sdn" (valid while the matcher is open) */
@@ -508,6 +507,14 @@ uint64_t em_engine_generation(const em_engine *e);
    em_list_info_free(*out, *n). */
 int em_engine_lists(em_engine *e, em_list_info **out, size_t *n, em_error *err);
 void em_list_info_free(em_list_info *lists, size_t n);
+/* Of the current generation's snapshot (each call takes and drops its own
+   reference; e may be NULL): the same party on other lists, as the JSON array
+   text em_matcher_related gives ("[]" when none; caller frees); the snapshot
+   file's path (NULL when there is none; caller frees); the number of
+   entities screened (0 for NULL). */
+char *em_engine_related(em_engine *e, const char *id);
+char *em_engine_snapshot_path(em_engine *e);
+size_t em_engine_entity_count(em_engine *e);
 
 #define EM_SCREEN_OPTIONS_VERSION 1
 typedef struct em_screen_options {

@@ -275,13 +275,6 @@ static int keep(const em_party *p, const em_screen_options *o, const em_result *
     return 1;
 }
 
-static void result_release(em_result *x) {
-    free((char *)x->id), free((char *)x->caption), free((char *)x->schema);
-    free((char *)x->source), free((char *)x->programs), free((char *)x->matched_name);
-    free((char *)x->explanation), free((char *)x->explanation_json);
-    free((char *)x->related_json);
-    memset(x, 0, sizeof *x);
-}
 
 int em_engine_screen(em_engine *e, const em_party *p, const em_screen_options *opts,
                      em_results **out, em_error *err) {
@@ -338,7 +331,7 @@ int em_engine_screen(em_engine *e, const em_party *p, const em_screen_options *o
                 if (strcmp(merged->items[k].id, x->id) == 0) break;
             if (k < merged->len) {
                 if (x->score <= merged->items[k].score) continue;
-                result_release(&merged->items[k]);
+                em_result_release(&merged->items[k]);
             } else {
                 if (merged->len == cap) {
                     cap = cap ? cap * 2 : 16;
@@ -361,7 +354,7 @@ int em_engine_screen(em_engine *e, const em_party *p, const em_screen_options *o
     }
     sort_results(merged->items, merged->len);
     while (merged->len > o.limit)
-        result_release(&merged->items[--merged->len]);
+        em_result_release(&merged->items[--merged->len]);
     merged->lists = copy_lists(g);
     merged->nlists = g->nlists;
     merged->generation = g->number;
@@ -380,4 +373,28 @@ const em_list_info *em_results_list(const em_results *r, size_t i) {
 
 uint64_t em_results_generation(const em_results *r) {
     return r ? r->generation : 0;
+}
+
+/* ---- the current generation's snapshot ------------------------------------------ */
+
+char *em_engine_related(em_engine *e, const char *id) {
+    generation *g = e ? gen_acquire(e) : NULL;
+    char *rel = g && id ? em_matcher_related(g->m, id) : NULL; /* a copy: outlives g */
+    gen_release(e, g);
+    return rel ? rel : em_xstrdup("[]");
+}
+
+char *em_engine_snapshot_path(em_engine *e) {
+    generation *g = e ? gen_acquire(e) : NULL;
+    const char *p = g ? em_matcher_snapshot_path(g->m) : NULL;
+    char *copy = p ? em_xstrdup(p) : NULL;
+    gen_release(e, g);
+    return copy;
+}
+
+size_t em_engine_entity_count(em_engine *e) {
+    generation *g = e ? gen_acquire(e) : NULL;
+    size_t n = g ? em_matcher_entity_count(g->m) : 0;
+    gen_release(e, g);
+    return n;
 }

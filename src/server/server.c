@@ -715,7 +715,7 @@ int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
 int em_server_start(em_server **out, const em_server_options *opts, em_error *err) {
     *out = NULL;
     em_server *s = NULL;
-    /* bind first: a taken port or a refused address fails before the (slower) matcher */
+    /* bind first: a taken port or a refused address fails before the (slower) engine */
     srv_keys k = {0};
     const char *env = opts && opts->no_env_keys ? NULL : getenv("EMBARGO_API_KEYS");
     int rc = srv_keys_load(&k, opts ? opts->api_keys_file : NULL, env, err);
@@ -787,6 +787,7 @@ void em_server_stop(em_server *s) {
     s->gen = NULL;
     pthread_mutex_unlock(&s->gen_lock);
     srv_gen_release(s, g);
+    em_engine_close(s->engine); /* no request runs any more */
     em_store_close(s->st);
     em_store_close(s->st_bg);
     srv_keys_free(&s->keys);

@@ -2,7 +2,9 @@
  * server_admin.c - the operational endpoints: GET /entities/{id} (the whole
  * stored entity), GET /catalog (the loaded list versions), GET /healthz,
  * GET /readyz, GET /metrics (Prometheus text; counters are C11 atomics
- * updated by every request) and POST /admin/reload.
+ * updated by every request) and POST /admin/reload. What they say of the
+ * loaded lists comes from the current view (server_reload.c) and, for the
+ * snapshot (related listings, its path, its entity count), from the engine.
  */
 #include <math.h>
 #include <stdio.h>
@@ -61,7 +63,7 @@ void srv_handle_entity(em_server *s, const char *id, srv_response *r) {
     srv_gen *g = srv_gen_acquire(s);
     json_t *related = NULL;
     if (g) {
-        char *rel = em_matcher_related(g->m, id);
+        char *rel = em_engine_related(g->engine, id);
         related = json_loads(rel, 0, NULL);
         free(rel);
         srv_gen_release(s, g);
@@ -123,10 +125,13 @@ static json_t *catalog_json(em_server *s, srv_gen *g) {
     struct tm tm;
     gmtime_r(&g->loaded_at, &tm);
     strftime(loaded, sizeof loaded, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    const char *snap = em_matcher_snapshot_path(g->m);
-    return json_pack("{s:o, s:I, s:s, s:I, s:s, s:s}", "datasets", ds, "generation",
-                     (json_int_t)g->number, "loaded_at", loaded, "entity_count", (json_int_t)total,
-                     "snapshot", snap ? snap : "", "version", EMBARGO_VERSION);
+    char *snap = em_engine_snapshot_path(g->engine);
+    json_t *c =
+        json_pack("{s:o, s:I, s:s, s:I, s:s, s:s}", "datasets", ds, "generation",
+                  (json_int_t)g->number, "loaded_at", loaded, "entity_count", (json_int_t)total,
+                  "snapshot", snap ? snap : "", "version", EMBARGO_VERSION);
+    free(snap);
+    return c;
 }
 
 void srv_handle_catalog(em_server *s, srv_response *r) {
@@ -174,7 +179,7 @@ void srv_handle_readyz(em_server *s, srv_response *r) {
         return;
     }
     json_t *j = json_pack("{s:s, s:I, s:I}", "status", "ready", "generation", (json_int_t)g->number,
-                          "entities", (json_int_t)em_matcher_entity_count(g->m));
+                          "entities", (json_int_t)em_engine_entity_count(g->engine));
     srv_gen_release(s, g);
     srv_json(r, 200, j);
 }

@@ -1,7 +1,7 @@
 /*
  * server_internal.h - what the pieces of the HTTP server share: the server
- * struct, matcher generations (reference-counted, swapped on reload), query
- * parameters, responses, metrics, auth and the request handlers, which take
+ * struct, its views of the engine's generations (reference-counted, swapped on
+ * reload), query parameters, responses, metrics, auth and the request handlers, which take
  * plain bytes and return a status and a JSON body so they can be tested and
  * fuzzed without sockets.
  */
@@ -49,8 +49,10 @@ extern const srv_route srv_routes[];
 /* The route for a path ("/match/ofac_sdn" -> "/match/{dataset}"), or NULL. */
 const srv_route *srv_route_find(const char *path);
 
-/* The OpenAPI 3 document (server_openapi.c). */
-extern const char srv_openapi_json[];
+/* The OpenAPI 3 document (server_openapi.c), built once: the static text with
+   the schema enum filled in from the schema table (model/schema.h). */
+const char *srv_openapi(void);
+#define srv_openapi_json (srv_openapi())
 
 /* ---- query parameters --------------------------------------------------- */
 
@@ -95,27 +97,30 @@ void srv_error(srv_response *r, int status, const char *error, const char *fmt, 
 void srv_json(srv_response *r, int status, json_t *body); /* takes the reference */
 void srv_response_free(srv_response *r);
 
-/* ---- matcher generations ---------------------------------------------------- */
+/* ---- views of the engine's generations ----------------------------------------- */
 
 typedef struct srv_cache_slot {
     char *id;
-    char *fragment; /* the FtM part of a result: "\"id\":...,\"datasets\":[...]" */
+    int64_t version; /* the list version the fragment was read from */
+    char *fragment;  /* the FtM part of a result: "\"id\":...,\"datasets\":[...]" */
 } srv_cache_slot;
 
+/*
+ * The server's view of one engine generation (server_reload.c): what the HTTP
+ * answers need besides the screening itself, built once per generation. No
+ * matcher and no searchers: screening goes through em_server.engine.
+ */
 typedef struct srv_gen {
-    int refs; /* under em_server.gen_lock */
-    uint64_t number;
-    em_matcher *m;
-    char *stamp;      /* active versions ("v3,v7", em_store_active_stamp) */
-    json_t *catalog;  /* array of the loaded versions */
-    char *lists_json; /* [{"dataset","version","published"}...]: what a response screened */
-    char **sources;   /* dataset names */
+    int refs;          /* under em_server.gen_lock */
+    uint64_t number;   /* em_engine_generation() when the view was built */
+    em_engine *engine; /* the server's engine (not owned): set when the view exists */
+    json_t *catalog;   /* array of the versions the generation screens */
+    char *lists_json;  /* [{"dataset","version","published"}...] of those versions */
+    char **sources;    /* dataset names, sorted */
     size_t nsources;
     time_t loaded_at;
-    pthread_mutex_t lock; /* the searcher pool and the entity cache */
-    em_searcher **pool;
-    size_t npool, cappool;
-    srv_cache_slot *cache; /* open addressing, never resized */
+    pthread_mutex_t lock;  /* the entity cache */
+    srv_cache_slot *cache; /* open addressing by id and version */
     size_t cache_cap, cache_len;
 } srv_gen;
 
@@ -165,7 +170,8 @@ void srv_metrics_record(srv_metrics *m, srv_endpoint ep, int status, uint64_t ns
 #define SRV_MAX_NAMES_PER_QUERY 32
 #define SRV_MAX_NAMES 500
 #define SRV_MAX_NAME_BYTES 512
-#define SRV_NAMES_CAP 256 /* the largest max_names_per_query accepted */
+/* the largest max_names_per_query accepted: what one em_party holds */
+#define SRV_NAMES_CAP EM_PARTY_MAX_NAMES
 #define SRV_MAX_HEADERS 100
 #define SRV_MAX_HEADER_BYTES 16384
 /* MHD's own per-connection memory (read buffer and parsed headers). Larger
@@ -186,13 +192,15 @@ struct em_server {
 
     em_store *st; /* for requests (entities); under st_lock */
     pthread_mutex_t st_lock;
-    em_store *st_bg; /* for reloads; under reload_lock */
+    em_store *st_bg; /* for building views (the catalog); under reload_lock */
     pthread_mutex_t reload_lock;
+    em_engine *engine; /* screening; NULL until the home has active lists. Written
+                          under reload_lock before the first view is published;
+                          requests reach it through their view (srv_gen.engine) */
 
     pthread_mutex_t gen_lock;
     srv_gen *gen;
-    uint64_t next_gen;
-    atomic_ullong generation;
+    atomic_ullong generation; /* the current view's number, 0 before lists are loaded */
 
     pthread_t poller;
     int poller_running;
@@ -221,24 +229,28 @@ struct em_server {
     struct srv_request *job_head, *job_tail;
     size_t jobs_queued;      /* under job_lock */
     int jobs_stopping;       /* under job_lock */
-    atomic_int trim_pending; /* a generation was freed: return memory to the OS */
+    atomic_int trim_pending; /* a view was freed or lists loaded: return memory to the OS */
 };
 
 /* Creates a server without a socket (what em_server_start does before listening). */
 int srv_create(em_server **out, const em_server_options *opts, em_error *err);
 
-srv_gen *srv_gen_acquire(em_server *s); /* NULL when no matcher is loaded */
+srv_gen *srv_gen_acquire(em_server *s); /* NULL when no list is loaded (no engine) */
 void srv_gen_release(em_server *s, srv_gen *g);
-em_searcher *srv_gen_searcher(srv_gen *g, em_error *err);
-void srv_gen_searcher_put(srv_gen *g, em_searcher *se);
 int srv_gen_has_source(const srv_gen *g, const char *source);
-/* Loads a new generation if the store's active versions changed (force: always). */
+/* Appends [{"dataset","version","published"}...]: the list versions a result
+   set was screened against (em_results_list), dated from the view's catalog or,
+   for a generation newer than the view, from the store; res NULL: the view's. */
+void srv_lists_json(em_server *s, srv_gen *g, const em_results *res, em_buf *b);
+/* Opens the engine if there is none, else refreshes it (a new generation when
+   the store's active versions changed; force: always); builds and swaps in a
+   new view when the generation changed. */
 int srv_reload(em_server *s, int force, int *swapped, em_error *err);
 /* Sleeps ms, or less when the server stops; returns 1 when it is stopping. */
 int srv_wait(em_server *s, unsigned ms);
 /* Smaller page caches on the server's store connections (after opening them). */
 void srv_store_tune(em_server *s);
-/* After a generation was freed: frees cached store pages and returns free heap to
+/* After a view was freed or lists loaded: frees cached store pages and returns free heap to
    the system (glibc malloc_trim); a no-op otherwise. Called by the poller. */
 void srv_trim_memory(em_server *s);
 int srv_poller_start(em_server *s);
@@ -248,7 +260,7 @@ void srv_updater_stop(em_server *s);
 /* Appends the update state of each source as Prometheus gauges. */
 void srv_update_metrics(em_server *s, em_buf *b);
 
-/* The FtM fragment of a stored entity, cached per generation (never NULL). */
+/* The FtM fragment of a stored entity, cached per view by id and version (never NULL). */
 const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r);
 /* The whole entity as FtM-style JSON with the stored form under "embargo". */
 json_t *srv_entity_ftm(json_t *stored);

@@ -2,12 +2,18 @@
  * server_match.c - screening over HTTP: POST /match/{dataset} (the
  * OpenSanctions/yente match API: request {"queries": {"q1": {"schema",
  * "properties"}}}, response {"responses": {"q1": {"status", "results",
- * "total", "query"}}, "limit"}) and GET /search (one name from the query
- * string). Both validate everything before screening (every problem is a 4xx
- * JSON error), screen each name of a query with a searcher borrowed from the
- * current matcher generation, merge by entity keeping the best score, filter
- * by dataset, and write yente-shaped result objects with embargo's
- * explanation.
+ * "total", "query"}}, "lists", "limit"}) and GET /search (one name from the
+ * query string). Both validate everything before screening (every problem is
+ * a 4xx JSON error): each yente query becomes an em_party through the party
+ * setters (names, weak aliases, name parts, every birth date, every country,
+ * gender, typed identifiers, the schema from the schema table), so a value
+ * the engine cannot use is refused (422 invalid_value, naming the query and
+ * the property) instead of dropped. Each query is ONE em_engine_screen
+ * (every name, qualifiers once, matchable schemata, the route's or the
+ * include_dataset datasets); exclude_dataset, exclude_entity_ids and the
+ * cutoff are post-filters here. The answer echoes each query as understood
+ * (countries as ISO codes, the schema's FtM name) and names the list
+ * versions the result sets were screened against.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,11 +21,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/schema.h"
 #include "server/server_internal.h"
 
 #define MAX_VALUES 64        /* values per property */
 #define MAX_VALUE_BYTES 2048 /* bytes per value */
-#define MAX_IDS 32
 #define MAX_LIMIT 500
 #define DEFAULT_CUTOFF 0.5
 
@@ -124,6 +130,9 @@ static int param_present(const srv_params *p, const char *key) {
     return srv_params_get(p, key) != NULL;
 }
 
+/* the post-filters the engine does not apply: the route's dataset with
+   include_dataset (both given: the intersection), exclude_dataset,
+   exclude_entity_ids, and the cutoff */
 static int keep_result(const filters *f, const em_result *x) {
     if (f->dataset && strcmp(x->source, f->dataset) != 0) return 0;
     if (param_present(f->params, "include_dataset") &&
@@ -134,62 +143,60 @@ static int keep_result(const filters *f, const em_result *x) {
     return x->score >= f->cutoff;
 }
 
-static int filtered(const filters *f) {
-    return f->dataset || param_present(f->params, "include_dataset") ||
+/* do post-filters drop results, so that the engine is asked for more? */
+static int post_filtered(const filters *f) {
+    return (f->dataset && param_present(f->params, "include_dataset")) ||
            param_present(f->params, "exclude_dataset") ||
            param_present(f->params, "exclude_entity_ids");
 }
 
+/* the datasets the engine screens: the route's, else the include_dataset values */
+static void screen_datasets(const filters *f, em_strvec *out) {
+    if (f->dataset) {
+        em_strvec_push(out, f->dataset);
+        return;
+    }
+    for (size_t i = 0; f->params && i < f->params->len; i++) {
+        if (strcmp(f->params->keys[i], "include_dataset") != 0) continue;
+        const char *v = f->params->values[i];
+        while (*v) {
+            size_t n = strcspn(v, ",");
+            if (n) {
+                char *d = em_xstrndup(v, n);
+                em_strvec_push_unique(out, d);
+                free(d);
+            }
+            v += n;
+            if (*v == ',') v++;
+        }
+    }
+}
+
 /* ---- one screened party ----------------------------------------------------------- */
 
-typedef struct party {
-    const char *names[SRV_NAMES_CAP];
-    size_t nnames;
-    size_t given; /* name values given (before removing duplicates), for the limits */
-    const char *ids[MAX_IDS];
-    size_t nids;
-    const char *schema; /* for em_query */
-    const char *birth_date, *gender;
-    char country[512];
-    char composed[MAX_VALUE_BYTES * 3 + 4]; /* first + middle + last when no name */
-} party;
-
-static int cmp_result(const void *a, const void *b) {
-    const em_result *x = *(const em_result *const *)a, *y = *(const em_result *const *)b;
-    if (x->score != y->score) return x->score < y->score ? 1 : -1;
-    return strcmp(x->id, y->id);
-}
-
-static void add_features(em_buf *b, const char *explanation) {
-    json_t *ex = json_loads(explanation ? explanation : "{}", 0, NULL);
-    int n = 0;
+/* the yente "features": each per-feature score of the result (em_result_features) */
+static void add_features(em_buf *b, const em_result *x) {
+    const char *names[8];
+    double values[8];
+    size_t n = em_result_features(x, names, values, 8);
+    if (n > 8) n = 8;
     em_buf_addc(b, '{');
-    json_t *name = json_object_get(ex, "name");
-    if (json_is_object(name)) {
-        em_buf_printf(b, "\"name\":%.3f", json_number_value(json_object_get(name, "score")));
-        n++;
-    }
-    if (json_object_get(ex, "identifier")) em_buf_printf(b, "%s\"identifier\":1.0", n++ ? "," : "");
-    size_t i;
-    json_t *q;
-    json_array_foreach(json_object_get(ex, "qualifiers"), i, q) {
-        const char *fact = json_string_value(json_object_get(q, "fact"));
-        if (!fact) continue;
-        em_buf_adds(b, n++ ? "," : "");
-        em_buf_json_str(b, fact);
-        em_buf_printf(b, ":%.3f", json_number_value(json_object_get(q, "effect")));
+    for (size_t i = 0; i < n; i++) {
+        if (i) em_buf_addc(b, ',');
+        em_buf_json_str(b, names[i]);
+        em_buf_printf(b, ":%.3f", values[i]);
     }
     em_buf_addc(b, '}');
-    json_decref(ex);
 }
 
-static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, const filters *f) {
+static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, const filters *f,
+                       uint64_t generation) {
     em_buf_addc(b, '{');
     em_buf_adds(b, srv_entity_fragment(s, g, x));
     int match = x->score >= f->threshold;
     em_buf_printf(b, ",\"score\":%.3f,\"match\":%s,\"features\":", x->score,
                   match ? "true" : "false");
-    add_features(b, x->explanation_json);
+    add_features(b, x);
     em_buf_adds(b, ",\"explanation\":");
     em_buf_adds(b, x->explanation_json && *x->explanation_json ? x->explanation_json : "{}");
     em_buf_adds(b, ",\"matched_name\":");
@@ -199,7 +206,7 @@ static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, 
     em_buf_adds(b, x->related_json && *x->related_json ? x->related_json : "[]");
     em_buf_adds(b, ",\"source\":{\"dataset\":");
     em_buf_json_str(b, x->source);
-    uint64_t h = 1469598103934665603ull ^ g->number;
+    uint64_t h = 1469598103934665603ull ^ generation;
     for (const char *p = x->id; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
     em_buf_printf(b, ",\"version\":%lld},\"token\":\"%016llx\"}", (long long)x->version,
@@ -207,112 +214,88 @@ static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, 
 }
 
 /*
- * Screens a party and appends the JSON array of its results to `out`.
- * Returns 0, or -1 with err set (an internal failure: 500).
+ * Screens a party with one em_engine_screen and appends the JSON array of its
+ * results (after the post-filters) to `out`; *res receives the result set (its
+ * list versions and generation; caller frees). Returns 0, or -1 with err set.
  */
-static int screen(em_server *s, srv_gen *g, em_searcher *se, const party *pa, const filters *f,
-                  em_buf *out, size_t *nresults, size_t *nmatches, em_error *err) {
-    em_results *res[SRV_NAMES_CAP + 1];
-    size_t nres = 0;
+static int screen(em_server *s, srv_gen *g, const em_party *pa, const filters *f, em_buf *out,
+                  size_t *nresults, size_t *nmatches, em_results **res, em_error *err) {
+    *res = NULL;
+    *nresults = 0;
+    em_strvec ds;
+    em_strvec_init(&ds);
+    screen_datasets(f, &ds);
     size_t want = f->limit;
-    if (filtered(f)) want = want * 4 + 20;
+    if (post_filtered(f)) want = want * 4 + 20;
     if (want > MAX_LIMIT) want = MAX_LIMIT;
-    size_t runs = pa->nnames ? pa->nnames : 1;
-    int rc = 0;
-    for (size_t i = 0; i < runs; i++) {
-        em_query q = {0};
-        q.name = pa->nnames ? pa->names[i] : NULL;
-        q.schema = pa->schema;
-        q.birth_date = pa->birth_date;
-        q.country = pa->country[0] ? pa->country : NULL;
-        q.gender = pa->gender;
-        q.identifiers = pa->ids;
-        q.nidentifiers = pa->nids;
-        q.threshold = f->threshold > 0 ? f->threshold : 1e-9;
-        q.limit = want;
-        q.all = f->cutoff < f->threshold; /* candidates below the threshold too */
-        q.cutoff = f->cutoff;
-        if (em_search(se, &q, &res[nres], err) != 0) {
-            rc = -1;
-            break;
-        }
-        nres++;
-    }
-    /* merge by entity, best score first */
-    size_t total = 0;
-    for (size_t i = 0; i < nres; i++)
-        total += em_results_count(res[i]);
-    const em_result **all = em_xcalloc(total ? total : 1, sizeof *all);
-    size_t n = 0;
-    for (size_t i = 0; i < nres; i++)
-        for (size_t j = 0; j < em_results_count(res[i]); j++) {
-            const em_result *x = em_results_get(res[i], j);
-            if (!keep_result(f, x)) continue;
-            size_t k;
-            for (k = 0; k < n; k++)
-                if (strcmp(all[k]->id, x->id) == 0) break;
-            if (k < n) {
-                if (x->score > all[k]->score) all[k] = x;
-            } else
-                all[n++] = x;
-        }
-    qsort(all, n, sizeof *all, cmp_result);
-    if (n > f->limit) n = f->limit;
+    em_screen_options o = {EM_SCREEN_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0};
+    o.threshold = f->threshold > 0 ? f->threshold : 1e-9; /* 0 would be the default */
+    o.limit = want;
+    o.all = f->cutoff < f->threshold; /* candidates below the threshold too */
+    o.cutoff = f->cutoff;
+    o.datasets = (const char *const *)ds.items;
+    o.ndatasets = ds.len;
+    int rc = em_engine_screen(g->engine, pa, &o, res, err);
+    em_strvec_free(&ds);
+    if (rc != 0) return -1;
     em_buf_addc(out, '[');
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        if (i) em_buf_addc(out, ',');
-        add_result(s, g, out, all[i], f);
-        if (all[i]->score >= f->threshold) (*nmatches)++;
+    size_t n = 0;
+    for (size_t i = 0; i < em_results_count(*res) && n < f->limit; i++) {
+        const em_result *x = em_results_get(*res, i);
+        if (!keep_result(f, x)) continue;
+        if (n++) em_buf_addc(out, ',');
+        add_result(s, g, out, x, f, em_results_generation(*res));
+        if (x->score >= f->threshold) (*nmatches)++;
     }
     em_buf_addc(out, ']');
     *nresults = n;
-    free(all);
-    for (size_t i = 0; i < nres; i++)
-        em_results_free(res[i]);
-    return rc;
+    return 0;
+}
+
+/* 500 for a failure of the engine, 422 for a party it refused */
+static void screen_failed(srv_response *r, const char *qname, const em_error *err) {
+    if (err->code == EM_ERR_USAGE)
+        srv_error(r, 422, "invalid_query", "query '%s': %s", qname, err->message);
+    else
+        srv_error(r, 500, "internal", "screening failed: %s", err->message);
 }
 
 /* ---- the yente query object ------------------------------------------------------------ */
 
-static const char *const SCHEMAS[] = {"Thing",    "LegalEntity", "Person",         "Organization",
-                                      "Company",  "PublicBody",  "Vessel",         "Aircraft",
-                                      "Airplane", "Asset",       "CryptoWallet",   "BankAccount",
-                                      "Security", "Address",     "Identification", "Passport",
-                                      NULL};
-
-static const char *const ID_PROPS[] = {"idNumber",
-                                       "passportNumber",
-                                       "imoNumber",
-                                       "registrationNumber",
-                                       "taxNumber",
-                                       "swiftBic",
-                                       "bicCode",
-                                       "email",
-                                       "cryptoWallet",
-                                       "publicKey",
-                                       "innCode",
-                                       "ogrnCode",
-                                       "leiCode",
-                                       "vatCode",
-                                       "mmsi",
-                                       "callSign",
-                                       "phone",
-                                       "website",
-                                       "socialSecurityNumber",
-                                       "serialNumber",
-                                       "registrationNumbers",
-                                       "accountNumber",
-                                       "iban",
-                                       "dunsCode",
-                                       "okpoCode",
-                                       "kppCode",
-                                       "npiCode",
-                                       NULL};
-
-static int in_list(const char *const *list, const char *s) {
-    for (size_t i = 0; list[i]; i++)
-        if (strcmp(list[i], s) == 0) return 1;
-    return 0;
+/* the em_party identifier type of an FtM identifier property, or NULL (not one) */
+static const char *id_type(const char *key) {
+    static const char *const MAP[][2] = {
+        {"passportNumber", "passport"},
+        {"idNumber", "national_id"},
+        {"socialSecurityNumber", "national_id"},
+        {"taxNumber", "tax_id"},
+        {"innCode", "tax_id"},
+        {"vatCode", "tax_id"},
+        {"registrationNumber", "registration"},
+        {"registrationNumbers", "registration"},
+        {"ogrnCode", "registration"},
+        {"leiCode", "lei"},
+        {"swiftBic", "bic"},
+        {"bicCode", "bic"},
+        {"imoNumber", "imo"},
+        {"mmsi", "mmsi"},
+        {"callSign", "call_sign"},
+        {"cryptoWallet", "crypto"},
+        {"publicKey", "crypto"},
+        {"email", "email"},
+        {"phone", "phone"},
+        {"website", "website"},
+        {"serialNumber", "other"},
+        {"accountNumber", "other"},
+        {"iban", "other"},
+        {"dunsCode", "other"},
+        {"okpoCode", "other"},
+        {"kppCode", "other"},
+        {"npiCode", "other"},
+    };
+    for (size_t i = 0; i < sizeof MAP / sizeof *MAP; i++)
+        if (strcmp(MAP[i][0], key) == 0) return MAP[i][1];
+    return NULL;
 }
 
 /* the values of a property as strings (a string or an array of strings) */
@@ -352,15 +335,9 @@ static int prop_values(const char *qname, const char *key, json_t *v, const char
     return 0;
 }
 
-static void add_country(party *pa, const char *c) {
-    if (!*c || strchr(c, ';') || strlen(pa->country) + strlen(c) + 2 > sizeof pa->country) return;
-    if (pa->country[0]) strcat(pa->country, ";");
-    strcat(pa->country, c);
-}
-
 static int is_name_key(const char *key) {
     return strcmp(key, "name") == 0 || strcmp(key, "alias") == 0 ||
-           strcmp(key, "previousName") == 0;
+           strcmp(key, "previousName") == 0 || strcmp(key, "weakAlias") == 0;
 }
 
 static int is_name_part_key(const char *key) {
@@ -368,9 +345,46 @@ static int is_name_part_key(const char *key) {
            strcmp(key, "fatherName") == 0 || strcmp(key, "lastName") == 0;
 }
 
-static int parse_party(const em_server_options *o, const char *qname, json_t *q, party *pa,
+static int is_country_key(const char *key) {
+    return strcmp(key, "nationality") == 0 || strcmp(key, "country") == 0 ||
+           strcmp(key, "citizenship") == 0 || strcmp(key, "jurisdiction") == 0 ||
+           strcmp(key, "flag") == 0;
+}
+
+/* adds a country to the party; code receives its ISO code ("ir") for the echo */
+static int add_country(em_party *pa, const char *v, char code[3], em_error *err) {
+    em_party *one = em_party_new(); /* the party dedups: resolve this value alone */
+    int rc = em_party_add_country(one, v, err);
+    if (rc == 0 && em_party_country_count(one)) {
+        snprintf(code, 3, "%s", em_party_country(one, 0));
+        rc = em_party_add_country(pa, code, err);
+    }
+    em_party_free(one);
+    return rc;
+}
+
+/* one yente query, as the engine screens it */
+typedef struct query {
+    em_party *party;
+    json_t *echo; /* the query as understood: schema and values normalised */
+    size_t given; /* name values given (before removing duplicates), for the limits */
+} query;
+
+static void query_free(query *q) {
+    em_party_free(q->party);
+    json_decref(q->echo);
+    memset(q, 0, sizeof *q);
+}
+
+/* a value a party setter refused: what the query said, and why */
+static int refused(srv_response *r, const char *qname, const char *key, const em_error *err) {
+    srv_error(r, 422, "invalid_value", "query '%s': properties.%s: %s", qname, key, err->message);
+    return -1;
+}
+
+static int parse_query(const em_server_options *o, const char *qname, json_t *q, query *out,
                        srv_response *r) {
-    memset(pa, 0, sizeof *pa);
+    memset(out, 0, sizeof *out);
     if (!json_is_object(q)) {
         srv_error(r, 400, "invalid_query",
                   "query '%s' must be an object with \"schema\" and "
@@ -378,6 +392,10 @@ static int parse_party(const em_server_options *o, const char *qname, json_t *q,
                   qname);
         return -1;
     }
+    out->party = em_party_new();
+    out->echo = json_deep_copy(q);
+    em_party *pa = out->party;
+    em_error err = {0};
     json_t *sch = json_object_get(q, "schema");
     if (sch && !json_is_null(sch)) {
         if (!json_is_string(sch)) {
@@ -385,19 +403,12 @@ static int parse_party(const em_server_options *o, const char *qname, json_t *q,
             return -1;
         }
         const char *sv = json_string_value(sch);
-        if (!in_list(SCHEMAS, sv)) {
-            srv_error(r, 400, "invalid_schema",
-                      "query '%s': unknown schema '%.100s' (Person, Organization, Company, "
-                      "LegalEntity, Vessel, Aircraft, Thing...)",
-                      qname, sv);
+        if (em_party_set_schema(pa, sv, &err) != 0) {
+            srv_error(r, 400, "invalid_schema", "query '%s': %s", qname, err.message);
             return -1;
         }
-        if (strcmp(sv, "Person") == 0 || strcmp(sv, "Organization") == 0 ||
-            strcmp(sv, "Company") == 0 || strcmp(sv, "PublicBody") == 0 ||
-            strcmp(sv, "Vessel") == 0 || strcmp(sv, "Aircraft") == 0)
-            pa->schema = sv;
-        else if (strcmp(sv, "Airplane") == 0)
-            pa->schema = "Aircraft";
+        const em_schema_info *si = em_schema_find(sv);
+        if (si) json_object_set_new(out->echo, "schema", json_string(si->name));
     }
     json_t *props = json_object_get(q, "properties");
     if (!props) {
@@ -408,6 +419,8 @@ static int parse_party(const em_server_options *o, const char *qname, json_t *q,
         srv_error(r, 400, "invalid_query", "query '%s': properties must be an object", qname);
         return -1;
     }
+    json_t *echo = json_object();
+    json_object_set_new(out->echo, "properties", echo);
     const char *key;
     json_t *v;
     const char *first = NULL, *middle = NULL, *last = NULL;
@@ -415,9 +428,14 @@ static int parse_party(const em_server_options *o, const char *qname, json_t *q,
         const char *vals[MAX_VALUES];
         size_t n;
         if (prop_values(qname, key, v, vals, &n, r) != 0) return -1;
+        json_t *ev = json_array();
+        json_object_set_new(echo, key, ev);
+        const char *type = id_type(key);
         for (size_t i = 0; i < n; i++) {
             const char *x = vals[i];
             if (!*x) continue;
+            const char *shown = x;
+            char code[3];
             if ((is_name_key(key) || is_name_part_key(key)) && strlen(x) > o->max_name_bytes) {
                 srv_error(r, 422, "name_too_long",
                           "query '%s': a value of properties.%s has %zu bytes; a name may have "
@@ -426,18 +444,16 @@ static int parse_party(const em_server_options *o, const char *qname, json_t *q,
                 return -1;
             }
             if (is_name_key(key)) {
-                if (++pa->given > o->max_names_per_query) {
+                if (++out->given > o->max_names_per_query) {
                     srv_error(r, 422, "too_many_names",
-                              "query '%s' has more than %u names (name, alias and previousName "
-                              "values together); send the other names as another query of the "
-                              "same request",
+                              "query '%s' has more than %u names (name, alias, previousName and "
+                              "weakAlias values together); send the other names as another "
+                              "query of the same request",
                               qname, o->max_names_per_query);
                     return -1;
                 }
-                int dup = 0;
-                for (size_t k = 0; k < pa->nnames; k++)
-                    dup |= strcmp(pa->names[k], x) == 0;
-                if (!dup && pa->nnames < SRV_NAMES_CAP) pa->names[pa->nnames++] = x;
+                unsigned flags = strcmp(key, "weakAlias") == 0 ? EM_NAME_WEAK : 0;
+                if (em_party_add_name(pa, x, flags, &err) != 0) return refused(r, qname, key, &err);
             } else if (strcmp(key, "firstName") == 0) {
                 if (!first) first = x;
             } else if (strcmp(key, "middleName") == 0 || strcmp(key, "fatherName") == 0) {
@@ -445,26 +461,27 @@ static int parse_party(const em_server_options *o, const char *qname, json_t *q,
             } else if (strcmp(key, "lastName") == 0) {
                 if (!last) last = x;
             } else if (strcmp(key, "birthDate") == 0 || strcmp(key, "incorporationDate") == 0) {
-                if (!pa->birth_date) pa->birth_date = x;
-            } else if (strcmp(key, "nationality") == 0 || strcmp(key, "country") == 0 ||
-                       strcmp(key, "citizenship") == 0 || strcmp(key, "jurisdiction") == 0 ||
-                       strcmp(key, "flag") == 0) {
-                add_country(pa, x);
+                if (em_party_add_birth_date(pa, x, &err) != 0) return refused(r, qname, key, &err);
+            } else if (is_country_key(key)) {
+                if (add_country(pa, x, code, &err) != 0) return refused(r, qname, key, &err);
+                shown = code;
             } else if (strcmp(key, "gender") == 0) {
-                if (!pa->gender) pa->gender = x;
-            } else if (in_list(ID_PROPS, key)) {
-                if (pa->nids < MAX_IDS) pa->ids[pa->nids++] = x;
+                if (!em_party_gender(pa) && em_party_set_gender(pa, x, &err) != 0)
+                    return refused(r, qname, key, &err);
+                if (em_party_gender(pa)) shown = em_party_gender(pa);
+            } else if (type) {
+                if (em_party_add_identifier(pa, type, x, &err) != 0)
+                    return refused(r, qname, key, &err);
             }
+            json_array_append_new(ev, json_string(shown));
         }
     }
-    if (!pa->nnames && (first || last)) {
-        snprintf(pa->composed, sizeof pa->composed, "%s%s%s%s%s", first ? first : "",
-                 first && (middle || last) ? " " : "", middle ? middle : "",
-                 middle && last ? " " : "", last ? last : "");
-        pa->names[pa->nnames++] = pa->composed;
-        pa->given = 1;
+    if (!em_party_name_count(pa) && (first || middle || last)) {
+        if (em_party_add_name_parts(pa, first, middle, last, &err) != 0)
+            return refused(r, qname, "firstName", &err);
+        out->given = 1;
     }
-    if (!pa->nnames && !pa->nids) {
+    if (!em_party_name_count(pa) && !em_party_identifier_count(pa)) {
         srv_error(r, 400, "invalid_query",
                   "query '%s' has no name and no identifier to screen (properties.name, "
                   "idNumber, passportNumber, imoNumber, ...)",
@@ -483,7 +500,7 @@ static const char *dataset_of(const char *dataset) {
     return dataset;
 }
 
-/* the generation, or NULL with a 503 / 404 response */
+/* the current view, or NULL with a 503 / 404 response */
 static srv_gen *gen_for(em_server *s, const char *dataset, srv_response *r) {
     if (dataset && !srv_utf8_valid(dataset, strlen(dataset))) {
         srv_error(r, 404, "unknown_dataset", "the dataset name is not valid UTF-8");
@@ -516,7 +533,9 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
     if (!g) return;
     f.dataset = dataset_of(dataset);
     json_t *root = NULL;
-    party *parties = NULL;
+    query *queries_v = NULL;
+    size_t nparsed = 0;
+    char *lists = NULL;
     if (parse_filters(params, 5, &f, r) != 0) goto done;
     if (!body || len == 0) {
         srv_error(r, 400, "invalid_json",
@@ -557,62 +576,68 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
                   nq, s->opts.max_queries, s->opts.max_queries);
         goto done;
     }
-    parties = em_xcalloc(nq ? nq : 1, sizeof *parties);
+    queries_v = em_xcalloc(nq ? nq : 1, sizeof *queries_v);
     const char *qname;
     json_t *q;
-    size_t i = 0;
     size_t names = 0;
     json_object_foreach(queries, qname, q) {
-        if (parse_party(&s->opts, qname, q, &parties[i], r) != 0) goto done;
-        names += parties[i].given;
+        query *qu = &queries_v[nparsed++];
+        if (parse_query(&s->opts, qname, q, qu, r) != 0) goto done;
+        names += qu->given;
         if (names > s->opts.max_names) {
             srv_error(r, 413, "too_many_names",
-                      "the request has more than %u names (name, alias and previousName values "
-                      "of all its queries); split it into requests of at most %u names, such as "
-                      "%u queries of %u names",
+                      "the request has more than %u names (name, alias, previousName and "
+                      "weakAlias values of all its queries); split it into requests of at most "
+                      "%u names, such as %u queries of %u names",
                       s->opts.max_names, s->opts.max_names,
                       s->opts.max_names / s->opts.max_names_per_query, s->opts.max_names_per_query);
             goto done;
         }
         if (personal)
-            for (size_t k = 0; k < parties[i].nnames; k++) {
+            for (size_t k = 0; k < em_party_name_count(qu->party); k++) {
                 if (personal->len) em_buf_adds(personal, "; ");
-                em_buf_adds(personal, parties[i].names[k]);
+                em_buf_adds(personal, em_party_name(qu->party, k, NULL));
             }
-        i++;
     }
     em_error err = {0};
-    em_searcher *se = srv_gen_searcher(g, &err);
-    if (!se) {
-        srv_error(r, 500, "internal", "%s", err.message);
-        goto done;
-    }
     em_buf b;
     em_buf_init(&b);
     em_buf_adds(&b, "{\"responses\":{");
-    i = 0;
-    size_t matches = 0;
+    size_t i = 0, matches = 0;
+    uint64_t first_gen = 0;
     json_object_foreach(queries, qname, q) {
         if (i) em_buf_addc(&b, ',');
         em_buf_json_str(&b, qname);
         em_buf_adds(&b, ":{\"status\":200,\"results\":");
         size_t n = 0;
-        if (screen(s, g, se, &parties[i], &f, &b, &n, &matches, &err) != 0) {
+        em_results *res = NULL;
+        if (screen(s, g, queries_v[i].party, &f, &b, &n, &matches, &res, &err) != 0) {
             em_buf_free(&b);
-            srv_gen_searcher_put(g, se);
-            srv_error(r, 500, "internal", "screening failed: %s", err.message);
+            screen_failed(r, qname, &err);
             goto done;
         }
         em_buf_printf(&b, ",\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", n);
-        char *echo = json_dumps(q, JSON_COMPACT);
+        char *echo = json_dumps(queries_v[i].echo, JSON_COMPACT);
         em_buf_adds(&b, echo ? echo : "{}");
         free(echo);
+        /* the lists each query was screened against: the request's, and its own
+           when a new generation came in between */
+        if (!lists) {
+            em_buf l;
+            em_buf_init(&l);
+            srv_lists_json(s, g, res, &l);
+            lists = em_buf_detach(&l);
+            first_gen = em_results_generation(res);
+        } else if (em_results_generation(res) != first_gen) {
+            em_buf_adds(&b, ",\"lists\":");
+            srv_lists_json(s, g, res, &b);
+        }
+        em_results_free(res);
         em_buf_addc(&b, '}');
         i++;
     }
-    srv_gen_searcher_put(g, se);
     em_buf_adds(&b, "},\"lists\":");
-    em_buf_adds(&b, g->lists_json);
+    em_buf_adds(&b, lists ? lists : g->lists_json);
     em_buf_printf(&b,
                   ",\"matcher\":{\"name\":\"embargo\",\"version\":\"%s\",\"threshold\":%.3f,"
                   "\"cutoff\":%.3f},\"limit\":%zu}",
@@ -622,9 +647,36 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
     r->body = em_buf_detach(&b);
     r->matches = matches;
 done:
-    free(parties);
+    for (size_t k = 0; k < nparsed; k++)
+        query_free(&queries_v[k]);
+    free(queries_v);
+    free(lists);
     json_decref(root);
     srv_gen_release(s, g);
+}
+
+/* every value of a repeated parameter, through a party setter; 0 or a 422 */
+static int search_values(const srv_params *params, const char *key, em_party *pa,
+                         int (*add)(em_party *, const char *, em_error *), srv_response *r) {
+    em_error err = {0};
+    for (size_t i = 0; i < params->len; i++)
+        if (strcmp(params->keys[i], key) == 0 && add(pa, params->values[i], &err) != 0) {
+            srv_error(r, 422, "invalid_value", "%s: %s", key, err.message);
+            return -1;
+        }
+    return 0;
+}
+
+static void join_values(em_buf *b, em_party *pa, size_t (*count)(const em_party *),
+                        const char *(*at)(const em_party *, size_t)) {
+    em_buf j;
+    em_buf_init(&j);
+    for (size_t i = 0; i < count(pa); i++) {
+        if (i) em_buf_addc(&j, ';');
+        em_buf_adds(&j, at(pa, i));
+    }
+    em_buf_json_str(b, em_buf_cstr(&j));
+    em_buf_free(&j);
 }
 
 void srv_handle_search(em_server *s, const char *dataset, const srv_params *params,
@@ -632,58 +684,59 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
     filters f = {0};
     if (parse_filters(params, 10, &f, r) != 0) return;
     const char *name = srv_params_get(params, "q");
-    party pa;
-    memset(&pa, 0, sizeof pa);
+    em_party *pa = em_party_new();
+    em_error err = {0};
+    srv_gen *g = NULL;
+    em_results *res = NULL;
+    const char *v;
+    const em_schema_info *si = NULL;
     if (name && *name) {
         if (strlen(name) > s->opts.max_name_bytes) {
             srv_error(r, 422, "name_too_long", "q has %zu bytes; a name may have at most %zu",
                       strlen(name), s->opts.max_name_bytes);
-            return;
+            goto done;
         }
-        pa.names[pa.nnames++] = name;
+        if (em_party_add_name(pa, name, 0, &err) != 0) {
+            srv_error(r, 422, "invalid_value", "q: %s", err.message);
+            goto done;
+        }
     }
-    for (size_t i = 0; i < params->len && pa.nids < MAX_IDS; i++)
-        if (strcmp(params->keys[i], "id") == 0 && params->values[i][0])
-            pa.ids[pa.nids++] = params->values[i];
-    if (!pa.nnames && !pa.nids) {
+    for (size_t i = 0; i < params->len; i++)
+        if (strcmp(params->keys[i], "id") == 0 &&
+            em_party_add_identifier(pa, NULL, params->values[i], &err) != 0) {
+            srv_error(r, 422, "invalid_value", "id: %s", err.message);
+            goto done;
+        }
+    if (!em_party_name_count(pa) && !em_party_identifier_count(pa)) {
         srv_error(r, 400, "invalid_parameter", "give a name to search: /search?q=Esmail+Khatib");
-        return;
+        goto done;
     }
-    const char *v;
     if ((v = srv_params_get(params, "schema")) && *v) {
-        if (!in_list(SCHEMAS, v)) {
-            srv_error(r, 400, "invalid_schema", "unknown schema '%.100s'", v);
-            return;
+        if (em_party_set_schema(pa, v, &err) != 0) {
+            srv_error(r, 400, "invalid_schema", "%s", err.message);
+            goto done;
         }
-        pa.schema = v;
+        si = em_schema_find(v);
     }
-    pa.birth_date = srv_params_get(params, "dob");
-    if (!pa.birth_date) pa.birth_date = srv_params_get(params, "birth_date");
-    if ((v = srv_params_get(params, "country"))) add_country(&pa, v);
-    pa.gender = srv_params_get(params, "gender");
-    srv_gen *g = gen_for(s, dataset, r);
-    if (!g) return;
+    if (search_values(params, "dob", pa, em_party_add_birth_date, r) != 0 ||
+        search_values(params, "birth_date", pa, em_party_add_birth_date, r) != 0 ||
+        search_values(params, "country", pa, em_party_add_country, r) != 0)
+        goto done;
+    if ((v = srv_params_get(params, "gender")) && em_party_set_gender(pa, v, &err) != 0) {
+        srv_error(r, 422, "invalid_value", "gender: %s", err.message);
+        goto done;
+    }
+    g = gen_for(s, dataset, r);
+    if (!g) goto done;
     f.dataset = dataset_of(dataset);
-    em_error err = {0};
-    em_searcher *se = srv_gen_searcher(g, &err);
-    if (!se) {
-        srv_error(r, 500, "internal", "%s", err.message);
-        srv_gen_release(s, g);
-        return;
-    }
     em_buf b;
     em_buf_init(&b);
     em_buf_adds(&b, "{\"results\":");
     size_t n = 0, matches = 0;
-    int rc = screen(s, g, se, &pa, &f, &b, &n, &matches, &err);
-    srv_gen_searcher_put(g, se);
-    char *lists = em_xstrdup(g->lists_json);
-    srv_gen_release(s, g);
-    if (rc != 0) {
-        free(lists);
+    if (screen(s, g, pa, &f, &b, &n, &matches, &res, &err) != 0) {
         em_buf_free(&b);
-        srv_error(r, 500, "internal", "screening failed: %s", err.message);
-        return;
+        screen_failed(r, "q", &err);
+        goto done;
     }
     em_buf_printf(&b,
                   ",\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"limit\":%zu,\"offset\":0,"
@@ -691,19 +744,22 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
                   n, f.limit, f.threshold);
     em_buf_json_str(&b, name ? name : "");
     em_buf_adds(&b, ",\"schema\":");
-    em_buf_json_str(&b, pa.schema ? pa.schema : "");
+    em_buf_json_str(&b, si ? si->name : "");
     em_buf_adds(&b, ",\"dob\":");
-    em_buf_json_str(&b, pa.birth_date ? pa.birth_date : "");
+    join_values(&b, pa, em_party_birth_date_count, em_party_birth_date);
     em_buf_adds(&b, ",\"country\":");
-    em_buf_json_str(&b, pa.country);
+    join_values(&b, pa, em_party_country_count, em_party_country);
     em_buf_adds(&b, "},\"lists\":");
-    em_buf_adds(&b, lists);
+    srv_lists_json(s, g, res, &b);
     em_buf_addc(&b, '}');
-    free(lists);
     r->status = 200;
     r->len = b.len;
     r->body = em_buf_detach(&b);
     r->matches = matches;
+done:
+    em_results_free(res);
+    srv_gen_release(s, g);
+    em_party_free(pa);
 }
 
 int em_server_handle_match(em_server *s, const char *dataset, const char *query_string,

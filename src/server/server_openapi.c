@@ -3,11 +3,18 @@
  * describes exactly the routes of srv_routes (server.c); the unit test
  * test_server checks that every routed path is here. Edit the JSON in place;
  * parameters and responses shared by several routes live under components.
+ * The schema enums ("@SCHEMAS@") are filled in from the schema table
+ * (model/schema.c) the first time the document is asked for.
  */
+#include <pthread.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "model/schema.h"
 #include "server/server_internal.h"
 
 /* clang-format off */
-const char srv_openapi_json[] =
+static const char TEMPLATE[] =
     "{\n"
     " \"openapi\": \"3.0.3\",\n"
     " \"info\": {\n"
@@ -178,7 +185,7 @@ const char srv_openapi_json[] =
     "      }\n"
     "     },\n"
     "     \"422\": {\n"
-    "      \"description\": \"A query has more than 32 names (name, alias and previousName values), or a name is longer than 512 bytes (configurable).\",\n"
+    "      \"description\": \"A query has more than 32 names (name, alias, previousName and weakAlias values), or a name is longer than 512 bytes (configurable): too_many_names, name_too_long. Or a value the screening cannot use is refused rather than ignored (invalid_value, naming the query and the property): a country that is no country, a birth date that is not YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO, a gender that is not male, female or other, more than 32 birth dates, countries or identifiers.\",\n"
     "      \"content\": {\n"
     "       \"application/json\": {\n"
     "        \"schema\": {\n"
@@ -215,16 +222,17 @@ const char srv_openapi_json[] =
     "      \"name\": \"schema\",\n"
     "      \"in\": \"query\",\n"
     "      \"required\": false,\n"
-    "      \"description\": \"Person, Organization, Company, Vessel, Aircraft, LegalEntity...\",\n"
+    "      \"description\": \"An FtM schema (the query may meet the schemata FtM says it can: a Person never meets a Vessel); unknown ones are refused (400).\",\n"
     "      \"schema\": {\n"
-    "       \"type\": \"string\"\n"
+    "       \"type\": \"string\",\n"
+    "       \"enum\": [\"@SCHEMAS@\"]\n"
     "      }\n"
     "     },\n"
     "     {\n"
     "      \"name\": \"dob\",\n"
     "      \"in\": \"query\",\n"
     "      \"required\": false,\n"
-    "      \"description\": \"Birth date: YYYY, YYYY-MM or YYYY-MM-DD.\",\n"
+    "      \"description\": \"Birth date: YYYY, YYYY-MM, YYYY-MM-DD or a range FROM..TO; repeatable (any may match). Another form is refused (422 invalid_value).\",\n"
     "      \"schema\": {\n"
     "       \"type\": \"string\"\n"
     "      }\n"
@@ -233,7 +241,7 @@ const char srv_openapi_json[] =
     "      \"name\": \"country\",\n"
     "      \"in\": \"query\",\n"
     "      \"required\": false,\n"
-    "      \"description\": \"Nationality or country (ISO code or English name).\",\n"
+    "      \"description\": \"Nationality or country (ISO code or English name); repeatable. One that is no country is refused (422 invalid_value).\",\n"
     "      \"schema\": {\n"
     "       \"type\": \"string\"\n"
     "      }\n"
@@ -300,7 +308,17 @@ const char srv_openapi_json[] =
     "      }\n"
     "     },\n"
     "     \"400\": {\n"
-    "      \"description\": \"Missing q or a bad parameter.\",\n"
+    "      \"description\": \"Missing q, a bad parameter or an unknown schema (a value the screening cannot use is a 422).\",\n"
+    "      \"content\": {\n"
+    "       \"application/json\": {\n"
+    "        \"schema\": {\n"
+    "         \"$ref\": \"#/components/schemas/Error\"\n"
+    "        }\n"
+    "       }\n"
+    "      }\n"
+    "     },\n"
+    "     \"422\": {\n"
+    "      \"description\": \"q is longer than 512 bytes (name_too_long), or a value the screening cannot use (invalid_value: a country that is no country, a malformed birth date, an unknown gender).\",\n"
     "      \"content\": {\n"
     "       \"application/json\": {\n"
     "        \"schema\": {\n"
@@ -413,6 +431,16 @@ const char srv_openapi_json[] =
     "     },\n"
     "     \"400\": {\n"
     "      \"description\": \"Bad parameter.\",\n"
+    "      \"content\": {\n"
+    "       \"application/json\": {\n"
+    "        \"schema\": {\n"
+    "         \"$ref\": \"#/components/schemas/Error\"\n"
+    "        }\n"
+    "       }\n"
+    "      }\n"
+    "     },\n"
+    "     \"422\": {\n"
+    "      \"description\": \"q is longer than 512 bytes (name_too_long), or a value the screening cannot use (invalid_value: a country that is no country, a malformed birth date, an unknown gender).\",\n"
     "      \"content\": {\n"
     "       \"application/json\": {\n"
     "        \"schema\": {\n"
@@ -760,7 +788,7 @@ const char srv_openapi_json[] =
     "     },\n"
     "     \"error\": {\n"
     "      \"type\": \"string\",\n"
-    "      \"description\": \"A short reason code (invalid_json, invalid_utf8, invalid_request, invalid_query, invalid_schema, invalid_parameter, too_many_queries, unknown_dataset, not_found, method_not_allowed, payload_too_large, unauthorized, forbidden, not_ready, internal).\"\n"
+    "      \"description\": \"A short reason code (invalid_json, invalid_utf8, invalid_request, invalid_query, invalid_schema, invalid_parameter, invalid_value, name_too_long, too_many_names, too_many_queries, unknown_dataset, not_found, method_not_allowed, payload_too_large, unauthorized, forbidden, not_ready, internal).\"\n"
     "     },\n"
     "     \"detail\": {\n"
     "      \"type\": \"string\"\n"
@@ -775,7 +803,8 @@ const char srv_openapi_json[] =
     "    \"properties\": {\n"
     "     \"schema\": {\n"
     "      \"type\": \"string\",\n"
-    "      \"description\": \"FtM schema: Person, Organization, Company, LegalEntity, Vessel, Aircraft, Thing...\"\n"
+    "      \"enum\": [\"@SCHEMAS@\"],\n"
+    "      \"description\": \"FtM schema of the query; it meets the listed schemata FtM says it can (a Person never meets a Vessel). Unknown ones are refused (400).\"\n"
     "     },\n"
     "     \"properties\": {\n"
     "      \"type\": \"object\",\n"
@@ -1180,3 +1209,32 @@ const char srv_openapi_json[] =
     "}\n"
     ;
 /* clang-format on */
+
+static char *doc;
+static pthread_once_t doc_once = PTHREAD_ONCE_INIT;
+
+static void doc_build(void) {
+    em_buf names, b;
+    em_buf_init(&names);
+    em_buf_init(&b);
+    const em_schema_info *si;
+    for (size_t i = 0; (si = em_schema_at(i)); i++) {
+        if (i) em_buf_adds(&names, ", ");
+        em_buf_json_str(&names, si->name);
+    }
+    const char *mark = "\"@SCHEMAS@\"";
+    const char *p = TEMPLATE, *q;
+    while ((q = strstr(p, mark))) {
+        em_buf_add(&b, p, (size_t)(q - p));
+        em_buf_adds(&b, em_buf_cstr(&names));
+        p = q + strlen(mark);
+    }
+    em_buf_adds(&b, p);
+    em_buf_free(&names);
+    doc = em_buf_detach(&b); /* lives as long as the process */
+}
+
+const char *srv_openapi(void) {
+    pthread_once(&doc_once, doc_build);
+    return doc;
+}

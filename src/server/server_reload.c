@@ -1,15 +1,26 @@
 /*
- * server_reload.c - matcher generations and live reload. A generation is one
- * open matcher with the catalog of the versions it was compiled from, a pool
- * of searchers (em_searcher is per thread; a request borrows one) and a cache
- * of the FtM form of the entities it returned. Requests take a reference for
- * their whole life; a reload (the poller, every 2 s, when the store's active
- * versions changed, or POST /admin/reload) swaps in a new generation, and the
- * old one is freed by whoever drops its last reference - so no request ever
- * sees a closed matcher. Memory: the server's store connections keep small
- * page caches (the store's default suits imports, not a long-lived server),
- * and once an old generation is freed the poller hands the freed heap back
- * to the system (malloc_trim), so RSS stays flat across reloads.
+ * server_reload.c - the server's views of the engine's generations, and live
+ * reload. The server screens through one em_engine (src/engine), which owns
+ * the snapshot generations, the searchers and their reference counts. A
+ * *view* (srv_gen) is what the HTTP answers need of one generation besides
+ * screening: the catalog of the list versions it screens (read from the
+ * store, for /catalog, /metrics and the "published" dates), the source names
+ * (the dataset check), the response's default "lists", the load time, and a
+ * cache of the FtM form of the entities returned (keyed by id and version, so
+ * it is right whichever generation screened). Views are reference counted:
+ * a request holds one for its whole life and whoever drops the last reference
+ * frees it. srv_reload (the poller, every 2 s; POST /admin/reload; the first
+ * load) opens the engine if there is none yet (a home without active lists
+ * starts the server: every screening endpoint answers 503 until lists
+ * appear), else asks it to refresh (a new generation only when the store's
+ * active versions changed, or always with force); when the generation number
+ * differs from the view's, a new view is built and swapped in. Screenings in
+ * flight finish on their generation; a view may briefly lag the engine (the
+ * response's "lists" always come from the result set itself). Memory: the
+ * server's store connections keep small page caches (the store's default
+ * suits imports, not a long-lived server), and once a view or a load freed
+ * memory the poller hands the freed heap back to the system (malloc_trim),
+ * so RSS stays flat across reloads.
  */
 #include <errno.h>
 #ifdef __GLIBC__
@@ -25,19 +36,15 @@
 #include "model/entity.h"
 #include "server/server_internal.h"
 #include "store/store_internal.h"
-#include "store/store_read.h"
 
 /* page cache of each of the server's store connections, KiB (the store opens
    with 128 MiB, which a reload fills with pages it reads once) */
 #define SRV_STORE_CACHE_KIB 8192
 
-/* ---- generations ------------------------------------------------------------ */
+/* ---- views ------------------------------------------------------------ */
 
 static void gen_free(srv_gen *g) {
     if (!g) return;
-    for (size_t i = 0; i < g->npool; i++)
-        em_searcher_free(g->pool[i]);
-    free(g->pool);
     for (size_t i = 0; i < g->cache_cap; i++) {
         free(g->cache[i].id);
         free(g->cache[i].fragment);
@@ -48,8 +55,6 @@ static void gen_free(srv_gen *g) {
     free(g->sources);
     json_decref(g->catalog);
     free(g->lists_json);
-    free(g->stamp);
-    em_matcher_close(g->m);
     pthread_mutex_destroy(&g->lock);
     free(g);
 }
@@ -106,25 +111,6 @@ static char *lists_json(json_t *catalog) {
     return text ? text : em_xstrdup("[]");
 }
 
-em_searcher *srv_gen_searcher(srv_gen *g, em_error *err) {
-    em_searcher *se = NULL;
-    pthread_mutex_lock(&g->lock);
-    if (g->npool) se = g->pool[--g->npool];
-    pthread_mutex_unlock(&g->lock);
-    return se ? se : em_searcher_new(g->m, err);
-}
-
-void srv_gen_searcher_put(srv_gen *g, em_searcher *se) {
-    if (!se) return;
-    pthread_mutex_lock(&g->lock);
-    if (g->npool == g->cappool) {
-        g->cappool = g->cappool ? g->cappool * 2 : 8;
-        g->pool = em_xrealloc(g->pool, g->cappool * sizeof *g->pool);
-    }
-    g->pool[g->npool++] = se;
-    pthread_mutex_unlock(&g->lock);
-}
-
 int srv_gen_has_source(const srv_gen *g, const char *source) {
     for (size_t i = 0; i < g->nsources; i++)
         if (strcmp(g->sources[i], source) == 0) return 1;
@@ -140,9 +126,9 @@ static uint64_t hash_str(const char *s) {
     return h;
 }
 
-static srv_cache_slot *cache_slot(srv_cache_slot *c, size_t cap, const char *id) {
-    size_t i = hash_str(id) & (cap - 1);
-    while (c[i].id && strcmp(c[i].id, id) != 0)
+static srv_cache_slot *cache_slot(srv_cache_slot *c, size_t cap, const char *id, int64_t version) {
+    size_t i = (hash_str(id) ^ (uint64_t)version * 0x9e3779b97f4a7c15ull) & (cap - 1);
+    while (c[i].id && (c[i].version != version || strcmp(c[i].id, id) != 0))
         i = (i + 1) & (cap - 1);
     return &c[i];
 }
@@ -151,7 +137,7 @@ static void cache_grow(srv_gen *g) {
     size_t cap = g->cache_cap ? g->cache_cap * 2 : 1024;
     srv_cache_slot *c = em_xcalloc(cap, sizeof *c);
     for (size_t i = 0; i < g->cache_cap; i++)
-        if (g->cache[i].id) *cache_slot(c, cap, g->cache[i].id) = g->cache[i];
+        if (g->cache[i].id) *cache_slot(c, cap, g->cache[i].id, g->cache[i].version) = g->cache[i];
     free(g->cache);
     g->cache = c;
     g->cache_cap = cap;
@@ -176,7 +162,8 @@ static json_t *fallback_ftm(const em_result *r) {
 
 const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r) {
     pthread_mutex_lock(&g->lock);
-    srv_cache_slot *slot = g->cache_cap ? cache_slot(g->cache, g->cache_cap, r->id) : NULL;
+    srv_cache_slot *slot =
+        g->cache_cap ? cache_slot(g->cache, g->cache_cap, r->id, r->version) : NULL;
     const char *hit = slot && slot->id ? slot->fragment : NULL;
     pthread_mutex_unlock(&g->lock);
     if (hit) return hit;
@@ -208,11 +195,12 @@ const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r) {
 
     pthread_mutex_lock(&g->lock);
     if ((g->cache_len + 1) * 2 > g->cache_cap) cache_grow(g);
-    slot = cache_slot(g->cache, g->cache_cap, r->id);
+    slot = cache_slot(g->cache, g->cache_cap, r->id, r->version);
     if (slot->id) { /* another thread was faster */
         free(text);
     } else {
         slot->id = em_xstrdup(r->id);
+        slot->version = r->version;
         slot->fragment = text;
         g->cache_len++;
     }
@@ -221,127 +209,143 @@ const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r) {
     return hit;
 }
 
-/* ---- loading ------------------------------------------------------------------ */
+/* ---- building a view ------------------------------------------------------------ */
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Which versions are active, as one string to compare (one small query: the
-   poller asks every few seconds). */
-static char *active_stamp(em_store *st, em_error *err) {
-    em_buf b;
-    em_buf_init(&b);
-    if (em_store_active_stamp(st, &b, err) != 0) {
-        em_buf_free(&b);
-        return NULL;
-    }
-    return em_buf_detach(&b);
-}
-
-/* The catalog and the source names of the active versions (only when loading). */
-static int active_versions(em_store *st, json_t **catalog, char ***sources, size_t *nsources,
-                           em_error *err) {
+/* The catalog of exactly the versions the engine's generation screens (not the
+   store's active ones: the store may have moved on since) and their sources. */
+static int view_catalog(em_store *st, const em_list_info *lists, size_t nlists, json_t **catalog,
+                        em_error *err) {
     em_version_list *l = NULL;
     if (em_store_versions(st, NULL, &l, err) != 0) return -1;
     size_t n = em_version_list_count(l);
-    char **keys = em_xcalloc(n + 1, sizeof *keys);
-    size_t nk = 0;
     json_t *cat = json_array();
-    for (size_t i = 0; i < n; i++) {
-        const em_version_info *v = em_version_list_get(l, i);
-        if (!v->active) continue;
-        keys[nk++] = em_xasprintf("%s:%lld", v->source, (long long)v->id);
-        size_t stored = 0;
-        for (size_t j = 0; j < n; j++)
-            stored += strcmp(em_version_list_get(l, j)->source, v->source) == 0;
-        json_t *x = json_pack(
-            "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I}",
-            "name", v->source, "version", (json_int_t)v->id, "format", v->format, "published",
-            v->published, "imported_at", v->imported_at, "sha256", v->sha256, "files", v->files,
-            "entity_count", (json_int_t)v->entities, "counts", "persons", (json_int_t)v->persons,
-            "organizations", (json_int_t)v->organizations, "vessels", (json_int_t)v->vessels,
-            "aircraft", (json_int_t)v->aircraft, "others", (json_int_t)v->others, "names",
-            (json_int_t)v->names, "stored_versions", (json_int_t)stored);
-        if (x) json_array_append_new(cat, x);
-    }
+    for (size_t k = 0; k < nlists; k++) /* in the generation's order: by source */
+        for (size_t i = 0; i < n; i++) {
+            const em_version_info *v = em_version_list_get(l, i);
+            if (v->id != lists[k].version || strcmp(v->source, lists[k].source) != 0) continue;
+            size_t stored = 0;
+            for (size_t j = 0; j < n; j++)
+                stored += strcmp(em_version_list_get(l, j)->source, v->source) == 0;
+            json_t *x = json_pack(
+                "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I}",
+                "name", v->source, "version", (json_int_t)v->id, "format", v->format, "published",
+                v->published, "imported_at", v->imported_at, "sha256", v->sha256, "files", v->files,
+                "entity_count", (json_int_t)v->entities, "counts", "persons",
+                (json_int_t)v->persons, "organizations", (json_int_t)v->organizations, "vessels",
+                (json_int_t)v->vessels, "aircraft", (json_int_t)v->aircraft, "others",
+                (json_int_t)v->others, "names", (json_int_t)v->names, "stored_versions",
+                (json_int_t)stored);
+            if (x) json_array_append_new(cat, x);
+            break;
+        }
     em_version_list_free(l);
-    qsort(keys, nk, sizeof *keys, cmp_str);
-    *sources = em_xcalloc(nk + 1, sizeof **sources);
-    *nsources = nk;
-    for (size_t i = 0; i < nk; i++) {
-        *strchr(keys[i], ':') = '\0';
-        (*sources)[i] = keys[i];
-    }
-    free(keys);
     *catalog = cat;
     return 0;
+}
+
+/* A view of the engine's current generation (under reload_lock). */
+static srv_gen *view_build(em_server *s, em_error *err) {
+    em_list_info *lists = NULL;
+    size_t nlists = 0;
+    uint64_t number = em_engine_generation(s->engine); /* only srv_reload refreshes it */
+    if (em_engine_lists(s->engine, &lists, &nlists, err) != 0) return NULL;
+    json_t *catalog = NULL;
+    if (view_catalog(s->st_bg, lists, nlists, &catalog, err) != 0) {
+        em_list_info_free(lists, nlists);
+        return NULL;
+    }
+    srv_gen *g = em_xcalloc(1, sizeof *g);
+    pthread_mutex_init(&g->lock, NULL);
+    g->number = number;
+    g->engine = s->engine;
+    g->catalog = catalog;
+    g->lists_json = lists_json(catalog);
+    g->sources = em_xcalloc(nlists + 1, sizeof *g->sources);
+    for (size_t i = 0; i < nlists; i++)
+        if (!i || strcmp(lists[i].source, lists[i - 1].source) != 0)
+            g->sources[g->nsources++] = em_xstrdup(lists[i].source);
+    g->loaded_at = time(NULL);
+    em_list_info_free(lists, nlists);
+    return g;
+}
+
+void srv_lists_json(em_server *s, srv_gen *g, const em_results *res, em_buf *b) {
+    size_t n = em_results_list_count(res);
+    if (!res || !n) {
+        em_buf_adds(b, g->lists_json);
+        return;
+    }
+    em_buf_addc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        const em_list_info *l = em_results_list(res, i);
+        const char *pub = NULL;
+        size_t k;
+        json_t *x;
+        json_array_foreach(g->catalog, k, x) {
+            if (json_integer_value(json_object_get(x, "version")) == l->version &&
+                strcmp(json_string_value(json_object_get(x, "name")), l->source) == 0) {
+                pub = json_string_value(json_object_get(x, "published"));
+                break;
+            }
+        }
+        char *owned = NULL;
+        if (!pub) { /* screened on a generation newer than this view */
+            em_version_list *vl = NULL;
+            em_error err = {0};
+            pthread_mutex_lock(&s->st_lock);
+            if (em_store_versions(s->st, l->source, &vl, &err) == 0)
+                for (size_t j = 0; j < em_version_list_count(vl); j++)
+                    if (em_version_list_get(vl, j)->id == l->version)
+                        owned = em_xstrdup(em_version_list_get(vl, j)->published);
+            pthread_mutex_unlock(&s->st_lock);
+            em_version_list_free(vl);
+            pub = owned;
+        }
+        em_buf_adds(b, i ? ",{\"dataset\":" : "{\"dataset\":");
+        em_buf_json_str(b, l->source);
+        em_buf_printf(b, ",\"version\":%lld,\"published\":", (long long)l->version);
+        if (pub && *pub)
+            em_buf_json_str(b, pub);
+        else
+            em_buf_adds(b, "null");
+        em_buf_addc(b, '}');
+        free(owned);
+    }
+    em_buf_addc(b, ']');
 }
 
 int srv_reload(em_server *s, int force, int *swapped, em_error *err) {
     if (swapped) *swapped = 0;
     pthread_mutex_lock(&s->reload_lock);
-    int rc = -1;
-    for (int attempt = 0; attempt < 3; attempt++) {
-        char *stamp = active_stamp(s->st_bg, err);
-        if (!stamp) break;
-        srv_gen *cur = srv_gen_acquire(s);
-        int same = cur && strcmp(cur->stamp, stamp) == 0;
-        srv_gen_release(s, cur);
-        if (same && !force) {
-            free(stamp);
-            rc = 0;
-            break;
+    int rc = 0;
+    if (!s->engine) {
+        em_engine_options eo = {EM_ENGINE_OPTIONS_VERSION, s->home,
+                                s->opts.store_flags | EM_STORE_NO_SEED};
+        rc = em_engine_open(&s->engine, &eo, err);
+    } else {
+        rc = em_engine_refresh(s->engine, force, NULL, err);
+    }
+    srv_gen *cur = rc == 0 ? srv_gen_acquire(s) : NULL;
+    int stale = rc == 0 && (!cur || cur->number != em_engine_generation(s->engine));
+    srv_gen_release(s, cur);
+    if (stale) {
+        /* a new generation (or a view that failed to build last time) */
+        srv_gen *g = view_build(s, err);
+        if (!g) {
+            rc = -1;
+        } else {
+            g->refs = 1; /* the server's own reference */
+            pthread_mutex_lock(&s->gen_lock);
+            srv_gen *old = s->gen;
+            s->gen = g;
+            pthread_mutex_unlock(&s->gen_lock);
+            atomic_store(&s->generation, g->number);
+            if (old) atomic_fetch_add(&s->metrics.reloads, 1);
+            srv_gen_release(s, old);
+            /* compiling a snapshot frees much more than it keeps: trim after any load */
+            atomic_store(&s->trim_pending, 1);
+            if (swapped) *swapped = 1;
         }
-        json_t *catalog = NULL;
-        char **sources = NULL;
-        size_t nsources = 0;
-        if (active_versions(s->st_bg, &catalog, &sources, &nsources, err) != 0) {
-            free(stamp);
-            break;
-        }
-        srv_gen *g = em_xcalloc(1, sizeof *g);
-        pthread_mutex_init(&g->lock, NULL);
-        g->stamp = stamp;
-        g->catalog = catalog;
-        g->lists_json = lists_json(catalog);
-        g->sources = sources;
-        g->nsources = nsources;
-        if (nsources == 0) {
-            gen_free(g);
-            em_fail(err, EM_ERR_NOTFOUND,
-                    "no list is active in the store %s; import one with `embargo import`",
-                    em_store_home(s->st_bg));
-            break;
-        }
-        if (em_matcher_open(&g->m, s->st_bg, err) != 0) {
-            gen_free(g);
-            break;
-        }
-        /* the store may have moved on while the snapshot was compiled: load again */
-        char *after = active_stamp(s->st_bg, err);
-        if (!after || strcmp(after, stamp) != 0) {
-            free(after);
-            gen_free(g);
-            if (attempt == 2) em_fail(err, EM_ERR_STORE, "the active versions keep changing");
-            continue;
-        }
-        free(after);
-        g->loaded_at = time(NULL);
-        g->refs = 1; /* the server's own reference */
-        pthread_mutex_lock(&s->gen_lock);
-        g->number = ++s->next_gen;
-        srv_gen *old = s->gen;
-        s->gen = g;
-        pthread_mutex_unlock(&s->gen_lock);
-        atomic_store(&s->generation, g->number);
-        if (old) atomic_fetch_add(&s->metrics.reloads, 1);
-        srv_gen_release(s, old);
-        /* compiling a snapshot frees much more than it keeps: trim after any load */
-        atomic_store(&s->trim_pending, 1);
-        if (swapped) *swapped = 1;
-        rc = 0;
-        break;
     }
     if (rc != 0) atomic_fetch_add(&s->metrics.reload_failures, 1);
     pthread_mutex_unlock(&s->reload_lock);
