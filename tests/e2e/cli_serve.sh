@@ -215,6 +215,14 @@ expect_code 400 "a number as a name"
 expect_out 'must be a list of strings' "property type message"
 post /match/default '{"queries": {"q1": {"schema": "Dragon", "properties": {"name": ["x"]}}}}'
 expect_code 400 "unknown schema"
+post /match/default '{"queries": {"cust42": {"schema": "Person", "properties": {"name": ["Esmail Khatib"], "nationality": ["Narnia"]}}}}'
+expect_code 422 "a country that is no country"
+expect_out '"error": "invalid_value"' "refused value error"
+expect_out "query 'cust42': properties.nationality" "refused value names query and property"
+post /match/default '{"queries": {"q1": {"schema": "individual", "properties": {"alias": ["Esmail Khatib"], "birthDate": ["1955", "1960"], "nationality": ["Iran"]}}}}'
+expect_code 200 "alias, two birth dates, a country name"
+expect_starts '{"responses":{"q1":{"status":200,"results":[{"id":"ofac-39017"' "alias alone finds ofac-39017"
+expect_out '"query":{"schema":"Person","properties":{"alias":["Esmail Khatib"],"birthDate":["1955","1960"],"nationality":["ir"]}}' "query echoed as understood"
 printf '{"queries": {"q1": {"schema": "Person", "properties": {"name": ["Esm\377il"]}}}}' >"$TEST_TMP_DIR/badutf8.json"
 req POST /match/default --data-binary "@$TEST_TMP_DIR/badutf8.json"
 expect_code 400 "bad UTF-8"
