@@ -466,9 +466,14 @@ static int parse_query(const em_server_options *o, const char *qname, json_t *q,
                 if (add_country(pa, x, code, &err) != 0) return refused(r, qname, key, &err);
                 shown = code;
             } else if (strcmp(key, "gender") == 0) {
-                if (!em_party_gender(pa) && em_party_set_gender(pa, x, &err) != 0)
-                    return refused(r, qname, key, &err);
-                if (em_party_gender(pa)) shown = em_party_gender(pa);
+                /* every value is checked; the first male or female one counts */
+                em_party *one = em_party_new();
+                int rc = em_party_set_gender(one, x, &err);
+                const char *gender = em_party_gender(one); /* a static string */
+                em_party_free(one);
+                if (rc != 0) return refused(r, qname, key, &err);
+                if (gender) shown = gender;
+                if (gender && !em_party_gender(pa)) em_party_set_gender(pa, gender, &err);
             } else if (type) {
                 if (em_party_add_identifier(pa, type, x, &err) != 0)
                     return refused(r, qname, key, &err);
