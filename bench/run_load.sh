@@ -133,7 +133,7 @@ echo "== run 2: a new list version is imported and swapped in mid-run"
 (
     sleep 5
     t0=$(date +%s.%N)
-    "$EMBARGO" --home "$H" import "$ROOT/tests/data/ofac/sdn_2022-09-09.csv.gz" >"$WORK/import.txt" 2>&1
+    "$EMBARGO" --home "$H" import --force "$ROOT/tests/data/ofac/sdn_2022-09-09.csv.gz" >"$WORK/import.txt" 2>&1
     echo "import (5 s into run 2) took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s" >>"$WORK/import.txt"
 ) &
 IPID=$!
