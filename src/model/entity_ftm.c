@@ -65,6 +65,7 @@
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
 
+#include "base/buf.h"
 #include "model/entity.h"
 #include "model/schema.h"
 #include "text/country_resolve.h"
@@ -260,8 +261,7 @@ static json_t *sanction(const em_entity *e, const publisher *pub, const char *ur
         if (strcmp(x->key, "regulation") == 0) add(p, "program", x->value);
     }
     add(p, "sourceUrl", url);
-    char *id = malloc(strlen(e->id) + 10);
-    sprintf(id, "%s-sanction", e->id);
+    char *id = em_xasprintf("%s-sanction", e->id);
     json_t *caption = json_object_get(p, "authority");
     json_t *o = nested(e, id, "Sanction",
                        caption ? json_string_value(json_array_get(caption, 0)) : NULL, p);
@@ -313,8 +313,7 @@ json_t *em_entity_ftm(const em_entity *e, const em_entity_history *h) {
             add(p, "publicKey", d->value);
             add(p, "currency", d->currency);
             add(p, "holder", e->id);
-            char *id = malloc(strlen(e->id) + strlen(d->value) + 10);
-            sprintf(id, "%s-wallet-%s", e->id, d->value);
+            char *id = em_xasprintf("%s-wallet-%s", e->id, d->value);
             json_array_append_new(wallets, nested(e, id, "CryptoWallet", d->value, p));
             free(id);
         }
