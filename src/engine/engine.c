@@ -122,8 +122,11 @@ static generation *gen_load(em_engine *e, em_error *err) {
     if (!g->stamp || em_matcher_open(&g->m, e->st, err) != 0 ||
         em_matcher_lists(g->m, &g->lists, &g->nlists, err) != 0) {
         gen_free(g);
+        em_store_release_memory(e->st);
         return NULL;
     }
+    /* compiling a snapshot read the whole list through this connection */
+    em_store_release_memory(e->st);
     return g;
 }
 

@@ -21,6 +21,7 @@
 
 #include "base/error.h"
 #include "store/paths.h"
+#include "store/store_read.h"
 #include "store/store_internal.h"
 
 #define SCHEMA_VERSION "1"
@@ -198,6 +199,10 @@ int em_store_open(em_store **out, const char *home, unsigned flags, em_error *er
     }
     *out = st;
     return 0;
+}
+
+void em_store_release_memory(em_store *st) {
+    if (st && st->db) sqlite3_db_release_memory(st->db);
 }
 
 int em_store_require_lists(em_store *st, em_error *err) {
