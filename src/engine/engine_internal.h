@@ -1,7 +1,6 @@
 /*
  * engine_internal.h - what the engine's files share: the party (party.c),
- * country resolution (country_resolve.c), generations and screening
- * (engine.c), the batch runner (batch.c).
+ * generations and screening (engine.c), the batch runner (batch.c).
  */
 #ifndef EM_ENGINE_INTERNAL_H
 #define EM_ENGINE_INTERNAL_H
@@ -24,8 +23,5 @@ struct em_party {
     em_strvec id_types, id_values;
 };
 
-/* An ISO 3166-1 alpha-2 code (lower case) for what a user wrote; -1 with a
-   message when it is no country. */
-int em_country_resolve(const char *name, char code[3], em_error *err);
 
 #endif

@@ -12,6 +12,7 @@
 #include "index/dates.h"
 #include "model/entity.h"
 #include "model/schema.h"
+#include "text/country_resolve.h"
 
 em_party *em_party_new(void) {
     em_party *p = em_xcalloc(1, sizeof *p);

@@ -55,9 +55,9 @@ void srv_handle_entity(em_server *s, const char *id, srv_response *r) {
             srv_error(r, 500, "internal", "%s", err.message);
         return;
     }
+    json_t *out = srv_entity_ftm(s, e, 0);
     json_t *stored = em_entity_to_json(e);
     em_entity_free(e);
-    json_t *out = srv_entity_ftm(stored);
     json_object_set_new(out, "embargo", stored);
     /* the same party on other lists, from the current snapshot */
     srv_gen *g = srv_gen_acquire(s);

@@ -263,7 +263,9 @@ void srv_update_metrics(em_server *s, em_buf *b);
 /* The FtM fragment of a stored entity, cached per view by id and version (never NULL). */
 const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r);
 /* The whole entity as FtM-style JSON with the stored form under "embargo". */
-json_t *srv_entity_ftm(json_t *stored);
+struct em_entity;
+/* The FtM object of an entity of `version` (0 = active), with its history. */
+json_t *srv_entity_ftm(em_server *s, const struct em_entity *e, int64_t version);
 
 /* ---- handlers --------------------------------------------------------------------- */
 

@@ -1,15 +1,16 @@
 /*
  * server_json.c - the server's small shared pieces: query-string parameters,
  * JSON responses and errors ({"status", "error", "detail"}), string escaping,
- * UTF-8 validation, and the FollowTheMoney-style form of a stored entity
- * (properties name/alias/birthDate/nationality/..., datasets) that /match,
- * /search and /entities return.
+ * UTF-8 validation, and the FollowTheMoney form of an entity (rendered by
+ * the model, src/model/entity_ftm.c, with its history) that /match, /search
+ * and /entities return.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/entity.h"
 #include "server/server_internal.h"
 
 /* ---- parameters --------------------------------------------------------- */
@@ -189,117 +190,17 @@ int srv_utf8_valid(const char *str, size_t n) {
     return 1;
 }
 
-/* ---- FtM form of a stored entity -------------------------------------------- */
+/* ---- the FtM form of an entity ------------------------------------------ */
 
-static void prop_add(json_t *props, const char *key, const char *value) {
-    if (!value || !*value) return;
-    json_t *a = json_object_get(props, key);
-    if (!a) {
-        a = json_array();
-        json_object_set_new(props, key, a);
+/* One renderer for every front end: the model's (src/model/entity_ftm.c),
+   with the entity's history from the store's versions. */
+json_t *srv_entity_ftm(em_server *s, const em_entity *e, int64_t version) {
+    em_entity_history h;
+    int have = 0;
+    if (s && s->st) {
+        pthread_mutex_lock(&s->st_lock);
+        have = em_store_entity_history(s->st, e->id, version, &h, NULL) == 0;
+        pthread_mutex_unlock(&s->st_lock);
     }
-    size_t i;
-    json_t *v;
-    json_array_foreach(a, i, v) if (strcmp(json_string_value(v), value) == 0) return;
-    json_array_append_new(a, json_string(value));
-}
-
-static const char *str(const json_t *o, const char *k) {
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-static const char *id_property(const char *type) {
-    static const char *const map[][2] = {
-        {"passport", "passportNumber"}, {"national_id", "idNumber"},
-        {"tax_id", "taxNumber"},        {"registration", "registrationNumber"},
-        {"imo", "imoNumber"},           {"mmsi", "mmsi"},
-        {"call_sign", "callSign"},      {"bic", "swiftBic"},
-        {"crypto", "publicKey"},        {"email", "email"},
-        {"website", "website"},         {"phone", "phone"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(type, map[i][0]) == 0) return map[i][1];
-    return "idNumber";
-}
-
-/* a stored property key ("sanctions_info") in FtM camelCase ("sanctionsInfo") */
-static void camel(const char *key, char *out, size_t cap) {
-    size_t o = 0;
-    int up = 0;
-    for (const char *p = key; *p && o + 1 < cap; p++) {
-        if (*p == '_' || *p == ' ' || *p == '-') {
-            up = o > 0;
-            continue;
-        }
-        out[o++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p;
-        up = 0;
-    }
-    out[o] = '\0';
-}
-
-json_t *srv_entity_ftm(json_t *e) {
-    json_t *out = json_object(), *props = json_object();
-    size_t i;
-    json_t *x;
-    json_object_set_new(out, "id", json_string(str(e, "id")));
-    json_object_set_new(out, "caption", json_string(str(e, "caption")));
-    json_object_set_new(out, "schema", json_string(*str(e, "schema") ? str(e, "schema") : "Thing"));
-    json_array_foreach(json_object_get(e, "names"), i, x) {
-        const char *kind = str(x, "kind"), *full = str(x, "full");
-        if (strcmp(kind, "primary") == 0) {
-            prop_add(props, "name", full);
-            prop_add(props, "firstName", str(x, "first"));
-            prop_add(props, "middleName", str(x, "middle"));
-            prop_add(props, "lastName", str(x, "last"));
-        } else if (strcmp(kind, "fka") == 0)
-            prop_add(props, "previousName", full);
-        else if (strcmp(str(x, "strength"), "weak") == 0)
-            prop_add(props, "weakAlias", full);
-        else
-            prop_add(props, "alias", full);
-    }
-    prop_add(props, "gender", str(e, "gender"));
-    json_array_foreach(json_object_get(e, "birth_dates"), i, x) {
-        prop_add(props, "birthDate", str(x, "from"));
-        prop_add(props, "birthDate", str(x, "to"));
-    }
-    json_array_foreach(json_object_get(e, "birth_places"), i, x)
-        prop_add(props, "birthPlace", json_string_value(x));
-    json_array_foreach(json_object_get(e, "nationalities"), i, x)
-        prop_add(props, "nationality", json_string_value(x));
-    json_array_foreach(json_object_get(e, "citizenships"), i, x)
-        prop_add(props, "citizenship", json_string_value(x));
-    json_array_foreach(json_object_get(e, "addresses"), i, x) {
-        prop_add(props, "address", str(x, "full"));
-        prop_add(props, "country", str(x, "country"));
-    }
-    json_array_foreach(json_object_get(e, "identifiers"), i, x)
-        prop_add(props, id_property(str(x, "type")), str(x, "value"));
-    json_array_foreach(json_object_get(e, "programs"), i, x)
-        prop_add(props, "program", json_string_value(x));
-    if (json_array_size(json_object_get(e, "programs"))) prop_add(props, "topics", "sanction");
-    prop_add(props, "notes", str(e, "remarks"));
-    json_array_foreach(json_object_get(e, "links"), i, x) {
-        prop_add(props, "associates", str(x, "target_id"));
-    }
-    const char *key;
-    json_t *vals;
-    json_object_foreach(json_object_get(e, "properties"), key, vals) {
-        char ck[128];
-        camel(key, ck, sizeof ck);
-        if (json_is_array(vals)) {
-            json_array_foreach(vals, i, x) prop_add(props, ck, json_string_value(x));
-        } else
-            prop_add(props, ck, json_string_value(vals));
-    }
-    json_object_set_new(out, "properties", props);
-    json_t *ds = json_array();
-    if (*str(e, "source")) json_array_append_new(ds, json_string(str(e, "source")));
-    json_object_set_new(out, "datasets", ds);
-    json_object_set_new(out, "referents", json_array());
-    json_object_set_new(out, "target", json_true());
-    if (*str(e, "listed_on"))
-        json_object_set_new(out, "first_seen", json_string(str(e, "listed_on")));
-    return out;
+    return em_entity_ftm(e, have ? &h : NULL);
 }

@@ -145,18 +145,12 @@ static void cache_grow(srv_gen *g) {
 
 /* the FtM object of a result whose stored entity cannot be read */
 static json_t *fallback_ftm(const em_result *r) {
-    json_t *stored = json_object();
-    json_object_set_new(stored, "id", json_string(r->id));
-    json_object_set_new(stored, "caption", json_string(r->caption));
-    json_object_set_new(stored, "schema", json_string(r->schema));
-    json_object_set_new(stored, "source", json_string(r->source));
-    json_t *names = json_array(), *n = json_object();
-    json_object_set_new(n, "full", json_string(r->caption));
-    json_object_set_new(n, "kind", json_string("primary"));
-    json_array_append_new(names, n);
-    json_object_set_new(stored, "names", names);
-    json_t *ftm = srv_entity_ftm(stored);
-    json_decref(stored);
+    em_entity *e = em_entity_new(r->source, "x", r->id, r->schema);
+    em_entity_set(&e->id, r->id);
+    em_entity_add_name(e, r->caption, EM_NAME_PRIMARY, NULL, NULL);
+    em_entity_finish(e);
+    json_t *ftm = em_entity_ftm(e, NULL);
+    em_entity_free(e);
     return ftm;
 }
 
@@ -175,9 +169,7 @@ const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r) {
     int rc = em_store_entity(s->st, r->id, r->version, &e, &err);
     pthread_mutex_unlock(&s->st_lock);
     if (rc == 0) {
-        json_t *stored = em_entity_to_json(e);
-        ftm = srv_entity_ftm(stored);
-        json_decref(stored);
+        ftm = srv_entity_ftm(s, e, r->version);
         em_entity_free(e);
     } else {
         ftm = fallback_ftm(r);

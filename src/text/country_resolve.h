@@ -2,9 +2,8 @@
  * country_resolve.h - what users and lists write for a country ("IR",
  * "Iran", "Iran (Islamic Republic of)", "Korea, North") as an ISO 3166-1
  * alpha-2 code, through the one process-wide country table (built once,
- * immutable, thread-safe). Declared here so that model/ (the FtM form of an
- * entity) may use it without including engine/; implemented in
- * engine/country_resolve.c.
+ * immutable, thread-safe), for em_party (engine/) and the FtM form of an
+ * entity (model/).
  */
 #ifndef EM_TEXT_COUNTRY_RESOLVE_H
 #define EM_TEXT_COUNTRY_RESOLVE_H

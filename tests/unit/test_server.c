@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/entity.h"
 #include "server/server_internal.h"
 #include "testutil.h"
 
@@ -153,7 +154,10 @@ static void test_ftm(void **state) {
         "[\"Iran\"]}}",
         0, NULL);
     assert_non_null(stored);
-    json_t *f = srv_entity_ftm(stored);
+    em_entity *e = em_entity_from_json(stored, NULL);
+    assert_non_null(e);
+    json_t *f = srv_entity_ftm(NULL, e, 0); /* the model's renderer; no store: no history */
+    em_entity_free(e);
     char *text = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
     assert_non_null(strstr(text, "\"name\":[\"DOE, John\"]"));
     assert_non_null(strstr(text, "\"weakAlias\":[\"Johnny\"]"));
@@ -162,7 +166,9 @@ static void test_ftm(void **state) {
     assert_non_null(strstr(text, "\"passportNumber\":[\"X1\"]"));
     assert_non_null(strstr(text, "\"imoNumber\":[\"9187629\"]"));
     assert_non_null(strstr(text, "\"program\":[\"SDGT\"]"));
-    assert_non_null(strstr(text, "\"vesselFlag\":[\"Iran\"]"));
+    assert_non_null(strstr(text, "\"flag\":[\"ir\"]")); /* ISO codes, the name beside */
+    assert_non_null(strstr(text, "\"country_names\":{\"ir\":\"Iran\"}"));
+    assert_non_null(strstr(text, "\"schema\":\"Sanction\""));
     assert_non_null(strstr(text, "\"datasets\":[\"ofac_sdn\"]"));
     free(text);
     json_decref(f);

@@ -15,7 +15,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
-#include "engine/engine_internal.h"
+#include "text/country_resolve.h"
 #include "text/normalize.h"
 #include "text/tokens.h"
 
