@@ -95,7 +95,8 @@ typedef struct row {
     char *id_json; /* the caller's id as JSON text */
     char *name, *schema, *gender;
     em_strvec dobs, countries, idents, ident_types;
-    char *error; /* why the row could not be read */
+    em_strvec warnings; /* facts that could not be used (the row is still screened) */
+    char *error;        /* why the row could not be read */
 } row;
 
 static void row_clear(row *r) {
@@ -107,6 +108,7 @@ static void row_clear(row *r) {
     em_strvec_free(&r->countries);
     em_strvec_free(&r->idents);
     em_strvec_free(&r->ident_types);
+    em_strvec_free(&r->warnings);
     free(r->error);
     memset(r, 0, sizeof *r);
 }
@@ -271,8 +273,13 @@ static em_party *row_party(row *r, const char *default_schema) {
     if (rc == 0) rc = em_party_add_name(p, r->name, 0, &err);
     for (size_t i = 0; rc == 0 && i < r->dobs.len; i++)
         rc = em_party_add_birth_date(p, r->dobs.items[i], &err);
-    for (size_t i = 0; rc == 0 && i < r->countries.len; i++)
-        rc = em_party_add_country(p, r->countries.items[i], &err);
+    /* a country the table does not know must not keep the row from being screened:
+       it is screened without that qualifier, and the row says so */
+    for (size_t i = 0; rc == 0 && i < r->countries.len; i++) {
+        em_error cerr = {0};
+        if (em_party_add_country(p, r->countries.items[i], &cerr) != 0)
+            em_strvec_push(&r->warnings, cerr.message);
+    }
     if (rc == 0) rc = em_party_set_gender(p, r->gender, &err);
     for (size_t i = 0; rc == 0 && i < r->idents.len; i++)
         rc = em_party_add_identifier(p, r->ident_types.items[i], r->idents.items[i], &err);
@@ -464,7 +471,16 @@ static int deliver(void *ctx, size_t index, const em_party *p, const em_results 
             if (i) em_buf_adds(&b, ", ");
             cli_result_json(&b, em_results_get(res, i));
         }
-        em_buf_adds(&b, "], \"lists\": ");
+        em_buf_adds(&b, "]");
+        if (r->warnings.len) {
+            em_buf_adds(&b, ", \"warnings\": [");
+            for (size_t i = 0; i < r->warnings.len; i++) {
+                if (i) em_buf_adds(&b, ", ");
+                put_json_str(&b, r->warnings.items[i]);
+            }
+            em_buf_addc(&b, ']');
+        }
+        em_buf_adds(&b, ", \"lists\": ");
         cli_lists_json(&b, res);
         em_buf_adds(&b, "}\n");
     }

@@ -187,6 +187,13 @@ run --home "$H" screen --input "$T/one.csv"
 expect_rc 0 "screen"
 expect_out '"lists": [' "each screened row says which list versions it was screened against"
 
+# a country the table does not know: the row is still screened, with a warning
+printf 'name,country\nEsmail Khatib,Narnia\n' >"$T/narnia.csv"
+run --home "$H" screen --input "$T/narnia.csv"
+expect_rc 0 "screen with an unknown country"
+expect_out '"matched": true' "the row is screened all the same"
+expect_out "unknown country 'Narnia'" "the row says which fact was not used"
+
 # ---- 9. what a killed update leaves in HOME/downloads is removed by the next one
 mkdir -p "$H/downloads/uk_fcdo.999999999.AbCdEf"
 echo partial >"$H/downloads/uk_fcdo.999999999.AbCdEf/fcdo.csv"
