@@ -26,7 +26,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +34,7 @@
 #include "base/error.h"
 #include "model/entity.h"
 #include "server/server_internal.h"
-#include "store/store_internal.h"
+#include "store/store_read.h"
 
 /* page cache of each of the server's store connections, KiB (the store opens
    with 128 MiB, which a reload fills with pages it reads once) */
@@ -79,16 +78,14 @@ void srv_gen_release(em_server *s, srv_gen *g) {
 }
 
 void srv_store_tune(em_server *s) {
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", SRV_STORE_CACHE_KIB);
-    if (s->st) sqlite3_exec(s->st->db, sql, NULL, NULL, NULL);
-    if (s->st_bg) sqlite3_exec(s->st_bg->db, sql, NULL, NULL, NULL);
+    if (s->st) em_store_set_cache_kib(s->st, SRV_STORE_CACHE_KIB);
+    if (s->st_bg) em_store_set_cache_kib(s->st_bg, SRV_STORE_CACHE_KIB);
 }
 
 void srv_trim_memory(em_server *s) {
     if (!atomic_exchange(&s->trim_pending, 0)) return;
     pthread_mutex_lock(&s->reload_lock);
-    if (s->st_bg) sqlite3_db_release_memory(s->st_bg->db);
+    if (s->st_bg) em_store_release_memory(s->st_bg);
     pthread_mutex_unlock(&s->reload_lock);
 #ifdef __GLIBC__
     malloc_trim(0);

@@ -205,6 +205,12 @@ void em_store_release_memory(em_store *st) {
     if (st && st->db) sqlite3_db_release_memory(st->db);
 }
 
+void em_store_set_cache_kib(em_store *st, int kib) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", kib > 0 ? kib : 2048);
+    if (st && st->db) sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
 int em_store_require_lists(em_store *st, em_error *err) {
     sqlite3_stmt *s = em_db_prepare(st, "SELECT count(*) FROM versions WHERE active = 1", err);
     if (!s) return -1;

@@ -15,6 +15,8 @@ int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, 
 /* Hands the connection's cached pages back (after a bulk read: a long-lived
    process, the engine or the server, must not keep a whole list in cache). */
 void em_store_release_memory(em_store *st);
+/* Caps the connection's page cache (KiB); a long-lived reader keeps it small. */
+void em_store_set_cache_kib(em_store *st, int kib);
 /* Only the stamp (cheap): which versions are active. */
 int em_store_active_stamp(em_store *st, em_buf *stamp, em_error *err);
 
