@@ -51,5 +51,6 @@ void cli_result_json(em_buf *b, const em_result *x);
    version, entities}, or one "screened against: ..." line. */
 void cli_lists_json(em_buf *b, const em_results *r);
 void cli_lists_text(FILE *f, const em_results *r);
+void cli_lists_line(FILE *f, const em_list_info *v, size_t n);
 
 #endif

@@ -629,11 +629,7 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
         em_list_info *lv = NULL;
         size_t nl = 0;
         em_engine_lists(eng, &lv, &nl, NULL);
-        fputs("screened against:", stderr);
-        for (size_t i = 0; i < nl; i++)
-            fprintf(stderr, "%s %s version %lld (%zu entities)", i ? "," : "", lv[i].source,
-                    (long long)lv[i].version, lv[i].entities);
-        fputc('\n', stderr);
+        cli_lists_line(stderr, lv, nl);
         em_list_info_free(lv, nl);
     }
     rc = EXIT_OK;

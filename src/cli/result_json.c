@@ -66,12 +66,15 @@ void cli_lists_json(em_buf *b, const em_results *r) {
     em_buf_addc(b, ']');
 }
 
-void cli_lists_text(FILE *f, const em_results *r) {
+void cli_lists_line(FILE *f, const em_list_info *v, size_t n) {
     fputs("screened against:", f);
-    for (size_t i = 0; i < em_results_list_count(r); i++) {
-        const em_list_info *l = em_results_list(r, i);
-        fprintf(f, "%s %s version %lld (%zu entities)", i ? "," : "", l->source,
-                (long long)l->version, l->entities);
-    }
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s %s version %lld (%zu entities)", i ? "," : "", v[i].source,
+                (long long)v[i].version, v[i].entities);
     fputc('\n', f);
+}
+
+void cli_lists_text(FILE *f, const em_results *r) {
+    size_t n = em_results_list_count(r);
+    cli_lists_line(f, n ? em_results_list(r, 0) : NULL, n);
 }
