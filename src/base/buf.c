@@ -1,5 +1,6 @@
 /*
- * buf.c - growable byte buffer, string vector and small string helpers.
+ * buf.c - growable byte buffer, string vector (an EM_VEC of strings, see
+ * vec.h) and small string helpers.
  */
 #include "base/buf.h"
 
@@ -9,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "base/vec.h"
 
 static void oom(void) {
     fputs("embargo: out of memory\n", stderr);
@@ -74,11 +77,9 @@ void em_buf_reset(em_buf *b) {
 
 void em_buf_reserve(em_buf *b, size_t extra) {
     if (b->len + extra + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    b->data = em_xrealloc(b->data, cap);
-    b->cap = cap;
+    /* the vector's doubling, but from 64 bytes: a buffer rarely holds less */
+    size_t need = b->len + extra + 1;
+    b->data = em_vec_grow_(b->data, &b->cap, 0, need < 64 ? 64 : need, 1);
 }
 
 void em_buf_add(em_buf *b, const void *p, size_t n) {
@@ -153,11 +154,7 @@ void em_strvec_free(em_strvec *v) {
 }
 
 void em_strvec_take(em_strvec *v, char *s) {
-    if (v->len == v->cap) {
-        v->cap = v->cap ? v->cap * 2 : 4;
-        v->items = em_xrealloc(v->items, v->cap * sizeof *v->items);
-    }
-    v->items[v->len++] = s;
+    em_vec_push(*v, s);
 }
 
 void em_strvec_push(em_strvec *v, const char *s) {

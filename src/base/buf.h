@@ -33,6 +33,8 @@ const char *em_buf_cstr(em_buf *b); /* "" when empty */
 void em_buf_json_str(em_buf *b, const char *s);
 char *em_buf_detach(em_buf *b); /* caller owns; buffer is reset */
 
+/* A vector of owned strings: an EM_VEC(char *) by another name (base/vec.h), so
+   the em_vec_* macros work on it too. */
 typedef struct em_strvec {
     char **items;
     size_t len, cap;

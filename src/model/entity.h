@@ -11,6 +11,7 @@
 #define EM_MODEL_ENTITY_H
 
 #include "base/buf.h"
+#include "base/vec.h" /* EM_VEC */
 #include "embargo.h"
 
 /* Schemas (FtM names) */
@@ -84,12 +85,6 @@ typedef struct em_link {
 typedef struct em_prop { /* any other fact: title, position, vessel flag, ... */
     char *key, *value;
 } em_prop;
-
-#define EM_VEC(T)                                                                                  \
-    struct {                                                                                       \
-        T *items;                                                                                  \
-        size_t len, cap;                                                                           \
-    }
 
 struct em_entity {
     char *id;        /* "<prefix>-<source_id>" */
