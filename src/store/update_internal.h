@@ -1,80 +1,13 @@
 /*
- * update_internal.h - the pieces of `embargo update` shared by update.c
- * (orchestration, update log, status), update_config.c (the config file) and
- * update_fetch.c (downloads over libcurl). Exposed to the unit tests.
+ * update_internal.h - a forwarding header only: the updater's internals moved
+ * to src/update/update_internal.h and the update log to store/update_log.h.
+ * Kept until tests/unit/test_update.c includes those two directly; then
+ * delete this file. Nothing in src/ includes it.
  */
 #ifndef EM_STORE_UPDATE_INTERNAL_H
 #define EM_STORE_UPDATE_INTERNAL_H
 
-#include <stdint.h>
-
-#include "base/buf.h"
-#include "embargo.h"
-
-/* ---- config (update_config.c) ------------------------------------------ */
-
-#define EM_UPDATE_MAX_URLS 8
-
-typedef struct em_update_source_cfg {
-    char *name;
-    em_strvec urls;
-    int line; /* where the source is declared */
-} em_update_source_cfg;
-
-typedef struct em_update_config {
-    char *path;
-    em_update_source_cfg *items;
-    size_t len;
-} em_update_config;
-
-/* Parses config text; `path` only names the file in errors ("FILE line N: ..."). */
-int em_update_config_parse(const char *text, const char *path, em_update_config *out,
-                           em_error *err);
-int em_update_config_load(const char *path, em_update_config *out, em_error *err);
-void em_update_config_free(em_update_config *c);
-const em_update_source_cfg *em_update_config_find(const em_update_config *c, const char *name);
-/* HOME/update.conf, copied from the bundled data/update.conf when missing (caller frees). */
-char *em_update_default_config(const char *home, em_error *err);
-
-/* ---- downloads (update_fetch.c) ---------------------------------------- */
-
-typedef struct em_fetch_request {
-    const char *url;
-    const char *dest;          /* file to write */
-    const char *etag;          /* If-None-Match, NULL/"" = none */
-    const char *last_modified; /* If-Modified-Since, NULL/"" = none */
-} em_fetch_request;
-
-typedef struct em_fetch_result {
-    int not_modified; /* 304 */
-    long http_status;
-    int64_t bytes;
-    char sha256[65];
-    char *etag;          /* from the response, or NULL */
-    char *last_modified; /* from the response, or NULL */
-    int tries;
-} em_fetch_result;
-
-/* Downloads one URL with the options' timeouts, retries and limits (defaults
-   already applied). On failure err says what happened, naming the URL. */
-int em_fetch(const em_fetch_request *rq, const em_update_options *o, const char *source,
-             em_fetch_result *res, em_error *err);
-void em_fetch_result_free(em_fetch_result *r);
-/* curl_global_init once per process */
-void em_fetch_global_init(void);
-
-/* ---- update log (update.c) ---------------------------------------------- */
-
-typedef struct em_update_log_entry {
-    const char *source;
-    const char *started_at, *finished_at; /* ISO 8601 UTC */
-    em_update_outcome outcome;
-    long http_status;
-    int64_t bytes;
-    const char *sha256, *etag, *last_modified, *urls, *error; /* NULL = "" */
-    int64_t version_id;
-} em_update_log_entry;
-
-int em_update_log_record(em_store *st, const em_update_log_entry *e, em_error *err);
+#include "store/update_log.h"
+#include "update/update_internal.h"
 
 #endif

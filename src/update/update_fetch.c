@@ -22,7 +22,7 @@
 
 #include "base/digest.h"
 #include "base/error.h"
-#include "store/update_internal.h"
+#include "update/update_internal.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static int curl_ready;

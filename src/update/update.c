@@ -1,10 +1,11 @@
 /*
- * update.c - `embargo update` in the library: for each configured source,
- * download its file(s) (update_fetch.c) into a temporary directory under
- * HOME/downloads/, import them atomically with em_store_import (a malformed,
- * truncated or empty download is refused and the active version stays),
- * record the attempt in the update_log table, and remove the temporary files.
- * Also the update status per source read from that log (em_store_update_status).
+ * update.c - `embargo update` in the library (src/update/, the updater: it
+ * feeds the store like `embargo import` does): for each configured source
+ * (update_config.c), download its file(s) (update_fetch.c) into a temporary
+ * directory under HOME/downloads/, import them atomically with
+ * em_store_import_opts (a malformed, truncated or empty download is refused
+ * and the active version stays), record the attempt in the store's update
+ * log (store/update_log.h), and remove the temporary files.
  *
  * Conditional requests use the ETag / Last-Modified recorded with the last
  * successful attempt, but only when that attempt left the source's currently
@@ -24,28 +25,13 @@
 #include "base/digest.h"
 #include "base/error.h"
 #include "store/paths.h"
-#include "store/store_internal.h"
-#include "store/update_internal.h"
-
-#define LOG_KEEP 2000 /* attempts kept per source */
+#include "store/update_log.h"
+#include "update/update_internal.h"
 
 struct em_update_report {
     em_update_result *items;
     size_t len;
 };
-
-const char *em_update_outcome_name(em_update_outcome o) {
-    switch (o) {
-    case EM_UPDATE_UPDATED:
-        return "updated";
-    case EM_UPDATE_NOT_MODIFIED:
-        return "not_modified";
-    case EM_UPDATE_UNCHANGED:
-        return "unchanged";
-    default:
-        return "failed";
-    }
-}
 
 void em_update_options_init(em_update_options *o) {
     memset(o, 0, sizeof *o);
@@ -78,85 +64,6 @@ static double mono_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *col_dup(sqlite3_stmt *s, int i) {
-    const unsigned char *t = sqlite3_column_text(s, i);
-    return em_xstrdup(t ? (const char *)t : "");
-}
-
-/* ---- the update log ------------------------------------------------------ */
-
-int em_update_log_record(em_store *st, const em_update_log_entry *e, em_error *err) {
-    sqlite3_stmt *s = em_db_prepare(
-        st,
-        "INSERT INTO update_log(source, started_at, finished_at, outcome, http_status, bytes,"
-        " sha256, etag, last_modified, version_id, error, urls)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-        err);
-    if (!s) return -1;
-#define TXT(i, v) sqlite3_bind_text(s, i, (v) ? (v) : "", -1, SQLITE_TRANSIENT)
-    TXT(1, e->source);
-    TXT(2, e->started_at);
-    TXT(3, e->finished_at);
-    TXT(4, em_update_outcome_name(e->outcome));
-    sqlite3_bind_int64(s, 5, e->http_status);
-    sqlite3_bind_int64(s, 6, e->bytes);
-    TXT(7, e->sha256);
-    TXT(8, e->etag);
-    TXT(9, e->last_modified);
-    sqlite3_bind_int64(s, 10, e->version_id);
-    TXT(11, e->error);
-    TXT(12, e->urls);
-#undef TXT
-    int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : em_db_fail(st, err, "recording an update");
-    sqlite3_finalize(s);
-    if (rc) return rc;
-    /* keep the log bounded, but never drop the last success (it holds the validators) */
-    s = em_db_prepare(st,
-                      "DELETE FROM update_log WHERE source = ?1 AND id <= (SELECT id FROM"
-                      " update_log WHERE source = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)"
-                      " AND id <> coalesce((SELECT max(id) FROM update_log WHERE source = ?1"
-                      " AND outcome <> 'failed'), 0)",
-                      err);
-    if (!s) return -1;
-    sqlite3_bind_text(s, 1, e->source, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s, 2, LOG_KEEP);
-    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : em_db_fail(st, err, "pruning the update log");
-    sqlite3_finalize(s);
-    return rc;
-}
-
-static int64_t active_version(em_store *st, const char *source) {
-    sqlite3_stmt *s =
-        em_db_prepare(st, "SELECT id FROM versions WHERE source = ? AND active = 1", NULL);
-    if (!s) return 0;
-    sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
-    int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_finalize(s);
-    return v;
-}
-
-/* The validators of the last success that produced the active version with these URLs. */
-static void stored_validators(em_store *st, const char *source, int64_t active, const char *urls,
-                              char **etag, char **lm) {
-    *etag = *lm = NULL;
-    if (!active) return;
-    sqlite3_stmt *s = em_db_prepare(
-        st,
-        "SELECT etag, last_modified, version_id, urls FROM update_log WHERE source = ?"
-        " AND outcome <> 'failed' ORDER BY id DESC LIMIT 1",
-        NULL);
-    if (!s) return;
-    sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 2) == active) {
-        const char *u = (const char *)sqlite3_column_text(s, 3);
-        if (u && strcmp(u, urls) == 0) {
-            *etag = col_dup(s, 0);
-            *lm = col_dup(s, 1);
-        }
-    }
-    sqlite3_finalize(s);
 }
 
 /* Line i of a '\n'-separated list (empty lines kept); caller frees. */
@@ -253,7 +160,7 @@ static void update_one(em_store *st, const em_update_source_cfg *cfg, const em_u
                        const char *downloads, em_update_result *x) {
     double t0 = mono_s();
     char started[32], finished[32];
-    em_now_iso(started);
+    em_update_log_now(started);
     size_t n = cfg->urls.len;
     src_run r = {cfg, n, NULL, em_xcalloc(n, sizeof(char *)),
                  em_xcalloc(n, sizeof(em_fetch_result))};
@@ -266,12 +173,13 @@ static void update_one(em_store *st, const em_update_source_cfg *cfg, const em_u
     x->sha256 = em_xstrdup("");
     x->published = em_xstrdup("");
     x->error = em_xstrdup("");
-    x->previous_version = active_version(st, cfg->name);
+    x->previous_version = em_update_log_active_version(st, cfg->name);
     x->version = x->previous_version;
     char *urls_joined = join_lines(cfg->urls.items, n);
     char *old_etag = NULL, *old_lm = NULL;
     if (!o->force)
-        stored_validators(st, cfg->name, x->previous_version, urls_joined, &old_etag, &old_lm);
+        em_update_log_validators(st, cfg->name, x->previous_version, urls_joined, &old_etag,
+                                 &old_lm);
     char *new_etag = NULL, *new_lm = NULL;
     em_error e = {0};
     int rc = 0;
@@ -383,11 +291,11 @@ static void update_one(em_store *st, const em_update_source_cfg *cfg, const em_u
     }
     if (rc != 0) {
         fail_result(x, &e);
-        x->version = active_version(st, cfg->name);
+        x->version = em_update_log_active_version(st, cfg->name);
     }
     src_run_cleanup(&r);
     x->duration = mono_s() - t0;
-    em_now_iso(finished);
+    em_update_log_now(finished);
     em_update_log_entry le = {cfg->name,      started,     finished,  x->outcome,
                               x->http_status, x->bytes,    x->sha256, new_etag,
                               new_lm,         urls_joined, x->error,  x->version};
@@ -437,12 +345,11 @@ static void remove_stale_downloads(const char *downloads) {
 int em_store_update(em_store *st, const em_update_options *opts, em_update_report **out,
                     em_error *err) {
     if (out) *out = NULL;
-    if (st->flags & EM_STORE_READONLY)
-        return em_fail(err, EM_ERR_USAGE, "the store is open read-only; cannot update");
+    if (em_update_log_writable(st, err) != 0) return -1;
     em_update_options o;
     apply_defaults(&o, opts);
-    char *cpath =
-        o.config_path ? em_xstrdup(o.config_path) : em_update_default_config(st->home, err);
+    char *cpath = o.config_path ? em_xstrdup(o.config_path)
+                                : em_update_default_config(em_store_home(st), err);
     if (!cpath) return -1;
     em_update_config cfg;
     int rc = em_update_config_load(cpath, &cfg, err);
@@ -472,7 +379,7 @@ int em_store_update(em_store *st, const em_update_options *opts, em_update_repor
             dup |= sel[k] == s;
         if (!dup) sel[nsel++] = s;
     }
-    char *downloads = em_xasprintf("%s/downloads", st->home);
+    char *downloads = em_xasprintf("%s/downloads", em_store_home(st));
     if (rc == 0) rc = em_mkdir_p(downloads, err);
     if (rc == 0) remove_stale_downloads(downloads);
     if (rc == 0) {
@@ -520,137 +427,4 @@ void em_update_report_free(em_update_report *r) {
     }
     free(r->items);
     free(r);
-}
-
-/* ---- status ---------------------------------------------------------------- */
-
-struct em_update_status_list {
-    em_update_status *items;
-    size_t len;
-};
-
-static void status_free_fields(em_update_status *s) {
-    free((char *)s->source), free((char *)s->last_attempt), free((char *)s->last_outcome);
-    free((char *)s->last_success), free((char *)s->last_success_outcome);
-    free((char *)s->last_failure), free((char *)s->last_failure_error);
-    free((char *)s->etag), free((char *)s->last_modified);
-}
-
-/* Runs a one-row query bound to `source`; returns the statement on a row, else NULL. */
-static sqlite3_stmt *row_for(em_store *st, const char *sql, const char *source, int *fail) {
-    sqlite3_stmt *s = em_db_prepare(st, sql, NULL);
-    if (!s) {
-        *fail = 1;
-        return NULL;
-    }
-    sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) return s;
-    if (rc != SQLITE_DONE) *fail = 1;
-    sqlite3_finalize(s);
-    return NULL;
-}
-
-int em_store_update_status(em_store *st, em_update_status_list **out, em_error *err) {
-    *out = NULL;
-    em_update_status_list *l = em_xcalloc(1, sizeof *l);
-    sqlite3_stmt *t = em_db_prepare(
-        st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'update_log'", err);
-    if (!t) {
-        free(l);
-        return -1;
-    }
-    int exists = sqlite3_step(t) == SQLITE_ROW;
-    sqlite3_finalize(t);
-    if (!exists) {
-        *out = l;
-        return 0;
-    }
-    sqlite3_stmt *q = em_db_prepare(
-        st, "SELECT source, count(*) FROM update_log GROUP BY source ORDER BY source", err);
-    if (!q) {
-        free(l);
-        return -1;
-    }
-    size_t cap = 0;
-    int rc, fail = 0;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW && !fail) {
-        if (l->len == cap) {
-            cap = cap ? cap * 2 : 8;
-            l->items = em_xrealloc(l->items, cap * sizeof *l->items);
-        }
-        em_update_status *u = &l->items[l->len++];
-        memset(u, 0, sizeof *u);
-        u->source = col_dup(q, 0);
-        u->attempts = (size_t)sqlite3_column_int64(q, 1);
-        sqlite3_stmt *s = row_for(st,
-                                  "SELECT finished_at, outcome FROM update_log WHERE source = ?"
-                                  " ORDER BY id DESC LIMIT 1",
-                                  u->source, &fail);
-        u->last_attempt = s ? col_dup(s, 0) : em_xstrdup("");
-        u->last_outcome = s ? col_dup(s, 1) : em_xstrdup("");
-        sqlite3_finalize(s);
-        s = row_for(st,
-                    "SELECT finished_at, outcome, version_id, etag, last_modified, id FROM"
-                    " update_log WHERE source = ? AND outcome <> 'failed' ORDER BY id DESC LIMIT 1",
-                    u->source, &fail);
-        u->last_success = s ? col_dup(s, 0) : em_xstrdup("");
-        u->last_success_outcome = s ? col_dup(s, 1) : em_xstrdup("");
-        u->last_success_version = s ? sqlite3_column_int64(s, 2) : 0;
-        u->etag = s ? col_dup(s, 3) : em_xstrdup("");
-        u->last_modified = s ? col_dup(s, 4) : em_xstrdup("");
-        int64_t success_id = s ? sqlite3_column_int64(s, 5) : 0;
-        sqlite3_finalize(s);
-        s = row_for(st,
-                    "SELECT finished_at, error FROM update_log WHERE source = ?"
-                    " AND outcome = 'failed' ORDER BY id DESC LIMIT 1",
-                    u->source, &fail);
-        u->last_failure = s ? col_dup(s, 0) : em_xstrdup("");
-        u->last_failure_error = s ? col_dup(s, 1) : em_xstrdup("");
-        sqlite3_finalize(s);
-        s = em_db_prepare(st,
-                          "SELECT count(*) FROM update_log WHERE source = ? AND outcome = 'failed'"
-                          " AND id > ?",
-                          NULL);
-        if (s) {
-            sqlite3_bind_text(s, 1, u->source, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(s, 2, success_id);
-            if (sqlite3_step(s) == SQLITE_ROW)
-                u->consecutive_failures = (unsigned)sqlite3_column_int64(s, 0);
-            else
-                fail = 1;
-            sqlite3_finalize(s);
-        } else {
-            fail = 1;
-        }
-    }
-    sqlite3_finalize(q);
-    if (fail || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
-        em_update_status_list_free(l);
-        return em_db_fail(st, err, "reading the update log");
-    }
-    *out = l;
-    return 0;
-}
-
-size_t em_update_status_count(const em_update_status_list *l) {
-    return l ? l->len : 0;
-}
-
-const em_update_status *em_update_status_get(const em_update_status_list *l, size_t i) {
-    return l && i < l->len ? &l->items[i] : NULL;
-}
-
-const em_update_status *em_update_status_find(const em_update_status_list *l, const char *source) {
-    for (size_t i = 0; l && i < l->len; i++)
-        if (strcmp(l->items[i].source, source) == 0) return &l->items[i];
-    return NULL;
-}
-
-void em_update_status_list_free(em_update_status_list *l) {
-    if (!l) return;
-    for (size_t i = 0; i < l->len; i++)
-        status_free_fields(&l->items[i]);
-    free(l->items);
-    free(l);
 }

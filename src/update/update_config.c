@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
-#include "store/update_internal.h"
+#include "update/update_internal.h"
 
 static int valid_name(const char *s) {
     size_t n = strlen(s);
