@@ -26,6 +26,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/hmap.h"
 #include "sources/reader.h"
 #include "sources/source.h"
 #include "sources/table_csv.h"
@@ -57,58 +58,15 @@ static const char *const columns[C_COUNT] = {
     "address",    "identifiers", "programs",    "listed_on",   "notes",
 };
 
-/* ---- a set of strings (duplicate ids) -------------------------------------- */
-
-typedef struct str_set {
-    char **slots;
-    long *lines;
-    size_t cap, len;
-} str_set;
-
-static size_t hash_str(const char *s) {
-    size_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
+/* ---- the set of ids seen (duplicate ids) ------------------------------------ */
 
 /* Returns 0 when added, else the line where it was first seen. */
-static long str_set_add(str_set *s, const char *v, long line) {
-    if ((s->len + 1) * 2 > s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 1024;
-        char **ns = em_xcalloc(ncap, sizeof *ns);
-        long *nl = em_xcalloc(ncap, sizeof *nl);
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->slots[i]) continue;
-            size_t j = hash_str(s->slots[i]) & (ncap - 1);
-            while (ns[j])
-                j = (j + 1) & (ncap - 1);
-            ns[j] = s->slots[i];
-            nl[j] = s->lines[i];
-        }
-        free(s->slots);
-        free(s->lines);
-        s->slots = ns;
-        s->lines = nl;
-        s->cap = ncap;
-    }
-    size_t j = hash_str(v) & (s->cap - 1);
-    while (s->slots[j]) {
-        if (strcmp(s->slots[j], v) == 0) return s->lines[j];
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->slots[j] = em_xstrdup(v);
-    s->lines[j] = line;
-    s->len++;
+static long ids_add(em_hmap *seen, const char *v, long line) {
+    int added;
+    em_hmap_entry *e = em_hmap_inserts(seen, v, &added);
+    if (!added) return (long)e->val.u64;
+    e->val.u64 = (uint64_t)line;
     return 0;
-}
-
-static void str_set_free(str_set *s) {
-    for (size_t i = 0; i < s->cap; i++)
-        free(s->slots[i]);
-    free(s->slots);
-    free(s->lines);
-    memset(s, 0, sizeof *s);
 }
 
 /* ---- cells ------------------------------------------------------------------ */
@@ -406,7 +364,7 @@ int em_parse_custom_csv(const char *path, const char *source, em_sink_fn sink, v
     c.strict_quotes = 1;
     header h;
     memset(&h, 0, sizeof h);
-    str_set seen = {0};
+    em_hmap seen = {0}; /* id -> line */
     int rc = -1, got;
     long rows = 0;
     if (read_header(&c, &h, err) < 0) goto done;
@@ -418,7 +376,7 @@ int em_parse_custom_csv(const char *path, const char *source, em_sink_fn sink, v
             goto done;
         }
         const char *id = c.fields.items[0];
-        long first = *id ? str_set_add(&seen, id, c.rec_line) : 0;
+        long first = *id ? ids_add(&seen, id, c.rec_line) : 0;
         if (first) {
             em_fail(err, EM_ERR_FORMAT, "%s line %ld: duplicate id '%s' (first at line %ld)", path,
                     c.rec_line, id, first);
@@ -441,6 +399,6 @@ done:
     for (size_t i = 0; i < h.ncols; i++)
         free(h.extra ? h.extra[i] : NULL);
     free(h.extra);
-    str_set_free(&seen);
+    em_hmap_free(&seen, NULL);
     return rc;
 }

@@ -25,6 +25,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/hmap.h"
 #include "sources/source.h"
 #include "sources/table_csv.h"
 
@@ -130,9 +131,8 @@ typedef struct eu_csv {
     em_entity *cur;
     long cur_id;
     long cur_line;
-    int dated; /* listed_on came from a designation date */
-    long *seen;
-    size_t nseen, capseen;
+    int dated;    /* listed_on came from a designation date */
+    em_hmap seen; /* the entity ids met so far, keyed by the bytes of the long */
 } eu_csv;
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -162,9 +162,7 @@ static long parse_id(const char *s) {
 }
 
 static int seen_has(const eu_csv *x, long id) {
-    for (size_t i = 0; i < x->nseen; i++)
-        if (x->seen[i] == id) return 1;
-    return 0;
+    return em_hmap_find(&x->seen, &id, sizeof id) != NULL;
 }
 
 static const char *schema_of(const char *t) {
@@ -397,11 +395,7 @@ static int row(eu_csv *x) {
                          c->name, c->rec_line, id);
             goto out;
         }
-        if (x->nseen == x->capseen) {
-            x->capseen = x->capseen ? x->capseen * 2 : 1024;
-            x->seen = em_xrealloc(x->seen, x->capseen * sizeof *x->seen);
-        }
-        x->seen[x->nseen++] = id;
+        em_hmap_insert(&x->seen, &id, sizeof id, NULL);
         x->cur = em_entity_new(x->source, "eu", ent_s, schema);
         x->cur_id = id;
         x->cur_line = c->rec_line;
@@ -552,6 +546,6 @@ int em_parse_eu_fsf_csv(const char *path, const char *source, em_sink_fn sink, v
         em_entity_free(x.cur);
     em_tcsv_close(&x.c);
     em_strvec_free(&x.row);
-    free(x.seen);
+    em_hmap_free(&x.seen, NULL);
     return rc;
 }

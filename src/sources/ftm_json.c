@@ -32,6 +32,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "sources/reader.h"
 #include "sources/source.h"
 
@@ -141,6 +142,9 @@ typedef struct keyed { /* an id with one string (caption / address text) */
     long line;
 } keyed;
 
+/* kept sorted by id once pass 1 is over (binary search) */
+typedef EM_VEC(keyed) keyed_vec;
+
 enum { FACT_LINK, FACT_PROGRAM, FACT_AUTHORITY, FACT_LISTED, FACT_IDENT };
 
 typedef struct fact {
@@ -151,52 +155,39 @@ typedef struct fact {
 } fact;
 
 typedef struct ftm_index {
-    keyed *ids; /* parties: id -> caption */
-    size_t nids, capids;
-    keyed *addrs; /* Address entities (and their referents): id -> text */
-    size_t naddrs, capaddrs;
-    fact *facts;
-    size_t nfacts, capfacts;
+    keyed_vec ids;   /* parties: id -> caption */
+    keyed_vec addrs; /* Address entities (and their referents): id -> text */
+    EM_VEC(fact) facts;
     char last_seen[11];
 } ftm_index;
 
-static void keyed_push(keyed **v, size_t *n, size_t *cap, const char *id, const char *text,
-                       long line) {
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 256;
-        *v = em_xrealloc(*v, *cap * sizeof **v);
-    }
-    (*v)[*n].id = em_xstrdup(id);
-    (*v)[*n].text = em_xstrdup(text);
-    (*v)[*n].line = line;
-    (*n)++;
+static void keyed_push(keyed_vec *v, const char *id, const char *text, long line) {
+    keyed *k = em_vec_add(*v);
+    k->id = em_xstrdup(id);
+    k->text = em_xstrdup(text);
+    k->line = line;
 }
 
 static fact *fact_push(ftm_index *x, const char *ent, int kind) {
-    if (x->nfacts == x->capfacts) {
-        x->capfacts = x->capfacts ? x->capfacts * 2 : 256;
-        x->facts = em_xrealloc(x->facts, x->capfacts * sizeof *x->facts);
-    }
-    fact *f = &x->facts[x->nfacts];
-    memset(f, 0, sizeof *f);
+    fact *f = em_vec_add(x->facts);
     f->ent = em_xstrdup(ent);
     f->kind = kind;
-    f->seq = x->nfacts++;
+    f->seq = x->facts.len - 1;
     return f;
 }
 
 static void index_free(ftm_index *x) {
-    for (size_t i = 0; i < x->nids; i++)
-        free(x->ids[i].id), free(x->ids[i].text);
-    for (size_t i = 0; i < x->naddrs; i++)
-        free(x->addrs[i].id), free(x->addrs[i].text);
-    for (size_t i = 0; i < x->nfacts; i++) {
-        fact *f = &x->facts[i];
+    for (size_t i = 0; i < x->ids.len; i++)
+        free(x->ids.items[i].id), free(x->ids.items[i].text);
+    for (size_t i = 0; i < x->addrs.len; i++)
+        free(x->addrs.items[i].id), free(x->addrs.items[i].text);
+    for (size_t i = 0; i < x->facts.len; i++) {
+        fact *f = &x->facts.items[i];
         free(f->ent), free(f->a), free(f->b), free(f->c), free(f->d);
     }
-    free(x->ids);
-    free(x->addrs);
-    free(x->facts);
+    em_vec_free(x->ids);
+    em_vec_free(x->addrs);
+    em_vec_free(x->facts);
     memset(x, 0, sizeof *x);
 }
 
@@ -214,8 +205,9 @@ static int fact_cmp(const void *a, const void *b) {
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static const keyed *keyed_find(const keyed *v, size_t n, const char *id) {
-    size_t lo = 0, hi = n;
+static const keyed *keyed_find(const keyed_vec *kv, const char *id) {
+    const keyed *v = kv->items;
+    size_t lo = 0, hi = kv->len, n = kv->len;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (strcmp(v[mid].id, id) < 0)
@@ -227,19 +219,19 @@ static const keyed *keyed_find(const keyed *v, size_t n, const char *id) {
 }
 
 static const fact *facts_of(const ftm_index *x, const char *id, size_t *n) {
-    size_t lo = 0, hi = x->nfacts;
+    size_t lo = 0, hi = x->facts.len;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(x->facts[mid].ent, id) < 0)
+        if (strcmp(x->facts.items[mid].ent, id) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     size_t k = lo;
-    while (k < x->nfacts && strcmp(x->facts[k].ent, id) == 0)
+    while (k < x->facts.len && strcmp(x->facts.items[k].ent, id) == 0)
         k++;
     *n = k - lo;
-    return x->nfacts ? &x->facts[lo] : NULL; /* no facts at all: facts is NULL */
+    return x->facts.len ? &x->facts.items[lo] : NULL; /* no facts at all: facts is NULL */
 }
 
 /* ---- reading and validating one line --------------------------------------- */
@@ -370,7 +362,7 @@ static void index_line(ftm_index *x, const ftm_line *l, long ln) {
     }
     if (party_of(sch)) {
         const char *cap = l->caption && *l->caption ? l->caption : first(l, "name");
-        keyed_push(&x->ids, &x->nids, &x->capids, l->id, cap, ln);
+        keyed_push(&x->ids, l->id, cap, ln);
         return;
     }
     const relation_schema *rs = relation_of(sch);
@@ -447,10 +439,9 @@ static void index_line(ftm_index *x, const ftm_line *l, long ln) {
         const char *full = first(l, "full");
         if (!full) full = l->caption;
         if (!full || !*full) return;
-        keyed_push(&x->addrs, &x->naddrs, &x->capaddrs, l->id, full, ln);
+        keyed_push(&x->addrs, l->id, full, ln);
         json_array_foreach(json_object_get(l->root, "referents"), i, v) {
-            if (json_is_string(v))
-                keyed_push(&x->addrs, &x->naddrs, &x->capaddrs, json_string_value(v), full, ln);
+            if (json_is_string(v)) keyed_push(&x->addrs, json_string_value(v), full, ln);
         }
     }
 }
@@ -557,7 +548,7 @@ static em_entity *build_party(const ftm_line *l, const char *schema, const ftm_i
         em_entity_add_address(e, json_string_value(v), NULL, NULL, NULL, NULL);
     }
     json_array_foreach(values(l, "addressEntity"), i, v) {
-        const keyed *a = keyed_find(x->addrs, x->naddrs, json_string_value(v));
+        const keyed *a = keyed_find(&x->addrs, json_string_value(v));
         if (a && !has_address(e, a->text))
             em_entity_add_address(e, a->text, NULL, NULL, NULL, NULL);
     }
@@ -608,7 +599,7 @@ static em_entity *build_party(const ftm_line *l, const char *schema, const ftm_i
     for (size_t k = 0; k < nf; k++) {
         switch (f[k].kind) {
         case FACT_LINK: {
-            const keyed *t = keyed_find(x->ids, x->nids, f[k].b);
+            const keyed *t = keyed_find(&x->ids, f[k].b);
             if (!t || strcmp(f[k].b, l->id) == 0) break;
             char *tid = em_xasprintf("os-%s", f[k].b);
             em_entity_add_link(e, f[k].a, tid, t->text);
@@ -698,16 +689,16 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
                 path, em_reader_line(r) + 1);
         goto done;
     }
-    if (x.nids) qsort(x.ids, x.nids, sizeof *x.ids, keyed_cmp);
-    for (size_t i = 1; i < x.nids; i++)
-        if (strcmp(x.ids[i - 1].id, x.ids[i].id) == 0) {
+    if (x.ids.len) qsort(x.ids.items, x.ids.len, sizeof *x.ids.items, keyed_cmp);
+    for (size_t i = 1; i < x.ids.len; i++)
+        if (strcmp(x.ids.items[i - 1].id, x.ids.items[i].id) == 0) {
             em_fail(err, EM_ERR_FORMAT,
                     "%s line %ld: entity id %s appears twice (first at line %ld)", path,
-                    x.ids[i].line, x.ids[i].id, x.ids[i - 1].line);
+                    x.ids.items[i].line, x.ids.items[i].id, x.ids.items[i - 1].line);
             goto done;
         }
-    if (x.naddrs) qsort(x.addrs, x.naddrs, sizeof *x.addrs, keyed_cmp);
-    if (x.nfacts) qsort(x.facts, x.nfacts, sizeof *x.facts, fact_cmp);
+    if (x.addrs.len) qsort(x.addrs.items, x.addrs.len, sizeof *x.addrs.items, keyed_cmp);
+    if (x.facts.len) qsort(x.facts.items, x.facts.len, sizeof *x.facts.items, fact_cmp);
     if (meta) snprintf(meta->published, sizeof meta->published, "%s", x.last_seen);
     em_reader_close(r);
     r = NULL;
@@ -728,7 +719,7 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
             size_t i;
             json_t *v;
             json_array_foreach(values(&l, "holder"), i, v) {
-                held |= keyed_find(x.ids, x.nids, json_string_value(v)) != NULL;
+                held |= keyed_find(&x.ids, json_string_value(v)) != NULL;
             }
             if (!held) e = build_wallet(&l, source);
         }

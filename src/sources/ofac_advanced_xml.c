@@ -5,7 +5,7 @@
  * The file is a normalised database dump, in this order:
  *   DateOfIssue, ReferenceValueSets (id -> text lookups), Locations,
  *   IDRegDocuments, DistinctParties, ProfileRelationships, SanctionsEntries.
- * Reference values and locations are kept in maps. Documents, relationships
+ * Reference values and locations are kept in maps (em_hmap). Documents, relationships
  * and sanctions entries refer to parties by IdentityID / ProfileID, and the
  * last two come AFTER the parties, so every parsed party is kept in memory
  * until </Sanctions> and only then handed to the sink, in file order. Memory
@@ -19,76 +19,9 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/hmap.h"
 #include "sources/source.h"
 #include "sources/xml.h"
-
-/* ---- a small string-keyed hash map --------------------------------------------------------- */
-
-typedef struct smap {
-    char **keys;
-    void **vals;
-    size_t cap, len;
-} smap;
-
-static uint64_t hash_str(const char *s) {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static void *smap_get(const smap *m, const char *k) {
-    if (!m->cap || !k) return NULL;
-    for (size_t i = hash_str(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->keys[i]) return NULL;
-        if (strcmp(m->keys[i], k) == 0) return m->vals[i];
-    }
-}
-
-/* Inserts or replaces; returns the previous value (caller frees it) or NULL. */
-static void *smap_put(smap *m, const char *k, void *v) {
-    if ((m->len + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 64;
-        char **nk = em_xcalloc(ncap, sizeof *nk);
-        void **nv = em_xcalloc(ncap, sizeof *nv);
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->keys[i]) continue;
-            size_t j = hash_str(m->keys[i]) & (ncap - 1);
-            while (nk[j])
-                j = (j + 1) & (ncap - 1);
-            nk[j] = m->keys[i];
-            nv[j] = m->vals[i];
-        }
-        free(m->keys);
-        free(m->vals);
-        m->keys = nk;
-        m->vals = nv;
-        m->cap = ncap;
-    }
-    size_t i = hash_str(k) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], k) != 0)
-        i = (i + 1) & (m->cap - 1);
-    if (m->keys[i]) {
-        void *old = m->vals[i];
-        m->vals[i] = v;
-        return old;
-    }
-    m->keys[i] = em_xstrdup(k);
-    m->vals[i] = v;
-    m->len++;
-    return NULL;
-}
-
-static void smap_free(smap *m, void (*free_val)(void *)) {
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        free(m->keys[i]);
-        if (free_val) free_val(m->vals[i]);
-    }
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
 
 /* ---- parsed pieces ------------------------------------------------------------------------- */
 
@@ -141,10 +74,10 @@ typedef struct parser {
     void *sink_ctx;
     em_parse_meta *meta;
     em_error *err;
-    smap refs;       /* "<Set>:<ID>" -> char* text */
-    smap locs;       /* Location ID -> loc* */
-    smap profiles;   /* Profile ID -> em_entity* (owned by `parties`) */
-    smap identities; /* Identity ID -> em_entity* (owned by `parties`) */
+    em_hmap refs;       /* "<Set>:<ID>" -> char* text */
+    em_hmap locs;       /* Location ID -> loc* */
+    em_hmap profiles;   /* Profile ID -> em_entity* (owned by `parties`) */
+    em_hmap identities; /* Identity ID -> em_entity* (owned by `parties`) */
     em_entity_list parties;
     EM_VEC(regdoc *) docs;
 
@@ -164,7 +97,7 @@ typedef struct parser {
     em_entity *cur; /* current profile's entity (owned by `parties`) */
     const char *party_type;
     EM_VEC(docname) names; /* DocumentedNames of the current identity */
-    smap groups;           /* NamePartGroup ID -> NamePartType text (borrowed) */
+    em_hmap groups;        /* NamePartGroup ID -> NamePartType text (borrowed) */
     docname *cur_name;
     const char *alias_type;
     int alias_primary, alias_low;
@@ -210,7 +143,7 @@ static void append(char **field, const char *v, const char *sep) {
 static const char *ref_get(parser *p, const char *set, const char *id) {
     char key[256];
     snprintf(key, sizeof key, "%s:%s", set, id ? id : "");
-    return smap_get(&p->refs, key);
+    return em_hmap_get(&p->refs, key);
 }
 
 /* Looks up attribute `attr` of `elem` in reference set `set`. Missing attribute: NULL (or an
@@ -330,7 +263,7 @@ static void names_reset(parser *p) {
         docname_free(&p->names.items[i]);
     p->names.len = 0;
     p->cur_name = NULL;
-    smap_free(&p->groups, NULL);
+    em_hmap_free(&p->groups, NULL);
 }
 
 static const char *alias_kind(const char *alias_type) {
@@ -351,7 +284,7 @@ static void flush_names(parser *p) {
         int latin = 1;
         for (size_t k = 0; k < d->parts.len; k++) {
             npart *np = &d->parts.items[k];
-            const char *type = smap_get(&p->groups, np->group);
+            const char *type = em_hmap_get(&p->groups, np->group);
             if (k == 0) {
                 script = script_iso(np);
                 latin = !np->script || is(script, "Latn");
@@ -516,7 +449,7 @@ static const char *doc_id_type(const char *t) {
 }
 
 static void attach_doc(parser *p, const regdoc *d) {
-    em_entity *e = smap_get(&p->identities, d->identity);
+    em_entity *e = em_hmap_get(&p->identities, d->identity);
     if (!e || em_str_empty(d->number)) return;
     const char *type = doc_id_type(d->type);
     const char *value = d->number;
@@ -627,10 +560,10 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
             schema = EM_SCHEMA_PERSON;
         else if (is(ptype, "Entity"))
             schema = EM_SCHEMA_ORGANIZATION;
-        if (smap_get(&p->profiles, id)) return em_xml_fail(x, "duplicate Profile ID %s", id);
+        if (em_hmap_get(&p->profiles, id)) return em_xml_fail(x, "duplicate Profile ID %s", id);
         em_entity *e = em_entity_new(p->source, "ofac", id, schema);
         em_entity_list_push(&p->parties, e);
-        smap_put(&p->profiles, id, e);
+        em_hmap_put(&p->profiles, id, e);
         if (p->pending_remarks) em_entity_set(&e->remarks, p->pending_remarks);
         p->cur = e;
         return 0;
@@ -638,7 +571,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
     if (p->cur) {
         if (is(name, "Identity")) {
             const char *id = em_xml_attr(attrs, "ID");
-            if (!em_str_empty(id)) smap_put(&p->identities, id, p->cur);
+            if (!em_str_empty(id)) em_hmap_put(&p->identities, id, p->cur);
             names_reset(p);
         } else if (is(name, "Alias")) {
             if (ref_attr(p, x, attrs, name, "AliasTypeID", "AliasType", 1, &p->alias_type))
@@ -646,12 +579,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
             p->alias_primary = is(em_xml_attr(attrs, "Primary"), "true");
             p->alias_low = is(em_xml_attr(attrs, "LowQuality"), "true");
         } else if (is(name, "DocumentedName") && is(parent, "Alias")) {
-            if (p->names.len == p->names.cap) {
-                p->names.cap = p->names.cap ? p->names.cap * 2 : 8;
-                p->names.items = em_xrealloc(p->names.items, p->names.cap * sizeof(docname));
-            }
-            docname *d = &p->names.items[p->names.len++];
-            memset(d, 0, sizeof *d);
+            docname *d = em_vec_add(p->names);
             d->alias_type = p->alias_type;
             d->primary = p->alias_primary;
             d->low = p->alias_low;
@@ -660,19 +588,14 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
             docname *d = p->cur_name;
             const char *script;
             if (ref_attr(p, x, attrs, name, "ScriptID", "Script", 0, &script)) return -1;
-            if (d->parts.len == d->parts.cap) {
-                d->parts.cap = d->parts.cap ? d->parts.cap * 2 : 4;
-                d->parts.items = em_xrealloc(d->parts.items, d->parts.cap * sizeof(npart));
-            }
-            npart *np = &d->parts.items[d->parts.len++];
-            memset(np, 0, sizeof *np);
+            npart *np = em_vec_add(d->parts);
             np->group = em_xstrdup(em_xml_attr(attrs, "NamePartGroupID"));
             np->script = script;
             np->script_code = ref_get(p, "ScriptCode", em_xml_attr(attrs, "ScriptID"));
         } else if (is(name, "NamePartGroup")) {
             const char *id = em_xml_attr(attrs, "ID"), *type;
             if (ref_attr(p, x, attrs, name, "NamePartTypeID", "NamePartType", 1, &type)) return -1;
-            if (!em_str_empty(id)) smap_put(&p->groups, id, (void *)type);
+            if (!em_str_empty(id)) em_hmap_put(&p->groups, id, (void *)type);
         } else if (is(name, "Feature")) {
             if (ref_attr(p, x, attrs, name, "FeatureTypeID", "FeatureType", 1, &p->feat_type))
                 return -1;
@@ -688,7 +611,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
                 return -1;
         } else if (is(name, "VersionLocation")) {
             const char *id = em_xml_attr(attrs, "LocationID");
-            p->feat_loc = smap_get(&p->locs, id ? id : "");
+            p->feat_loc = em_hmap_get(&p->locs, id ? id : "");
             if (!p->feat_loc)
                 return em_xml_fail(x, "<VersionLocation> refers to unknown LocationID %s",
                                    id ? id : "(none)");
@@ -701,7 +624,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
         if (ref_attr(p, x, attrs, name, "RelationTypeID", "RelationType", 1, &rel)) return -1;
         const char *from = em_xml_attr(attrs, "From-ProfileID");
         const char *to = em_xml_attr(attrs, "To-ProfileID");
-        em_entity *e = smap_get(&p->profiles, from ? from : "");
+        em_entity *e = em_hmap_get(&p->profiles, from ? from : "");
         if (e && !em_str_empty(to)) {
             char *target = em_xasprintf("ofac-%s", to);
             em_entity_add_link(e, rel, target, NULL);
@@ -715,7 +638,7 @@ static int on_start(void *ctx, em_xml *x, const char *name, const char **attrs) 
         const char *list;
         if (ref_attr(p, x, attrs, name, "ListID", "List", 0, &list)) return -1;
         const char *pid = em_xml_attr(attrs, "ProfileID");
-        p->entry = smap_get(&p->profiles, pid ? pid : "");
+        p->entry = em_hmap_get(&p->profiles, pid ? pid : "");
         if (p->entry) em_entity_add_prop(p->entry, "list", list);
         return 0;
     }
@@ -783,14 +706,14 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
         const char *val = text;
         if (is(name, "AreaCode") && p->ref_extra) val = p->ref_extra;
         snprintf(key, sizeof key, "%s:%s", name, p->ref_id);
-        free(smap_put(&p->refs, key, em_xstrdup(val)));
+        free(em_hmap_put(&p->refs, key, em_xstrdup(val)));
         if (is(name, "PartySubType") && p->ref_extra) {
             snprintf(key, sizeof key, "PartySubTypeParty:%s", p->ref_id);
-            free(smap_put(&p->refs, key, em_xstrdup(p->ref_extra)));
+            free(em_hmap_put(&p->refs, key, em_xstrdup(p->ref_extra)));
         }
         if (is(name, "Script") && p->ref_extra) {
             snprintf(key, sizeof key, "ScriptCode:%s", p->ref_id);
-            free(smap_put(&p->refs, key, em_xstrdup(p->ref_extra)));
+            free(em_hmap_put(&p->refs, key, em_xstrdup(p->ref_extra)));
         }
         set_str(&p->ref_set, NULL);
         return 0;
@@ -823,7 +746,7 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
                 else
                     append(&l->street, l->other, ", ");
             }
-            loc_free(smap_put(&p->locs, p->cur_loc_id, l));
+            loc_free(em_hmap_put(&p->locs, p->cur_loc_id, l));
             p->cur_loc = NULL;
         }
         return 0;
@@ -846,11 +769,7 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
                 if (strcmp(from, to)) em_buf_printf(&d->note, " to %s", to);
             }
         } else if (is(name, "IDRegDocument")) {
-            if (p->docs.len == p->docs.cap) {
-                p->docs.cap = p->docs.cap ? p->docs.cap * 2 : 64;
-                p->docs.items = em_xrealloc(p->docs.items, p->docs.cap * sizeof(regdoc *));
-            }
-            p->docs.items[p->docs.len++] = d;
+            em_vec_push(p->docs, d);
             p->cur_doc = NULL;
         }
         return 0;
@@ -925,10 +844,10 @@ static int on_end(void *ctx, em_xml *x, const char *name, const char *text) {
 }
 
 static void parser_free(parser *p) {
-    smap_free(&p->refs, free);
-    smap_free(&p->locs, loc_free);
-    smap_free(&p->profiles, NULL);
-    smap_free(&p->identities, NULL);
+    em_hmap_free(&p->refs, free);
+    em_hmap_free(&p->locs, loc_free);
+    em_hmap_free(&p->profiles, NULL);
+    em_hmap_free(&p->identities, NULL);
     em_entity_list_free(&p->parties); /* parties not handed to the sink (NULL once emitted) */
     for (size_t i = 0; i < p->docs.len; i++)
         regdoc_free(p->docs.items[i]);

@@ -20,6 +20,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/hmap.h"
 #include "sources/ofac_remarks.h"
 #include "sources/reader.h"
 #include "sources/source.h"
@@ -79,19 +80,17 @@ typedef struct side_row {
 } side_row;
 
 typedef struct side_table {
-    side_row *rows;
-    size_t len, cap;
+    EM_VEC(side_row) rows; /* sorted by ent_num (then file order) once loaded */
 } side_table;
 
 static void side_free(side_table *t) {
-    for (size_t i = 0; i < t->len; i++) {
+    for (size_t i = 0; i < t->rows.len; i++) {
         /* the number of fields is not kept: the array is NULL-terminated */
-        for (char **p = t->rows[i].f; *p; p++)
+        for (char **p = t->rows.items[i].f; *p; p++)
             free(*p);
-        free(t->rows[i].f);
+        free(t->rows.items[i].f);
     }
-    free(t->rows);
-    memset(t, 0, sizeof *t);
+    em_vec_free(t->rows);
 }
 
 static int side_cmp(const void *a, const void *b) {
@@ -112,89 +111,54 @@ static int side_load(side_table *t, const char *path, size_t ncols, int need_mar
             rc = -1;
             break;
         }
-        if (t->len == t->cap) {
-            t->cap = t->cap ? t->cap * 2 : 1024;
-            t->rows = em_xrealloc(t->rows, t->cap * sizeof *t->rows);
-        }
-        side_row *r = &t->rows[t->len];
+        side_row *r = em_vec_add(t->rows);
         r->ent = ent;
-        r->seq = t->len;
-        r->used = 0;
+        r->seq = t->rows.len - 1;
         r->f = em_xcalloc(ncols + 1, sizeof *r->f);
         for (size_t i = 0; i < ncols; i++) {
             r->f[i] = c.fields.items[i];
             c.fields.items[i] = NULL;
         }
         c.fields.len = 0;
-        t->len++;
     }
     if (rc == 0 && need_marker && !c.ended) rc = missing_marker(&c, err);
     em_tcsv_close(&c);
     if (rc < 0) return -1;
-    if (t->len) qsort(t->rows, t->len, sizeof *t->rows, side_cmp);
+    if (t->rows.len) qsort(t->rows.items, t->rows.len, sizeof *t->rows.items, side_cmp);
     return 0;
 }
 
 /* The rows of `ent` (in file order): returns the first, sets *n. */
 static side_row *side_find(side_table *t, long ent, size_t *n) {
-    size_t lo = 0, hi = t->len;
+    size_t lo = 0, hi = t->rows.len;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t->rows[mid].ent < ent)
+        if (t->rows.items[mid].ent < ent)
             lo = mid + 1;
         else
             hi = mid;
     }
     size_t k = lo;
-    while (k < t->len && t->rows[k].ent == ent)
+    while (k < t->rows.len && t->rows.items[k].ent == ent)
         k++;
     *n = k - lo;
-    return *n ? &t->rows[lo] : NULL;
+    return *n ? &t->rows.items[lo] : NULL;
 }
 
 static size_t side_unused(const side_table *t) {
     size_t n = 0;
-    for (size_t i = 0; i < t->len; i++)
-        n += !t->rows[i].used;
+    for (size_t i = 0; i < t->rows.len; i++)
+        n += !t->rows.items[i].used;
     return n;
 }
 
 /* ---- a set of ent_nums (duplicate detection) ------------------------------ */
 
-typedef struct long_set {
-    long *slots; /* 0 = empty */
-    size_t cap, len;
-} long_set;
-
-static size_t hash_long(long v) {
-    unsigned long long x = (unsigned long long)v * 0x9E3779B97F4A7C15ULL;
-    return (size_t)(x >> 17);
-}
-
 /* Returns 1 when added, 0 when already present. */
-static int long_set_add(long_set *s, long v) {
-    if ((s->len + 1) * 2 > s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 4096;
-        long *ns = em_xcalloc(ncap, sizeof *ns);
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->slots[i]) continue;
-            size_t j = hash_long(s->slots[i]) & (ncap - 1);
-            while (ns[j])
-                j = (j + 1) & (ncap - 1);
-            ns[j] = s->slots[i];
-        }
-        free(s->slots);
-        s->slots = ns;
-        s->cap = ncap;
-    }
-    size_t j = hash_long(v) & (s->cap - 1);
-    while (s->slots[j]) {
-        if (s->slots[j] == v) return 0;
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->slots[j] = v;
-    s->len++;
-    return 1;
+static int ids_add(em_hmap *seen, long ent) {
+    int added;
+    em_hmap_insert(seen, &ent, sizeof ent, &added);
+    return added;
 }
 
 /* ---- building entities ---------------------------------------------------- */
@@ -339,7 +303,7 @@ int em_parse_ofac_csv(const em_ofac_csv_files *files, const char *source, em_sin
     meta = em_parse_meta_begin(meta, &local_meta, "ofac-csv");
     ctx x;
     memset(&x, 0, sizeof x);
-    long_set seen = {0};
+    em_hmap seen = {0}; /* ent_nums met, keyed by the bytes of the long */
     csv c;
     int rc = -1;
     int opened = 0;
@@ -355,7 +319,7 @@ int em_parse_ofac_csv(const em_ofac_csv_files *files, const char *source, em_sin
     while ((got = em_tcsv_next(&c, err)) == 1) {
         long ent;
         if (check_row(&c, M_NCOLS, &ent, err) < 0) goto done;
-        if (!long_set_add(&seen, ent)) {
+        if (!ids_add(&seen, ent)) {
             em_fail(err, EM_ERR_FORMAT, "%s line %ld: duplicate ent_num %ld", c.name, c.rec_line,
                     ent);
             goto done;
@@ -385,6 +349,6 @@ done:
     side_free(&x.add);
     side_free(&x.alt);
     side_free(&x.comments);
-    free(seen.slots);
+    em_hmap_free(&seen, NULL);
     return rc;
 }

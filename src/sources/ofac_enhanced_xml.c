@@ -28,6 +28,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "sources/ofac_common.h"
 #include "sources/source.h"
 #include "sources/xml.h"
@@ -92,8 +93,7 @@ static const refval *find_ref(enh_ctx *c, const char *refid) {
     if (!refid || !*refid) return NULL;
     refval key = {.id = strtol(refid, NULL, 10)};
     if (c->refs_sorted) /* bsearch and qsort must not be given NULL, even with no items */
-        return c->refs.len ? bsearch(&key, c->refs.items, c->refs.len, sizeof key, cmp_ref)
-                           : NULL;
+        return c->refs.len ? bsearch(&key, c->refs.items, c->refs.len, sizeof key, cmp_ref) : NULL;
     for (size_t i = 0; i < c->refs.len; i++)
         if (c->refs.items[i].id == key.id) return &c->refs.items[i];
     return NULL;
@@ -417,11 +417,7 @@ static int end_reference(enh_ctx *c, const char *name, const char *parent, const
         else if (is(name, "code"))
             em_entity_set(&c->cur_ref.code, text);
     } else if (is(name, "referenceValue")) {
-        if (c->refs.len == c->refs.cap) {
-            c->refs.cap = c->refs.cap ? 2 * c->refs.cap : 256;
-            c->refs.items = em_xrealloc(c->refs.items, c->refs.cap * sizeof *c->refs.items);
-        }
-        c->refs.items[c->refs.len++] = c->cur_ref;
+        em_vec_push(c->refs, c->cur_ref);
         memset(&c->cur_ref, 0, sizeof c->cur_ref);
     } else if (is(name, "referenceValues")) {
         if (c->refs.len) qsort(c->refs.items, c->refs.len, sizeof *c->refs.items, cmp_ref);
@@ -498,11 +494,7 @@ static int on_end(void *vctx, em_xml *x, const char *name, const char *text) {
         em_entity_set(&c->np_type, NULL);
         em_entity_set(&c->np_value, NULL);
     } else if (is(name, "translation") && is(em_xml_parent(x, 2), "name")) {
-        if (c->trs.len == c->trs.cap) {
-            c->trs.cap = c->trs.cap ? 2 * c->trs.cap : 4;
-            c->trs.items = em_xrealloc(c->trs.items, c->trs.cap * sizeof *c->trs.items);
-        }
-        c->trs.items[c->trs.len++] = c->tr;
+        em_vec_push(c->trs, c->tr);
         memset(&c->tr, 0, sizeof c->tr);
     } else if (is(parent, "address") && is(gp, "addresses")) {
         if (is(name, "country")) em_entity_set(&c->addr_country, val(c, x, text));

@@ -19,6 +19,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "sources/ofac_common.h"
 #include "sources/source.h"
 #include "sources/xml.h"
@@ -232,13 +233,7 @@ static int on_end(void *vctx, em_xml *x, const char *name, const char *text) {
         else if (strcmp(name, "lastName") == 0)
             em_entity_set(&a->last, text);
     } else if (strcmp(name, "aka") == 0) {
-        aka_item *slot;
-        if (c->akas.len == c->akas.cap) {
-            c->akas.cap = c->akas.cap ? 2 * c->akas.cap : 8;
-            c->akas.items = em_xrealloc(c->akas.items, c->akas.cap * sizeof *c->akas.items);
-        }
-        slot = &c->akas.items[c->akas.len++];
-        *slot = c->cur_aka;
+        em_vec_push(c->akas, c->cur_aka);
         memset(&c->cur_aka, 0, sizeof c->cur_aka);
     } else if (strcmp(parent, "id") == 0) {
         if (strcmp(name, "idType") == 0)

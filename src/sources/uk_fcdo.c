@@ -27,6 +27,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/hmap.h"
 #include "sources/source.h"
 #include "sources/table_csv.h"
 
@@ -60,49 +61,20 @@ typedef struct fcdo {
     int col[F_COUNT];
     size_t ncols;
     long rows;
-    char **ids; /* open-addressing set of Unique IDs */
-    size_t nids, capids;
+    em_hmap ids; /* the Unique IDs seen (a set: no values) */
 } fcdo;
 
-/* ---- a set of Unique IDs --------------------------------------------------- */
-
-static size_t hash_str(const char *s) {
-    size_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
+/* ---- the set of Unique IDs ------------------------------------------------ */
 
 /* 1 when added, 0 when already there */
 static int ids_add(fcdo *x, const char *id) {
-    if ((x->nids + 1) * 2 > x->capids) {
-        size_t ncap = x->capids ? x->capids * 2 : 4096;
-        char **ns = em_xcalloc(ncap, sizeof *ns);
-        for (size_t i = 0; i < x->capids; i++) {
-            if (!x->ids[i]) continue;
-            size_t j = hash_str(x->ids[i]) & (ncap - 1);
-            while (ns[j])
-                j = (j + 1) & (ncap - 1);
-            ns[j] = x->ids[i];
-        }
-        free(x->ids);
-        x->ids = ns;
-        x->capids = ncap;
-    }
-    size_t j = hash_str(id) & (x->capids - 1);
-    while (x->ids[j]) {
-        if (strcmp(x->ids[j], id) == 0) return 0;
-        j = (j + 1) & (x->capids - 1);
-    }
-    x->ids[j] = em_xstrdup(id);
-    x->nids++;
-    return 1;
+    int added;
+    em_hmap_inserts(&x->ids, id, &added);
+    return added;
 }
 
 static void fcdo_free(fcdo *x) {
-    for (size_t i = 0; i < x->capids; i++)
-        free(x->ids[i]);
-    free(x->ids);
+    em_hmap_free(&x->ids, NULL);
     free(x->name);
 }
 

@@ -20,6 +20,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/hmap.h"
 #include "sources/source.h"
 #include "sources/table_csv.h"
 
@@ -112,70 +113,42 @@ typedef struct ofsi_group {
     long gid;
     long first_line;
     const char *schema;
-    ofsi_row *rows;
-    size_t len, cap;
+    EM_VEC(ofsi_row) rows;
 } ofsi_group;
 
 typedef struct ofsi {
     em_tcsv c;
     int col[K_COUNT];
     size_t ncols;
-    ofsi_group *groups;
-    size_t ngroups, capgroups;
-    size_t *slots; /* hash: gid -> group index + 1 */
-    size_t capslots;
+    EM_VEC(ofsi_group) groups; /* in order of first appearance */
+    em_hmap index;             /* gid (the bytes of the long) -> group index */
 } ofsi;
 
 /* ---- groups ---------------------------------------------------------------- */
 
-static size_t hash_long(long v) {
-    unsigned long long x = (unsigned long long)v * 0x9E3779B97F4A7C15ULL;
-    return (size_t)(x >> 17);
-}
-
 static ofsi_group *group_get(ofsi *o, long gid, long line) {
-    if ((o->ngroups + 1) * 2 > o->capslots) {
-        size_t ncap = o->capslots ? o->capslots * 2 : 1024;
-        size_t *ns = em_xcalloc(ncap, sizeof *ns);
-        for (size_t i = 0; i < o->ngroups; i++) {
-            size_t j = hash_long(o->groups[i].gid) & (ncap - 1);
-            while (ns[j])
-                j = (j + 1) & (ncap - 1);
-            ns[j] = i + 1;
-        }
-        free(o->slots);
-        o->slots = ns;
-        o->capslots = ncap;
-    }
-    size_t j = hash_long(gid) & (o->capslots - 1);
-    while (o->slots[j]) {
-        if (o->groups[o->slots[j] - 1].gid == gid) return &o->groups[o->slots[j] - 1];
-        j = (j + 1) & (o->capslots - 1);
-    }
-    if (o->ngroups == o->capgroups) {
-        o->capgroups = o->capgroups ? o->capgroups * 2 : 512;
-        o->groups = em_xrealloc(o->groups, o->capgroups * sizeof *o->groups);
-    }
-    ofsi_group *g = &o->groups[o->ngroups++];
-    memset(g, 0, sizeof *g);
+    int added;
+    em_hmap_entry *e = em_hmap_insert(&o->index, &gid, sizeof gid, &added);
+    if (!added) return &o->groups.items[e->val.u64];
+    e->val.u64 = o->groups.len;
+    ofsi_group *g = em_vec_add(o->groups);
     g->gid = gid;
     g->first_line = line;
-    o->slots[j] = o->ngroups;
     return g;
 }
 
 static void ofsi_free(ofsi *o) {
-    for (size_t i = 0; i < o->ngroups; i++) {
-        ofsi_group *g = &o->groups[i];
-        for (size_t r = 0; r < g->len; r++) {
+    for (size_t i = 0; i < o->groups.len; i++) {
+        ofsi_group *g = &o->groups.items[i];
+        for (size_t r = 0; r < g->rows.len; r++) {
             for (int k = 0; k < K_COUNT; k++)
-                free(g->rows[r].f[k]);
-            free(g->rows[r].f);
+                free(g->rows.items[r].f[k]);
+            free(g->rows.items[r].f);
         }
-        free(g->rows);
+        em_vec_free(g->rows);
     }
-    free(o->groups);
-    free(o->slots);
+    em_vec_free(o->groups);
+    em_hmap_free(&o->index, NULL);
 }
 
 /* ---- helpers --------------------------------------------------------------- */
@@ -420,14 +393,14 @@ static em_entity *build(const ofsi_group *g, const char *source) {
     int have_primary = 0;
     /* primary rows first, so that an alias spelled like the primary name stays primary */
     for (int pass = 0; pass < 2; pass++)
-        for (size_t r = 0; r < g->len; r++) {
-            char **f = g->rows[r].f;
+        for (size_t r = 0; r < g->rows.len; r++) {
+            char **f = g->rows.items[r].f;
             int prim = strcmp(name_kind(f[K_ATYPE]), EM_NAME_PRIMARY) == 0;
             if (prim == (pass == 0)) add_row_name(e, f, person, &have_primary);
         }
     char last[11] = "";
-    for (size_t r = 0; r < g->len; r++) {
-        char **f = g->rows[r].f;
+    for (size_t r = 0; r < g->rows.len; r++) {
+        char **f = g->rows.items[r].f;
         add_row_facts(e, f);
         char iso[11];
         if (em_tcsv_date(f[K_UPDATED], iso) == 0 && strcmp(iso, last) > 0) memcpy(last, iso, 11);
@@ -494,11 +467,7 @@ static int read_row(ofsi *o, em_error *err) {
                        "%s line %ld: group %ld is a %s here but a %s at line %ld", c->name,
                        c->rec_line, gid, type, g->schema, g->first_line);
     g->schema = schema;
-    if (g->len == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 4;
-        g->rows = em_xrealloc(g->rows, g->cap * sizeof *g->rows);
-    }
-    ofsi_row *r = &g->rows[g->len++];
+    ofsi_row *r = em_vec_add(g->rows);
     r->line = c->rec_line;
     r->f = em_xcalloc(K_COUNT, sizeof *r->f);
     for (int k = 0; k < K_COUNT; k++)
@@ -522,11 +491,11 @@ int em_parse_uk_ofsi_csv(const char *path, const char *source, em_sink_fn sink, 
         if (em_tcsv_blank(&o.c)) continue;
         rc = read_row(&o, err);
     }
-    if (rc == 0 && o.ngroups == 0)
+    if (rc == 0 && o.groups.len == 0)
         rc = em_fail(err, EM_ERR_FORMAT, "%s line %ld: no records after the header", o.c.name,
                      em_reader_line(o.c.r) + 1);
-    for (size_t i = 0; rc == 0 && i < o.ngroups; i++)
-        rc = sink(ctx, build(&o.groups[i], source), err);
+    for (size_t i = 0; rc == 0 && i < o.groups.len; i++)
+        rc = sink(ctx, build(&o.groups.items[i], source), err);
     em_tcsv_close(&o.c);
     ofsi_free(&o);
     return rc;

@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "text/tokens.h"
 
 typedef struct country_entry {
@@ -29,13 +30,9 @@ static void add(em_countries *c, char *key, const char *code) {
         free(key);
         return;
     }
-    if (c->len == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 512;
-        c->items = em_xrealloc(c->items, c->cap * sizeof *c->items);
-    }
-    c->items[c->len].key = key;
-    memcpy(c->items[c->len].code, code, 3);
-    c->len++;
+    country_entry *x = em_vec_add(*c);
+    x->key = key;
+    memcpy(x->code, code, 3);
 }
 
 static int cmp(const void *a, const void *b) {

@@ -3,7 +3,7 @@
  * data/knowledge/README.md for the file formats).
  *
  * Every entry is normalised with em_normalize_name, so the files may be
- * written in any script; each table is a small open-addressing hash from the
+ * written in any script; each table is an em_hmap (base/hmap.h) from the
  * normalised string to a value (a group id, a legal-form code index, or the
  * line number for plain sets). Legal-form variants are stored as their
  * normalised token sequence joined by single spaces, and matched longest
@@ -19,91 +19,51 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/hmap.h"
+#include "base/vec.h"
 #include "text/normalize.h"
 
 /* Longest legal-form variant accepted, in bytes once normalised. */
 #define LEGAL_MAX_BYTES 255
 
-/* ---- string hash table ------------------------------------------------- */
+/* ---- string tables ------------------------------------------------------ */
 
-typedef struct strmap_slot {
-    char *key; /* owned; NULL for an empty slot */
-    uint32_t val;
-} strmap_slot;
+/* Every table maps a normalised string to a uint32 (in val.u64) in an em_hmap. */
+typedef em_hmap strmap;
 
-typedef struct strmap {
-    strmap_slot *slots;
-    size_t cap, len; /* cap is 0 or a power of two */
-} strmap;
-
-static uint64_t hash_str(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-/* Slot of key[0..n), or of the empty slot where it would go. */
-static strmap_slot *strmap_find(const strmap *m, const char *key, size_t n) {
-    if (!m->cap) return NULL;
-    size_t mask = m->cap - 1, i = (size_t)hash_str(key, n) & mask;
-    for (;;) {
-        strmap_slot *s = &m->slots[i];
-        if (!s->key || (strncmp(s->key, key, n) == 0 && s->key[n] == '\0')) return s;
-        i = (i + 1) & mask;
-    }
-}
-
-static void strmap_grow(strmap *m) {
-    size_t ncap = m->cap ? m->cap * 2 : 64;
-    strmap old = *m;
-    m->slots = em_xcalloc(ncap, sizeof *m->slots);
-    m->cap = ncap;
-    for (size_t i = 0; i < old.cap; i++) {
-        if (!old.slots[i].key) continue;
-        strmap_slot *s = strmap_find(m, old.slots[i].key, strlen(old.slots[i].key));
-        *s = old.slots[i];
-    }
-    free(old.slots);
-}
-
-/* Returns the existing slot when the key is present (leaving it unchanged),
-   NULL after inserting it. */
-static strmap_slot *strmap_put(strmap *m, const char *key, uint32_t val) {
-    if ((m->len + 1) * 2 > m->cap) strmap_grow(m);
-    strmap_slot *s = strmap_find(m, key, strlen(key));
-    if (s->key) return s;
-    s->key = em_xstrdup(key);
-    s->val = val;
-    m->len++;
+/* Returns the existing entry when the key is present (leaving it unchanged),
+   NULL after inserting it with val. */
+static const em_hmap_entry *strmap_put(strmap *m, const char *key, uint32_t val) {
+    int added;
+    em_hmap_entry *e = em_hmap_inserts(m, key, &added);
+    if (!added) return e;
+    e->val.u64 = val;
     return NULL;
 }
 
-static const strmap_slot *strmap_get(const strmap *m, const char *key, size_t n) {
-    const strmap_slot *s = strmap_find(m, key, n);
-    return s && s->key ? s : NULL;
+static uint32_t strmap_val(const em_hmap_entry *e) {
+    return (uint32_t)e->val.u64;
+}
+
+static const em_hmap_entry *strmap_get(const strmap *m, const char *key, size_t n) {
+    return em_hmap_find(m, key, n);
 }
 
 static void strmap_free(strmap *m) {
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->slots[i].key);
-    free(m->slots);
-    memset(m, 0, sizeof *m);
+    em_hmap_free(m, NULL);
 }
 
 /* ---- the knowledge ----------------------------------------------------- */
 
 struct em_knowledge {
-    strmap variants;      /* spelling -> group id (1-based) */
-    em_strvec groups;     /* canonical spelling of group i+1 */
-    uint32_t *group_line; /* line of each group, for error messages while loading */
+    strmap variants;             /* spelling -> group id (1-based) */
+    em_strvec groups;            /* canonical spelling of group i+1 */
+    EM_VEC(uint32_t) group_line; /* line of each group, for error messages while loading */
     strmap particles, honorifics, stopwords; /* token -> line */
     strmap nicknames;                        /* "short|full" and "full|short" -> line */
     strmap legal;                            /* joined variant -> code index + 1 */
     em_strvec legal_codes;
-    uint32_t *legal_line; /* line of each code, while loading */
+    EM_VEC(uint32_t) legal_line; /* line of each code, while loading */
     size_t legal_max_tokens, legal_max_bytes;
 };
 
@@ -111,14 +71,14 @@ void em_knowledge_free(em_knowledge *k) {
     if (!k) return;
     strmap_free(&k->variants);
     em_strvec_free(&k->groups);
-    free(k->group_line);
+    em_vec_free(k->group_line);
     strmap_free(&k->particles);
     strmap_free(&k->honorifics);
     strmap_free(&k->stopwords);
     strmap_free(&k->nicknames);
     strmap_free(&k->legal);
     em_strvec_free(&k->legal_codes);
-    free(k->legal_line);
+    em_vec_free(k->legal_line);
     free(k);
 }
 
@@ -204,7 +164,6 @@ static char *normalize_word(em_normalizer *nz, const reader *r, const char *raw,
 static int load_groups(em_knowledge *k, em_normalizer *nz, const char *dir, em_error *err) {
     reader r;
     if (reader_open(&r, dir, "given_names.txt", err)) return -1;
-    size_t cap = 0;
     int rc = 0;
     char *s;
     while (rc == 0 && (s = reader_next(&r))) {
@@ -217,19 +176,15 @@ static int load_groups(em_knowledge *k, em_normalizer *nz, const char *dir, em_e
                 rc = -1;
                 break;
             }
-            strmap_slot *dup = strmap_put(&k->variants, w, gid);
-            if (dup && dup->val == gid)
+            const em_hmap_entry *dup = strmap_put(&k->variants, w, gid);
+            if (dup && strmap_val(dup) == gid)
                 rc = reader_fail(&r, err, "'%s' is listed twice in the group", w);
             else if (dup)
                 rc = reader_fail(&r, err, "'%s' is already in the group of line %u", w,
-                                 (unsigned)k->group_line[dup->val - 1]);
+                                 (unsigned)k->group_line.items[strmap_val(dup) - 1]);
             if (rc == 0 && n++ == 0) {
                 em_strvec_push(&k->groups, w);
-                if (k->groups.len > cap) {
-                    cap = cap ? cap * 2 : 256;
-                    k->group_line = em_xrealloc(k->group_line, cap * sizeof *k->group_line);
-                }
-                k->group_line[gid - 1] = r.lineno;
+                em_vec_push(k->group_line, r.lineno); /* at gid - 1 */
             }
             free(w);
             if (rc) break;
@@ -252,9 +207,10 @@ static int load_set(strmap *set, em_normalizer *nz, const char *dir, const char 
             rc = -1;
             break;
         }
-        strmap_slot *dup = strmap_put(set, w, r.lineno);
+        const em_hmap_entry *dup = strmap_put(set, w, r.lineno);
         if (dup)
-            rc = reader_fail(&r, err, "'%s' is already listed on line %u", w, (unsigned)dup->val);
+            rc = reader_fail(&r, err, "'%s' is already listed on line %u", w,
+                             (unsigned)strmap_val(dup));
         free(w);
     }
     reader_close(&r);
@@ -282,12 +238,12 @@ static int load_nicknames(em_knowledge *k, em_normalizer *nz, const char *dir, e
             break;
         }
         char *ab = em_xasprintf("%s|%s", a, b), *ba = em_xasprintf("%s|%s", b, a);
-        strmap_slot *dup = strmap_put(&k->nicknames, ab, r.lineno);
+        const em_hmap_entry *dup = strmap_put(&k->nicknames, ab, r.lineno);
         if (!dup)
             strmap_put(&k->nicknames, ba, r.lineno);
         else
             rc = reader_fail(&r, err, "'%s %s' is already listed on line %u", a, b,
-                             (unsigned)dup->val);
+                             (unsigned)strmap_val(dup));
         free(ab), free(ba), free(a), free(b);
     }
     reader_close(&r);
@@ -305,7 +261,6 @@ static int load_legal(em_knowledge *k, em_normalizer *nz, const char *dir, em_er
     reader r;
     if (reader_open(&r, dir, "legal_forms.tsv", err)) return -1;
     strmap codes = {0};
-    size_t cap = 0;
     int rc = 0;
     char *s;
     while (rc == 0 && (s = reader_next(&r))) {
@@ -317,22 +272,18 @@ static int load_legal(em_knowledge *k, em_normalizer *nz, const char *dir, em_er
         *tab = '\0';
         char *code = em_normalize_name(nz, s);
         uint32_t idx = (uint32_t)k->legal_codes.len + 1;
-        strmap_slot *dup = *code ? strmap_put(&codes, code, r.lineno) : NULL;
+        const em_hmap_entry *dup = *code ? strmap_put(&codes, code, r.lineno) : NULL;
         if (!*code)
             rc = reader_fail(&r, err, "the code is empty");
         else if (dup)
             rc = reader_fail(&r, err, "code '%s' is already defined on line %u", code,
-                             (unsigned)dup->val);
+                             (unsigned)strmap_val(dup));
         if (rc) {
             free(code);
             break;
         }
         em_strvec_take(&k->legal_codes, code);
-        if (k->legal_codes.len > cap) {
-            cap = cap ? cap * 2 : 64;
-            k->legal_line = em_xrealloc(k->legal_line, cap * sizeof *k->legal_line);
-        }
-        k->legal_line[idx - 1] = r.lineno;
+        em_vec_push(k->legal_line, r.lineno); /* at idx - 1 */
         size_t n = 0;
         for (char *save = NULL, *v = strtok_r(tab + 1, "|", &save); v && rc == 0;
              v = strtok_r(NULL, "|", &save)) {
@@ -344,12 +295,12 @@ static int load_legal(em_knowledge *k, em_normalizer *nz, const char *dir, em_er
                 rc = reader_fail(&r, err, "variant '%.40s...' is longer than %d bytes", w,
                                  LEGAL_MAX_BYTES);
             } else if ((dup = strmap_put(&k->legal, w, idx))) {
-                if (dup->val == idx)
+                if (strmap_val(dup) == idx)
                     rc = reader_fail(&r, err, "variant '%s' is listed twice", w);
                 else
                     rc = reader_fail(&r, err, "variant '%s' already belongs to '%s' (line %u)", w,
-                                     k->legal_codes.items[dup->val - 1],
-                                     (unsigned)k->legal_line[dup->val - 1]);
+                                     k->legal_codes.items[strmap_val(dup) - 1],
+                                     (unsigned)k->legal_line.items[strmap_val(dup) - 1]);
             } else {
                 size_t nt = count_tokens(w);
                 if (nt > k->legal_max_tokens) k->legal_max_tokens = nt;
@@ -387,10 +338,8 @@ em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
         return NULL;
     }
     /* only needed for messages while loading */
-    free(k->group_line);
-    free(k->legal_line);
-    k->group_line = NULL;
-    k->legal_line = NULL;
+    em_vec_free(k->group_line);
+    em_vec_free(k->legal_line);
     return k;
 }
 
@@ -398,8 +347,8 @@ em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
 
 uint32_t em_knowledge_variant_group(const em_knowledge *k, const char *token) {
     if (!k || !token) return 0;
-    const strmap_slot *s = strmap_get(&k->variants, token, strlen(token));
-    return s ? s->val : 0;
+    const em_hmap_entry *s = strmap_get(&k->variants, token, strlen(token));
+    return s ? strmap_val(s) : 0;
 }
 
 const char *em_knowledge_group_name(const em_knowledge *k, uint32_t group) {
@@ -424,7 +373,7 @@ int em_knowledge_is_honorific(const em_knowledge *k, const char *token) {
 }
 
 int em_knowledge_is_nickname(const em_knowledge *k, const char *a, const char *b) {
-    if (!k || !k->nicknames.len) return 0;
+    if (!k || !em_hmap_len(&k->nicknames)) return 0;
     char key[128];
     int n = snprintf(key, sizeof key, "%s|%s", a, b);
     return n > 0 && (size_t)n < sizeof key && strmap_get(&k->nicknames, key, (size_t)n) != NULL;
@@ -437,7 +386,7 @@ int em_knowledge_is_stopword(const em_knowledge *k, const char *token) {
 const char *em_knowledge_legal_form(const em_knowledge *k, const char *const *tokens, size_t n,
                                     size_t *consumed) {
     if (consumed) *consumed = 0;
-    if (!k || !tokens || !k->legal.len) return NULL;
+    if (!k || !tokens || !em_hmap_len(&k->legal)) return NULL;
     char key[LEGAL_MAX_BYTES + 1];
     size_t ends[64]; /* ends[i]: length of tokens[0..i] joined */
     size_t len = 0, m = 0;
@@ -452,10 +401,10 @@ const char *em_knowledge_legal_form(const em_knowledge *k, const char *const *to
         ends[m] = len;
     }
     for (size_t i = m; i > 0; i--) {
-        const strmap_slot *s = strmap_get(&k->legal, key, ends[i - 1]);
+        const em_hmap_entry *s = strmap_get(&k->legal, key, ends[i - 1]);
         if (s) {
             if (consumed) *consumed = i;
-            return k->legal_codes.items[s->val - 1];
+            return k->legal_codes.items[strmap_val(s) - 1];
         }
     }
     return NULL;
