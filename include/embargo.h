@@ -571,6 +571,159 @@ typedef struct em_batch_options {
 
 int em_engine_batch(em_engine *e, const em_batch_options *opts, em_error *err);
 
+/* ---- monitoring: registers, alerts, good-guy list, audit ---------------- */
+
+/*
+ * em_monitor - continuous screening of the user's own records (customers,
+ * counterparties, vendors, vessels, wallets), kept in *registers* in the
+ * home's store. A register is screened in full when first imported; after
+ * that, em_monitor_sync re-screens it against each new list version by
+ * delta: only listed entities added or materially changed are matched,
+ * against an index of the register's names, and only the records they touch
+ * (plus those near the threshold) are screened again, so the alerts equal
+ * those of a full re-screen (see src/monitor/monitor.c).
+ *
+ * Each (record, listed entity) pair over the threshold is one *alert*:
+ * open -> escalated | false_positive | true_match (needs a second analyst
+ * when four-eyes is on) | closed (delisted, no longer matching, record
+ * removed). A false positive is remembered (the *good-guy list*) and stays
+ * suppressed until the record or the listed entity changes materially;
+ * then the alert reopens with what changed.
+ *
+ * Every screening decision and every alert decision is appended to the
+ * *audit chain*: each entry carries the SHA-256 of the one before, so an
+ * edited, removed or reordered entry is found by em_audit_verify, and
+ * em_audit_replay re-runs a past screening on the exact list versions it used.
+ *
+ * Listings are returned as JSON text (caller frees): the same documents the
+ * HTTP API serves and `--json` prints. A monitor is thread-safe (calls are
+ * serialised); it screens through the engine it was opened with.
+ */
+typedef struct em_monitor em_monitor;
+
+#define EM_MONITOR_OPTIONS_VERSION 1
+typedef struct em_monitor_options {
+    unsigned version;   /* EM_MONITOR_OPTIONS_VERSION */
+    int no_four_eyes;   /* 1: one analyst may confirm a true match alone */
+    unsigned threads;   /* screening threads for full screens; 0 = number of CPUs */
+    /* may be NULL: progress of long runs ("import", "screen", "index"), done of total
+       (total 0 when unknown); called on the calling thread */
+    void (*progress)(void *ctx, const char *phase, size_t done, size_t total);
+    void *progress_ctx;
+} em_monitor_options;
+
+/* The number of registers in the home: whether a list change has anything to re-screen. */
+size_t em_store_register_count(em_store *st);
+
+/* Opens the monitor of the engine's home (the engine must outlive it); opts
+   may be NULL. */
+int em_monitor_open(em_monitor **out, em_engine *engine, const em_monitor_options *opts,
+                    em_error *err);
+void em_monitor_close(em_monitor *m);
+
+/* What an import or a screening run did. */
+typedef struct em_monitor_report {
+    const char *register_name; /* valid until the next call on the monitor */
+    size_t records;            /* records in the register after the run */
+    size_t added, changed, removed, unchanged; /* records, for an import */
+    size_t screened;           /* records screened */
+    size_t entities_checked;   /* listed entities matched against the register (delta) */
+    int full;                  /* 1: a full screen, 0: a delta */
+    size_t alerts_opened, alerts_reopened, alerts_closed, alerts_updated, alerts_noted;
+    size_t suppressed;         /* matches kept quiet by the good-guy list */
+    size_t webhooks_queued;
+    size_t warnings;           /* values of records that could not be used (the record is
+                                  kept without them) */
+    char first_warning[256];   /* the first of them, with its line */
+    double seconds;
+} em_monitor_report;
+
+/*
+ * Imports FILE (CSV with a header naming the columns: id, name, aliases,
+ * weak_aliases, first_name, middle_name, last_name, schema, birth_date,
+ * nationality, citizenship, country, gender, passport, national_id, tax_id,
+ * registration, lei, bic, imo, mmsi, call_sign, crypto, email, phone,
+ * website; or JSON lines with the same keys, values strings or arrays) into
+ * register `reg` (created when new; NULL = "default"). Re-importing
+ * updates records (each change is kept as a revision), adds new ones and
+ * removes those absent from the file, unless `partial` (then absent records
+ * stay). New and changed records are screened against the active lists
+ * (the whole register on its first import); removed records' alerts close.
+ * A malformed file changes nothing (one transaction).
+ */
+int em_register_import(em_monitor *m, const char *reg, const char *path, int partial,
+                       em_monitor_report *rep, em_error *err);
+/* Screens the whole register now (NULL = "default"). */
+int em_register_screen(em_monitor *m, const char *reg, em_monitor_report *rep, em_error *err);
+/* Brings every register up to date with the active list versions (delta
+   re-screening; the engine is refreshed first). reps (may be NULL) receives
+   one report per register screened (caller frees *reps), *n their number. */
+int em_monitor_sync(em_monitor *m, em_monitor_report **reps, size_t *n, em_error *err);
+/* Sets the register's webhook (url NULL or "" = none); the secret signs each
+   POST (X-Embargo-Signature: sha256=HMAC-SHA256(secret, body) in hex). */
+int em_register_set_webhook(em_monitor *m, const char *reg, const char *url, const char *secret,
+                            em_error *err);
+/* [{name, records, alerts_open, screened_against, screened_at, webhook}] */
+int em_register_list_json(em_monitor *m, char **json, em_error *err);
+/* The record with its revisions and alerts. */
+int em_register_record_json(em_monitor *m, const char *reg, const char *id, char **json,
+                            em_error *err);
+
+/* Which alerts em_alerts_json lists; zero/NULL fields do not filter. */
+typedef struct em_alert_filter {
+    const char *register_name;
+    const char *state;     /* "open", "escalated", "pending", "true_match", "false_positive",
+                              "closed", or "active" (open, escalated, pending) */
+    const char *assignee;
+    int64_t older_than_s;  /* opened at least this many seconds ago */
+    size_t limit, offset;  /* limit 0 = 1000 */
+} em_alert_filter;
+/* {"total": N, "alerts": [...]} newest first */
+int em_alerts_json(em_monitor *m, const em_alert_filter *f, char **json, em_error *err);
+/* One alert with its record, its listed entity, explanation and history. */
+int em_alert_json(em_monitor *m, int64_t id, char **json, em_error *err);
+/*
+ * Decides an alert: "false_positive" (suppressed until something material
+ * changes), "true_match" (with four-eyes: the first analyst proposes, the
+ * alert is "pending" until a different analyst confirms), "escalate", or
+ * "reopen". user names the analyst (required); comment is required for
+ * false_positive and true_match.
+ */
+int em_alert_decide(em_monitor *m, int64_t id, const char *decision, const char *comment,
+                    const char *user, em_error *err);
+int em_alert_assign(em_monitor *m, int64_t id, const char *assignee, const char *user,
+                    em_error *err);
+/* [{id, alert, register, record, entity, since, by, comment, state}] */
+int em_goodguys_json(em_monitor *m, const char *reg, int all, char **json, em_error *err);
+/* Revokes a suppression: its alert opens again. */
+int em_goodguy_revoke(em_monitor *m, int64_t id, const char *user, em_error *err);
+
+/* Appends a screening decision made outside the monitor (CLI search/screen,
+   API /match) to the audit chain: kind ("search", "screen", "match"), the
+   party and options screened, and its results. Returns the entry's number in
+   *seq (may be NULL). */
+int em_audit_screening(em_monitor *m, const char *kind, const char *user, const em_party *p,
+                       const em_screen_options *opts, const em_results *res, int64_t *seq,
+                       em_error *err);
+typedef struct em_audit_verify_report {
+    int64_t entries;
+    int ok;               /* 1: the chain is whole */
+    int64_t first_bad;    /* the first entry that does not verify (0 when ok) */
+    char problem[256];    /* what is wrong with it */
+    char head[65];        /* hash of the last entry: write it down to anchor the chain */
+} em_audit_verify_report;
+int em_audit_verify(em_monitor *m, em_audit_verify_report *rep, em_error *err);
+/* Re-runs entry `seq` (a screening) on the list versions it used; *same = 1
+   when the results are the same; *json (caller frees) says what was compared. */
+int em_audit_replay(em_monitor *m, int64_t seq, int *same, char **json, em_error *err);
+/* Writes entries between from and to (ISO dates or timestamps; NULL = open)
+   as "csv" or "json" to the FILE * out. */
+int em_audit_export(em_monitor *m, const char *from, const char *to, const char *format,
+                    void *out, em_error *err);
+/* Sends the webhooks due (new and reopened alerts), retrying failed ones with
+   backoff; *sent / *failed (may be NULL) count this call's deliveries. */
+int em_monitor_deliver(em_monitor *m, size_t *sent, size_t *failed, em_error *err);
+
 /* ---- updating from the publishers (`embargo update`) -------------------- */
 
 /*

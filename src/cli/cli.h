@@ -30,6 +30,20 @@ int cmd_screen(cli_ctx *c, int argc, char **argv);
 int cmd_compare(cli_ctx *c, int argc, char **argv);
 int cmd_serve(cli_ctx *c, int argc, char **argv);
 int cmd_update(cli_ctx *c, int argc, char **argv);
+int cmd_register(cli_ctx *c, int argc, char **argv);
+int cmd_sync(cli_ctx *c, int argc, char **argv);
+int cmd_alerts(cli_ctx *c, int argc, char **argv);
+int cmd_alert(cli_ctx *c, int argc, char **argv);
+int cmd_goodguy(cli_ctx *c, int argc, char **argv);
+int cmd_audit(cli_ctx *c, int argc, char **argv);
+
+/* monitoring (cmd_register.c): an engine and monitor on the home (progress on
+   stderr unless quiet); the analyst's name (--user, else $EMBARGO_USER, $USER);
+   after an import or update, the delta re-screen of every register */
+int cli_monitor_open(cli_ctx *c, em_engine **e, em_monitor **m, int quiet);
+void cli_monitor_close(em_engine *e, em_monitor *m);
+const char *cli_user(const char *given);
+int cli_monitor_sync_after_import(cli_ctx *c, int quiet);
 
 /* helpers (main.c) */
 int cli_open(cli_ctx *c, em_store **st);

@@ -75,7 +75,11 @@ int cmd_import(cli_ctx *c, int argc, char **argv) {
                 x->published[0] ? x->published : "(not stated in file)", x->sha256);
     }
     printf("imported in %.3f s into %s\n", dt, em_store_home(st));
+    int changed = 0;
+    for (size_t i = 0; i < em_import_report_count(r); i++)
+        changed |= !em_import_report_get(r, i)->unchanged;
     em_import_report_free(r);
     em_store_close(st);
-    return EXIT_OK;
+    /* a new active version: every register is re-screened by delta */
+    return changed ? cli_monitor_sync_after_import(c, 0) : EXIT_OK;
 }

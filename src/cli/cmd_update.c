@@ -160,6 +160,9 @@ int cmd_update(cli_ctx *c, int argc, char **argv) {
     else
         print_text(r);
     size_t failed = em_update_report_failures(r);
+    int updated = 0;
+    for (size_t i = 0; i < em_update_report_count(r); i++)
+        updated |= em_update_report_get(r, i)->outcome == EM_UPDATE_UPDATED;
     if (failed && !json)
         fprintf(stderr,
                 "embargo: %zu of %zu source(s) failed; their previous versions stay active\n",
@@ -167,5 +170,7 @@ int cmd_update(cli_ctx *c, int argc, char **argv) {
     em_update_report_free(r);
     em_store_close(st);
     em_update_global_cleanup();
-    return failed ? EXIT_ERR : EXIT_OK;
+    /* a new active version: every register is re-screened by delta */
+    int src = updated ? cli_monitor_sync_after_import(c, json) : EXIT_OK;
+    return failed ? EXIT_ERR : src;
 }

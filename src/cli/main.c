@@ -54,6 +54,20 @@ static const char *USAGE =
     "                                and import them; a failed source keeps its active version;\n"
     "                                --force downloads again and accepts a list that shrinks\n"
     "\n"
+    "monitoring (registers of your own records, screened on every list change):\n"
+    "  register import [--register R] [--partial] FILE   CSV with a header (id, name, aliases,\n"
+    "                                schema, birth_date, nationality, gender, passport, ...) or\n"
+    "                                JSON lines; new and changed records are screened\n"
+    "  register list [--json] | show [--register R] ID | screen [--register R]\n"
+    "  register webhook [--register R] URL [--secret S]   POST new and reopened alerts\n"
+    "  sync [--json]                 re-screen every register against new list versions (delta;\n"
+    "                                import and update run it by themselves) and send webhooks\n"
+    "  alerts [--register R] [--state S] [--assignee U] [--older-than 7d] [--json]\n"
+    "  alert show ID | decide ID --decision false_positive|true_match|escalate|reopen\n"
+    "        --comment TEXT [--user U] | assign ID --user U\n"
+    "  goodguy list [--register R] [--all] [--json] | revoke ID\n"
+    "  audit verify | replay ID | export [--from DATE] [--to DATE] [--format csv|json]\n"
+    "\n"
     "The home (list store) is --home DIR, else $EMBARGO_HOME, else\n"
     "$XDG_DATA_HOME/embargo or ~/.local/share/embargo. A new home is seeded from the\n"
     "bundled lists unless --no-seed is given.\n";
@@ -185,6 +199,12 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "compare") == 0) return cmd_compare(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "serve") == 0) return cmd_serve(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "update") == 0) return cmd_update(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "register") == 0) return cmd_register(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "sync") == 0) return cmd_sync(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "alerts") == 0) return cmd_alerts(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "alert") == 0) return cmd_alert(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "goodguy") == 0) return cmd_goodguy(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "audit") == 0) return cmd_audit(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "help") == 0) {
         fputs(USAGE, stdout);
         return EXIT_OK;

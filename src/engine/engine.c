@@ -31,6 +31,7 @@
 
 #include "base/error.h"
 #include "engine/engine_internal.h"
+#include "engine/engine_open.h"
 #include "match/results.h"
 #include "model/schema.h"
 #include "store/store_read.h"
@@ -154,6 +155,28 @@ int em_engine_open(em_engine **out, const em_engine_options *o, em_error *err) {
     return 0;
 }
 
+int em_engine_open_matcher(em_engine **out, em_matcher *m, em_error *err) {
+    *out = NULL;
+    em_engine *e = em_xcalloc(1, sizeof *e);
+    pthread_mutex_init(&e->lock, NULL);
+    pthread_mutex_init(&e->store_lock, NULL);
+    generation *g = em_xcalloc(1, sizeof *g);
+    pthread_mutex_init(&g->pool_lock, NULL);
+    g->m = m;
+    g->stamp = em_xstrdup("");
+    if (em_matcher_lists(m, &g->lists, &g->nlists, err) != 0) {
+        g->m = NULL; /* still the caller's */
+        gen_free(g);
+        em_engine_close(e);
+        return -1;
+    }
+    g->refs = 1;
+    g->number = ++e->next_number;
+    e->cur = g;
+    *out = e;
+    return 0;
+}
+
 void em_engine_close(em_engine *e) {
     if (!e) return;
     gen_release(e, e->cur); /* screenings still running keep it alive */
@@ -165,6 +188,7 @@ void em_engine_close(em_engine *e) {
 
 int em_engine_refresh(em_engine *e, int force, int *swapped, em_error *err) {
     if (swapped) *swapped = 0;
+    if (!e->st) return 0; /* an engine over a fixed matcher (em_engine_open_matcher) */
     pthread_mutex_lock(&e->store_lock);
     int rc = 0;
     char *stamp = force ? NULL : active_stamp(e->st, err);
@@ -189,6 +213,10 @@ int em_engine_refresh(em_engine *e, int force, int *swapped, em_error *err) {
     free(stamp);
     pthread_mutex_unlock(&e->store_lock);
     return rc;
+}
+
+const char *em_engine_home(const em_engine *e) {
+    return e && e->st ? em_store_home(e->st) : NULL;
 }
 
 uint64_t em_engine_generation(const em_engine *e) {
@@ -277,7 +305,6 @@ static int keep(const em_party *p, const em_screen_options *o, const em_result *
     }
     return 1;
 }
-
 
 int em_engine_screen(em_engine *e, const em_party *p, const em_screen_options *opts,
                      em_results **out, em_error *err) {

@@ -20,6 +20,7 @@
 #include "base/error.h"
 #include "index/snapshot.h"
 #include "index/snapshot_check.h"
+#include "match/matcher_build.h"
 #include "match/matcher_internal.h"
 #include "store/paths.h"
 #include "store/store_read.h"
@@ -286,4 +287,69 @@ char *em_matcher_related(const em_matcher *m, const char *id) {
 
 const char *em_matcher_snapshot_path(const em_matcher *m) {
     return m->path;
+}
+
+/* ---- matchers over other entities (matcher_build.h) ----------------------- */
+
+int em_matcher_build(em_matcher **out, const em_entity_list *l, const int64_t *versions,
+                     const char *path, em_error *err) {
+    *out = NULL;
+    em_matcher *m = em_xcalloc(1, sizeof *m);
+    int rc = em_matcher_load_tables(m, err);
+    if (rc == 0) rc = em_snapshot_build(l, versions, m->k, path, err);
+    if (rc == 0) rc = em_matcher_map(m, path, err);
+    if (rc != 0) {
+        em_matcher_close(m);
+        return -1;
+    }
+    *out = m;
+    return 0;
+}
+
+int em_matcher_open_versions(em_matcher **out, em_store *st, const int64_t *ids, size_t n,
+                             em_error *err) {
+    *out = NULL;
+    em_buf stamp;
+    em_buf_init(&stamp);
+    for (size_t i = 0; i < n; i++)
+        em_buf_printf(&stamp, "%sv%lld", i ? "," : "", (long long)ids[i]);
+    char name[64];
+    uint64_t kh = knowledge_hash();
+    snapshot_name(kh, &stamp, name);
+    char *dir = em_xasprintf("%s/snapshots/past", em_store_home(st));
+    char *path = em_xasprintf("%s/%s", dir, name);
+    em_matcher *m = em_xcalloc(1, sizeof *m);
+    int rc = em_matcher_load_tables(m, err);
+    struct stat sb;
+    int have = rc == 0 && stat(path, &sb) == 0 && em_matcher_map(m, path, NULL) == 0;
+    if (rc == 0 && !have) {
+        em_entity_list l = {0};
+        int64_t *versions = NULL;
+        em_buf got;
+        em_buf_init(&got);
+        rc = em_mkdir_p(dir, err);
+        if (rc == 0) rc = em_store_load_versions(st, ids, n, &l, &versions, &got, err);
+        if (rc == 0 && l.len == 0)
+            rc = em_fail(err, EM_ERR_NOTFOUND, "the list versions %s are no longer in the store",
+                         em_buf_cstr(&stamp));
+        if (rc == 0) rc = em_snapshot_build(&l, versions, m->k, path, err);
+        if (rc == 0) rc = em_matcher_map(m, path, err);
+        em_store_release_memory(st);
+        free(versions);
+        em_entity_list_free(&l);
+        em_buf_free(&got);
+    }
+    free(dir);
+    free(path);
+    em_buf_free(&stamp);
+    if (rc != 0) {
+        em_matcher_close(m);
+        return -1;
+    }
+    *out = m;
+    return 0;
+}
+
+void em_knowledge_version(char out[17]) {
+    snprintf(out, 17, "%016llx", (unsigned long long)knowledge_hash());
 }

@@ -24,19 +24,33 @@ int em_store_active_stamp(em_store *st, em_buf *stamp, em_error *err) {
     return 0;
 }
 
-int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, em_buf *stamp,
-                         em_error *err) {
+/* The entities of the active versions (ids NULL) or of the versions ids[0..n). */
+static int load_versions(em_store *st, const int64_t *ids, size_t n, em_entity_list *out,
+                         int64_t **versions, em_buf *stamp, em_error *err) {
     *versions = NULL;
     if (em_db_exec(st, "BEGIN", err) != 0) return -1; /* one consistent read */
-    int rc = em_store_active_stamp(st, stamp, err);
-    sqlite3_stmt *s =
-        rc ? NULL
-           : em_db_prepare(st,
-                           "SELECT b.json, ve.version_id, ve.digest FROM versions v"
-                           " JOIN version_entities ve ON ve.version_id = v.id"
-                           " JOIN blobs b ON b.digest = ve.digest"
-                           " WHERE v.active = 1 ORDER BY v.id, length(ve.entity_id), ve.entity_id",
-                           err);
+    int rc = 0;
+    em_buf where;
+    em_buf_init(&where);
+    if (ids) {
+        em_buf_adds(&where, "v.id IN (0");
+        for (size_t i = 0; i < n; i++) {
+            em_buf_printf(&where, ",%lld", (long long)ids[i]);
+            em_buf_printf(stamp, "%sv%lld", i ? "," : "", (long long)ids[i]);
+        }
+        em_buf_adds(&where, ")");
+    } else {
+        em_buf_adds(&where, "v.active = 1");
+        rc = em_store_active_stamp(st, stamp, err);
+    }
+    char *sql = em_xasprintf("SELECT b.json, ve.version_id, ve.digest FROM versions v"
+                             " JOIN version_entities ve ON ve.version_id = v.id"
+                             " JOIN blobs b ON b.digest = ve.digest"
+                             " WHERE %s ORDER BY v.id, length(ve.entity_id), ve.entity_id",
+                             em_buf_cstr(&where));
+    em_buf_free(&where);
+    sqlite3_stmt *s = rc ? NULL : em_db_prepare(st, sql, err);
+    free(sql);
     if (!s) {
         em_db_exec(st, "COMMIT", NULL);
         return -1;
@@ -73,4 +87,14 @@ int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, 
     free(digests);
     em_db_exec(st, "COMMIT", NULL);
     return rc;
+}
+
+int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, em_buf *stamp,
+                         em_error *err) {
+    return load_versions(st, NULL, 0, out, versions, stamp, err);
+}
+
+int em_store_load_versions(em_store *st, const int64_t *ids, size_t n, em_entity_list *out,
+                           int64_t **versions, em_buf *stamp, em_error *err) {
+    return load_versions(st, ids, n, out, versions, stamp, err);
 }

@@ -12,6 +12,10 @@
    Each entity's history (first seen, last change, last seen) is filled in. */
 int em_store_load_active(em_store *st, em_entity_list *out, int64_t **versions, em_buf *stamp,
                          em_error *err);
+/* The same for the versions ids[0..n) (active or not: a replay of the past);
+   stamp receives "v<id>,..." in the order given. */
+int em_store_load_versions(em_store *st, const int64_t *ids, size_t n, em_entity_list *out,
+                           int64_t **versions, em_buf *stamp, em_error *err);
 /* Hands the connection's cached pages back (after a bulk read: a long-lived
    process, the engine or the server, must not keep a whole list in cache). */
 void em_store_release_memory(em_store *st);
