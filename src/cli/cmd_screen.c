@@ -408,6 +408,10 @@ typedef struct run {
     FILE *out;
     size_t total, matched, errors;
     progress pg;
+    em_monitor *audit; /* each screened row is an audit entry */
+    const em_screen_options *so;
+    const char *user;
+    em_error audit_err;
 } run;
 
 /* em_batch_options.next: reads one row, makes its party (an empty party for a
@@ -464,6 +468,12 @@ static int deliver(void *ctx, size_t index, const em_party *p, const em_results 
         for (size_t i = 0; i < n; i++)
             matched |= em_results_get(res, i)->match;
         x->matched += matched;
+        int64_t seq = 0;
+        if (em_audit_screening(x->audit, "screen", x->user, p, x->so, res, &seq, &x->audit_err) !=
+            0) {
+            em_buf_free(&b);
+            return -1; /* a screening that is not recorded is not delivered */
+        }
         em_buf_adds(&b, ", \"query\": ");
         put_query(&b, p);
         em_buf_printf(&b, ", \"matched\": %s, \"results\": [", matched ? "true" : "false");
@@ -482,7 +492,7 @@ static int deliver(void *ctx, size_t index, const em_party *p, const em_results 
         }
         em_buf_adds(&b, ", \"lists\": ");
         cli_lists_json(&b, res);
-        em_buf_adds(&b, "}\n");
+        em_buf_printf(&b, ", \"audit\": %lld}\n", (long long)seq);
     }
     fputs(em_buf_cstr(&b), x->out);
     em_buf_free(&b);
@@ -529,6 +539,8 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
             x.all = 1;
         else if (cli_flag(argv, i, "--quiet") || cli_flag(argv, i, "-q"))
             quiet = 1;
+        else if ((v = cli_opt(argc, argv, &i, "--user")))
+            x.user = v;
         else if (argv[i][0] == '-' && argv[i][1])
             return cli_usage("screen: unknown option %s", argv[i]);
         else if (!in_path)
@@ -586,10 +598,11 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
         }
     }
     em_engine_options eo = {EM_ENGINE_OPTIONS_VERSION, c->home, c->store_flags};
-    if (em_engine_open(&eng, &eo, &err) != 0) {
+    if (em_engine_open(&eng, &eo, &err) != 0 || em_monitor_open(&x.audit, eng, NULL, &err) != 0) {
         cli_error(&err);
         goto done;
     }
+    x.user = cli_user(x.user);
 
     x.pg.on = !quiet && isatty(STDERR_FILENO);
     x.pg.start = x.pg.last = now_s();
@@ -604,12 +617,19 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
     bo.threads = (unsigned)threads;
     bo.window = WINDOW;
     bo.screen = &so;
+    x.so = &so;
     bo.next = next_party;
     bo.deliver = deliver;
     bo.progress = on_progress;
     bo.ctx = &x;
     if (first != EOF && em_engine_batch(eng, &bo, &err) != 0) {
         if (x.read_failed) goto read_error;
+        if (x.audit_err.message[0]) {
+            cli_error(&x.audit_err);
+            fputs("embargo: the screening stopped: a row could not be recorded in the audit\n",
+                  stderr);
+            goto done;
+        }
         if (ferror(x.out)) {
             fprintf(stderr, "embargo: error: writing the results failed: %s\n", strerror(errno));
             goto done;
@@ -644,6 +664,7 @@ done:
     free(x.fifo);
     for (size_t i = 0; i < x.ncols; i++)
         free(x.keys[i]);
+    em_monitor_close(x.audit);
     em_engine_close(eng);
     cli_reader_free(x.rd);
     em_buf_free(&x.line);

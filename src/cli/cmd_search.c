@@ -25,6 +25,7 @@ static int add_id(em_party *p, const char *v, em_error *err) {
 
 int cmd_search(cli_ctx *c, int argc, char **argv) {
     int json = 0, all = 0;
+    const char *user = NULL;
     long long limit = 10;
     double threshold = EM_DEFAULT_THRESHOLD;
     char name[4096] = "";
@@ -65,6 +66,8 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
             rc = em_party_add_name(p, v, 0, &err);
         else if ((v = cli_opt(argc, argv, &i, "--weak-alias")))
             rc = em_party_add_name(p, v, EM_NAME_WEAK, &err);
+        else if ((v = cli_opt(argc, argv, &i, "--user")))
+            user = v;
         else if (argv[i][0] == '-' && argv[i][1]) {
             em_party_free(p);
             return cli_usage("search: unknown option %s", argv[i]);
@@ -91,9 +94,23 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
         em_party_free(p);
         return cli_error(&err);
     }
+    /* every screening decision is an audit entry (audit replay ID reproduces it) */
+    em_monitor *m = NULL;
+    int64_t seq = 0;
+    if (em_monitor_open(&m, e, NULL, &err) != 0 ||
+        em_audit_screening(m, "search", cli_user(user), p, &so, r, &seq, &err) != 0) {
+        em_monitor_close(m);
+        em_results_free(r);
+        em_engine_close(e);
+        em_party_free(p);
+        cli_error(&err);
+        fputs("embargo: the search was not recorded in the audit; no result is shown\n", stderr);
+        return EXIT_ERR;
+    }
+    em_monitor_close(m);
     size_t n = em_results_count(r);
     if (json) {
-        printf("{\"query\": {\"name\": ");
+        printf("{\"audit\": %lld, \"query\": {\"name\": ", (long long)seq);
         cli_print_json_string(stdout, name);
         printf("}, \"threshold\": %.2f, \"results\": [", threshold);
         for (size_t i = 0; i < n; i++) {
@@ -125,7 +142,10 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
                 printf("      also listed: %s\n", x->related_json);
         }
     }
-    if (!json) cli_lists_text(stdout, r);
+    if (!json) {
+        cli_lists_text(stdout, r);
+        printf("audit entry %lld\n", (long long)seq);
+    }
     em_results_free(r);
     em_engine_close(e);
     em_party_free(p);

@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "embargo.h"
-#include "store/update_internal.h"
+#include "store/update_log.h"
+#include "update/update_internal.h"
 
 static void test_config_parse(void **state) {
     (void)state;
