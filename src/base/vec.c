@@ -16,7 +16,12 @@ static void too_big(void) {
 
 void *em_vec_grow_(void *items, size_t *cap, size_t len, size_t extra, size_t elem) {
     if (extra > SIZE_MAX - len) too_big();
-    size_t need = len + extra, ncap = *cap ? *cap : EM_VEC_MIN_CAP;
+    size_t need = len + extra, ncap = *cap;
+    if (!ncap) { /* the first allocation: EM_VEC_MIN_CAP, or 32 bytes of small items */
+        ncap = EM_VEC_MIN_CAP;
+        while (elem && ncap * 2 * elem <= 32)
+            ncap *= 2;
+    }
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2) too_big();
         ncap *= 2;

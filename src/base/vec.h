@@ -10,13 +10,17 @@
  * named struct with the same three members: the macros only use the member
  * names, so both work, and `{0}` is an empty vector that owns nothing.
  *
- * Growth is geometric: when an append finds len == cap, the capacity doubles
- * (from EM_VEC_MIN_CAP on the first append), or jumps straight to what an
- * em_vec_reserve asks for if that is more. Appending n items therefore costs
- * O(n) copies in total and at most log2(n) reallocations. Allocation goes
- * through em_xrealloc, so it never fails (the process aborts instead, see
- * buf.h). The vector never shrinks; em_vec_free releases the array (not what
- * the items point to: that is the owner's business) and leaves {0}.
+ * Growth is geometric: when an append finds len == cap, the capacity doubles,
+ * or doubles as often as an em_vec_reserve needs. The first allocation holds
+ * EM_VEC_MIN_CAP items, or more of small items (as many as fit 32 bytes, a
+ * power of two: 4 pointers, 8 uint32_t), so capacities stay powers of two,
+ * a vector of a few large structs (the names of an entity) does not reserve
+ * room for many, and one of small items does not reallocate at every
+ * append. Appending n items therefore costs O(n) copies in total and about
+ * log2(n) reallocations. Allocation goes through em_xrealloc, so it never
+ * fails (the process aborts instead, see buf.h). The vector never shrinks;
+ * em_vec_free releases the array (not what the items point to: that is the
+ * owner's business) and leaves {0}.
  *
  * Pointers into items[] are invalidated by any append that grows the array.
  *
@@ -36,8 +40,8 @@
         size_t len, cap;                                                                           \
     }
 
-/* Capacity of a vector after its first append. */
-#define EM_VEC_MIN_CAP 4
+/* The fewest items of a vector's first allocation (see above). */
+#define EM_VEC_MIN_CAP 2
 
 /* Returns items reallocated so that cap >= len + extra (updating *cap);
    the growth policy described above. The engine room of the macros. */

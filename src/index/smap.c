@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hmap.h"
+#include "base/vec.h"
+
 uint32_t em_hash_str(const char *s) {
     uint32_t h = 2166136261u;
     for (; *s; s++)
@@ -14,64 +17,18 @@ uint32_t em_hash_str(const char *s) {
     return h;
 }
 
-/* ---- build-time hash table: string -> u32 slot ---------------------------- */
-
-typedef struct htab {
-    char **keys;
-    uint32_t *vals;
-    size_t cap, len;
-} htab;
-
-static void htab_grow(htab *t);
-
-static size_t htab_find(const htab *t, const char *k, uint32_t h) {
-    size_t i = h & (t->cap - 1);
-    while (t->keys[i] && strcmp(t->keys[i], k) != 0)
-        i = (i + 1) & (t->cap - 1);
-    return i;
-}
-
-static uint32_t *htab_put(htab *t, const char *k, int *created) {
-    if (t->cap == 0 || (t->len + 1) * 10 > t->cap * 7) htab_grow(t);
-    uint32_t h = em_hash_str(k);
-    size_t i = htab_find(t, k, h);
-    *created = !t->keys[i];
-    if (*created) {
-        t->keys[i] = em_xstrdup(k);
-        t->len++;
-    }
-    return &t->vals[i];
-}
-
-static void htab_grow(htab *t) {
-    htab n = {0};
-    n.cap = t->cap ? t->cap * 2 : 1024;
-    n.keys = em_xcalloc(n.cap, sizeof *n.keys);
-    n.vals = em_xcalloc(n.cap, sizeof *n.vals);
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->keys[i]) {
-            size_t j = htab_find(&n, t->keys[i], em_hash_str(t->keys[i]));
-            n.keys[j] = t->keys[i];
-            n.vals[j] = t->vals[i];
-            n.len++;
-        }
-    free(t->keys);
-    free(t->vals);
-    *t = n;
-}
-
-static void htab_free(htab *t) {
-    for (size_t i = 0; i < t->cap; i++)
-        free(t->keys[i]);
-    free(t->keys);
-    free(t->vals);
-}
-
 /* ---- string pool ---------------------------------------------------------- */
 
+/*
+ * The in-memory side is two em_hmaps (base/hmap.h): the pool's string ->
+ * offset, and the builder's key -> list. The builder's lists are in the
+ * order their keys were first added, which is also the map's iteration
+ * order, so list i belongs to em_hmap_at(&index, i) and the serialised
+ * entries come out in that order.
+ */
 struct em_strpool {
     em_buf data;
-    htab index;
+    em_hmap index; /* string -> offset in data */
 };
 
 em_strpool *em_strpool_new(void) {
@@ -84,19 +41,19 @@ em_strpool *em_strpool_new(void) {
 void em_strpool_free(em_strpool *p) {
     if (!p) return;
     em_buf_free(&p->data);
-    htab_free(&p->index);
+    em_hmap_free(&p->index, NULL);
     free(p);
 }
 
 uint32_t em_strpool_add(em_strpool *p, const char *s) {
     if (!s || !*s) return 0;
     int created;
-    uint32_t *v = htab_put(&p->index, s, &created);
+    em_hmap_entry *e = em_hmap_inserts(&p->index, s, &created);
     if (created) {
-        *v = (uint32_t)p->data.len;
+        e->val.u64 = p->data.len;
         em_buf_add(&p->data, s, strlen(s) + 1);
     }
-    return *v;
+    return (uint32_t)e->val.u64;
 }
 
 const em_buf *em_strpool_data(const em_strpool *p) {
@@ -105,16 +62,14 @@ const em_buf *em_strpool_data(const em_strpool *p) {
 
 /* ---- multimap builder ----------------------------------------------------- */
 
-typedef struct u32vec {
-    uint32_t *v;
-    uint32_t len, cap;
-} u32vec;
+typedef struct smap_list {
+    uint32_t key_off; /* the key in the string pool */
+    EM_VEC(uint32_t) values;
+} smap_list;
 
 struct em_smap_builder {
-    htab index; /* key -> list index */
-    uint32_t *key_off;
-    u32vec *lists;
-    size_t n, cap;
+    em_hmap index;           /* key -> list index (== entry index, see above) */
+    EM_VEC(smap_list) lists; /* in order of first appearance */
 };
 
 em_smap_builder *em_smap_builder_new(void) {
@@ -123,92 +78,77 @@ em_smap_builder *em_smap_builder_new(void) {
 
 void em_smap_builder_free(em_smap_builder *b) {
     if (!b) return;
-    htab_free(&b->index);
-    for (size_t i = 0; i < b->n; i++)
-        free(b->lists[i].v);
-    free(b->lists);
-    free(b->key_off);
+    em_hmap_free(&b->index, NULL);
+    for (size_t i = 0; i < b->lists.len; i++)
+        em_vec_free(b->lists.items[i].values);
+    em_vec_free(b->lists);
     free(b);
 }
 
-static u32vec *list_for(em_smap_builder *b, em_strpool *pool, const char *key) {
+static smap_list *list_for(em_smap_builder *b, em_strpool *pool, const char *key) {
     int created;
-    uint32_t *slot = htab_put(&b->index, key, &created);
+    em_hmap_entry *e = em_hmap_inserts(&b->index, key, &created);
     if (created) {
-        if (b->n == b->cap) {
-            b->cap = b->cap ? b->cap * 2 : 1024;
-            b->lists = em_xrealloc(b->lists, b->cap * sizeof *b->lists);
-            b->key_off = em_xrealloc(b->key_off, b->cap * sizeof *b->key_off);
-        }
-        memset(&b->lists[b->n], 0, sizeof b->lists[b->n]);
-        b->key_off[b->n] = em_strpool_add(pool, key);
-        *slot = (uint32_t)b->n++;
+        e->val.u64 = b->lists.len;
+        em_vec_add(b->lists)->key_off = em_strpool_add(pool, key);
     }
-    return &b->lists[*slot];
-}
-
-static void push(u32vec *l, uint32_t v) {
-    if (l->len == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 2;
-        l->v = em_xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    l->v[l->len++] = v;
+    return &b->lists.items[e->val.u64];
 }
 
 void em_smap_add(em_smap_builder *b, em_strpool *pool, const char *key, uint32_t value) {
-    push(list_for(b, pool, key), value);
+    em_vec_push(list_for(b, pool, key)->values, value);
 }
 
 void em_smap_add_unique_last(em_smap_builder *b, em_strpool *pool, const char *key,
                              uint32_t value) {
-    u32vec *l = list_for(b, pool, key);
-    if (l->len && l->v[l->len - 1] == value) return;
-    push(l, value);
+    smap_list *l = list_for(b, pool, key);
+    if (l->values.len && em_vec_last(l->values) == value) return;
+    em_vec_push(l->values, value);
 }
 
 const uint32_t *em_smap_builder_find(const em_smap_builder *b, const char *key, uint32_t *count) {
     *count = 0;
-    if (!b->index.cap) return NULL;
-    size_t i = htab_find(&b->index, key, em_hash_str(key));
-    if (!b->index.keys[i]) return NULL;
-    const u32vec *l = &b->lists[b->index.vals[i]];
-    *count = l->len;
-    return l->v;
+    const em_hmap_entry *e = em_hmap_finds(&b->index, key);
+    if (!e) return NULL;
+    const smap_list *l = &b->lists.items[e->val.u64];
+    *count = (uint32_t)l->values.len;
+    return l->values.items;
 }
 
 size_t em_smap_builder_keys(const em_smap_builder *b) {
-    return b->n;
+    return b->lists.len;
 }
 
 void em_smap_serialize(const em_smap_builder *b, em_buf *out) {
-    uint32_t n = (uint32_t)b->n, cap = 16;
+    uint32_t n = (uint32_t)b->lists.len, cap = 16;
     while (cap < n * 2)
         cap *= 2;
     uint32_t hdr[2] = {n, cap};
     em_buf_add(out, hdr, sizeof hdr);
     uint32_t *hashes = em_xcalloc(n ? n : 1, sizeof *hashes);
-    for (uint32_t i = 0; i < b->index.cap; i++)
-        if (b->index.keys[i]) hashes[b->index.vals[i]] = em_hash_str(b->index.keys[i]);
+    for (uint32_t i = 0; i < n; i++)
+        hashes[i] = em_hash_str(em_hmap_at(&b->index, i)->key); /* the key of list i */
     uint32_t first = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t e[4] = {b->key_off[i], first, b->lists[i].len, hashes[i]};
+        uint32_t len = (uint32_t)b->lists.items[i].values.len;
+        uint32_t e[4] = {b->lists.items[i].key_off, first, len, hashes[i]};
         em_buf_add(out, e, sizeof e);
-        first += b->lists[i].len;
+        first += len;
     }
-    free(hashes);
     uint32_t *table = em_xcalloc(cap, sizeof *table);
-    for (uint32_t i = 0; i < b->index.cap; i++) {
-        if (!b->index.keys[i]) continue;
-        uint32_t idx = b->index.vals[i];
-        uint32_t j = em_hash_str(b->index.keys[i]) & (cap - 1);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t j = hashes[i] & (cap - 1);
         while (table[j])
             j = (j + 1) & (cap - 1);
-        table[j] = idx + 1;
+        table[j] = i + 1;
     }
+    free(hashes);
     em_buf_add(out, table, cap * sizeof *table);
     free(table);
-    for (uint32_t i = 0; i < n; i++)
-        if (b->lists[i].len) em_buf_add(out, b->lists[i].v, b->lists[i].len * sizeof(uint32_t));
+    for (uint32_t i = 0; i < n; i++) {
+        const smap_list *l = &b->lists.items[i];
+        if (l->values.len) em_buf_add(out, l->values.items, l->values.len * sizeof(uint32_t));
+    }
 }
 
 int em_smap_open(em_smap *m, const void *data, size_t len, const char *strings) {

@@ -2,7 +2,9 @@
  * smap.h - string-keyed multimap used by the snapshot: key -> list of u32.
  * Built in memory (em_smap_builder), serialised into one section of the
  * snapshot file, and read in place from the mapped file (em_smap) with
- * open addressing (FNV-1a). Keys live in the snapshot's string pool.
+ * open addressing (FNV-1a 32, em_hash_str: part of the file format). Keys live
+ * in the snapshot's string pool. While building, the pool and the builder
+ * index their keys with em_hmap (base/hmap.h).
  */
 #ifndef EM_INDEX_SMAP_H
 #define EM_INDEX_SMAP_H

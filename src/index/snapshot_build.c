@@ -21,27 +21,14 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "index/dates.h"
 #include "index/identifiers.h"
 #include "index/snapshot_check.h"
 #include "index/snapshot_format.h"
 #include "text/tokens.h"
 
-#define VEC(T)                                                                                     \
-    struct {                                                                                       \
-        T *v;                                                                                      \
-        size_t len, cap;                                                                           \
-    }
-#define PUSH(vec, x)                                                                               \
-    do {                                                                                           \
-        if ((vec).len == (vec).cap) {                                                              \
-            (vec).cap = (vec).cap ? (vec).cap * 2 : 256;                                           \
-            (vec).v = em_xrealloc((vec).v, (vec).cap * sizeof *(vec).v);                           \
-        }                                                                                          \
-        (vec).v[(vec).len++] = (x);                                                                \
-    } while (0)
-
-typedef VEC(uint32_t) u32s;
+typedef EM_VEC(uint32_t) u32s;
 
 /* a key that says "the same party": shared by entities of different lists */
 typedef struct link_key {
@@ -56,25 +43,25 @@ typedef struct builder {
     em_normalizer *norm;
     const em_knowledge *k;
     em_countries *countries;
-    VEC(snap_entity) entities;
-    VEC(snap_dob) dobs;
-    VEC(uint16_t) countries_v;
-    VEC(snap_name) names;
-    VEC(uint32_t) name_tokens;
-    VEC(snap_token) tokens;
-    VEC(u32s) postings; /* per token */
+    EM_VEC(snap_entity) entities;
+    EM_VEC(snap_dob) dobs;
+    EM_VEC(uint16_t) countries_v;
+    EM_VEC(snap_name) names;
+    EM_VEC(uint32_t) name_tokens;
+    EM_VEC(snap_token) tokens;
+    EM_VEC(u32s) postings; /* per token */
     em_smap_builder *vocab, *skel, *groups, *deletes, *ids, *related, *by_id;
-    VEC(link_key) links;
-    VEC(snap_version) versions; /* entry 0: unknown */
+    EM_VEC(link_key) links;
+    EM_VEC(snap_version) versions; /* entry 0: unknown */
 } builder;
 
 /* the version table's entry for version `id` imported at `at` (0 when unknown) */
 static uint32_t version_entry(builder *b, int64_t id, const char *at) {
     if (!id) return 0;
     for (size_t i = b->versions.len; i-- > 1;) /* a handful of versions: the newest first */
-        if (b->versions.v[i].id == id) return (uint32_t)i;
+        if (b->versions.items[i].id == id) return (uint32_t)i;
     snap_version sv = {id, em_strpool_add(b->pool, at ? at : ""), 0};
-    PUSH(b->versions, sv);
+    em_vec_push(b->versions, sv);
     return (uint32_t)(b->versions.len - 1);
 }
 
@@ -97,9 +84,9 @@ static uint32_t token_id(builder *b, const em_token *t) {
     st.skel = em_strpool_add(b->pool, t->skel);
     st.len = t->len;
     st.flags = (uint16_t)t->flags;
-    PUSH(b->tokens, st);
+    em_vec_push(b->tokens, st);
     u32s empty = {0};
-    PUSH(b->postings, empty);
+    em_vec_push(b->postings, empty);
     em_smap_add(b->vocab, b->pool, t->text, id);
     if (t->skel[0] && !(t->flags & EM_TOK_NUMBER)) em_smap_add(b->skel, b->pool, t->skel, id);
     if (t->group) {
@@ -125,8 +112,8 @@ static void add_country(builder *b, snap_entity *se, const char *name) {
     if (!name || em_country_code(b->countries, b->norm, name, code) != 0) return;
     uint16_t c = (uint16_t)((code[0] << 8) | code[1]);
     for (size_t i = se->country_first; i < b->countries_v.len; i++)
-        if (b->countries_v.v[i] == c) return;
-    PUSH(b->countries_v, c);
+        if (b->countries_v.items[i] == c) return;
+    em_vec_push(b->countries_v, c);
     se->country_count++;
 }
 
@@ -135,7 +122,7 @@ static void add_link_key(builder *b, uint32_t eidx, const char *kind, const char
     char key[300];
     if (em_identifier_key(value, key, sizeof key) != 0) return;
     link_key lk = {em_xasprintf("%s:%s", kind, key), em_xasprintf("%s %s", label, value), eidx};
-    PUSH(b->links, lk);
+    em_vec_push(b->links, lk);
 }
 
 /* The facts that identify a party across lists: a UN reference number, strong
@@ -172,7 +159,7 @@ static void collect_link_keys(builder *b, const em_entity *e, uint32_t eidx) {
         if (em_date_range(d->from, &f, &t) != 3 || (d->to && strcmp(d->to, d->from) != 0)) continue;
         link_key lk = {em_xasprintf("nd:%s|%d", name, f),
                        em_xasprintf("same name and birth date %s", d->from), eidx};
-        PUSH(b->links, lk);
+        em_vec_push(b->links, lk);
     }
     free(name);
 }
@@ -185,17 +172,17 @@ static int cmp_link(const void *x, const void *y) {
 
 /* Entities sharing a key on different lists are the same party: each one lists the others. */
 static void build_related(builder *b) {
-    if (b->links.len) qsort(b->links.v, b->links.len, sizeof *b->links.v, cmp_link);
+    if (b->links.len) qsort(b->links.items, b->links.len, sizeof *b->links.items, cmp_link);
     for (size_t i = 0; i < b->links.len;) {
         size_t j = i;
-        while (j < b->links.len && strcmp(b->links.v[j].key, b->links.v[i].key) == 0)
+        while (j < b->links.len && strcmp(b->links.items[j].key, b->links.items[i].key) == 0)
             j++;
         if (j - i >= 2 && j - i <= 16) { /* a key shared by dozens is not an identity */
             for (size_t x = i; x < j; x++)
                 for (size_t y = i; y < j; y++) {
-                    uint32_t ex = b->links.v[x].entity, ey = b->links.v[y].entity;
+                    uint32_t ex = b->links.items[x].entity, ey = b->links.items[y].entity;
                     if (ex == ey) continue;
-                    const snap_entity *a = &b->entities.v[ex], *c = &b->entities.v[ey];
+                    const snap_entity *a = &b->entities.items[ex], *c = &b->entities.items[ey];
                     if (a->source == c->source) continue; /* other lists only */
                     const char *id = em_strpool_data(b->pool)->data + a->id;
                     char *idc = em_xstrdup(id); /* the pool may move while adding */
@@ -205,7 +192,7 @@ static void build_related(builder *b) {
                     for (uint32_t k = 0; k + 1 < n; k += 2)
                         dup |= have[k] == ey;
                     if (!dup) {
-                        uint32_t reason = em_strpool_add(b->pool, b->links.v[y].reason);
+                        uint32_t reason = em_strpool_add(b->pool, b->links.items[y].reason);
                         em_smap_add(b->related, b->pool, idc, ey);
                         em_smap_add(b->related, b->pool, idc, reason);
                     }
@@ -215,8 +202,8 @@ static void build_related(builder *b) {
         i = j;
     }
     for (size_t i = 0; i < b->links.len; i++)
-        free(b->links.v[i].key), free(b->links.v[i].reason);
-    free(b->links.v);
+        free(b->links.items[i].key), free(b->links.items[i].reason);
+    free(b->links.items);
 }
 
 static void add_entity(builder *b, const em_entity *e, int64_t version) {
@@ -252,7 +239,7 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
         if (!p) continue;
         if (!em_date_range(d->to ? d->to : d->from, &f2, &t2)) t2 = t1;
         snap_dob sd = {f1, t2 > t1 ? t2 : t1, (uint8_t)p, (uint8_t)(d->circa != 0), {0}};
-        PUSH(b->dobs, sd);
+        em_vec_push(b->dobs, sd);
         se.dob_count++;
     }
     se.country_first = (uint32_t)b->countries_v.len;
@@ -284,12 +271,12 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
                                                         : 1;
         sn.weak = n->strength && strcmp(n->strength, "weak") == 0;
         sn.abjad = (uint8_t)nt.abjad;
-        PUSH(b->names, sn);
+        em_vec_push(b->names, sn);
         for (size_t j = 0; j < nt.len; j++) {
             uint32_t tid = token_id(b, &nt.items[j]);
-            PUSH(b->name_tokens, tid);
-            u32s *post = &b->postings.v[tid];
-            if (!post->len || post->v[post->len - 1] != nidx) PUSH(*post, nidx);
+            em_vec_push(b->name_tokens, tid);
+            u32s *post = &b->postings.items[tid];
+            if (!post->len || post->items[post->len - 1] != nidx) em_vec_push(*post, nidx);
         }
         se.name_count++;
         em_name_tokens_free(&nt);
@@ -306,7 +293,7 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
             em_smap_add_unique_last(b->ids, b->pool, pref, eidx);
         }
     }
-    PUSH(b->entities, se);
+    em_vec_push(b->entities, se);
     em_smap_add_unique_last(b->by_id, b->pool, e->id, eidx);
     collect_link_keys(b, e, eidx);
 }
@@ -352,7 +339,7 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     b.related = em_smap_builder_new();
     b.by_id = em_smap_builder_new();
     snap_version none = {0, em_strpool_add(b.pool, ""), 0};
-    PUSH(b.versions, none);
+    em_vec_push(b.versions, none);
     for (size_t i = 0; i < entities->len; i++)
         add_entity(&b, entities->items[i], versions ? versions[i] : 0);
     build_related(&b);
@@ -361,17 +348,17 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     u32s all = {0};
     double n_names = (double)(b.names.len ? b.names.len : 1);
     for (size_t t = 0; t < b.tokens.len; t++) {
-        snap_token *st = &b.tokens.v[t];
-        u32s *p = &b.postings.v[t];
+        snap_token *st = &b.tokens.items[t];
+        u32s *p = &b.postings.items[t];
         st->df = (uint32_t)p->len;
         st->idf = (float)log(1.0 + n_names / (double)(p->len ? p->len : 1));
         st->post_first = (uint32_t)all.len;
         st->post_count = (uint32_t)p->len;
         for (size_t j = 0; j < p->len; j++)
-            PUSH(all, p->v[j]);
-        free(p->v);
+            em_vec_push(all, p->items[j]);
+        free(p->items);
     }
-    free(b.postings.v);
+    free(b.postings.items);
 
     em_buf out;
     em_buf_init(&out);
@@ -390,15 +377,16 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     smap_section(&out, &h, SEC_IDS, b.ids);
     smap_section(&out, &h, SEC_RELATED, b.related);
     smap_section(&out, &h, SEC_BY_ID, b.by_id);
-    section(&out, &h, SEC_ENTITIES, b.entities.v, b.entities.len * sizeof *b.entities.v);
-    section(&out, &h, SEC_DOBS, b.dobs.v, b.dobs.len * sizeof *b.dobs.v);
-    section(&out, &h, SEC_COUNTRIES, b.countries_v.v, b.countries_v.len * sizeof *b.countries_v.v);
-    section(&out, &h, SEC_NAMES, b.names.v, b.names.len * sizeof *b.names.v);
-    section(&out, &h, SEC_NAME_TOKENS, b.name_tokens.v,
-            b.name_tokens.len * sizeof *b.name_tokens.v);
-    section(&out, &h, SEC_TOKENS, b.tokens.v, b.tokens.len * sizeof *b.tokens.v);
-    section(&out, &h, SEC_POSTINGS, all.v, all.len * sizeof *all.v);
-    section(&out, &h, SEC_VERSIONS, b.versions.v, b.versions.len * sizeof *b.versions.v);
+    section(&out, &h, SEC_ENTITIES, b.entities.items, b.entities.len * sizeof *b.entities.items);
+    section(&out, &h, SEC_DOBS, b.dobs.items, b.dobs.len * sizeof *b.dobs.items);
+    section(&out, &h, SEC_COUNTRIES, b.countries_v.items,
+            b.countries_v.len * sizeof *b.countries_v.items);
+    section(&out, &h, SEC_NAMES, b.names.items, b.names.len * sizeof *b.names.items);
+    section(&out, &h, SEC_NAME_TOKENS, b.name_tokens.items,
+            b.name_tokens.len * sizeof *b.name_tokens.items);
+    section(&out, &h, SEC_TOKENS, b.tokens.items, b.tokens.len * sizeof *b.tokens.items);
+    section(&out, &h, SEC_POSTINGS, all.items, all.len * sizeof *all.items);
+    section(&out, &h, SEC_VERSIONS, b.versions.items, b.versions.len * sizeof *b.versions.items);
     const em_buf *strings = em_strpool_data(b.pool);
     section(&out, &h, SEC_STRINGS, strings->data, strings->len);
     memcpy(out.data, &h, sizeof h);
@@ -418,9 +406,9 @@ int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
     }
     free(tmp);
     em_buf_free(&out);
-    free(all.v);
-    free(b.entities.v), free(b.dobs.v), free(b.countries_v.v), free(b.names.v);
-    free(b.name_tokens.v), free(b.tokens.v), free(b.versions.v);
+    free(all.items);
+    free(b.entities.items), free(b.dobs.items), free(b.countries_v.items), free(b.names.items);
+    free(b.name_tokens.items), free(b.tokens.items), free(b.versions.items);
     em_smap_builder_free(b.vocab), em_smap_builder_free(b.skel), em_smap_builder_free(b.groups);
     em_smap_builder_free(b.deletes), em_smap_builder_free(b.ids);
     em_smap_builder_free(b.related), em_smap_builder_free(b.by_id);

@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "match/matcher_internal.h"
 
 static int cmp_list(const void *a, const void *b) {
@@ -22,29 +23,23 @@ int em_matcher_lists(const em_matcher *m, em_list_info **out, size_t *n, em_erro
     *out = NULL;
     *n = 0;
     if (!m || !m->h) return 0;
-    size_t len = 0, cap = 0;
-    em_list_info *v = NULL;
+    EM_VEC(em_list_info) lists = {0};
     for (uint32_t i = 0; i < m->h->n_entities; i++) {
         const snap_entity *e = &m->entities[i];
         const char *src = m->strings + e->source;
         /* entities of one version are contiguous: look at the last entry first */
-        size_t k = len;
+        const em_list_info *v = lists.items;
+        size_t len = lists.len, k = len;
         if (len && v[len - 1].version == e->version && strcmp(v[len - 1].source, src) == 0)
             k = len - 1;
         else
             for (k = 0; k < len; k++)
                 if (v[k].version == e->version && strcmp(v[k].source, src) == 0) break;
-        if (k == len) {
-            if (len == cap) {
-                cap = cap ? cap * 2 : 8;
-                v = em_xrealloc(v, cap * sizeof *v);
-            }
-            v[len++] = (em_list_info){src, e->version, 0};
-        }
-        v[k].entities++;
+        if (k == len) em_vec_push(lists, ((em_list_info){src, e->version, 0}));
+        lists.items[k].entities++;
     }
-    qsort(v, len, sizeof *v, cmp_list);
-    *out = v;
-    *n = len;
+    qsort(lists.items, lists.len, sizeof *lists.items, cmp_list);
+    *out = lists.items;
+    *n = lists.len;
     return 0;
 }

@@ -54,6 +54,7 @@
 #include <strings.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "index/dates.h"
 #include "index/identifiers.h"
 #include "match/align.h"
@@ -534,16 +535,7 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
     qinfo qi;
     parse_qinfo(s, q, &qi);
 
-    hit *hits = NULL;
-    size_t nhits = 0, cap = 0;
-#define ADD_HIT(x)                                                                                 \
-    do {                                                                                           \
-        if (nhits == cap) {                                                                        \
-            cap = cap ? cap * 2 : 64;                                                              \
-            hits = em_xrealloc(hits, cap * sizeof *hits);                                          \
-        }                                                                                          \
-        hits[nhits++] = (x);                                                                       \
-    } while (0)
+    EM_VEC(hit) hits = {0};
 
     /* identifiers: exact, a match on their own */
     for (size_t i = 0; i < q->nidentifiers; i++) {
@@ -559,7 +551,7 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
             h.score = h.name_score = EM_IDENTIFIER_SCORE;
             h.by_identifier = 1;
             h.identifier = q->identifiers[i];
-            ADD_HIT(h);
+            em_vec_push(hits, h);
         }
     }
 
@@ -572,12 +564,13 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
         nq = query_parts(m, &nt, qp);
     }
     if (nq > 0) {
+        em_vec_reserve(hits, 64); /* room for a name's usual hits in one allocation */
         s->ntouched = 0;
         retrieve(s, qp, nq, nt.abjad);
         size_t nc = s->ntouched;
         /* the best EM_MAX_CANDIDATES by accumulated evidence; their order does not matter */
         nc = select_best(s->touched, nc, EM_MAX_CANDIDATES, s->acc);
-        size_t first_name_hit = nhits;
+        size_t first_name_hit = hits.len;
         /* a name whose retrieval evidence covers too little of the query cannot score */
         float qw = 0;
         for (size_t i = 0; i < nq; i++)
@@ -596,12 +589,12 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
             if (h.name_score <= EM_MIN_NAME_SCORE) continue;
             /* one hit per entity: its best name */
             size_t k;
-            for (k = first_name_hit; k < nhits; k++)
-                if (hits[k].entity == h.entity) break;
-            if (k < nhits) {
-                if (h.name_score > hits[k].name_score) hits[k] = h;
+            for (k = first_name_hit; k < hits.len; k++)
+                if (hits.items[k].entity == h.entity) break;
+            if (k < hits.len) {
+                if (h.name_score > hits.items[k].name_score) hits.items[k] = h;
             } else {
-                ADD_HIT(h);
+                em_vec_push(hits, h);
             }
         }
         for (size_t i = 0; i < s->ntouched; i++) {
@@ -609,30 +602,32 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
             s->lastq[s->touched[i]] = -1;
         }
         s->ntouched = 0;
-        for (size_t k = first_name_hit; k < nhits; k++) {
-            hits[k].score = qualify(s, &qi, &hits[k], NULL);
+        for (size_t k = first_name_hit; k < hits.len; k++) {
+            hits.items[k].score = qualify(s, &qi, &hits.items[k], NULL);
             /* an identifier hit on the same entity keeps its score, with the name explained
                too; the name hit goes */
             for (size_t j = 0; j < first_name_hit; j++)
-                if (hits[j].entity == hits[k].entity) {
-                    hits[j].name = hits[k].name;
-                    hits[j].name_score = hits[k].name_score;
-                    hits[j].al = hits[k].al;
-                    hits[k].score = -1;
+                if (hits.items[j].entity == hits.items[k].entity) {
+                    hits.items[j].name = hits.items[k].name;
+                    hits.items[j].name_score = hits.items[k].name_score;
+                    hits.items[j].al = hits.items[k].al;
+                    hits.items[k].score = -1;
                 }
         }
     }
-    if (nhits) qsort(hits, nhits, sizeof *hits, cmp_hit);
+    if (hits.len) qsort(hits.items, hits.len, sizeof *hits.items, cmp_hit);
     em_results *r = em_xcalloc(1, sizeof *r);
     r->items = em_xcalloc(limit, sizeof *r->items);
-    for (size_t i = 0; i < nhits && r->len < limit; i++) {
-        if (hits[i].score < 0) continue;
-        if (!q->all && hits[i].score < threshold) break;
-        if (q->all && hits[i].score < q->cutoff) break;
-        if (i > 0 && hits[i].entity == hits[i - 1].entity && hits[i].score == hits[i - 1].score)
+    for (size_t i = 0; i < hits.len && r->len < limit; i++) {
+        if (hits.items[i].score < 0) continue;
+        if (!q->all && hits.items[i].score < threshold) break;
+        if (q->all && hits.items[i].score < q->cutoff) break;
+        if (i > 0 && hits.items[i].entity == hits.items[i - 1].entity &&
+            hits.items[i].score == hits.items[i - 1].score)
             continue;
-        int weak_query = q->weak_name && !hits[i].by_identifier;
-        fill_result(s, &qi, qp, nq, &hits[i], threshold, q->name, weak_query, &r->items[r->len++]);
+        int weak_query = q->weak_name && !hits.items[i].by_identifier;
+        fill_result(s, &qi, qp, nq, &hits.items[i], threshold, q->name, weak_query,
+                    &r->items[r->len++]);
         if (weak_query) {
             /* a weak query name (a nickname) is evidence like a weak listed alias */
             em_result *x = &r->items[r->len - 1];
@@ -640,11 +635,10 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
             x->match = x->score >= threshold;
         }
     }
-    free(hits);
+    em_vec_free(hits);
     em_name_tokens_free(&nt);
     *out = r;
     return 0;
-#undef ADD_HIT
 }
 
 size_t em_results_count(const em_results *r) {

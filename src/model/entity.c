@@ -10,12 +10,6 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
-#define VEC_PUSH(v)                                                                                \
-    ((v).len == (v).cap ? ((v).cap = (v).cap ? (v).cap * 2 : 2,                                    \
-                           (v).items = em_xrealloc((v).items, (v).cap * sizeof *(v).items), 0)     \
-                        : 0,                                                                       \
-     memset(&(v).items[(v).len], 0, sizeof *(v).items), &(v).items[(v).len++])
-
 static int empty(const char *s) {
     return !s || !*s;
 }
@@ -81,7 +75,7 @@ em_name *em_entity_add_name(em_entity *e, const char *full, const char *kind, co
         em_name *n = &e->names.items[i];
         if (strcmp(n->full, full) == 0 && strcmp(n->kind, kind) == 0) return NULL;
     }
-    em_name *n = VEC_PUSH(e->names);
+    em_name *n = em_vec_add(e->names);
     n->full = em_xstrdup(full);
     n->kind = em_xstrdup(kind);
     n->strength = dup_or_null(strength);
@@ -97,7 +91,7 @@ em_date *em_entity_add_birth_date(em_entity *e, const char *text, const char *fr
         em_date *d = &e->birth_dates.items[i];
         if (same(d->from, from) && same(d->to, to) && d->circa == circa) return NULL;
     }
-    em_date *d = VEC_PUSH(e->birth_dates);
+    em_date *d = em_vec_add(e->birth_dates);
     d->text = dup_or_null(text ? text : from);
     d->from = dup_or_null(from);
     d->to = dup_or_null(to);
@@ -115,7 +109,7 @@ em_address *em_entity_add_address(em_entity *e, const char *street, const char *
             same(a->postal, postal) && same(a->country, country))
             return NULL;
     }
-    em_address *a = VEC_PUSH(e->addresses);
+    em_address *a = em_vec_add(e->addresses);
     a->street = dup_or_null(street);
     a->city = dup_or_null(city);
     a->region = dup_or_null(region);
@@ -134,7 +128,7 @@ em_identifier *em_entity_add_identifier(em_entity *e, const char *type, const ch
             same(d->country, country) && same(d->label, label))
             return NULL;
     }
-    em_identifier *d = VEC_PUSH(e->identifiers);
+    em_identifier *d = em_vec_add(e->identifiers);
     d->type = em_xstrdup(type);
     d->value = em_xstrdup(value);
     d->country = dup_or_null(country);
@@ -152,7 +146,7 @@ em_link *em_entity_add_link(em_entity *e, const char *relation, const char *targ
             same(l->target_name, target_name))
             return NULL;
     }
-    em_link *l = VEC_PUSH(e->links);
+    em_link *l = em_vec_add(e->links);
     l->relation = em_xstrdup(relation);
     l->target_id = dup_or_null(target_id);
     l->target_name = dup_or_null(target_name);
@@ -164,7 +158,7 @@ void em_entity_add_prop(em_entity *e, const char *key, const char *value) {
     for (size_t i = 0; i < e->props.len; i++)
         if (strcmp(e->props.items[i].key, key) == 0 && strcmp(e->props.items[i].value, value) == 0)
             return;
-    em_prop *p = VEC_PUSH(e->props);
+    em_prop *p = em_vec_add(e->props);
     p->key = em_xstrdup(key);
     p->value = em_xstrdup(value);
 }
@@ -272,17 +266,11 @@ void em_entity_free(em_entity *e) {
 }
 
 void em_entity_list_push(em_entity_list *l, em_entity *e) {
-    if (l->len == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->items = em_xrealloc(l->items, l->cap * sizeof *l->items);
-    }
-    l->items[l->len++] = e;
+    em_vec_push(*l, e);
 }
 
 void em_entity_list_free(em_entity_list *l) {
     for (size_t i = 0; i < l->len; i++)
         em_entity_free(l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->len = l->cap = 0;
+    em_vec_free(*l);
 }

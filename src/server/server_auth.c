@@ -28,8 +28,7 @@ static int add_key(srv_keys *k, const char *key, const char *scope, const char *
     for (const char *p = key; *p; p++)
         if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
             return em_fail(err, EM_ERR_USAGE, "%s: an API key must be printable ASCII", where);
-    k->items = em_xrealloc(k->items, (k->len + 1) * sizeof *k->items);
-    srv_key *x = &k->items[k->len++];
+    srv_key *x = em_vec_add(*k);
     x->key = em_xstrdup(key);
     x->admin = admin;
     unsigned char md[EVP_MAX_MD_SIZE];

@@ -15,6 +15,8 @@
 #include <stdio.h>
 
 #include "base/buf.h"
+#include "base/hmap.h"
+#include "base/vec.h"
 #include "embargo.h"
 
 /* ---- endpoints (metrics labels) and routes -------------------------------- */
@@ -99,12 +101,6 @@ void srv_response_free(srv_response *r);
 
 /* ---- views of the engine's generations ----------------------------------------- */
 
-typedef struct srv_cache_slot {
-    char *id;
-    int64_t version; /* the list version the fragment was read from */
-    char *fragment;  /* the FtM part of a result: "\"id\":...,\"datasets\":[...]" */
-} srv_cache_slot;
-
 /*
  * The server's view of one engine generation (server_reload.c): what the HTTP
  * answers need besides the screening itself, built once per generation. No
@@ -119,9 +115,11 @@ typedef struct srv_gen {
     char **sources;    /* dataset names, sorted */
     size_t nsources;
     time_t loaded_at;
-    pthread_mutex_t lock;  /* the entity cache */
-    srv_cache_slot *cache; /* open addressing by id and version */
-    size_t cache_cap, cache_len;
+    pthread_mutex_t lock; /* the entity cache */
+    /* the entity cache: key the id, a NUL and the int64_t list version the
+       fragment was read from; value the FtM part of a result,
+       "\"id\":...,\"datasets\":[...]" (owned char *) */
+    em_hmap cache;
 } srv_gen;
 
 /* ---- auth ------------------------------------------------------------------- */
@@ -132,10 +130,7 @@ typedef struct srv_key {
     int admin;
 } srv_key;
 
-typedef struct srv_keys {
-    srv_key *items;
-    size_t len;
-} srv_keys;
+typedef EM_VEC(srv_key) srv_keys;
 
 /* Loads keys from a file and/or "$EMBARGO_API_KEYS" ("k1:screen,k2:admin"). */
 int srv_keys_load(srv_keys *k, const char *file, const char *env, em_error *err);

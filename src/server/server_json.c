@@ -16,11 +16,11 @@
 /* ---- parameters --------------------------------------------------------- */
 
 void srv_params_add(srv_params *p, const char *key, const char *value) {
-    if (p->len == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 8;
-        p->keys = em_xrealloc(p->keys, p->cap * sizeof *p->keys);
-        p->values = em_xrealloc(p->values, p->cap * sizeof *p->values);
-    }
+    /* two arrays of one capacity: both grow alike (same item size), values
+       from the capacity keys had */
+    size_t cap = p->cap;
+    p->keys = em_vec_grow_(p->keys, &p->cap, p->len, 1, sizeof *p->keys);
+    p->values = em_vec_grow_(p->values, &cap, p->len, 1, sizeof *p->values);
     p->keys[p->len] = em_xstrdup(key ? key : "");
     p->values[p->len] = em_xstrdup(value ? value : "");
     p->len++;

@@ -44,11 +44,7 @@
 
 static void gen_free(srv_gen *g) {
     if (!g) return;
-    for (size_t i = 0; i < g->cache_cap; i++) {
-        free(g->cache[i].id);
-        free(g->cache[i].fragment);
-    }
-    free(g->cache);
+    em_hmap_free(&g->cache, free);
     for (size_t i = 0; i < g->nsources; i++)
         free(g->sources[i]);
     free(g->sources);
@@ -116,28 +112,15 @@ int srv_gen_has_source(const srv_gen *g, const char *source) {
 
 /* ---- the entity cache ------------------------------------------------------------ */
 
-static uint64_t hash_str(const char *s) {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static srv_cache_slot *cache_slot(srv_cache_slot *c, size_t cap, const char *id, int64_t version) {
-    size_t i = (hash_str(id) ^ (uint64_t)version * 0x9e3779b97f4a7c15ull) & (cap - 1);
-    while (c[i].id && (c[i].version != version || strcmp(c[i].id, id) != 0))
-        i = (i + 1) & (cap - 1);
-    return &c[i];
-}
-
-static void cache_grow(srv_gen *g) {
-    size_t cap = g->cache_cap ? g->cache_cap * 2 : 1024;
-    srv_cache_slot *c = em_xcalloc(cap, sizeof *c);
-    for (size_t i = 0; i < g->cache_cap; i++)
-        if (g->cache[i].id) *cache_slot(c, cap, g->cache[i].id, g->cache[i].version) = g->cache[i];
-    free(g->cache);
-    g->cache = c;
-    g->cache_cap = cap;
+/* The cache key of (id, version): the id, its NUL, the version's bytes, in buf
+   when it fits (else malloc'd: free it when it is not buf); *len its length. */
+static char *cache_key(char *buf, size_t cap, const char *id, int64_t version, size_t *len) {
+    size_t n = strlen(id);
+    *len = n + 1 + sizeof version;
+    char *key = *len <= cap ? buf : em_xmalloc(*len);
+    memcpy(key, id, n + 1);
+    memcpy(key + n + 1, &version, sizeof version);
+    return key;
 }
 
 /* the FtM object of a result whose stored entity cannot be read */
@@ -152,12 +135,17 @@ static json_t *fallback_ftm(const em_result *r) {
 }
 
 const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r) {
+    char buf[256];
+    size_t klen;
+    char *key = cache_key(buf, sizeof buf, r->id, r->version, &klen);
     pthread_mutex_lock(&g->lock);
-    srv_cache_slot *slot =
-        g->cache_cap ? cache_slot(g->cache, g->cache_cap, r->id, r->version) : NULL;
-    const char *hit = slot && slot->id ? slot->fragment : NULL;
+    const em_hmap_entry *slot = em_hmap_find(&g->cache, key, klen);
+    const char *hit = slot ? slot->val.ptr : NULL;
     pthread_mutex_unlock(&g->lock);
-    if (hit) return hit;
+    if (hit) {
+        if (key != buf) free(key);
+        return hit;
+    }
 
     json_t *ftm = NULL;
     em_entity *e = NULL;
@@ -183,18 +171,15 @@ const char *srv_entity_fragment(em_server *s, srv_gen *g, const em_result *r) {
     text[n - 2] = '\0';
 
     pthread_mutex_lock(&g->lock);
-    if ((g->cache_len + 1) * 2 > g->cache_cap) cache_grow(g);
-    slot = cache_slot(g->cache, g->cache_cap, r->id, r->version);
-    if (slot->id) { /* another thread was faster */
+    int added;
+    em_hmap_entry *ce = em_hmap_insert(&g->cache, key, klen, &added);
+    if (added)
+        ce->val.ptr = text;
+    else /* another thread was faster */
         free(text);
-    } else {
-        slot->id = em_xstrdup(r->id);
-        slot->version = r->version;
-        slot->fragment = text;
-        g->cache_len++;
-    }
-    hit = slot->fragment;
+    hit = ce->val.ptr;
     pthread_mutex_unlock(&g->lock);
+    if (key != buf) free(key);
     return hit;
 }
 

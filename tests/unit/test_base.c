@@ -283,8 +283,8 @@ static void test_vec(void **state) {
     EM_VEC(int) v = {0};
     for (int i = 0; i < 10000; i++) {
         em_vec_push(v, i * 2);
-        /* geometric: a power of two from EM_VEC_MIN_CAP, never below len */
-        assert_true(v.cap >= v.len && v.cap >= EM_VEC_MIN_CAP);
+        /* geometric: a power of two from 32 bytes (8 ints), never below len */
+        assert_true(v.cap >= v.len && v.cap >= 8);
         assert_int_equal(v.cap & (v.cap - 1), 0);
     }
     assert_int_equal(v.len, 10000);
@@ -293,6 +293,11 @@ static void test_vec(void **state) {
     assert_int_equal(em_vec_last(v), 19998);
     em_vec_free(v);
     assert_null(v.items);
+    /* large items start at EM_VEC_MIN_CAP */
+    EM_VEC(em_name) names = {0};
+    em_vec_add(names);
+    assert_int_equal(names.cap, EM_VEC_MIN_CAP);
+    em_vec_free(names);
     assert_int_equal(v.len, 0);
     assert_int_equal(v.cap, 0);
 
