@@ -4,12 +4,15 @@
  * the life cycle: the request-target limits (length, parameters, %00: checked
  * on the raw target before MHD parses it), header limits, route, method
  * check, CORS preflight, bearer auth and scopes, body size limit, dispatch
- * to the handlers (server_match.c, server_admin.c), security headers, then
- * metrics and the access log when the request completes. Paths that are not
- * API routes serve the embedded web UI.
+ * to the handlers (server_match.c, server_admin.c, server_monitor.c),
+ * security headers, then metrics and the access log when the request
+ * completes. Paths that are not API routes serve the embedded web UI. The
+ * body of an upload route (a register file) is streamed to a temporary file
+ * in the home instead of memory, removed when the request completes.
  *
- * Screening (/match, /search) and /admin/reload run on a pool of worker
- * threads: the connection is suspended, the job queued, and the worker
+ * Screening (/match, /search), /admin/reload and every monitoring request
+ * (which may wait for the monitor behind a register import) run on a pool of
+ * worker threads: the connection is suspended, the job queued, and the worker
  * resumes the connection with the response. The HTTP threads only parse and
  * answer, so /healthz, /readyz and /metrics never wait behind a heavy match.
  */
@@ -31,32 +34,61 @@
 #include "server/server_internal.h"
 #include "server/web_assets.h"
 
-const char *const srv_endpoint_names[EP_COUNT] = {"match",        "search", "entities", "catalog",
-                                                  "healthz",      "readyz", "metrics",  "openapi",
-                                                  "admin_reload", "web",    "other"};
+const char *const srv_endpoint_names[EP_COUNT] = {
+    "match",        "search",    "entities", "catalog",  "healthz", "readyz", "metrics", "openapi",
+    "admin_reload", "registers", "alerts",   "goodguys", "audit",   "web",    "other"};
 
-const srv_route srv_routes[] = {{"/match/{dataset}", "POST, OPTIONS", EP_MATCH, 0, 0},
-                                {"/search", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0},
-                                {"/search/{dataset}", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0},
-                                {"/entities/{id}", "GET, HEAD, OPTIONS", EP_ENTITIES, 0, 0},
-                                {"/catalog", "GET, HEAD, OPTIONS", EP_CATALOG, 0, 0},
-                                {"/healthz", "GET, HEAD, OPTIONS", EP_HEALTHZ, 0, 1},
-                                {"/readyz", "GET, HEAD, OPTIONS", EP_READYZ, 0, 1},
-                                {"/metrics", "GET, HEAD, OPTIONS", EP_METRICS, 0, 0},
-                                {"/openapi.json", "GET, HEAD, OPTIONS", EP_OPENAPI, 0, 1},
-                                {"/admin/reload", "POST, OPTIONS", EP_ADMIN_RELOAD, 1, 0},
-                                {NULL, NULL, EP_OTHER, 0, 0}};
+/* the largest register file a POST /registers/{name}/import takes */
+#define SRV_MAX_UPLOAD_BYTES ((size_t)1 << 30)
+
+/* path, methods, endpoint, admin, open (no key), analyst, upload; monitoring: literal paths
+   before templates */
+const srv_route srv_routes[] = {
+    {"/match/{dataset}", "POST, OPTIONS", EP_MATCH, 0, 0, 0, 0},
+    {"/search", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0, 0, 0},
+    {"/search/{dataset}", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0, 0, 0},
+    {"/entities/{id}", "GET, HEAD, OPTIONS", EP_ENTITIES, 0, 0, 0, 0},
+    {"/catalog", "GET, HEAD, OPTIONS", EP_CATALOG, 0, 0, 0, 0},
+    {"/healthz", "GET, HEAD, OPTIONS", EP_HEALTHZ, 0, 1, 0, 0},
+    {"/readyz", "GET, HEAD, OPTIONS", EP_READYZ, 0, 1, 0, 0},
+    {"/metrics", "GET, HEAD, OPTIONS", EP_METRICS, 0, 0, 0, 0},
+    {"/openapi.json", "GET, HEAD, OPTIONS", EP_OPENAPI, 0, 1, 0, 0},
+    {"/admin/reload", "POST, OPTIONS", EP_ADMIN_RELOAD, 1, 0, 0, 0},
+    {"/registers", "GET, HEAD, OPTIONS", EP_REGISTERS, 0, 0, 1, 0},
+    {"/registers/{name}/records/{id}", "GET, HEAD, OPTIONS", EP_REGISTERS, 0, 0, 1, 0},
+    {"/registers/{name}/import", "POST, OPTIONS", EP_REGISTERS, 1, 0, 0, 1},
+    {"/registers/{name}/screen", "POST, OPTIONS", EP_REGISTERS, 1, 0, 0, 0},
+    {"/registers/{name}/webhook", "PUT, OPTIONS", EP_REGISTERS, 1, 0, 0, 0},
+    {"/alerts", "GET, HEAD, OPTIONS", EP_ALERTS, 0, 0, 1, 0},
+    {"/alerts/{id}", "GET, HEAD, OPTIONS", EP_ALERTS, 0, 0, 1, 0},
+    {"/alerts/{id}/decision", "POST, OPTIONS", EP_ALERTS, 0, 0, 1, 0},
+    {"/alerts/{id}/assign", "POST, OPTIONS", EP_ALERTS, 0, 0, 1, 0},
+    {"/goodguys", "GET, HEAD, OPTIONS", EP_GOODGUYS, 0, 0, 1, 0},
+    {"/goodguys/{id}/revoke", "POST, OPTIONS", EP_GOODGUYS, 0, 0, 1, 0},
+    {"/audit/verify", "GET, HEAD, OPTIONS", EP_AUDIT, 1, 0, 0, 0},
+    {"/audit/export", "GET, HEAD, OPTIONS", EP_AUDIT, 1, 0, 0, 0},
+    {"/audit/{seq}/replay", "POST, OPTIONS", EP_AUDIT, 1, 0, 0, 0},
+    {NULL, NULL, EP_OTHER, 0, 0, 0, 0}};
+
+/* does path match the template segment by segment ({x}: one non-empty segment)? */
+static int route_matches(const char *tpl, const char *path) {
+    for (;;) {
+        if (*tpl != '/' || *path != '/') return *tpl == *path;
+        tpl++, path++;
+        size_t tn = strcspn(tpl, "/"), pn = strcspn(path, "/");
+        if (tpl[0] == '{') {
+            if (!pn) return 0;
+        } else if (tn != pn || strncmp(tpl, path, tn) != 0) {
+            return 0;
+        }
+        tpl += tn, path += pn;
+        if (!*tpl || !*path) return !*tpl && !*path;
+    }
+}
 
 const srv_route *srv_route_find(const char *path) {
-    for (const srv_route *r = srv_routes; r->path; r++) {
-        const char *brace = strchr(r->path, '{');
-        if (!brace) {
-            if (strcmp(path, r->path) == 0) return r;
-            continue;
-        }
-        size_t n = (size_t)(brace - r->path); /* "/match/" */
-        if (strncmp(path, r->path, n) == 0 && path[n] && !strchr(path + n, '/')) return r;
-    }
+    for (const srv_route *r = srv_routes; r->path; r++)
+        if (route_matches(r->path, path)) return r;
     return NULL;
 }
 
@@ -89,6 +121,10 @@ typedef struct srv_request {
     srv_response resp;
     int queued, done;
     struct srv_request *next;
+    /* an upload route's body, streamed to a file in the home */
+    FILE *upload;
+    char *upload_path;
+    int upload_failed;
 } srv_request;
 
 static uint64_t elapsed_ns(const struct timespec *t0) {
@@ -199,13 +235,14 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
     }
     const srv_params *p = &rq->params;
     const char *arg = route_param(rq->route, rq->path);
+    const char *user = srv_user_of(rq->key);
     switch (rq->endpoint) {
     case EP_MATCH:
-        srv_handle_match(s, arg, p, rq->body, rq->len, r,
-                         s->opts.log_personal_data ? &rq->personal : NULL);
+        srv_handle_match_as(s, arg, p, rq->body, rq->len, user, r,
+                            s->opts.log_personal_data ? &rq->personal : NULL);
         break;
     case EP_SEARCH:
-        srv_handle_search(s, arg, p, r);
+        srv_handle_search_as(s, arg, p, user, r);
         if (s->opts.log_personal_data && srv_params_get(p, "q"))
             em_buf_adds(&rq->personal, srv_params_get(p, "q"));
         break;
@@ -233,6 +270,21 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
     case EP_ADMIN_RELOAD:
         srv_handle_reload(s, r);
         break;
+    case EP_REGISTERS:
+    case EP_ALERTS:
+    case EP_GOODGUYS:
+    case EP_AUDIT: {
+        srv_call call = {rq->route,
+                         rq->method,
+                         rq->path,
+                         p,
+                         rq->route->upload ? NULL : rq->body,
+                         rq->route->upload ? 0 : rq->len,
+                         rq->upload_path,
+                         rq->key};
+        srv_handle_monitor(s, &call, r);
+        break;
+    }
     default:
         srv_error(r, 404, "not_found", "no such path");
     }
@@ -241,7 +293,8 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
 /* ---- the screening workers -------------------------------------------------------- */
 
 static int is_heavy(srv_endpoint ep) {
-    return ep == EP_MATCH || ep == EP_SEARCH || ep == EP_ADMIN_RELOAD;
+    return ep == EP_MATCH || ep == EP_SEARCH || ep == EP_ADMIN_RELOAD || ep == EP_REGISTERS ||
+           ep == EP_ALERTS || ep == EP_GOODGUYS || ep == EP_AUDIT;
 }
 
 /* queues rq and suspends its connection; 0 when the workers are not running */
@@ -351,6 +404,24 @@ static int raw_nul(const char *uri) {
     return 0;
 }
 
+/* the temporary file of an upload route's body, in the home (removed in on_completed) */
+static void upload_open(em_server *s, srv_request *rq) {
+    char *path = em_xasprintf("%s/upload-XXXXXX", em_store_home(s->st));
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        free(path);
+        return;
+    }
+    rq->upload = fdopen(fd, "wb");
+    if (!rq->upload) {
+        close(fd);
+        unlink(path);
+        free(path);
+        return;
+    }
+    rq->upload_path = path;
+}
+
 /* the answer to a bad request target, prepared before MHD parses the query string */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
     (void)c;
@@ -421,18 +492,25 @@ static int precheck(em_server *s, struct MHD_Connection *c, srv_request *rq, con
             r->www_authenticate = 1;
             return 1;
         }
+        const char *has = rq->key->admin ? "admin" : rq->key->analyst ? "analyst" : "screen";
         if (route->admin && !rq->key->admin) {
-            srv_error(r, 403, "forbidden", "this API key has the screen scope; %s needs admin",
+            srv_error(r, 403, "forbidden", "this API key has the %s scope; %s needs admin", has,
+                      route->path);
+            return 1;
+        }
+        if (route->analyst && !rq->key->admin && !rq->key->analyst) {
+            srv_error(r, 403, "forbidden",
+                      "this API key has the screen scope; %s needs the analyst or admin scope",
                       route->path);
             return 1;
         }
     }
-    if (strcmp(method, "POST") == 0) {
+    if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > s->opts.max_body_bytes) {
-            srv_error(r, 413, "payload_too_large", "the body has %s bytes; at most %zu", cl,
-                      s->opts.max_body_bytes);
+        size_t max = route->upload ? SRV_MAX_UPLOAD_BYTES : s->opts.max_body_bytes;
+        if (cl && strtoull(cl, NULL, 10) > max) {
+            srv_error(r, 413, "payload_too_large", "the body has %s bytes; at most %zu", cl, max);
             return 1;
         }
     }
@@ -479,6 +557,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         return MHD_YES;
     }
+    if (*upload_data_size && rq->route && rq->route->upload) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (rq->responded || rq->too_large || rq->upload_failed) return MHD_YES;
+        if (rq->len + n > SRV_MAX_UPLOAD_BYTES) {
+            rq->too_large = 1;
+            return MHD_YES;
+        }
+        if (!rq->upload) upload_open(s, rq);
+        if (!rq->upload || fwrite(upload_data, 1, n, rq->upload) != n) {
+            rq->upload_failed = 1;
+            return MHD_YES;
+        }
+        rq->len += n;
+        return MHD_YES;
+    }
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
@@ -503,8 +597,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (rq->responded) return MHD_YES;
     if (rq->too_large) {
         srv_error(&r, 413, "payload_too_large", "the body is larger than %zu bytes",
-                  s->opts.max_body_bytes);
+                  rq->route && rq->route->upload ? SRV_MAX_UPLOAD_BYTES : s->opts.max_body_bytes);
         return send_response(s, c, rq, &r);
+    }
+    if (rq->upload_failed) {
+        srv_error(&r, 500, "upload_failed", "the body could not be stored in the home: %s",
+                  strerror(errno));
+        return send_response(s, c, rq, &r);
+    }
+    if (rq->upload && !rq->queued) {
+        int bad = fclose(rq->upload) != 0;
+        rq->upload = NULL;
+        if (bad) {
+            srv_error(&r, 500, "upload_failed", "the body could not be stored in the home");
+            return send_response(s, c, rq, &r);
+        }
     }
     if (rq->queued) { /* resumed by a worker */
         if (!rq->done) return MHD_YES;
@@ -545,6 +652,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
     /* a queued request is never completed before its worker resumed it: MHD does
        not look at suspended connections, and workers_stop runs before MHD stops */
+    if (rq->upload) fclose(rq->upload);
+    if (rq->upload_path) {
+        unlink(rq->upload_path);
+        free(rq->upload_path);
+    }
     free(rq->method);
     free(rq->path);
     free(rq->body);
@@ -705,6 +817,7 @@ int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
     }
     srv_store_tune(s);
     srv_log_open(s);
+    srv_monitor_init(s);
     em_error lerr = {0};
     if (srv_reload(s, 1, NULL, &lerr) != 0)
         snprintf(s->load_error, sizeof s->load_error, "%s", lerr.message);
@@ -770,6 +883,11 @@ int em_server_start(em_server **out, const em_server_options *opts, em_error *er
         em_server_stop(s);
         return -1;
     }
+    if (srv_monitor_start(s) != 0) {
+        em_fail(err, EM_ERR_INTERNAL, "cannot start the monitoring thread");
+        em_server_stop(s);
+        return -1;
+    }
     *out = s;
     return 0;
 }
@@ -787,6 +905,7 @@ void em_server_stop(em_server *s) {
     s->gen = NULL;
     pthread_mutex_unlock(&s->gen_lock);
     srv_gen_release(s, g);
+    srv_monitor_stop(s);        /* its thread, then the monitor: before the engine */
     em_engine_close(s->engine); /* no request runs any more */
     em_store_close(s->st);
     em_store_close(s->st_bg);

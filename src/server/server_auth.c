@@ -1,8 +1,12 @@
 /*
- * server_auth.c - API keys: loaded from a file (lines "KEY scope", scope
- * screen or admin, '#' comments) and/or $EMBARGO_API_KEYS
- * ("key1:screen,key2:admin"); checked against "Authorization: Bearer KEY" in
- * constant time. A key is logged only by its id (a SHA-256 prefix).
+ * server_auth.c - API keys: loaded from a file (lines "KEY [scope [NAME]]",
+ * '#' comments) and/or $EMBARGO_API_KEYS ("key1:screen,key2:admin,
+ * key3:analyst:ann"); checked against "Authorization: Bearer KEY" in
+ * constant time. Scopes: screen (screening and reading the lists), analyst
+ * (that, and reading and deciding alerts, the good-guy list and registers),
+ * admin (everything: reload, register imports and screens, webhooks, the
+ * audit chain). NAME names the analyst of the key's decisions (a key without
+ * one acts as its id). A key is logged only by its id (a SHA-256 prefix).
  */
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -13,16 +17,29 @@
 #include "base/error.h"
 #include "server/server_internal.h"
 
-static int add_key(srv_keys *k, const char *key, const char *scope, const char *where,
-                   em_error *err) {
-    int admin;
+static int is_scope(const char *s) {
+    return strcmp(s, "screen") == 0 || strcmp(s, "analyst") == 0 || strcmp(s, "admin") == 0;
+}
+
+static int add_key(srv_keys *k, const char *key, const char *scope, const char *name,
+                   const char *where, em_error *err) {
+    int admin = 0, analyst = 0;
     if (!scope || !*scope || strcmp(scope, "screen") == 0)
-        admin = 0;
+        ;
+    else if (strcmp(scope, "analyst") == 0)
+        analyst = 1;
     else if (strcmp(scope, "admin") == 0)
         admin = 1;
     else
-        return em_fail(err, EM_ERR_USAGE, "%s: unknown API key scope '%s' (screen or admin)", where,
-                       scope);
+        return em_fail(err, EM_ERR_USAGE,
+                       "%s: unknown API key scope '%s' (screen, analyst or admin)", where, scope);
+    if (name && (!*name || strlen(name) >= sizeof k->items[0].name))
+        return em_fail(err, EM_ERR_USAGE, "%s: a key's name has 1 to %zu characters", where,
+                       sizeof k->items[0].name - 1);
+    for (const char *p = name; p && *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || *p == ':' || *p == ',')
+            return em_fail(err, EM_ERR_USAGE,
+                           "%s: a key's name is printable ASCII without spaces, ':' or ','", where);
     if (strlen(key) < 8)
         return em_fail(err, EM_ERR_USAGE, "%s: an API key must have at least 8 characters", where);
     for (const char *p = key; *p; p++)
@@ -31,6 +48,8 @@ static int add_key(srv_keys *k, const char *key, const char *scope, const char *
     srv_key *x = em_vec_add(*k);
     x->key = em_xstrdup(key);
     x->admin = admin;
+    x->analyst = analyst;
+    snprintf(x->name, sizeof x->name, "%s", name ? name : "");
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     EVP_Digest(key, strlen(key), md, &mdlen, EVP_sha256(), NULL);
@@ -51,13 +70,14 @@ int srv_keys_load(srv_keys *k, const char *file, const char *env, em_error *err)
             char *save = NULL, *key = strtok_r(line, " \t\r\n", &save);
             if (!key) continue;
             char *scope = strtok_r(NULL, " \t\r\n", &save);
+            char *name = scope ? strtok_r(NULL, " \t\r\n", &save) : NULL;
             char where[1100];
             snprintf(where, sizeof where, "%s line %d", file, ln);
             if (strtok_r(NULL, " \t\r\n", &save)) {
                 fclose(f);
-                return em_fail(err, EM_ERR_USAGE, "%s: expected \"KEY scope\"", where);
+                return em_fail(err, EM_ERR_USAGE, "%s: expected \"KEY scope [NAME]\"", where);
             }
-            if (add_key(k, key, scope, where, err) != 0) {
+            if (add_key(k, key, scope, name, where, err) != 0) {
                 fclose(f);
                 return -1;
             }
@@ -69,9 +89,19 @@ int srv_keys_load(srv_keys *k, const char *file, const char *env, em_error *err)
         char *copy = em_xstrdup(env), *save = NULL;
         for (char *item = strtok_r(copy, ", \t\n", &save); item;
              item = strtok_r(NULL, ", \t\n", &save)) {
-            char *colon = strrchr(item, ':');
-            if (colon) *colon = '\0';
-            if (add_key(k, item, colon ? colon + 1 : NULL, "EMBARGO_API_KEYS", err) != 0) {
+            /* "key:scope" or "key:scope:name" (a key may hold ':' itself) */
+            char *scope = NULL, *name = NULL, *colon = strrchr(item, ':');
+            if (colon) {
+                *colon = '\0';
+                scope = colon + 1;
+                char *c2 = is_scope(scope) ? NULL : strrchr(item, ':');
+                if (c2 && is_scope(c2 + 1)) {
+                    *c2 = '\0';
+                    name = scope;
+                    scope = c2 + 1;
+                }
+            }
+            if (add_key(k, item, scope, name, "EMBARGO_API_KEYS", err) != 0) {
                 free(copy);
                 return -1;
             }

@@ -31,6 +31,10 @@ typedef enum srv_endpoint {
     EP_METRICS,
     EP_OPENAPI,
     EP_ADMIN_RELOAD,
+    EP_REGISTERS, /* monitoring (server_monitor.c) */
+    EP_ALERTS,
+    EP_GOODGUYS,
+    EP_AUDIT,
     EP_WEB,
     EP_OTHER,
     EP_COUNT
@@ -39,16 +43,19 @@ typedef enum srv_endpoint {
 extern const char *const srv_endpoint_names[EP_COUNT];
 
 typedef struct srv_route {
-    const char *path;    /* OpenAPI path template ("/match/{dataset}") */
+    const char *path;    /* OpenAPI path template ("/match/{dataset}", "/alerts/{id}/assign") */
     const char *methods; /* the Allow header value */
     srv_endpoint endpoint;
-    int admin; /* needs the admin scope */
-    int open;  /* no API key needed */
+    int admin;   /* needs the admin scope */
+    int open;    /* no API key needed */
+    int analyst; /* needs the analyst (or admin) scope: a screen key may not */
+    int upload;  /* the body is a file, streamed to a temporary file in the home */
 } srv_route;
 
 /* Every API route the server answers (the web UI aside); NULL-terminated. */
 extern const srv_route srv_routes[];
-/* The route for a path ("/match/ofac_sdn" -> "/match/{dataset}"), or NULL. */
+/* The route for a path ("/match/ofac_sdn" -> "/match/{dataset}"), or NULL. A {param}
+   matches one non-empty path segment. */
 const srv_route *srv_route_find(const char *path);
 
 /* The OpenAPI 3 document (server_openapi.c), built once: the static text with
@@ -126,13 +133,16 @@ typedef struct srv_gen {
 
 typedef struct srv_key {
     char *key;
-    char id[20]; /* "k:" + 8 hex digits of SHA-256(key): safe to log */
-    int admin;
+    char id[20];   /* "k:" + 8 hex digits of SHA-256(key): safe to log */
+    int admin;     /* scope admin: everything */
+    int analyst;   /* scope analyst: screening, and reading and deciding alerts */
+    char name[65]; /* the analyst the key names ("" = none: the id stands for it) */
 } srv_key;
 
 typedef EM_VEC(srv_key) srv_keys;
 
-/* Loads keys from a file and/or "$EMBARGO_API_KEYS" ("k1:screen,k2:admin"). */
+/* Loads keys from a file (lines "KEY [scope [NAME]]") and/or "$EMBARGO_API_KEYS"
+   ("k1:screen,k2:admin,k3:analyst:ann"); scope screen (the default), analyst or admin. */
 int srv_keys_load(srv_keys *k, const char *file, const char *env, em_error *err);
 void srv_keys_free(srv_keys *k);
 /* The key of an "Authorization" header value, or NULL (constant-time compare). */
@@ -177,6 +187,7 @@ void srv_metrics_record(srv_metrics *m, srv_endpoint ep, int status, uint64_t ns
 /* ---- the server ----------------------------------------------------------------- */
 
 struct srv_request;
+typedef struct srv_mon srv_mon; /* the monitor and its thread (server_monitor.c) */
 
 struct em_server {
     em_server_options opts; /* strings below are owned copies */
@@ -225,6 +236,8 @@ struct em_server {
     size_t jobs_queued;      /* under job_lock */
     int jobs_stopping;       /* under job_lock */
     atomic_int trim_pending; /* a view was freed or lists loaded: return memory to the OS */
+
+    srv_mon *mon; /* monitoring: opened on the engine when first needed */
 };
 
 /* Creates a server without a socket (what em_server_start does before listening). */
@@ -264,7 +277,14 @@ json_t *srv_entity_ftm(em_server *s, const struct em_entity *e, int64_t version)
 
 /* ---- handlers --------------------------------------------------------------------- */
 
-/* personal (may be NULL) receives the screened names, for the access log. */
+/* personal (may be NULL) receives the screened names, for the access log. The _as forms
+   (what the server routes to) audit each query as `user` (srv_audit_screening); the plain
+   forms do not (the unit tests' and fuzzers' entry). */
+void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *params,
+                         const char *body, size_t len, const char *user, srv_response *r,
+                         em_buf *personal);
+void srv_handle_search_as(em_server *s, const char *dataset, const srv_params *params,
+                          const char *user, srv_response *r);
 void srv_handle_match(em_server *s, const char *dataset, const srv_params *params, const char *body,
                       size_t len, srv_response *r, em_buf *personal);
 void srv_handle_search(em_server *s, const char *dataset, const srv_params *params,
@@ -277,6 +297,33 @@ void srv_handle_readyz(em_server *s, srv_response *r);
 void srv_handle_healthz(em_server *s, srv_response *r);
 /* 503: no list loaded, with what to do about it (import or update lists). */
 void srv_not_ready(em_server *s, srv_response *r);
+
+/* ---- monitoring (server_monitor.c) ---------------------------------------------------- */
+
+/* One monitoring request, as routed. */
+typedef struct srv_call {
+    const srv_route *route;
+    const char *method, *path; /* path as decoded by MHD ("/alerts/12/decision") */
+    const srv_params *params;
+    const char *body; /* NULL for an upload route */
+    size_t len;
+    const char *upload; /* upload routes: the file the body was streamed to (NULL: empty) */
+    const srv_key *key; /* NULL without API keys */
+} srv_call;
+
+void srv_monitor_init(em_server *s); /* in srv_create, before the first load */
+int srv_monitor_start(em_server *s); /* the monitor thread */
+void srv_monitor_stop(em_server *s); /* joins the thread, closes the monitor (before the engine) */
+/* A new generation was swapped in: the monitor thread re-screens the registers (delta) and
+   sends the webhooks due. */
+void srv_monitor_changed(em_server *s);
+void srv_handle_monitor(em_server *s, const srv_call *c, srv_response *r);
+/* Appends a screening to the audit chain (kind "match" or "search"); -1 with a 503 in r when
+   it cannot be written (an unaudited decision is not answered). */
+int srv_audit_screening(em_server *s, const char *kind, const char *user, const em_party *p,
+                        const em_screen_options *o, const em_results *res, srv_response *r);
+/* Who a key names: its name, else its id; "local" without keys (k NULL). */
+const char *srv_user_of(const srv_key *k);
 
 /*
  * The whole /match exchange without sockets: status and JSON response text

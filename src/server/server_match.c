@@ -13,7 +13,10 @@
  * include_dataset datasets); exclude_dataset, exclude_entity_ids and the
  * cutoff are post-filters here. The answer echoes each query as understood
  * (countries as ISO codes, the schema's FtM name) and names the list
- * versions the result sets were screened against.
+ * versions the result sets were screened against. Every query screened is
+ * an audit entry (kind "match" or "search", the key's analyst as user:
+ * srv_audit_screening, server_monitor.c); one that cannot be written fails
+ * the request with a 503.
  */
 #include <math.h>
 #include <stdio.h>
@@ -36,6 +39,8 @@ typedef struct filters {
     double threshold, cutoff;
     size_t limit;
     const srv_params *params; /* include_dataset, exclude_dataset, exclude_entity_ids */
+    const char *audit_kind;   /* "match" / "search": each screening is audited */
+    const char *user;         /* as this user (NULL: not audited) */
 } filters;
 
 /* plain decimal only: digits, optionally "." and digits ("0.7", ".7", "1"); no sign,
@@ -216,10 +221,12 @@ static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, 
 /*
  * Screens a party with one em_engine_screen and appends the JSON array of its
  * results (after the post-filters) to `out`; *res receives the result set (its
- * list versions and generation; caller frees). Returns 0, or -1 with err set.
+ * list versions and generation; caller frees). Returns 0, or -1 with err set,
+ * or -2 with r filled (the audit entry could not be written).
  */
 static int screen(em_server *s, srv_gen *g, const em_party *pa, const filters *f, em_buf *out,
-                  size_t *nresults, size_t *nmatches, em_results **res, em_error *err) {
+                  size_t *nresults, size_t *nmatches, em_results **res, em_error *err,
+                  srv_response *r) {
     *res = NULL;
     *nresults = 0;
     em_strvec ds;
@@ -236,8 +243,10 @@ static int screen(em_server *s, srv_gen *g, const em_party *pa, const filters *f
     o.datasets = (const char *const *)ds.items;
     o.ndatasets = ds.len;
     int rc = em_engine_screen(g->engine, pa, &o, res, err);
+    if (rc == 0 && f->user && srv_audit_screening(s, f->audit_kind, f->user, pa, &o, *res, r) != 0)
+        rc = -2;
     em_strvec_free(&ds);
-    if (rc != 0) return -1;
+    if (rc != 0) return rc;
     em_buf_addc(out, '[');
     size_t n = 0;
     for (size_t i = 0; i < em_results_count(*res) && n < f->limit; i++) {
@@ -531,8 +540,9 @@ static srv_gen *gen_for(em_server *s, const char *dataset, srv_response *r) {
     return g;
 }
 
-void srv_handle_match(em_server *s, const char *dataset, const srv_params *params, const char *body,
-                      size_t len, srv_response *r, em_buf *personal) {
+void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *params,
+                         const char *body, size_t len, const char *user, srv_response *r,
+                         em_buf *personal) {
     filters f = {0};
     srv_gen *g = gen_for(s, dataset, r);
     if (!g) return;
@@ -542,6 +552,8 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
     size_t nparsed = 0;
     char *lists = NULL;
     if (parse_filters(params, 5, &f, r) != 0) goto done;
+    f.audit_kind = "match";
+    f.user = user;
     if (!body || len == 0) {
         srv_error(r, 400, "invalid_json",
                   "empty body: expected {\"queries\": {\"q1\": {\"schema\": \"Person\", "
@@ -616,9 +628,11 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
         em_buf_adds(&b, ":{\"status\":200,\"results\":");
         size_t n = 0;
         em_results *res = NULL;
-        if (screen(s, g, queries_v[i].party, &f, &b, &n, &matches, &res, &err) != 0) {
+        int src = screen(s, g, queries_v[i].party, &f, &b, &n, &matches, &res, &err, r);
+        if (src != 0) {
             em_buf_free(&b);
-            screen_failed(r, qname, &err);
+            em_results_free(res);
+            if (src == -1) screen_failed(r, qname, &err);
             goto done;
         }
         em_buf_printf(&b, ",\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", n);
@@ -684,10 +698,12 @@ static void join_values(em_buf *b, em_party *pa, size_t (*count)(const em_party 
     em_buf_free(&j);
 }
 
-void srv_handle_search(em_server *s, const char *dataset, const srv_params *params,
-                       srv_response *r) {
+void srv_handle_search_as(em_server *s, const char *dataset, const srv_params *params,
+                          const char *user, srv_response *r) {
     filters f = {0};
     if (parse_filters(params, 10, &f, r) != 0) return;
+    f.audit_kind = "search";
+    f.user = user;
     const char *name = srv_params_get(params, "q");
     em_party *pa = em_party_new();
     em_error err = {0};
@@ -738,9 +754,10 @@ void srv_handle_search(em_server *s, const char *dataset, const srv_params *para
     em_buf_init(&b);
     em_buf_adds(&b, "{\"results\":");
     size_t n = 0, matches = 0;
-    if (screen(s, g, pa, &f, &b, &n, &matches, &res, &err) != 0) {
+    int src = screen(s, g, pa, &f, &b, &n, &matches, &res, &err, r);
+    if (src != 0) {
         em_buf_free(&b);
-        screen_failed(r, "q", &err);
+        if (src == -1) screen_failed(r, "q", &err);
         goto done;
     }
     em_buf_printf(&b,
@@ -765,6 +782,16 @@ done:
     em_results_free(res);
     srv_gen_release(s, g);
     em_party_free(pa);
+}
+
+void srv_handle_match(em_server *s, const char *dataset, const srv_params *params, const char *body,
+                      size_t len, srv_response *r, em_buf *personal) {
+    srv_handle_match_as(s, dataset, params, body, len, NULL, r, personal);
+}
+
+void srv_handle_search(em_server *s, const char *dataset, const srv_params *params,
+                       srv_response *r) {
+    srv_handle_search_as(s, dataset, params, NULL, r);
 }
 
 int em_server_handle_match(em_server *s, const char *dataset, const char *query_string,

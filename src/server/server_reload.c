@@ -318,6 +318,7 @@ int srv_reload(em_server *s, int force, int *swapped, em_error *err) {
             srv_gen_release(s, old);
             /* compiling a snapshot frees much more than it keeps: trim after any load */
             atomic_store(&s->trim_pending, 1);
+            srv_monitor_changed(s); /* registers re-screened by delta, off this thread */
             if (swapped) *swapped = 1;
         }
     }
