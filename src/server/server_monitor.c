@@ -393,15 +393,19 @@ static json_t *report_json(const em_monitor_report *x) {
         x->first_warning, "seconds", x->seconds);
 }
 
-/* the upload's temporary name in a message ("upload-Ab12Cd:3: ...") becomes "body" */
+/* the upload's temporary file in a message ("/home/upload-Ab12Cd:3: ...") becomes "body" */
 static void hide_upload_name(em_error *err, const char *upload) {
     const char *base = strrchr(upload, '/');
     base = base ? base + 1 : upload;
-    char *at = strstr(err->message, base);
-    if (!at) return;
-    char rest[sizeof err->message];
-    snprintf(rest, sizeof rest, "%s", at + strlen(base));
-    snprintf(at, sizeof err->message - (size_t)(at - err->message), "body%s", rest);
+    const char *names[] = {upload, base};
+    for (size_t i = 0; i < 2; i++) {
+        char *at;
+        while ((at = strstr(err->message, names[i]))) {
+            char rest[sizeof err->message];
+            snprintf(rest, sizeof rest, "%s", at + strlen(names[i]));
+            snprintf(at, sizeof err->message - (size_t)(at - err->message), "body%s", rest);
+        }
+    }
 }
 
 /* ---- registers ----------------------------------------------------------------------- */
