@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "engine/engine_internal.h"
 #include "engine/engine_open.h"
 #include "match/results.h"
@@ -96,10 +97,7 @@ static em_searcher *gen_searcher(generation *g, em_error *err) {
 
 static void gen_searcher_put(generation *g, em_searcher *s) {
     pthread_mutex_lock(&g->pool_lock);
-    if (g->npool == g->cappool) {
-        g->cappool = g->cappool ? g->cappool * 2 : 8;
-        g->pool = em_xrealloc(g->pool, g->cappool * sizeof *g->pool);
-    }
+    g->pool = em_vec_grow_(g->pool, &g->cappool, g->npool, 1, sizeof *g->pool);
     g->pool[g->npool++] = s;
     pthread_mutex_unlock(&g->pool_lock);
 }
@@ -363,10 +361,8 @@ int em_engine_screen(em_engine *e, const em_party *p, const em_screen_options *o
                 if (x->score <= merged->items[k].score) continue;
                 em_result_release(&merged->items[k]);
             } else {
-                if (merged->len == cap) {
-                    cap = cap ? cap * 2 : 16;
-                    merged->items = em_xrealloc(merged->items, cap * sizeof *merged->items);
-                }
+                merged->items =
+                    em_vec_grow_(merged->items, &cap, merged->len, 1, sizeof *merged->items);
                 k = merged->len++;
             }
             merged->items[k] = *x; /* moved: the search's copy is cleared */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "store/store_internal.h"
 
 struct em_diff {
@@ -18,12 +19,7 @@ struct em_diff {
 };
 
 static em_change *push(em_diff *d, em_change_kind kind, sqlite3_stmt *s) {
-    if (d->len == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 16;
-        d->items = em_xrealloc(d->items, d->cap * sizeof *d->items);
-    }
-    em_change *c = &d->items[d->len++];
-    memset(c, 0, sizeof *c);
+    em_change *c = em_vec_add(*d);
     c->kind = kind;
     c->id = em_xstrdup((const char *)sqlite3_column_text(s, 0));
     c->caption = em_xstrdup((const char *)sqlite3_column_text(s, 1));

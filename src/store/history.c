@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "store/store_internal.h"
 #include "store/store_read.h"
 
@@ -63,10 +64,7 @@ int em_store_entity_history(em_store *st, const char *id, int64_t version, em_en
     vrow *v = NULL;
     size_t n = 0, cap = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = em_xrealloc(v, cap * sizeof *v);
-        }
+        v = em_vec_grow_(v, &cap, n, 1, sizeof *v);
         v[n].id = sqlite3_column_int64(s, 0);
         snprintf(v[n].at, sizeof v[n].at, "%s", (const char *)sqlite3_column_text(s, 1));
         snprintf(v[n].digest, sizeof v[n].digest, "%s", (const char *)sqlite3_column_text(s, 2));
@@ -156,10 +154,7 @@ int em_store_history_bulk(em_store *st, em_entity *const *ents, const int64_t *v
     char prev[128] = "";
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *src = (const char *)sqlite3_column_text(s, 3);
-        if (nv == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = em_xrealloc(v, cap * sizeof *v);
-        }
+        v = em_vec_grow_(v, &cap, nv, 1, sizeof *v);
         if (strcmp(src, prev) != 0) {
             snprintf(prev, sizeof prev, "%s", src);
             first_of_source = nv;

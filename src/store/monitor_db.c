@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "store/monitor_db.h"
 #include "store/store_internal.h"
 
@@ -394,10 +395,7 @@ static int alerts_read(em_store *st, sqlite3_stmt *s, em_malert **out, size_t *n
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = em_xrealloc(*out, cap * sizeof **out);
-        }
+        *out = em_vec_grow_(*out, &cap, *n, 1, sizeof **out);
         alert_read(s, &(*out)[(*n)++]);
     }
     sqlite3_finalize(s);

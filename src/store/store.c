@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "store/paths.h"
 #include "store/store_read.h"
 #include "store/store_internal.h"
@@ -310,10 +311,7 @@ int em_store_versions(em_store *st, const char *source, em_version_list **out, e
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (l->len == cap) {
-            cap = cap ? cap * 2 : 8;
-            l->items = em_xrealloc(l->items, cap * sizeof *l->items);
-        }
+        l->items = em_vec_grow_(l->items, &cap, l->len, 1, sizeof *l->items);
         em_version_info *v = &l->items[l->len++];
         v->id = sqlite3_column_int64(s, 0);
         v->source = col_dup(s, 1);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "store/store_internal.h"
 
 int em_store_active_stamp(em_store *st, em_buf *stamp, em_error *err) {
@@ -67,10 +68,10 @@ static int load_versions(em_store *st, const int64_t *ids, size_t n, em_entity_l
             rc = em_fail(err, EM_ERR_STORE, "a stored entity cannot be read; re-import the list");
             break;
         }
-        if (out->len == cap) {
-            cap = cap ? cap * 2 : 1024;
-            *versions = em_xrealloc(*versions, cap * sizeof **versions);
-            digests = em_xrealloc(digests, cap * sizeof *digests);
+        if (out->len == cap) { /* two arrays, one capacity */
+            size_t c2 = cap;
+            *versions = em_vec_grow_(*versions, &cap, out->len, 1, sizeof **versions);
+            digests = em_vec_grow_(digests, &c2, out->len, 1, sizeof *digests);
         }
         (*versions)[out->len] = sqlite3_column_int64(s, 1);
         digests[out->len] = em_xstrdup((const char *)sqlite3_column_text(s, 2));

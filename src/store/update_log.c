@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "store/store_internal.h"
 #include "store/update_log.h"
 
@@ -169,10 +170,7 @@ int em_store_update_status(em_store *st, em_update_status_list **out, em_error *
     size_t cap = 0;
     int rc, fail = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW && !fail) {
-        if (l->len == cap) {
-            cap = cap ? cap * 2 : 8;
-            l->items = em_xrealloc(l->items, cap * sizeof *l->items);
-        }
+        l->items = em_vec_grow_(l->items, &cap, l->len, 1, sizeof *l->items);
         em_update_status *u = &l->items[l->len++];
         memset(u, 0, sizeof *u);
         u->source = col_dup(q, 0);
