@@ -1,4 +1,5 @@
-// embargo analyst UI: a dependency-free single-page app (hash routes #/, #/entity/ID, #/lists).
+// embargo analyst UI: a dependency-free single-page app (hash routes #/, #/entity/ID, #/lists,
+// #/alerts (the alerts queue) and #/alerts/ID (working one alert)).
 // Every string from the server reaches the DOM through textContent or an attribute set by
 // setAttribute: no innerHTML with data anywhere.
 
@@ -104,6 +105,8 @@ class ApiError extends Error {
 
 function errorText(body) {
   if (!body || typeof body !== 'object') return null;
+  // embargo's errors: {status, error: a code, detail: the reason}
+  if (typeof body.detail === 'string' && body.detail) return body.detail;
   const e = body.error ?? body.message ?? body.detail;
   if (!e) return null;
   if (typeof e === 'string') return e;
@@ -111,10 +114,16 @@ function errorText(body) {
   return String(e);
 }
 
+// An API key the analyst gave (servers with API keys; kept for this browser tab only).
+const KEY_STORE = 'embargo.apiKey';
+const apiKey = () => sessionStorage.getItem(KEY_STORE) || '';
+
 async function api(path, options = {}) {
   let res;
+  const headers = { Accept: 'application/json', ...(options.headers || {}) };
+  if (apiKey()) headers.Authorization = 'Bearer ' + apiKey();
   try {
-    res = await fetch(path, { headers: { Accept: 'application/json', ...(options.headers || {}) }, ...options });
+    res = await fetch(path, { ...options, headers });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(0, 'The embargo server cannot be reached. Is `embargo serve` running?');
@@ -229,7 +238,7 @@ async function catalogApi() {
 
 /* ---- router --------------------------------------------------------------------------------- */
 
-const views = { search: $('#view-search'), entity: $('#view-entity'), lists: $('#view-lists') };
+const views = { search: $('#view-search'), entity: $('#view-entity'), lists: $('#view-lists'), alerts: $('#view-alerts'), alert: $('#view-alert') };
 
 function parseHash() {
   const raw = location.hash.replace(/^#/, '') || '/';
@@ -240,7 +249,7 @@ function parseHash() {
 function show(name) {
   for (const [k, el] of Object.entries(views)) el.hidden = k !== name;
   for (const a of document.querySelectorAll('[data-nav]')) {
-    if (a.dataset.nav === name || (name === 'entity' && a.dataset.nav === 'search')) a.setAttribute('aria-current', 'page');
+    if (a.dataset.nav === name || (name === 'entity' && a.dataset.nav === 'search') || (name === 'alert' && a.dataset.nav === 'alerts')) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
 }
@@ -251,8 +260,14 @@ let focusNameOnce = false;
 function route() {
   const { path, params } = parseHash();
   const from = currentView;
-  currentView = path.startsWith('/entity/') ? 'entity' : path === '/lists' ? 'lists' : 'search';
-  if (path.startsWith('/entity/')) {
+  currentView = path.startsWith('/entity/') ? 'entity' : path === '/lists' ? 'lists' : path === '/alerts' ? 'alerts' : path.startsWith('/alerts/') ? 'alert' : 'search';
+  if (currentView === 'alerts') {
+    show('alerts');
+    showAlerts(params);
+  } else if (currentView === 'alert') {
+    show('alert');
+    showAlert(decodeURIComponent(path.slice('/alerts/'.length)), params);
+  } else if (path.startsWith('/entity/')) {
     show('entity');
     showEntity(decodeURIComponent(path.slice('/entity/'.length)));
   } else if (path === '/lists') {
@@ -1063,6 +1078,458 @@ async function showLists() {
   );
 }
 
+/* ---- alerts queue --------------------------------------------------------------------------- */
+// #/alerts?register=R&state=S&older_than=7d lists the alerts of the monitored registers (GET
+// /alerts); #/alerts/ID?... works one of them: the customer record and the listed entity side by
+// side with the explanation between them, the alert's history, and a decision with a comment, all
+// from the keyboard (f false positive, t true match, e escalate, r reopen, c comment, Enter
+// decide, j/k next/previous alert of the queue, Escape back to the queue). A true match needs a
+// second analyst (four eyes): the alert is "pending" with who proposed it until another confirms.
+
+const STATES = [
+  ['active', 'Active (open, escalated, pending)'],
+  ['open', 'Open'],
+  ['escalated', 'Escalated'],
+  ['pending', 'Pending confirmation'],
+  ['true_match', 'True match'],
+  ['false_positive', 'False positive'],
+  ['closed', 'Closed'],
+  ['', 'All'],
+];
+const AGES = [
+  ['', 'Any age'],
+  ['1d', 'Older than 1 day'],
+  ['7d', 'Older than 7 days'],
+  ['30d', 'Older than 30 days'],
+];
+const STATE_TEXT = { open: 'open', escalated: 'escalated', pending: 'pending (four eyes)', true_match: 'true match', false_positive: 'false positive', closed: 'closed' };
+const DECISIONS = {
+  f: ['false_positive', 'False positive'],
+  t: ['true_match', 'True match'],
+  e: ['escalate', 'Escalate'],
+  r: ['reopen', 'Reopen'],
+};
+const QUEUE_LIMIT = 200;
+const USER_STORE = 'embargo.analyst';
+
+// the queue's filters from the hash parameters (state defaults to the active alerts)
+function queueFilters(params) {
+  return {
+    register: params.get('register') || '',
+    state: params.has('state') ? params.get('state') : 'active',
+    older_than: params.get('older_than') || '',
+  };
+}
+
+function filtersQuery(f) {
+  const qs = new URLSearchParams();
+  if (f.register) qs.set('register', f.register);
+  if (f.state !== 'active') qs.set('state', f.state);
+  if (f.older_than) qs.set('older_than', f.older_than);
+  return qs.toString();
+}
+
+function alertsApi(f) {
+  const qs = new URLSearchParams();
+  if (f.register) qs.set('register', f.register);
+  if (f.state) qs.set('state', f.state);
+  if (f.older_than) qs.set('older_than', f.older_than);
+  qs.set('limit', String(QUEUE_LIMIT));
+  return api('/alerts?' + qs);
+}
+
+const stateBadge = (state) => badge(STATE_TEXT[state] || state || '?', 'badge-state state-' + (state || 'unknown'));
+const recordName = (a) => nonEmpty(a.record_facts?.names)[0] || a.record?.names?.[0] || a.record_id;
+
+function ageText(iso) {
+  const d = parseDate(iso);
+  if (!d) return '';
+  const days = daysSince(d);
+  if (days > 0) return `${days} d`;
+  const hours = Math.floor((Date.now() - d.getTime()) / 3600000);
+  return hours > 0 ? `${hours} h` : 'now';
+}
+
+// asks for an API key when the server wants one (401); the key stays in this tab
+function keyForm(view, message, retry) {
+  const input = h('input', { id: 'api-key', type: 'password', autocomplete: 'off', spellcheck: 'false' });
+  const f = h(
+    'form',
+    {
+      class: 'card key-form',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        sessionStorage.setItem(KEY_STORE, input.value.trim());
+        retry();
+      },
+    },
+    h('h1', { tabindex: '-1', text: 'API key needed' }),
+    h('p', { class: 'muted', text: message }),
+    h('div', { class: 'field' }, h('label', { for: 'api-key', text: 'API key (analyst or admin scope)' }), input),
+    h('button', { type: 'submit', text: 'Use this key' }),
+  );
+  view.replaceChildren(f);
+  input.focus();
+}
+
+let queueCache = { key: null, ids: [] };
+let alertsSeq = 0;
+
+async function showAlerts(params) {
+  const view = views.alerts;
+  const f = queueFilters(params);
+  const seq = ++alertsSeq;
+  document.title = 'Alerts · embargo';
+  let body, regs;
+  try {
+    [body, regs] = await Promise.all([alertsApi(f), api('/registers').catch(() => [])]);
+  } catch (e) {
+    if (seq !== alertsSeq) return;
+    if (e.status === 401) return keyForm(view, e.message, () => showAlerts(params));
+    view.replaceChildren(h('h1', { id: 'alerts-title', tabindex: '-1', text: 'Alerts' }), h('p', { class: 'status status-error' }, h('strong', { text: 'Could not load the alerts. ' }), e.message || String(e)));
+    return;
+  }
+  if (seq !== alertsSeq) return;
+  const list = asArray(body.alerts);
+  queueCache = { key: filtersQuery(f), ids: list.map((a) => a.id) };
+  const go = (patch) => {
+    const q = filtersQuery({ ...f, ...patch });
+    location.hash = '#/alerts' + (q ? '?' + q : '');
+  };
+  const select = (id, label, options, value, onchange) =>
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id, text: label }),
+      h('select', { id, onchange: (ev) => onchange(ev.target.value) }, options.map(([v, t]) => h('option', { value: v, selected: v === value, text: t }))),
+    );
+  const regOptions = [['', 'All registers'], ...asArray(regs).map((r) => [r.name, `${r.name} (${fmtInt(r.records)} records)`])];
+  if (f.register && !regOptions.some(([v]) => v === f.register)) regOptions.push([f.register, f.register]);
+  const q = filtersQuery(f);
+  const rows = list.map((a) =>
+    h(
+      'tr',
+      { class: 'queue-row state-row-' + a.state, dataset: { id: String(a.id) } },
+      h('td', { class: 'num' }, h('a', { class: 'alert-link', href: `#/alerts/${a.id}${q ? '?' + q : ''}`, dataset: { id: String(a.id) } }, String(a.id))),
+      h('td', null, stateBadge(a.state), a.state === 'pending' && a.proposed_by ? h('span', { class: 'muted small', text: ` by ${a.proposed_by}` }) : null),
+      h('td', { class: 'mono', text: a.register || '' }),
+      h('td', null, h('span', { class: 'mono muted', text: a.record_id + ' ' }), scriptSpan(recordName(a))),
+      h('td', null, scriptSpan(a.caption || a.entity_id), ' ', badge(a.dataset || '', 'badge-source')),
+      h('td', { class: 'num mono', text: fmtScore(a.score) }),
+      h('td', { class: 'num', title: fmtDateTime(a.opened_at), text: ageText(a.opened_at) }),
+      h('td', { text: a.assignee || '' }),
+    ),
+  );
+  const total = body.total ?? list.length;
+  view.replaceChildren(
+    h('h1', { id: 'alerts-title', tabindex: '-1', text: 'Alerts' }),
+    h(
+      'form',
+      { class: 'queue-filters', role: 'search', 'aria-label': 'Filter the alerts', onsubmit: (ev) => ev.preventDefault() },
+      select('q-register', 'Register', regOptions, f.register, (v) => go({ register: v })),
+      select('q-state', 'State', STATES, f.state, (v) => go({ state: v })),
+      select('q-age', 'Age', AGES, f.older_than, (v) => go({ older_than: v })),
+    ),
+    h(
+      'p',
+      { id: 'queue-status', class: 'status', role: 'status' },
+      h('strong', { text: total === 1 ? '1 alert' : `${fmtInt(total)} alerts` }),
+      list.length < total ? ` (the newest ${list.length} shown)` : '',
+      list.length ? h('span', { class: 'muted', text: ' · j/k move, Enter works the alert' }) : '',
+    ),
+    list.length
+      ? h(
+          'table',
+          { class: 'queue card' },
+          h('caption', { class: 'visually-hidden', text: 'Alerts, newest first' }),
+          h('thead', null, h('tr', null, ['Alert', 'State', 'Register', 'Record', 'Listed as', 'Score', 'Age', 'Assignee'].map((t) => h('th', { scope: 'col', text: t })))),
+          h('tbody', null, rows),
+        )
+      : h('p', { class: 'status status-empty', text: asArray(regs).length ? 'No alert matches these filters.' : 'No register is monitored yet: import one (embargo register import FILE, or POST /registers/NAME/import).' }),
+  );
+  if (lastAlertId) view.querySelector(`a.alert-link[data-id="${CSS.escape(String(lastAlertId))}"]`)?.focus();
+}
+
+/* ---- one alert ---- */
+
+let lastAlertId = null;
+let alertState = null; // {id, alert, params, decision}
+
+function recordCard(rec) {
+  const items = [];
+  for (const [k, v] of Object.entries(rec || {})) {
+    if (k === 'id' || k === 'revision' || v === null || v === undefined) continue;
+    const vals = asArray(v).map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x)));
+    if (vals.length) items.push([humanize(k), k === 'names' ? vals.map((n) => scriptSpan(n)) : vals]);
+  }
+  return section('Customer record', h('p', { class: 'side-title' }, h('span', { class: 'mono', text: rec?.id || '' })), factList(items));
+}
+
+const ENTITY_PROPS = [
+  ['name', 'Name'], ['alias', 'Alias'], ['weakAlias', 'Weak alias'], ['previousName', 'Previous name'],
+  ['birthDate', 'Birth date'], ['birthPlace', 'Place of birth'], ['nationality', 'Nationality'],
+  ['citizenship', 'Citizenship'], ['country', 'Country'], ['gender', 'Gender'],
+  ['passportNumber', 'Passport'], ['idNumber', 'ID number'], ['taxNumber', 'Tax number'],
+  ['registrationNumber', 'Registration'], ['imoNumber', 'IMO'], ['swiftBic', 'BIC'], ['cryptoWallet', 'Wallet'],
+  ['program', 'Programs'],
+];
+
+function entityCard(a) {
+  const e = a.entity || {};
+  const P = e.properties || {};
+  const names = e.country_names || {};
+  const items = ENTITY_PROPS.map(([k, label]) => {
+    let vals = nonEmpty(P[k]).map(String);
+    if (['nationality', 'citizenship', 'country'].includes(k)) vals = vals.map((c) => names[c] || c);
+    if (['name', 'alias', 'weakAlias', 'previousName'].includes(k)) return [label, vals.map((n) => scriptSpan(n))];
+    return [label, vals];
+  });
+  return section(
+    'Listed entity',
+    h('p', { class: 'side-title' }, h('a', { href: '#/entity/' + encodeURIComponent(a.entity_id) }, scriptSpan(e.caption || a.caption || a.entity_id)), ' ', badge(a.dataset || '', 'badge-source'), h('span', { class: 'muted', text: ` version ${a.list_version}` })),
+    factList(items),
+  );
+}
+
+function historyList(events) {
+  return section(
+    'History',
+    h(
+      'ol',
+      { class: 'history' },
+      asArray(events).map((ev) =>
+        h(
+          'li',
+          { class: 'event event-' + (ev.kind || '') },
+          h('span', { class: 'event-at mono', text: fmtDateTime(ev.at) }),
+          h('span', { class: 'event-kind', text: humanize(ev.kind || '') }),
+          ev.state ? stateBadge(ev.state) : null,
+          h('span', { class: 'event-user', text: ev.user ? `by ${ev.user}` : '' }),
+          ev.comment ? h('q', { class: 'event-comment', text: ev.comment }) : null,
+          ev.detail && Object.keys(ev.detail).length ? h('span', { class: 'event-detail muted', text: Object.entries(ev.detail).map(([k, v]) => `${humanize(k)}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ') }) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function decisionForm(a) {
+  const decided = ['false_positive', 'true_match', 'closed', 'pending'].includes(a.state);
+  const workable = ['open', 'escalated', 'pending'].includes(a.state);
+  const buttons = Object.entries(DECISIONS)
+    .filter(([, [d]]) => (d === 'reopen' ? decided : d === 'escalate' ? a.state === 'open' : workable))
+    .map(([k, [d, label]]) =>
+      h('button', { type: 'button', class: 'decide-btn', 'aria-pressed': 'false', dataset: { decision: d }, onclick: () => pickDecision(d) }, h('kbd', { text: k }), ' ', label),
+    );
+  const user = localStorage.getItem(USER_STORE) || '';
+  return h(
+    'form',
+    { id: 'decision-form', class: 'card decision', onsubmit: (ev) => (ev.preventDefault(), submitDecision()) },
+    h('h2', { text: 'Decision' }),
+    buttons.length ? h('div', { class: 'decide-buttons', role: 'group', 'aria-label': 'Decision' }, buttons) : h('p', { class: 'muted', text: 'Nothing to decide in this state.' }),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'decision-comment', text: 'Comment (why; required for a false positive or a true match)' }),
+      h('textarea', { id: 'decision-comment', rows: '3', spellcheck: 'true' }),
+    ),
+    apiKey()
+      ? h('p', { class: 'muted small', text: 'Deciding as the analyst of your API key.' })
+      : h(
+          'div',
+          { class: 'field field-user' },
+          h('label', { for: 'decision-user', text: 'Deciding as' }),
+          h('input', { id: 'decision-user', type: 'text', value: user, placeholder: 'your name', autocomplete: 'username', onchange: (ev) => localStorage.setItem(USER_STORE, ev.target.value.trim()) }),
+        ),
+    h('div', { class: 'decide-submit' }, h('button', { type: 'submit', id: 'decision-submit', text: 'Decide' }), h('span', { class: 'muted small' }, h('kbd', { text: 'Enter' }), ' in the comment decides · ', h('kbd', { text: 'Shift' }), '+', h('kbd', { text: 'Enter' }), ' new line')),
+    h('p', { id: 'decision-status', class: 'status', role: 'alert' }),
+  );
+}
+
+function pickDecision(d) {
+  if (!alertState) return;
+  const btn = views.alert.querySelector(`.decide-btn[data-decision="${d}"]`);
+  if (!btn) {
+    toast(`${humanize(d)} is not possible while the alert is ${STATE_TEXT[alertState.alert.state] || alertState.alert.state}`);
+    return;
+  }
+  alertState.decision = d;
+  for (const b of views.alert.querySelectorAll('.decide-btn')) b.setAttribute('aria-pressed', String(b === btn));
+  $('#decision-comment').focus();
+}
+
+async function submitDecision() {
+  const st = alertState;
+  const status = $('#decision-status');
+  if (!st) return;
+  if (!st.decision) {
+    status.className = 'status status-error';
+    status.textContent = 'Choose a decision first: f false positive, t true match, e escalate.';
+    return;
+  }
+  const body = { decision: st.decision, comment: $('#decision-comment').value.trim() };
+  const u = $('#decision-user');
+  if (u && u.value.trim()) {
+    body.user = u.value.trim();
+    localStorage.setItem(USER_STORE, body.user);
+  }
+  status.className = 'status status-busy';
+  status.textContent = 'Deciding…';
+  try {
+    const a = await api(`/alerts/${encodeURIComponent(st.id)}/decision`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    toast(`Alert ${st.id}: ${STATE_TEXT[a.state] || a.state}`);
+    renderAlert(st.id, a, st.params, `Decided: ${STATE_TEXT[a.state] || a.state}. j: next alert.`);
+  } catch (e) {
+    status.className = 'status status-error';
+    status.textContent = e.message || String(e);
+  }
+}
+
+function queuePosition(id) {
+  const i = queueCache.ids.indexOf(Number(id));
+  return i < 0 ? null : { i, n: queueCache.ids.length };
+}
+
+function moveInQueue(step) {
+  if (!alertState) return;
+  const pos = queuePosition(alertState.id);
+  if (!pos) return;
+  const next = queueCache.ids[pos.i + step];
+  if (next === undefined) {
+    toast(step > 0 ? 'The last alert of the queue' : 'The first alert of the queue');
+    return;
+  }
+  const q = filtersQuery(queueFilters(alertState.params));
+  location.hash = `#/alerts/${next}${q ? '?' + q : ''}`;
+}
+
+async function showAlert(id, params) {
+  const view = views.alert;
+  const seq = ++alertsSeq;
+  lastAlertId = id;
+  view.setAttribute('aria-busy', 'true');
+  if (!view.firstChild || view.dataset.id !== id) view.replaceChildren(h('p', { class: 'status status-busy', text: 'Loading…' }));
+  view.dataset.id = id;
+  const f = queueFilters(params);
+  const queue = queueCache.key === filtersQuery(f) ? null : alertsApi(f).then((b) => (queueCache = { key: filtersQuery(f), ids: asArray(b.alerts).map((a) => a.id) })).catch(() => null);
+  let a;
+  try {
+    a = await api('/alerts/' + encodeURIComponent(id));
+  } catch (e) {
+    if (seq !== alertsSeq) return;
+    view.removeAttribute('aria-busy');
+    if (e.status === 401) return keyForm(view, e.message, () => showAlert(id, params));
+    view.replaceChildren(h('a', { class: 'back', href: '#/alerts' }, '← Alerts'), h('h1', { tabindex: '-1', text: e.status === 404 ? 'No such alert' : 'Could not load the alert' }), h('p', { class: 'status status-error', text: e.message || String(e) }));
+    $('h1', view).focus();
+    return;
+  }
+  await queue;
+  if (seq !== alertsSeq) return;
+  renderAlert(id, a, params, '');
+}
+
+function renderAlert(id, a, params, message) {
+  const view = views.alert;
+  view.removeAttribute('aria-busy');
+  alertState = { id, alert: a, params, decision: null };
+  const q = filtersQuery(queueFilters(params));
+  const pos = queuePosition(id);
+  document.title = `Alert ${a.id}: ${a.caption} · embargo`;
+  const changes = a.changes || a.changed || null;
+  const parts = [
+    h(
+      'nav',
+      { class: 'alert-nav', 'aria-label': 'Queue' },
+      h('a', { class: 'back', href: '#/alerts' + (q ? '?' + q : '') }, '← Alerts'),
+      pos ? h('span', { class: 'muted', text: `${pos.i + 1} of ${pos.n} in the queue` }) : null,
+      h('button', { type: 'button', class: 'nav-btn', disabled: !pos || pos.i === 0, onclick: () => moveInQueue(-1) }, h('kbd', { text: 'k' }), ' Previous'),
+      h('button', { type: 'button', class: 'nav-btn', disabled: !pos || pos.i >= pos.n - 1, onclick: () => moveInQueue(1) }, h('kbd', { text: 'j' }), ' Next'),
+    ),
+    h(
+      'header',
+      { class: 'entity-head alert-head' },
+      h('h1', { class: 'entity-title', tabindex: '-1' }, `Alert ${a.id}: `, scriptSpan(recordName(a)), h('span', { class: 'muted', text: ' ↔ ' }), scriptSpan(a.caption || a.entity_id)),
+      h(
+        'p',
+        { class: 'entity-sub' },
+        h('span', { id: 'alert-state' }, stateBadge(a.state)),
+        h('span', { class: 'muted', text: ` register ${a.register} · record ${a.record_id} · opened ${fmtDateTime(a.opened_at)}${a.assignee ? ' · assigned to ' + a.assignee : ''}` }),
+      ),
+      scoreBar(a.score, DEFAULT_THRESHOLD, true),
+      a.state === 'pending'
+        ? h('p', { class: 'pending-note', role: 'note' }, h('strong', { text: 'Four eyes: ' }), `proposed as a true match by ${a.proposed_by || 'an analyst'}; another analyst must confirm it (t) or clear it (f).`)
+        : null,
+      a.suppression ? h('p', { class: 'muted', text: `Suppressed by the good-guy list (suppression ${a.suppression}) until the record or the listed entity changes materially.` }) : null,
+      changes ? h('p', { class: 'changes', text: 'Changed: ' + (typeof changes === 'string' ? changes : JSON.stringify(changes)) }) : null,
+    ),
+    message ? h('p', { class: 'status status-info', role: 'status', text: message }) : null,
+    h(
+      'div',
+      { class: 'sides' },
+      h('div', { class: 'side side-record' }, recordCard(a.record || { id: a.record_id, ...(a.record_facts || {}) })),
+      h(
+        'div',
+        { class: 'side side-why' },
+        section(
+          'Why it alerted',
+          a.matched_name ? h('p', { class: 'matched' }, h('span', { class: 'label', text: 'Matched name ' }), scriptSpan(a.matched_name)) : null,
+          a.explanation ? renderExplanation(a.explanation) : h('p', { class: 'muted', text: 'No explanation stored.' }),
+          a.context?.programs ? h('p', { class: 'programs' }, h('span', { class: 'label', text: 'Programs ' }), String(a.context.programs).split(/\s*;\s*/).map((p) => badge(p, 'badge-program'))) : null,
+        ),
+      ),
+      h('div', { class: 'side side-entity' }, entityCard(a)),
+    ),
+    decisionForm(a),
+    historyList(a.history),
+  ];
+  view.replaceChildren(...parts.filter(Boolean));
+  $('h1', view).focus({ preventScroll: true });
+}
+
+// the queue's and the alert's keys (never while typing, but Enter / Escape in the comment box)
+document.addEventListener('keydown', (ev) => {
+  if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (!views.alert.hidden && alertState) {
+    if (ev.target.id === 'decision-comment') {
+      if (ev.key === 'Enter' && !ev.shiftKey) {
+        ev.preventDefault();
+        submitDecision();
+      } else if (ev.key === 'Escape') {
+        ev.preventDefault();
+        ev.target.blur();
+        $('h1', views.alert)?.focus();
+      }
+      return;
+    }
+    if (isTyping(ev.target)) return;
+    const k = ev.key.toLowerCase();
+    if (DECISIONS[k] && !ev.shiftKey) {
+      ev.preventDefault();
+      pickDecision(DECISIONS[k][0]);
+    } else if (k === 'c') {
+      ev.preventDefault();
+      $('#decision-comment')?.focus();
+    } else if (k === 'j' || k === 'k') {
+      ev.preventDefault();
+      moveInQueue(k === 'j' ? 1 : -1);
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      $('a.back', views.alert)?.click();
+    }
+    return;
+  }
+  if (!views.alerts.hidden && !isTyping(ev.target) && (ev.key === 'j' || ev.key === 'k' || ev.key === 'ArrowDown' || ev.key === 'ArrowUp')) {
+    const links = [...views.alerts.querySelectorAll('a.alert-link')];
+    if (!links.length) return;
+    const i = links.indexOf(document.activeElement);
+    const down = ev.key === 'j' || ev.key === 'ArrowDown';
+    const next = i < 0 ? links[0] : links[Math.max(0, Math.min(links.length - 1, i + (down ? 1 : -1)))];
+    ev.preventDefault();
+    next.focus();
+    next.closest('tr')?.scrollIntoView({ block: 'nearest' });
+  }
+});
+
 /* ---- keyboard ------------------------------------------------------------------------------- */
 
 function isTyping(el) {
@@ -1103,7 +1570,8 @@ document.addEventListener('keydown', (ev) => {
 // The skip link moves focus without touching the hash router.
 document.querySelector('[data-skip]').addEventListener('click', (ev) => {
   ev.preventDefault();
-  const target = views.search.hidden ? $('h1', views.entity.hidden ? views.lists : views.entity) : fq;
+  const visible = Object.values(views).find((v) => !v.hidden);
+  const target = visible === views.search ? fq : $('h1', visible);
   (target || $('#main')).focus();
 });
 

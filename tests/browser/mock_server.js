@@ -2,8 +2,10 @@
 // A stand-in for `embargo serve` while it is being built, and for UI work without the server:
 // serves web/ like the real server (/ is /index.html) and answers the API the UI calls with the
 // response shapes of the real one (GET /search, POST /match/{dataset}, GET /entities/{id},
-// GET /catalog, /healthz, /readyz). The data is real: it runs the `embargo` command ($EMBARGO)
-// for each request (search --json, show --stored-json, lists --json).
+// GET /catalog, /healthz, /readyz, and the monitoring the alerts queue uses: GET /registers,
+// POST /registers/{name}/import, GET /alerts, GET /alerts/{id}, POST /alerts/{id}/decision). The
+// data is real: it runs the `embargo` command ($EMBARGO) for each request (search --json, show
+// --stored-json, lists --json, register, alerts --json, alert show|decide).
 //
 //   EMBARGO=build/embargo node tests/browser/mock_server.js [--port N] [--home DIR]
 //
@@ -13,6 +15,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFile } = require('node:child_process');
+const os = require('node:os');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -112,6 +115,49 @@ async function handle(req, res) {
       notes: raw.remarks ? [raw.remarks] : [],
     };
     return send(res, 200, { id: raw.id, caption: raw.caption, schema: raw.schema, properties: props, datasets: [raw.source], embargo: raw });
+  }
+  if (p === '/registers' && req.method === 'GET') return send(res, 200, JSON.parse(await embargo(['register', 'list', '--json'])));
+  let m;
+  if ((m = /^\/registers\/([^/]+)\/import$/.exec(p)) && req.method === 'POST') {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'embargo-mock-')), 'register.csv');
+    fs.writeFileSync(file, await readBody(req));
+    try {
+      return send(res, 200, JSON.parse(await embargo(['register', 'import', '--json', '--register', decodeURIComponent(m[1]), file]))[0]);
+    } catch (e) {
+      return send(res, 422, { error: e.message });
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  }
+  if (p === '/alerts' && req.method === 'GET') {
+    const argv = ['alerts', '--json'];
+    for (const [k, o] of [['register', '--register'], ['state', '--state'], ['older_than', '--older-than'], ['limit', '--limit']]) if (url.searchParams.get(k)) argv.push(o, url.searchParams.get(k));
+    try {
+      return send(res, 200, JSON.parse(await embargo(argv)));
+    } catch (e) {
+      return send(res, 400, { error: e.message });
+    }
+  }
+  if ((m = /^\/alerts\/(\d+)$/.exec(p)) && req.method === 'GET') {
+    try {
+      return send(res, 200, JSON.parse(await embargo(['alert', 'show', m[1]])));
+    } catch (e) {
+      return send(res, 404, { error: e.message });
+    }
+  }
+  if ((m = /^\/alerts\/(\d+)\/decision$/.exec(p)) && req.method === 'POST') {
+    let b;
+    try {
+      b = JSON.parse(await readBody(req));
+    } catch {
+      return send(res, 400, { error: 'the body is not JSON' });
+    }
+    try {
+      await embargo(['alert', 'decide', m[1], '--decision', String(b.decision || ''), '--comment', String(b.comment || ''), '--user', String(b.user || 'local')]);
+    } catch (e) {
+      return send(res, 422, { error: e.message });
+    }
+    return send(res, 200, JSON.parse(await embargo(['alert', 'show', m[1]])));
   }
   if (p === '/catalog' && req.method === 'GET') {
     return send(res, 200, { sources: JSON.parse(await embargo(['lists', '--json'])) });

@@ -328,3 +328,125 @@ test('the entity page also reads the plain FtM properties when the stored entity
   assert.ok(e.names.includes('KHATIB, Seyed Esmaeil'), e.names.join(' | '));
   assert.match(e.text, /1960/);
 });
+
+/* ---- the alerts queue (monitoring) ---- */
+
+const REGISTER_CSV = 'id,name,schema,birth_date,nationality\n' +
+  'C1,Esmail Khatib,Person,1960,Iran\n' +
+  'C2,Iranian Ministry of Intelligence and Security,Organization,,\n' +
+  'C3,Maria Fernandez Lopez,Person,1985-03-02,Spain\n';
+
+// the heading of the alert on screen, or null
+const alertTitle = `(document.getElementById('view-alert').hidden ? null : ${textOf('#view-alert h1')})`;
+
+// waits until the alert on screen is in `state` (its badge text); returns the history's text
+async function waitAlertState(state) {
+  return browser.waitFor(
+    `const s = document.getElementById('alert-state');
+     return s && s.textContent === arguments[0] && document.querySelector('#view-alert .history')?.textContent;`,
+    { what: `alert state ${state}` },
+    state,
+  );
+}
+
+// focus off any input, then a decision from the keyboard: key, comment, Enter
+async function decideByKeyboard(key, comment) {
+  await browser.exec('document.activeElement && document.activeElement.blur(); document.querySelector("#view-alert h1").focus()');
+  await browser.keys(key);
+  await browser.waitFor('return document.activeElement && document.activeElement.id === "decision-comment"', { what: `"${key}" focuses the comment box` });
+  await browser.exec('document.getElementById("decision-comment").value = ""'); // a refused comment stays
+  await browser.keys(comment, 'Enter');
+}
+
+async function setAnalyst(name) {
+  await browser.exec('const u = document.getElementById("decision-user"); u.value = ""; u.focus();');
+  await browser.type(await browser.find('#decision-user'), name);
+}
+
+test('alerts queue: a register imported over the API lists its alerts, filtered by state', async () => {
+  const r = await fetch(base + '/registers/customers/import', { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: REGISTER_CSV });
+  const rep = await r.json();
+  assert.equal(r.status, 200, JSON.stringify(rep));
+  assert.ok(rep.alerts_opened >= 2, JSON.stringify(rep));
+  await browser.go(base + '/#/alerts');
+  await browser.waitFor('return document.querySelectorAll("#view-alerts tr.queue-row").length >= 2', { what: 'queue rows' });
+  const q = await browser.exec(`return {
+      rows: [...document.querySelectorAll('#view-alerts tr.queue-row')].map((tr) => ({ id: tr.dataset.id, text: tr.textContent })),
+      status: document.getElementById('queue-status').textContent,
+      current: document.querySelector('nav a[aria-current="page"]').textContent,
+      registers: [...document.querySelectorAll('#q-register option')].map((o) => o.value) }`);
+  assert.equal(q.current, 'Alerts');
+  assert.ok(q.registers.includes('customers'), q.registers.join(','));
+  assert.match(q.status, /\d+ alerts/);
+  assert.ok(q.rows.some((x) => /KHATIB, Esmail/.test(x.text) && /C1/.test(x.text) && /open/.test(x.text)), q.rows.map((x) => x.text).join(' | '));
+  assert.ok(q.rows.some((x) => /IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY/.test(x.text)), 'the ministry');
+  await shot('alerts-queue-1280.png');
+});
+
+test('alerts queue: work an alert from the keyboard: both sides, explanation, decisions, four eyes', async () => {
+  const rows = await browser.exec(`return [...document.querySelectorAll('#view-alerts tr.queue-row')].map((tr) => tr.textContent)`);
+  const khatib = rows.findIndex((t) => /KHATIB, Esmail/.test(t));
+  const ministry = rows.findIndex((t) => /IRANIAN MINISTRY/.test(t));
+  // j moves through the queue, Enter works the focused alert
+  await browser.exec('document.activeElement && document.activeElement.blur()');
+  for (let i = 0; i <= khatib; i++) await browser.keys('j');
+  const focused = await browser.exec('return document.activeElement.classList.contains("alert-link") && document.activeElement.closest("tr").textContent');
+  assert.match(focused, /KHATIB, Esmail/);
+  await browser.keys('Enter');
+  await browser.waitFor(`return ${alertTitle}?.includes('KHATIB, Esmail')`, { what: 'the Khatib alert' });
+  const a = await browser.exec(`const v = document.getElementById('view-alert');
+    return { record: v.querySelector('.side-record').textContent, entity: v.querySelector('.side-entity').textContent,
+      pairs: [...v.querySelectorAll('.side-why .align tr.pair')].map((tr) => tr.textContent),
+      quals: [...v.querySelectorAll('.side-why .qualifiers li')].map((li) => li.textContent),
+      order: [...v.querySelectorAll('.sides > .side')].map((s) => s.className),
+      history: v.querySelector('.history').textContent, score: v.querySelector('.score-num').textContent }`);
+  assert.match(a.record, /Esmail Khatib/);
+  assert.match(a.record, /1960/);
+  assert.match(a.entity, /KHATIB, Esmail/);
+  assert.match(a.entity, /CYBER2/);
+  assert.deepEqual(a.order, ['side side-record', 'side side-why', 'side side-entity'], 'record | explanation | listed entity');
+  assert.ok(a.pairs.length >= 2, a.pairs.join(' | '));
+  assert.ok(a.quals.some((x) => x.startsWith('Birth date')), a.quals.join(' | '));
+  assert.match(a.history, /Opened/);
+  assert.match(a.score, /^[01]\.\d\d$/);
+  await shot('alert-1280.png');
+
+  // f: a false positive with a comment, from the keyboard
+  await setAnalyst('ann');
+  await decideByKeyboard('f', 'Different person: our customer was born in 1975');
+  let history = await waitAlertState('false positive');
+  assert.match(history, /False positive/);
+  assert.match(history, /by ann/);
+  assert.match(history, /our customer was born in 1975/);
+
+  // k/j: to the ministry; t proposes a true match: pending, four eyes
+  const steps = ministry - khatib;
+  for (let i = 0; i < Math.abs(steps); i++) await browser.keys(steps > 0 ? 'j' : 'k');
+  await browser.waitFor(`return ${alertTitle}?.includes('IRANIAN MINISTRY')`, { what: 'the ministry alert' });
+  await decideByKeyboard('t', 'The ministry itself');
+  history = await waitAlertState('pending (four eyes)');
+  assert.match(await browser.exec('return ' + textOf('#view-alert .pending-note')), /proposed as a true match by ann/);
+  // the same analyst cannot confirm
+  await decideByKeyboard('t', 'confirming my own proposal');
+  const refused = await browser.waitFor(`const s = document.getElementById('decision-status'); return /status-error/.test(s.className) && s.textContent`, { what: 'the four-eyes refusal' });
+  assert.match(refused, /four eyes/);
+  // another analyst confirms
+  await setAnalyst('bob');
+  await decideByKeyboard('t', 'Confirmed: same organisation');
+  history = await waitAlertState('true match');
+  assert.match(history, /True match confirmed/);
+  assert.match(history, /by bob/);
+  await shot('alert-decided-1280.png');
+
+  // Escape back to the queue; the false-positive filter shows the cleared alert
+  await browser.exec('document.activeElement && document.activeElement.blur()');
+  await browser.keys('Escape');
+  await browser.waitFor('return !document.getElementById("view-alerts").hidden && location.hash.startsWith("#/alerts") && !!document.getElementById("queue-status")', { what: 'back to the queue' });
+  // both decided: neither is active any more
+  assert.equal(await browser.exec(`return [...document.querySelectorAll('#view-alerts tr.queue-row')].filter((tr) => /KHATIB|IRANIAN MINISTRY/.test(tr.textContent)).length`), 0);
+  await browser.exec(`const s = document.getElementById('q-state'); s.value = 'false_positive'; s.dispatchEvent(new Event('change'));`);
+  await browser.waitFor(`return location.hash.includes('state=false_positive') && [...document.querySelectorAll('#view-alerts tr.queue-row')].map((tr) => tr.textContent)`, { what: 'false positives' });
+  const fp = await browser.exec(`return [...document.querySelectorAll('#view-alerts tr.queue-row')].map((tr) => tr.textContent)`);
+  assert.equal(fp.length, 1, fp.join(' | '));
+  assert.match(fp[0], /KHATIB, Esmail/);
+});
