@@ -300,4 +300,21 @@ expect_jq .ok true "the chain is still whole"
 kill "$SPID"
 wait "$SPID" || fail "the server stops cleanly"
 grep -q "ERROR: AddressSanitizer\|runtime error" "$TEST_TMP_DIR/srv.err" && fail "sanitizer report"
+
+# ---- keys from $EMBARGO_API_KEYS: "key:scope:name"; a bad scope is refused at start
+run --home "$H" serve --listen 127.0.0.1:0 --api-keys /dev/null
+[ "$RC" -ne 0 ] || fail "an empty keys file is refused"
+CAROL=carol-key-0123456789
+EMBARGO_API_KEYS="$CAROL:analyst:carol,$SCREEN:screen" start_server srv_env
+post "$CAROL" "/alerts/$GHO/assign" '{"user": "carol"}'
+expect_code 200 "an analyst key from the environment"
+expect_jq '.history[-1].user' carol "named by the environment"
+req "$SCREEN" GET /alerts
+expect_code 403 "a screen key from the environment"
+kill "$SPID"
+wait "$SPID" || fail "the second server stops cleanly"
+EMBARGO_API_KEYS="$CAROL:auditor" "$EMBARGO" --home "$H" serve --listen 127.0.0.1:0 >"$OUT" 2>"$ERR"
+RC=$?
+[ "$RC" -ne 0 ] || fail "an unknown scope is refused"
+expect_err "unknown API key scope 'auditor' (screen, analyst or admin)" "the refusal names the scopes"
 finish
