@@ -335,9 +335,9 @@ const char *em_part_how_name(em_part_how how);
 
 /* One part of the name alignment: a pair of parts that met, or a part left over. */
 typedef struct em_explain_part {
-    const char *query;    /* normalised query part ("esmail"), "a+b" for two glued
-                             parts; NULL for EM_HOW_UNMATCHED_LIST */
-    const char *listed;   /* the listed part(s) (JSON "list"); NULL for EM_HOW_UNMATCHED_QUERY */
+    const char *query;  /* normalised query part ("esmail"), "a+b" for two glued
+                           parts; NULL for EM_HOW_UNMATCHED_LIST */
+    const char *listed; /* the listed part(s) (JSON "list"); NULL for EM_HOW_UNMATCHED_QUERY */
     em_part_how how;
     double similarity;    /* in (0, 1] for a pair; 0 for a part left over */
     double query_weight;  /* IDF-based weight of the query part(s); 0 when there is none */
@@ -472,7 +472,7 @@ size_t em_party_birth_date_count(const em_party *p);
 const char *em_party_birth_date(const em_party *p, size_t i);
 size_t em_party_country_count(const em_party *p);
 const char *em_party_country(const em_party *p, size_t i); /* "ir" */
-const char *em_party_gender(const em_party *p);           /* NULL = unknown */
+const char *em_party_gender(const em_party *p);            /* NULL = unknown */
 size_t em_party_identifier_count(const em_party *p);
 const char *em_party_identifier(const em_party *p, size_t i, const char **type);
 
@@ -518,11 +518,11 @@ size_t em_engine_entity_count(em_engine *e);
 
 #define EM_SCREEN_OPTIONS_VERSION 1
 typedef struct em_screen_options {
-    unsigned version;  /* EM_SCREEN_OPTIONS_VERSION */
-    double threshold;  /* results at or above it have match = 1; <= 0 = default */
-    size_t limit;      /* maximum results; 0 = 10 */
-    int all;           /* 1: results below the threshold too (down to cutoff) */
-    double cutoff;     /* with all: only results scoring at least this */
+    unsigned version;            /* EM_SCREEN_OPTIONS_VERSION */
+    double threshold;            /* results at or above it have match = 1; <= 0 = default */
+    size_t limit;                /* maximum results; 0 = 10 */
+    int all;                     /* 1: results below the threshold too (down to cutoff) */
+    double cutoff;               /* with all: only results scoring at least this */
     const char *const *datasets; /* only these sources; NULL = every active list */
     size_t ndatasets;
 } em_screen_options;
@@ -554,9 +554,9 @@ uint64_t em_results_generation(const em_results *r); /* 0 for em_search results 
  */
 #define EM_BATCH_OPTIONS_VERSION 1
 typedef struct em_batch_options {
-    unsigned version;     /* EM_BATCH_OPTIONS_VERSION */
-    unsigned threads;     /* 0 = number of CPUs */
-    size_t window;        /* parties in flight; 0 = 512 */
+    unsigned version; /* EM_BATCH_OPTIONS_VERSION */
+    unsigned threads; /* 0 = number of CPUs */
+    size_t window;    /* parties in flight; 0 = 512 */
     const em_screen_options *screen;
     /* returns 1 with *party set (ownership passes to the engine), 0 at the end, -1 to abort */
     int (*next)(void *ctx, em_party **party, em_error *err);
@@ -603,9 +603,9 @@ typedef struct em_monitor em_monitor;
 
 #define EM_MONITOR_OPTIONS_VERSION 1
 typedef struct em_monitor_options {
-    unsigned version;   /* EM_MONITOR_OPTIONS_VERSION */
-    int no_four_eyes;   /* 1: one analyst may confirm a true match alone */
-    unsigned threads;   /* screening threads for full screens; 0 = number of CPUs */
+    unsigned version; /* EM_MONITOR_OPTIONS_VERSION */
+    int no_four_eyes; /* 1: one analyst may confirm a true match alone */
+    unsigned threads; /* screening threads for full screens; 0 = number of CPUs */
     /* may be NULL: progress of long runs ("import", "screen", "index"), done of total
        (total 0 when unknown); called on the calling thread */
     void (*progress)(void *ctx, const char *phase, size_t done, size_t total);
@@ -623,18 +623,18 @@ void em_monitor_close(em_monitor *m);
 
 /* What an import or a screening run did. */
 typedef struct em_monitor_report {
-    const char *register_name; /* valid until the next call on the monitor */
-    size_t records;            /* records in the register after the run */
+    const char *register_name;                 /* valid until the next call on the monitor */
+    size_t records;                            /* records in the register after the run */
     size_t added, changed, removed, unchanged; /* records, for an import */
-    size_t screened;           /* records screened */
-    size_t entities_checked;   /* listed entities matched against the register (delta) */
-    int full;                  /* 1: a full screen, 0: a delta */
+    size_t screened;                           /* records screened */
+    size_t entities_checked; /* listed entities matched against the register (delta) */
+    int full;                /* 1: a full screen, 0: a delta */
     size_t alerts_opened, alerts_reopened, alerts_closed, alerts_updated, alerts_noted;
-    size_t suppressed;         /* matches kept quiet by the good-guy list */
+    size_t suppressed; /* matches kept quiet by the good-guy list */
     size_t webhooks_queued;
-    size_t warnings;           /* values of records that could not be used (the record is
-                                  kept without them) */
-    char first_warning[256];   /* the first of them, with its line */
+    size_t warnings;         /* values of records that could not be used (the record is
+                                kept without them) */
+    char first_warning[256]; /* the first of them, with its line */
     double seconds;
 } em_monitor_report;
 
@@ -672,11 +672,11 @@ int em_register_record_json(em_monitor *m, const char *reg, const char *id, char
 /* Which alerts em_alerts_json lists; zero/NULL fields do not filter. */
 typedef struct em_alert_filter {
     const char *register_name;
-    const char *state;     /* "open", "escalated", "pending", "true_match", "false_positive",
-                              "closed", or "active" (open, escalated, pending) */
+    const char *state; /* "open", "escalated", "pending", "true_match", "false_positive",
+                          "closed", or "active" (open, escalated, pending) */
     const char *assignee;
-    int64_t older_than_s;  /* opened at least this many seconds ago */
-    size_t limit, offset;  /* limit 0 = 1000 */
+    int64_t older_than_s; /* opened at least this many seconds ago */
+    size_t limit, offset; /* limit 0 = 1000 */
 } em_alert_filter;
 /* {"total": N, "alerts": [...]} newest first */
 int em_alerts_json(em_monitor *m, const em_alert_filter *f, char **json, em_error *err);
@@ -707,10 +707,10 @@ int em_audit_screening(em_monitor *m, const char *kind, const char *user, const 
                        em_error *err);
 typedef struct em_audit_verify_report {
     int64_t entries;
-    int ok;               /* 1: the chain is whole */
-    int64_t first_bad;    /* the first entry that does not verify (0 when ok) */
-    char problem[256];    /* what is wrong with it */
-    char head[65];        /* hash of the last entry: write it down to anchor the chain */
+    int ok;            /* 1: the chain is whole */
+    int64_t first_bad; /* the first entry that does not verify (0 when ok) */
+    char problem[256]; /* what is wrong with it */
+    char head[65];     /* hash of the last entry: write it down to anchor the chain */
 } em_audit_verify_report;
 int em_audit_verify(em_monitor *m, em_audit_verify_report *rep, em_error *err);
 /* Re-runs entry `seq` (a screening) on the list versions it used; *same = 1
@@ -718,8 +718,8 @@ int em_audit_verify(em_monitor *m, em_audit_verify_report *rep, em_error *err);
 int em_audit_replay(em_monitor *m, int64_t seq, int *same, char **json, em_error *err);
 /* Writes entries between from and to (ISO dates or timestamps; NULL = open)
    as "csv" or "json" to the FILE * out. */
-int em_audit_export(em_monitor *m, const char *from, const char *to, const char *format,
-                    void *out, em_error *err);
+int em_audit_export(em_monitor *m, const char *from, const char *to, const char *format, void *out,
+                    em_error *err);
 /* Sends the webhooks due (new and reopened alerts), retrying failed ones with
    backoff; *sent / *failed (may be NULL) count this call's deliveries. */
 int em_monitor_deliver(em_monitor *m, size_t *sent, size_t *failed, em_error *err);
@@ -870,7 +870,8 @@ typedef struct em_server_options {
     unsigned threads;            /* worker threads; 0 = number of CPUs */
     const char *home;            /* store home; NULL = default (see em_store_open) */
     unsigned store_flags;        /* EM_STORE_* for opening the home */
-    const char *api_keys_file;   /* lines "KEY scope" (scope screen or admin); NULL = none */
+    const char *api_keys_file;   /* lines "KEY [scope [NAME]]" (screen, analyst or admin; NAME names
+                                    the analyst of decisions); NULL = none */
     int no_env_keys;             /* 1: ignore $EMBARGO_API_KEYS ("key1:screen,key2:admin") */
     const char *allow_cors;      /* Access-Control-Allow-Origin value; NULL = CORS off */
     size_t max_body_bytes;       /* largest request body; 0 = 1 MiB */
