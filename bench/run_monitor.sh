@@ -19,7 +19,8 @@
 # else from the shell's clock and /proc/PID/status VmHWM polled. With
 # script(1) (util-linux) the register import runs on a pseudo-terminal so that
 # its progress lines, timed by `script -T`, split it into phases (store,
-# screen, index build); without it those columns read "-".
+# screen, index build), to the granularity of those lines (every 1,000 records
+# screened, 10,000 stored or indexed); without it those columns read "-".
 #
 # $BUILD: the build directory holding embargo and bench/gen_register (default
 # build; configure it with -DCMAKE_BUILD_TYPE=Release: nothing is built here).
@@ -107,7 +108,11 @@ phases() {
             while ((getline l < T) > 0) {
                 split(l, a, " "); t += a[1]
                 chunk = substr(data, pos, a[2]); pos += a[2]
-                if (chunk ~ /screen:/) { if (first_screen < 0) first_screen = prev; last_screen = t }
+                if (chunk ~ /screen:/) {
+                    # (without an "import:" line before, the first 1000 screened count as store)
+                    if (first_screen < 0) first_screen = prev > 0 ? prev : t
+                    last_screen = t
+                }
                 prev = t
                 if (chunk ~ /register [^:]*: full screen/) done = t
             }
