@@ -628,7 +628,9 @@ typedef struct em_monitor_report {
     size_t added, changed, removed, unchanged; /* records, for an import */
     size_t screened;                           /* records screened */
     size_t entities_checked; /* listed entities matched against the register (delta) */
-    int full;                /* 1: a full screen, 0: a delta */
+    double band; /* delta: records scoring this close to the threshold were screened again
+                    (a list change moves the token weights a little) */
+    int full;    /* 1: a full screen, 0: a delta */
     size_t alerts_opened, alerts_reopened, alerts_closed, alerts_updated, alerts_noted;
     size_t suppressed; /* matches kept quiet by the good-guy list */
     size_t webhooks_queued;

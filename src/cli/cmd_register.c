@@ -57,7 +57,8 @@ void cli_print_report(const em_monitor_report *r) {
                r->register_name, r->records, r->added, r->changed, r->removed, r->unchanged);
     printf("register %s: %s screen of %zu records%s", r->register_name, r->full ? "full" : "delta",
            r->screened, r->full ? "" : "");
-    if (!r->full) printf(" (%zu changed listed entities matched)", r->entities_checked);
+    if (!r->full)
+        printf(" (%zu changed listed entities matched, band %.2f)", r->entities_checked, r->band);
     printf(" in %.2f s\n", r->seconds);
     printf("  alerts: %zu opened, %zu reopened, %zu closed, %zu changed, %zu noted; %zu kept "
            "quiet by the good-guy list\n",
@@ -80,6 +81,7 @@ static void report_json(json_t *a, const em_monitor_report *r) {
     json_object_set_new(o, "full", json_boolean(r->full));
     json_object_set_new(o, "screened", json_integer((json_int_t)r->screened));
     json_object_set_new(o, "entities_checked", json_integer((json_int_t)r->entities_checked));
+    json_object_set_new(o, "band", json_real(r->band));
     json_object_set_new(o, "alerts_opened", json_integer((json_int_t)r->alerts_opened));
     json_object_set_new(o, "alerts_reopened", json_integer((json_int_t)r->alerts_reopened));
     json_object_set_new(o, "alerts_closed", json_integer((json_int_t)r->alerts_closed));

@@ -22,17 +22,19 @@
  *      list: rescreen.c em_register_index), generously (down to
  *      EM_MONITOR_REVERSE_CUTOFF, no qualifiers): the records it returns are
  *      candidates;
- *   3. so are the records holding an alert that is not closed (their
- *      entity may be removed or changed, their context noted), and the
- *      records whose best score below the threshold was within
- *      EM_MONITOR_BAND of it: the token weights come from the whole list,
- *      so every change moves every score a little, and only a score this
- *      close can cross;
+ *   3. so are the records holding an alert on an entity removed or changed
+ *      (materially or not: its context is noted), and the records whose
+ *      score, best below the threshold or an alert's above it, was within
+ *      the *band* of the threshold: the token weights come from the whole
+ *      list, so every change moves every score a little, and only a score
+ *      this close can cross. The band grows with the share of the lists
+ *      that changed (monitor_internal.h), so a small change screens a
+ *      handful of records however large the register;
  *   4. each candidate is screened the usual way (the engine, all lists)
  *      and its alerts reconciled with the result, exactly as a full screen
  *      would: one code path (rescreen.c reconcile).
  *
- * A records is thus never screened by a rule of its own, and delta equals a
+ * A record is thus never screened by a rule of its own, and delta equals a
  * full re-screen whenever the reverse search finds every record a changed
  * entity would alert on; tests/unit/test_monitor.c checks it alert by alert
  * on real OFAC versions, and bench/run_monitor.sh on large registers. A

@@ -16,13 +16,23 @@
 /* ---- the policy of re-screening (the reasons: monitor.c's design note) ---- */
 /* results kept per record screened */
 #define EM_MONITOR_RESULTS 10
-/* records whose best score below the threshold is within this of it are screened
-   again on every list change: a change moves the token weights of every name a
-   little, and a score this close may cross */
+/* A list change moves the token weights (IDF) of every name a little, so a score
+   near the threshold may cross it without its record or its listed entity having
+   changed. The records whose best score below the threshold, or whose alert's
+   score above it, lies within the *band* of the threshold are screened again on
+   every change: EM_MONITOR_BAND_PER_CHANGE times the share of the lists' entities
+   that changed, at least EM_MONITOR_BAND_MIN, at most EM_MONITOR_BAND (which is
+   also how far below the threshold a screen keeps results, so that the band is
+   known). A weight log(1 + N/df) moves by less than the share of names changed
+   for every token the change does not touch, and a score, a ratio of such
+   weights, by at most about twice that: the factor leaves a wide margin; the
+   tokens the change does touch are the reverse search's business. */
 #define EM_MONITOR_BAND 0.10
+#define EM_MONITOR_BAND_MIN 0.02
+#define EM_MONITOR_BAND_PER_CHANGE 8.0
 /* a listed entity against a register's index: everything down to this score, up
    to this many records, is a candidate (then screened the usual way) */
-#define EM_MONITOR_REVERSE_CUTOFF 0.25
+#define EM_MONITOR_REVERSE_CUTOFF 0.15
 #define EM_MONITOR_REVERSE_LIMIT 5000
 /* a score that moves by less than this is updated without an event */
 #define EM_MONITOR_SCORE_NOTE 0.005

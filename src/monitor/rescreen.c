@@ -600,6 +600,10 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
     json_t *changes = json_object();
     json_t *match_versions = json_object();
     int rc = 0;
+    size_t changed_total = 0, listed_total = 0;
+    for (size_t i = 0; i < json_array_size(lists); i++)
+        listed_total +=
+            (size_t)json_integer_value(json_object_get(json_array_get(lists, i), "entities"));
     if (!full) {
         json_object_foreach(now, src, v) {
             int64_t from = json_integer_value(json_object_get(then, src));
@@ -616,6 +620,7 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
                 if (!strcmp(json_string_value(json_object_get(l, "source")), src))
                     listed = (size_t)json_integer_value(json_object_get(l, "entities"));
             }
+            changed_total += em_diff_count(d);
             if ((double)em_diff_count(d) > EM_MONITOR_FULL_SHARE * (double)(listed ? listed : 1)) {
                 full = 1;
                 em_diff_free(d);
@@ -681,11 +686,17 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
                              &cand, err);
             em_engine_close(idx);
         }
-        /* records holding an alert, and those close to the threshold (see monitor.c) */
-        if (rc == 0) rc = em_mdb_alert_records(m->st, reg->id, &cand, err);
+        /* the records whose score is close to the threshold, on either side (see
+           monitor_internal.h and monitor.c) */
+        double band = EM_MONITOR_BAND_PER_CHANGE * (double)changed_total /
+                      (double)(listed_total ? listed_total : 1);
+        if (band < EM_MONITOR_BAND_MIN) band = EM_MONITOR_BAND_MIN;
+        if (band > EM_MONITOR_BAND) band = EM_MONITOR_BAND;
+        rep->band = band;
         if (rc == 0)
-            rc = em_mdb_records_near(m->st, reg->id, EM_DEFAULT_THRESHOLD - EM_MONITOR_BAND, &cand,
-                                     err);
+            rc = em_mdb_alert_records(m->st, reg->id, EM_DEFAULT_THRESHOLD + band, &cand, err);
+        if (rc == 0)
+            rc = em_mdb_records_near(m->st, reg->id, EM_DEFAULT_THRESHOLD - band, &cand, err);
         dedupe(&cand);
         if (rc == 0 && cand.len) rc = em_rescreen(m, reg, &cand, changes, rep, err);
     }

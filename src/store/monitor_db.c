@@ -523,12 +523,15 @@ int em_mdb_alert_records_of_entity(em_store *st, int64_t reg, const char *eid, e
     return collect(st, s, out, "reading alerts", err);
 }
 
-int em_mdb_alert_records(em_store *st, int64_t reg, em_strvec *out, em_error *err) {
+int em_mdb_alert_records(em_store *st, int64_t reg, double max, em_strvec *out, em_error *err) {
     sqlite3_stmt *s = em_db_prepare(st,
                                     "SELECT DISTINCT record_id FROM alerts WHERE register_id = ?"
-                                    " AND state <> 'closed'",
+                                    " AND state <> 'closed' AND score < ?",
                                     err);
-    if (s) sqlite3_bind_int64(s, 1, reg);
+    if (s) {
+        sqlite3_bind_int64(s, 1, reg);
+        sqlite3_bind_double(s, 2, max);
+    }
     return collect(st, s, out, "reading alerts", err);
 }
 

@@ -84,8 +84,8 @@ int em_mdb_alert_records_of_entity(em_store *st, int64_t reg, const char *eid, e
 /* alerts on entity eid that are not closed */
 int em_mdb_alerts_of_entity(em_store *st, int64_t reg, const char *eid, em_malert **out, size_t *n,
                             em_error *err);
-/* the records with any alert that is not closed */
-int em_mdb_alert_records(em_store *st, int64_t reg, em_strvec *out, em_error *err);
+/* the records with an alert that is not closed and scores below max */
+int em_mdb_alert_records(em_store *st, int64_t reg, double max, em_strvec *out, em_error *err);
 int em_mdb_alert_event(em_store *st, int64_t alert, const char *user, const char *kind,
                        const char *state, const char *comment, const char *detail, em_error *err);
 int em_mdb_alerts_json(em_store *st, const em_alert_filter *f, json_t **out, em_error *err);
