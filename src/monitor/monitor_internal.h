@@ -14,8 +14,10 @@
 #include "store/monitor_db.h"
 
 /* ---- the policy of re-screening (the reasons: monitor.c's design note) ---- */
-/* results kept per record screened */
-#define EM_MONITOR_RESULTS 10
+/* results kept per record screened: every listed party over the threshold is an
+   alert, so this is well above what one name matches (a common name in Arabic
+   script meets 35 listed parties at 0.70 on the OFAC SDN list) */
+#define EM_MONITOR_RESULTS 100
 /* A list change moves the token weights (IDF) of every name a little, so a score
    near the threshold may cross it without its record or its listed entity having
    changed. The records whose best score below the threshold, or whose alert's

@@ -15,6 +15,7 @@
 
 #include "base/digest.h"
 #include "base/error.h"
+#include "base/hmap.h"
 #include "engine/engine_open.h"
 #include "match/matcher_build.h"
 #include "model/entity.h"
@@ -43,9 +44,22 @@ typedef struct run {
     json_t *versions; /* source -> active version */
     em_monitor_report *rep;
     const em_screen_options *so;
+    em_hmap known; /* record id -> best score below the threshold (double bits), or
+                      ALERTED: what a screen that finds nothing new must compare with */
     em_error err;
     int failed;
 } run;
+
+#define ALERTED UINT64_MAX
+
+static void known_add(void *ctx, const char *rid, double best_below) {
+    em_hmap_entry *e = em_hmap_inserts(ctx, rid, NULL);
+    if (best_below < 0 || e->val.u64 == ALERTED) {
+        e->val.u64 = ALERTED;
+        return;
+    }
+    memcpy(&e->val.u64, &best_below, sizeof best_below);
+}
 
 /* ---- the listed entity's facts ---------------------------------------------- */
 
@@ -95,6 +109,23 @@ static int64_t version_of(run *r, const char *source) {
 
 static int reconcile(run *r, const char *rid, json_t *rec, const em_results *res) {
     em_store *st = r->m->st;
+    /* most records of a register match nothing and never did: then only a changed
+       best score below the threshold is written */
+    int hit = 0;
+    double below = 0;
+    for (size_t i = 0; i < em_results_count(res); i++) {
+        const em_result *x = em_results_get(res, i);
+        if (x->match)
+            hit = 1;
+        else if (x->score > below)
+            below = x->score;
+    }
+    em_hmap_entry *k = em_hmap_finds(&r->known, rid);
+    if (!hit && (!k || k->val.u64 != ALERTED)) {
+        double stored = 0;
+        if (k) memcpy(&stored, &k->val.u64, sizeof stored);
+        return stored == below ? 0 : em_mdb_record_set_best(st, r->reg->id, rid, below, &r->err);
+    }
     json_t *rf = em_record_facts(rec);
     char *record_facts = dumps_sorted(rf);
     json_decref(rf);
@@ -364,15 +395,18 @@ int em_rescreen(em_monitor *m, const em_mreg *reg, const em_strvec *rids, json_t
         json_object_set(r.versions, json_string_value(json_object_get(l, "source")),
                         json_object_get(l, "version"));
     }
-    if (!rids) {
+    int krc = em_mdb_records_scored(m->st, reg->id, known_add, &r.known, err);
+    if (krc == 0 && !rids) {
         r.cur = em_mdb_records_open(m->rd, reg->id, err);
-        if (!r.cur) {
-            free(stamp);
-            json_decref(lists);
-            json_decref(r.facts);
-            json_decref(r.versions);
-            return -1;
-        }
+        if (!r.cur) krc = -1;
+    }
+    if (krc != 0) {
+        em_hmap_free(&r.known, NULL);
+        free(stamp);
+        json_decref(lists);
+        json_decref(r.facts);
+        json_decref(r.versions);
+        return -1;
     }
     em_screen_options so = {EM_SCREEN_OPTIONS_VERSION,
                             EM_DEFAULT_THRESHOLD,
@@ -401,6 +435,7 @@ int em_rescreen(em_monitor *m, const em_mreg *reg, const em_strvec *rids, json_t
         json_decref(r.ring_rec[k]);
     }
     em_mdb_records_close(r.cur);
+    em_hmap_free(&r.known, NULL);
     free(stamp);
     json_decref(lists);
     json_decref(r.facts);

@@ -351,6 +351,24 @@ int em_mdb_records_near(em_store *st, int64_t reg, double min, em_strvec *out, e
     return collect(st, s, out, "finding records near the threshold", err);
 }
 
+int em_mdb_records_scored(em_store *st, int64_t reg,
+                          void (*fn)(void *ctx, const char *rid, double best_below), void *ctx,
+                          em_error *err) {
+    sqlite3_stmt *s = em_db_prepare(st,
+                                    "SELECT record_id, best_below FROM register_records"
+                                    " WHERE register_id = ?1 AND removed = 0 AND best_below > 0"
+                                    " UNION ALL SELECT DISTINCT record_id, -1 FROM alerts"
+                                    " WHERE register_id = ?1",
+                                    err);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, reg);
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1));
+    sqlite3_finalize(s);
+    return step == SQLITE_DONE ? 0 : em_db_fail(st, err, "reading record scores");
+}
+
 /* ---- alerts --------------------------------------------------------------- */
 
 #define ALERT_COLS                                                                                 \

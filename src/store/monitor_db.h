@@ -57,6 +57,12 @@ int em_mdb_record_set_best(em_store *st, int64_t reg, const char *rid, double be
                            em_error *err);
 /* Records whose best score below the threshold was at least min at their last screen. */
 int em_mdb_records_near(em_store *st, int64_t reg, double min, em_strvec *out, em_error *err);
+/* Calls fn for every current record whose best score below the threshold is
+   above 0, with that score; and for every record holding an alert of any state
+   with -1 (both sets are small next to a large register). */
+int em_mdb_records_scored(em_store *st, int64_t reg,
+                          void (*fn)(void *ctx, const char *rid, double best_below), void *ctx,
+                          em_error *err);
 /* {record, revisions: [...], alerts: [...]} */
 int em_mdb_record_json(em_store *st, int64_t reg, const char *rid, json_t **out, em_error *err);
 
