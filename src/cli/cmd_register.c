@@ -59,7 +59,10 @@ void cli_print_report(const em_monitor_report *r) {
            r->screened, r->full ? "" : "");
     if (!r->full)
         printf(" (%zu changed listed entities matched, band %.2f)", r->entities_checked, r->band);
-    printf(" in %.2f s\n", r->seconds);
+    if (r->added || r->changed || r->removed || r->unchanged)
+        printf("; the import, its screen and the register's index took %.2f s\n", r->seconds);
+    else
+        printf(" in %.2f s\n", r->seconds);
     printf("  alerts: %zu opened, %zu reopened, %zu closed, %zu changed, %zu noted; %zu kept "
            "quiet by the good-guy list\n",
            r->alerts_opened, r->alerts_reopened, r->alerts_closed, r->alerts_updated,
