@@ -342,7 +342,7 @@ int em_mdb_record_set_best(em_store *st, int64_t reg, const char *rid, double be
 int em_mdb_records_near(em_store *st, int64_t reg, double min, em_strvec *out, em_error *err) {
     sqlite3_stmt *s = em_db_prepare(st,
                                     "SELECT record_id FROM register_records WHERE register_id = ?"
-                                    " AND removed = 0 AND best_below >= ?",
+                                    " AND best_below > 0 AND best_below >= ? AND removed = 0",
                                     err);
     if (s) {
         sqlite3_bind_int64(s, 1, reg);

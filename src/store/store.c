@@ -68,6 +68,11 @@ static const char *SCHEMA_SQL =
     "  digest TEXT NOT NULL, json TEXT NOT NULL, removed INTEGER NOT NULL DEFAULT 0,"
     "  updated_at TEXT NOT NULL, best_below REAL NOT NULL DEFAULT 0,"
     "  PRIMARY KEY(register_id, record_id)) WITHOUT ROWID;"
+    /* a delta reads the few records near the threshold and counts the live ones
+       without scanning a large register */
+    "CREATE INDEX IF NOT EXISTS register_records_near ON register_records(register_id,"
+    "  best_below) WHERE best_below > 0;"
+    "CREATE INDEX IF NOT EXISTS register_records_live ON register_records(register_id, removed);"
     "CREATE TABLE IF NOT EXISTS register_revisions("
     "  register_id INTEGER NOT NULL, record_id TEXT NOT NULL, revision INTEGER NOT NULL,"
     "  json TEXT NOT NULL, digest TEXT NOT NULL, at TEXT NOT NULL, change TEXT NOT NULL,"
