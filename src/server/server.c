@@ -3,7 +3,7 @@
  * socket (loopback only without API keys), the thread pool, and per request
  * the life cycle: the request-target limits (length, parameters, %00: checked
  * on the raw target before MHD parses it), header limits, route, method
- * check, CORS preflight, bearer auth and scopes, body size limit, dispatch
+ * check, CORS preflight, API keys (Bearer, ApiKey, ?api_key=) and scopes, body size limit, dispatch
  * to the handlers (server_match.c, server_admin.c, server_monitor.c),
  * security headers, then metrics and the access log when the request
  * completes. Paths that are not API routes serve the embedded web UI. The
@@ -31,6 +31,7 @@
 
 #include "base/error.h"
 #include "base/cpu.h"
+#include "server/server_datasets.h"
 #include "server/server_internal.h"
 #include "server/web_assets.h"
 
@@ -227,6 +228,29 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
+/* the route's dataset as the handlers take it: an embargo source name, or
+   "default" for a collection; 0 with a 404 in r when there is no such dataset */
+static int resolve_dataset(em_server *s, const char **arg, srv_response *r) {
+    if (!*arg) return 1;
+    srv_gen *g = srv_gen_acquire(s);
+    if (!g) return 1; /* the handler answers 503 */
+    srv_dataset_sel sel;
+    int rc = srv_dataset_resolve(g, *arg, &sel);
+    srv_gen_release(s, g);
+    if (rc != 0) {
+        int text = srv_utf8_valid(*arg, strlen(*arg)) && strlen(*arg) <= 200;
+        srv_error(r, 404, "unknown_dataset",
+                  "No such dataset: '%s' (see /catalog for the datasets and collections)",
+                  text ? *arg : "?");
+        return 0;
+    }
+    if (sel.all)
+        *arg = "default";
+    else if (sel.n == 1)
+        *arg = sel.sources[0];
+    return 1;
+}
+
 /* everything once the body is complete (rq->params collected) */
 static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
     if (!rq->route) {
@@ -236,6 +260,12 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
     const srv_params *p = &rq->params;
     const char *arg = route_param(rq->route, rq->path);
     const char *user = srv_user_of(rq->key);
+    if (rq->endpoint == EP_MATCH || rq->endpoint == EP_SEARCH) {
+        /* dataset names (server_datasets.c): aliases become embargo's sources,
+           collections every list, an unknown name is 404 */
+        if (!resolve_dataset(s, &arg, r)) return;
+        srv_datasets_rewrite_params(&rq->params);
+    }
     switch (rq->endpoint) {
     case EP_MATCH:
         srv_handle_match_as(s, arg, p, rq->body, rq->len, user, r,
@@ -484,11 +514,13 @@ static int precheck(em_server *s, struct MHD_Connection *c, srv_request *rq, con
     if (s->keys.len && !route->open) {
         const char *auth =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-        rq->key = srv_keys_check(&s->keys, auth);
+        const char *qkey = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api_key");
+        rq->key = srv_keys_check_request(&s->keys, auth, qkey);
         if (!rq->key) {
             srv_error(r, 401, "unauthorized",
-                      auth ? "the API key is not valid"
-                           : "an API key is required: Authorization: Bearer KEY");
+                      auth || qkey ? "the API key is not valid"
+                                   : "an API key is required: Authorization: Bearer KEY, "
+                                     "Authorization: ApiKey KEY or ?api_key=KEY");
             r->www_authenticate = 1;
             return 1;
         }

@@ -1,8 +1,10 @@
 /*
  * server_auth.c - API keys: loaded from a file (lines "KEY [scope [NAME]]",
  * '#' comments) and/or $EMBARGO_API_KEYS ("key1:screen,key2:admin,
- * key3:analyst:ann"); checked against "Authorization: Bearer KEY" in
- * constant time. Scopes: screen (screening and reading the lists), analyst
+ * key3:analyst:ann"); checked in constant time against the key a request
+ * presents, in any of the three forms yente clients send: "Authorization:
+ * Bearer KEY", "Authorization: ApiKey KEY" (the hosted OpenSanctions API) or
+ * the query parameter ?api_key=KEY. Scopes: screen (screening and reading the lists), analyst
  * (that, and reading and deciding alerts, the good-guy list and registers),
  * admin (everything: reload, register imports and screens, webhooks, the
  * audit chain). NAME names the analyst of the key's decisions (a key without
@@ -131,20 +133,36 @@ static int ct_equal(const char *a, size_t an, const char *b, size_t bn) {
     return d == 0;
 }
 
-const srv_key *srv_keys_check(const srv_keys *k, const char *auth) {
-    if (!auth) return NULL;
-    while (*auth == ' ')
-        auth++;
-    if (strncasecmp(auth, "Bearer ", 7) != 0) return NULL;
-    const char *tok = auth + 7;
-    while (*tok == ' ')
-        tok++;
-    size_t n = strlen(tok);
-    while (n && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
-        n--;
+/* the key with this token (n bytes), or NULL: compares with every key, no early exit */
+static const srv_key *find_token(const srv_keys *k, const char *tok, size_t n) {
     const srv_key *found = NULL;
     for (size_t i = 0; i < k->len; i++) /* no early exit: same time for every key */
         if (ct_equal(tok, n, k->items[i].key, strlen(k->items[i].key)) && !found)
             found = &k->items[i];
     return found;
+}
+
+const srv_key *srv_keys_check(const srv_keys *k, const char *auth) {
+    if (!auth) return NULL;
+    while (*auth == ' ')
+        auth++;
+    const char *tok;
+    if (strncasecmp(auth, "Bearer ", 7) == 0)
+        tok = auth + 7;
+    else if (strncasecmp(auth, "ApiKey ", 7) == 0)
+        tok = auth + 7;
+    else
+        return NULL;
+    while (*tok == ' ')
+        tok++;
+    size_t n = strlen(tok);
+    while (n && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
+        n--;
+    return find_token(k, tok, n);
+}
+
+const srv_key *srv_keys_check_request(const srv_keys *k, const char *auth, const char *api_key) {
+    if (auth) return srv_keys_check(k, auth);
+    if (!api_key) return NULL;
+    return find_token(k, api_key, strlen(api_key));
 }

@@ -145,8 +145,13 @@ typedef EM_VEC(srv_key) srv_keys;
    ("k1:screen,k2:admin,k3:analyst:ann"); scope screen (the default), analyst or admin. */
 int srv_keys_load(srv_keys *k, const char *file, const char *env, em_error *err);
 void srv_keys_free(srv_keys *k);
-/* The key of an "Authorization" header value, or NULL (constant-time compare). */
+/* The key of an "Authorization" header value ("Bearer KEY" or "ApiKey KEY"), or NULL
+   (constant-time compare). */
 const srv_key *srv_keys_check(const srv_keys *k, const char *authorization);
+/* The key a request presents: its Authorization header when it has one (a header
+   with a wrong key is not rescued by the query), else its ?api_key= value; or NULL. */
+const srv_key *srv_keys_check_request(const srv_keys *k, const char *authorization,
+                                      const char *api_key);
 
 /* ---- metrics ------------------------------------------------------------------ */
 

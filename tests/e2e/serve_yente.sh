@@ -1,0 +1,142 @@
+# serve_yente.sh - `embargo serve` as a drop-in yente (issue 10): the three
+# forms of API key (Authorization: Bearer, Authorization: ApiKey, ?api_key=)
+# with their scopes, OpenSanctions dataset names and collections (an unknown
+# one is 404 with a "detail"), and /catalog, /manifest, /algorithms and
+# /updatez decoded with the field names and types of yente's response models
+# (what a Go client decodes: version a string, index_version
+# YYYYMMDDhhmmss-xxx, a "default" collection).
+. "$(dirname "$0")/testlib.inc"
+command -v curl >/dev/null 2>&1 || { echo "skipped: curl is missing (scripts/install-deps.sh installs it)"; exit 77; }
+command -v jq >/dev/null 2>&1 || { echo "skipped: jq is missing (scripts/install-deps.sh installs it)"; exit 77; }
+H="$TEST_TMP_DIR/home"
+HDR="$TEST_TMP_DIR/headers.txt"
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null; done
+    return 0
+}
+trap cleanup EXIT INT TERM
+
+# start_server LOGNAME ARGS...: a free port, `embargo serve` in the background, waits
+# for /readyz; sets PORT, SPID, BASE
+start_server() {
+    log="$TEST_TMP_DIR/$1"
+    shift
+    tries=0
+    while [ $tries -lt 10 ]; do
+        tries=$((tries + 1))
+        PORT=$(shuf -i 20000-60000 -n 1)
+        "$EMBARGO" --home "$H" serve --listen "127.0.0.1:$PORT" "$@" >"$log.out" 2>"$log.err" &
+        SPID=$!
+        PIDS="$PIDS $SPID"
+        BASE="http://127.0.0.1:$PORT"
+        waited=0
+        while [ $waited -lt 600 ]; do
+            if ! kill -0 "$SPID" 2>/dev/null; then break; fi
+            if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")" = "200" ]; then
+                return 0
+            fi
+            sleep 0.2
+            waited=$((waited + 1))
+        done
+        kill "$SPID" 2>/dev/null
+        wait "$SPID" 2>/dev/null
+        grep -q "Address already in use" "$log.err" && continue
+        echo "FAIL: the server did not become ready" >&2
+        cat "$log.out" "$log.err" >&2
+        exit 1
+    done
+    echo "FAIL: no free port found" >&2
+    exit 1
+}
+
+# req METHOD PATH [CURL ARGS...]: body in $OUT, status in $CODE
+req() {
+    m=$1
+    p=$2
+    shift 2
+    CODE=$(curl -s -X "$m" -o "$OUT" -D "$HDR" -w '%{http_code}' "$@" "$BASE$p")
+    : >"$ERR"
+}
+post() { # post PATH BODY [CURL ARGS...]
+    p=$1
+    b=$2
+    shift 2
+    req POST "$p" -H 'Content-Type: application/json' --data-binary "$b" "$@"
+}
+expect_code() { [ "$CODE" = "$1" ] || fail "expected HTTP $1, got $CODE ($2)"; }
+# jqt FILTER WHY: the jq filter must be true on the body
+jqt() { jq -e "$1" "$OUT" >/dev/null 2>&1 || fail "jq '$1' is not true ($2)"; }
+
+run --home "$H" lists
+expect_rc 0 "seed the home"
+
+KEYS="$TEST_TMP_DIR/keys.txt"
+printf 'screen-key-0123456789 screen\nadmin-key-0123456789 admin\n' >"$KEYS"
+start_server srv --api-keys "$KEYS"
+KHATIB='{"queries": {"q1": {"schema": "Person", "properties": {"name": ["Esmail Khatib"]}}}}'
+SK=screen-key-0123456789
+AK=admin-key-0123456789
+
+# ---- auth: Bearer, ApiKey, ?api_key=, same scopes
+post /match/default "$KHATIB"
+expect_code 401 "no key"
+jqt '.detail | type == "string"' "401 has a detail"
+post /match/default "$KHATIB" -H "Authorization: Bearer $SK"
+expect_code 200 "Bearer"
+post /match/default "$KHATIB" -H "Authorization: ApiKey $SK"
+expect_code 200 "ApiKey"
+post /match/default "$KHATIB" -H "Authorization: apikey $SK"
+expect_code 200 "ApiKey, any case"
+post "/match/default?api_key=$SK" "$KHATIB"
+expect_code 200 "?api_key="
+jqt '.responses.q1.results[0].id == "ofac-39017"' "?api_key= screens"
+post /match/default "$KHATIB" -H "Authorization: ApiKey wrong-key-0123456789"
+expect_code 401 "wrong ApiKey"
+post "/match/default?api_key=wrong-key-0123456789" "$KHATIB"
+expect_code 401 "wrong ?api_key="
+post "/match/default?api_key=$SK" "$KHATIB" -H "Authorization: Bearer wrong-key-0123456789"
+expect_code 401 "a wrong header is not rescued by ?api_key="
+req POST /admin/reload -H "Authorization: ApiKey $SK"
+expect_code 403 "a screen key (ApiKey) may not reload"
+req POST "/admin/reload?api_key=$SK"
+expect_code 403 "a screen key (?api_key=) may not reload"
+req POST "/admin/reload?api_key=$AK"
+expect_code 200 "an admin key (?api_key=) reloads"
+req POST /admin/reload -H "Authorization: ApiKey $AK"
+expect_code 200 "an admin key (ApiKey) reloads"
+A="Authorization: ApiKey $SK"
+
+# ---- dataset names: OpenSanctions aliases and collections
+for ds in default sanctions us_ofac_sdn ofac_sdn; do
+    post "/match/$ds" "$KHATIB" -H "$A"
+    expect_code 200 "/match/$ds"
+    jqt '.responses.q1.results[0].id == "ofac-39017"' "/match/$ds finds Khatib"
+done
+for ds in un_sc_sanctions us_ofac_cons; do
+    post "/match/$ds" "$KHATIB" -H "$A"
+    expect_code 200 "/match/$ds"
+    jqt '[.responses.q1.results[] | select(.id == "ofac-39017")] | length == 0' "/match/$ds: not on that list"
+done
+post /match/no_such_dataset "$KHATIB" -H "$A"
+expect_code 404 "unknown dataset"
+jqt '.detail | type == "string" and contains("No such dataset")' "yente's detail"
+req GET "/search/us_ofac_sdn?q=Esmail%20Khatib" -H "$A"
+expect_code 200 "/search/us_ofac_sdn"
+jqt '[.results[] | select(.id == "ofac-39017")] | length == 1' "search by alias"
+jqt '[.results[].datasets[] | select(. != "ofac_sdn")] | length == 0' "only the SDN"
+req GET "/search/gb_fcdo_sanctions?q=Khatib" -H "$A"
+expect_code 404 "an alias of a list the home does not hold"
+req GET "/search/no_such_dataset?q=Khatib" -H "$A"
+expect_code 404 "/search unknown dataset"
+post "/match/default?include_dataset=us_ofac_cons" "$KHATIB" -H "$A"
+expect_code 200 "include_dataset alias"
+jqt '[.responses.q1.results[] | select(.id == "ofac-39017")] | length == 0' "include_dataset=us_ofac_cons excludes the SDN"
+post "/match/default?exclude_dataset=us_ofac_sdn" "$KHATIB" -H "$A"
+jqt '[.responses.q1.results[] | select(.id == "ofac-39017")] | length == 0' "exclude_dataset alias"
+post "/match/default?include_dataset=sanctions" "$KHATIB" -H "$A"
+jqt '.responses.q1.results[0].id == "ofac-39017"' "include_dataset=sanctions includes all"
+
+#@@MORE@@
+
+finish
