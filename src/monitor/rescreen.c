@@ -590,7 +590,7 @@ static void dedupe(em_strvec *v) {
 
 /* the records the listed entity (id, version v) may match, through the register's index */
 static int reverse(em_monitor *m, em_engine *idx, const char *id, int64_t v, em_strvec *cand,
-                   em_error *err) {
+                   int *overflow, em_error *err) {
     em_entity *e = NULL;
     if (em_store_entity(m->st, id, v, &e, err) != 0) return -1;
     em_party *parts[16];
@@ -608,6 +608,8 @@ static int reverse(em_monitor *m, em_engine *idx, const char *id, int64_t v, em_
         if (rc == 0 && em_engine_screen(idx, parts[i], &so, &res, err) == 0) {
             for (size_t k = 0; k < em_results_count(res); k++)
                 em_strvec_push(cand, em_record_id_of(em_results_get(res, k)->id));
+            /* more candidates than the search returns: the delta could miss one */
+            if (em_results_count(res) >= EM_MONITOR_REVERSE_LIMIT) *overflow = 1;
             em_results_free(res);
         } else if (rc == 0 && err && err->code != EM_ERR_USAGE) {
             rc = -1;
@@ -712,14 +714,20 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
     } else if (rc == 0) {
         rep->full = 0;
         rep->entities_checked = match.len;
+        int overflow = 0;
         if (match.len) {
             em_engine *idx = NULL;
             rc = em_register_index(m, reg, &idx, err);
-            for (size_t i = 0; rc == 0 && i < match.len; i++)
+            for (size_t i = 0; rc == 0 && i < match.len && !overflow; i++)
                 rc = reverse(m, idx, match.items[i],
                              json_integer_value(json_object_get(match_versions, match.items[i])),
-                             &cand, err);
+                             &cand, &overflow, err);
             em_engine_close(idx);
+        }
+        if (rc == 0 && overflow) { /* a name too common for a delta: screen everyone */
+            full = 1;
+            rep->full = 1;
+            rc = em_rescreen(m, reg, NULL, NULL, rep, err);
         }
         /* the records whose score is close to the threshold, on either side (see
            monitor_internal.h and monitor.c) */
@@ -733,7 +741,7 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
         if (rc == 0)
             rc = em_mdb_records_near(m->st, reg->id, EM_DEFAULT_THRESHOLD - band, &cand, err);
         dedupe(&cand);
-        if (rc == 0 && cand.len) rc = em_rescreen(m, reg, &cand, changes, rep, err);
+        if (rc == 0 && !full && cand.len) rc = em_rescreen(m, reg, &cand, changes, rep, err);
     }
     if (rc == 0) {
         free(reg->screened);
