@@ -37,7 +37,10 @@
 typedef struct filters {
     const char *dataset; /* NULL = every loaded list */
     double threshold, cutoff;
+    int strict_cutoff; /* /match (yente): results score above the cutoff; /search: at least */
     size_t limit;
+    char changed_since[20];   /* "YYYY-MM-DDThh:mm:ss" (padded) or "" */
+    int doc_filters;          /* topics or changed_since: read the results' FtM documents */
     const srv_params *params; /* include_dataset, exclude_dataset, exclude_entity_ids */
     const char *audit_kind;   /* "match" / "search": each screening is audited */
     const char *user;         /* as this user (NULL: not audited) */
@@ -76,12 +79,118 @@ static int parse_count(const char *v, unsigned long lo, unsigned long hi, unsign
     return 0;
 }
 
-/* threshold, cutoff and limit; 0 or a 400 response */
-static int parse_filters(const srv_params *p, size_t default_limit, filters *f, srv_response *r) {
+/* a yente validation error (422): {"detail": [{"type", "loc", "msg", "input"}]}; loc is
+   "query"/"body" then the field path, '/'-separated ("body/queries/q1/schema") */
+static int invalid(srv_response *r, const char *type, const char *loc, const char *msg,
+                   json_t *input) {
+    json_t *l = json_array();
+    for (const char *c = loc; *c;) {
+        size_t n = strcspn(c, "/");
+        json_array_append_new(l, json_stringn(c, n));
+        c += n;
+        if (*c) c++;
+    }
+    json_t *d = json_object();
+    json_object_set_new(d, "type", json_string(type));
+    json_object_set_new(d, "loc", l);
+    json_object_set_new(d, "msg", json_string(msg));
+    json_object_set_new(d, "input", input ? input : json_null());
+    json_t *det = json_array();
+    json_array_append_new(det, d);
+    json_t *body = json_object();
+    json_object_set_new(body, "status", json_integer(422));
+    json_object_set_new(body, "error", json_string("validation_error"));
+    json_object_set_new(body, "detail", det);
+    srv_json(r, 422, body);
+    return -1;
+}
+
+/* yente's TS_PATTERN: ^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$; the value padded to
+   "YYYY-MM-DDThh:mm:ss" (the time 00 where not given) */
+static int parse_timestamp(const char *v, char out[20]) {
+    static const char *const SHAPE = "dddd-dd-ddTdd:dd:dd";
+    size_t n = strlen(v);
+    if (n != 10 && n != 13 && n != 16 && n != 19) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (SHAPE[i] == 'd' ? !(v[i] >= '0' && v[i] <= '9') : v[i] != SHAPE[i]) return -1;
+    memcpy(out, "0000-00-00T00:00:00", 20);
+    memcpy(out, v, n);
+    return 0;
+}
+
+/*
+ * The algorithms /match takes (yente's names, and embargo's own): every one is
+ * embargo's matcher (docs/YENTE.md says so). Case and surrounding space do not
+ * count, as in yente. TODO: use srv_algorithm_known() (the /algorithms table)
+ * once it exists.
+ */
+static int algorithm_known(const char *name) {
+    static const char *const NAMES[] = {"best",     "default",    "logic-v1",
+                                        "logic-v2", "name-based", "embargo"};
+    while (*name == ' ' || *name == '\t')
+        name++;
+    size_t n = strlen(name);
+    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+        n--;
+    for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)
+        if (strlen(NAMES[i]) == n && strncasecmp(NAMES[i], name, n) == 0) return 1;
+    return 0;
+}
+
+static int param_has(const srv_params *p, const char *key, const char *value);
+static int param_present(const srv_params *p, const char *key);
+
+/* how many values the (repeatable, comma-separated) parameter has */
+static size_t param_count(const srv_params *p, const char *key) {
+    size_t n = 0;
+    for (size_t i = 0; p && i < p->len; i++) {
+        if (strcmp(p->keys[i], key) != 0) continue;
+        for (const char *s = p->values[i]; *s;) {
+            size_t k = strcspn(s, ",");
+            n += k > 0;
+            s += k;
+            if (*s == ',') s++;
+        }
+    }
+    return n;
+}
+
+/* /match's own parameters (yente): algorithm, changed_since, exclude_entity_ids (at
+   most 50), topics; exclude_schema and fuzzy are taken as they come. 0, or a 400/422 */
+static int parse_match_filters(const srv_params *p, filters *f, srv_response *r) {
+    const char *v;
+    if ((v = srv_params_get(p, "algorithm")) && !algorithm_known(v)) {
+        srv_error(r, 400, "invalid_algorithm",
+                  "Invalid algorithm: %.100s (known: best, default, logic-v1, logic-v2, "
+                  "name-based, embargo: all of them embargo's matcher)",
+                  v);
+        return -1;
+    }
+    if ((v = srv_params_get(p, "changed_since"))) {
+        if (parse_timestamp(v, f->changed_since) != 0)
+            return invalid(r, "string_pattern_mismatch", "query/changed_since",
+                           "String should match pattern "
+                           "'^\\d{4}-\\d{2}-\\d{2}(T\\d{2}(:\\d{2}(:\\d{2})?)?)?$'",
+                           json_string(v));
+        f->doc_filters = 1;
+    }
+    if (param_count(p, "exclude_entity_ids") > 50)
+        return invalid(r, "too_long", "query/exclude_entity_ids",
+                       "List should have at most 50 items after validation", NULL);
+    if (param_present(p, "topics")) f->doc_filters = 1;
+    return 0;
+}
+
+/* threshold, cutoff and limit; 0 or a 400 response. /match (yente): the cutoff
+   defaults to the threshold and is at most the threshold, limit 0 is allowed;
+   /search: the cutoff defaults to min(0.5, threshold). */
+static int parse_filters(const srv_params *p, size_t default_limit, int yente, filters *f,
+                         srv_response *r) {
     const char *v;
     f->threshold = EM_DEFAULT_THRESHOLD;
     f->limit = default_limit;
     f->params = p;
+    f->strict_cutoff = yente;
     int cutoff_given = 0;
     if ((v = srv_params_get(p, "threshold")) && parse_decimal(v, 0, 1, &f->threshold) != 0) {
         srv_error(r, 400, "invalid_parameter",
@@ -96,12 +205,17 @@ static int parse_filters(const srv_params *p, size_t default_limit, filters *f, 
         }
         cutoff_given = 1;
     }
-    if (!cutoff_given) f->cutoff = f->threshold < DEFAULT_CUTOFF ? f->threshold : DEFAULT_CUTOFF;
+    if (yente) {
+        if (!cutoff_given || f->cutoff > f->threshold) f->cutoff = f->threshold;
+    } else if (!cutoff_given) {
+        f->cutoff = f->threshold < DEFAULT_CUTOFF ? f->threshold : DEFAULT_CUTOFF;
+    }
     unsigned long lim;
     if ((v = srv_params_get(p, "limit"))) {
-        if (parse_count(v, 1, MAX_LIMIT, &lim) != 0) {
+        if (parse_count(v, yente ? 0 : 1, MAX_LIMIT, &lim) != 0) {
             srv_error(r, 400, "invalid_parameter",
-                      "limit must be a decimal integer between 1 and %d (digits only)", MAX_LIMIT);
+                      "limit must be a decimal integer between %d and %d (digits only)",
+                      yente ? 0 : 1, MAX_LIMIT);
             return -1;
         }
         f->limit = (size_t)lim;
@@ -135,24 +249,98 @@ static int param_present(const srv_params *p, const char *key) {
     return srv_params_get(p, key) != NULL;
 }
 
+/* is `s` the schema named `anc` or one of its descendants? */
+static int schema_descends(const em_schema_info *s, const char *anc) {
+    for (; s; s = s->parent ? em_schema_find(s->parent) : NULL)
+        if (strcmp(s->name, anc) == 0) return 1;
+    return 0;
+}
+
+/*
+ * FtM's matchable schemata (what yente restricts candidates to): the query's
+ * schema, its descendants, and its matchable ancestors (LegalEntity, not
+ * Thing). A LegalEntity query meets persons and organisations, not a Vessel;
+ * a Vessel query does not meet a LegalEntity. Schemata the table does not know
+ * are left to the engine (which applied its own rule already).
+ */
+static int schema_matchable(const char *query, const char *listed) {
+    const em_schema_info *q = em_schema_find(query), *l = em_schema_find(listed);
+    if (!q || !l) return 1;
+    if (schema_descends(l, q->name)) return 1;
+    return strcmp(l->name, "Thing") != 0 && schema_descends(q, l->name);
+}
+
+/* is the result's schema one of exclude_schema (FtM names or the table's aliases)? */
+static int schema_excluded(const srv_params *p, const char *schema) {
+    const em_schema_info *x = em_schema_find(schema);
+    for (size_t i = 0; p && i < p->len; i++) {
+        if (strcmp(p->keys[i], "exclude_schema") != 0) continue;
+        const em_schema_info *e = em_schema_find(p->values[i]);
+        if (strcmp(p->values[i], schema) == 0 || (e && e == x)) return 1;
+        if (e && x && (strcmp(e->name, "Airplane") == 0 || strcmp(e->name, "Aircraft") == 0) &&
+            x->kind == EM_PARTY_AIRCRAFT)
+            return 1;
+    }
+    return 0;
+}
+
+/* topics (any of them among the result's properties.topics) and changed_since
+   (last_change after it), read from the result's FtM document */
+static int doc_keep(em_server *s, srv_gen *g, const filters *f, const em_result *x) {
+    const char *frag = srv_entity_fragment(s, g, x);
+    size_t n = strlen(frag);
+    char *text = em_xmalloc(n + 3);
+    text[0] = '{';
+    memcpy(text + 1, frag, n);
+    text[n + 1] = '}';
+    text[n + 2] = '\0';
+    json_t *doc = json_loads(text, 0, NULL);
+    free(text);
+    int keep = 1;
+    if (param_present(f->params, "topics")) {
+        json_t *topics = json_object_get(json_object_get(doc, "properties"), "topics");
+        size_t i;
+        json_t *t;
+        keep = 0;
+        json_array_foreach(topics, i, t) {
+            if (json_is_string(t) && param_has(f->params, "topics", json_string_value(t))) keep = 1;
+        }
+    }
+    if (keep && f->changed_since[0]) {
+        const char *lc = json_string_value(json_object_get(doc, "last_change"));
+        keep = lc && strncmp(lc, f->changed_since, 19) > 0;
+    }
+    json_decref(doc);
+    return keep;
+}
+
 /* the post-filters the engine does not apply: the route's dataset with
    include_dataset (both given: the intersection), exclude_dataset,
-   exclude_entity_ids, and the cutoff */
-static int keep_result(const filters *f, const em_result *x) {
+   exclude_entity_ids, exclude_schema, FtM's matchable schemata, the cutoff
+   (/match: above it, as yente; /search: at least), topics and changed_since */
+static int keep_result(em_server *s, srv_gen *g, const filters *f, const em_party *pa,
+                       const em_result *x) {
     if (f->dataset && strcmp(x->source, f->dataset) != 0) return 0;
     if (param_present(f->params, "include_dataset") &&
         !param_has(f->params, "include_dataset", x->source))
         return 0;
     if (param_has(f->params, "exclude_dataset", x->source)) return 0;
     if (param_has(f->params, "exclude_entity_ids", x->id)) return 0;
-    return x->score >= f->cutoff;
+    if (f->strict_cutoff ? x->score <= f->cutoff : x->score < f->cutoff) return 0;
+    if (f->strict_cutoff) {
+        if (em_party_schema(pa) && !schema_matchable(em_party_schema(pa), x->schema)) return 0;
+        if (schema_excluded(f->params, x->schema)) return 0;
+        if (f->doc_filters && !doc_keep(s, g, f, x)) return 0;
+    }
+    return 1;
 }
 
 /* do post-filters drop results, so that the engine is asked for more? */
 static int post_filtered(const filters *f) {
     return (f->dataset && param_present(f->params, "include_dataset")) ||
            param_present(f->params, "exclude_dataset") ||
-           param_present(f->params, "exclude_entity_ids");
+           param_present(f->params, "exclude_entity_ids") ||
+           param_present(f->params, "exclude_schema") || f->doc_filters;
 }
 
 /* the datasets the engine screens: the route's, else the include_dataset values */
@@ -199,8 +387,14 @@ static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, 
     em_buf_addc(b, '{');
     em_buf_adds(b, srv_entity_fragment(s, g, x));
     int match = x->score >= f->threshold;
-    em_buf_printf(b, ",\"score\":%.3f,\"match\":%s,\"features\":", x->score,
-                  match ? "true" : "false");
+    /* the score as the shortest decimal that reads back as the same double (as
+       yente's JSON): never rounded across the threshold or the cutoff */
+    char num[32];
+    for (int prec = 3; prec <= 17; prec++) {
+        snprintf(num, sizeof num, "%.*g", prec, x->score);
+        if (strtod(num, NULL) == x->score) break;
+    }
+    em_buf_printf(b, ",\"score\":%s,\"match\":%s,\"features\":", num, match ? "true" : "false");
     add_features(b, x);
     em_buf_adds(b, ",\"explanation\":");
     em_buf_adds(b, x->explanation_json && *x->explanation_json ? x->explanation_json : "{}");
@@ -225,15 +419,24 @@ static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, 
  * or -2 with r filled (the audit entry could not be written).
  */
 static int screen(em_server *s, srv_gen *g, const em_party *pa, const filters *f, em_buf *out,
-                  size_t *nresults, size_t *nmatches, em_results **res, em_error *err,
-                  srv_response *r) {
+                  size_t *nresults, size_t *nmatches, size_t *total, em_results **res,
+                  em_error *err, srv_response *r) {
     *res = NULL;
     *nresults = 0;
+    *total = 0;
     em_strvec ds;
     em_strvec_init(&ds);
     screen_datasets(f, &ds);
     size_t want = f->limit;
-    if (post_filtered(f)) want = want * 4 + 20;
+    if (f->strict_cutoff) {
+        /* yente scores limit * 10 candidates (at least 20, at most max(500, limit))
+           and counts the matches among all of them (total) */
+        want = f->limit * 10;
+        if (want < 20) want = 20;
+        if (want > MAX_LIMIT) want = MAX_LIMIT;
+    } else if (post_filtered(f)) {
+        want = want * 4 + 20;
+    }
     if (want > MAX_LIMIT) want = MAX_LIMIT;
     em_screen_options o = {EM_SCREEN_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0};
     o.threshold = f->threshold > 0 ? f->threshold : 1e-9; /* 0 would be the default */
@@ -249,13 +452,18 @@ static int screen(em_server *s, srv_gen *g, const em_party *pa, const filters *f
     if (rc != 0) return rc;
     em_buf_addc(out, '[');
     size_t n = 0;
-    for (size_t i = 0; i < em_results_count(*res) && n < f->limit; i++) {
+    for (size_t i = 0; i < em_results_count(*res); i++) {
         const em_result *x = em_results_get(*res, i);
-        if (!keep_result(f, x)) continue;
+        if (!f->strict_cutoff && n >= f->limit) break;
+        if (!keep_result(s, g, f, pa, x)) continue;
+        /* /match: total counts the matches of every candidate kept, as yente */
+        if (f->strict_cutoff && x->score >= f->threshold) (*total)++;
+        if (n >= f->limit) continue;
         if (n++) em_buf_addc(out, ',');
         add_result(s, g, out, x, f, em_results_generation(*res));
         if (x->score >= f->threshold) (*nmatches)++;
     }
+    if (!f->strict_cutoff) *total = n;
     em_buf_addc(out, ']');
     *nresults = n;
     return 0;
@@ -307,13 +515,35 @@ static const char *id_type(const char *key) {
     return NULL;
 }
 
-/* the values of a property as strings (a string or an array of strings) */
+/* a scalar property value as text (yente coerces numbers to strings: [1965] is
+   "1965"); NULL for one that is not a scalar (null is skipped by the caller) */
+static const char *scalar_text(json_t *x, char *buf, size_t cap) {
+    if (json_is_string(x)) return json_string_value(x);
+    if (json_is_integer(x)) {
+        snprintf(buf, cap, "%lld", (long long)json_integer_value(x));
+        return buf;
+    }
+    if (json_is_real(x)) {
+        snprintf(buf, cap, "%.17g", json_real_value(x));
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(buf, cap, "%.*g", prec, json_real_value(x));
+            if (strtod(buf, NULL) == json_real_value(x)) break;
+        }
+        if (!strpbrk(buf, ".en")) strncat(buf, ".0", cap - strlen(buf) - 1); /* Python's str() */
+        return buf;
+    }
+    if (json_is_boolean(x)) return json_is_true(x) ? "True" : "False";
+    return NULL;
+}
+
+#define NUMBUF 32
+
+/* the values of a property as strings (a scalar or an array of scalars; numbers
+   as their decimal text in nums, null values skipped) */
 static int prop_values(const char *qname, const char *key, json_t *v, const char **out, size_t *n,
-                       srv_response *r) {
+                       char (*nums)[NUMBUF], srv_response *r) {
     *n = 0;
-    if (json_is_string(v)) {
-        out[(*n)++] = json_string_value(v);
-    } else if (json_is_array(v)) {
+    if (json_is_array(v)) {
         if (json_array_size(v) > MAX_VALUES) {
             srv_error(r, 400, "invalid_query", "query '%s': properties.%s has more than %d values",
                       qname, key, MAX_VALUES);
@@ -322,17 +552,25 @@ static int prop_values(const char *qname, const char *key, json_t *v, const char
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x) {
-            if (!json_is_string(x)) {
+            if (json_is_null(x)) continue;
+            const char *t = scalar_text(x, nums[*n], NUMBUF);
+            if (!t) {
                 srv_error(r, 400, "invalid_query",
                           "query '%s': properties.%s must be a list of strings", qname, key);
                 return -1;
             }
-            out[(*n)++] = json_string_value(x);
+            out[(*n)++] = t;
         }
     } else {
-        srv_error(r, 400, "invalid_query", "query '%s': properties.%s must be a list of strings",
-                  qname, key);
-        return -1;
+        const char *t = scalar_text(v, nums[0], NUMBUF);
+        if (!t || json_is_boolean(v) || json_is_number(v)) {
+            /* yente: str | list[Any] */
+            char loc[300];
+            snprintf(loc, sizeof loc, "body/queries/%.100s/properties/%.100s", qname, key);
+            return invalid(r, "string_type", loc, "Input should be a valid string or list",
+                           json_deep_copy(v));
+        }
+        out[(*n)++] = t;
     }
     for (size_t i = 0; i < *n; i++)
         if (strlen(out[i]) > MAX_VALUE_BYTES) {
@@ -394,39 +632,47 @@ static int refused(srv_response *r, const char *qname, const char *key, const em
 static int parse_query(const em_server_options *o, const char *qname, json_t *q, query *out,
                        srv_response *r) {
     memset(out, 0, sizeof *out);
+    char loc[256];
+    /* yente's EntityExample: an object with a string schema, an object of
+       properties and an optional string id (422 for each of these missing or
+       of another type) */
     if (!json_is_object(q)) {
-        srv_error(r, 400, "invalid_query",
-                  "query '%s' must be an object with \"schema\" and "
-                  "\"properties\"",
-                  qname);
-        return -1;
+        snprintf(loc, sizeof loc, "body/queries/%.200s", qname);
+        return invalid(r, "model_attributes_type", loc,
+                       "Input should be a valid dictionary or object to extract fields from",
+                       json_deep_copy(q));
     }
     out->party = em_party_new();
-    out->echo = json_deep_copy(q);
+    out->echo = json_object();
     em_party *pa = out->party;
     em_error err = {0};
+    json_t *id = json_object_get(q, "id");
+    if (id && !json_is_null(id) && !json_is_string(id)) {
+        snprintf(loc, sizeof loc, "body/queries/%.200s/id", qname);
+        return invalid(r, "string_type", loc, "Input should be a valid string", json_deep_copy(id));
+    }
+    json_object_set_new(out->echo, "id", id ? json_deep_copy(id) : json_null());
     json_t *sch = json_object_get(q, "schema");
-    if (sch && !json_is_null(sch)) {
-        if (!json_is_string(sch)) {
-            srv_error(r, 400, "invalid_query", "query '%s': schema must be a string", qname);
-            return -1;
-        }
-        const char *sv = json_string_value(sch);
-        if (em_party_set_schema(pa, sv, &err) != 0) {
-            srv_error(r, 400, "invalid_schema", "query '%s': %s", qname, err.message);
-            return -1;
-        }
-        const em_schema_info *si = em_schema_find(sv);
-        if (si) json_object_set_new(out->echo, "schema", json_string(si->name));
+    if (!json_is_string(sch)) {
+        snprintf(loc, sizeof loc, "body/queries/%.200s/schema", qname);
+        return sch ? invalid(r, "string_type", loc, "Input should be a valid string",
+                             json_deep_copy(sch))
+                   : invalid(r, "missing", loc, "Field required", NULL);
     }
+    const char *sv = json_string_value(sch);
+    if (em_party_set_schema(pa, sv, &err) != 0) {
+        srv_error(r, 400, "invalid_schema", "Cannot parse example entity: query '%s': %s", qname,
+                  err.message);
+        return -1;
+    }
+    const em_schema_info *si = em_schema_find(sv);
+    json_object_set_new(out->echo, "schema", json_string(si ? si->name : sv));
     json_t *props = json_object_get(q, "properties");
-    if (!props) {
-        srv_error(r, 400, "invalid_query", "query '%s' has no \"properties\"", qname);
-        return -1;
-    }
     if (!json_is_object(props)) {
-        srv_error(r, 400, "invalid_query", "query '%s': properties must be an object", qname);
-        return -1;
+        snprintf(loc, sizeof loc, "body/queries/%.200s/properties", qname);
+        return props ? invalid(r, "dict_type", loc, "Input should be a valid dictionary",
+                               json_deep_copy(props))
+                     : invalid(r, "missing", loc, "Field required", NULL);
     }
     json_t *echo = json_object();
     json_object_set_new(out->echo, "properties", echo);
@@ -435,10 +681,11 @@ static int parse_query(const em_server_options *o, const char *qname, json_t *q,
     const char *first = NULL, *middle = NULL, *last = NULL;
     json_object_foreach(props, key, v) {
         const char *vals[MAX_VALUES];
+        char nums[MAX_VALUES][NUMBUF];
         size_t n;
-        if (prop_values(qname, key, v, vals, &n, r) != 0) return -1;
+        if (prop_values(qname, key, v, vals, &n, nums, r) != 0) return -1;
         json_t *ev = json_array();
-        json_object_set_new(echo, key, ev);
+        json_object_set_new(echo, key, ev); /* owned by the echo (also on an early return) */
         const char *type = id_type(key);
         for (size_t i = 0; i < n; i++) {
             const char *x = vals[i];
@@ -489,6 +736,8 @@ static int parse_query(const em_server_options *o, const char *qname, json_t *q,
             }
             json_array_append_new(ev, json_string(shown));
         }
+        /* as yente's entity.properties: arrays, no empty ones */
+        if (!json_array_size(ev)) json_object_del(echo, key);
     }
     if (!em_party_name_count(pa) && (first || middle || last)) {
         if (em_party_add_name_parts(pa, first, middle, last, &err) != 0)
@@ -551,7 +800,8 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
     query *queries_v = NULL;
     size_t nparsed = 0;
     char *lists = NULL;
-    if (parse_filters(params, 5, &f, r) != 0) goto done;
+    if (parse_filters(params, 5, 1, &f, r) != 0 || parse_match_filters(params, &f, r) != 0)
+        goto done;
     f.audit_kind = "match";
     f.user = user;
     if (!body || len == 0) {
@@ -585,6 +835,55 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
         srv_error(r, 400, "invalid_request", "queries must be an object (query name -> query)");
         goto done;
     }
+    /* yente's EntityMatchQuery: weights an object of numbers, config an object of
+       scalars; embargo's matcher has no configuration parameter, so every config
+       key is one the algorithm does not take (yente: 400) */
+    json_t *weights = json_object_get(root, "weights"), *config = json_object_get(root, "config");
+    if (weights) {
+        const char *wk;
+        json_t *wv;
+        if (!json_is_object(weights)) {
+            invalid(r, "dict_type", "body/weights", "Input should be a valid dictionary",
+                    json_deep_copy(weights));
+            goto done;
+        }
+        json_object_foreach(weights, wk, wv) {
+            if (!json_is_number(wv)) {
+                char loc[200];
+                snprintf(loc, sizeof loc, "body/weights/%.150s", wk);
+                invalid(r, "float_parsing", loc, "Input should be a valid number",
+                        json_deep_copy(wv));
+                goto done;
+            }
+        }
+    }
+    if (config) {
+        const char *ck;
+        json_t *cv;
+        if (!json_is_object(config)) {
+            invalid(r, "dict_type", "body/config", "Input should be a valid dictionary",
+                    json_deep_copy(config));
+            goto done;
+        }
+        json_object_foreach(config, ck, cv) {
+            if (json_is_object(cv) || json_is_array(cv)) {
+                char loc[200];
+                snprintf(loc, sizeof loc, "body/config/%.150s", ck);
+                invalid(r, "string_type", loc,
+                        "Input should be a valid string, integer, number or boolean",
+                        json_deep_copy(cv));
+                goto done;
+            }
+        }
+        json_object_foreach(config, ck, cv) {
+            const char *alg = srv_params_get(params, "algorithm");
+            srv_error(r, 400, "invalid_config",
+                      "Invalid configuration parameter: %.100s for algorithm %.50s (embargo's "
+                      "matcher takes none)",
+                      ck, alg ? alg : "best");
+            goto done;
+        }
+    }
     size_t nq = json_object_size(queries);
     if (nq > s->opts.max_queries) {
         srv_error(r, 413, "too_many_queries",
@@ -597,8 +896,12 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
     const char *qname;
     json_t *q;
     size_t names = 0;
+    size_t nreal = 0;
     json_object_foreach(queries, qname, q) {
         query *qu = &queries_v[nparsed++];
+        /* yente's route skips a null query, but its model (Dict[str, EntityExample])
+           refuses one first: 422 */
+        nreal++;
         if (parse_query(&s->opts, qname, q, qu, r) != 0) goto done;
         names += qu->given;
         if (names > s->opts.max_names) {
@@ -616,26 +919,34 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
                 em_buf_adds(personal, em_party_name(qu->party, k, NULL));
             }
     }
+    if (!nreal) {
+        srv_error(r, 400, "invalid_request", "No queries provided.");
+        goto done;
+    }
     em_error err = {0};
     em_buf b;
     em_buf_init(&b);
     em_buf_adds(&b, "{\"responses\":{");
-    size_t i = 0, matches = 0;
+    size_t i = 0, matches = 0, written = 0;
     uint64_t first_gen = 0;
     json_object_foreach(queries, qname, q) {
-        if (i) em_buf_addc(&b, ',');
+        if (!queries_v[i].party) { /* a null query: no response */
+            i++;
+            continue;
+        }
+        if (written++) em_buf_addc(&b, ',');
         em_buf_json_str(&b, qname);
         em_buf_adds(&b, ":{\"status\":200,\"results\":");
-        size_t n = 0;
+        size_t n = 0, total = 0;
         em_results *res = NULL;
-        int src = screen(s, g, queries_v[i].party, &f, &b, &n, &matches, &res, &err, r);
+        int src = screen(s, g, queries_v[i].party, &f, &b, &n, &matches, &total, &res, &err, r);
         if (src != 0) {
             em_buf_free(&b);
             em_results_free(res);
             if (src == -1) screen_failed(r, qname, &err);
             goto done;
         }
-        em_buf_printf(&b, ",\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", n);
+        em_buf_printf(&b, ",\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", total);
         char *echo = json_dumps(queries_v[i].echo, JSON_COMPACT);
         em_buf_adds(&b, echo ? echo : "{}");
         free(echo);
@@ -701,7 +1012,7 @@ static void join_values(em_buf *b, em_party *pa, size_t (*count)(const em_party 
 void srv_handle_search_as(em_server *s, const char *dataset, const srv_params *params,
                           const char *user, srv_response *r) {
     filters f = {0};
-    if (parse_filters(params, 10, &f, r) != 0) return;
+    if (parse_filters(params, 10, 0, &f, r) != 0) return;
     f.audit_kind = "search";
     f.user = user;
     const char *name = srv_params_get(params, "q");
@@ -753,8 +1064,8 @@ void srv_handle_search_as(em_server *s, const char *dataset, const srv_params *p
     em_buf b;
     em_buf_init(&b);
     em_buf_adds(&b, "{\"results\":");
-    size_t n = 0, matches = 0;
-    int src = screen(s, g, pa, &f, &b, &n, &matches, &res, &err, r);
+    size_t n = 0, matches = 0, total = 0;
+    int src = screen(s, g, pa, &f, &b, &n, &matches, &total, &res, &err, r);
     if (src != 0) {
         em_buf_free(&b);
         if (src == -1) screen_failed(r, "q", &err);

@@ -249,7 +249,7 @@ static void test_lists_appear(void **state) {
     if (srv_create(&s, &o, &err) != 0) fail_msg("server: %s", err.message);
     assert_false(em_server_ready(s));
     assert_null(s->engine);
-    const char *body = "{\"queries\": {\"q\": {\"properties\": {\"name\": [\"Esmail Khatib\"]}}}}";
+    const char *body = "{\"queries\": {\"q\": {\"schema\": \"Person\", \"properties\": {\"name\": [\"Esmail Khatib\"]}}}}";
     int st;
     json_t *j = match_on(s, "", body, &st);
     assert_int_equal(st, 503);
@@ -325,7 +325,7 @@ static int64_t sdn_version(json_t *j) {
 static void test_live_reload(void **state) {
     (void)state;
     int st;
-    const char *body = "{\"queries\": {\"q\": {\"properties\": {\"name\": [\"Esmail Khatib\"]}}}}";
+    const char *body = "{\"queries\": {\"q\": {\"schema\": \"Person\", \"properties\": {\"name\": [\"Esmail Khatib\"]}}}}";
     json_t *j = match_on(srv, "", body, &st);
     assert_int_equal(st, 200);
     int64_t before = sdn_version(j);
