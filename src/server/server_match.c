@@ -318,7 +318,7 @@ static int doc_keep(em_server *s, srv_gen *g, const filters *f, const em_result 
    include_dataset (both given: the intersection), exclude_dataset,
    exclude_entity_ids, exclude_schema, FtM's matchable schemata, the cutoff
    (/match: above it, as yente; /search: at least), topics and changed_since */
-static int keep_result(em_server *s, srv_gen *g, const filters *f, const em_party *pa,
+static int keep_result(em_server *s, srv_gen *g, const filters *f, const char *qschema,
                        const em_result *x) {
     if (f->dataset && strcmp(x->source, f->dataset) != 0) return 0;
     if (param_present(f->params, "include_dataset") &&
@@ -328,7 +328,7 @@ static int keep_result(em_server *s, srv_gen *g, const filters *f, const em_part
     if (param_has(f->params, "exclude_entity_ids", x->id)) return 0;
     if (f->strict_cutoff ? x->score <= f->cutoff : x->score < f->cutoff) return 0;
     if (f->strict_cutoff) {
-        if (em_party_schema(pa) && !schema_matchable(em_party_schema(pa), x->schema)) return 0;
+        if (qschema && !schema_matchable(qschema, x->schema)) return 0;
         if (schema_excluded(f->params, x->schema)) return 0;
         if (f->doc_filters && !doc_keep(s, g, f, x)) return 0;
     }
@@ -418,9 +418,9 @@ static void add_result(em_server *s, srv_gen *g, em_buf *b, const em_result *x, 
  * list versions and generation; caller frees). Returns 0, or -1 with err set,
  * or -2 with r filled (the audit entry could not be written).
  */
-static int screen(em_server *s, srv_gen *g, const em_party *pa, const filters *f, em_buf *out,
-                  size_t *nresults, size_t *nmatches, size_t *total, em_results **res,
-                  em_error *err, srv_response *r) {
+static int screen(em_server *s, srv_gen *g, const em_party *pa, const char *qschema,
+                  const filters *f, em_buf *out, size_t *nresults, size_t *nmatches, size_t *total,
+                  em_results **res, em_error *err, srv_response *r) {
     *res = NULL;
     *nresults = 0;
     *total = 0;
@@ -455,7 +455,7 @@ static int screen(em_server *s, srv_gen *g, const em_party *pa, const filters *f
     for (size_t i = 0; i < em_results_count(*res); i++) {
         const em_result *x = em_results_get(*res, i);
         if (!f->strict_cutoff && n >= f->limit) break;
-        if (!keep_result(s, g, f, pa, x)) continue;
+        if (!keep_result(s, g, f, qschema, x)) continue;
         /* /match: total counts the matches of every candidate kept, as yente */
         if (f->strict_cutoff && x->score >= f->threshold) (*total)++;
         if (n >= f->limit) continue;
@@ -613,8 +613,9 @@ static int add_country(em_party *pa, const char *v, char code[3], em_error *err)
 /* one yente query, as the engine screens it */
 typedef struct query {
     em_party *party;
-    json_t *echo; /* the query as understood: schema and values normalised */
-    size_t given; /* name values given (before removing duplicates), for the limits */
+    json_t *echo;       /* the query as understood: schema and values normalised */
+    const char *schema; /* the schema table's name (the party says NULL for LegalEntity) */
+    size_t given;       /* name values given (before removing duplicates), for the limits */
 } query;
 
 static void query_free(query *q) {
@@ -667,6 +668,7 @@ static int parse_query(const em_server_options *o, const char *qname, json_t *q,
     }
     const em_schema_info *si = em_schema_find(sv);
     json_object_set_new(out->echo, "schema", json_string(si ? si->name : sv));
+    out->schema = si ? si->name : NULL;
     json_t *props = json_object_get(q, "properties");
     if (!json_is_object(props)) {
         snprintf(loc, sizeof loc, "body/queries/%.200s/properties", qname);
@@ -939,7 +941,8 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
         em_buf_adds(&b, ":{\"status\":200,\"results\":");
         size_t n = 0, total = 0;
         em_results *res = NULL;
-        int src = screen(s, g, queries_v[i].party, &f, &b, &n, &matches, &total, &res, &err, r);
+        int src = screen(s, g, queries_v[i].party, queries_v[i].schema, &f, &b, &n, &matches,
+                         &total, &res, &err, r);
         if (src != 0) {
             em_buf_free(&b);
             em_results_free(res);
@@ -1065,7 +1068,7 @@ void srv_handle_search_as(em_server *s, const char *dataset, const srv_params *p
     em_buf_init(&b);
     em_buf_adds(&b, "{\"results\":");
     size_t n = 0, matches = 0, total = 0;
-    int src = screen(s, g, pa, &f, &b, &n, &matches, &total, &res, &err, r);
+    int src = screen(s, g, pa, si ? si->name : NULL, &f, &b, &n, &matches, &total, &res, &err, r);
     if (src != 0) {
         em_buf_free(&b);
         if (src == -1) screen_failed(r, "q", &err);
