@@ -638,6 +638,8 @@ typedef struct em_monitor_report {
                                 kept without them) */
     char first_warning[256]; /* the first of them, with its line */
     double seconds;
+    double cpu_seconds; /* CPU time of the process meanwhile (all threads): on a shared
+                           machine, what the run cost */
 } em_monitor_report;
 
 /*

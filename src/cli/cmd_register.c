@@ -58,9 +58,11 @@ void cli_print_report(const em_monitor_report *r) {
     printf("register %s: %s screen of %zu records%s", r->register_name, r->full ? "full" : "delta",
            r->screened, r->full ? "" : "");
     if (!r->full)
-        printf(" (%zu changed listed entities matched, band %.2f)", r->entities_checked, r->band);
+        printf(" (%zu changed listed entities matched, band %.2f, %.2f s CPU)", r->entities_checked,
+               r->band, r->cpu_seconds);
     if (r->added || r->changed || r->removed || r->unchanged)
-        printf("; the import, its screen and the register's index took %.2f s\n", r->seconds);
+        printf("; the import, its screen and the register's index took %.2f s (%.2f s CPU)\n",
+               r->seconds, r->cpu_seconds);
     else
         printf(" in %.2f s\n", r->seconds);
     printf("  alerts: %zu opened, %zu reopened, %zu closed, %zu changed, %zu noted; %zu kept "
@@ -94,6 +96,7 @@ static void report_json(json_t *a, const em_monitor_report *r) {
     json_object_set_new(o, "webhooks_queued", json_integer((json_int_t)r->webhooks_queued));
     json_object_set_new(o, "warnings", json_integer((json_int_t)r->warnings));
     json_object_set_new(o, "seconds", json_real(r->seconds));
+    json_object_set_new(o, "cpu_seconds", json_real(r->cpu_seconds));
     json_array_append_new(a, o);
 }
 

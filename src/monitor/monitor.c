@@ -162,11 +162,18 @@ static const char *reg_name(const char *reg) {
     return reg && *reg ? reg : "default";
 }
 
+static double cpu_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static void report_start(em_monitor *m, const char *reg, em_monitor_report *rep,
                          struct timespec *t0) {
     memset(rep, 0, sizeof *rep);
     snprintf(m->regname, sizeof m->regname, "%s", reg);
     rep->register_name = m->regname;
+    rep->cpu_seconds = -cpu_now();
     clock_gettime(CLOCK_MONOTONIC, t0);
 }
 
@@ -174,6 +181,7 @@ static void report_end(em_monitor *m, const em_mreg *r, em_monitor_report *rep,
                        const struct timespec *t0) {
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    rep->cpu_seconds += cpu_now();
     rep->seconds = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
     rep->records = em_mdb_record_count(m->st, r->id);
 }

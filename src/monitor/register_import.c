@@ -30,8 +30,9 @@ int em_register_import(em_monitor *m, const char *reg, const char *path, int par
         return em_fail(
             err, EM_ERR_USAGE,
             "a register name is 1 to 64 letters, digits, '_', '-' or '.' ('%.70s' is not)", name);
-    struct timespec t0, t1;
+    struct timespec t0, t1, c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
     em_record_reader *rr = NULL;
     if (em_record_reader_open(&rr, path, err) != 0) return -1;
     pthread_mutex_lock(&m->lock);
@@ -168,6 +169,8 @@ int em_register_import(em_monitor *m, const char *reg, const char *path, int par
     em_strvec_free(&warnings);
     pthread_mutex_unlock(&m->lock);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
     rep->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    rep->cpu_seconds = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
     return rc;
 }
