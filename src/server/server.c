@@ -3,9 +3,10 @@
  * socket (loopback only without API keys), the thread pool, and per request
  * the life cycle: the request-target limits (length, parameters, %00: checked
  * on the raw target before MHD parses it), header limits, route, method
- * check, CORS preflight, API keys (Bearer, ApiKey, ?api_key=) and scopes, body size limit, dispatch
- * to the handlers (server_match.c, server_admin.c, server_monitor.c),
- * security headers, then metrics and the access log when the request
+ * check, CORS preflight, API keys (Bearer, ApiKey, ?api_key=) and scopes,
+ * body size limit, dataset names resolved (server_datasets.c), dispatch to
+ * the handlers (server_match.c, server_admin.c, server_yente.c,
+ * server_monitor.c), security headers, then metrics and the access log when the request
  * completes. Paths that are not API routes serve the embedded web UI. The
  * body of an upload route (a register file) is streamed to a temporary file
  * in the home instead of memory, removed when the request completes.
@@ -36,8 +37,9 @@
 #include "server/web_assets.h"
 
 const char *const srv_endpoint_names[EP_COUNT] = {
-    "match",        "search",    "entities", "catalog",  "healthz", "readyz", "metrics", "openapi",
-    "admin_reload", "registers", "alerts",   "goodguys", "audit",   "web",    "other"};
+    "match",   "search",     "entities",     "catalog",   "healthz", "readyz",
+    "metrics", "openapi",    "admin_reload", "registers", "alerts",  "goodguys",
+    "audit",   "algorithms", "manifest",     "updatez",   "web",     "other"};
 
 /* the largest register file a POST /registers/{name}/import takes */
 #define SRV_MAX_UPLOAD_BYTES ((size_t)1 << 30)
@@ -50,6 +52,9 @@ const srv_route srv_routes[] = {
     {"/search/{dataset}", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0, 0, 0},
     {"/entities/{id}", "GET, HEAD, OPTIONS", EP_ENTITIES, 0, 0, 0, 0},
     {"/catalog", "GET, HEAD, OPTIONS", EP_CATALOG, 0, 0, 0, 0},
+    {"/manifest", "GET, HEAD, OPTIONS", EP_MANIFEST, 0, 0, 0, 0},
+    {"/algorithms", "GET, HEAD, OPTIONS", EP_ALGORITHMS, 0, 0, 0, 0},
+    {"/updatez", "GET, HEAD, POST, OPTIONS", EP_UPDATEZ, 1, 0, 0, 0},
     {"/healthz", "GET, HEAD, OPTIONS", EP_HEALTHZ, 0, 1, 0, 0},
     {"/readyz", "GET, HEAD, OPTIONS", EP_READYZ, 0, 1, 0, 0},
     {"/metrics", "GET, HEAD, OPTIONS", EP_METRICS, 0, 0, 0, 0},
@@ -280,7 +285,14 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
         srv_handle_entity(s, arg, r);
         break;
     case EP_CATALOG:
+    case EP_MANIFEST: /* yente: the same model */
         srv_handle_catalog(s, r);
+        break;
+    case EP_ALGORITHMS:
+        srv_handle_algorithms(s, r);
+        break;
+    case EP_UPDATEZ:
+        srv_handle_updatez(s, rq->method, r);
         break;
     case EP_HEALTHZ:
         srv_handle_healthz(s, r);
@@ -323,8 +335,8 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
 /* ---- the screening workers -------------------------------------------------------- */
 
 static int is_heavy(srv_endpoint ep) {
-    return ep == EP_MATCH || ep == EP_SEARCH || ep == EP_ADMIN_RELOAD || ep == EP_REGISTERS ||
-           ep == EP_ALERTS || ep == EP_GOODGUYS || ep == EP_AUDIT;
+    return ep == EP_MATCH || ep == EP_SEARCH || ep == EP_ADMIN_RELOAD || ep == EP_UPDATEZ ||
+           ep == EP_REGISTERS || ep == EP_ALERTS || ep == EP_GOODGUYS || ep == EP_AUDIT;
 }
 
 /* queues rq and suspends its connection; 0 when the workers are not running */
@@ -515,6 +527,8 @@ static int precheck(em_server *s, struct MHD_Connection *c, srv_request *rq, con
         const char *auth =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
         const char *qkey = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api_key");
+        if (!qkey && route->endpoint == EP_UPDATEZ) /* yente's ?token= (an admin key here) */
+            qkey = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
         rq->key = srv_keys_check_request(&s->keys, auth, qkey);
         if (!rq->key) {
             srv_error(r, 401, "unauthorized",

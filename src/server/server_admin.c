@@ -1,6 +1,8 @@
 /*
  * server_admin.c - the operational endpoints: GET /entities/{id} (the whole
- * stored entity), GET /catalog (the loaded list versions), GET /healthz,
+ * stored entity), GET /catalog and /manifest (the datasets in yente's
+ * DataCatalogModel: each list and the collections, the version the store
+ * holds against the version the loaded generation screens), GET /healthz,
  * GET /readyz, GET /metrics (Prometheus text; counters are C11 atomics
  * updated by every request) and POST /admin/reload. What they say of the
  * loaded lists comes from the current view (server_reload.c) and, for the
@@ -13,6 +15,7 @@
 #include <time.h>
 
 #include "model/entity.h"
+#include "server/server_datasets.h"
 #include "server/server_internal.h"
 
 const double srv_buckets[SRV_NBUCKETS] = {.0001, .00025, .0005, .001, .0025, .005, .01,
@@ -134,17 +137,224 @@ static json_t *catalog_json(em_server *s, srv_gen *g) {
     return c;
 }
 
+/* ---- the yente catalog ------------------------------------------------------------ */
+
+/* 3 characters [a-z0-9] from a text (FNV-1a): the "-xxx" of a version */
+static void suffix_of(const char *text, char out[4]) {
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    for (int i = 0; i < 3; i++, h /= 36)
+        out[i] = digits[h % 36];
+    out[3] = '\0';
+}
+
+/* YYYYMMDDhhmmss from an ISO date-time (its first 14 digits, zero-padded) */
+static void stamp_of(const char *iso, char out[15]) {
+    size_t n = 0;
+    for (const char *p = iso ? iso : ""; *p && n < 14; p++)
+        if (*p >= '0' && *p <= '9') out[n++] = *p;
+    while (n < 14)
+        out[n++] = '0';
+    out[14] = '\0';
+}
+
+/* a list version in OpenSanctions' form, "YYYYMMDDhhmmss-xxx": its import time and a
+   digest of its content and id (two imports in one second differ) */
+static void version_string(const char *imported_at, const char *sha256, json_int_t id,
+                           char out[19]) {
+    char stamp[15], suf[4], key[160];
+    stamp_of(imported_at, stamp);
+    snprintf(key, sizeof key, "%.128s:%lld", sha256 ? sha256 : "", (long long)id);
+    suffix_of(key, suf);
+    snprintf(out, 19, "%s-%s", stamp, suf);
+}
+
+/* a collection's version from its children's: the newest time, a digest of all */
+static void collection_version(json_t *versions, char out[19]) {
+    char newest[15] = "00000000000000";
+    em_buf all;
+    em_buf_init(&all);
+    const char *k;
+    json_t *v;
+    json_object_foreach(versions, k, v) {
+        const char *t = json_string_value(v);
+        if (!t) continue;
+        if (strncmp(t, newest, 14) > 0) memcpy(newest, t, 14);
+        em_buf_printf(&all, "%s=%s;", k, t);
+    }
+    char suf[4];
+    suffix_of(em_buf_cstr(&all), suf);
+    em_buf_free(&all);
+    snprintf(out, 19, "%s-%s", newest, suf);
+}
+
+/* "2024-01-02T10:00:00Z" from "YYYYMMDDhhmmss-xxx" */
+static void iso_of_version(const char *v, char out[21]) {
+    snprintf(out, 21, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", v, v + 4, v + 6, v + 8, v + 10, v + 12);
+}
+
+static json_t *yente_dataset(const char *name, const char *title, const char *summary,
+                             const char *url, int load, const char *index_version,
+                             const char *version, json_int_t entities) {
+    char updated[21];
+    iso_of_version(version, updated);
+    json_t *d = json_object();
+    json_object_set_new(d, "name", json_string(name));
+    json_object_set_new(d, "title", json_string(title));
+    json_object_set_new(d, "summary", summary ? json_string(summary) : json_null());
+    json_object_set_new(d, "url", url ? json_string(url) : json_null());
+    json_object_set_new(d, "load", json_boolean(load));
+    json_object_set_new(d, "entities_url", json_null());
+    json_object_set_new(d, "delta_url", json_null());
+    json_object_set_new(d, "namespace", json_false());
+    json_object_set_new(d, "index_version",
+                        index_version ? json_string(index_version) : json_null());
+    json_object_set_new(d, "index_current",
+                        json_boolean(index_version && strcmp(index_version, version) == 0));
+    json_object_set_new(d, "version", json_string(version));
+    json_object_set_new(d, "updated_at", json_string(updated));
+    json_object_set_new(d, "last_export", json_string(updated));
+    json_object_set_new(d, "entity_count", json_integer(entities));
+    json_object_set_new(d, "thing_count", json_integer(entities));
+    json_object_set_new(d, "children", json_array());
+    json_object_set_new(d, "tags", json_array());
+    json_object_set_new(d, "resources", json_array());
+    json_object_set_new(d, "metadata", json_object());
+    return d;
+}
+
+/*
+ * yente's DataCatalogModel: every list the generation screens or the store holds
+ * active (load true; index_version the version screened, version the store's
+ * active one, index_current when they agree), then the collections default and
+ * sanctions (load false, children: every list; their versions derive from the
+ * children's), and current / outdated / index_stale. embargo's own facts of a
+ * list stay beside yente's fields: list_version (the store's version id),
+ * format, published, imported_at, sha256, files, counts, stored_versions,
+ * update, the ages; opensanctions_name when the source has one.
+ */
+static json_t *yente_catalog_json(em_server *s, srv_gen *g) {
+    json_t *native = catalog_json(s, g); /* the generation's lists, with the update log */
+    json_t *store_versions = json_object(), *store_info = json_object();
+    em_version_list *vl = NULL;
+    em_error err = {0};
+    pthread_mutex_lock(&s->st_lock);
+    int rc = em_store_versions(s->st, NULL, &vl, &err);
+    pthread_mutex_unlock(&s->st_lock);
+    for (size_t i = 0; rc == 0 && i < em_version_list_count(vl); i++) {
+        const em_version_info *v = em_version_list_get(vl, i);
+        if (!v->active || json_object_get(store_versions, v->source)) continue;
+        char vs[19];
+        version_string(v->imported_at, v->sha256, (json_int_t)v->id, vs);
+        json_object_set_new(store_versions, v->source, json_string(vs));
+        json_object_set_new(store_info, v->source, json_integer((json_int_t)v->entities));
+    }
+    em_version_list_free(vl);
+
+    json_t *datasets = json_array(), *current = json_array(), *outdated = json_array();
+    json_t *indexed = json_object(), *latest = json_object(), *children = json_array();
+    json_int_t total = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(native, "datasets"), i, x) {
+        const char *src = json_string_value(json_object_get(x, "name"));
+        json_int_t id = json_integer_value(json_object_get(x, "version"));
+        char iv[19];
+        version_string(json_string_value(json_object_get(x, "imported_at")),
+                       json_string_value(json_object_get(x, "sha256")), id, iv);
+        const char *sv = json_string_value(json_object_get(store_versions, src));
+        const char *ver = sv ? sv : iv;
+        const srv_dataset_info *info = srv_dataset_of_source(src);
+        json_int_t n = json_integer_value(json_object_get(x, "entity_count"));
+        total += n;
+        json_t *d = yente_dataset(src, info ? info->title : src, info ? info->summary : NULL,
+                                  info ? info->url : NULL, 1, iv, ver, n);
+        /* embargo's facts, under names yente does not use; list_version right after name */
+        json_t *rest = json_deep_copy(x);
+        json_object_del(rest, "name");
+        json_object_del(rest, "version");
+        json_object_del(rest, "entity_count");
+        json_t *ordered = json_object();
+        json_object_set_new(ordered, "name", json_string(src));
+        json_object_set_new(ordered, "list_version", json_integer(id));
+        json_object_update(ordered, d);
+        json_object_update(ordered, rest);
+        json_decref(d);
+        json_decref(rest);
+        if (info) {
+            json_object_set_new(ordered, "opensanctions_name", json_string(info->name));
+            json_object_set_new(ordered, "publisher", json_pack("{s:s}", "name", info->publisher));
+        }
+        json_array_append_new(datasets, ordered);
+        json_array_append_new(strcmp(iv, ver) == 0 ? current : outdated, json_string(src));
+        json_object_set_new(indexed, src, json_string(iv));
+        json_object_set_new(latest, src, json_string(ver));
+        json_array_append_new(children, json_string(src));
+    }
+    /* active in the store, not yet screened (the poller loads them within seconds) */
+    int unloaded = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(store_versions, k, v) {
+        if (json_object_get(indexed, k)) continue;
+        const srv_dataset_info *info = srv_dataset_of_source(k);
+        json_t *d = yente_dataset(k, info ? info->title : k, info ? info->summary : NULL,
+                                  info ? info->url : NULL, 1, NULL, json_string_value(v),
+                                  json_integer_value(json_object_get(store_info, k)));
+        if (info) json_object_set_new(d, "opensanctions_name", json_string(info->name));
+        json_array_append_new(datasets, d);
+        json_object_set(latest, k, v);
+        json_array_append_new(children, json_string(k));
+        unloaded = 1;
+    }
+    char civ[19], cv[19];
+    collection_version(indexed, civ);
+    collection_version(latest, cv);
+    static const char *const titles[] = {"Default: every list embargo screens",
+                                         "Sanctions: every list embargo screens"};
+    for (size_t c = 0; srv_collections[c]; c++) {
+        json_t *d = yente_dataset(srv_collections[c], titles[c ? 1 : 0],
+                                  "A collection of every active list of this embargo home.", NULL,
+                                  0, civ, cv, total); /* a child not screened yet: not current */
+        json_object_set(d, "children", children);
+        json_object_set_new(d, "tags", json_pack("[s]", "list.sanction"));
+        json_array_append_new(datasets, d);
+        if (!json_is_true(json_object_get(d, "index_current")))
+            json_array_append_new(outdated, json_string(srv_collections[c]));
+    }
+    json_t *out = json_object();
+    json_object_set_new(out, "datasets", datasets);
+    json_object_set_new(out, "current", current);
+    json_object_set_new(out, "outdated", outdated);
+    json_object_set_new(out, "index_stale",
+                        json_boolean(json_array_size(outdated) > 0 || unloaded));
+    const char *extra[] = {"generation", "loaded_at", "entity_count", "snapshot", "version"};
+    for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++)
+        json_object_set(out, extra[e], json_object_get(native, extra[e]));
+    json_decref(native);
+    json_decref(store_versions);
+    json_decref(store_info);
+    json_decref(indexed);
+    json_decref(latest);
+    json_decref(children);
+    return out;
+}
+
 void srv_handle_catalog(em_server *s, srv_response *r) {
     srv_gen *g = srv_gen_acquire(s);
     if (!g) {
         srv_not_ready(s, r);
         return;
     }
-    json_t *c = catalog_json(s, g);
+    json_t *c = yente_catalog_json(s, g);
     srv_gen_release(s, g);
     srv_json(r, 200, c);
 }
 
+/* embargo's own catalog (the generation's list versions with their numeric ids), what
+   `embargo serve` prints at start; GET /catalog answers yente's shape above */
 char *em_server_catalog_json(em_server *s) {
     srv_gen *g = srv_gen_acquire(s);
     if (!g) return NULL;

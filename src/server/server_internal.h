@@ -35,6 +35,9 @@ typedef enum srv_endpoint {
     EP_ALERTS,
     EP_GOODGUYS,
     EP_AUDIT,
+    EP_ALGORITHMS, /* yente's system endpoints (server_yente.c) */
+    EP_MANIFEST,
+    EP_UPDATEZ,
     EP_WEB,
     EP_OTHER,
     EP_COUNT
@@ -300,6 +303,15 @@ void srv_handle_metrics(em_server *s, srv_response *r);
 void srv_handle_reload(em_server *s, srv_response *r);
 void srv_handle_readyz(em_server *s, srv_response *r);
 void srv_handle_healthz(em_server *s, srv_response *r);
+/* yente's /algorithms and /updatez (server_yente.c); /manifest is the catalog. */
+void srv_handle_algorithms(em_server *s, srv_response *r);
+/* POST: reloads the store's active versions (yente: force an index update); GET: the
+   update log and the generation. */
+void srv_handle_updatez(em_server *s, const char *method, srv_response *r);
+/* 1 when /match's ?algorithm= names embargo's matcher or an alias of it ("best",
+   "default", "embargo", "embargo-v1", "logic-v1", "logic-v2", "name-based", any case; NULL or ""
+   too); 0 for another name (yente: 400). */
+int srv_algorithm_known(const char *name);
 /* 503: no list loaded, with what to do about it (import or update lists). */
 void srv_not_ready(em_server *s, srv_response *r);
 

@@ -183,7 +183,7 @@ expect_out '"name":"un_sc"' "catalog lists un_sc"
 expect_out '"published":"2026-02-27"' "publication date"
 expect_out '"imported_at":' "import time"
 expect_out '"entity_count":' "counts"
-SDN_VERSION=$(grep -o '"name":"ofac_sdn","version":[0-9]*' "$OUT" | grep -o '[0-9]*$')
+SDN_VERSION=$(grep -o '"name":"ofac_sdn","list_version":[0-9]*' "$OUT" | grep -o '[0-9]*$')
 
 # ---- openapi: every routed path is documented
 req GET /openapi.json
@@ -363,7 +363,7 @@ waited=0
 NEW=""
 while [ $waited -lt 300 ]; do
     req GET /catalog
-    NEW=$(grep -o '"name":"ofac_sdn","version":[0-9]*' "$OUT" | grep -o '[0-9]*$')
+    NEW=$(grep -o '"name":"ofac_sdn","list_version":[0-9]*' "$OUT" | grep -o '[0-9]*$')
     [ -n "$NEW" ] && [ "$NEW" != "$SDN_VERSION" ] && break
     sleep 0.2
     waited=$((waited + 1))

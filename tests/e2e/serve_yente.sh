@@ -78,6 +78,9 @@ KHATIB='{"queries": {"q1": {"schema": "Person", "properties": {"name": ["Esmail 
 SK=screen-key-0123456789
 AK=admin-key-0123456789
 
+req GET /catalog -H "Authorization: ApiKey $SK"
+SDN_ID=$(jq -r '.datasets[] | select(.name == "ofac_sdn") | .list_version' "$OUT")
+
 # ---- auth: Bearer, ApiKey, ?api_key=, same scopes
 post /match/default "$KHATIB"
 expect_code 401 "no key"
@@ -137,6 +140,58 @@ jqt '[.responses.q1.results[] | select(.id == "ofac-39017")] | length == 0' "exc
 post "/match/default?include_dataset=sanctions" "$KHATIB" -H "$A"
 jqt '.responses.q1.results[0].id == "ofac-39017"' "include_dataset=sanctions includes all"
 
-#@@MORE@@
+# ---- /catalog and /manifest: yente's DataCatalogModel, as a Go client decodes it
+for path in /catalog /manifest; do
+    req GET $path -H "$A"
+    expect_code 200 "$path"
+    jqt '(.datasets | type == "array") and (.current | type == "array") and (.outdated | type == "array") and (.index_stale | type == "boolean")' "$path: top-level fields and types"
+    jqt 'all(.datasets[]; (.name | type == "string") and (.title | type == "string") and (.load | type == "boolean") and (.index_current | type == "boolean") and (.children | type == "array") and (.tags | type == "array") and (.delta_url == null) and (.version | type == "string") and (.metadata | type == "object") and (.entity_count | type == "number") and (.updated_at | type == "string"))' "$path: every dataset's fields and types"
+    jqt 'all(.datasets[]; .index_version == null or (.index_version | test("^[0-9]{14}-[a-z0-9]{3}$")))' "$path: index_version YYYYMMDDhhmmss-xxx"
+    jqt '.datasets[] | select(.name == "default") | (.load == false) and (.index_version | test("^[0-9]{14}-[a-z0-9]{3}$")) and .index_current and ((.children | sort) == ["ofac_cons", "ofac_sdn", "un_sc"])' "$path: the default collection"
+    jqt '[.datasets[] | select(.name == "sanctions")] | length == 1' "$path: the sanctions collection"
+    jqt '.datasets[] | select(.name == "ofac_sdn") | .load and .index_current and (.version == .index_version) and (.list_version | type == "number") and .opensanctions_name == "us_ofac_sdn" and (.title | contains("OFAC"))' "$path: ofac_sdn"
+    jqt '(.current | sort) == ["ofac_cons", "ofac_sdn", "un_sc"] and .outdated == [] and .index_stale == false' "$path: current, outdated, index_stale"
+done
+# a new version in the store: outdated until the server screens it, then current again
+run --home "$H" import --force "$TEST_DATA_DIR/ofac/sdn_2022-09-09.csv.gz"
+expect_rc 0 "import a new SDN version"
+waited=0
+while [ $waited -lt 300 ]; do
+    req GET /catalog -H "$A"
+    jq -e '.datasets[] | select(.name == "ofac_sdn") | .list_version' "$OUT" >"$TEST_TMP_DIR/v.txt" 2>/dev/null
+    [ "$(cat "$TEST_TMP_DIR/v.txt")" != "$SDN_ID" ] && break
+    sleep 0.2
+    waited=$((waited + 1))
+done
+jqt '.datasets[] | select(.name == "ofac_sdn") | .index_current' "the new version is screened"
+jqt '.index_stale == false' "not stale once loaded"
+
+# ---- /algorithms: yente's AlgorithmResponse
+req GET /algorithms -H "$A"
+expect_code 200 "/algorithms"
+jqt '(.algorithms | type == "array") and .default == "embargo-v1" and .best == "embargo-v1"' "default and best are embargo's matcher"
+jqt 'all(.algorithms[]; (.name | type == "string") and (.description | type == "string") and (.features | type == "object") and (.docs.features | type == "object") and (.docs.config | type == "object") and all(.features[]; (.coefficient | type == "number") and (.description | type == "string") and (.url | type == "string")))' "every algorithm: name, description, features {description, coefficient, url}, docs"
+jqt '([.algorithms[].name] | sort) == ["embargo-v1", "logic-v1", "logic-v2", "name-based"]' "embargo-v1 and the yente aliases"
+jqt 'all(.algorithms[] | select(.name != "embargo-v1"); .description | contains("runs embargo"))' "aliases say what they run"
+jqt '.algorithms[] | select(.name == "embargo-v1") | .features | (.name.coefficient == 1) and (.identifier.coefficient == 1) and (.birth_date | type == "object") and (.country | type == "object") and (.gender.coefficient < 0) and (.schema.coefficient < 0)' "embargo-v1 features and weights"
+
+# ---- /updatez: yente's forced index update (admin), and the update status
+req POST /updatez -H "$A"
+expect_code 403 "a screen key may not update"
+req POST /updatez
+expect_code 401 "no key"
+req POST "/updatez?token=wrong-key-0123456789"
+expect_code 401 "a wrong token"
+req POST "/updatez?token=$AK&sync=true"
+expect_code 200 "yente's ?token= with an admin key"
+jqt '.status == "ok" and .reloaded == true and (.generation | type == "number") and (.updates | type == "array")' "StatusResponse and the generation"
+req GET /updatez -H "Authorization: ApiKey $AK"
+expect_code 200 "GET /updatez"
+jqt '.status == "ok" and .reloaded == false and .generation > 0' "the status without a reload"
+
+# ---- openapi documents them
+req GET /openapi.json
+jqt '.paths | has("/algorithms") and has("/manifest") and has("/updatez")' "openapi paths"
+jqt '.components.securitySchemes | has("apiKeyHeader") and has("apiKeyQuery")' "openapi: the three key forms"
 
 finish
