@@ -118,25 +118,6 @@ static int parse_timestamp(const char *v, char out[20]) {
     return 0;
 }
 
-/*
- * The algorithms /match takes (yente's names, and embargo's own): every one is
- * embargo's matcher (docs/YENTE.md says so). Case and surrounding space do not
- * count, as in yente. TODO: use srv_algorithm_known() (the /algorithms table)
- * once it exists.
- */
-static int algorithm_known(const char *name) {
-    static const char *const NAMES[] = {"best",     "default",    "logic-v1",
-                                        "logic-v2", "name-based", "embargo"};
-    while (*name == ' ' || *name == '\t')
-        name++;
-    size_t n = strlen(name);
-    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
-        n--;
-    for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)
-        if (strlen(NAMES[i]) == n && strncasecmp(NAMES[i], name, n) == 0) return 1;
-    return 0;
-}
-
 static int param_has(const srv_params *p, const char *key, const char *value);
 static int param_present(const srv_params *p, const char *key);
 
@@ -159,10 +140,12 @@ static size_t param_count(const srv_params *p, const char *key) {
    most 50), topics; exclude_schema and fuzzy are taken as they come. 0, or a 400/422 */
 static int parse_match_filters(const srv_params *p, filters *f, srv_response *r) {
     const char *v;
-    if ((v = srv_params_get(p, "algorithm")) && !algorithm_known(v)) {
+    /* the names of /algorithms (server_yente.c): embargo's matcher and its aliases */
+    if ((v = srv_params_get(p, "algorithm")) && !srv_algorithm_known(v)) {
         srv_error(r, 400, "invalid_algorithm",
-                  "Invalid algorithm: %.100s (known: best, default, logic-v1, logic-v2, "
-                  "name-based, embargo: all of them embargo's matcher)",
+                  "Invalid algorithm: %.100s (known: best, default, embargo-v1, and the "
+                  "aliases logic-v2, logic-v1, name-based: all of them embargo's matcher; see "
+                  "/algorithms)",
                   v);
         return -1;
     }

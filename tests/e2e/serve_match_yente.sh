@@ -105,7 +105,7 @@ jqt '.limit == 5' "default limit 5"
 post "$M?algorithm=neural-net" "{\"queries\": {\"vv\": $ZAKHAROV}}"
 expect_code 400 "unknown algorithm"
 jqt '.detail | type == "string" and test("Invalid algorithm")' "detail says so"
-for a in name-based best default logic-v1 logic-v2 embargo NAME-BASED; do
+for a in name-based best default logic-v1 logic-v2 embargo embargo-v1 NAME-BASED; do
     post "$M?algorithm=$a" "{\"queries\": {\"vv\": $ZAKHAROV}}"
     expect_code 200 "algorithm $a"
     jqt ".responses.vv.results[0].id == \"$ZID\" and .responses.vv.results[0].score > 0.7" "algorithm $a finds Zakharov"
