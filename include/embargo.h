@@ -917,7 +917,9 @@ const char *em_server_address(const em_server *srv);
 size_t em_server_api_key_count(const em_server *srv);
 /* 1 when a matcher is loaded (what GET /readyz says). */
 int em_server_ready(const em_server *srv);
-/* The loaded lists as JSON (the body of GET /catalog); caller frees. */
+/* The loaded lists as JSON in embargo's own shape (source, numeric version,
+   entities, published: what `serve` prints at start; GET /catalog serves them
+   in yente's shape); caller frees. */
 char *em_server_catalog_json(em_server *srv);
 
 /* ---- text ------------------------------------------------------------- */
