@@ -60,6 +60,31 @@ em_party *em_record_party(json_t *r, em_error *err) {
     return p;
 }
 
+/* A query glues adjacent parts of its name ("wsym ly" meets "esmail" as
+   "wsymly"); the index side of a search does not. A register's index is
+   searched the other way round (a listed name as the query), so each name of a
+   record is also indexed with each pair of adjacent parts glued: the reverse
+   search then finds what the forward one would. */
+static void add_glued(em_entity *e, const char *name) {
+    em_strvec parts;
+    em_strvec_init(&parts);
+    char *copy = em_xstrdup(name), *save = NULL;
+    for (char *t = strtok_r(copy, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save))
+        em_strvec_push(&parts, t);
+    free(copy);
+    for (size_t i = 0; parts.len >= 2 && parts.len <= 8 && i + 1 < parts.len; i++) {
+        em_buf b;
+        em_buf_init(&b);
+        for (size_t k = 0; k < parts.len; k++) {
+            if (k && k != i + 1) em_buf_addc(&b, ' ');
+            em_buf_adds(&b, parts.items[k]);
+        }
+        em_entity_add_name(e, em_buf_cstr(&b), EM_NAME_AKA, "weak", NULL);
+        em_buf_free(&b);
+    }
+    em_strvec_free(&parts);
+}
+
 em_entity *em_record_entity(json_t *r) {
     const char *schema = str(r, "schema");
     em_entity *e = em_entity_new("register", "rec", str(r, "id"), schema ? schema : "LegalEntity");
@@ -73,6 +98,12 @@ em_entity *em_record_entity(json_t *r) {
     json_array_foreach(json_object_get(r, "weak_names"), i, v) {
         em_entity_add_name(e, json_string_value(v), EM_NAME_AKA, "weak", NULL);
         if (!e->caption) em_entity_set(&e->caption, json_string_value(v));
+    }
+    json_array_foreach(json_object_get(r, "names"), i, v) {
+        add_glued(e, json_string_value(v));
+    }
+    json_array_foreach(json_object_get(r, "weak_names"), i, v) {
+        add_glued(e, json_string_value(v));
     }
     json_array_foreach(json_object_get(r, "birth_dates"), i, v) {
         const char *d = json_string_value(v);
