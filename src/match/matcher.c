@@ -291,6 +291,10 @@ const char *em_matcher_snapshot_path(const em_matcher *m) {
 
 /* ---- matchers over other entities (matcher_build.h) ----------------------- */
 
+void em_matcher_set_max_candidates(em_matcher *m, size_t n) {
+    m->max_candidates = n;
+}
+
 int em_matcher_build(em_matcher **out, const em_entity_list *l, const int64_t *versions,
                      const char *path, em_error *err) {
     *out = NULL;

@@ -16,6 +16,10 @@ int em_matcher_build(em_matcher **out, const em_entity_list *l, const int64_t *v
    HOME/snapshots/past/ (named after the versions and the knowledge). */
 int em_matcher_open_versions(em_matcher **out, em_store *st, const int64_t *ids, size_t n,
                              em_error *err);
+/* How many names a query aligns at most (0 = EM_MAX_CANDIDATES, the tuned
+   default): a register's index is searched for every record a listed name may
+   match, not for the best few. */
+void em_matcher_set_max_candidates(em_matcher *m, size_t n);
 /* The hash of the knowledge tables the matcher reads (16 hex digits): with the
    engine version, what a past decision needs to be reproduced. */
 void em_knowledge_version(char out[17]);

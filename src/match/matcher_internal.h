@@ -28,6 +28,9 @@ struct em_matcher {
     const uint32_t *postings;
     em_smap vocab, skel, groups, deletes, ids, related;
     float max_idf;
+    /* names aligned per query: 0 = EM_MAX_CANDIDATES; a register's index, searched
+       with a listed name to find every record it may match, takes more */
+    size_t max_candidates;
 };
 
 /* Loads knowledge and country tables from the bundled data directory. */

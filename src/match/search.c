@@ -569,7 +569,8 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
         retrieve(s, qp, nq, nt.abjad);
         size_t nc = s->ntouched;
         /* the best EM_MAX_CANDIDATES by accumulated evidence; their order does not matter */
-        nc = select_best(s->touched, nc, EM_MAX_CANDIDATES, s->acc);
+        nc = select_best(s->touched, nc, m->max_candidates ? m->max_candidates : EM_MAX_CANDIDATES,
+                         s->acc);
         size_t first_name_hit = hits.len;
         /* a name whose retrieval evidence covers too little of the query cannot score */
         float qw = 0;

@@ -33,7 +33,9 @@
 #define EM_MONITOR_BAND_MIN 0.02
 #define EM_MONITOR_BAND_PER_CHANGE 8.0
 /* a listed entity against a register's index: everything down to this score, up
-   to this many records, is a candidate (then screened the usual way) */
+   to this many records (and as many names aligned, not the matcher's usual best
+   few: a listed name has many near namesakes in a large register), is a candidate
+   (then screened the usual way) */
 #define EM_MONITOR_REVERSE_CUTOFF 0.15
 #define EM_MONITOR_REVERSE_LIMIT 5000
 /* a score that moves by less than this is updated without an event */

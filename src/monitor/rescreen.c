@@ -498,6 +498,7 @@ int em_register_index(em_monitor *m, em_mreg *reg, em_engine **out, em_error *er
     em_matcher *mt = NULL;
     if (path && stat(path, &sb) == 0 && em_matcher_open_file(&mt, path, NULL) == 0) {
         free(path);
+        em_matcher_set_max_candidates(mt, EM_MONITOR_REVERSE_LIMIT);
         if (em_engine_open_matcher(out, mt, err) != 0) {
             em_matcher_close(mt);
             return -1;
@@ -547,6 +548,7 @@ int em_register_index(em_monitor *m, em_mreg *reg, em_engine **out, em_error *er
     em_buf_free(&h);
     em_entity_list_free(&l);
     if (rc == 0) rc = em_mdb_register_update(m->st, reg, err);
+    if (rc == 0) em_matcher_set_max_candidates(mt, EM_MONITOR_REVERSE_LIMIT);
     if (rc == 0 && em_engine_open_matcher(out, mt, err) != 0) {
         em_matcher_close(mt);
         rc = -1;
