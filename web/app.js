@@ -213,7 +213,7 @@ function normCatalog(v) {
   const pick = (...xs) => xs.find((x) => x !== undefined && x !== null);
   return {
     source: pick(v.source, v.name, v.dataset, 'unknown'),
-    version: pick(v.version, v.active_version),
+    version: pick(v.list_version, v.version, v.active_version),
     active: v.active === undefined && v.state === undefined ? true : v.active === true || v.active === 1 || v.state === 'active',
     format: v.format || '',
     published: v.published || null,
@@ -232,7 +232,10 @@ let catalogCache = null;
 async function catalogApi() {
   const body = await api('/catalog');
   const list = Array.isArray(body) ? body : body.sources || body.datasets || body.versions || [];
-  catalogCache = list.filter((v) => v && typeof v === 'object').map(normCatalog);
+  // yente's catalog also lists collections (default, sanctions: load false, children): not lists
+  catalogCache = list
+    .filter((v) => v && typeof v === 'object' && !(v.load === false && Array.isArray(v.children)))
+    .map(normCatalog);
   return catalogCache;
 }
 
