@@ -10,45 +10,7 @@ command -v curl >/dev/null 2>&1 || { echo "skipped: curl is missing (scripts/ins
 command -v jq >/dev/null 2>&1 || { echo "skipped: jq is missing (scripts/install-deps.sh installs it)"; exit 77; }
 H="$TEST_TMP_DIR/home"
 HDR="$TEST_TMP_DIR/headers.txt"
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    return 0
-}
-trap cleanup EXIT INT TERM
-
-# start_server LOGNAME ARGS...: a free port, `embargo serve` in the background, waits
-# for /readyz; sets PORT, SPID, BASE
-start_server() {
-    log="$TEST_TMP_DIR/$1"
-    shift
-    tries=0
-    while [ $tries -lt 10 ]; do
-        tries=$((tries + 1))
-        PORT=$(shuf -i 20000-60000 -n 1)
-        "$EMBARGO" --home "$H" serve --listen "127.0.0.1:$PORT" "$@" >"$log.out" 2>"$log.err" &
-        SPID=$!
-        PIDS="$PIDS $SPID"
-        BASE="http://127.0.0.1:$PORT"
-        waited=0
-        while [ $waited -lt 600 ]; do
-            if ! kill -0 "$SPID" 2>/dev/null; then break; fi
-            if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")" = "200" ]; then
-                return 0
-            fi
-            sleep 0.2
-            waited=$((waited + 1))
-        done
-        kill "$SPID" 2>/dev/null
-        wait "$SPID" 2>/dev/null
-        grep -q "Address already in use" "$log.err" && continue
-        echo "FAIL: the server did not become ready" >&2
-        cat "$log.out" "$log.err" >&2
-        exit 1
-    done
-    echo "FAIL: no free port found" >&2
-    exit 1
-}
+. "$(dirname "$0")/serve.inc"
 
 # req METHOD PATH [CURL ARGS...]: body in $OUT, status in $CODE
 req() {
@@ -64,7 +26,6 @@ post() { # post PATH BODY [CURL ARGS...]
     shift 2
     req POST "$p" -H 'Content-Type: application/json' --data-binary "$b" "$@"
 }
-expect_code() { [ "$CODE" = "$1" ] || fail "expected HTTP $1, got $CODE ($2)"; }
 # jqt FILTER WHY: the jq filter must be true on the body
 jqt() { jq -e "$1" "$OUT" >/dev/null 2>&1 || fail "jq '$1' is not true ($2)"; }
 
