@@ -7,9 +7,12 @@
 #   bench/run_quality.sh --markdown      the same as markdown tables
 #   bench/run_quality.sh --sweep --only pairs      P/R/F1 for thresholds 0.50..0.95
 #   bench/run_quality.sh --verbose --only negatives  every error case, explained
-#   options: --threshold T, --only pairs|un|negatives|cross|script, --verbose,
-#            --sweep, --markdown
+#   bench/run_quality.sh --only unscript  UN original-script names (even DATAID half)
+#   bench/run_quality.sh --only multiscript   bench/data/multiscript_dev.tsv, top 5
+#   options: --threshold T, --only pairs|un|negatives|cross|script|unscript|multiscript,
+#            --verbose, --sweep, --markdown
 #
+# The build directory is $EMBARGO_BENCH_BUILD, else build-bench/.
 # The data come from $EMBARGO_SHARED_DATA, else ../shared/data next to the repo.
 set -e
 cd "$(dirname "$0")/.."
@@ -20,7 +23,7 @@ if [ ! -d "$data" ]; then
     exit 0
 fi
 export EMBARGO_SHARED_DATA="$data"
-build=$root/build-bench
+build=${EMBARGO_BENCH_BUILD:-$root/build-bench}
 if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DEMBARGO_TESTS=OFF >/dev/null
 fi
