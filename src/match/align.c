@@ -143,6 +143,107 @@ static void shared_affixes(const char *a, size_t la, const char *b, size_t lb, s
     }
 }
 
+/* ---- the consonant key of a part against an abjad spelling ----------------------- */
+
+/* Writes the consonant key of t (len letters) into out: what an abjad writes and a
+   romanisation keeps. Vowels and the semi-vowels w/y/v go; digraphs count as one
+   letter (th t, dh d, gh g, kh x, sh S, ch C, ph f); q/k/c/g are one letter (ك is
+   written for گ), p is b;
+   only adjacent doubles collapse ("aziz" zz, "hassan" hsn); a final h goes (ة
+   and ه are a, ah, e, eh, ih). From `from` letters on. */
+static size_t abjad_key_from(const char *t, size_t len, size_t from, char *out, size_t cap,
+                             int th_s) {
+    size_t j = 0;
+    char prev = 0;
+    for (size_t i = from; i < len && j + 1 < cap; i++) {
+        char c = t[i], nx = i + 1 < len ? t[i + 1] : 0;
+        if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'w' ||
+            c == 'v') {
+            prev = 0;
+            continue;
+        }
+        if (nx == 'h' && (c == 't' || c == 'd' || c == 'g' || c == 'k' || c == 's' || c == 'c' ||
+                          c == 'p' || c == 'z')) {
+            c = c == 't'   ? (th_s ? 's' : 't')
+                : c == 'd' ? 'd'
+                : c == 'g' ? 'g'
+                : c == 'k' ? 'x'
+                : c == 's' ? 'S'
+                : c == 'c' ? 'C'
+                : c == 'p' ? 'f'
+                           : 'Z';
+            i++;
+        } else if (c == 'q' || c == 'c' || c == 'g') {
+            c = 'k';
+        } else if (c == 'p') {
+            c = 'b';
+        }
+        if (c == prev) continue;
+        out[j++] = c;
+        prev = c;
+    }
+    if (j > 1 && out[j - 1] == 'h') j--;
+    /* the article of -al-din ("nwraldyn" ~ "nooruddin" ~ "nuraddin") */
+    if (j >= 4 && !memcmp(out + j - 3, "ldn", 3) && len >= 5 &&
+        (!memcmp(t + len - 5, "aldyn", 5) || !memcmp(t + len - 5, "aldin", 5) ||
+         !memcmp(t + len - 5, "eldin", 5))) {
+        out[j - 3] = 'd';
+        out[j - 2] = 'n';
+        j--;
+    }
+    out[j] = '\0';
+    return j;
+}
+
+/* The key without the Arabic article: "al"/"el"/"ul" starting a part ("almhdy" ~
+   "mehdi"), or the article inside an abd- compound ("abdalrhmn" ~ "abdurrahman" ~
+   "abdelrahman": the l of the article, assimilated or not, is not counted).
+   0 when the part has neither. */
+static size_t abjad_key_alt(const char *t, size_t len, char *out, size_t cap, int th_s) {
+    if (len >= 5 && (t[0] == 'a' || t[0] == 'e' || t[0] == 'u') && t[1] == 'l' &&
+        !strchr("aeiouy", t[2]))
+        return abjad_key_from(t, len, 2, out, cap, th_s);
+    if (len >= 6 && t[0] == 'a' && t[1] == 'b' && t[2] == 'd') {
+        size_t i = 3;
+        if (strchr("aeiou", t[i])) i++;
+        if (t[i] == 'l' || (t[i] == t[i + 1] && !strchr("aeiouy", t[i]))) {
+            if (t[i] == 'l') i++;
+            if (cap < 3) return 0;
+            out[0] = 'b';
+            out[1] = 'd';
+            size_t n = abjad_key_from(t, len, i, out + 2, cap - 2, th_s);
+            if (n && out[2] == 'd') { /* "abd" + "d...": one d */
+                memmove(out + 2, out + 3, n);
+                n--;
+            }
+            return n + 2;
+        }
+    }
+    return 0;
+}
+
+/* The same consonant key, with or without the article, on both sides (one side
+   written in an abjad): at least EM_SKEL_ABJAD_MIN consonants. */
+static int abjad_keys_meet(const char *a, size_t la, const char *b, size_t lb) {
+    char ka[4][48], kb[4][48];
+    if (la >= 40 || lb >= 40) return 0;
+    size_t na[4], nb[4];
+    /* ث is th or s (Sanaullah, Thana Allah): with "th" as t, then as s */
+    int th = memmem(a, la, "th", 2) || memmem(b, lb, "th", 2);
+    for (int s = 0; s < 1 + th; s++) {
+        na[2 * s] = abjad_key_from(a, la, 0, ka[2 * s], sizeof ka[0], s);
+        na[2 * s + 1] = abjad_key_alt(a, la, ka[2 * s + 1], sizeof ka[0], s);
+        nb[2 * s] = abjad_key_from(b, lb, 0, kb[2 * s], sizeof kb[0], s);
+        nb[2 * s + 1] = abjad_key_alt(b, lb, kb[2 * s + 1], sizeof kb[0], s);
+    }
+    for (int i = 0; i < 2 + 2 * th; i++)
+        for (int j = 0; j < 2 + 2 * th; j++)
+            if ((i >> 1) == (j >> 1) && na[i] >= EM_SKEL_ABJAD_MIN && na[i] == nb[j] &&
+                memcmp(ka[i], kb[j], na[i]) == 0)
+                return 1;
+    return 0;
+}
+
 static float text_similarity(const char *a, size_t la, const char *askel, const char *b, size_t lb,
                              const char *bskel, int abjad, em_part_how *how) {
     if (la == lb && memcmp(a, b, la) == 0) {
@@ -160,6 +261,10 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
             best = EM_SIM_SKELETON;
             *how = EM_HOW_SKELETON;
         }
+    }
+    if (abjad && best < EM_SIM_SKELETON_ABJAD && abjad_keys_meet(a, la, b, lb)) {
+        best = EM_SIM_SKELETON_ABJAD;
+        *how = EM_HOW_SKELETON;
     }
     /* the same letters in another order ("nituP" for "Putin"): a scrambled spelling */
     if (la == lb && la >= EM_ANAGRAM_MIN_LEN && best < EM_ANAGRAM_SIM &&

@@ -40,6 +40,8 @@ int em_matcher_load_tables(em_matcher *m, em_error *err) {
 /* FNV-1a over the knowledge files: part of the snapshot name */
 static uint64_t knowledge_hash(void) {
     uint64_t h = 1469598103934665603ull;
+    /* what the code makes of a name counts as much as the tables */
+    h = (h ^ (uint64_t)EM_TOKENIZE_VERSION) * 1099511628211ull;
     for (size_t i = 0; i < sizeof KNOWLEDGE_FILES / sizeof *KNOWLEDGE_FILES; i++) {
         char *p = em_xasprintf("%s/knowledge/%s", em_bundled_data_dir(), KNOWLEDGE_FILES[i]);
         FILE *f = fopen(p, "rb");

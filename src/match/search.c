@@ -223,6 +223,14 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         int i = order[r];
         uint32_t cap = r < EM_RETRIEVE_ALWAYS ? UINT32_MAX : common;
         retrieve_text(s, q[i].text, q[i].len, q[i].skel, q[i].group, i, q[i].w, cap, abjad);
+        /* an abjad part with the article glued on ("alqada") also looks for the listed
+           spelling without it ("qaida"; align.c compares them by consonant key) */
+        const char *t = q[i].text;
+        if (abjad && q[i].len >= 5 && t[0] == 'a' && t[1] == 'l' && !strchr("aeiouy", t[2])) {
+            char sk[EM_SKEL_MAX];
+            em_skeleton(t + 2, sk, sizeof sk);
+            retrieve_text(s, t + 2, q[i].len - 2u, sk, 0, i, q[i].w, cap, abjad);
+        }
     }
     /* glued and split parts */
     char buf[128], skel[EM_SKEL_MAX * 2];

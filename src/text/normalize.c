@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "text/arabic.h"
 
 /* Any script to Latin (Russian via BGN/PCGN, which gives the English spellings the lists
    use: Sechin, not Secin), decompose and drop marks, fold to ASCII and lower case. */
@@ -98,8 +99,24 @@ static char *normalize_ascii(const char *s) {
     return fold_end(&out);
 }
 
+static char *normalize_any(em_normalizer *n, const char *s);
+
+/* Arabic-script words first become Latin consonant spellings (arabic.c), which
+   give the lists' romanisations better than ICU's scholarly Arabic-Latin. */
 char *em_normalize_name(em_normalizer *n, const char *s) {
     if (!s) s = "";
+    const unsigned char *q = (const unsigned char *)s;
+    while (*q && *q < 0x80)
+        q++;
+    if (!*q) return normalize_ascii(s);
+    if (!em_has_arabic((const char *)q)) return normalize_any(n, s);
+    char *latin = em_arabic_to_latin(s);
+    char *r = normalize_any(n, latin);
+    free(latin);
+    return r;
+}
+
+static char *normalize_any(em_normalizer *n, const char *s) {
     const unsigned char *q = (const unsigned char *)s;
     while (*q && *q < 0x80)
         q++;

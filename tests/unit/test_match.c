@@ -161,6 +161,15 @@ static void test_compare_rules(void **state) {
     assert_true(cmp("Person", "Владимир Путин", "Vladimir Putin") >= 0.95);
     assert_true(cmp("Person", "اسماعیل خطیب", "Esmail Khatib") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "محمد علي", "Mohamed Ali") >= EM_DEFAULT_THRESHOLD);
+    /* Arabic as written: letters, the article, abd- compounds, ة, titles */
+    assert_true(cmp("Person", "طارق عزيز", "Tariq Aziz") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "عبد الرحمن ياسين", "Abdul Rahman Yasin") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "عبد الرحمن ياسين", "Abderrahmane Yasin") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "المهدي بن محمد", "Mehdi Ben Mohamed") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "الأزهر بن خليفة", "Al-Azhar Ben Khalifa") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "ملا عبد التواب", "Abd-al-Tawwab") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "طارق عزيز", "Tariq Azam") < EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "عبد الرحمن ياسين", "Abdul Karim Yasin") < EM_DEFAULT_THRESHOLD);
     /* typos in long parts are tolerated, short parts get no fuzz */
     assert_true(cmp("Person", "Esmial Khatyb", "Esmail Khatib") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Ali Reza", "Ala Reza") < EM_DEFAULT_THRESHOLD);

@@ -66,6 +66,24 @@ static void test_scripts(void **state) {
     free(h);
 }
 
+/* Arabic script: each letter's common Latin rendering (text/arabic.c) */
+static void test_arabic(void **state) {
+    (void)state;
+    check_norm("طارق عزيز", "tarq azyz");   /* ع starting a word is a vowel */
+    check_norm("عبد الرحمن", "abd alrhmn"); /* the article stays on its word */
+    check_norm("سبعاوي", "sbawy");          /* ع inside a word is not written */
+    check_norm("خليفة", "khlyfa");          /* ة at the end: a */
+    check_norm("القاعدة في جزيرة العرب", "alqada fy jzyrat alarb"); /* ة before al-: at */
+    check_norm("مصطفى", "mstfa");                                   /* alif maqsura */
+    check_norm("المهدي بن محمد", "almhdy bin mhmd");
+    check_norm("أبواليزيد", "abu alyzyd");   /* abu glued to the name */
+    check_norm("خامنه\u200cای", "khamnhay"); /* a ZWNJ joins */
+    check_norm("ﺁغا", "agha");               /* presentation forms */
+    check_norm("گیدڑ", "gydr");              /* Persian and Urdu letters */
+    check_norm("مُحَمَّد", "mhmd");              /* short vowels and shadda */
+    check_norm("ABC محمد ١٢", "abc mhmd 12");
+}
+
 static void test_key_order(void **state) {
     (void)state;
     check_key("KHATIB, Esmail", "esmail khatib");
@@ -91,9 +109,8 @@ static void test_encoding(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_latin),
-        cmocka_unit_test(test_scripts),
-        cmocka_unit_test(test_key_order),
+        cmocka_unit_test(test_latin),    cmocka_unit_test(test_scripts),
+        cmocka_unit_test(test_arabic),   cmocka_unit_test(test_key_order),
         cmocka_unit_test(test_encoding),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
