@@ -213,6 +213,15 @@ int em_engine_refresh(em_engine *e, int force, int *swapped, em_error *err) {
     return rc;
 }
 
+int em_engine_with_matcher(em_engine *e, int (*fn)(void *ctx, const em_matcher *m), void *ctx,
+                           em_error *err) {
+    generation *g = gen_acquire(e);
+    if (!g) return em_fail(err, EM_ERR_NOTFOUND, "the engine has no lists to screen against");
+    int rc = fn(ctx, g->m);
+    gen_release(e, g);
+    return rc;
+}
+
 const char *em_engine_home(const em_engine *e) {
     return e && e->st ? em_store_home(e->st) : NULL;
 }

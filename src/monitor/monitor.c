@@ -23,13 +23,16 @@
  *      EM_MONITOR_REVERSE_CUTOFF, no qualifiers): the records it returns are
  *      candidates;
  *   3. so are the records holding an alert on an entity removed or changed
- *      (materially or not: its context is noted), and the records whose
- *      score, best below the threshold or an alert's above it, was within
- *      the *band* of the threshold: the token weights come from the whole
- *      list, so every change moves every score a little, and only a score
- *      this close can cross. The band grows with the share of the lists
- *      that changed (monitor_internal.h), so a small change screens a
- *      handful of records however large the register;
+ *      (materially or not: its context is noted), and the records with a
+ *      stored score, a result below the threshold or an alert above it, that
+ *      the change can move across the threshold: the token weights come from
+ *      the whole list, so every change moves every score a little, and
+ *      match/drift.c bounds how far from the names the change touched and the
+ *      tokens of both sides. A small change moves scores by a few thousandths,
+ *      so it screens the handful of records that close however large the
+ *      register; a rare name that gains or loses a namesake moves the scores
+ *      of names holding it further, and the listed entities and records that
+ *      hold it are searched and screened as if they had changed;
  *   4. each candidate is screened the usual way (the engine, all lists)
  *      and its alerts reconciled with the result, exactly as a full screen
  *      would: one code path (rescreen.c reconcile).

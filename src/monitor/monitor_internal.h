@@ -20,18 +20,13 @@
 #define EM_MONITOR_RESULTS 100
 /* A list change moves the token weights (IDF) of every name a little, so a score
    near the threshold may cross it without its record or its listed entity having
-   changed. The records whose best score below the threshold, or whose alert's
-   score above it, lies within the *band* of the threshold are screened again on
-   every change: EM_MONITOR_BAND_PER_CHANGE times the share of the lists' entities
-   that changed, at least EM_MONITOR_BAND_MIN, at most EM_MONITOR_BAND (which is
-   also how far below the threshold a screen keeps results, so that the band is
-   known). A weight log(1 + N/df) moves by less than the share of names changed
-   for every token the change does not touch, and a score, a ratio of such
-   weights, by at most about twice that: the factor leaves a wide margin; the
-   tokens the change does touch are the reverse search's business. */
+   changed. How far it can move is bounded (match/drift.c) per stored score, from
+   the tokens of both sides: a record is screened again when a stored score lies
+   within that bound of the threshold. A screen keeps the results down to
+   EM_MONITOR_BAND below the threshold for this; a token whose weight moved so much
+   that a score from further away could cross (a rare name gaining a namesake)
+   makes the delta search with it instead (rescreen.c). */
 #define EM_MONITOR_BAND 0.10
-#define EM_MONITOR_BAND_MIN 0.02
-#define EM_MONITOR_BAND_PER_CHANGE 8.0
 /* a listed entity against a register's index: everything down to this score, up
    to this many records (and as many names aligned, not the matcher's usual best
    few: a listed name has many near namesakes in a large register), is a candidate

@@ -17,6 +17,7 @@
 #include "base/error.h"
 #include "base/hmap.h"
 #include "engine/engine_open.h"
+#include "match/drift.h"
 #include "match/matcher_build.h"
 #include "model/entity.h"
 #include "monitor/monitor_internal.h"
@@ -44,21 +45,47 @@ typedef struct run {
     json_t *versions; /* source -> active version */
     em_monitor_report *rep;
     const em_screen_options *so;
-    em_hmap known; /* record id -> best score below the threshold (double bits), or
-                      ALERTED: what a screen that finds nothing new must compare with */
+    em_hmap known; /* record id -> its stored near results (text, owned), or
+                      &ALERTED: what a screen that finds nothing new must compare with */
     em_error err;
     int failed;
 } run;
 
-#define ALERTED UINT64_MAX
+static char ALERTED;
 
-static void known_add(void *ctx, const char *rid, double best_below) {
+static void known_free(void *p) {
+    if (p != &ALERTED) free(p);
+}
+
+static void known_add(void *ctx, const char *rid, double best_below, const char *near) {
     em_hmap_entry *e = em_hmap_inserts(ctx, rid, NULL);
-    if (best_below < 0 || e->val.u64 == ALERTED) {
-        e->val.u64 = ALERTED;
-        return;
+    if (e->val.ptr == &ALERTED) return;
+    free(e->val.ptr);
+    e->val.ptr = best_below < 0 ? (void *)&ALERTED : em_xstrdup(near ? near : "");
+}
+
+/* A record's results below the threshold but within EM_MONITOR_BAND of it, as
+   stored text [[entity id, score], ...] (monitor_db.h): what a delta checks
+   against the drift of a list change; "" when the screen's limit cut them. */
+static char *near_text(const em_results *res, double *best) {
+    *best = 0;
+    if (em_results_count(res) >= EM_MONITOR_RESULTS) {
+        for (size_t i = 0; i < em_results_count(res); i++) {
+            const em_result *x = em_results_get(res, i);
+            if (!x->match && x->score > *best) *best = x->score;
+        }
+        return em_xstrdup("");
     }
-    memcpy(&e->val.u64, &best_below, sizeof best_below);
+    json_t *a = json_array();
+    for (size_t i = 0; i < em_results_count(res); i++) {
+        const em_result *x = em_results_get(res, i);
+        if (x->match) continue;
+        if (x->score > *best) *best = x->score;
+        json_array_append_new(a, json_pack("[sf]", x->id, x->score));
+    }
+    char *t = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return t;
 }
 
 /* ---- the listed entity's facts ---------------------------------------------- */
@@ -109,22 +136,21 @@ static int64_t version_of(run *r, const char *source) {
 
 static int reconcile(run *r, const char *rid, json_t *rec, const em_results *res) {
     em_store *st = r->m->st;
-    /* most records of a register match nothing and never did: then only a changed
-       best score below the threshold is written */
+    /* most records of a register match nothing and never did: then only changed
+       results near the threshold are written */
     int hit = 0;
-    double below = 0;
-    for (size_t i = 0; i < em_results_count(res); i++) {
-        const em_result *x = em_results_get(res, i);
-        if (x->match)
-            hit = 1;
-        else if (x->score > below)
-            below = x->score;
-    }
+    for (size_t i = 0; i < em_results_count(res); i++)
+        hit |= em_results_get(res, i)->match;
+    double best_below;
+    char *near = near_text(res, &best_below);
     em_hmap_entry *k = em_hmap_finds(&r->known, rid);
-    if (!hit && (!k || k->val.u64 != ALERTED)) {
-        double stored = 0;
-        if (k) memcpy(&stored, &k->val.u64, sizeof stored);
-        return stored == below ? 0 : em_mdb_record_set_best(st, r->reg->id, rid, below, &r->err);
+    if (!hit && (!k || k->val.ptr != &ALERTED)) {
+        const char *stored = k ? k->val.ptr : "[]";
+        int rc = strcmp(stored, near) == 0
+                     ? 0
+                     : em_mdb_record_set_near(st, r->reg->id, rid, best_below, near, &r->err);
+        free(near);
+        return rc;
     }
     json_t *rf = em_record_facts(rec);
     char *record_facts = dumps_sorted(rf);
@@ -133,15 +159,11 @@ static int reconcile(run *r, const char *rid, json_t *rec, const em_results *res
     size_t nold = 0;
     int rc = em_mdb_alerts_of_record(st, r->reg->id, rid, &old, &nold, &r->err);
     char *seen = em_xcalloc(nold + 1, 1);
-    double best_below = 0;
     char now[32];
     em_now_iso(now);
     for (size_t i = 0; rc == 0 && i < em_results_count(res); i++) {
         const em_result *x = em_results_get(res, i);
-        if (!x->match) {
-            if (x->score > best_below) best_below = x->score;
-            continue;
-        }
+        if (!x->match) continue;
         const char *ef = entity_facts(r, x->id, x->version);
         json_t *ctx = json_object();
         json_object_set_new(ctx, "programs", json_string(x->programs ? x->programs : ""));
@@ -289,7 +311,8 @@ static int reconcile(run *r, const char *rid, json_t *rec, const em_results *res
             json_decref(d);
         r->rep->alerts_closed++;
     }
-    if (rc == 0) rc = em_mdb_record_set_best(st, r->reg->id, rid, best_below, &r->err);
+    if (rc == 0) rc = em_mdb_record_set_near(st, r->reg->id, rid, best_below, near, &r->err);
+    free(near);
     for (size_t k = 0; k < nold; k++)
         em_malert_free(&old[k]);
     free(old);
@@ -401,7 +424,7 @@ int em_rescreen(em_monitor *m, const em_mreg *reg, const em_strvec *rids, json_t
         if (!r.cur) krc = -1;
     }
     if (krc != 0) {
-        em_hmap_free(&r.known, NULL);
+        em_hmap_free(&r.known, known_free);
         free(stamp);
         json_decref(lists);
         json_decref(r.facts);
@@ -435,7 +458,7 @@ int em_rescreen(em_monitor *m, const em_mreg *reg, const em_strvec *rids, json_t
         json_decref(r.ring_rec[k]);
     }
     em_mdb_records_close(r.cur);
-    em_hmap_free(&r.known, NULL);
+    em_hmap_free(&r.known, known_free);
     free(stamp);
     json_decref(lists);
     json_decref(r.facts);
@@ -622,6 +645,112 @@ static int reverse(em_monitor *m, em_engine *idx, const char *id, int64_t v, em_
     return rc;
 }
 
+/* Choosing the records a delta screens again, with the lists after the change
+   held (`now`): the records the changed entities may match (the reverse search
+   through the register's index), and the records whose stored scores, near
+   results below the threshold and alerts above it, lie within what the change
+   can move them (match/drift.c): a band per (record, listed entity) from the
+   tokens of both, as narrow as the change is small. A token whose weight moved
+   more than EM_MONITOR_BAND allows (a rare name gaining or losing a namesake)
+   widens the search instead: the listed entities holding it are searched like
+   changed ones, and the records holding it are screened again. */
+typedef struct pick {
+    em_monitor *m;
+    em_mreg *reg;
+    em_drift *drift;
+    em_strvec *match; /* listed entities to search the register with */
+    json_t *versions; /* their versions (0: the active one) */
+    em_strvec *cand;  /* records to screen again */
+    em_monitor_report *rep;
+    int overflow;
+    const em_matcher *now, *idx; /* the lists; the register's index (NULL: not built) */
+    em_error *err;
+} pick;
+
+static void add_match(void *ctx, const char *id) {
+    pick *p = ctx;
+    if (json_object_get(p->versions, id)) return;
+    json_object_set_new(p->versions, id, json_integer(0));
+    em_strvec_push(p->match, id);
+}
+
+static void add_record(void *ctx, const char *id) {
+    em_strvec_push(((pick *)ctx)->cand, em_record_id_of(id));
+}
+
+static void strong_token(void *ctx, const char *token) {
+    pick *p = ctx;
+    em_matcher_token_entities(p->now, token, add_match, p);
+    em_matcher_token_entities(p->idx, token, add_record, p);
+}
+
+static int got_matcher(void *ctx, const em_matcher *m) {
+    *(const em_matcher **)ctx = m;
+    return 0;
+}
+
+/* the band of a stored score of record rid against listed entity eid */
+static double band_of(pick *p, const char *rid, const char *eid) {
+    if (!p->drift) return EM_MONITOR_BAND;
+    if (!p->idx) /* no token touched: only the number of names moved */
+        return em_drift_global(p->drift);
+    char key[300];
+    snprintf(key, sizeof key, "rec-%s", rid);
+    return em_drift_pair(p->drift, p->now, eid, p->idx, key);
+}
+
+static void near_row(void *ctx, const char *rid, double best_below, const char *near) {
+    pick *p = ctx;
+    if (best_below < 0) return; /* a record with alerts: alert_row has them */
+    json_t *a = near && near[0] ? json_loads(near, 0, NULL) : NULL;
+    if (!a) { /* not known: the widest band */
+        if (EM_DEFAULT_THRESHOLD - best_below <= EM_MONITOR_BAND) em_strvec_push(p->cand, rid);
+        return;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x) {
+        double score = json_real_value(json_array_get(x, 1));
+        if (EM_DEFAULT_THRESHOLD - score <=
+            band_of(p, rid, json_string_value(json_array_get(x, 0)))) {
+            em_strvec_push(p->cand, rid);
+            break;
+        }
+    }
+    json_decref(a);
+}
+
+static void alert_row(void *ctx, const char *rid, const char *eid, double score) {
+    pick *p = ctx;
+    if (score - EM_DEFAULT_THRESHOLD <= band_of(p, rid, eid)) em_strvec_push(p->cand, rid);
+}
+
+static int pick_candidates(void *ctx, const em_matcher *now) {
+    pick *p = ctx;
+    em_error *err = p->err;
+    p->now = now;
+    if (em_drift_finish(p->drift, now) != 0) p->drift = NULL; /* unbounded: widest band */
+    int rc = 0;
+    em_engine *idx = NULL;
+    if (p->match->len || (p->drift && em_drift_touched(p->drift))) {
+        rc = em_register_index(p->m, p->reg, &idx, err);
+        if (rc == 0) rc = em_engine_with_matcher(idx, got_matcher, &p->idx, err);
+    }
+    if (rc == 0 && p->drift) em_drift_strong(p->drift, EM_MONITOR_BAND, strong_token, p);
+    p->rep->entities_checked = p->match->len;
+    for (size_t i = 0; rc == 0 && i < p->match->len && !p->overflow; i++)
+        rc = reverse(p->m, idx, p->match->items[i],
+                     json_integer_value(json_object_get(p->versions, p->match->items[i])), p->cand,
+                     &p->overflow, err);
+    p->rep->band = p->drift ? em_drift_global(p->drift) : EM_MONITOR_BAND;
+    if (rc == 0 && !p->overflow) rc = em_mdb_records_scored(p->m->st, p->reg->id, near_row, p, err);
+    if (rc == 0 && !p->overflow)
+        rc = em_mdb_alert_scores(p->m->st, p->reg->id, EM_DEFAULT_THRESHOLD + EM_MONITOR_BAND,
+                                 alert_row, p, err);
+    em_engine_close(idx);
+    return rc;
+}
+
 int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_error *err) {
     json_t *lists = NULL;
     char *stamp = em_monitor_lists_stamp(m, &lists, err);
@@ -639,10 +768,7 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
     json_t *changes = json_object();
     json_t *match_versions = json_object();
     int rc = 0;
-    size_t changed_total = 0, listed_total = 0;
-    for (size_t i = 0; i < json_array_size(lists); i++)
-        listed_total +=
-            (size_t)json_integer_value(json_object_get(json_array_get(lists, i), "entities"));
+    em_drift *drift = em_drift_new(err);
     if (!full) {
         json_object_foreach(now, src, v) {
             int64_t from = json_integer_value(json_object_get(then, src));
@@ -659,7 +785,6 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
                 if (!strcmp(json_string_value(json_object_get(l, "source")), src))
                     listed = (size_t)json_integer_value(json_object_get(l, "entities"));
             }
-            changed_total += em_diff_count(d);
             if ((double)em_diff_count(d) > EM_MONITOR_FULL_SHARE * (double)(listed ? listed : 1)) {
                 full = 1;
                 em_diff_free(d);
@@ -669,7 +794,22 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
                 const em_change *c = em_diff_get(d, i);
                 if (c->kind == EM_REMOVED) {
                     rc = em_mdb_alert_records_of_entity(m->st, reg->id, c->id, &cand, err);
+                    em_entity *a = NULL;
+                    if (rc == 0 && em_store_entity(m->st, c->id, from, &a, err) == 0)
+                        em_drift_add_entity(drift, a, -1);
+                    else
+                        rc = -1;
+                    em_entity_free(a);
                     continue;
+                }
+                if (c->kind == EM_ADDED) {
+                    em_entity *b = NULL;
+                    if (em_store_entity(m->st, c->id, to, &b, err) != 0) {
+                        rc = -1;
+                        break;
+                    }
+                    em_drift_add_entity(drift, b, +1);
+                    em_entity_free(b);
                 }
                 int material = c->kind == EM_ADDED;
                 if (!material) {
@@ -684,6 +824,10 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
                     material = !json_equal(fa, fb);
                     json_decref(fa);
                     json_decref(fb);
+                    if (material) {
+                        em_drift_add_entity(drift, a, -1);
+                        em_drift_add_entity(drift, b, +1);
+                    }
                     em_entity_free(a);
                     em_entity_free(b);
                     rc = em_mdb_alert_records_of_entity(m->st, reg->id, c->id, &cand, err);
@@ -715,33 +859,13 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
         rc = em_rescreen(m, reg, NULL, NULL, rep, err);
     } else if (rc == 0) {
         rep->full = 0;
-        rep->entities_checked = match.len;
-        int overflow = 0;
-        if (match.len) {
-            em_engine *idx = NULL;
-            rc = em_register_index(m, reg, &idx, err);
-            for (size_t i = 0; rc == 0 && i < match.len && !overflow; i++)
-                rc = reverse(m, idx, match.items[i],
-                             json_integer_value(json_object_get(match_versions, match.items[i])),
-                             &cand, &overflow, err);
-            em_engine_close(idx);
-        }
-        if (rc == 0 && overflow) { /* a name too common for a delta: screen everyone */
+        pick pk = {m, reg, drift, &match, match_versions, &cand, rep, 0, NULL, NULL, err};
+        rc = em_engine_with_matcher(m->engine, pick_candidates, &pk, err);
+        if (rc == 0 && pk.overflow) { /* a name too common for a delta: screen everyone */
             full = 1;
             rep->full = 1;
             rc = em_rescreen(m, reg, NULL, NULL, rep, err);
         }
-        /* the records whose score is close to the threshold, on either side (see
-           monitor_internal.h and monitor.c) */
-        double band = EM_MONITOR_BAND_PER_CHANGE * (double)changed_total /
-                      (double)(listed_total ? listed_total : 1);
-        if (band < EM_MONITOR_BAND_MIN) band = EM_MONITOR_BAND_MIN;
-        if (band > EM_MONITOR_BAND) band = EM_MONITOR_BAND;
-        rep->band = band;
-        if (rc == 0)
-            rc = em_mdb_alert_records(m->st, reg->id, EM_DEFAULT_THRESHOLD + band, &cand, err);
-        if (rc == 0)
-            rc = em_mdb_records_near(m->st, reg->id, EM_DEFAULT_THRESHOLD - band, &cand, err);
         dedupe(&cand);
         if (rc == 0 && !full && cand.len) rc = em_rescreen(m, reg, &cand, changes, rep, err);
     }
@@ -756,6 +880,7 @@ int em_rescreen_delta(em_monitor *m, em_mreg *reg, em_monitor_report *rep, em_er
     }
     em_strvec_free(&cand);
     em_strvec_free(&match);
+    em_drift_free(drift);
     json_decref(changes);
     json_decref(match_versions);
     json_decref(then);

@@ -326,45 +326,36 @@ void em_mdb_records_close(em_mdb_cursor *c) {
     free(c);
 }
 
-int em_mdb_record_set_best(em_store *st, int64_t reg, const char *rid, double best_below,
-                           em_error *err) {
+int em_mdb_record_set_near(em_store *st, int64_t reg, const char *rid, double best_below,
+                           const char *near, em_error *err) {
     sqlite3_stmt *s = em_db_prepare(st,
-                                    "UPDATE register_records SET best_below = ?"
+                                    "UPDATE register_records SET best_below = ?, near = ?"
                                     " WHERE register_id = ? AND record_id = ?",
                                     err);
     if (!s) return -1;
     sqlite3_bind_double(s, 1, best_below);
-    sqlite3_bind_int64(s, 2, reg);
-    bind_text(s, 3, rid);
-    return run(st, s, "writing a record's score", err);
-}
-
-int em_mdb_records_near(em_store *st, int64_t reg, double min, em_strvec *out, em_error *err) {
-    sqlite3_stmt *s = em_db_prepare(st,
-                                    "SELECT record_id FROM register_records WHERE register_id = ?"
-                                    " AND best_below > 0 AND best_below >= ? AND removed = 0",
-                                    err);
-    if (s) {
-        sqlite3_bind_int64(s, 1, reg);
-        sqlite3_bind_double(s, 2, min);
-    }
-    return collect(st, s, out, "finding records near the threshold", err);
+    bind_text(s, 2, near ? near : "");
+    sqlite3_bind_int64(s, 3, reg);
+    bind_text(s, 4, rid);
+    return run(st, s, "writing a record's scores", err);
 }
 
 int em_mdb_records_scored(em_store *st, int64_t reg,
-                          void (*fn)(void *ctx, const char *rid, double best_below), void *ctx,
-                          em_error *err) {
+                          void (*fn)(void *ctx, const char *rid, double best_below,
+                                     const char *near),
+                          void *ctx, em_error *err) {
     sqlite3_stmt *s = em_db_prepare(st,
-                                    "SELECT record_id, best_below FROM register_records"
+                                    "SELECT record_id, best_below, near FROM register_records"
                                     " WHERE register_id = ?1 AND removed = 0 AND best_below > 0"
-                                    " UNION ALL SELECT DISTINCT record_id, -1 FROM alerts"
+                                    " UNION ALL SELECT DISTINCT record_id, -1, '' FROM alerts"
                                     " WHERE register_id = ?1",
                                     err);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, reg);
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW)
-        fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1));
+        fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1),
+           (const char *)sqlite3_column_text(s, 2));
     sqlite3_finalize(s);
     return step == SQLITE_DONE ? 0 : em_db_fail(st, err, "reading record scores");
 }
@@ -541,16 +532,22 @@ int em_mdb_alert_records_of_entity(em_store *st, int64_t reg, const char *eid, e
     return collect(st, s, out, "reading alerts", err);
 }
 
-int em_mdb_alert_records(em_store *st, int64_t reg, double max, em_strvec *out, em_error *err) {
+int em_mdb_alert_scores(em_store *st, int64_t reg, double max,
+                        void (*fn)(void *ctx, const char *rid, const char *entity, double score),
+                        void *ctx, em_error *err) {
     sqlite3_stmt *s = em_db_prepare(st,
-                                    "SELECT DISTINCT record_id FROM alerts WHERE register_id = ?"
-                                    " AND state <> 'closed' AND score < ?",
+                                    "SELECT record_id, entity_id, score FROM alerts"
+                                    " WHERE register_id = ? AND state <> 'closed' AND score < ?",
                                     err);
-    if (s) {
-        sqlite3_bind_int64(s, 1, reg);
-        sqlite3_bind_double(s, 2, max);
-    }
-    return collect(st, s, out, "reading alerts", err);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, reg);
+    sqlite3_bind_double(s, 2, max);
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
+           sqlite3_column_double(s, 2));
+    sqlite3_finalize(s);
+    return step == SQLITE_DONE ? 0 : em_db_fail(st, err, "reading alert scores");
 }
 
 int em_mdb_alert_event(em_store *st, int64_t alert, const char *user, const char *kind,

@@ -53,16 +53,18 @@ typedef struct em_mdb_cursor em_mdb_cursor;
 em_mdb_cursor *em_mdb_records_open(em_store *st, int64_t reg, em_error *err);
 int em_mdb_records_next(em_mdb_cursor *c, char **rid, json_t **rec, em_error *err);
 void em_mdb_records_close(em_mdb_cursor *c);
-int em_mdb_record_set_best(em_store *st, int64_t reg, const char *rid, double best_below,
-                           em_error *err);
-/* Records whose best score below the threshold was at least min at their last screen. */
-int em_mdb_records_near(em_store *st, int64_t reg, double min, em_strvec *out, em_error *err);
+/* Writes a record's best score below the threshold and its results near it
+   (`near`: JSON [[entity id, score], ...], '' when not known). */
+int em_mdb_record_set_near(em_store *st, int64_t reg, const char *rid, double best_below,
+                           const char *near, em_error *err);
 /* Calls fn for every current record whose best score below the threshold is
-   above 0, with that score; and for every record holding an alert of any state
-   with -1 (both sets are small next to a large register). */
+   above 0, with that score and its near results; and for every record holding
+   an alert of any state with -1 and '' (both sets are small next to a large
+   register). */
 int em_mdb_records_scored(em_store *st, int64_t reg,
-                          void (*fn)(void *ctx, const char *rid, double best_below), void *ctx,
-                          em_error *err);
+                          void (*fn)(void *ctx, const char *rid, double best_below,
+                                     const char *near),
+                          void *ctx, em_error *err);
 /* {record, revisions: [...], alerts: [...]} */
 int em_mdb_record_json(em_store *st, int64_t reg, const char *rid, json_t **out, em_error *err);
 
@@ -90,8 +92,10 @@ int em_mdb_alert_records_of_entity(em_store *st, int64_t reg, const char *eid, e
 /* alerts on entity eid that are not closed */
 int em_mdb_alerts_of_entity(em_store *st, int64_t reg, const char *eid, em_malert **out, size_t *n,
                             em_error *err);
-/* the records with an alert that is not closed and scores below max */
-int em_mdb_alert_records(em_store *st, int64_t reg, double max, em_strvec *out, em_error *err);
+/* Calls fn for every alert that is not closed and scores below max. */
+int em_mdb_alert_scores(em_store *st, int64_t reg, double max,
+                        void (*fn)(void *ctx, const char *rid, const char *entity, double score),
+                        void *ctx, em_error *err);
 int em_mdb_alert_event(em_store *st, int64_t alert, const char *user, const char *kind,
                        const char *state, const char *comment, const char *detail, em_error *err);
 int em_mdb_alerts_json(em_store *st, const em_alert_filter *f, json_t **out, em_error *err);

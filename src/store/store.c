@@ -67,6 +67,7 @@ static const char *SCHEMA_SQL =
     "  register_id INTEGER NOT NULL, record_id TEXT NOT NULL, revision INTEGER NOT NULL,"
     "  digest TEXT NOT NULL, json TEXT NOT NULL, removed INTEGER NOT NULL DEFAULT 0,"
     "  updated_at TEXT NOT NULL, best_below REAL NOT NULL DEFAULT 0,"
+    "  near TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY(register_id, record_id)) WITHOUT ROWID;"
     /* a delta reads the few records near the threshold and counts the live ones
        without scanning a large register */
@@ -195,6 +196,31 @@ static void remove_stale_seeds(const char *home) {
     closedir(d);
 }
 
+/* Columns added to a table after homes with it existed: added in place (each
+   defaults to what a home without it meant). */
+static const struct {
+    const char *table, *column, *sql;
+} ADDED_COLUMNS[] = {
+    /* the results near the threshold of a record's last screen (rescreen.c); ''
+       = not known, which a delta treats with its widest band */
+    {"register_records", "near",
+     "ALTER TABLE register_records ADD COLUMN near TEXT NOT NULL DEFAULT ''"},
+};
+
+static int migrate(em_store *st, em_error *err) {
+    for (size_t i = 0; i < sizeof ADDED_COLUMNS / sizeof *ADDED_COLUMNS; i++) {
+        char *q = sqlite3_mprintf("SELECT 1 FROM pragma_table_info(%Q) WHERE name = %Q",
+                                  ADDED_COLUMNS[i].table, ADDED_COLUMNS[i].column);
+        sqlite3_stmt *s = NULL;
+        int have = sqlite3_prepare_v2(st->db, q, -1, &s, NULL) == SQLITE_OK &&
+                   sqlite3_step(s) == SQLITE_ROW;
+        sqlite3_finalize(s);
+        sqlite3_free(q);
+        if (!have && em_db_exec(st, ADDED_COLUMNS[i].sql, err) != 0) return -1;
+    }
+    return 0;
+}
+
 int em_store_open(em_store **out, const char *home, unsigned flags, em_error *err) {
     *out = NULL;
     em_store *st = em_xcalloc(1, sizeof *st);
@@ -238,7 +264,7 @@ int em_store_open(em_store **out, const char *home, unsigned flags, em_error *er
                        "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                        " PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;",
                        err) != 0 ||
-            em_db_exec(st, SCHEMA_SQL, err) != 0 ||
+            em_db_exec(st, SCHEMA_SQL, err) != 0 || migrate(st, err) != 0 ||
             em_db_exec(
                 st,
                 "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" SCHEMA_VERSION
