@@ -628,8 +628,10 @@ typedef struct em_monitor_report {
     size_t added, changed, removed, unchanged; /* records, for an import */
     size_t screened;                           /* records screened */
     size_t entities_checked; /* listed entities matched against the register (delta) */
-    double band; /* delta: records scoring this close to the threshold were screened again
-                    (a list change moves the token weights a little) */
+    double band; /* delta: how far the change can move a score through the weights of
+                    names it did not touch (match/drift.c); a record with a stored score
+                    this close to the threshold, or a little further for a name holding
+                    a touched token, was screened again */
     int full;    /* 1: a full screen, 0: a delta */
     size_t alerts_opened, alerts_reopened, alerts_closed, alerts_updated, alerts_noted;
     size_t suppressed; /* matches kept quiet by the good-guy list */

@@ -58,7 +58,7 @@ void cli_print_report(const em_monitor_report *r) {
     printf("register %s: %s screen of %zu records%s", r->register_name, r->full ? "full" : "delta",
            r->screened, r->full ? "" : "");
     if (!r->full)
-        printf(" (%zu changed listed entities matched, band %.2f, %.2f s CPU)", r->entities_checked,
+        printf(" (%zu changed listed entities matched, band %.4f, %.2f s CPU)", r->entities_checked,
                r->band, r->cpu_seconds);
     if (r->added || r->changed || r->removed || r->unchanged)
         printf("; the import, its screen and the register's index took %.2f s (%.2f s CPU)\n",
