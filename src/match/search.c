@@ -226,6 +226,16 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         /* an abjad part with the article glued on ("alqada") also looks for the listed
            spelling without it ("qaida"; align.c compares them by consonant key) */
         const char *t = q[i].text;
+        size_t sl = strlen(q[i].skel);
+        if (abjad && sl >= 4 && q[i].skel[sl - 1] == 'h') {
+            /* a final ه is a vowel the Latin may not write ("khamnhay" ~ "khamenei") */
+            char sk[EM_SKEL_MAX];
+            memcpy(sk, q[i].skel, sl - 1);
+            sk[sl - 1] = '\0';
+            uint32_t n;
+            const uint32_t *v = em_smap_get(&m->skel, sk, &n);
+            probe_list(s, v, n, EM_EST_SKELETON, i, q[i].w, cap, EM_RETRIEVE_MAX_VARIANTS);
+        }
         if (abjad && q[i].len >= 5 && t[0] == 'a' && t[1] == 'l' && !strchr("aeiouy", t[2])) {
             char sk[EM_SKEL_MAX];
             em_skeleton(t + 2, sk, sizeof sk);
