@@ -730,6 +730,117 @@ int em_audit_export(em_monitor *m, const char *from, const char *to, const char 
    backoff; *sent / *failed (may be NULL) count this call's deliveries. */
 int em_monitor_deliver(em_monitor *m, size_t *sent, size_t *failed, em_error *err);
 
+/* ---- payments: SWIFT MT and ISO 20022 messages (`embargo screen-payment`) - */
+
+/*
+ * A payment screener reads wire messages (SWIFT MT103 and MT202COV; ISO 20022
+ * pacs.008, pacs.009 with its COV variant, pain.001, any namespace version)
+ * and screens every party and agent they name through the engine, each with
+ * the schema its field implies (an agent is an Organization), its BIC (a BIC8
+ * matches its BIC11 branches), LEI and other identifiers; the countries of
+ * its address, BIC and IBAN against a table of embargoed jurisdictions kept
+ * as data (data/knowledge/embargoed_jurisdictions.tsv: countries, and regions
+ * such as Crimea by name or city in address lines); and the free text (MT 70,
+ * 72, 77B; RmtInf, InstrInf, RgltryRptg) for listed names, vessel names and
+ * IMO numbers (see src/payments/screen.c for the rule that keeps common words
+ * quiet). One result per message, with every field-level hit and a verdict
+ * from configurable rules. Thread-safe: any number of threads may screen
+ * through one screener. See docs/PAYMENTS.md.
+ */
+typedef struct em_payment_screener em_payment_screener;
+typedef struct em_payment_result em_payment_result;
+
+typedef enum em_payment_verdict {
+    EM_PAYMENT_PASS = 0,
+    EM_PAYMENT_REVIEW = 1,
+    EM_PAYMENT_BLOCK = 2,
+    EM_PAYMENT_INVALID = 3 /* the message could not be read: em_payment_result_error says why */
+} em_payment_verdict;
+
+/* "pass", "review", "block", "invalid" */
+const char *em_payment_verdict_name(em_payment_verdict v);
+
+/* What a kind of hit does to the verdict: 0 (EM_PAYMENT_RULE_DEFAULT) keeps the default. */
+typedef enum em_payment_rule {
+    EM_PAYMENT_RULE_DEFAULT = 0,
+    EM_PAYMENT_RULE_IGNORE, /* reported, no effect on the verdict */
+    EM_PAYMENT_RULE_REVIEW,
+    EM_PAYMENT_RULE_BLOCK
+} em_payment_rule;
+
+#define EM_PAYMENT_OPTIONS_VERSION 1
+typedef struct em_payment_options {
+    unsigned version;          /* EM_PAYMENT_OPTIONS_VERSION */
+    double threshold;          /* a party's name hit at or above it counts; <= 0 = 0.70 */
+    double block_threshold;    /* a name hit at or above it blocks; <= 0 = never by name alone */
+    double text_threshold;     /* a name inside free text; <= 0 = 0.80 */
+    em_payment_rule identifier; /* exact BIC, LEI, IMO or other identifier of a listed party:
+                                   default block */
+    em_payment_rule name;       /* a party's name at or above threshold: default review */
+    em_payment_rule text;       /* a listed name, vessel or IMO number in free text: default
+                                   review (an IMO number written as such: identifier) */
+    em_payment_rule jurisdiction; /* an embargoed jurisdiction: default the table's action
+                                     (block for comprehensive programmes) */
+    const char *jurisdictions_path; /* NULL = the bundled table */
+    const char *const *datasets;    /* only these sources; NULL = every active list */
+    size_t ndatasets;
+} em_payment_options;
+
+/* A screener over the engine (which must outlive it); opts may be NULL. */
+int em_payment_screener_new(em_payment_screener **out, em_engine *e,
+                            const em_payment_options *opts, em_error *err);
+void em_payment_screener_free(em_payment_screener *ps);
+
+/*
+ * Screens every message of data (len bytes: one or more MT messages, or one
+ * XML document holding one or more ISO 20022 messages; the format is
+ * detected), calling deliver once per message in input order, on the
+ * calling thread; the result is valid during the call. A message that
+ * cannot be read is delivered as EM_PAYMENT_INVALID with its error, and the
+ * next one is screened. `input` names the data in errors (a file name; may
+ * be NULL). Returns the number of messages, or -1 (err) when the data is
+ * neither MT nor XML, when screening failed, or when deliver returned -1.
+ */
+long em_payment_screen(em_payment_screener *ps, const char *data, size_t len, const char *input,
+                       int (*deliver)(void *ctx, const em_payment_result *r), void *ctx,
+                       em_error *err);
+
+/* One field-level hit. */
+typedef struct em_payment_hit {
+    const char *field;       /* MT tag ("59F", "B/50K", "1" for block 1) or XML path
+                                ("CdtTrfTxInf[2]/Cdtr", "CdtTrfTxInf[1]/RmtInf/Ustrd") */
+    const char *role;        /* "beneficiary", "debtor_agent"...; "text" for free text */
+    const char *transaction; /* ISO: EndToEndId (or PmtInfId); NULL for MT */
+    const char *kind;        /* "bic", "lei", "identifier", "name", "text_name", "imo",
+                                "jurisdiction" */
+    const char *text;        /* what in the message matched */
+    const char *entity_id;   /* the listed party (NULL for a jurisdiction) */
+    const char *entity_name;
+    const char *entity_schema;
+    const char *dataset;
+    const char *programs;
+    const char *jurisdiction; /* for a jurisdiction hit: "IR", "UA-43" */
+    double score;             /* 1 for identifiers and jurisdictions */
+    em_payment_verdict action; /* what this hit asks for (pass = reported only) */
+    const char *explanation;
+} em_payment_hit;
+
+em_payment_verdict em_payment_result_verdict(const em_payment_result *r);
+size_t em_payment_result_ordinal(const em_payment_result *r); /* 1-based, in the input */
+const char *em_payment_result_id(const em_payment_result *r); /* MT 20 / MsgId; NULL */
+const char *em_payment_result_format(const em_payment_result *r); /* "MT103", "pacs.008.001.08" */
+const char *em_payment_result_error(const em_payment_result *r);  /* NULL unless invalid */
+size_t em_payment_result_hit_count(const em_payment_result *r);
+const em_payment_hit *em_payment_result_hit(const em_payment_result *r, size_t i);
+/* The whole result as a JSON object text (valid as long as r): message, id,
+   format, line, verdict, error, transactions, parties, hits, lists. */
+const char *em_payment_result_json(const em_payment_result *r);
+
+/* Appends a payment verdict to the audit chain (kind "payment": the result's
+   JSON, the list versions). *seq (may be NULL) receives the entry's number. */
+int em_audit_payment(em_monitor *m, const char *user, const em_payment_result *r, int64_t *seq,
+                     em_error *err);
+
 /* ---- updating from the publishers (`embargo update`) -------------------- */
 
 /*

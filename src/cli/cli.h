@@ -36,6 +36,7 @@ int cmd_alerts(cli_ctx *c, int argc, char **argv);
 int cmd_alert(cli_ctx *c, int argc, char **argv);
 int cmd_goodguy(cli_ctx *c, int argc, char **argv);
 int cmd_audit(cli_ctx *c, int argc, char **argv);
+int cmd_screen_payment(cli_ctx *c, int argc, char **argv);
 
 /* monitoring (cmd_register.c): an engine and monitor on the home (progress on
    stderr unless quiet); the analyst's name (--user, else $EMBARGO_USER, $USER);

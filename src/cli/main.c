@@ -68,6 +68,12 @@ static const char *USAGE =
     "  goodguy list [--register R] [--all] [--json] | revoke ID\n"
     "  audit verify | replay ID | export [--from DATE] [--to DATE] [--format csv|json]\n"
     "\n"
+    "payments:\n"
+    "  screen-payment [--json] [--rule KIND=ACTION]... FILE...|DIR|-\n"
+    "                                SWIFT MT103/MT202COV and ISO 20022 pacs.008/pacs.009/\n"
+    "                                pain.001 messages: every party, agent and free-text\n"
+    "                                field screened; verdict pass/review/block per message\n"
+    "                                (exit 0/3/4; 5 unreadable message)\n"    "\n"
     "The home (list store) is --home DIR, else $EMBARGO_HOME, else\n"
     "$XDG_DATA_HOME/embargo or ~/.local/share/embargo. A new home is seeded from the\n"
     "bundled lists unless --no-seed is given.\n";
@@ -205,6 +211,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "alert") == 0) return cmd_alert(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "goodguy") == 0) return cmd_goodguy(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "audit") == 0) return cmd_audit(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "screen-payment") == 0) return cmd_screen_payment(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "help") == 0) {
         fputs(USAGE, stdout);
         return EXIT_OK;

@@ -1,0 +1,1053 @@
+/*
+ * screen.c - screening payment messages (em_payment_screen, embargo.h):
+ * every party of a message (payment.h) through the engine, its countries
+ * against the embargoed-jurisdiction table, its free text for listed names,
+ * vessels and IMO numbers; one result per message with its field-level hits
+ * and a verdict.
+ *
+ * Parties. Each party becomes an em_party with the schema its field implies
+ * (payment.h), its names, its countries (as qualifiers), its birth date and
+ * its identifiers: a BIC as written plus its other form (BIC11 "XXX" and the
+ * BIC8, so that a listed BIC8 meets all its branches and a listed BIC11 head
+ * office meets a BIC8), its LEI and other ids. A party with a BIC and no name
+ * (MT option A, the header blocks) is screened by its identifiers alone.
+ * Results at or above the threshold are hits: by identifier ("bic", "lei",
+ * "identifier") or by name ("name", with the matcher's explanation).
+ *
+ * Jurisdictions. A party's countries (declared in its address or 50F/59F
+ * line 3, the BIC's country code, characters 5-6, the IBAN's country code)
+ * are looked up in data/knowledge/embargoed_jurisdictions.tsv, and its
+ * address lines (normalised to Latin lower case, whole words) are searched
+ * for the table's names of countries, regions and cities (Crimea, Simferopol,
+ * Sevastopol, Donetsk, Luhansk / Lugansk, ...). Each line of the table says
+ * what it is, the action (block or review) and its source.
+ *
+ * Free text (MT 70, 72, 77B; ISO RmtInf, InstrInf, RgltryRptg, Purp). A
+ * remittance line is not a name: most of its words are ordinary ("payment
+ * for spare parts, invoice 2231"), and listed names include ordinary words
+ * (vessels called DEEP SEA, FOREST, AMBER, DOVER, CRYSTAL). The rule:
+ *   1. IMO numbers: "IMO" followed by seven digits whose check digit holds
+ *      is an identifier (a hit of kind "imo", action as an identifier);
+ *      seven bare digits with a valid check digit are only looked up, and a
+ *      listed one is a text hit (review), since an invoice number may be one.
+ *   2. Anchors: a word can start a name search only if it is not a common
+ *      remittance or function word (the list below) and the lists make it
+ *      rare: it is a listed token with IDF >= ANCHOR_IDF (in fewer than about
+ *      one listed name in 400: "hassan", "ali", "bank" are not), or, unknown
+ *      to the lists as spelt, it has a listed consonant skeleton (a
+ *      transliteration: "khateeb" ~ "khatib") and at least five letters.
+ *      Innocent text has few or no anchors, which is also what keeps it fast.
+ *   3. Spans of two to four words containing an anchor (not beginning or
+ *      ending with a function word) are screened as names at text_threshold
+ *      (default 0.80); in a hit every word of the span meets a part of the
+ *      listed name, the listed parts left over weigh at most 20% of the
+ *      name (TEXT_LIST_SHARE), it does not rest on common names or a weak
+ *      alias, and it is the best span for its entity.
+ *   4. A single word is screened only right after a vessel cue (MV, M/V, MT,
+ *      M/T, SS, or "vessel", "tanker", "ship", "vsl" up to three words
+ *      before), or when it has at least six letters and IDF >= ANCHOR_IDF_ONE
+ *      (then it must be the whole of a listed organisation's name, exactly).
+ *   5. A listed Vessel is reported only with a vessel cue before it or an
+ *      IMO number in the same text: "deep sea fishing equipment" stays quiet,
+ *      "M/V DEEP SEA" does not.
+ * tests/unit/test_payments.c holds the innocent remittance texts this rule
+ * is held to, and the guilty ones.
+ *
+ * Verdict: the strongest action of the message's hits (ignore < review <
+ * block); a message that cannot be read is "invalid".
+ */
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/error.h"
+#include "engine/engine_internal.h"
+#include "match/matcher_internal.h"
+#include "monitor/monitor_internal.h"
+#include "payments/payment.h"
+#include "text/normalize.h"
+#include "text/tokens.h"
+
+#define ANCHOR_IDF 6.0f
+#define ANCHOR_IDF_ONE 7.0f
+#define MAX_WORDS 256
+#define MAX_SPANS 64
+#define TEXT_LIST_SHARE 0.80 /* of the listed name's weight that the span must meet */
+
+/* ---- the jurisdiction table ------------------------------------------------------ */
+
+typedef struct jur {
+    char *code; /* "IR", "UA-43" */
+    char *kind; /* "country", "region", "city" */
+    em_payment_verdict action;
+    char *text; /* the name as written in the table */
+    char *norm; /* normalised, padded with spaces: " simferopol " */
+    char *fact; /* the sentence */
+    char *source;
+} jur;
+
+typedef EM_VEC(jur) jur_vec;
+
+/* ---- the text matcher: the snapshot's vocabulary, for anchors --------------------- */
+
+typedef struct tmatch {
+    em_matcher *m;
+    uint64_t gen;
+    int refs;
+} tmatch;
+
+struct em_payment_screener {
+    em_engine *e;
+    em_payment_options o;
+    char *jpath;
+    jur_vec j;
+    pthread_mutex_t lock; /* the pools below */
+    em_normalizer **norms;
+    size_t nnorms, capnorms;
+    tmatch *tm;
+};
+
+typedef struct hitrec {
+    em_payment_hit h;
+} hitrec;
+
+struct em_payment_result {
+    em_payment_verdict verdict;
+    size_t ordinal, line, transactions, parties;
+    char *id, *format, *error, *error_field, *input;
+    EM_VEC(em_payment_hit) hits;
+    em_strvec pool; /* the hits' strings */
+    char *lists_json;
+    char *json;
+};
+
+const char *em_payment_verdict_name(em_payment_verdict v) {
+    switch (v) {
+    case EM_PAYMENT_PASS:
+        return "pass";
+    case EM_PAYMENT_REVIEW:
+        return "review";
+    case EM_PAYMENT_BLOCK:
+        return "block";
+    case EM_PAYMENT_INVALID:
+        return "invalid";
+    }
+    return "?";
+}
+
+static em_payment_verdict rule_action(em_payment_rule r, em_payment_verdict dflt) {
+    switch (r) {
+    case EM_PAYMENT_RULE_IGNORE:
+        return EM_PAYMENT_PASS;
+    case EM_PAYMENT_RULE_REVIEW:
+        return EM_PAYMENT_REVIEW;
+    case EM_PAYMENT_RULE_BLOCK:
+        return EM_PAYMENT_BLOCK;
+    default:
+        return dflt;
+    }
+}
+
+/* ---- pools ------------------------------------------------------------------------- */
+
+static em_normalizer *norm_get(em_payment_screener *ps, em_error *err) {
+    pthread_mutex_lock(&ps->lock);
+    em_normalizer *n = ps->nnorms ? ps->norms[--ps->nnorms] : NULL;
+    pthread_mutex_unlock(&ps->lock);
+    return n ? n : em_normalizer_new(err);
+}
+
+static void norm_put(em_payment_screener *ps, em_normalizer *n) {
+    if (!n) return;
+    pthread_mutex_lock(&ps->lock);
+    if (ps->nnorms == ps->capnorms) {
+        ps->capnorms = ps->capnorms ? ps->capnorms * 2 : 4;
+        ps->norms = em_xrealloc(ps->norms, ps->capnorms * sizeof *ps->norms);
+    }
+    ps->norms[ps->nnorms++] = n;
+    pthread_mutex_unlock(&ps->lock);
+}
+
+static void tm_release(em_payment_screener *ps, tmatch *t) {
+    if (!t) return;
+    pthread_mutex_lock(&ps->lock);
+    int last = --t->refs == 0;
+    pthread_mutex_unlock(&ps->lock);
+    if (last) {
+        em_matcher_close(t->m);
+        free(t);
+    }
+}
+
+/* The vocabulary of the engine's current generation (opened again when it changed);
+   NULL when it cannot be had (then free text is screened without anchors: IMO only). */
+static tmatch *tm_acquire(em_payment_screener *ps) {
+    uint64_t gen = em_engine_generation(ps->e);
+    pthread_mutex_lock(&ps->lock);
+    tmatch *t = ps->tm;
+    if (t && t->gen == gen) {
+        t->refs++;
+        pthread_mutex_unlock(&ps->lock);
+        return t;
+    }
+    pthread_mutex_unlock(&ps->lock);
+    char *path = em_engine_snapshot_path(ps->e);
+    em_matcher *m = NULL;
+    em_error err = {0};
+    if (!path || em_matcher_open_file(&m, path, &err) != 0) {
+        free(path);
+        return NULL;
+    }
+    free(path);
+    tmatch *n = em_xcalloc(1, sizeof *n);
+    n->m = m;
+    n->gen = gen;
+    n->refs = 2; /* the screener's and the caller's */
+    pthread_mutex_lock(&ps->lock);
+    tmatch *old = ps->tm;
+    ps->tm = n;
+    pthread_mutex_unlock(&ps->lock);
+    tm_release(ps, old);
+    return n;
+}
+
+/* ---- the table --------------------------------------------------------------------- */
+
+static int load_table(em_payment_screener *ps, em_normalizer *n, em_error *err) {
+    FILE *f = fopen(ps->jpath, "r");
+    if (!f)
+        return em_fail(err, EM_ERR_IO, "cannot read the embargoed-jurisdiction table %s",
+                       ps->jpath);
+    char line[4096];
+    size_t ln = 0;
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        ln++;
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || line[0] == '#') continue;
+        char *col[6] = {0}, *save = NULL;
+        size_t nc = 0;
+        for (char *s = line; nc < 6; nc++) {
+            col[nc] = s;
+            char *tab = strchr(s, '\t');
+            if (!tab) {
+                nc++;
+                break;
+            }
+            *tab = 0;
+            s = tab + 1;
+        }
+        (void)save;
+        if (nc < 6) {
+            rc = em_fail(err, EM_ERR_FORMAT,
+                         "%s line %zu: six tab-separated columns expected "
+                         "(code, kind, action, name, fact, source)",
+                         ps->jpath, ln);
+            break;
+        }
+        em_payment_verdict a;
+        if (strcmp(col[2], "block") == 0)
+            a = EM_PAYMENT_BLOCK;
+        else if (strcmp(col[2], "review") == 0)
+            a = EM_PAYMENT_REVIEW;
+        else {
+            rc = em_fail(err, EM_ERR_FORMAT, "%s line %zu: action '%s' is not block or review",
+                         ps->jpath, ln, col[2]);
+            break;
+        }
+        if (strcmp(col[1], "country") && strcmp(col[1], "region") && strcmp(col[1], "city")) {
+            rc = em_fail(err, EM_ERR_FORMAT,
+                         "%s line %zu: kind '%s' is not country, region or "
+                         "city",
+                         ps->jpath, ln, col[1]);
+            break;
+        }
+        jur *j = em_vec_add(ps->j);
+        j->code = em_xstrdup(col[0]);
+        j->kind = em_xstrdup(col[1]);
+        j->action = a;
+        j->text = em_xstrdup(col[3]);
+        char *nm = em_normalize_name(n, col[3]);
+        j->norm = em_xasprintf(" %s ", nm ? nm : "");
+        free(nm);
+        j->fact = em_xstrdup(col[4]);
+        j->source = em_xstrdup(col[5]);
+    }
+    fclose(f);
+    return rc;
+}
+
+/* the country entry of a code, or NULL */
+static const jur *country_entry(const em_payment_screener *ps, const char *cc) {
+    for (size_t i = 0; i < ps->j.len; i++)
+        if (strcmp(ps->j.items[i].kind, "country") == 0 && strcasecmp(ps->j.items[i].code, cc) == 0)
+            return &ps->j.items[i];
+    return NULL;
+}
+
+int em_payment_screener_new(em_payment_screener **out, em_engine *e, const em_payment_options *opts,
+                            em_error *err) {
+    *out = NULL;
+    if (!e) return em_fail(err, EM_ERR_USAGE, "a payment screener needs an engine");
+    if (opts && opts->version != EM_PAYMENT_OPTIONS_VERSION)
+        return em_fail(err, EM_ERR_USAGE, "em_payment_options.version is %u, expected %u",
+                       opts->version, EM_PAYMENT_OPTIONS_VERSION);
+    em_payment_screener *ps = em_xcalloc(1, sizeof *ps);
+    ps->e = e;
+    if (opts) ps->o = *opts;
+    ps->o.version = EM_PAYMENT_OPTIONS_VERSION;
+    if (ps->o.threshold <= 0) ps->o.threshold = EM_DEFAULT_THRESHOLD;
+    if (ps->o.text_threshold <= 0) ps->o.text_threshold = 0.80;
+    if (ps->o.threshold > 1 || ps->o.text_threshold > 1 || ps->o.block_threshold > 1) {
+        free(ps);
+        return em_fail(err, EM_ERR_USAGE, "payment thresholds are in (0, 1]");
+    }
+    ps->o.datasets = NULL;
+    ps->o.ndatasets = 0;
+    if (opts && opts->ndatasets) {
+        char **d = em_xcalloc(opts->ndatasets, sizeof *d);
+        for (size_t i = 0; i < opts->ndatasets; i++)
+            d[i] = em_xstrdup(opts->datasets[i]);
+        ps->o.datasets = (const char *const *)d;
+        ps->o.ndatasets = opts->ndatasets;
+    }
+    ps->o.jurisdictions_path = NULL;
+    ps->jpath =
+        opts && opts->jurisdictions_path
+            ? em_xstrdup(opts->jurisdictions_path)
+            : em_xasprintf("%s/knowledge/embargoed_jurisdictions.tsv", em_bundled_data_dir());
+    pthread_mutex_init(&ps->lock, NULL);
+    em_normalizer *n = norm_get(ps, err);
+    if (!n || load_table(ps, n, err) != 0) {
+        em_normalizer_free(n);
+        em_payment_screener_free(ps);
+        return -1;
+    }
+    norm_put(ps, n);
+    *out = ps;
+    return 0;
+}
+
+void em_payment_screener_free(em_payment_screener *ps) {
+    if (!ps) return;
+    for (size_t i = 0; i < ps->j.len; i++) {
+        jur *j = &ps->j.items[i];
+        free(j->code), free(j->kind), free(j->text), free(j->norm), free(j->fact), free(j->source);
+    }
+    em_vec_free(ps->j);
+    for (size_t i = 0; i < ps->nnorms; i++)
+        em_normalizer_free(ps->norms[i]);
+    free(ps->norms);
+    if (ps->tm) {
+        em_matcher_close(ps->tm->m);
+        free(ps->tm);
+    }
+    for (size_t i = 0; i < ps->o.ndatasets; i++)
+        free((char *)ps->o.datasets[i]);
+    free((void *)ps->o.datasets);
+    free(ps->jpath);
+    pthread_mutex_destroy(&ps->lock);
+    free(ps);
+}
+
+/* ---- results -------------------------------------------------------------------------- */
+
+static const char *keep(em_payment_result *r, const char *s) {
+    if (!s) return NULL;
+    char *c = em_xstrdup(s);
+    em_strvec_take(&r->pool, c);
+    return c;
+}
+
+static void result_free(em_payment_result *r) {
+    free(r->id), free(r->format), free(r->error), free(r->error_field), free(r->input);
+    em_vec_free(r->hits);
+    em_strvec_free(&r->pool);
+    free(r->lists_json);
+    free(r->json);
+}
+
+em_payment_verdict em_payment_result_verdict(const em_payment_result *r) {
+    return r->verdict;
+}
+size_t em_payment_result_ordinal(const em_payment_result *r) {
+    return r->ordinal;
+}
+const char *em_payment_result_id(const em_payment_result *r) {
+    return r->id;
+}
+const char *em_payment_result_format(const em_payment_result *r) {
+    return r->format;
+}
+const char *em_payment_result_error(const em_payment_result *r) {
+    return r->error;
+}
+size_t em_payment_result_hit_count(const em_payment_result *r) {
+    return r->hits.len;
+}
+const em_payment_hit *em_payment_result_hit(const em_payment_result *r, size_t i) {
+    return i < r->hits.len ? &r->hits.items[i] : NULL;
+}
+const char *em_payment_result_json(const em_payment_result *r) {
+    return r->json;
+}
+
+/* one hit; a second hit of the same kind, field and entity (or jurisdiction) keeps the best */
+static void add_hit(em_payment_result *r, const em_payment_hit *h) {
+    for (size_t i = 0; i < r->hits.len; i++) {
+        em_payment_hit *o = &r->hits.items[i];
+        if (strcmp(o->field, h->field) == 0 && strcmp(o->kind, h->kind) == 0 &&
+            ((o->entity_id && h->entity_id && strcmp(o->entity_id, h->entity_id) == 0) ||
+             (o->jurisdiction && h->jurisdiction &&
+              strcmp(o->jurisdiction, h->jurisdiction) == 0))) {
+            if (h->score > o->score) *o = *h;
+            return;
+        }
+    }
+    em_vec_push(r->hits, *h);
+}
+
+/* ---- screening a party ------------------------------------------------------------------ */
+
+typedef struct sctx {
+    em_payment_screener *ps;
+    em_normalizer *norm;
+    tmatch *tm;
+    em_payment_result *r;
+    const pay_message *m;
+    em_error *err;
+    int lists_done;
+} sctx;
+
+static void note_lists(sctx *c, const em_results *res) {
+    if (c->lists_done || !res) return;
+    em_buf b;
+    em_buf_init(&b);
+    em_buf_addc(&b, '[');
+    for (size_t i = 0; i < em_results_list_count(res); i++) {
+        const em_list_info *l = em_results_list(res, i);
+        em_buf_printf(&b, "%s{\"dataset\": ", i ? ", " : "");
+        em_buf_json_str(&b, l->source);
+        em_buf_printf(&b, ", \"version\": %lld, \"entities\": %zu}", (long long)l->version,
+                      l->entities);
+    }
+    em_buf_addc(&b, ']');
+    free(c->r->lists_json);
+    c->r->lists_json = em_buf_detach(&b);
+    em_buf_free(&b);
+    c->lists_done = 1;
+}
+
+static int screen_party_obj(sctx *c, em_party *p, size_t nbics, em_results **res) {
+    em_screen_options so = {EM_SCREEN_OPTIONS_VERSION, c->ps->o.threshold, 10, 0, 0,
+                            c->ps->o.datasets,         c->ps->o.ndatasets};
+    (void)nbics;
+    if (em_engine_screen(c->ps->e, p, &so, res, c->err) != 0) return -1;
+    note_lists(c, *res);
+    return 0;
+}
+
+static void entity_fields(em_payment_hit *h, em_payment_result *r, const em_result *x) {
+    h->entity_id = keep(r, x->id);
+    h->entity_name = keep(r, x->caption);
+    h->entity_schema = keep(r, x->schema);
+    h->dataset = keep(r, x->source);
+    h->programs = keep(r, x->programs);
+}
+
+static int is_bic_variant(const pay_party *p, const char *id) {
+    if (!p->bic || !id) return 0;
+    return strncmp(p->bic, id, 8) == 0;
+}
+
+static void country_hits(sctx *c, const pay_party *p) {
+    em_payment_result *r = c->r;
+    for (size_t i = 0; i < p->countries.len; i++) {
+        const char *cc = p->countries.items[i];
+        const jur *j = country_entry(c->ps, cc);
+        if (!j) continue;
+        char iban_cc[3] = "";
+        const char *from;
+        char buf[160];
+        if (p->bic && p->bic[4] == cc[0] && p->bic[5] == cc[1]) {
+            snprintf(buf, sizeof buf, "the country code of BIC %s", p->bic);
+            from = buf;
+        } else if (p->account && pay_is_iban(p->account, iban_cc) && strcmp(iban_cc, cc) == 0) {
+            snprintf(buf, sizeof buf, "the country code of IBAN %s", p->account);
+            from = buf;
+        } else {
+            from = "the country the message gives for the party";
+        }
+        em_payment_hit h = {0};
+        h.field = keep(r, p->field);
+        h.role = keep(r, p->role);
+        h.transaction = keep(r, p->txn);
+        h.kind = "jurisdiction";
+        h.text = keep(r, cc);
+        h.jurisdiction = keep(r, j->code);
+        h.score = 1;
+        h.action = rule_action(c->ps->o.jurisdiction, j->action);
+        char *ex = em_xasprintf("%s is %s (%s): %s [%s]", cc, j->text, from, j->fact, j->source);
+        h.explanation = keep(r, ex);
+        free(ex);
+        add_hit(r, &h);
+    }
+}
+
+/* whole-word occurrences of the table's names in normalised text */
+static void scan_places(sctx *c, const char *field, const char *role, const char *txn,
+                        const char *text, int in_free_text) {
+    char *n = em_normalize_name(c->norm, text);
+    if (!n || !*n) {
+        free(n);
+        return;
+    }
+    char *pad = em_xasprintf(" %s ", n);
+    free(n);
+    for (size_t i = 0; i < c->ps->j.len; i++) {
+        const jur *j = &c->ps->j.items[i];
+        if (strlen(j->norm) <= 2 || !strstr(pad, j->norm)) continue;
+        em_payment_hit h = {0};
+        h.field = keep(c->r, field);
+        h.role = keep(c->r, role);
+        h.transaction = keep(c->r, txn);
+        h.kind = "jurisdiction";
+        h.text = keep(c->r, j->text);
+        h.jurisdiction = keep(c->r, j->code);
+        h.score = 1;
+        /* a place named in free text is not where a party is: review at most */
+        em_payment_verdict a = rule_action(c->ps->o.jurisdiction, j->action);
+        if (in_free_text && a == EM_PAYMENT_BLOCK) a = EM_PAYMENT_REVIEW;
+        h.action = a;
+        char *ex = em_xasprintf("%s names %s, a %s of %s: %s [%s]",
+                                in_free_text ? "the free text" : "the address", j->text, j->kind,
+                                j->code, j->fact, j->source);
+        h.explanation = keep(c->r, ex);
+        free(ex);
+        add_hit(c->r, &h);
+    }
+    free(pad);
+}
+
+static int screen_party(sctx *c, const pay_party *pp) {
+    em_payment_result *r = c->r;
+    country_hits(c, pp);
+    for (size_t i = 0; i < pp->address.len; i++)
+        scan_places(c, pp->field, pp->role, pp->txn, pp->address.items[i], 0);
+    if (!pp->names.len && !pp->bic && !pp->ids.len) return 0;
+    em_party *p = em_party_new();
+    em_error verr = {0};
+    if (pp->schema) em_party_set_schema(p, pp->schema, &verr);
+    for (size_t i = 0; i < pp->names.len; i++)
+        em_party_add_name(p, pp->names.items[i], 0, &verr);
+    for (size_t i = 0; i < pp->countries.len; i++)
+        em_party_add_country(p, pp->countries.items[i], &verr);
+    if (pp->birth_date) em_party_add_birth_date(p, pp->birth_date, &verr);
+    size_t nb = 0;
+    if (pp->bic) {
+        em_party_add_identifier(p, "bic", pp->bic, &verr);
+        char alt[16];
+        if (strlen(pp->bic) == 11)
+            snprintf(alt, sizeof alt, "%.8s", pp->bic);
+        else
+            snprintf(alt, sizeof alt, "%sXXX", pp->bic);
+        em_party_add_identifier(p, "bic", alt, &verr);
+        nb = 2;
+    }
+    for (size_t i = 0; i < pp->ids.len; i++)
+        em_party_add_identifier(p, pp->ids.items[i].type, pp->ids.items[i].value, &verr);
+    if (!em_party_name_count(p) && !em_party_identifier_count(p)) {
+        em_party_free(p);
+        return 0;
+    }
+    em_results *res = NULL;
+    int rc = screen_party_obj(c, p, nb, &res);
+    em_party_free(p);
+    if (rc != 0) return -1;
+    for (size_t i = 0; i < em_results_count(res); i++) {
+        const em_result *x = em_results_get(res, i);
+        if (!x->match) continue;
+        const em_explanation *ex = em_result_explanation(x);
+        em_payment_hit h = {0};
+        h.field = keep(r, pp->field);
+        h.role = keep(r, pp->role);
+        h.transaction = keep(r, pp->txn);
+        entity_fields(&h, r, x);
+        h.score = x->score;
+        char *why;
+        if (ex && ex->identifier) {
+            const char *kind = is_bic_variant(pp, ex->identifier) ? "bic" : "identifier";
+            for (size_t k = 0; k < pp->ids.len; k++)
+                if (strcmp(pp->ids.items[k].value, ex->identifier) == 0 &&
+                    strcmp(pp->ids.items[k].type, "lei") == 0)
+                    kind = "lei";
+            h.kind = kind;
+            h.text = keep(r, strcmp(kind, "bic") == 0 ? pp->bic : ex->identifier);
+            h.action = rule_action(c->ps->o.identifier, EM_PAYMENT_BLOCK);
+            if (strcmp(kind, "bic") == 0 && strcmp(ex->identifier, pp->bic) != 0)
+                why = em_xasprintf("BIC %s: %s %s is listed for %s (%s, %s)", pp->bic,
+                                   strlen(ex->identifier) == 8 ? "its BIC8" : "its head office",
+                                   ex->identifier, x->caption, x->id, x->source);
+            else
+                why = em_xasprintf("%s %s is listed for %s (%s, %s): an exact identifier", kind,
+                                   ex->identifier, x->caption, x->id, x->source);
+        } else {
+            h.kind = "name";
+            h.text = keep(r, ex && ex->query_name ? ex->query_name
+                             : pp->names.len      ? pp->names.items[0]
+                                                  : "");
+            em_payment_verdict a = rule_action(c->ps->o.name, EM_PAYMENT_REVIEW);
+            if (c->ps->o.block_threshold > 0 && x->score >= c->ps->o.block_threshold &&
+                a != EM_PAYMENT_PASS)
+                a = EM_PAYMENT_BLOCK;
+            h.action = a;
+            why = em_xasprintf("%s scores %.2f against %s (%s, %s): %s", pp->role, x->score,
+                               x->matched_name, x->id, x->source, x->explanation);
+        }
+        h.explanation = keep(r, why);
+        free(why);
+        add_hit(r, &h);
+    }
+    em_results_free(res);
+    return 0;
+}
+
+/* ---- free text --------------------------------------------------------------------------- */
+
+static const char *const FUNCTION_WORDS[] = {
+    "a",   "an", "and", "as", "at",  "by",   "for",  "from", "in",    "of", "on", "or", "our",
+    "per", "re", "the", "to", "via", "with", "your", "its",  "under", "no", "nr", NULL};
+
+/* words of remittance text that never start a name search */
+static const char *const COMMON_WORDS[] = {
+    "account",      "acct",     "advance",       "agreement",   "amount",
+    "annual",       "balance",  "bill",          "cargo",       "charges",
+    "commission",   "company",  "consulting",    "contract",    "cost",
+    "costs",        "customer", "deposit",       "delivery",    "dividend",
+    "equipment",    "export",   "fee",           "fees",        "final",
+    "freight",      "goods",    "import",        "installment", "instalment",
+    "insurance",    "interest", "invoice",       "inv",         "loan",
+    "machinery",    "monthly",  "office",        "order",       "partial",
+    "parts",        "payment",  "pmt",           "premium",     "purchase",
+    "quarterly",    "ref",      "reference",     "refund",      "rent",
+    "salary",       "service",  "services",      "shipment",    "spare",
+    "subscription", "supply",   "supplies",      "tax",         "trade",
+    "trading",      "transfer", "tuition",       "vat",         "wages",
+    "january",      "february", "march",         "april",       "may",
+    "june",         "july",     "august",        "september",   "october",
+    "november",     "december", "jan",           "feb",         "mar",
+    "apr",          "jun",      "jul",           "aug",         "sep",
+    "sept",         "oct",      "nov",           "dec",         "bnf",
+    "ins",          "acc",      "rfb",           "roc",         "bic",
+    "iban",         "swift",    "usd",           "eur",         "gbp",
+    "chf",          "jpy",      "cny",           "rub",         "aed",
+    "invoices",     "project",  "software",      "license",     "licence",
+    "medical",      "medicine", "food",          "steel",       "oil",
+    "gas",          "group",    "international", "general",     "holding",
+    "holdings",     "limited",  "llc",           "ltd",         "inc",
+    "gmbh",         "bank",     "new",           "first",       NULL};
+
+static int in_list(const char *const *l, const char *w) {
+    for (size_t i = 0; l[i]; i++)
+        if (strcmp(l[i], w) == 0) return 1;
+    return 0;
+}
+
+static int all_digits(const char *w) {
+    if (!*w) return 0;
+    for (; *w; w++)
+        if (!isdigit((unsigned char)*w)) return 0;
+    return 1;
+}
+
+/* the IMO check: digits 1-6 times 7..2, summed, mod 10 is digit 7 */
+static int imo_valid(const char *d) {
+    if (strlen(d) != 7 || !all_digits(d)) return 0;
+    int s = 0;
+    for (int i = 0; i < 6; i++)
+        s += (d[i] - '0') * (7 - i);
+    return s % 10 == d[6] - '0';
+}
+
+static float anchor_idf(const tmatch *tm, const char *w) {
+    if (!tm || !tm->m->h) return 0;
+    uint32_t n = 0;
+    const uint32_t *v = em_smap_get(&tm->m->vocab, w, &n);
+    if (n) return tm->m->tokens[v[0]].idf;
+    if (strlen(w) < 5) return 0;
+    char sk[EM_SKEL_MAX];
+    em_skeleton(w, sk, sizeof sk);
+    if (strlen(sk) < 3) return 0;
+    em_smap_get(&tm->m->skel, sk, &n);
+    return n ? ANCHOR_IDF : 0; /* a transliteration of a listed token */
+}
+
+static int vessel_cue(char **w, size_t s) {
+    /* right before: mv, mt, ms, ss, m v, m t; up to three before: vessel, tanker, ship, vsl */
+    if (s >= 1 && (strcmp(w[s - 1], "mv") == 0 || strcmp(w[s - 1], "mt") == 0 ||
+                   strcmp(w[s - 1], "ms") == 0 || strcmp(w[s - 1], "ss") == 0))
+        return 1;
+    if (s >= 2 && strcmp(w[s - 2], "m") == 0 &&
+        (strcmp(w[s - 1], "v") == 0 || strcmp(w[s - 1], "t") == 0))
+        return 1;
+    for (size_t k = 1; k <= 3 && k <= s; k++)
+        if (strcmp(w[s - k], "vessel") == 0 || strcmp(w[s - k], "tanker") == 0 ||
+            strcmp(w[s - k], "ship") == 0 || strcmp(w[s - k], "vsl") == 0 ||
+            strcmp(w[s - k], "vessels") == 0)
+            return 1;
+    return 0;
+}
+
+static int screen_imo(sctx *c, const pay_text *t, const char *digits, int explicit_imo) {
+    em_party *p = em_party_new();
+    em_error verr = {0};
+    char id[16];
+    snprintf(id, sizeof id, "IMO%s", digits);
+    em_party_add_identifier(p, "imo", id, &verr);
+    em_results *res = NULL;
+    int rc = screen_party_obj(c, p, 0, &res);
+    em_party_free(p);
+    if (rc != 0) return -1;
+    for (size_t i = 0; i < em_results_count(res); i++) {
+        const em_result *x = em_results_get(res, i);
+        if (!x->match) continue;
+        em_payment_hit h = {0};
+        h.field = keep(c->r, t->field);
+        h.role = "text";
+        h.transaction = keep(c->r, t->txn);
+        h.kind = "imo";
+        h.text = keep(c->r, id);
+        entity_fields(&h, c->r, x);
+        h.score = 1;
+        h.action = explicit_imo ? rule_action(c->ps->o.identifier, EM_PAYMENT_BLOCK)
+                                : rule_action(c->ps->o.text, EM_PAYMENT_REVIEW);
+        char *why = em_xasprintf(
+            "%s %s in the free text is the IMO number of %s (%s, %s)%s",
+            explicit_imo ? "IMO number" : "the number", digits, x->caption, x->id, x->source,
+            explicit_imo ? "" : "; written without 'IMO', so it may be another number: review");
+        h.explanation = keep(c->r, why);
+        free(why);
+        add_hit(c->r, &h);
+    }
+    em_results_free(res);
+    return 0;
+}
+
+static int screen_text(sctx *c, const pay_text *t) {
+    scan_places(c, t->field, "text", t->txn, t->text, 1);
+    char *n = em_normalize_name(c->norm, t->text);
+    if (!n) return 0;
+    char *w[MAX_WORDS];
+    size_t nw = 0;
+    for (char *s = n; *s && nw < MAX_WORDS;) {
+        while (*s == ' ')
+            s++;
+        if (!*s) break;
+        w[nw++] = s;
+        while (*s && *s != ' ')
+            s++;
+        if (*s) *s++ = 0;
+    }
+    int rc = 0, has_imo = 0;
+    /* 1. IMO numbers */
+    for (size_t i = 0; i < nw && rc == 0; i++) {
+        const char *d = NULL;
+        int expl = 0;
+        if (strcmp(w[i], "imo") == 0 && i + 1 < nw && imo_valid(w[i + 1]))
+            d = w[i + 1], expl = 1;
+        else if (strncmp(w[i], "imo", 3) == 0 && imo_valid(w[i] + 3))
+            d = w[i] + 3, expl = 1;
+        else if (imo_valid(w[i]) && !(i > 0 && strcmp(w[i - 1], "imo") == 0))
+            d = w[i];
+        if (d) {
+            has_imo |= expl;
+            rc = screen_imo(c, t, d, expl);
+        }
+    }
+    /* 2. anchors */
+    float idf[MAX_WORDS];
+    int fn[MAX_WORDS];
+    for (size_t i = 0; i < nw; i++) {
+        fn[i] = in_list(FUNCTION_WORDS, w[i]);
+        idf[i] = (fn[i] || strlen(w[i]) < 3 || all_digits(w[i]) || in_list(COMMON_WORDS, w[i]))
+                     ? 0
+                     : anchor_idf(c->tm, w[i]);
+    }
+    /* 3./4. spans */
+    size_t spans[MAX_SPANS][2], ns = 0;
+    for (size_t a = 0; a < nw && ns < MAX_SPANS; a++) {
+        if (idf[a] < ANCHOR_IDF) continue;
+        for (size_t len = 1; len <= 4 && ns < MAX_SPANS; len++) {
+            for (size_t s = a + 1 >= len ? a + 1 - len : 0; s <= a && ns < MAX_SPANS; s++) {
+                size_t e = s + len - 1;
+                if (e >= nw || fn[s] || fn[e]) continue;
+                if (len == 1 && !vessel_cue(w, s) &&
+                    !(idf[a] >= ANCHOR_IDF_ONE && strlen(w[a]) >= 6))
+                    continue;
+                size_t k;
+                for (k = 0; k < ns; k++)
+                    if (spans[k][0] == s && spans[k][1] == e) break;
+                if (k < ns) continue;
+                spans[ns][0] = s, spans[ns][1] = e;
+                ns++;
+            }
+        }
+    }
+    for (size_t k = 0; k < ns && rc == 0; k++) {
+        size_t s = spans[k][0], e = spans[k][1];
+        em_buf q;
+        em_buf_init(&q);
+        for (size_t i = s; i <= e; i++) {
+            if (i > s) em_buf_addc(&q, ' ');
+            em_buf_adds(&q, w[i]);
+        }
+        em_party *p = em_party_new();
+        em_error verr = {0};
+        em_party_add_name(p, em_buf_cstr(&q), 0, &verr);
+        em_screen_options so = {EM_SCREEN_OPTIONS_VERSION, c->ps->o.text_threshold, 5, 0, 0,
+                                c->ps->o.datasets,         c->ps->o.ndatasets};
+        em_results *res = NULL;
+        rc = em_engine_screen(c->ps->e, p, &so, &res, c->err);
+        em_party_free(p);
+        if (rc == 0) note_lists(c, res);
+        for (size_t i = 0; rc == 0 && i < em_results_count(res); i++) {
+            const em_result *x = em_results_get(res, i);
+            const em_explanation *ex = em_result_explanation(x);
+            if (!x->match || !ex || ex->identifier || ex->weak_alias || ex->common_names) continue;
+            /* every word of the span met a listed part; the listed parts left over weigh
+               little */
+            int left_query = 0;
+            double lw = 0, lw_left = 0;
+            for (size_t k2 = 0; k2 < ex->nparts; k2++) {
+                if (ex->parts[k2].how == EM_HOW_UNMATCHED_QUERY) left_query = 1;
+                if (ex->parts[k2].how == EM_HOW_UNMATCHED_LIST)
+                    lw_left += ex->parts[k2].listed_weight;
+                lw += ex->parts[k2].listed_weight;
+            }
+            if (left_query || (lw > 0 && lw_left / lw > 1 - TEXT_LIST_SHARE)) continue;
+            int vessel = x->schema && strcmp(x->schema, "Vessel") == 0;
+            int cue = vessel_cue(w, s);
+            if (vessel && !cue && !has_imo) continue;
+            if (s == e && !vessel) {
+                /* one word: the whole of a listed organisation's name, exactly */
+                if ((x->schema && strcmp(x->schema, "Person") == 0) || ex->nparts != 1 ||
+                    ex->parts[0].how != EM_HOW_EXACT)
+                    continue;
+            }
+            em_payment_hit h = {0};
+            h.field = keep(c->r, t->field);
+            h.role = "text";
+            h.transaction = keep(c->r, t->txn);
+            h.kind = "text_name";
+            h.text = keep(c->r, em_buf_cstr(&q));
+            entity_fields(&h, c->r, x);
+            h.score = x->score;
+            h.action = rule_action(c->ps->o.text, EM_PAYMENT_REVIEW);
+            char *why =
+                em_xasprintf("'%s' in the free text scores %.2f against %s (%s, %s)%s: %s",
+                             em_buf_cstr(&q), x->score, x->matched_name, x->id, x->source,
+                             vessel ? (cue ? ", named as a vessel" : ", beside an IMO number") : "",
+                             x->explanation);
+            h.explanation = keep(c->r, why);
+            free(why);
+            add_hit(c->r, &h);
+        }
+        em_results_free(res);
+        em_buf_free(&q);
+    }
+    free(n);
+    return rc;
+}
+
+/* ---- one message --------------------------------------------------------------------------- */
+
+static void hit_json(em_buf *b, const em_payment_hit *h) {
+    em_buf_adds(b, "{\"field\": ");
+    em_buf_json_str(b, h->field);
+    em_buf_adds(b, ", \"role\": ");
+    em_buf_json_str(b, h->role);
+    if (h->transaction) {
+        em_buf_adds(b, ", \"transaction\": ");
+        em_buf_json_str(b, h->transaction);
+    }
+    em_buf_adds(b, ", \"kind\": ");
+    em_buf_json_str(b, h->kind);
+    em_buf_adds(b, ", \"action\": ");
+    em_buf_json_str(b, em_payment_verdict_name(h->action));
+    em_buf_adds(b, ", \"text\": ");
+    em_buf_json_str(b, h->text ? h->text : "");
+    if (h->entity_id) {
+        em_buf_adds(b, ", \"entity\": {\"id\": ");
+        em_buf_json_str(b, h->entity_id);
+        em_buf_adds(b, ", \"caption\": ");
+        em_buf_json_str(b, h->entity_name);
+        em_buf_adds(b, ", \"schema\": ");
+        em_buf_json_str(b, h->entity_schema);
+        em_buf_adds(b, ", \"dataset\": ");
+        em_buf_json_str(b, h->dataset);
+        em_buf_adds(b, ", \"programs\": ");
+        em_buf_json_str(b, h->programs ? h->programs : "");
+        em_buf_addc(b, '}');
+    }
+    if (h->jurisdiction) {
+        em_buf_adds(b, ", \"jurisdiction\": ");
+        em_buf_json_str(b, h->jurisdiction);
+    }
+    em_buf_printf(b, ", \"score\": %.4f, \"explanation\": ", h->score);
+    em_buf_json_str(b, h->explanation ? h->explanation : "");
+    em_buf_addc(b, '}');
+}
+
+static void result_json(em_payment_result *r) {
+    em_buf b;
+    em_buf_init(&b);
+    em_buf_printf(&b, "{\"message\": %zu", r->ordinal);
+    if (r->input) {
+        em_buf_adds(&b, ", \"input\": ");
+        em_buf_json_str(&b, r->input);
+    }
+    em_buf_adds(&b, ", \"id\": ");
+    if (r->id)
+        em_buf_json_str(&b, r->id);
+    else
+        em_buf_adds(&b, "null");
+    em_buf_adds(&b, ", \"format\": ");
+    em_buf_json_str(&b, r->format ? r->format : "");
+    em_buf_printf(&b, ", \"line\": %zu, \"verdict\": ", r->line);
+    em_buf_json_str(&b, em_payment_verdict_name(r->verdict));
+    if (r->error) {
+        em_buf_adds(&b, ", \"error\": ");
+        em_buf_json_str(&b, r->error);
+        em_buf_adds(&b, ", \"error_field\": ");
+        if (r->error_field)
+            em_buf_json_str(&b, r->error_field);
+        else
+            em_buf_adds(&b, "null");
+    }
+    em_buf_printf(&b, ", \"transactions\": %zu, \"parties\": %zu, \"hits\": [", r->transactions,
+                  r->parties);
+    for (size_t i = 0; i < r->hits.len; i++) {
+        if (i) em_buf_adds(&b, ", ");
+        hit_json(&b, &r->hits.items[i]);
+    }
+    em_buf_adds(&b, "], \"lists\": ");
+    em_buf_adds(&b, r->lists_json ? r->lists_json : "[]");
+    em_buf_addc(&b, '}');
+    free(r->json);
+    r->json = em_buf_detach(&b);
+    em_buf_free(&b);
+}
+
+typedef struct run {
+    em_payment_screener *ps;
+    const char *input;
+    int (*deliver)(void *ctx, const em_payment_result *r);
+    void *ctx;
+    em_error *err;
+    em_normalizer *norm;
+    tmatch *tm;
+    int failed; /* screening failed: err says why */
+} run;
+
+static int on_message(void *ud, pay_message *m) {
+    run *u = ud;
+    em_payment_result r = {0};
+    r.ordinal = m->ordinal;
+    r.line = m->first_line;
+    r.transactions = m->transactions;
+    r.parties = m->parties.len;
+    r.id = em_xstrdup(m->id);
+    r.format = em_xstrdup(m->format);
+    r.input = em_xstrdup(u->input);
+    if (m->error) {
+        r.verdict = EM_PAYMENT_INVALID;
+        char idpart[96] = "";
+        if (m->id) snprintf(idpart, sizeof idpart, " (%.64s)", m->id);
+        r.error = em_xasprintf("%s%smessage %zu%s at line %zu: %s", u->input ? u->input : "",
+                               u->input ? ": " : "", m->ordinal, idpart, m->first_line, m->error);
+        r.error_field = em_xstrdup(m->error_field);
+    } else {
+        sctx c = {u->ps, u->norm, u->tm, &r, m, u->err, 0};
+        int rc = 0;
+        for (size_t i = 0; i < m->parties.len && rc == 0; i++)
+            rc = screen_party(&c, &m->parties.items[i]);
+        for (size_t i = 0; i < m->texts.len && rc == 0; i++)
+            rc = screen_text(&c, &m->texts.items[i]);
+        if (rc != 0) {
+            u->failed = 1;
+            result_free(&r);
+            return -1;
+        }
+        r.verdict = EM_PAYMENT_PASS;
+        for (size_t i = 0; i < r.hits.len; i++)
+            if (r.hits.items[i].action > r.verdict) r.verdict = r.hits.items[i].action;
+        if (!r.lists_json) {
+            em_list_info *l = NULL;
+            size_t n = 0;
+            if (em_engine_lists(u->ps->e, &l, &n, NULL) == 0) {
+                em_buf b;
+                em_buf_init(&b);
+                em_buf_addc(&b, '[');
+                for (size_t i = 0; i < n; i++) {
+                    em_buf_printf(&b, "%s{\"dataset\": ", i ? ", " : "");
+                    em_buf_json_str(&b, l[i].source);
+                    em_buf_printf(&b, ", \"version\": %lld, \"entities\": %zu}",
+                                  (long long)l[i].version, l[i].entities);
+                }
+                em_buf_addc(&b, ']');
+                r.lists_json = em_buf_detach(&b);
+                em_buf_free(&b);
+                em_list_info_free(l, n);
+            }
+        }
+    }
+    result_json(&r);
+    int rc = u->deliver ? u->deliver(u->ctx, &r) : 0;
+    result_free(&r);
+    return rc;
+}
+
+long em_payment_screen(em_payment_screener *ps, const char *data, size_t len, const char *input,
+                       int (*deliver)(void *ctx, const em_payment_result *r), void *ctx,
+                       em_error *err) {
+    if (!ps || (!data && len))
+        return em_fail(err, EM_ERR_USAGE, "em_payment_screen: no screener or no data");
+    const char *fmt = pay_detect(data, len);
+    if (!fmt)
+        return em_fail(err, EM_ERR_FORMAT,
+                       "%s%sneither a SWIFT MT message (it starts with '{1:') nor ISO 20022 XML "
+                       "(it starts with '<')",
+                       input ? input : "", input ? ": " : "");
+    run u = {ps, input, deliver, ctx, err, NULL, NULL, 0};
+    u.norm = norm_get(ps, err);
+    if (!u.norm) return -1;
+    u.tm = tm_acquire(ps);
+    long n = strcmp(fmt, "mt") == 0 ? pay_mt_parse(data, len, on_message, &u)
+                                    : pay_iso_parse(data, len, on_message, &u);
+    tm_release(ps, u.tm);
+    norm_put(ps, u.norm);
+    if (n < 0 && !u.failed && err && !err->message[0])
+        em_fail(err, EM_ERR_USAGE, "the screening was stopped by its caller");
+    return n;
+}
+
+/* ---- audit ----------------------------------------------------------------------------------- */
+
+int em_audit_payment(em_monitor *m, const char *user, const em_payment_result *r, int64_t *seq,
+                     em_error *err) {
+    if (!m || !r) return em_fail(err, EM_ERR_USAGE, "em_audit_payment: no monitor or result");
+    json_error_t je;
+    json_t *payload = json_loads(r->json, 0, &je);
+    if (!payload) return em_fail(err, EM_ERR_INTERNAL, "payment result JSON: %s", je.text);
+    json_object_set_new(payload, "engine", json_string(EMBARGO_VERSION));
+    pthread_mutex_lock(&m->lock);
+    int rc = em_audit_append(m, "payment", user, payload, 0, seq, err);
+    pthread_mutex_unlock(&m->lock);
+    json_decref(payload);
+    return rc;
+}
