@@ -310,6 +310,14 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
         }
         return 0;
     }
+    /* two names in one syllabic script agree on its spelling (김종은 is not 김정은) */
+    if (a->flags & b->flags & EM_TOK_SYLLABIC) {
+        if (strcmp(a->text, b->text) == 0) {
+            *how = EM_HOW_EXACT;
+            return EM_SIM_EXACT;
+        }
+        return 0;
+    }
     if (a->group && a->group == b->group) {
         if (strcmp(a->text, b->text) == 0) {
             *how = EM_HOW_EXACT;
@@ -337,6 +345,10 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
     }
     if ((a->flags | b->flags) & EM_TOK_SYLLABIC) {
         /* romanised Han/Hangul syllables are atomic: one letter off is another syllable */
+        if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0) {
+            *how = EM_HOW_EXACT;
+            return EM_SIM_EXACT;
+        }
         return 0;
     }
     return text_similarity(a->text, a->len, a->skel, b->text, b->len, b->skel, abjad, how);

@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "text/arabic.h"
+#include "text/hangul.h"
 
 /* Any script to Latin (Russian via BGN/PCGN, which gives the English spellings the lists
    use: Sechin, not Secin), decompose and drop marks, fold to ASCII and lower case. */
@@ -102,15 +103,23 @@ static char *normalize_ascii(const char *s) {
 static char *normalize_any(em_normalizer *n, const char *s);
 
 /* Arabic-script words first become Latin consonant spellings (arabic.c), which
-   give the lists' romanisations better than ICU's scholarly Arabic-Latin. */
+   give the lists' romanisations better than ICU's scholarly Arabic-Latin, and
+   Hangul the lists' McCune-Reischauer-like spellings (hangul.c), not ICU's
+   Revised Romanization. */
 char *em_normalize_name(em_normalizer *n, const char *s) {
     if (!s) s = "";
     const unsigned char *q = (const unsigned char *)s;
     while (*q && *q < 0x80)
         q++;
     if (!*q) return normalize_ascii(s);
-    if (!em_has_arabic((const char *)q)) return normalize_any(n, s);
-    char *latin = em_arabic_to_latin(s);
+    char *latin = NULL;
+    if (em_has_arabic((const char *)q)) latin = em_arabic_to_latin(s);
+    if (em_has_hangul(latin ? latin : s)) {
+        char *h = em_hangul_to_latin(latin ? latin : s);
+        free(latin);
+        latin = h;
+    }
+    if (!latin) return normalize_any(n, s);
     char *r = normalize_any(n, latin);
     free(latin);
     return r;

@@ -170,6 +170,11 @@ static void test_compare_rules(void **state) {
     assert_true(cmp("Person", "ملا عبد التواب", "Abd-al-Tawwab") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "طارق عزيز", "Tariq Azam") < EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "عبد الرحمن ياسين", "Abdul Karim Yasin") < EM_DEFAULT_THRESHOLD);
+    /* Hangul as the lists spell North Korean names; one script agrees with itself */
+    assert_true(cmp("Person", "김정은", "KIM, Jong Un") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "최룡해", "CHOE Ryong Hae") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "김정은", "Kim Jongun") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "김종은", "김정은") < EM_DEFAULT_THRESHOLD);
     /* typos in long parts are tolerated, short parts get no fuzz */
     assert_true(cmp("Person", "Esmial Khatyb", "Esmail Khatib") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Ali Reza", "Ala Reza") < EM_DEFAULT_THRESHOLD);

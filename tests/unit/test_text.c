@@ -84,6 +84,17 @@ static void test_arabic(void **state) {
     check_norm("ABC محمد ١٢", "abc mhmd 12");
 }
 
+/* Hangul: North Korean consonants, RR vowels, one part per syllable (text/hangul.c) */
+static void test_hangul(void **state) {
+    (void)state;
+    check_norm("김정은", "kim jeong eun");
+    check_norm("최룡해", "choe ryong hae"); /* ㄹ starts a syllable as r */
+    check_norm("리병철", "ri pyeong cheol");
+    check_norm("이민호", "ri min ho"); /* the family name 이 as the lists write it */
+    check_norm("박 지성", "pak ji seong");
+    check_norm("Kim 김", "kim kim");
+}
+
 static void test_key_order(void **state) {
     (void)state;
     check_key("KHATIB, Esmail", "esmail khatib");
@@ -110,7 +121,8 @@ static void test_encoding(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_latin),    cmocka_unit_test(test_scripts),
-        cmocka_unit_test(test_arabic),   cmocka_unit_test(test_key_order),
+        cmocka_unit_test(test_arabic),
+        cmocka_unit_test(test_hangul),   cmocka_unit_test(test_key_order),
         cmocka_unit_test(test_encoding),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
