@@ -17,6 +17,14 @@
  *     whose holder is not in the file becomes an entity itself;
  *   - Address entities give the text of "addressEntity" references.
  *
+ * The nested export (targets.nested.json) writes the entities a party's
+ * properties refer to inside them, as objects where the flat export has ids
+ * ("familyPerson": [{"schema": "Family", "properties": {"relative": [{a
+ * Person}]}}]). Each nested object is taken out and read as a line of its
+ * own, its reference to the party that holds it filled in from the FtM
+ * reverse property when it is left out (REVERSES); a nested party (a
+ * relative, an owner) is not emitted, it names the far end of a link.
+ *
  * Hence two passes over the file. Pass 1 parses and validates every line
  * (nothing is emitted if any line is malformed) and keeps, per line, only the
  * small facts above plus the id and caption of every party. Pass 2 parses the
@@ -155,8 +163,9 @@ typedef struct fact {
 } fact;
 
 typedef struct ftm_index {
-    keyed_vec ids;   /* parties: id -> caption */
-    keyed_vec addrs; /* Address entities (and their referents): id -> text */
+    keyed_vec ids;    /* parties: id -> caption */
+    keyed_vec nested; /* parties only nested in another's properties: id -> caption */
+    keyed_vec addrs;  /* Address entities (and their referents): id -> text */
     EM_VEC(fact) facts;
     char last_seen[11];
 } ftm_index;
@@ -179,6 +188,8 @@ static fact *fact_push(ftm_index *x, const char *ent, int kind) {
 static void index_free(ftm_index *x) {
     for (size_t i = 0; i < x->ids.len; i++)
         free(x->ids.items[i].id), free(x->ids.items[i].text);
+    for (size_t i = 0; i < x->nested.len; i++)
+        free(x->nested.items[i].id), free(x->nested.items[i].text);
     for (size_t i = 0; i < x->addrs.len; i++)
         free(x->addrs.items[i].id), free(x->addrs.items[i].text);
     for (size_t i = 0; i < x->facts.len; i++) {
@@ -186,6 +197,7 @@ static void index_free(ftm_index *x) {
         free(f->ent), free(f->a), free(f->b), free(f->c), free(f->d);
     }
     em_vec_free(x->ids);
+    em_vec_free(x->nested);
     em_vec_free(x->addrs);
     em_vec_free(x->facts);
     memset(x, 0, sizeof *x);
@@ -240,7 +252,119 @@ typedef struct ftm_line {
     json_t *root;
     const char *id, *schema, *caption;
     json_t *props;
+    json_t *nested; /* the entities nested in its properties, taken out (or NULL) */
 } ftm_line;
+
+static void line_free(ftm_line *l) {
+    json_decref(l->root);
+    json_decref(l->nested);
+    l->root = l->nested = NULL;
+}
+
+/* FtM reverse properties: a party's property holding nested entities -> the
+   property of the nested entity that refers back to the party */
+static const struct {
+    const char *prop, *back;
+} REVERSES[] = {
+    {"ownershipOwner", "owner"},
+    {"ownershipAsset", "asset"},
+    {"directorshipDirector", "director"},
+    {"directorshipOrganization", "organization"},
+    {"membershipMember", "member"},
+    {"membershipOrganization", "organization"},
+    {"employers", "employee"},
+    {"employees", "employer"},
+    {"familyPerson", "person"},
+    {"familyRelative", "relative"},
+    {"associates", "person"},
+    {"associations", "associate"},
+    {"unknownLinkSubject", "subject"},
+    {"unknownLinkObject", "object"},
+    {"agencyClient", "agent"},
+    {"agentRepresentation", "client"},
+    {"successors", "predecessor"},
+    {"predecessors", "successor"},
+    {"sanctions", "entity"},
+    {"identification", "holder"},
+    {"passport", "holder"},
+    {"cryptoWallets", "holder"},
+};
+
+#define NEST_MAX 8 /* nested entities inside nested entities, at most */
+
+/* Checks the "id", "schema", "caption" and "properties" of an entity object (a
+   line, or an object nested in one at depth > 0); nested objects are moved
+   into `nested` and replaced by their ids. Returns 0, or -1 with err. */
+static int check_entity(json_t *o, const char *path, long ln, int depth, json_t *nested,
+                        em_error *err) {
+    const char *what = depth ? "a nested entity" : "entity";
+    json_t *id = json_object_get(o, "id"), *schema = json_object_get(o, "schema");
+    json_t *caption = json_object_get(o, "caption");
+    json_t *props = json_object_get(o, "properties");
+    if (!json_is_string(id) || !*json_string_value(id))
+        return em_fail(err, EM_ERR_FORMAT, "%s line %ld: %s: \"id\" must be a non-empty string",
+                       path, ln, what);
+    const char *eid = json_string_value(id);
+    if (!json_is_string(schema) || !*json_string_value(schema))
+        return em_fail(err, EM_ERR_FORMAT,
+                       "%s line %ld: %s %s: \"schema\" must be a non-empty string", path, ln, what,
+                       eid);
+    if (caption && !json_is_string(caption) && !json_is_null(caption))
+        return em_fail(err, EM_ERR_FORMAT, "%s line %ld: %s %s: \"caption\" must be a string", path,
+                       ln, what, eid);
+    if (!json_is_object(props))
+        return em_fail(err, EM_ERR_FORMAT, "%s line %ld: %s %s: \"properties\" must be an object",
+                       path, ln, what, eid);
+    const char *key;
+    json_t *vals;
+    json_object_foreach(props, key, vals) {
+        size_t k;
+        json_t *v;
+        if (!json_is_array(vals))
+            return em_fail(err, EM_ERR_FORMAT,
+                           "%s line %ld: %s %s: property \"%s\" must be an array of strings or "
+                           "entities",
+                           path, ln, what, eid, key);
+        json_array_foreach(vals, k, v) {
+            if (json_is_string(v)) continue;
+            if (!json_is_object(v))
+                return em_fail(err, EM_ERR_FORMAT,
+                               "%s line %ld: %s %s: property \"%s\" must be an array of strings "
+                               "or entities",
+                               path, ln, what, eid, key);
+            if (depth + 1 > NEST_MAX)
+                return em_fail(err, EM_ERR_FORMAT,
+                               "%s line %ld: %s %s: entities nested more than %d deep", path, ln,
+                               what, eid, NEST_MAX);
+            if (check_entity(v, path, ln, depth + 1, nested, err) != 0) return -1;
+            json_t *vp = json_object_get(v, "properties");
+            for (size_t r = 0; r < sizeof REVERSES / sizeof *REVERSES; r++)
+                if (strcmp(REVERSES[r].prop, key) == 0 && !json_object_get(vp, REVERSES[r].back))
+                    json_object_set_new(vp, REVERSES[r].back, json_pack("[s]", eid));
+            json_array_append(nested, v);
+            json_array_set_new(vals, k, json_string(json_string_value(json_object_get(v, "id"))));
+        }
+    }
+    const char *list_keys[] = {"datasets", "referents"};
+    for (int k = 0; k < 2; k++) {
+        json_t *a = json_object_get(o, list_keys[k]);
+        if (a && !json_is_array(a))
+            return em_fail(err, EM_ERR_FORMAT, "%s line %ld: %s %s: \"%s\" must be an array", path,
+                           ln, what, eid, list_keys[k]);
+    }
+    return 0;
+}
+
+/* the line view of an entity object that check_entity accepted */
+static void line_view(json_t *o, ftm_line *out) {
+    out->root = o;
+    out->id = json_string_value(json_object_get(o, "id"));
+    out->schema = json_string_value(json_object_get(o, "schema"));
+    json_t *caption = json_object_get(o, "caption");
+    out->caption = json_is_string(caption) ? json_string_value(caption) : NULL;
+    out->props = json_object_get(o, "properties");
+    out->nested = NULL;
+}
 
 /* Parses a line; returns 1 for an entity, 0 for a blank line, -1 on error. */
 static int read_entity(em_reader *r, em_buf *line, ftm_line *out, em_error *err) {
@@ -260,70 +384,23 @@ static int read_entity(em_reader *r, em_buf *line, ftm_line *out, em_error *err)
     if (!root)
         return em_fail(err, EM_ERR_FORMAT, "%s line %ld: invalid JSON (%s, column %d)", path, ln,
                        je.text, je.column);
-    out->root = root;
     if (!json_is_object(root)) {
-        em_fail(err, EM_ERR_FORMAT, "%s line %ld: expected a JSON object per line", path, ln);
-        goto bad;
+        json_decref(root);
+        return em_fail(err, EM_ERR_FORMAT, "%s line %ld: expected a JSON object per line", path,
+                       ln);
     }
-    json_t *id = json_object_get(root, "id"), *schema = json_object_get(root, "schema");
-    json_t *caption = json_object_get(root, "caption");
-    out->props = json_object_get(root, "properties");
-    if (!json_is_string(id) || !*json_string_value(id)) {
-        em_fail(err, EM_ERR_FORMAT, "%s line %ld: \"id\" must be a non-empty string", path, ln);
-        goto bad;
+    json_t *nested = json_array();
+    if (check_entity(root, path, ln, 0, nested, err) != 0) {
+        json_decref(nested);
+        json_decref(root);
+        return -1;
     }
-    out->id = json_string_value(id);
-    if (!json_is_string(schema) || !*json_string_value(schema)) {
-        em_fail(err, EM_ERR_FORMAT, "%s line %ld: entity %s: \"schema\" must be a non-empty string",
-                path, ln, out->id);
-        goto bad;
-    }
-    out->schema = json_string_value(schema);
-    if (caption && !json_is_string(caption) && !json_is_null(caption)) {
-        em_fail(err, EM_ERR_FORMAT, "%s line %ld: entity %s: \"caption\" must be a string", path,
-                ln, out->id);
-        goto bad;
-    }
-    out->caption = json_is_string(caption) ? json_string_value(caption) : NULL;
-    if (!json_is_object(out->props)) {
-        em_fail(err, EM_ERR_FORMAT, "%s line %ld: entity %s: \"properties\" must be an object",
-                path, ln, out->id);
-        goto bad;
-    }
-    const char *key;
-    json_t *vals;
-    json_object_foreach(out->props, key, vals) {
-        size_t k;
-        json_t *v;
-        if (!json_is_array(vals)) {
-            em_fail(err, EM_ERR_FORMAT,
-                    "%s line %ld: entity %s: property \"%s\" must be an array of strings", path, ln,
-                    out->id, key);
-            goto bad;
-        }
-        json_array_foreach(vals, k, v) {
-            if (!json_is_string(v)) {
-                em_fail(err, EM_ERR_FORMAT,
-                        "%s line %ld: entity %s: property \"%s\" must be an array of strings", path,
-                        ln, out->id, key);
-                goto bad;
-            }
-        }
-    }
-    const char *list_keys[] = {"datasets", "referents"};
-    for (int k = 0; k < 2; k++) {
-        json_t *a = json_object_get(root, list_keys[k]);
-        if (a && !json_is_array(a)) {
-            em_fail(err, EM_ERR_FORMAT, "%s line %ld: entity %s: \"%s\" must be an array", path, ln,
-                    out->id, list_keys[k]);
-            goto bad;
-        }
-    }
+    line_view(root, out);
+    if (json_array_size(nested))
+        out->nested = nested;
+    else
+        json_decref(nested);
     return 1;
-bad:
-    json_decref(root);
-    out->root = NULL;
-    return -1;
 }
 
 /* The values of a property (validated: strings), or NULL. */
@@ -351,7 +428,7 @@ static size_t iso_prefix(const char *s) {
 
 /* ---- pass 1 ------------------------------------------------------------------ */
 
-static void index_line(ftm_index *x, const ftm_line *l, long ln) {
+static void index_line(ftm_index *x, const ftm_line *l, long ln, int nested) {
     const char *sch = l->schema;
     size_t i;
     json_t *v;
@@ -362,7 +439,7 @@ static void index_line(ftm_index *x, const ftm_line *l, long ln) {
     }
     if (party_of(sch)) {
         const char *cap = l->caption && *l->caption ? l->caption : first(l, "name");
-        keyed_push(&x->ids, l->id, cap, ln);
+        keyed_push(nested ? &x->nested : &x->ids, l->id, cap, ln);
         return;
     }
     const relation_schema *rs = relation_of(sch);
@@ -600,6 +677,7 @@ static em_entity *build_party(const ftm_line *l, const char *schema, const ftm_i
         switch (f[k].kind) {
         case FACT_LINK: {
             const keyed *t = keyed_find(&x->ids, f[k].b);
+            if (!t) t = keyed_find(&x->nested, f[k].b);
             if (!t || strcmp(f[k].b, l->id) == 0) break;
             char *tid = em_xasprintf("os-%s", f[k].b);
             em_entity_add_link(e, f[k].a, tid, t->text);
@@ -677,9 +755,16 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
         int k = read_entity(r, &line, &l, err);
         if (k < 0) goto done;
         if (k == 0) continue;
-        index_line(&x, &l, em_reader_line(r));
+        index_line(&x, &l, em_reader_line(r), 0);
         if (party_of(l.schema) || strcmp(l.schema, "CryptoWallet") == 0) emittable++;
-        json_decref(l.root);
+        size_t i;
+        json_t *o;
+        json_array_foreach(l.nested, i, o) {
+            ftm_line nl;
+            line_view(o, &nl);
+            index_line(&x, &nl, em_reader_line(r), 1);
+        }
+        line_free(&l);
     }
     if (got < 0) goto done;
     if (emittable == 0) {
@@ -697,6 +782,7 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
                     x.ids.items[i].line, x.ids.items[i].id, x.ids.items[i - 1].line);
             goto done;
         }
+    if (x.nested.len) qsort(x.nested.items, x.nested.len, sizeof *x.nested.items, keyed_cmp);
     if (x.addrs.len) qsort(x.addrs.items, x.addrs.len, sizeof *x.addrs.items, keyed_cmp);
     if (x.facts.len) qsort(x.facts.items, x.facts.len, sizeof *x.facts.items, fact_cmp);
     if (meta) snprintf(meta->published, sizeof meta->published, "%s", x.last_seen);
@@ -723,7 +809,7 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
             }
             if (!held) e = build_wallet(&l, source);
         }
-        json_decref(l.root);
+        line_free(&l);
         if (e && sink(ctx, e, err) < 0) goto done;
     }
     if (got < 0) goto done;

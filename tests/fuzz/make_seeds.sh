@@ -52,6 +52,7 @@ uk_fcdo_csv) lines head.csv "$td/uk/FCDO_UK_Sanctions_List_summary_2025-08-11.DE
 uk_fcdo_xml) whole "$td/uk/fcdo_sample.xml" sample.xml ;;
 ftm_json)
     whole "$td/ftm/invented.entities.ftm.json" invented.json
+    whole "$td/ftm/invented.targets.nested.json" nested.json
     gzip -9nc "$out/invented.json" >"$out/invented.json.gz"
     ;;
 senzing_json) whole "$td/senzing/invented.senzing.json" invented.json ;;

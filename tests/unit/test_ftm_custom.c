@@ -210,6 +210,57 @@ static void test_ftm_broken(void **state) {
     free(dir);
 }
 
+/* ---- FtM: the nested export (targets.nested.json) ------------------------- */
+
+static void test_ftm_nested(void **state) {
+    (void)state;
+    em_entity_list l;
+    em_parse_meta meta;
+    parse_ok(em_parse_ftm_json, td("ftm/invented.targets.nested.json"), "opensanctions", &l, &meta);
+    /* the two targets; the relative nested in the person's family is not one */
+    assert_int_equal(l.len, 2);
+    em_entity *p = get_entity(&l, "os-nst-person-1");
+    assert_true(has_program(p, "INV-NESTED"));                        /* a nested Sanction */
+    assert_string_equal(p->listed_on, "2023-05-06");                  /* its start date */
+    assert_non_null(find_identifier(p, EM_ID_PASSPORT, "EE7654321")); /* a nested Passport */
+    assert_true(has_address(p, "3 Bramble Road, Tartu", NULL));       /* a nested Address */
+    /* the family link names the nested relative, whose back reference ("person")
+       the nested Family left out */
+    assert_string_equal(get_link(p, "family", "os-nst-rel-1")->target_name, "Tobias Brindlewood");
+    /* a nested Ownership that names its owner by id: links on both ends */
+    em_entity *c = get_entity(&l, "os-nst-co-1");
+    get_link(c, "owned_by", "os-nst-person-1");
+    get_link(p, "owner_of", "os-nst-co-1");
+    em_entity_list_free(&l);
+
+    /* a nested object is checked like a line, and said to be nested */
+    char *dir = tmpdir_new("ftm_nested");
+    char *f = write_test_file(dir, "noid.json",
+                              FTM_OK "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": "
+                                     "{\"name\": [\"B\"], \"sanctions\": [{\"schema\": "
+                                     "\"Sanction\", \"properties\": {}}]}}\n");
+    expect_failure(em_parse_ftm_json, f, 2, "a nested entity: \"id\"");
+    free(f);
+    /* nested deeper than NEST_MAX (8) */
+    em_buf deep;
+    em_buf_init(&deep);
+    em_buf_adds(&deep, FTM_OK "{\"id\": \"d0\", \"schema\": \"Person\", \"properties\": {");
+    for (int i = 1; i <= 10; i++)
+        em_buf_printf(&deep,
+                      "\"associates\": [{\"id\": \"d%d\", \"schema\": \"Associate\", "
+                      "\"properties\": {",
+                      i);
+    for (int i = 1; i <= 10; i++)
+        em_buf_adds(&deep, "}}]");
+    em_buf_adds(&deep, "}}\n");
+    em_buf_cstr(&deep);
+    f = write_test_file(dir, "deep.json", deep.data);
+    expect_failure(em_parse_ftm_json, f, 2, "nested more than 8 deep");
+    free(f);
+    em_buf_free(&deep);
+    free(dir);
+}
+
 /* ---- Senzing -------------------------------------------------------------- */
 
 static void test_senzing_invented(void **state) {
@@ -503,10 +554,11 @@ static void test_store_custom_list(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ftm_invented),     cmocka_unit_test(test_ftm_broken),
-        cmocka_unit_test(test_senzing_invented), cmocka_unit_test(test_senzing_broken),
-        cmocka_unit_test(test_custom_csv),       cmocka_unit_test(test_custom_csv_errors),
-        cmocka_unit_test(test_detect),           cmocka_unit_test(test_store_custom_list),
+        cmocka_unit_test(test_ftm_invented),      cmocka_unit_test(test_ftm_broken),
+        cmocka_unit_test(test_ftm_nested),        cmocka_unit_test(test_senzing_invented),
+        cmocka_unit_test(test_senzing_broken),    cmocka_unit_test(test_custom_csv),
+        cmocka_unit_test(test_custom_csv_errors), cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_store_custom_list),
     };
     return cmocka_run_group_tests_name("ftm, senzing and custom lists", tests, NULL, NULL);
 }
