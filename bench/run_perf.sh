@@ -16,6 +16,14 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-bench"
 
+# the data first: no half-minute build to learn that it is absent
+shared="${EMBARGO_SHARED_DATA:-../shared/data}"
+if [ ! -d "$shared" ]; then
+    echo "skipped: ../shared/data not found ($shared); set EMBARGO_SHARED_DATA"
+    exit 0
+fi
+echo "run_perf: building bench_match (Release) in $build ..." >&2
+
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DEMBARGO_TESTS=OFF >/dev/null
 cmake --build "$build" --target bench_match -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
 

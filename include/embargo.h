@@ -102,16 +102,24 @@ const char *em_store_home(const em_store *st);
 
 /* Where the bundled lists live (data/ of an install or of the source tree). */
 const char *em_bundled_data_dir(void);
+/* The home used when none is given (see em_store_open; caller frees). */
+char *em_default_home(void);
+/* 1 when `home` (NULL = the default home) holds no store yet: em_store_open will
+   create it, seeded from the bundled lists unless EM_STORE_NO_SEED. */
+int em_store_is_new(const char *home);
 
 /* The outcome of importing one list (one source) */
 typedef struct em_import_result {
     const char *source;    /* "ofac_sdn", "ofac_cons", "un_sc", ... */
     const char *format;    /* "ofac-csv", "ofac-xml", "ofac-advanced-xml", ... */
-    const char *published; /* publication date from the file, or "" */
+    const char *published; /* publication date from the file (else from the options'
+                              `published`, the bundle manifest), or "" */
     const char *sha256;    /* over the decompressed input bytes */
     int64_t version;       /* the new, now active, version id */
     size_t entities;
-    int unchanged; /* 1 when identical to the active version (no new version made) */
+    int unchanged;       /* 1 when identical to the active version (no new version made) */
+    const char *warning; /* "" or what the input lacks, e.g. an OFAC CSV set without
+                            alt.csv (no aliases) or add.csv (no addresses) */
 } em_import_result;
 
 typedef struct em_import_report em_import_report;
@@ -146,7 +154,7 @@ int em_store_import_bundled(em_store *st, em_import_report **out, em_error *err)
  * A zeroed struct (or NULL) gives the defaults; set `version` to
  * EM_IMPORT_OPTIONS_VERSION.
  */
-#define EM_IMPORT_OPTIONS_VERSION 1
+#define EM_IMPORT_OPTIONS_VERSION 2 /* 1 is accepted too (no `published`) */
 typedef struct em_import_options {
     unsigned version;
     const char *source;      /* NULL = the source each format is imported as */
@@ -157,6 +165,9 @@ typedef struct em_import_options {
     size_t max_names;        /* per entity; 0 = 5,000 */
     size_t max_field_bytes;  /* longest name, remark or other value; 0 = 256 KiB */
     int64_t max_input_bytes; /* decompressed bytes per file; 0 = 4 GiB */
+    /* version 2: the publication date (YYYY-MM-DD) of lists whose files state none
+       (the OFAC CSV sets): the publisher's Last-Modified, a bundle manifest; NULL = none */
+    const char *published;
 } em_import_options;
 
 /* em_store_import with options (NULL = defaults; source from opts->source). */
@@ -187,6 +198,27 @@ typedef struct em_version_info {
 } em_version_info;
 
 typedef struct em_version_list em_version_list;
+
+/*
+ * List freshness: the age of a list version from its publication date, and
+ * whether it is older than its source is allowed to be: EM_MAX_AGE_OFAC_DAYS
+ * for OFAC's lists (source names "ofac..."), EM_MAX_AGE_DAYS for the others,
+ * or the days given in $EMBARGO_MAX_AGE_OFAC / $EMBARGO_MAX_AGE. A stale list
+ * is still screened against; every front end says so (lists, search, serve's
+ * /readyz "degraded", /metrics, /catalog, the web UI).
+ */
+#define EM_MAX_AGE_OFAC_DAYS 7
+#define EM_MAX_AGE_DAYS 30
+typedef struct em_list_age {
+    double age_days;     /* since publication; -1 when the publication date is unknown */
+    double max_age_days; /* allowed for the source */
+    int stale;           /* 1: age_days > max_age_days */
+} em_list_age;
+/* `published` is "YYYY-MM-DD" or an ISO date-time; now is seconds since the epoch
+   (0 = the current time). */
+void em_list_age_of(const char *source, const char *published, int64_t now, em_list_age *out);
+/* The age allowed for a source, in days. */
+double em_list_max_age_days(const char *source);
 
 /* All versions (active ones first per source); source NULL = every source */
 int em_store_versions(em_store *st, const char *source, em_version_list **out, em_error *err);
@@ -860,8 +892,10 @@ int em_audit_payment(em_monitor *m, const char *user, const em_payment_result *r
  * the download that produced the active version; a 304 means "not modified"
  * and imports nothing), connect and total timeouts, a low-speed limit,
  * retries with exponential backoff on connection errors, timeouts and HTTP
- * 5xx (never on 4xx), a size limit, at most 5 redirects (an https URL never
- * redirects to http), User-Agent "embargo/VERSION". Downloads go to
+ * 5xx (never on 4xx, nor on errors that cannot heal: a host name that does not
+ * resolve, a TLS failure), a size limit, at most 5 redirects (an https URL
+ * never redirects to http), a browser-shaped User-Agent (see user_agent).
+ * Downloads go to
  * temporary files under HOME/downloads/, removed in every case.
  *
  * Threads: em_store_update may run on a background thread with its own
@@ -888,7 +922,14 @@ typedef struct em_update_options {
     /* may be NULL: told about progress ("downloading URL", "retrying in 2 s: ...") */
     void (*notify)(void *ctx, const char *source, const char *message);
     void *notify_ctx;
+    /* NULL = $EMBARGO_USER_AGENT, else EM_UPDATE_USER_AGENT: OFAC's Sanctions List
+       Service answers 403 unless the User-Agent looks like a browser's ("Mozilla/"
+       and a digit, 40 characters or more) */
+    const char *user_agent;
 } em_update_options;
+#define EM_UPDATE_USER_AGENT                                                                 \
+    "Mozilla/5.0 (X11; Linux x86_64) embargo/" EMBARGO_VERSION                                \
+    " (sanctions list update; like Gecko)"
 
 /* Fills the defaults (the same as a zeroed struct). */
 void em_update_options_init(em_update_options *o);

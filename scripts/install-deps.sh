@@ -18,6 +18,13 @@ if [ -n "$missing" ]; then
     echo "embargo: installing missing Debian packages:$missing" >&2
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq || true
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
+    # apt's and dpkg's hundreds of progress lines go to a log, shown only when something fails
+    log="${TMPDIR:-/tmp}/embargo-install-deps.log"
+    $SUDO apt-get update -qq >"$log" 2>&1 || true
+    if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >>"$log" 2>&1; then
+        cat "$log" >&2
+        echo "embargo: installing the packages failed (log above, also in $log)" >&2
+        exit 1
+    fi
+    echo "embargo: installed:$missing" >&2
 fi

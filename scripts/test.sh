@@ -6,8 +6,10 @@
 set -e
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+echo "embargo: building the Release build in build/ ..." >&2
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEMBARGO_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)"
+echo "embargo: building with ASan+UBSan (gcc) in build-test/ and running the suite ..." >&2
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DEMBARGO_SANITIZE=ON >/dev/null
 cmake --build build-test -j"$(nproc)"
 cd build-test
@@ -24,8 +26,13 @@ if [ -n "${fuzz_missing:-}" ]; then
     echo "embargo: installing missing Debian packages:$fuzz_missing" >&2
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $fuzz_missing
+    log="${TMPDIR:-/tmp}/embargo-install-deps.log"
+    if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $fuzz_missing >"$log" 2>&1; then
+        cat "$log" >&2
+        exit 1
+    fi
 fi
+echo "embargo: building and running the fuzz targets (clang, libFuzzer) in build-fuzz/ ..." >&2
 CC=clang cmake -S . -B build-fuzz -DEMBARGO_FUZZ=ON -DEMBARGO_TESTS=OFF -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_C_FLAGS_DEBUG="-g -O1" >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz
@@ -35,6 +42,7 @@ ctest -R '^fuzz/' --output-on-failure -j"$(nproc)"
 # The whole suite again under clang's ASan+UBSan (gcc's build above, clang's
 # here: each sanitizer implementation catches things the other misses).
 cd ..
+echo "embargo: the suite again under clang's ASan+UBSan in build-clang/ ..." >&2
 CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug -DEMBARGO_SANITIZE=ON >/dev/null
 cmake --build build-clang -j"$(nproc)"
 cd build-clang

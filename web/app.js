@@ -225,6 +225,7 @@ function normCatalog(v) {
     vessels: pick(v.vessels, c.vessels),
     aircraft: pick(v.aircraft, c.aircraft),
     update: v.update || null,
+    max_age_days: typeof v.max_age_days === 'number' ? v.max_age_days : undefined,
   };
 }
 
@@ -1007,9 +1008,10 @@ async function showLists() {
     const published = parseDate(cur.published);
     const imported = parseDate(cur.imported_at);
     const age = published ? daysSince(published) : null;
+    const maxAge = typeof cur.max_age_days === 'number' ? cur.max_age_days : STALE_DAYS;
     let ageNode;
     if (age === null) ageNode = h('span', { class: 'age age-unknown', text: 'publication date not given by the file' });
-    else ageNode = h('span', { class: 'age ' + (age > STALE_DAYS ? 'age-stale' : 'age-fresh'), text: age === 0 ? 'published today' : `${fmtInt(age)} day${age === 1 ? '' : 's'} old` });
+    else ageNode = h('span', { class: 'age ' + (age > maxAge ? 'age-stale' : 'age-fresh'), text: age === 0 ? 'published today' : `${fmtInt(age)} day${age === 1 ? '' : 's'} old` });
     const counts = [
       ['Entities', cur.entities],
       ['Persons', cur.persons],
@@ -1020,7 +1022,7 @@ async function showLists() {
     cards.push(
       h(
         'article',
-        { class: 'card list-card' + (age === null ? ' undated' : age > STALE_DAYS ? ' stale' : ''), dataset: { source } },
+        { class: 'card list-card' + (age === null ? ' undated' : age > maxAge ? ' stale' : ''), dataset: { source } },
         h(
           'header',
           { class: 'list-head' },
@@ -1031,7 +1033,7 @@ async function showLists() {
           'p',
           { class: 'list-age' },
           ageNode,
-          age !== null && age > STALE_DAYS ? h('span', { class: 'stale-note', text: ` Older than ${STALE_DAYS} days: import a current list.` }) : null,
+          age !== null && age > maxAge ? h('span', { class: 'stale-note', text: ` Older than ${maxAge} days: import a current list.` }) : null,
         ),
         factList([
           ['Published', published ? fmtDay(cur.published) : 'unknown'],
@@ -1578,5 +1580,25 @@ document.querySelector('[data-skip]').addEventListener('click', (ev) => {
   (target || $('#main')).focus();
 });
 
+// The stale-list banner: /readyz says "degraded" and names the lists older than their source
+// is allowed (7 days for OFAC's, 30 for others; the server decides), on every page.
+async function listBanner() {
+  let body = null;
+  try {
+    const r = await fetch('/readyz', { headers: { Accept: 'application/json' } });
+    body = await r.json();
+  } catch (e) {
+    return;
+  }
+  const stale = Array.isArray(body?.lists) ? body.lists.filter((l) => l.stale) : [];
+  $('#stale-banner')?.remove();
+  if (!stale.length) return;
+  const parts = stale.map((l) => `${l.source} (published ${fmtDay(l.published)}, ${fmtInt(l.age_days)} days old; allowed ${fmtInt(l.max_age_days)})`);
+  const banner = h('div', { id: 'stale-banner', class: 'stale-banner', role: 'alert' },
+    h('strong', { text: 'Stale lists: ' }), parts.join('; ') + '. Screening uses them all the same: run `embargo update`.');
+  document.querySelector('header.top').after(banner);
+}
+
 window.addEventListener('hashchange', route);
 route();
+listBanner();

@@ -46,6 +46,14 @@ void cli_monitor_close(em_engine *e, em_monitor *m);
 const char *cli_user(const char *given);
 int cli_monitor_sync_after_import(cli_ctx *c, int quiet);
 
+/* the usage of each command (help.c): what `embargo CMD --help` prints */
+typedef struct cli_help {
+    const char *name;
+    const char *usage;
+} cli_help;
+const cli_help *cli_help_find(const char *name); /* NULL: not in the table */
+int cli_wants_help(int argc, char **argv);       /* --help or -h among argv[1..] */
+
 /* helpers (main.c) */
 int cli_open(cli_ctx *c, em_store **st);
 int cli_error(const em_error *err);
@@ -65,7 +73,16 @@ void cli_result_json(em_buf *b, const em_result *x);
 /* The list versions results were screened against: a JSON array of {source,
    version, entities}, or one "screened against: ..." line. */
 void cli_lists_json(em_buf *b, const em_results *r);
-void cli_lists_text(FILE *f, const em_results *r);
-void cli_lists_line(FILE *f, const em_list_info *v, size_t n);
+void cli_lists_text(FILE *f, const em_results *r, const em_version_list *vl);
+/* vl (may be NULL): the store's versions, for each list's publication date and age */
+void cli_lists_line(FILE *f, const em_list_info *v, size_t n, const em_version_list *vl);
+
+/* list ages (list_age.c): the home's versions (NULL when unreadable; free with
+   em_version_list_free); one of them; "published D, N days old[, STALE (over M
+   days)]"; a warning on f per stale active list (returns how many) */
+em_version_list *cli_versions(cli_ctx *c);
+const em_version_info *cli_version_find(const em_version_list *l, const char *source, int64_t id);
+void cli_age_text(em_buf *b, const char *source, const char *published);
+size_t cli_warn_stale(FILE *f, const em_version_list *l);
 
 #endif

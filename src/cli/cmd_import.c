@@ -1,6 +1,7 @@
 /*
  * cmd_import.c - `embargo import [--source S] [--force] [limits] FILE...` and
- * `import --bundled`: store new list versions and say what became active.
+ * `import --bundled`: store new list versions and say what became active, and
+ * warn when an input is incomplete (an OFAC CSV set without alt.csv / add.csv).
  */
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +74,11 @@ int cmd_import(cli_ctx *c, int argc, char **argv) {
                 "%-10s version %lld active: %zu entities, format %s, published %s, sha256 %.16s\n",
                 x->source, (long long)x->version, x->entities, x->format,
                 x->published[0] ? x->published : "(not stated in file)", x->sha256);
+    }
+    for (size_t i = 0; i < em_import_report_count(r); i++) {
+        const em_import_result *x = em_import_report_get(r, i);
+        if (x->warning && x->warning[0])
+            fprintf(stderr, "embargo: warning: %s: %s\n", x->source, x->warning);
     }
     printf("imported in %.3f s into %s\n", dt, em_store_home(st));
     int changed = 0;

@@ -1,7 +1,8 @@
 /*
  * cmd_lists.c - `embargo lists [--json]`: every source with its versions,
- * publication dates, import times and counts; the active version first;
- * then, per source, the last successful and the last failed `embargo update`.
+ * publication dates and ages, import times and counts; the active version
+ * first; then, per source, the last successful and the last failed `embargo
+ * update`; a warning on stderr per stale active list (list_age.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -95,6 +96,16 @@ static void print_updates_text(const em_version_list *l, const em_update_status_
     }
 }
 
+/* The AGE cell: "704d" since publication, "704d!" when stale, "-" when unknown. */
+static const char *age_cell(const em_version_info *v) {
+    static char cell[24];
+    em_list_age a;
+    em_list_age_of(v->source, v->published, 0, &a);
+    if (a.age_days < 0) return "-";
+    snprintf(cell, sizeof cell, "%ldd%s", (long)a.age_days, a.stale && v->active ? "!" : "");
+    return cell;
+}
+
 int cmd_lists(cli_ctx *c, int argc, char **argv) {
     int json = 0;
     for (int i = 1; i < argc; i++) {
@@ -133,6 +144,14 @@ int cmd_lists(cli_ctx *c, int argc, char **argv) {
                 cli_print_json_string(stdout, v->published);
             else
                 printf("null");
+            em_list_age a;
+            em_list_age_of(v->source, v->published, 0, &a);
+            if (a.age_days >= 0)
+                printf(", \"age_days\": %ld", (long)a.age_days);
+            else
+                printf(", \"age_days\": null");
+            printf(", \"max_age_days\": %.0f, \"stale\": %s", a.max_age_days,
+                   a.stale ? "true" : "false");
             printf(", \"imported_at\": ");
             cli_print_json_string(stdout, v->imported_at);
             printf(", \"sha256\": \"%s\", \"files\": ", v->sha256);
@@ -166,16 +185,18 @@ int cmd_lists(cli_ctx *c, int argc, char **argv) {
                em_store_home(st));
         print_updates_text(l, ul);
     } else {
-        printf("%-10s %7s %-6s %-10s %-20s %8s %7s %7s %7s %5s  %s\n", "SOURCE", "VERSION", "STATE",
-               "PUBLISHED", "IMPORTED", "ENTITIES", "PERSONS", "ORGS", "VESSELS", "AIR", "FILES");
+        printf("%-10s %7s %-6s %-10s %-7s %-20s %8s %7s %7s %7s %5s  %s\n", "SOURCE", "VERSION",
+               "STATE", "PUBLISHED", "AGE", "IMPORTED", "ENTITIES", "PERSONS", "ORGS", "VESSELS",
+               "AIR", "FILES");
         for (size_t i = 0; i < n; i++) {
             const em_version_info *v = em_version_list_get(l, i);
-            printf("%-10s %7lld %-6s %-10s %-20s %8zu %7zu %7zu %7zu %5zu  %s\n", v->source,
+            printf("%-10s %7lld %-6s %-10.10s %-7s %-20s %8zu %7zu %7zu %7zu %5zu  %s\n", v->source,
                    (long long)v->id, v->active ? "active" : "old",
-                   v->published[0] ? v->published : "-", v->imported_at, v->entities, v->persons,
-                   v->organizations, v->vessels, v->aircraft, v->files);
+                   v->published[0] ? v->published : "-", age_cell(v), v->imported_at, v->entities,
+                   v->persons, v->organizations, v->vessels, v->aircraft, v->files);
         }
         print_updates_text(l, ul);
+        cli_warn_stale(stderr, l);
     }
     em_update_status_list_free(ul);
     em_version_list_free(l);

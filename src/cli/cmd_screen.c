@@ -649,7 +649,10 @@ int cmd_screen(cli_ctx *c, int argc, char **argv) {
         em_list_info *lv = NULL;
         size_t nl = 0;
         em_engine_lists(eng, &lv, &nl, NULL);
-        cli_lists_line(stderr, lv, nl);
+        em_version_list *vl = cli_versions(c);
+        cli_lists_line(stderr, lv, nl, vl);
+        cli_warn_stale(stderr, vl);
+        em_version_list_free(vl);
         em_list_info_free(lv, nl);
     }
     rc = EXIT_OK;

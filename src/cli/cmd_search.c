@@ -23,6 +23,14 @@ static int add_id(em_party *p, const char *v, em_error *err) {
     return em_party_add_identifier(p, NULL, v, err);
 }
 
+/* Characters (code points) of a UTF-8 string: its width in a terminal column, near enough. */
+static size_t utf8_width(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 int cmd_search(cli_ctx *c, int argc, char **argv) {
     int json = 0, all = 0;
     const char *user = NULL;
@@ -133,8 +141,12 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
                "PROGRAMS");
         for (size_t i = 0; i < n; i++) {
             const em_result *x = em_results_get(r, i);
-            printf("%.3f %-5s %-12s %-10s %-40s %s\n", x->score, x->match ? "yes" : "no", x->id,
-                   x->source, x->caption, x->programs);
+            /* a name wider than its column goes on its own; the programs line up below it */
+            size_t w = utf8_width(x->caption);
+            printf("%.3f %-5s %-12s %-10s %s%*s", x->score, x->match ? "yes" : "no", x->id,
+                   x->source, x->caption, w < 40 ? (int)(40 - w) : 0, "");
+            if (w > 40) printf("\n%*s", 5 + 1 + 5 + 1 + 12 + 1 + 10 + 1 + 40, "");
+            printf(" %s\n", x->programs);
             if (strcmp(x->caption, x->matched_name) != 0)
                 printf("      matched name: %s\n", x->matched_name);
             printf("      why: %s\n", x->explanation);
@@ -142,10 +154,13 @@ int cmd_search(cli_ctx *c, int argc, char **argv) {
                 printf("      also listed: %s\n", x->related_json);
         }
     }
+    em_version_list *vl = cli_versions(c);
     if (!json) {
-        cli_lists_text(stdout, r);
+        cli_lists_text(stdout, r, vl);
         printf("audit entry %lld\n", (long long)seq);
     }
+    cli_warn_stale(stderr, vl);
+    em_version_list_free(vl);
     em_results_free(r);
     em_engine_close(e);
     em_party_free(p);

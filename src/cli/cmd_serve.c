@@ -26,15 +26,27 @@ static void print_lists(em_server *srv) {
     }
     size_t i;
     json_t *d;
+    size_t stale = 0;
     json_array_foreach(json_object_get(j, "datasets"), i, d) {
         const char *pub = json_string_value(json_object_get(d, "published"));
-        printf("  %-10s version %lld, published %s, %lld entities\n",
-               json_string_value(json_object_get(d, "name")),
-               (long long)json_integer_value(json_object_get(d, "version")),
-               pub && *pub ? pub : "(unknown)",
+        const char *name = json_string_value(json_object_get(d, "name"));
+        em_buf age;
+        em_buf_init(&age);
+        cli_age_text(&age, name, pub ? pub : "");
+        em_list_age a;
+        em_list_age_of(name, pub, 0, &a);
+        stale += (size_t)a.stale;
+        printf("  %-10s version %lld, %s, %lld entities\n", name,
+               (long long)json_integer_value(json_object_get(d, "version")), em_buf_cstr(&age),
                (long long)json_integer_value(json_object_get(d, "entity_count")));
+        em_buf_free(&age);
     }
     json_decref(j);
+    if (stale)
+        fprintf(stderr,
+                "embargo: warning: %zu list(s) older than allowed: GET /readyz answers "
+                "\"degraded\" until `embargo update` brings current ones\n",
+                stale);
 }
 
 /* "90", "90s", "30m", "1h", "1d" -> seconds; 0 when malformed */

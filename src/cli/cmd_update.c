@@ -96,6 +96,32 @@ static void print_text(const em_update_report *r) {
     }
 }
 
+/* The closing line: which failed sources keep their previous version, and
+   which never had one (nothing of them is screened until an update works). */
+static void print_failures(const em_update_report *r, size_t failed) {
+    em_buf kept, none;
+    em_buf_init(&kept);
+    em_buf_init(&none);
+    size_t nkept = 0, nnone = 0;
+    for (size_t i = 0; i < em_update_report_count(r); i++) {
+        const em_update_result *x = em_update_report_get(r, i);
+        if (x->outcome != EM_UPDATE_FAILED) continue;
+        em_buf *b = x->version ? &kept : &none;
+        em_buf_printf(b, "%s%s", b->len ? ", " : "", x->source);
+        x->version ? nkept++ : nnone++;
+    }
+    fprintf(stderr, "embargo: %zu of %zu source(s) failed", failed, em_update_report_count(r));
+    if (nkept)
+        fprintf(stderr, "; %s keep%s %s previous version", em_buf_cstr(&kept),
+                nkept == 1 ? "s" : "", nkept == 1 ? "its" : "their");
+    if (nnone)
+        fprintf(stderr, "; %s never had a version and %s not screened", em_buf_cstr(&none),
+                nnone == 1 ? "is" : "are");
+    fputc('\n', stderr);
+    em_buf_free(&kept);
+    em_buf_free(&none);
+}
+
 int cmd_update(cli_ctx *c, int argc, char **argv) {
     em_update_options o;
     em_update_options_init(&o);
@@ -132,6 +158,9 @@ int cmd_update(cli_ctx *c, int argc, char **argv) {
             if (cli_parse_int64(v, &n) || n <= 0)
                 return cli_usage("update: bad --low-speed-time %s (seconds)", v);
             o.low_speed_time = (long)n;
+        } else if ((v = cli_opt(argc, argv, &i, "--user-agent"))) {
+            if (!v[0]) return cli_usage("update: --user-agent is empty");
+            o.user_agent = v;
         } else if ((v = cli_opt(argc, argv, &i, "--max-bytes"))) {
             if (cli_parse_int64(v, &n) || n <= 0) return cli_usage("update: bad --max-bytes %s", v);
             o.max_bytes = n;
@@ -163,10 +192,7 @@ int cmd_update(cli_ctx *c, int argc, char **argv) {
     int updated = 0;
     for (size_t i = 0; i < em_update_report_count(r); i++)
         updated |= em_update_report_get(r, i)->outcome == EM_UPDATE_UPDATED;
-    if (failed && !json)
-        fprintf(stderr,
-                "embargo: %zu of %zu source(s) failed; their previous versions stay active\n",
-                failed, em_update_report_count(r));
+    if (failed && !json) print_failures(r, failed);
     em_update_report_free(r);
     em_store_close(st);
     em_update_global_cleanup();

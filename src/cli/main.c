@@ -1,6 +1,7 @@
 /*
  * main.c - entry point of the `embargo` command: global options (--home,
- * --no-seed), dispatch to sub-commands, shared helpers for errors and options.
+ * --no-seed), `--help` / `-h` / `help CMD` (the usage texts are in help.c),
+ * dispatch to sub-commands, shared helpers for errors and options.
  */
 #include <errno.h>
 #include <math.h>
@@ -73,10 +74,14 @@ static const char *USAGE =
     "                                SWIFT MT103/MT202COV and ISO 20022 pacs.008/pacs.009/\n"
     "                                pain.001 messages: every party, agent and free-text\n"
     "                                field screened; verdict pass/review/block per message\n"
-    "                                (exit 0/3/4; 5 unreadable message)\n"    "\n"
+    "                                (exit 0/3/4; 5 unreadable message)\n"
+    "\n"
     "The home (list store) is --home DIR, else $EMBARGO_HOME, else\n"
     "$XDG_DATA_HOME/embargo or ~/.local/share/embargo. A new home is seeded from the\n"
-    "bundled lists unless --no-seed is given.\n";
+    "bundled lists unless --no-seed is given.\n"
+    "\n"
+    "`embargo help COMMAND` or `embargo COMMAND --help` shows one command's usage;\n"
+    "`man embargo` the whole manual.\n";
 
 int cli_usage(const char *fmt, ...) {
     va_list ap;
@@ -151,6 +156,65 @@ void cli_print_json_string(FILE *f, const char *s) {
     em_buf_free(&b);
 }
 
+/* The sub-commands; their usage is in help.c. */
+static const struct {
+    const char *name;
+    int (*run)(cli_ctx *, int, char **);
+} COMMANDS[] = {
+    {"import", cmd_import},   {"lists", cmd_lists},
+    {"show", cmd_show},       {"diff", cmd_diff},
+    {"search", cmd_search},   {"screen", cmd_screen},
+    {"compare", cmd_compare}, {"serve", cmd_serve},
+    {"update", cmd_update},   {"register", cmd_register},
+    {"sync", cmd_sync},       {"alerts", cmd_alerts},
+    {"alert", cmd_alert},     {"goodguy", cmd_goodguy},
+    {"audit", cmd_audit},     {"screen-payment", cmd_screen_payment},
+};
+
+/* A command on a home that does not exist yet: say what happens to it, before
+   the second or two that seeding takes (import starts it empty instead). */
+static void note_new_home(const cli_ctx *c, const char *cmd) {
+    if (strcmp(cmd, "compare") == 0 || !em_store_is_new(c->home)) return;
+    char *home = c->home ? em_xstrdup(c->home) : em_default_home();
+    if (strcmp(cmd, "import") == 0)
+        fprintf(stderr,
+                "embargo: new home %s: it holds only the lists imported into it "
+                "(`embargo import --bundled` adds the bundled ones)\n",
+                home);
+    else if (!(c->store_flags & EM_STORE_NO_SEED))
+        fprintf(stderr,
+                "embargo: new home %s: seeding it from the bundled lists (--no-seed for an "
+                "empty one)\n",
+                home);
+    free(home);
+}
+
+/* `embargo help [COMMAND | --commands]`: the usage of help.c's table; a command that
+   carries its own (screen-payment) is asked with --help */
+static int help(cli_ctx *c, int argc, char **argv) {
+    if (argc < 2) {
+        fputs(USAGE, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--commands") == 0) {
+        for (size_t k = 0; k < sizeof COMMANDS / sizeof *COMMANDS; k++)
+            printf("%s\n", COMMANDS[k].name);
+        puts("help");
+        return EXIT_OK;
+    }
+    const cli_help *h = cli_help_find(argv[1]);
+    if (h) {
+        fputs(h->usage, stdout);
+        return EXIT_OK;
+    }
+    for (size_t k = 0; k < sizeof COMMANDS / sizeof *COMMANDS; k++) {
+        if (strcmp(argv[1], COMMANDS[k].name) != 0) continue;
+        char *args[] = {argv[1], "--help", NULL};
+        return COMMANDS[k].run(c, 2, args);
+    }
+    return cli_usage("help: unknown command '%s'", argv[1]);
+}
+
 int main(int argc, char **argv) {
     cli_ctx c = {0};
     int i = 1;
@@ -196,25 +260,17 @@ int main(int argc, char **argv) {
         sub_argc -= drop;
         k--;
     }
-    if (strcmp(cmd, "import") == 0) return cmd_import(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "lists") == 0) return cmd_lists(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "show") == 0) return cmd_show(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "diff") == 0) return cmd_diff(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "search") == 0) return cmd_search(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "screen") == 0) return cmd_screen(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "compare") == 0) return cmd_compare(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "serve") == 0) return cmd_serve(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "update") == 0) return cmd_update(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "register") == 0) return cmd_register(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "sync") == 0) return cmd_sync(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "alerts") == 0) return cmd_alerts(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "alert") == 0) return cmd_alert(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "goodguy") == 0) return cmd_goodguy(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "audit") == 0) return cmd_audit(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "screen-payment") == 0) return cmd_screen_payment(&c, sub_argc, sub_argv);
-    if (strcmp(cmd, "help") == 0) {
-        fputs(USAGE, stdout);
+    const cli_help *h = cli_help_find(cmd);
+    if (strcmp(cmd, "help") == 0 && !cli_wants_help(sub_argc, sub_argv))
+        return help(&c, sub_argc, sub_argv);
+    if (h && cli_wants_help(sub_argc, sub_argv)) {
+        fputs(h->usage, stdout);
         return EXIT_OK;
     }
-    return cli_usage("unknown command '%s'", cmd);
+    for (size_t k = 0; k < sizeof COMMANDS / sizeof *COMMANDS; k++) {
+        if (strcmp(cmd, COMMANDS[k].name) != 0) continue;
+        note_new_home(&c, cmd);
+        return COMMANDS[k].run(&c, sub_argc, sub_argv);
+    }
+    return cli_usage("unknown command '%s' (`embargo help` lists them)", cmd);
 }

@@ -66,15 +66,24 @@ void cli_lists_json(em_buf *b, const em_results *r) {
     em_buf_addc(b, ']');
 }
 
-void cli_lists_line(FILE *f, const em_list_info *v, size_t n) {
+void cli_lists_line(FILE *f, const em_list_info *v, size_t n, const em_version_list *vl) {
     fputs("screened against:", f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s %s version %lld (%zu entities)", i ? "," : "", v[i].source,
-                (long long)v[i].version, v[i].entities);
+    for (size_t i = 0; i < n; i++) {
+        em_buf age;
+        em_buf_init(&age);
+        const em_version_info *vi = cli_version_find(vl, v[i].source, v[i].version);
+        if (vi) {
+            em_buf_adds(&age, ", ");
+            cli_age_text(&age, vi->source, vi->published);
+        }
+        fprintf(f, "%s %s version %lld (%zu entities%s)", i ? "," : "", v[i].source,
+                (long long)v[i].version, v[i].entities, em_buf_cstr(&age));
+        em_buf_free(&age);
+    }
     fputc('\n', f);
 }
 
-void cli_lists_text(FILE *f, const em_results *r) {
+void cli_lists_text(FILE *f, const em_results *r, const em_version_list *vl) {
     size_t n = em_results_list_count(r);
-    cli_lists_line(f, n ? em_results_list(r, 0) : NULL, n);
+    cli_lists_line(f, n ? em_results_list(r, 0) : NULL, n, vl);
 }

@@ -119,6 +119,10 @@ static json_t *catalog_json(em_server *s, srv_gen *g) {
         const char *imp = json_string_value(json_object_get(x, "imported_at"));
         double a = age_of(pub, now);
         if (a >= 0) json_object_set_new(x, "published_age_seconds", json_integer((json_int_t)a));
+        em_list_age la;
+        em_list_age_of(json_string_value(json_object_get(x, "name")), pub, (int64_t)now, &la);
+        json_object_set_new(x, "max_age_days", json_real(la.max_age_days));
+        json_object_set_new(x, "stale", json_boolean(la.stale));
         a = age_of(imp, now);
         if (a >= 0) json_object_set_new(x, "imported_age_seconds", json_integer((json_int_t)a));
         total += (size_t)json_integer_value(json_object_get(x, "entity_count"));
@@ -388,8 +392,30 @@ void srv_handle_readyz(em_server *s, srv_response *r) {
         srv_not_ready(s, r);
         return;
     }
-    json_t *j = json_pack("{s:s, s:I, s:I}", "status", "ready", "generation", (json_int_t)g->number,
-                          "entities", (json_int_t)em_engine_entity_count(g->engine));
+    /* a list older than its source is allowed (em_list_age_of) makes the service
+       "degraded": it still screens (200), but monitoring that reads the status
+       pages someone */
+    json_t *lists = json_array(), *stale = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(g->catalog, i, x) {
+        const char *src = json_string_value(json_object_get(x, "name"));
+        const char *pub = json_string_value(json_object_get(x, "published"));
+        if (!src) continue;
+        em_list_age a;
+        em_list_age_of(src, pub, 0, &a);
+        json_t *l = json_pack("{s:s, s:I, s:s, s:b, s:f}", "source", src, "version",
+                              json_integer_value(json_object_get(x, "version")), "published",
+                              pub ? pub : "", "stale", a.stale, "max_age_days", a.max_age_days);
+        json_object_set_new(l, "age_days",
+                            a.age_days >= 0 ? json_integer((json_int_t)a.age_days) : json_null());
+        json_array_append_new(lists, l);
+        if (a.stale) json_array_append_new(stale, json_string(src));
+    }
+    json_t *j = json_pack(
+        "{s:s, s:I, s:I, s:o, s:o}", "status", json_array_size(stale) ? "degraded" : "ready",
+        "generation", (json_int_t)g->number, "entities",
+        (json_int_t)em_engine_entity_count(g->engine), "stale", stale, "lists", lists);
     srv_gen_release(s, g);
     srv_json(r, 200, j);
 }
@@ -477,10 +503,12 @@ void srv_handle_metrics(em_server *s, srv_response *r) {
     srv_gen *g = srv_gen_acquire(s);
     if (g) {
         time_t now = time(NULL);
-        em_buf ent, age, ver;
+        em_buf ent, age, ver, stl, mx;
         em_buf_init(&ent);
         em_buf_init(&age);
         em_buf_init(&ver);
+        em_buf_init(&stl);
+        em_buf_init(&mx);
         size_t i;
         json_t *x;
         json_array_foreach(g->catalog, i, x) {
@@ -494,6 +522,15 @@ void srv_handle_metrics(em_server *s, srv_response *r) {
             label_value(&ver, src);
             em_buf_printf(&ver, "\"} %lld\n",
                           (long long)json_integer_value(json_object_get(x, "version")));
+            em_list_age la;
+            em_list_age_of(src, json_string_value(json_object_get(x, "published")), (int64_t)now,
+                           &la);
+            em_buf_adds(&stl, "embargo_list_stale{source=\"");
+            label_value(&stl, src);
+            em_buf_printf(&stl, "\"} %d\n", la.stale);
+            em_buf_adds(&mx, "embargo_list_max_age_seconds{source=\"");
+            label_value(&mx, src);
+            em_buf_printf(&mx, "\"} %.0f\n", la.max_age_days * 86400.0);
             const char *bases[2] = {"published", "imported_at"};
             for (int k = 0; k < 2; k++) {
                 double a = age_of(json_string_value(json_object_get(x, bases[k])), now);
@@ -510,8 +547,17 @@ void srv_handle_metrics(em_server *s, srv_response *r) {
                       "# TYPE embargo_list_version gauge\n%s"
                       "# HELP embargo_list_age_seconds Age of the loaded list, from its "
                       "publication date and from its import.\n"
-                      "# TYPE embargo_list_age_seconds gauge\n%s",
-                      em_buf_cstr(&ent), em_buf_cstr(&ver), em_buf_cstr(&age));
+                      "# TYPE embargo_list_age_seconds gauge\n%s"
+                      "# HELP embargo_list_max_age_seconds The age beyond which a list is "
+                      "stale ($EMBARGO_MAX_AGE_OFAC, $EMBARGO_MAX_AGE).\n"
+                      "# TYPE embargo_list_max_age_seconds gauge\n%s"
+                      "# HELP embargo_list_stale 1 when the loaded list is older than its "
+                      "maximum age (/readyz says \"degraded\").\n"
+                      "# TYPE embargo_list_stale gauge\n%s",
+                      em_buf_cstr(&ent), em_buf_cstr(&ver), em_buf_cstr(&age), em_buf_cstr(&mx),
+                      em_buf_cstr(&stl));
+        em_buf_free(&stl);
+        em_buf_free(&mx);
         em_buf_free(&ent);
         em_buf_free(&age);
         em_buf_free(&ver);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "sources/formats.h"
 #include "sources/reader.h"
 #include "sources/source.h"
 
@@ -117,10 +118,13 @@ em_format em_detect_format(const char *path, em_error *err) {
             return EM_FMT_OFAC_CSV_COMMENTS;
         }
     }
+    char names[512];
+    em_format_names(names, sizeof names);
     em_fail(err, EM_ERR_FORMAT,
-            "%s: unknown list format (supported: OFAC sdn/add/alt/sdn_comments CSV and cons_* "
-            "CSV, OFAC SDN.XML, SDN_ADVANCED.XML, ENHANCED_XML, UN consolidated XML)",
-            path);
+            "%s: unknown list format (supported: %s; an OFAC CSV set is sdn.csv or "
+            "cons_prim.csv with its add, alt and comments files; see docs/CUSTOM_LISTS.md for "
+            "a list of your own)",
+            path, names);
     return EM_FMT_UNKNOWN;
 }
 

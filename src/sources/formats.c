@@ -5,6 +5,7 @@
  */
 #include "sources/formats.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const em_format_info FORMATS[] = {
@@ -27,6 +28,17 @@ static const em_format_info FORMATS[] = {
     {EM_FMT_UK_FCDO_ODS, "uk-fcdo-ods", "uk_fcdo", "uk_fcdo", 0, 1, em_parse_uk_fcdo_ods},
     {EM_FMT_UK_FCDO_XML, "uk-fcdo-xml", "uk_fcdo", "uk_fcdo", 0, 1, em_parse_uk_fcdo_xml},
 };
+
+void em_format_names(char *out, size_t cap) {
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 1; i < sizeof FORMATS / sizeof *FORMATS && n < cap; i++) {
+        if (FORMATS[i].set_part) continue; /* imported with their main file */
+        int k = snprintf(out + n, cap - n, "%s%s", n ? ", " : "", FORMATS[i].name);
+        if (k < 0) break;
+        n += (size_t)k;
+    }
+}
 
 const em_format_info *em_format_get(em_format f) {
     for (size_t i = 0; i < sizeof FORMATS / sizeof *FORMATS; i++)

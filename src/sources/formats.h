@@ -34,6 +34,9 @@ typedef struct em_format_info {
 
 /* The entry of a format; the UNKNOWN entry for anything else (never NULL). */
 const em_format_info *em_format_get(em_format f);
+/* The names of the formats a file may be imported as ("ofac-csv, ofac-xml, ..."), for
+   messages; truncated to cap. */
+void em_format_names(char *out, size_t cap);
 /* The entry whose name is `name` ("ofac-csv"), or NULL. */
 const em_format_info *em_format_by_name(const char *name);
 

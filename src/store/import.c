@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -520,9 +521,35 @@ static void trace(const char *phase) {
     last = now;
 }
 
+/* "YYYY-MM-DD..." */
+static int iso_day(const char *s) {
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) return 0;
+    return 1;
+}
+
+/* What an OFAC CSV set imported without its companions lacks (caller frees; "" = complete):
+   the aliases live in alt.csv, the addresses in add.csv. */
+static char *set_warning(const group *g) {
+    if (g->kind != EM_FMT_OFAC_CSV_MAIN || (g->alt && g->add)) return em_xstrdup("");
+    const char *main = base_name(g->main->path);
+    if (!g->alt && !g->add)
+        return em_xasprintf("%s came without its alt.csv and add.csv: no aliases and no "
+                            "addresses were imported, so names listed only as aliases are not "
+                            "found; import the files of the set together",
+                            main);
+    return em_xasprintf(!g->alt ? "%s came without its alt.csv: no aliases were imported, so "
+                                  "names listed only as aliases are not found; import the "
+                                  "files of the set together"
+                                : "%s came without its add.csv: no addresses were imported "
+                                  "(countries and cities of the entries are missing); import "
+                                  "the files of the set together",
+                        main);
+}
+
 static void options_defaults(em_import_options *o, const em_import_options *in) {
     memset(o, 0, sizeof *o);
-    if (in) *o = *in;
+    if (in) memcpy(o, in, in->version == 1 ? offsetof(em_import_options, published) : sizeof *o);
     o->version = EM_IMPORT_OPTIONS_VERSION;
     if (o->max_shrink <= 0 || o->max_shrink != o->max_shrink) o->max_shrink = DEFAULT_MAX_SHRINK;
     if (!o->max_entities) o->max_entities = DEFAULT_MAX_ENTITIES;
@@ -533,14 +560,14 @@ static void options_defaults(em_import_options *o, const em_import_options *in) 
 
 int em_store_import(em_store *st, const char *const *paths, size_t npaths, const char *source,
                     em_import_report **out, em_error *err) {
-    em_import_options o = {EM_IMPORT_OPTIONS_VERSION, source, 0, 0, 0, 0, 0, 0};
+    em_import_options o = {EM_IMPORT_OPTIONS_VERSION, source, 0, 0, 0, 0, 0, 0, NULL};
     return em_store_import_opts(st, paths, npaths, &o, out, err);
 }
 
 int em_store_import_opts(em_store *st, const char *const *paths, size_t npaths,
                          const em_import_options *opts, em_import_report **out, em_error *err) {
     if (out) *out = NULL;
-    if (opts && opts->version != EM_IMPORT_OPTIONS_VERSION)
+    if (opts && opts->version != EM_IMPORT_OPTIONS_VERSION && opts->version != 1)
         return em_fail(err, EM_ERR_USAGE,
                        "em_import_options version %u is not the library's %u; rebuild against "
                        "this embargo.h",
@@ -580,8 +607,12 @@ int em_store_import_opts(em_store *st, const char *const *paths, size_t npaths,
                 if (err) *err = gs[i].err;
                 break;
             }
-        for (size_t i = 0; i < ng; i++)
+        for (size_t i = 0; i < ng; i++) {
             group_sha(&gs[i]);
+            /* files that state no date (the OFAC CSV sets): the date the caller knows */
+            if (!gs[i].meta.published[0] && o.published && iso_day(o.published))
+                snprintf(gs[i].meta.published, sizeof gs[i].meta.published, "%.10s", o.published);
+        }
         trace("parse");
     }
     if (rc == 0) rc = em_db_exec(st, "BEGIN IMMEDIATE", err);
@@ -618,6 +649,7 @@ int em_store_import_opts(em_store *st, const char *const *paths, size_t npaths,
             x->version = gs[i].res.version;
             x->entities = gs[i].entities.len;
             x->unchanged = gs[i].res.unchanged;
+            x->warning = set_warning(&gs[i]);
         }
         *out = r;
     }
@@ -642,6 +674,7 @@ void em_import_report_free(em_import_report *r) {
     for (size_t i = 0; i < r->len; i++) {
         free((char *)r->items[i].source), free((char *)r->items[i].format);
         free((char *)r->items[i].published), free((char *)r->items[i].sha256);
+        free((char *)r->items[i].warning);
     }
     free(r->items);
     free(r);
@@ -651,10 +684,41 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The publication date of a bundled list directory from data/lists/MANIFEST
+   ("DIR YYYY-MM-DD" lines, # comments): the OFAC CSV sets state none. */
+static void manifest_date(const char *root, const char *dir, char out[11]) {
+    out[0] = '\0';
+    char *path = em_xasprintf("%s/MANIFEST", root);
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (!f) return;
+    char line[512], name[256], date[64];
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || sscanf(line, "%255s %63s", name, date) != 2) continue;
+        if (strcmp(name, dir) == 0 && strlen(date) >= 10 && iso_day(date)) {
+            snprintf(out, 11, "%.10s", date);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* Appends b's results to a (b is freed). */
+static void report_append(em_import_report *a, em_import_report *b) {
+    a->items = em_xrealloc(a->items, (a->len + b->len) * sizeof *a->items);
+    memcpy(a->items + a->len, b->items, b->len * sizeof *b->items);
+    a->len += b->len;
+    free(b->items);
+    free(b);
+}
+
+/* One import per directory of data/lists (a source each), dated by the MANIFEST
+   when its files state no date. */
 int em_store_import_bundled(em_store *st, em_import_report **out, em_error *err) {
+    if (out) *out = NULL;
     char *root = em_xasprintf("%s/lists", em_bundled_data_dir());
-    em_strvec paths;
-    em_strvec_init(&paths);
+    em_strvec dirs;
+    em_strvec_init(&dirs);
     DIR *d = opendir(root);
     if (!d) {
         em_fail(err, EM_ERR_IO,
@@ -664,9 +728,16 @@ int em_store_import_bundled(em_store *st, em_import_report **out, em_error *err)
         return -1;
     }
     struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        char *sub = em_xasprintf("%s/%s", root, de->d_name);
+    while ((de = readdir(d)))
+        if (de->d_name[0] != '.') em_strvec_push(&dirs, de->d_name);
+    closedir(d);
+    qsort(dirs.items, dirs.len, sizeof *dirs.items, cmp_str);
+    em_import_report *all = em_xcalloc(1, sizeof *all);
+    int rc = 0;
+    for (size_t k = 0; k < dirs.len && rc == 0; k++) {
+        char *sub = em_xasprintf("%s/%s", root, dirs.items[k]);
+        em_strvec paths;
+        em_strvec_init(&paths);
         DIR *d2 = opendir(sub);
         if (d2) {
             struct dirent *f;
@@ -676,11 +747,25 @@ int em_store_import_bundled(em_store *st, em_import_report **out, em_error *err)
             closedir(d2);
         }
         free(sub);
+        if (paths.len) {
+            qsort(paths.items, paths.len, sizeof *paths.items, cmp_str);
+            char date[11];
+            manifest_date(root, dirs.items[k], date);
+            em_import_options o = {0};
+            o.version = EM_IMPORT_OPTIONS_VERSION;
+            o.published = date[0] ? date : NULL;
+            em_import_report *r = NULL;
+            rc = em_store_import_opts(st, (const char *const *)paths.items, paths.len, &o,
+                                      out ? &r : NULL, err);
+            if (r) report_append(all, r);
+        }
+        em_strvec_free(&paths);
     }
-    closedir(d);
+    em_strvec_free(&dirs);
     free(root);
-    qsort(paths.items, paths.len, sizeof *paths.items, cmp_str);
-    int rc = em_store_import(st, (const char *const *)paths.items, paths.len, NULL, out, err);
-    em_strvec_free(&paths);
+    if (rc == 0 && out)
+        *out = all;
+    else
+        em_import_report_free(all);
     return rc;
 }

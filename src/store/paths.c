@@ -23,6 +23,17 @@ char *em_default_home(void) {
     return em_xasprintf("%s/.local/share/embargo", home && *home ? home : ".");
 }
 
+int em_store_is_new(const char *home) {
+    char *h = home ? em_xstrdup(home) : em_default_home();
+    char *db = em_xasprintf("%s/embargo.db", h);
+    struct stat sb;
+    /* a 0-byte file is what an interrupted creation leaves: as good as none (store.c) */
+    int fresh = stat(db, &sb) != 0 || sb.st_size == 0;
+    free(db);
+    free(h);
+    return fresh;
+}
+
 int em_mkdir_p(const char *path, em_error *err) {
     char *p = em_xstrdup(path);
     for (char *s = p + 1; *s; s++) {

@@ -268,6 +268,13 @@ static void update_one(em_store *st, const em_update_source_cfg *cfg, const em_u
         em_import_options io = {.version = EM_IMPORT_OPTIONS_VERSION};
         io.source = cfg->name;
         io.force = o->force;
+        /* lists that state no date (the OFAC CSV sets) are dated by the publisher's
+           Last-Modified (the newest of the files) */
+        char lm_day[11] = "", day[11];
+        for (size_t i = 0; i < n; i++)
+            if (em_http_date_day(r.fr[i].last_modified, day) == 0 && strcmp(day, lm_day) > 0)
+                memcpy(lm_day, day, sizeof day);
+        io.published = lm_day[0] ? lm_day : NULL;
         rc = em_store_import_opts(st, (const char *const *)r.paths, n, &io, &ir, &e);
         if (rc == 0 && em_import_report_count(ir) == 1) {
             const em_import_result *ix = em_import_report_get(ir, 0);

@@ -103,15 +103,15 @@ static int on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, cur
 
 static int retryable_curl(CURLcode c) {
     switch (c) {
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
+    /* not CURLE_COULDNT_RESOLVE_HOST (offline, or a wrong name: minutes of
+       retries would not make it resolve) nor TLS failures (a certificate or
+       protocol problem stays one); a refused connection or a timeout may heal */
     case CURLE_COULDNT_CONNECT:
     case CURLE_OPERATION_TIMEDOUT:
     case CURLE_PARTIAL_FILE:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
         return 1;
@@ -140,6 +140,13 @@ static void say(const em_update_options *o, const char *source, const char *fmt,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     o->notify(o->notify_ctx, source, msg);
+}
+
+/* The options' User-Agent, else $EMBARGO_USER_AGENT, else the browser-shaped default. */
+static const char *user_agent(const em_update_options *o) {
+    if (o->user_agent && *o->user_agent) return o->user_agent;
+    const char *env = getenv("EMBARGO_USER_AGENT");
+    return env && *env ? env : EM_UPDATE_USER_AGENT;
 }
 
 typedef enum { TRY_OK, TRY_RETRY, TRY_FAIL } try_result;
@@ -176,7 +183,7 @@ static try_result fetch_once(CURL *h, const em_fetch_request *rq, const em_updat
     curl_easy_setopt(h, CURLOPT_URL, rq->url);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "embargo/" EMBARGO_VERSION);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent(o));
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, https ? "https" : file ? "file" : "http,https");
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
@@ -249,7 +256,8 @@ static try_result fetch_once(CURL *h, const em_fetch_request *rq, const em_updat
     em_fail(err, EM_ERR_IO, "%s: the server answered HTTP %ld%s", rq->url, status,
             status == 404 ? " (not found: check the URL in the update config)"
             : status == 401 || status == 403
-                ? " (access refused: the URL may need a new token, see the update config)"
+                ? " (access refused: the publisher may want a browser's User-Agent, see "
+                  "--user-agent, or the URL a new token, see the update config)"
                 : "");
     return TRY_FAIL;
 }
@@ -287,4 +295,15 @@ void em_fetch_result_free(em_fetch_result *r) {
     if (!r) return;
     free(r->etag), free(r->last_modified);
     r->etag = r->last_modified = NULL;
+}
+
+int em_http_date_day(const char *http_date, char out[11]) {
+    out[0] = '\0';
+    if (!http_date || !*http_date) return -1;
+    time_t t = curl_getdate(http_date, NULL);
+    if (t <= 0) return -1;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+    return 0;
 }

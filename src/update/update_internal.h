@@ -61,6 +61,8 @@ typedef struct em_fetch_result {
 int em_fetch(const em_fetch_request *rq, const em_update_options *o, const char *source,
              em_fetch_result *res, em_error *err);
 void em_fetch_result_free(em_fetch_result *r);
+/* "Tue, 01 Dec 2026 16:16:47 GMT" (a Last-Modified) -> "2026-12-01"; -1 if not a date */
+int em_http_date_day(const char *http_date, char out[11]);
 /* curl_global_init once per process */
 void em_fetch_global_init(void);
 

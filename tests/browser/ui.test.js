@@ -202,6 +202,19 @@ test('the lists page shows each source with its version and age', async () => {
   await shot('lists-1280.png');
 });
 
+test('a banner names the stale lists (the bundled ones are years old), as /readyz does', async () => {
+  const ready = await (await fetch(base + '/readyz')).json();
+  if (ready.status === 'ok') return; // tests/browser/mock_server.js: no list ages to show
+  assert.equal(ready.status, 'degraded');
+  const stale = (ready.lists || []).filter((l) => l.stale).map((l) => l.source);
+  assert.ok(stale.includes('ofac_sdn'), JSON.stringify(ready));
+  await browser.waitFor('return !!document.querySelector("#stale-banner")', { what: 'the stale-list banner' });
+  const text = await browser.exec(`return document.querySelector('#stale-banner').textContent`);
+  for (const s of stale) assert.match(text, new RegExp(s));
+  assert.match(text, /published 2023-12-28/);
+  assert.match(text, /embargo update/);
+});
+
 test('a Persian-script search finds the same entity', async () => {
   await browser.go(base + '/#/');
   await browser.waitFor('return document.activeElement && document.activeElement.id === "f-q"', { what: 'focus' });

@@ -1,6 +1,7 @@
 # cli_update.sh - `embargo update` against a misbehaving HTTP server on loopback
 # (tests/tools/test_http_server.c): good updates, 304s, forced downloads, then
-# slow, dropped, truncated, cut, failing, wrong, empty and missing downloads.
+# slow, dropped, truncated, cut, failing, wrong, empty and missing downloads, a
+# publisher that wants a browser's User-Agent, errors that cannot heal (no retry).
 # After every failure the active versions must be exactly what they were.
 . "$(dirname "$0")/testlib.inc"
 : "${TEST_HTTP_SERVER:?the test HTTP server (set by tests/CMakeLists.txt)}"
@@ -47,8 +48,15 @@ up
 expect_rc 0 "first update"
 expect_out "ofac_sdn   updated to version 1: 10483 entities" "ofac_sdn imported"
 expect_out "un_sc      updated to version 2: 1003 entities" "un_sc imported"
-grep -q 'ua=\[embargo/' "$TEST_TMP_DIR/server.log" || fail "User-Agent embargo/VERSION"
+# the default User-Agent has a browser's shape: "Mozilla/" and a digit, 40 characters or more
+UA=$(sed -n 's/.* ua=\[\([^]]*\)\].*/\1/p' "$TEST_TMP_DIR/server.log" | head -1)
+case "$UA" in Mozilla/[0-9]*) ;; *) fail "default User-Agent is browser-shaped: [$UA]" ;; esac
+[ "${#UA}" -ge 40 ] || fail "default User-Agent has 40 characters or more: [$UA]"
+echo "$UA" | grep -q "embargo/" || fail "the User-Agent still names embargo: [$UA]"
 kept 1 2 "after the first update"
+# sdn.csv states no date: the publisher's Last-Modified (here the file's mtime) dates it
+LM=$(date -u -r "$W/sdn.csv" +%Y-%m-%d)
+expect_lines "^ofac_sdn +1 active +$LM " 1 "the SDN CSV is dated by Last-Modified"
 expect_out "last successful update" "lists shows the last success"
 expect_out "no failed update" "no failure yet"
 run --home "$H" show ofac-39017
@@ -173,6 +181,50 @@ expect_rc 1 "too large"
 expect_out "larger than the limit" "max-bytes"
 kept 3 2 "after a too-large download"
 
+# ---- a publisher that refuses clients without a browser's User-Agent (as OFAC's does)
+conf "ofac_sdn $B/browser/sdn.csv"
+up
+expect_rc 0 "browser-shaped default User-Agent accepted"
+expect_out "ofac_sdn   unchanged" "the list came through"
+up --user-agent "curl/7.88.1"
+expect_rc 1 "a non-browser User-Agent is refused"
+expect_out "HTTP 403" "403: says the status"
+expect_out "User-Agent" "403: points at the User-Agent"
+expect_no_out "gave up" "403: no retry"
+grep -q 'GET /browser/sdn.csv ua=\[curl/7.88.1\]' "$TEST_TMP_DIR/server.log" || fail "--user-agent is sent"
+export EMBARGO_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) test-mirror-client/1.0 like Gecko"
+up --force
+unset EMBARGO_USER_AGENT
+expect_rc 0 "\$EMBARGO_USER_AGENT is used"
+grep -q 'ua=\[Mozilla/5.0 (X11; Linux x86_64) test-mirror-client/1.0' "$TEST_TMP_DIR/server.log" ||
+    fail "\$EMBARGO_USER_AGENT is sent"
+kept 3 2 "after the User-Agent checks"
+
+# ---- errors that cannot heal are not retried: an unresolvable name, a TLS failure
+conf "ofac_sdn http://embargo-test.invalid/sdn.csv"
+up --retries 3 --retry-delay 5
+expect_rc 1 "host that does not resolve"
+expect_out "ofac_sdn   FAILED:" "unresolvable: failed"
+expect_no_out "gave up" "unresolvable: no retry (with --retry-delay 5 a retry would show)"
+expect_lines "downloading" 0 "progress lines go to stderr"
+[ "$(grep -c "downloading" "$ERR")" -eq 1 ] || fail "unresolvable: one attempt"
+conf "ofac_sdn https://127.0.0.1:${B##*:}/ok/sdn.csv"
+up --retries 3 --retry-delay 5
+expect_rc 1 "TLS to a plain HTTP server"
+expect_no_out "gave up" "TLS failure: no retry"
+[ "$(grep -c "downloading" "$ERR")" -eq 1 ] || fail "TLS failure: one attempt"
+expect_err "ofac_sdn keeps its previous version" "the summary says the version is kept"
+kept 3 2 "after errors that cannot heal"
+
+# a source that never had a version is not said to keep one
+H2="$TEST_TMP_DIR/home2"
+conf "ofac_sdn $B/ok/sdn.csv" "un_sc $B/404/consolidated.xml"
+run --home "$H2" --no-seed update --config "$C" $FAST
+expect_rc 1 "first update of a new home, one source fails"
+expect_out "no version of un_sc is active" "the failure line says so"
+expect_err "un_sc never had a version and is not screened" "the summary says so"
+grep -q "previous version" "$ERR" && fail "no 'previous version' for a source that had none"
+
 # ---- two sources, one fails, the other is imported
 sed 's/dateGenerated="[^"]*"/dateGenerated="2026-03-01T00:00:00.000Z"/' "$W/consolidated.xml" >"$W/un2.xml"
 conf "ofac_sdn $B/404/sdn.csv" "un_sc $B/ok/un2.xml"
@@ -181,7 +233,7 @@ expect_rc 1 "one of two failed"
 expect_out "ofac_sdn   FAILED:" "the failure is reported"
 expect_out "un_sc      updated to version 4" "the other is imported"
 kept 3 4 "after a mixed run"
-expect_out "(5 in a row)" "ofac_sdn failures counted"
+expect_out "(3 in a row)" "ofac_sdn failures counted (after the success through /browser/)"
 expect_lines "un_sc .*last failed update .*: the download from .*no entities" 1 "un_sc keeps its last failure"
 run --home "$H" lists --json
 expect_rc 0 "lists --json"
@@ -228,6 +280,17 @@ expect_out 'embargo_update_consecutive_failures{source="un_sc"} 0' "update state
 grep -q 'embargo_update_last_success_timestamp_seconds{source="un_sc"} [1-9]' "$OUT" ||
     fail "last successful update time in /metrics"
 grep -q "scheduled update: un_sc updated" "$TEST_TMP_DIR/serve.err" || fail "the server logs its updates"
+# list age: ofac_sdn is dated today (Last-Modified), un_sc 2026-03-02 is older than 30 days
+expect_out 'embargo_list_stale{source="un_sc"} 1' "/metrics: un_sc is stale"
+expect_out 'embargo_list_stale{source="ofac_sdn"} 0' "/metrics: ofac_sdn is fresh"
+expect_out 'embargo_list_max_age_seconds{source="ofac_sdn"} 604800' "/metrics: OFAC's 7 days"
+expect_out 'embargo_list_max_age_seconds{source="un_sc"} 2592000' "/metrics: the others' 30 days"
+curl -s -w '\n%{http_code}\n' "http://127.0.0.1:$PORT/readyz" >"$OUT"
+expect_out '"status":"degraded"' "/readyz: degraded while a list is stale"
+expect_out '"stale":["un_sc"]' "/readyz names the stale list"
+expect_lines '^200$' 1 "/readyz still answers 200: the service screens"
+grep -q '"source":"un_sc"[^}]*"published":"2026-03-02"' "$OUT" || fail "/readyz gives each list's date"
+grep -q "list(s) older than allowed" "$TEST_TMP_DIR/serve.err" || fail "serve warns at start"
 kill $SERVE
 wait $SERVE 2>/dev/null
 finish

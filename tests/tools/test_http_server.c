@@ -16,6 +16,12 @@
  *   /empty/FILE    200 with a valid UN consolidated list that has no entries
  *   /404/FILE      404
  *   /redirect/FILE 302 to /ok/FILE
+ *   /browser/FILE  403 unless the User-Agent looks like a browser's ("Mozilla/"
+ *                  and a digit, 40 characters or more: what OFAC's Sanctions List
+ *                  Service demands), then as /ok/
+ *
+ * A connection that starts with anything but an HTTP method (a TLS client
+ * hello: an https:// URL pointed at this plain server) is closed at once.
  *
  * usage: test_http_server DIR PORTFILE   (binds 127.0.0.1 on a free port, writes
  * the port to PORTFILE, logs one line per request to stdout, exits after 15 min)
@@ -153,6 +159,12 @@ static void serve(int fd, const char *req) {
               rel);
         return;
     }
+    if (strcmp(mode, "browser") == 0) {
+        int browser =
+            strncmp(ua, "Mozilla/", 8) == 0 && ua[8] >= '0' && ua[8] <= '9' && strlen(ua) >= 40;
+        if (!browser) return simple(fd, 403, "Forbidden", "text/html", "<h1>Access Denied</h1>");
+        mode = "ok";
+    }
     if (strncmp(mode, "flaky", 5) == 0) {
         char key[1100];
         snprintf(key, sizeof key, "%s/%s", mode, rel);
@@ -221,6 +233,7 @@ static void *conn(void *p) {
         n += (size_t)k;
         req[n] = '\0';
         if (strstr(req, "\r\n\r\n")) break;
+        if ((unsigned char)req[0] < 'A' || (unsigned char)req[0] > 'Z') break; /* TLS hello */
     }
     req[n] = '\0';
     if (n) serve(fd, req);

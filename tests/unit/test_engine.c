@@ -271,7 +271,7 @@ static int next_party(void *ctx, em_party **out, em_error *err) {
         em_store *st = NULL;
         if (em_store_open(&st, c->home, 0, err) != 0) return -1;
         const char *files[] = {td("ofac/sdn_2022-09-09.csv.gz")};
-        em_import_options io = {EM_IMPORT_OPTIONS_VERSION, "ofac_sdn", 1, 0, 0, 0, 0, 0};
+        em_import_options io = {EM_IMPORT_OPTIONS_VERSION, "ofac_sdn", 1, 0, 0, 0, 0, 0, NULL};
         int rc = em_store_import_opts(st, files, 1, &io, NULL, err);
         em_store_close(st);
         if (rc != 0) return -1;

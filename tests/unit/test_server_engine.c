@@ -342,7 +342,7 @@ static void test_live_reload(void **state) {
     em_store *st_w = NULL;
     if (em_store_open(&st_w, home, 0, &err) != 0) fail_msg("%s", err.message);
     const char *files[] = {td("ofac/sdn_2022-09-09.csv.gz")};
-    em_import_options io = {EM_IMPORT_OPTIONS_VERSION, "ofac_sdn", 1, 0, 0, 0, 0, 0};
+    em_import_options io = {EM_IMPORT_OPTIONS_VERSION, "ofac_sdn", 1, 0, 0, 0, 0, 0, NULL};
     if (em_store_import_opts(st_w, files, 1, &io, NULL, &err) != 0) fail_msg("%s", err.message);
     em_store_close(st_w);
     int rc = em_server_reload(srv, &err);
