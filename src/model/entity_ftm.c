@@ -49,7 +49,10 @@
  *                                    model, unscId
  *   other props                      their key in camelCase (sanctions_info ->
  *                                    sanctionsInfo), as the server always did
- *   (a sanctions source)             topics ["sanction"]; sourceUrl (the listing)
+ *   source, programs                 topics: the list's and the programmes' from
+ *                                    data/knowledge/topics.tsv (ofac_sdn: sanction;
+ *                                    CYBER2: crime.cyber; SDGT: crime.terror...)
+ *   (a sanctions source)             sourceUrl (the listing)
  *
  * Countries: a value the country table resolves (em_country_resolve: ISO
  * codes, English names, the lists' spellings) becomes its code in lower
@@ -68,6 +71,7 @@
 #include "base/buf.h"
 #include "model/entity.h"
 #include "model/schema.h"
+#include "model/topics.h"
 #include "text/country_resolve.h"
 
 typedef struct ftm {
@@ -86,6 +90,10 @@ static void add(json_t *props, const char *key, const char *value) {
     json_t *v;
     json_array_foreach(a, i, v) if (strcmp(json_string_value(v), value) == 0) return;
     json_array_append_new(a, json_string(value));
+}
+
+static void add_topic(void *props, const char *topic) {
+    add(props, "topics", topic);
 }
 
 /* the English name of an ISO code ("ir" -> "Iran"), from ICU */
@@ -351,8 +359,10 @@ json_t *em_entity_ftm(const em_entity *e, const em_entity_history *h) {
         snprintf(url, sizeof url, "%s", pub->url);
     }
     if (!json_object_get(props, "sourceUrl")) add(props, "sourceUrl", url);
-    if (!json_object_get(props, "topics") && (pub || e->programs.len))
-        add(props, "topics", "sanction");
+    /* topics: the list's and its programmes' (data/knowledge/topics.tsv), beside any
+       the list itself gives */
+    em_topics_of(e->source, (const char *const *)e->programs.items, e->programs.len, add_topic,
+                 props);
     if (pub || e->programs.len || e->listed_on) {
         json_t *s = json_array();
         json_array_append_new(s, sanction(e, pub, url));

@@ -34,6 +34,7 @@
 #include "base/cpu.h"
 #include "server/server_datasets.h"
 #include "server/server_internal.h"
+#include "server/server_search.h"
 #include "server/web_assets.h"
 
 const char *const srv_endpoint_names[EP_COUNT] = {
@@ -51,6 +52,8 @@ const srv_route srv_routes[] = {
     {"/search", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0, 0, 0},
     {"/search/{dataset}", "GET, HEAD, OPTIONS", EP_SEARCH, 0, 0, 0, 0},
     {"/entities/{id}", "GET, HEAD, OPTIONS", EP_ENTITIES, 0, 0, 0, 0},
+    {"/entities/{id}/adjacent", "GET, HEAD, OPTIONS", EP_ENTITIES, 0, 0, 0, 0},
+    {"/entities/{id}/adjacent/{prop}", "GET, HEAD, OPTIONS", EP_ENTITIES, 0, 0, 0, 0},
     {"/catalog", "GET, HEAD, OPTIONS", EP_CATALOG, 0, 0, 0, 0},
     {"/manifest", "GET, HEAD, OPTIONS", EP_MANIFEST, 0, 0, 0, 0},
     {"/algorithms", "GET, HEAD, OPTIONS", EP_ALGORITHMS, 0, 0, 0, 0},
@@ -282,7 +285,7 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
             em_buf_adds(&rq->personal, srv_params_get(p, "q"));
         break;
     case EP_ENTITIES:
-        srv_handle_entity(s, arg, r);
+        srv_handle_entities(s, arg, p, r); /* arg: "{id}[/adjacent[/{prop}]]" */
         break;
     case EP_CATALOG:
     case EP_MANIFEST: /* yente: the same model */
@@ -854,6 +857,7 @@ int srv_create(em_server **out, const em_server_options *opts, em_error *err) {
     pthread_cond_init(&s->stop_cond, NULL);
     pthread_mutex_init(&s->job_lock, NULL);
     pthread_cond_init(&s->job_cond, NULL);
+    pthread_mutex_init(&s->search_lock, NULL);
     const char *env = opts && opts->no_env_keys ? NULL : getenv("EMBARGO_API_KEYS");
     if (srv_keys_load(&s->keys, opts ? opts->api_keys_file : NULL, env, err) != 0 ||
         em_store_open(&s->st, s->home, o.store_flags, err) != 0 ||
@@ -951,6 +955,7 @@ void em_server_stop(em_server *s) {
     s->gen = NULL;
     pthread_mutex_unlock(&s->gen_lock);
     srv_gen_release(s, g);
+    srv_search_stop(s);
     srv_monitor_stop(s);        /* its thread, then the monitor: before the engine */
     em_engine_close(s->engine); /* no request runs any more */
     em_store_close(s->st);
@@ -965,6 +970,7 @@ void em_server_stop(em_server *s) {
     pthread_cond_destroy(&s->stop_cond);
     pthread_mutex_destroy(&s->job_lock);
     pthread_cond_destroy(&s->job_cond);
+    pthread_mutex_destroy(&s->search_lock);
     free(s->listen);
     free(s->home);
     free(s->update_config);

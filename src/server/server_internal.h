@@ -246,6 +246,10 @@ struct em_server {
     atomic_int trim_pending; /* a view was freed or lists loaded: return memory to the OS */
 
     srv_mon *mon; /* monitoring: opened on the engine when first needed */
+
+    /* /search's listing of the newest generation searched (server_search_index.c) */
+    pthread_mutex_t search_lock;
+    struct srv_search_index *search;
 };
 
 /* Creates a server without a socket (what em_server_start does before listening). */
@@ -297,7 +301,21 @@ void srv_handle_match(em_server *s, const char *dataset, const srv_params *param
                       size_t len, srv_response *r, em_buf *personal);
 void srv_handle_search(em_server *s, const char *dataset, const srv_params *params,
                        srv_response *r);
+/* What /match and /search share (server_match.c): a plain decimal in [lo, hi]; a plain
+   decimal integer in [lo, hi]; a yente validation error (422, detail [{type, loc, msg,
+   input}], loc '/'-separated: "query/limit"; takes input; returns -1); yente's
+   changed_since pattern, padded to "YYYY-MM-DDThh:mm:ss"; the current view for a route's
+   dataset (NULL: every list; "default" too), or NULL with a 503 / 404 in r. */
+int srv_parse_decimal(const char *v, double lo, double hi, double *out);
+int srv_parse_count(const char *v, unsigned long lo, unsigned long hi, unsigned long *out);
+int srv_invalid(srv_response *r, const char *type, const char *loc, const char *msg,
+                json_t *input);
+int srv_parse_timestamp(const char *v, char out[20]);
+srv_gen *srv_gen_for(em_server *s, const char *dataset, srv_response *r);
 void srv_handle_entity(em_server *s, const char *id, srv_response *r);
+/* yente's /entities/{id} (nested, nested=false) and /entities/{id}/adjacent[/{prop}]
+   (server_entities.c); arg is the path after "/entities/". */
+void srv_handle_entities(em_server *s, const char *arg, const srv_params *p, srv_response *r);
 void srv_handle_catalog(em_server *s, srv_response *r);
 void srv_handle_metrics(em_server *s, srv_response *r);
 void srv_handle_reload(em_server *s, srv_response *r);

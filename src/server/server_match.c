@@ -2,9 +2,9 @@
  * server_match.c - screening over HTTP: POST /match/{dataset} (the
  * OpenSanctions/yente match API: request {"queries": {"q1": {"schema",
  * "properties"}}}, response {"responses": {"q1": {"status", "results",
- * "total", "query"}}, "lists", "limit"}) and GET /search (one name from the
- * query string). Both validate everything before screening (every problem is
- * a 4xx JSON error): each yente query becomes an em_party through the party
+ * "total", "query"}}, "lists", "limit"}; GET /search is server_search.c).
+ * It validates everything before screening (every problem is a 4xx JSON
+ * error): each yente query becomes an em_party through the party
  * setters (names, weak aliases, name parts, every birth date, every country,
  * gender, typed identifiers, the schema from the schema table), so a value
  * the engine cannot use is refused (422 invalid_value, naming the query and
@@ -48,7 +48,7 @@ typedef struct filters {
 
 /* plain decimal only: digits, optionally "." and digits ("0.7", ".7", "1"); no sign,
    space, exponent, hex, "inf" or "nan" (strtod takes all of those) */
-static int parse_decimal(const char *v, double lo, double hi, double *out) {
+int srv_parse_decimal(const char *v, double lo, double hi, double *out) {
     const char *c = v;
     size_t digits = 0;
     while (*c >= '0' && *c <= '9')
@@ -66,7 +66,7 @@ static int parse_decimal(const char *v, double lo, double hi, double *out) {
 }
 
 /* a plain decimal integer ("5"; not "0x10", "1e3", " 5", "+5", "-1", "5.0") */
-static int parse_count(const char *v, unsigned long lo, unsigned long hi, unsigned long *out) {
+int srv_parse_count(const char *v, unsigned long lo, unsigned long hi, unsigned long *out) {
     unsigned long n = 0;
     if (!*v) return -1;
     for (const char *c = v; *c; c++) {
@@ -81,7 +81,7 @@ static int parse_count(const char *v, unsigned long lo, unsigned long hi, unsign
 
 /* a yente validation error (422): {"detail": [{"type", "loc", "msg", "input"}]}; loc is
    "query"/"body" then the field path, '/'-separated ("body/queries/q1/schema") */
-static int invalid(srv_response *r, const char *type, const char *loc, const char *msg,
+int srv_invalid(srv_response *r, const char *type, const char *loc, const char *msg,
                    json_t *input) {
     json_t *l = json_array();
     for (const char *c = loc; *c;) {
@@ -107,7 +107,7 @@ static int invalid(srv_response *r, const char *type, const char *loc, const cha
 
 /* yente's TS_PATTERN: ^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$; the value padded to
    "YYYY-MM-DDThh:mm:ss" (the time 00 where not given) */
-static int parse_timestamp(const char *v, char out[20]) {
+int srv_parse_timestamp(const char *v, char out[20]) {
     static const char *const SHAPE = "dddd-dd-ddTdd:dd:dd";
     size_t n = strlen(v);
     if (n != 10 && n != 13 && n != 16 && n != 19) return -1;
@@ -150,15 +150,15 @@ static int parse_match_filters(const srv_params *p, filters *f, srv_response *r)
         return -1;
     }
     if ((v = srv_params_get(p, "changed_since"))) {
-        if (parse_timestamp(v, f->changed_since) != 0)
-            return invalid(r, "string_pattern_mismatch", "query/changed_since",
+        if (srv_parse_timestamp(v, f->changed_since) != 0)
+            return srv_invalid(r, "string_pattern_mismatch", "query/changed_since",
                            "String should match pattern "
                            "'^\\d{4}-\\d{2}-\\d{2}(T\\d{2}(:\\d{2}(:\\d{2})?)?)?$'",
                            json_string(v));
         f->doc_filters = 1;
     }
     if (param_count(p, "exclude_entity_ids") > 50)
-        return invalid(r, "too_long", "query/exclude_entity_ids",
+        return srv_invalid(r, "too_long", "query/exclude_entity_ids",
                        "List should have at most 50 items after validation", NULL);
     if (param_present(p, "topics")) f->doc_filters = 1;
     return 0;
@@ -175,13 +175,13 @@ static int parse_filters(const srv_params *p, size_t default_limit, int yente, f
     f->params = p;
     f->strict_cutoff = yente;
     int cutoff_given = 0;
-    if ((v = srv_params_get(p, "threshold")) && parse_decimal(v, 0, 1, &f->threshold) != 0) {
+    if ((v = srv_params_get(p, "threshold")) && srv_parse_decimal(v, 0, 1, &f->threshold) != 0) {
         srv_error(r, 400, "invalid_parameter",
                   "threshold must be a decimal number between 0 and 1 (such as 0.7)");
         return -1;
     }
     if ((v = srv_params_get(p, "cutoff"))) {
-        if (parse_decimal(v, 0, 1, &f->cutoff) != 0) {
+        if (srv_parse_decimal(v, 0, 1, &f->cutoff) != 0) {
             srv_error(r, 400, "invalid_parameter",
                       "cutoff must be a decimal number between 0 and 1 (such as 0.5)");
             return -1;
@@ -195,7 +195,7 @@ static int parse_filters(const srv_params *p, size_t default_limit, int yente, f
     }
     unsigned long lim;
     if ((v = srv_params_get(p, "limit"))) {
-        if (parse_count(v, yente ? 0 : 1, MAX_LIMIT, &lim) != 0) {
+        if (srv_parse_count(v, yente ? 0 : 1, MAX_LIMIT, &lim) != 0) {
             srv_error(r, 400, "invalid_parameter",
                       "limit must be a decimal integer between %d and %d (digits only)",
                       yente ? 0 : 1, MAX_LIMIT);
@@ -550,7 +550,7 @@ static int prop_values(const char *qname, const char *key, json_t *v, const char
             /* yente: str | list[Any] */
             char loc[300];
             snprintf(loc, sizeof loc, "body/queries/%.100s/properties/%.100s", qname, key);
-            return invalid(r, "string_type", loc, "Input should be a valid string or list",
+            return srv_invalid(r, "string_type", loc, "Input should be a valid string or list",
                            json_deep_copy(v));
         }
         out[(*n)++] = t;
@@ -622,7 +622,7 @@ static int parse_query(const em_server_options *o, const char *qname, json_t *q,
        of another type) */
     if (!json_is_object(q)) {
         snprintf(loc, sizeof loc, "body/queries/%.200s", qname);
-        return invalid(r, "model_attributes_type", loc,
+        return srv_invalid(r, "model_attributes_type", loc,
                        "Input should be a valid dictionary or object to extract fields from",
                        json_deep_copy(q));
     }
@@ -633,15 +633,15 @@ static int parse_query(const em_server_options *o, const char *qname, json_t *q,
     json_t *id = json_object_get(q, "id");
     if (id && !json_is_null(id) && !json_is_string(id)) {
         snprintf(loc, sizeof loc, "body/queries/%.200s/id", qname);
-        return invalid(r, "string_type", loc, "Input should be a valid string", json_deep_copy(id));
+        return srv_invalid(r, "string_type", loc, "Input should be a valid string", json_deep_copy(id));
     }
     json_object_set_new(out->echo, "id", id ? json_deep_copy(id) : json_null());
     json_t *sch = json_object_get(q, "schema");
     if (!json_is_string(sch)) {
         snprintf(loc, sizeof loc, "body/queries/%.200s/schema", qname);
-        return sch ? invalid(r, "string_type", loc, "Input should be a valid string",
+        return sch ? srv_invalid(r, "string_type", loc, "Input should be a valid string",
                              json_deep_copy(sch))
-                   : invalid(r, "missing", loc, "Field required", NULL);
+                   : srv_invalid(r, "missing", loc, "Field required", NULL);
     }
     const char *sv = json_string_value(sch);
     if (em_party_set_schema(pa, sv, &err) != 0) {
@@ -655,9 +655,9 @@ static int parse_query(const em_server_options *o, const char *qname, json_t *q,
     json_t *props = json_object_get(q, "properties");
     if (!json_is_object(props)) {
         snprintf(loc, sizeof loc, "body/queries/%.200s/properties", qname);
-        return props ? invalid(r, "dict_type", loc, "Input should be a valid dictionary",
+        return props ? srv_invalid(r, "dict_type", loc, "Input should be a valid dictionary",
                                json_deep_copy(props))
-                     : invalid(r, "missing", loc, "Field required", NULL);
+                     : srv_invalid(r, "missing", loc, "Field required", NULL);
     }
     json_t *echo = json_object();
     json_object_set_new(out->echo, "properties", echo);
@@ -749,7 +749,7 @@ static const char *dataset_of(const char *dataset) {
 }
 
 /* the current view, or NULL with a 503 / 404 response */
-static srv_gen *gen_for(em_server *s, const char *dataset, srv_response *r) {
+srv_gen *srv_gen_for(em_server *s, const char *dataset, srv_response *r) {
     if (dataset && !srv_utf8_valid(dataset, strlen(dataset))) {
         srv_error(r, 404, "unknown_dataset", "the dataset name is not valid UTF-8");
         return NULL;
@@ -778,7 +778,7 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
                          const char *body, size_t len, const char *user, srv_response *r,
                          em_buf *personal) {
     filters f = {0};
-    srv_gen *g = gen_for(s, dataset, r);
+    srv_gen *g = srv_gen_for(s, dataset, r);
     if (!g) return;
     f.dataset = dataset_of(dataset);
     json_t *root = NULL;
@@ -828,7 +828,7 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
         const char *wk;
         json_t *wv;
         if (!json_is_object(weights)) {
-            invalid(r, "dict_type", "body/weights", "Input should be a valid dictionary",
+            srv_invalid(r, "dict_type", "body/weights", "Input should be a valid dictionary",
                     json_deep_copy(weights));
             goto done;
         }
@@ -836,7 +836,7 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
             if (!json_is_number(wv)) {
                 char loc[200];
                 snprintf(loc, sizeof loc, "body/weights/%.150s", wk);
-                invalid(r, "float_parsing", loc, "Input should be a valid number",
+                srv_invalid(r, "float_parsing", loc, "Input should be a valid number",
                         json_deep_copy(wv));
                 goto done;
             }
@@ -846,7 +846,7 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
         const char *ck;
         json_t *cv;
         if (!json_is_object(config)) {
-            invalid(r, "dict_type", "body/config", "Input should be a valid dictionary",
+            srv_invalid(r, "dict_type", "body/config", "Input should be a valid dictionary",
                     json_deep_copy(config));
             goto done;
         }
@@ -854,7 +854,7 @@ void srv_handle_match_as(em_server *s, const char *dataset, const srv_params *pa
             if (json_is_object(cv) || json_is_array(cv)) {
                 char loc[200];
                 snprintf(loc, sizeof loc, "body/config/%.150s", ck);
-                invalid(r, "string_type", loc,
+                srv_invalid(r, "string_type", loc,
                         "Input should be a valid string, integer, number or boolean",
                         json_deep_copy(cv));
                 goto done;
@@ -971,124 +971,9 @@ done:
     srv_gen_release(s, g);
 }
 
-/* every value of a repeated parameter, through a party setter; 0 or a 422 */
-static int search_values(const srv_params *params, const char *key, em_party *pa,
-                         int (*add)(em_party *, const char *, em_error *), srv_response *r) {
-    em_error err = {0};
-    for (size_t i = 0; i < params->len; i++)
-        if (strcmp(params->keys[i], key) == 0 && add(pa, params->values[i], &err) != 0) {
-            srv_error(r, 422, "invalid_value", "%s: %s", key, err.message);
-            return -1;
-        }
-    return 0;
-}
-
-static void join_values(em_buf *b, em_party *pa, size_t (*count)(const em_party *),
-                        const char *(*at)(const em_party *, size_t)) {
-    em_buf j;
-    em_buf_init(&j);
-    for (size_t i = 0; i < count(pa); i++) {
-        if (i) em_buf_addc(&j, ';');
-        em_buf_adds(&j, at(pa, i));
-    }
-    em_buf_json_str(b, em_buf_cstr(&j));
-    em_buf_free(&j);
-}
-
-void srv_handle_search_as(em_server *s, const char *dataset, const srv_params *params,
-                          const char *user, srv_response *r) {
-    filters f = {0};
-    if (parse_filters(params, 10, 0, &f, r) != 0) return;
-    f.audit_kind = "search";
-    f.user = user;
-    const char *name = srv_params_get(params, "q");
-    em_party *pa = em_party_new();
-    em_error err = {0};
-    srv_gen *g = NULL;
-    em_results *res = NULL;
-    const char *v;
-    const em_schema_info *si = NULL;
-    if (name && *name) {
-        if (strlen(name) > s->opts.max_name_bytes) {
-            srv_error(r, 422, "name_too_long", "q has %zu bytes; a name may have at most %zu",
-                      strlen(name), s->opts.max_name_bytes);
-            goto done;
-        }
-        if (em_party_add_name(pa, name, 0, &err) != 0) {
-            srv_error(r, 422, "invalid_value", "q: %s", err.message);
-            goto done;
-        }
-    }
-    for (size_t i = 0; i < params->len; i++)
-        if (strcmp(params->keys[i], "id") == 0 &&
-            em_party_add_identifier(pa, NULL, params->values[i], &err) != 0) {
-            srv_error(r, 422, "invalid_value", "id: %s", err.message);
-            goto done;
-        }
-    if (!em_party_name_count(pa) && !em_party_identifier_count(pa)) {
-        srv_error(r, 400, "invalid_parameter", "give a name to search: /search?q=Esmail+Khatib");
-        goto done;
-    }
-    if ((v = srv_params_get(params, "schema")) && *v) {
-        if (em_party_set_schema(pa, v, &err) != 0) {
-            srv_error(r, 400, "invalid_schema", "%s", err.message);
-            goto done;
-        }
-        si = em_schema_find(v);
-    }
-    if (search_values(params, "dob", pa, em_party_add_birth_date, r) != 0 ||
-        search_values(params, "birth_date", pa, em_party_add_birth_date, r) != 0 ||
-        search_values(params, "country", pa, em_party_add_country, r) != 0)
-        goto done;
-    if ((v = srv_params_get(params, "gender")) && em_party_set_gender(pa, v, &err) != 0) {
-        srv_error(r, 422, "invalid_value", "gender: %s", err.message);
-        goto done;
-    }
-    g = gen_for(s, dataset, r);
-    if (!g) goto done;
-    f.dataset = dataset_of(dataset);
-    em_buf b;
-    em_buf_init(&b);
-    em_buf_adds(&b, "{\"results\":");
-    size_t n = 0, matches = 0, total = 0;
-    int src = screen(s, g, pa, si ? si->name : NULL, &f, &b, &n, &matches, &total, &res, &err, r);
-    if (src != 0) {
-        em_buf_free(&b);
-        if (src == -1) screen_failed(r, "q", &err);
-        goto done;
-    }
-    em_buf_printf(&b,
-                  ",\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"limit\":%zu,\"offset\":0,"
-                  "\"threshold\":%.3f,\"query\":{\"q\":",
-                  n, f.limit, f.threshold);
-    em_buf_json_str(&b, name ? name : "");
-    em_buf_adds(&b, ",\"schema\":");
-    em_buf_json_str(&b, si ? si->name : "");
-    em_buf_adds(&b, ",\"dob\":");
-    join_values(&b, pa, em_party_birth_date_count, em_party_birth_date);
-    em_buf_adds(&b, ",\"country\":");
-    join_values(&b, pa, em_party_country_count, em_party_country);
-    em_buf_adds(&b, "},\"lists\":");
-    srv_lists_json(s, g, res, &b);
-    em_buf_addc(&b, '}');
-    r->status = 200;
-    r->len = b.len;
-    r->body = em_buf_detach(&b);
-    r->matches = matches;
-done:
-    em_results_free(res);
-    srv_gen_release(s, g);
-    em_party_free(pa);
-}
-
 void srv_handle_match(em_server *s, const char *dataset, const srv_params *params, const char *body,
                       size_t len, srv_response *r, em_buf *personal) {
     srv_handle_match_as(s, dataset, params, body, len, NULL, r, personal);
-}
-
-void srv_handle_search(em_server *s, const char *dataset, const srv_params *params,
-                       srv_response *r) {
-    srv_handle_search_as(s, dataset, params, NULL, r);
 }
 
 int em_server_handle_match(em_server *s, const char *dataset, const char *query_string,

@@ -161,8 +161,9 @@ expect_code 200 "search with qualifiers"
 expect_out '"limit":3' "search limit"
 req GET "/search/un_sc?q=Ayman+al-Zawahiri"
 expect_no_out '"datasets":["ofac_sdn"]' "search in one dataset"
-req GET "/search"
-expect_code 400 "search without q"
+req GET "/search?limit=2"
+expect_code 200 "search without q lists the entities (yente)"
+expect_out '"total":{"value":' "a listing has a total"
 
 # ---- entities
 req GET /entities/ofac-39017

@@ -150,15 +150,16 @@ fi
 
 # ---- numbers: plain decimals only
 for v in 0x10 1e3 %205 5%20 -1 +5 5.0 99999999999999999999 0; do
-    if [ "$v" != 0 ]; then # /match takes limit=0, as yente (no results, the total)
-        post "/match/default?limit=$v" "$KHATIB"
-        expect_error 400 invalid_parameter "limit=$v"
-    fi
+    [ "$v" = 0 ] && continue # /match and /search take limit=0, as yente (no results, the total)
+    post "/match/default?limit=$v" "$KHATIB"
+    expect_error 400 invalid_parameter "limit=$v"
     req GET "/search?q=Khatib&limit=$v"
     expect_error 400 invalid_parameter "/search limit=$v"
 done
 post "/match/default?limit=0" "$KHATIB"
 expect_code 200 "/match limit=0"
+req GET "/search?q=Khatib&limit=0"
+expect_code 200 "/search limit=0"
 for v in 0x0.8 7e-1 inf nan -0.5; do
     post "/match/default?threshold=$v" "$KHATIB"
     expect_error 400 invalid_parameter "threshold=$v"

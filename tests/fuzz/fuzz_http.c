@@ -150,7 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             srv_handle_search(srv, arg, &p, &r);
             break;
         case EP_ENTITIES:
-            srv_handle_entity(srv, arg, &r);
+            srv_handle_entities(srv, arg, &p, &r);
             break;
         case EP_CATALOG:
             srv_handle_catalog(srv, &r);
