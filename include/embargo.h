@@ -358,11 +358,13 @@ typedef enum em_part_how {
     EM_HOW_JOINED,          /* one part met two glued parts of the other side */
     EM_HOW_NICKNAME,        /* a nickname of the given name ("bill" ~ "william") */
     EM_HOW_UNMATCHED_QUERY, /* a query part that met nothing */
-    EM_HOW_UNMATCHED_LIST   /* a part of the listed name that met nothing */
+    EM_HOW_UNMATCHED_LIST,  /* a part of the listed name that met nothing */
+    EM_HOW_PHONETIC         /* a foreign name written by its sounds ("bassharu" ~ "bashar") */
 } em_part_how;
 
 /* The word for `how` in the JSON explanation: "exact", "variant", "skeleton",
-   "fuzzy", "initial", "joined", "nickname", "unmatched_query", "unmatched_list". */
+   "fuzzy", "initial", "joined", "nickname", "unmatched_query", "unmatched_list",
+   "phonetic". */
 const char *em_part_how_name(em_part_how how);
 
 /* One part of the name alignment: a pair of parts that met, or a part left over. */

@@ -26,6 +26,7 @@
 #include "index/identifiers.h"
 #include "index/snapshot_check.h"
 #include "index/snapshot_format.h"
+#include "match/weights.h"
 #include "text/tokens.h"
 
 typedef EM_VEC(uint32_t) u32s;
@@ -89,6 +90,14 @@ static uint32_t token_id(builder *b, const em_token *t) {
     em_vec_push(b->postings, empty);
     em_smap_add(b->vocab, b->pool, t->text, id);
     if (t->skel[0] && !(t->flags & EM_TOK_NUMBER)) em_smap_add(b->skel, b->pool, t->skel, id);
+    /* the phonetic key, "~" + key, in the same map: how a foreign name written by its
+       sounds finds this spelling (em_phonetic_key) */
+    char pk[48];
+    if (!(t->flags & (EM_TOK_NUMBER | EM_TOK_PHONETIC)) && t->len >= EM_PHONETIC_MIN_LEN &&
+        em_phonetic_key(t->text, pk + 1, sizeof pk - 1) >= EM_PHONETIC_MIN_KEY) {
+        pk[0] = '~';
+        em_smap_add(b->skel, b->pool, pk, id);
+    }
     if (t->group) {
         char g[16];
         snprintf(g, sizeof g, "#%u", t->group);

@@ -351,7 +351,21 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
         }
         return 0;
     }
-    return text_similarity(a->text, a->len, a->skel, b->text, b->len, b->skel, abjad, how);
+    float s = text_similarity(a->text, a->len, a->skel, b->text, b->len, b->skel, abjad, how);
+    int particle = (a->flags | b->flags) & EM_TOK_PARTICLE; /* アル ~ al */
+    if (s < EM_SIM_PHONETIC && ((a->flags ^ b->flags) & EM_TOK_PHONETIC) &&
+        ((a->len >= EM_PHONETIC_MIN_LEN && b->len >= EM_PHONETIC_MIN_LEN) || particle)) {
+        char ka[48], kb[48];
+        size_t na = em_phonetic_key(a->text, ka, sizeof ka);
+        int enough = na >= EM_PHONETIC_MIN_KEY || (particle && na > 0) ||
+                     (na + 1 == EM_PHONETIC_MIN_KEY && a->len > EM_PHONETIC_MIN_LEN &&
+                      b->len > EM_PHONETIC_MIN_LEN);
+        if (enough && em_phonetic_key(b->text, kb, sizeof kb) == na && memcmp(ka, kb, na) == 0) {
+            *how = EM_HOW_PHONETIC;
+            return EM_SIM_PHONETIC;
+        }
+    }
+    return s;
 }
 
 /* similarity of one part against two glued parts */

@@ -29,6 +29,8 @@ const char *em_part_how_name(em_part_how how) {
         return "joined";
     case EM_HOW_NICKNAME:
         return "nickname";
+    case EM_HOW_PHONETIC:
+        return "phonetic";
     case EM_HOW_UNMATCHED_QUERY:
         return "unmatched_query";
     case EM_HOW_UNMATCHED_LIST:

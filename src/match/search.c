@@ -223,6 +223,14 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         int i = order[r];
         uint32_t cap = r < EM_RETRIEVE_ALWAYS ? UINT32_MAX : common;
         retrieve_text(s, q[i].text, q[i].len, q[i].skel, q[i].group, i, q[i].w, cap, abjad);
+        char pk[48];
+        if ((q[i].flags & EM_TOK_PHONETIC) && q[i].len >= EM_PHONETIC_MIN_LEN &&
+            em_phonetic_key(q[i].text, pk + 1, sizeof pk - 1) >= EM_PHONETIC_MIN_KEY) {
+            pk[0] = '~';
+            uint32_t n;
+            const uint32_t *v = em_smap_get(&m->skel, pk, &n);
+            probe_list(s, v, n, EM_EST_SKELETON, i, q[i].w, cap, EM_RETRIEVE_MAX_VARIANTS);
+        }
         /* an abjad part with the article glued on ("alqada") also looks for the listed
            spelling without it ("qaida"; align.c compares them by consonant key) */
         const char *t = q[i].text;

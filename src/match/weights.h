@@ -117,6 +117,14 @@
    spellings, where it also joins names that only share consonants. */
 #define EM_SIM_SKELETON_ABJAD 0.92f
 #define EM_SIM_SKELETON 0.80f
+/* A foreign name written by its sounds (tokens.h, EM_TOK_PHONETIC) meets a Latin
+   spelling with the same phonetic key (em_phonetic_key) at EM_SIM_PHONETIC, below
+   every spelling match, and only from EM_PHONETIC_MIN_KEY sound classes and parts
+   of EM_PHONETIC_MIN_LEN letters on both sides (one class fewer for parts longer
+   than that: "asado" ~ "assad"): short names never light up. */
+#define EM_SIM_PHONETIC 0.78f
+#define EM_PHONETIC_MIN_KEY 3
+#define EM_PHONETIC_MIN_LEN 4
 /* Skeletons count in an abjad from EM_SKEL_ABJAD_MIN consonants (or for two
    parts of at most EM_SKEL_ABJAD_SHORT letters), otherwise from EM_SKEL_MIN
    consonants and parts of EM_SKEL_MIN_PART letters. */

@@ -102,6 +102,46 @@ static char *normalize_ascii(const char *s) {
 
 static char *normalize_any(em_normalizer *n, const char *s);
 
+/* the separators Chinese writes between a foreign name's parts: · ・ ‧ • ･ */
+static const char *const INTERPUNCTS[] = {"\xC2\xB7", "\xE3\x83\xBB", "\xE2\x80\xA7",
+                                          "\xE2\x80\xA2", "\xEF\xBD\xA5"};
+
+/* Han with an interpunct: a foreign name written by its sounds (巴沙尔·阿萨德) */
+static int is_han_foreign(const char *s) {
+    int sep = 0;
+    for (size_t i = 0; i < sizeof INTERPUNCTS / sizeof *INTERPUNCTS; i++)
+        if (strstr(s, INTERPUNCTS[i])) sep = 1;
+    if (!sep) return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p >= 0xE4 && *p <= 0xE9) return 1; /* U+4E00..U+9FFF */
+    return 0;
+}
+
+/* Each part between interpuncts is one word: its pinyin syllables glued
+   ("ba sha er" -> "bashaer"), as the Latin spelling of the name writes it. */
+static char *normalize_han_foreign(em_normalizer *n, const char *s) {
+    char *copy = em_xstrdup(s);
+    for (size_t i = 0; i < sizeof INTERPUNCTS / sizeof *INTERPUNCTS; i++) {
+        size_t l = strlen(INTERPUNCTS[i]);
+        for (char *p = strstr(copy, INTERPUNCTS[i]); p; p = strstr(p, INTERPUNCTS[i])) {
+            memset(p, '\x01', l);
+            p += l;
+        }
+    }
+    em_buf out;
+    em_buf_init(&out);
+    for (char *save = NULL, *part = strtok_r(copy, "\x01 ", &save); part;
+         part = strtok_r(NULL, "\x01 ", &save)) {
+        char *t = normalize_any(n, part);
+        if (*t && out.len) em_buf_addc(&out, ' ');
+        for (const char *q = t; *q; q++)
+            if (*q != ' ') em_buf_addc(&out, *q);
+        free(t);
+    }
+    free(copy);
+    return em_buf_detach(&out);
+}
+
 /* Arabic-script words first become Latin consonant spellings (arabic.c), which
    give the lists' romanisations better than ICU's scholarly Arabic-Latin, and
    Hangul the lists' McCune-Reischauer-like spellings (hangul.c), not ICU's
@@ -119,6 +159,7 @@ char *em_normalize_name(em_normalizer *n, const char *s) {
         free(latin);
         latin = h;
     }
+    if (!latin && is_han_foreign(s)) return normalize_han_foreign(n, s);
     if (!latin) return normalize_any(n, s);
     char *r = normalize_any(n, latin);
     free(latin);

@@ -29,6 +29,67 @@ void em_skeleton(const char *t, char *out, size_t cap) {
     out[j] = '\0';
 }
 
+size_t em_phonetic_key(const char *t, char *out, size_t cap) {
+    size_t j = 0;
+    char prev = 0;
+    for (size_t i = 0; t[i] && j + 2 < cap; i++) {
+        char c = t[i], nx = t[i + 1], k = 0;
+        switch (c) {
+        case 'b':
+        case 'p':
+        case 'v':
+        case 'f':
+            k = 'B';
+            if (c == 'p' && nx == 'h') i++;
+            break;
+        case 'k':
+        case 'g':
+        case 'q':
+        case 'c':
+            k = c == 'c' && nx == 'h' ? 'S' : 'K';
+            if (nx == 'h') i++;
+            break;
+        case 't':
+        case 'd':
+            k = 'T';
+            if (nx == 'h' || (nx == 's' && c == 't') || (nx == 'z' && c == 'd')) {
+                if (nx != 'h') k = 'S';
+                i++;
+            }
+            break;
+        case 's':
+        case 'z':
+        case 'j':
+            k = 'S';
+            if (nx == 'h') i++;
+            break;
+        case 'x':
+            if (prev != 'K') out[j++] = 'K';
+            k = 'S';
+            break;
+        case 'l':
+        case 'r':
+            k = 'L';
+            break;
+        case 'm':
+            k = nx == 'p' ? 'B' : 'M';
+            if (nx == 'p') i++;
+            break;
+        case 'n':
+            k = nx == 't' ? 'T' : 'N';
+            if (nx == 't' || nx == 'g') i++;
+            break;
+        default:
+            k = 0; /* vowels, h, w, y, digits */
+        }
+        if (!k || k == prev) continue;
+        out[j++] = k;
+        prev = k;
+    }
+    out[j] = '\0';
+    return j;
+}
+
 static char leet(char c) {
     switch (c) {
     case '0':
@@ -121,6 +182,23 @@ static int is_letter_token(const char *t) {
     return t[0] >= 'a' && t[0] <= 'z' && !t[1];
 }
 
+/* Scripts that write a foreign name by its sounds, syllable by syllable or letter by
+   letter, in ways a Latin spelling does not follow letter for letter. */
+static int is_phonetic_script(const char *script) {
+    static const char *const P[] = {"Kana", "Hira", "Jpan", "Grek", "Deva", "Beng", "Thai",
+                                    "Khmr", "Mymr", "Geor", "Armn", "Ethi", "Hebr", "Guru",
+                                    "Gujr", "Taml", "Telu", "Knda", "Mlym", "Sinh", "Laoo"};
+    for (size_t i = 0; script && i < sizeof P / sizeof *P; i++)
+        if (strcmp(script, P[i]) == 0) return 1;
+    return 0;
+}
+
+/* Chinese writes a foreign name's parts apart with the interpunct (弗拉基米尔·普京) */
+static int has_interpunct(const char *s) {
+    return strstr(s, "\xC2\xB7") || strstr(s, "\xE3\x83\xBB") || strstr(s, "\xE2\x80\xA7") ||
+           strstr(s, "\xE2\x80\xA2") || strstr(s, "\xEF\xBD\xA5");
+}
+
 static int is_abjad_script(const char *script) {
     return script && (strcmp(script, "Arab") == 0 || strcmp(script, "Hebr") == 0 ||
                       strcmp(script, "Syrc") == 0 || strcmp(script, "Thaa") == 0);
@@ -132,6 +210,9 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
     const char *script = em_guess_script(name);
     out->abjad = is_abjad_script(script);
     unsigned script_flags = is_syllabic_script(script) ? EM_TOK_SYLLABIC : 0;
+    if (is_phonetic_script(script) ||
+        (script && strcmp(script, "Hani") == 0 && has_interpunct(name)))
+        script_flags = EM_TOK_PHONETIC;
     out->buf = em_normalize_name(n, name);
     char *raw[64];
     size_t nraw = 0;

@@ -17,13 +17,16 @@
 
 /* Bump when em_tokenize_name or em_normalize_name change what they make of a name:
    it is part of em_knowledge_version, so snapshots and register indexes are rebuilt. */
-#define EM_TOKENIZE_VERSION 2
+#define EM_TOKENIZE_VERSION 3
 
 #define EM_TOK_PARTICLE 1u /* name particle: little weight */
 #define EM_TOK_LEGAL 2u    /* canonical legal form: little weight */
 #define EM_TOK_NUMBER 4u   /* all digits */
 #define EM_TOK_SYLLABIC 8u /* from Han, Hangul or Kana: syllables are atomic, no fuzz */
-#define EM_TOK_MAX 24      /* tokens kept per name */
+#define EM_TOK_PHONETIC                                                                            \
+    16u               /* a foreign name written by its sounds (kana, Greek, Indic,                 \
+                         Thai, Han with the interpunct...): met by its phonetic key */
+#define EM_TOK_MAX 24 /* tokens kept per name */
 #define EM_SKEL_MAX 24
 
 typedef struct em_token {
@@ -53,6 +56,13 @@ void em_name_tokens_free(em_name_tokens *t);
 /* The consonant skeleton: vowels and semi-vowels (a e i o u y w) dropped except a leading
    consonant cluster's letters, q/c -> k, ph -> f, doubled letters collapsed. */
 void em_skeleton(const char *tok, char *out, size_t cap);
+
+/* The phonetic key of a part: its consonants by sound class (b p v f = B, k g q c
+   = K, t d th = T, s z sh zh ch j ts = S, l r = L, m = M, n = N; x = KS; Greek mp = B,
+   nt = T), vowels, h, w and y dropped, adjacent repeats collapsed. What a script
+   that writes a foreign name by its sounds keeps of it ("bassharu", "bashaer",
+   "mpasar", "bashar" are all BSL). Returns its length. */
+size_t em_phonetic_key(const char *tok, char *out, size_t cap);
 
 /*
  * Countries: ISO 3166 alpha-2 codes and English names (from ICU's locale data,

@@ -9,6 +9,7 @@
 
 #include "text/encoding.h"
 #include "text/normalize.h"
+#include "text/tokens.h"
 
 static em_normalizer *N;
 
@@ -95,6 +96,23 @@ static void test_hangul(void **state) {
     check_norm("Kim 김", "kim kim");
 }
 
+/* the phonetic key (tokens.h) and a foreign name in Han with the interpunct */
+static void test_phonetic(void **state) {
+    (void)state;
+    static const char *const bsl[] = {"bassharu", "bashaer", "mpasar", "bashar", "basara"};
+    char k[32];
+    for (size_t i = 0; i < sizeof bsl / sizeof *bsl; i++) {
+        em_phonetic_key(bsl[i], k, sizeof k);
+        assert_string_equal(k, "BSL");
+    }
+    assert_int_equal(em_phonetic_key("alexander", k, sizeof k), 6);
+    assert_string_equal(k, "LKSNTL");
+    em_phonetic_key("kantiroph", k, sizeof k);
+    assert_string_equal(k, "KTLB");
+    check_norm("巴沙尔·阿萨德", "bashaer asade"); /* one word per part */
+    check_norm("习近平", "xi jin ping");          /* a Chinese name keeps its syllables */
+}
+
 static void test_key_order(void **state) {
     (void)state;
     check_key("KHATIB, Esmail", "esmail khatib");
@@ -121,8 +139,8 @@ static void test_encoding(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_latin),    cmocka_unit_test(test_scripts),
-        cmocka_unit_test(test_arabic),
-        cmocka_unit_test(test_hangul),   cmocka_unit_test(test_key_order),
+        cmocka_unit_test(test_arabic),   cmocka_unit_test(test_hangul),
+        cmocka_unit_test(test_phonetic), cmocka_unit_test(test_key_order),
         cmocka_unit_test(test_encoding),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
