@@ -269,7 +269,7 @@ int main(int argc, char **argv) {
     }
     for (size_t k = 0; k < sizeof COMMANDS / sizeof *COMMANDS; k++) {
         if (strcmp(cmd, COMMANDS[k].name) != 0) continue;
-        note_new_home(&c, cmd);
+        if (!cli_wants_help(sub_argc, sub_argv)) note_new_home(&c, cmd);
         return COMMANDS[k].run(&c, sub_argc, sub_argv);
     }
     return cli_usage("unknown command '%s' (`embargo help` lists them)", cmd);
