@@ -45,7 +45,9 @@ typedef enum em_error_code {
     EM_ERR_NOTFOUND, /* the entity / version / source does not exist */
     EM_ERR_USAGE,    /* the caller passed invalid arguments */
     EM_ERR_NOMEM,
-    EM_ERR_INTERNAL
+    EM_ERR_INTERNAL,
+    EM_ERR_CONFLICT /* the object's state does not allow it now (an alert already decided,
+                       a true match its proposer would confirm: four eyes) */
 } em_error_code;
 
 typedef struct em_error {

@@ -135,15 +135,15 @@ int em_alert_decide(em_monitor *m, int64_t id, const char *decision, const char 
                                               NULL};
         if (!strcmp(decision, "reopen")) {
             if (!in(a.state, DECIDED))
-                rc = em_fail(err, EM_ERR_USAGE, "alert %lld is %s: there is nothing to reopen",
+                rc = em_fail(err, EM_ERR_CONFLICT, "alert %lld is %s: there is nothing to reopen",
                              (long long)id, a.state);
         } else if (!in(a.state, WORKABLE)) {
-            rc = em_fail(err, EM_ERR_USAGE,
+            rc = em_fail(err, EM_ERR_CONFLICT,
                          "alert %lld is %s; reopen it first (decide --decision reopen) to decide "
                          "again",
                          (long long)id, a.state);
         } else if (!strcmp(decision, "escalate") && strcmp(a.state, "open")) {
-            rc = em_fail(err, EM_ERR_USAGE, "alert %lld is %s; only an open alert is escalated",
+            rc = em_fail(err, EM_ERR_CONFLICT, "alert %lld is %s; only an open alert is escalated",
                          (long long)id, a.state);
         }
     }
@@ -163,7 +163,7 @@ int em_alert_decide(em_monitor *m, int64_t id, const char *decision, const char 
                 set(&a.proposed_by, user);
                 kind = "true_match_proposed";
             } else if (!strcmp(a.proposed_by, user)) {
-                rc = em_fail(err, EM_ERR_USAGE,
+                rc = em_fail(err, EM_ERR_CONFLICT,
                              "alert %lld: %s proposed this true match; four eyes: another analyst "
                              "must confirm it",
                              (long long)id, user);
@@ -258,7 +258,7 @@ int em_goodguy_revoke(em_monitor *m, int64_t id, const char *user, em_error *err
         rc = em_fail(err, EM_ERR_NOTFOUND, "no suppression %lld (embargo goodguy list)",
                      (long long)id);
     else if (rc == 0 && !active)
-        rc = em_fail(err, EM_ERR_USAGE, "suppression %lld has already ended", (long long)id);
+        rc = em_fail(err, EM_ERR_CONFLICT, "suppression %lld has already ended", (long long)id);
     pthread_mutex_unlock(&m->lock);
     if (rc != 0) return -1;
     /* revoking reopens the alert: the same path as an analyst's reopen */

@@ -40,7 +40,7 @@
 const char *const srv_endpoint_names[EP_COUNT] = {
     "match",   "search",     "entities",     "catalog",   "healthz", "readyz",
     "metrics", "openapi",    "admin_reload", "registers", "alerts",  "goodguys",
-    "audit",   "algorithms", "manifest",     "updatez",   "web",     "other"};
+    "audit",   "algorithms", "manifest",     "updatez", "reconcile",   "web",     "other"};
 
 /* the largest register file a POST /registers/{name}/import takes */
 #define SRV_MAX_UPLOAD_BYTES ((size_t)1 << 30)
@@ -58,6 +58,9 @@ const srv_route srv_routes[] = {
     {"/manifest", "GET, HEAD, OPTIONS", EP_MANIFEST, 0, 0, 0, 0},
     {"/algorithms", "GET, HEAD, OPTIONS", EP_ALGORITHMS, 0, 0, 0, 0},
     {"/updatez", "GET, HEAD, POST, OPTIONS", EP_UPDATEZ, 1, 0, 0, 0},
+    {"/reconcile/{dataset}", "GET, HEAD, POST, OPTIONS", EP_RECONCILE, 0, 0, 0, 0},
+    {"/reconcile/{dataset}/suggest/{kind}", "GET, HEAD, OPTIONS", EP_RECONCILE, 0, 0, 0, 0},
+    {"/reconcile/{dataset}/extend/property", "GET, HEAD, OPTIONS", EP_RECONCILE, 0, 0, 0, 0},
     {"/healthz", "GET, HEAD, OPTIONS", EP_HEALTHZ, 0, 1, 0, 0},
     {"/readyz", "GET, HEAD, OPTIONS", EP_READYZ, 0, 1, 0, 0},
     {"/metrics", "GET, HEAD, OPTIONS", EP_METRICS, 0, 0, 0, 0},
@@ -294,6 +297,9 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
     case EP_ALGORITHMS:
         srv_handle_algorithms(s, r);
         break;
+    case EP_RECONCILE:
+        srv_handle_reconcile(s, rq->method, arg, p, rq->body, rq->len, user, r);
+        break;
     case EP_UPDATEZ:
         srv_handle_updatez(s, rq->method, r);
         break;
@@ -338,6 +344,7 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
 /* ---- the screening workers -------------------------------------------------------- */
 
 static int is_heavy(srv_endpoint ep) {
+    if (ep == EP_RECONCILE) return 1; /* reconciliation queries screen */
     return ep == EP_MATCH || ep == EP_SEARCH || ep == EP_ADMIN_RELOAD || ep == EP_UPDATEZ ||
            ep == EP_REGISTERS || ep == EP_ALERTS || ep == EP_GOODGUYS || ep == EP_AUDIT;
 }

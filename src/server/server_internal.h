@@ -38,6 +38,7 @@ typedef enum srv_endpoint {
     EP_ALGORITHMS, /* yente's system endpoints (server_yente.c) */
     EP_MANIFEST,
     EP_UPDATEZ,
+    EP_RECONCILE, /* /reconcile/{dataset}... (server_reconcile.c) */
     EP_WEB,
     EP_OTHER,
     EP_COUNT
@@ -316,6 +317,10 @@ void srv_handle_entity(em_server *s, const char *id, srv_response *r);
 /* yente's /entities/{id} (nested, nested=false) and /entities/{id}/adjacent[/{prop}]
    (server_entities.c); arg is the path after "/entities/". */
 void srv_handle_entities(em_server *s, const char *arg, const srv_params *p, srv_response *r);
+/* The OpenRefine Reconciliation API (server_reconcile.c); arg is the path after
+   "/reconcile/" ("default", "default/suggest/entity"); queries audited as `user`. */
+void srv_handle_reconcile(em_server *s, const char *method, const char *arg, const srv_params *p,
+                          const char *body, size_t len, const char *user, srv_response *r);
 void srv_handle_catalog(em_server *s, srv_response *r);
 void srv_handle_metrics(em_server *s, srv_response *r);
 void srv_handle_reload(em_server *s, srv_response *r);

@@ -362,6 +362,9 @@ static void failed(srv_response *r, const em_error *err, int usage_status, const
     case EM_ERR_USAGE:
         srv_error(r, usage_status, usage_code, "%s", err->message);
         break;
+    case EM_ERR_CONFLICT: /* the alert's state: fetch it again and decide on what it is now */
+        srv_error(r, 409, "conflict", "%s", err->message);
+        break;
     case EM_ERR_FORMAT:
         srv_error(r, 422, "invalid_file", "%s", err->message);
         break;

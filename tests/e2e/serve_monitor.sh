@@ -201,7 +201,7 @@ expect_code 200 "ann proposes a true match"
 expect_jq .state pending "pending a second analyst"
 expect_jq .proposed_by ann "proposed by the key's analyst, not the body's user"
 post "$ANN" "/alerts/$MIN/decision" '{"decision": "true_match", "comment": "confirming myself"}'
-expect_code 422 "the same key cannot confirm its own proposal"
+expect_code 409 "the same key cannot confirm its own proposal"
 expect_out "four eyes" "the four-eyes reason"
 req "$BOB" GET "/alerts?state=pending"
 expect_jq .total 1 "the pending alert in the queue"
@@ -234,7 +234,7 @@ expect_code 200 "revoke"
 req "$ANN" GET "/alerts/$GHO"
 expect_jq .state open "the alert is open again"
 post "$ANN" "/goodguys/$SUP/revoke" '{}'
-expect_code 422 "revoking twice"
+expect_code 409 "revoking twice"
 req "$ANN" GET "/goodguys?all=maybe"
 expect_code 400 "a bad all"
 

@@ -188,6 +188,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             srv_handle_monitor(srv, &call, &r);
             break;
         }
+        case EP_RECONCILE:
+            srv_handle_reconcile(srv, method, arg, &p, body_copy, blen, NULL, &r);
+            break;
         case EP_OPENAPI:
             r.status = 200;
             r.static_body = (const unsigned char *)srv_openapi_json;

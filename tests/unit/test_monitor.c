@@ -478,16 +478,21 @@ static void test_decisions(void **state) {
     assert_int_equal(em_alert_decide(a.m, g, "escalate", NULL, "ann", &err), 0);
     assert_string_equal(state_of(&a, g), "escalated");
     assert_int_equal(em_alert_decide(a.m, g, "escalate", NULL, "ann", &err), -1);
+    assert_int_equal(err.code, EM_ERR_CONFLICT); /* its state, not the request, refuses it */
     /* four eyes: ann proposes, ann cannot confirm, bob can */
     assert_int_equal(em_alert_decide(a.m, g, "true_match", "same DOB and passport", "ann", &err),
                      0);
     assert_string_equal(state_of(&a, g), "pending");
     assert_int_equal(em_alert_decide(a.m, g, "true_match", "confirming", "ann", &err), -1);
     assert_non_null(strstr(err.message, "another analyst"));
+    assert_int_equal(err.code, EM_ERR_CONFLICT);
     assert_string_equal(state_of(&a, g), "pending");
     assert_int_equal(em_alert_decide(a.m, g, "true_match", "confirmed", "bob", &err), 0);
     assert_string_equal(state_of(&a, g), "true_match");
     assert_int_equal(em_alert_decide(a.m, g, "false_positive", "x", "bob", &err), -1); /* decided */
+    assert_int_equal(err.code, EM_ERR_CONFLICT);
+    assert_int_equal(em_alert_decide(a.m, g, "nonsense", "x", "bob", &err), -1);
+    assert_int_equal(err.code, EM_ERR_USAGE); /* a bad request stays a usage error */
     assert_int_equal(em_alert_decide(a.m, g, "reopen", NULL, "bob", &err), 0);
     assert_string_equal(state_of(&a, g), "open");
     assert_int_equal(em_alert_assign(a.m, g, "carol", "ann", &err), 0);
