@@ -296,6 +296,28 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
     return best;
 }
 
+/* EM_SIM_PHONETIC when one side is a foreign name written by its sounds and both
+   have the same phonetic key (em_phonetic_key), long enough; else 0. */
+static float phonetic_similarity(const char *a, size_t la, unsigned fa, const char *b, size_t lb,
+                                 unsigned fb) {
+    if (!((fa ^ fb) & EM_TOK_PHONETIC)) return 0;
+    int particle = (fa | fb) & EM_TOK_PARTICLE; /* アル ~ al */
+    if (!((la >= EM_PHONETIC_MIN_LEN && lb >= EM_PHONETIC_MIN_LEN) || particle)) return 0;
+    char ka[48], kb[48], ta[48], tb[48];
+    if (la >= sizeof ta || lb >= sizeof tb) return 0;
+    memcpy(ta, a, la);
+    ta[la] = '\0';
+    memcpy(tb, b, lb);
+    tb[lb] = '\0';
+    size_t na = em_phonetic_key(ta, ka, sizeof ka);
+    int enough =
+        na >= EM_PHONETIC_MIN_KEY || (particle && na > 0) ||
+        (na + 1 == EM_PHONETIC_MIN_KEY && la > EM_PHONETIC_MIN_LEN && lb > EM_PHONETIC_MIN_LEN);
+    if (enough && em_phonetic_key(tb, kb, sizeof kb) == na && memcmp(ka, kb, na) == 0)
+        return EM_SIM_PHONETIC;
+    return 0;
+}
+
 float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em_knowledge *k,
                          em_part_how *how) {
     *how = EM_HOW_NONE;
@@ -352,18 +374,10 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
         return 0;
     }
     float s = text_similarity(a->text, a->len, a->skel, b->text, b->len, b->skel, abjad, how);
-    int particle = (a->flags | b->flags) & EM_TOK_PARTICLE; /* アル ~ al */
-    if (s < EM_SIM_PHONETIC && ((a->flags ^ b->flags) & EM_TOK_PHONETIC) &&
-        ((a->len >= EM_PHONETIC_MIN_LEN && b->len >= EM_PHONETIC_MIN_LEN) || particle)) {
-        char ka[48], kb[48];
-        size_t na = em_phonetic_key(a->text, ka, sizeof ka);
-        int enough = na >= EM_PHONETIC_MIN_KEY || (particle && na > 0) ||
-                     (na + 1 == EM_PHONETIC_MIN_KEY && a->len > EM_PHONETIC_MIN_LEN &&
-                      b->len > EM_PHONETIC_MIN_LEN);
-        if (enough && em_phonetic_key(b->text, kb, sizeof kb) == na && memcmp(ka, kb, na) == 0) {
-            *how = EM_HOW_PHONETIC;
-            return EM_SIM_PHONETIC;
-        }
+    if (s < EM_SIM_PHONETIC &&
+        phonetic_similarity(a->text, a->len, a->flags, b->text, b->len, b->flags) > 0) {
+        *how = EM_HOW_PHONETIC;
+        return EM_SIM_PHONETIC;
     }
     return s;
 }
@@ -390,6 +404,10 @@ static float joined_similarity(const em_part *one, const em_part *x, const em_pa
     em_skeleton(buf, skel, sizeof skel);
     em_part_how h;
     float s = text_similarity(one->text, one->len, one->skel, buf, lx + ly, skel, abjad, &h);
+    /* by sound: an article may lead the glued parts ("alasadeu" ~ "al"+"assad") */
+    if (s <= 0 && !(y->flags & EM_TOK_PARTICLE))
+        s = phonetic_similarity(one->text, one->len, one->flags, buf, lx + ly,
+                                (x->flags | y->flags) & ~(unsigned)EM_TOK_PARTICLE);
     if (s <= 0) return 0;
     *how = EM_HOW_JOINED;
     return s * EM_JOINED_FACTOR;

@@ -20,6 +20,12 @@
  * name as one word, family name first: 김정은), 이 / 리 written "ri" as the lists
  * write it (박 pak and 최 choe come from the table; data/knowledge/given_names.txt
  * groups the other spellings: lee, yi, park, choi).
+ *
+ * A foreign name is written by its sounds, word by word with spaces (바샤르
+ * 알아사드, 민 아웅 흘라잉), where a Korean name is one word of two to four
+ * syllables (김정은, at most split after the family name: 김 정은). Such a name
+ * keeps each word's syllables together ("pasyareu alasadeu") and is met by its
+ * phonetic key (em_hangul_is_foreign; tokens.c marks it EM_TOK_PHONETIC).
  */
 #include "text/hangul.h"
 
@@ -68,11 +74,27 @@ static int is_syllable(UChar32 c) {
     return c >= 0xAC00 && c <= 0xD7A3;
 }
 
+int em_hangul_is_foreign(const char *s) {
+    int32_t i = 0, n = (int32_t)strlen(s);
+    int words = 0, run = 0, longest = 0;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (is_syllable(c)) {
+            if (run++ == 0) words++;
+            if (run > longest) longest = run;
+        } else {
+            run = 0;
+        }
+    }
+    return words >= 3 || (words == 2 && longest >= 3);
+}
+
 char *em_hangul_to_latin(const char *s) {
     em_buf out;
     em_buf_init(&out);
     int32_t i = 0, n = (int32_t)strlen(s);
-    int first_word = 1;
+    int first_word = 1, foreign = em_hangul_is_foreign(s);
     while (i < n) {
         UChar32 c;
         int32_t start = i;
@@ -91,10 +113,10 @@ char *em_hangul_to_latin(const char *s) {
             if (!is_syllable(d)) break;
             j = k;
         }
-        syllable(&out, c, first_word);
+        syllable(&out, c, first_word && !foreign);
         while (i < j) {
             U8_NEXT(s, i, n, c);
-            em_buf_addc(&out, ' ');
+            if (!foreign) em_buf_addc(&out, ' ');
             syllable(&out, c, 0);
         }
         first_word = 0;

@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "model/entity.h"
+#include "text/hangul.h"
 
 void em_skeleton(const char *t, char *out, size_t cap) {
     size_t j = 0;
@@ -46,7 +47,8 @@ size_t em_phonetic_key(const char *t, char *out, size_t cap) {
         case 'g':
         case 'q':
         case 'c':
-            k = c == 'c' && nx == 'h' ? 'S' : 'K';
+            /* ch is S; kh is written h (dropped) by the scripts that have no kh */
+            k = c == 'c' && nx == 'h' ? 'S' : c == 'k' && nx == 'h' ? 0 : 'K';
             if (nx == 'h') i++;
             break;
         case 't':
@@ -72,12 +74,13 @@ size_t em_phonetic_key(const char *t, char *out, size_t cap) {
             k = 'L';
             break;
         case 'm':
-            k = nx == 'p' ? 'B' : 'M';
-            if (nx == 'p') i++;
+            k = nx == 'p' || nx == 'b' ? 0 : 'M'; /* Greek mp is b: the m is not counted */
             break;
         case 'n':
-            k = nx == 't' ? 'T' : 'N';
-            if (nx == 't' || nx == 'g') i++;
+            /* Greek nt is d, Korean and Japanese write nd as nt: n before t/d is not
+               counted; ng is n */
+            k = nx == 't' || nx == 'd' ? 0 : 'N';
+            if (nx == 'g') i++;
             break;
         default:
             k = 0; /* vowels, h, w, y, digits */
@@ -211,7 +214,8 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
     out->abjad = is_abjad_script(script);
     unsigned script_flags = is_syllabic_script(script) ? EM_TOK_SYLLABIC : 0;
     if (is_phonetic_script(script) ||
-        (script && strcmp(script, "Hani") == 0 && has_interpunct(name)))
+        (script && strcmp(script, "Hani") == 0 && has_interpunct(name)) ||
+        (script && strcmp(script, "Hang") == 0 && em_hangul_is_foreign(name)))
         script_flags = EM_TOK_PHONETIC;
     out->buf = em_normalize_name(n, name);
     char *raw[64];

@@ -58,8 +58,9 @@ void em_name_tokens_free(em_name_tokens *t);
 void em_skeleton(const char *tok, char *out, size_t cap);
 
 /* The phonetic key of a part: its consonants by sound class (b p v f = B, k g q c
-   = K, t d th = T, s z sh zh ch j ts = S, l r = L, m = M, n = N; x = KS; Greek mp = B,
-   nt = T), vowels, h, w and y dropped, adjacent repeats collapsed. What a script
+   = K, t d th = T, s z sh zh ch j ts = S, l r = L, m = M, n = N; x = KS; m before
+   p/b and n before t/d not counted: Greek writes b as mp and d as nt), vowels, h,
+   kh, w and y dropped, adjacent repeats collapsed. What a script
    that writes a foreign name by its sounds keeps of it ("bassharu", "bashaer",
    "mpasar", "bashar" are all BSL). Returns its length. */
 size_t em_phonetic_key(const char *tok, char *out, size_t cap);

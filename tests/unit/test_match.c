@@ -186,6 +186,10 @@ static void test_compare_rules(void **state) {
     assert_true(cmp("Person", "バッシャール・アル＝アサド", "Hafez al-Assad") <
                 EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Κιμ Γιονγκ", "Kim Yong") < EM_DEFAULT_THRESHOLD);
+    /* a foreign name in Hangul is several words, its syllables kept together */
+    assert_true(cmp("Person", "바샤르 알아사드", "Bashar al-Assad") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "람잔 카디로프", "Ramzan Kadyrov") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "람잔 카디로프", "Ramzan Kadiev") < EM_DEFAULT_THRESHOLD);
     /* typos in long parts are tolerated, short parts get no fuzz */
     assert_true(cmp("Person", "Esmial Khatyb", "Esmail Khatib") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Ali Reza", "Ala Reza") < EM_DEFAULT_THRESHOLD);
