@@ -38,9 +38,9 @@
 #include "server/web_assets.h"
 
 const char *const srv_endpoint_names[EP_COUNT] = {
-    "match",   "search",     "entities",     "catalog",   "healthz", "readyz",
-    "metrics", "openapi",    "admin_reload", "registers", "alerts",  "goodguys",
-    "audit",   "algorithms", "manifest",     "updatez", "reconcile",   "web",     "other"};
+    "match",    "search",       "entities",  "catalog",  "healthz",  "readyz", "metrics",
+    "openapi",  "admin_reload", "registers", "alerts",   "goodguys", "audit",  "algorithms",
+    "manifest", "updatez",      "reconcile", "payments", "web",      "other"};
 
 /* the largest register file a POST /registers/{name}/import takes */
 #define SRV_MAX_UPLOAD_BYTES ((size_t)1 << 30)
@@ -80,6 +80,7 @@ const srv_route srv_routes[] = {
     {"/audit/verify", "GET, HEAD, OPTIONS", EP_AUDIT, 1, 0, 0, 0},
     {"/audit/export", "GET, HEAD, OPTIONS", EP_AUDIT, 1, 0, 0, 0},
     {"/audit/{seq}/replay", "POST, OPTIONS", EP_AUDIT, 1, 0, 0, 0},
+    {"/payments/screen", "POST, OPTIONS", EP_PAYMENTS, 0, 0, 0, 0},
     {NULL, NULL, EP_OTHER, 0, 0, 0, 0}};
 
 /* does path match the template segment by segment ({x}: one non-empty segment)? */
@@ -321,6 +322,9 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
     case EP_ADMIN_RELOAD:
         srv_handle_reload(s, r);
         break;
+    case EP_PAYMENTS:
+        srv_handle_payments(s, rq->body, rq->len, user, r);
+        break;
     case EP_REGISTERS:
     case EP_ALERTS:
     case EP_GOODGUYS:
@@ -346,7 +350,8 @@ static void dispatch(em_server *s, srv_request *rq, srv_response *r) {
 static int is_heavy(srv_endpoint ep) {
     if (ep == EP_RECONCILE) return 1; /* reconciliation queries screen */
     return ep == EP_MATCH || ep == EP_SEARCH || ep == EP_ADMIN_RELOAD || ep == EP_UPDATEZ ||
-           ep == EP_REGISTERS || ep == EP_ALERTS || ep == EP_GOODGUYS || ep == EP_AUDIT;
+           ep == EP_REGISTERS || ep == EP_ALERTS || ep == EP_GOODGUYS || ep == EP_AUDIT ||
+           ep == EP_PAYMENTS;
 }
 
 /* queues rq and suspends its connection; 0 when the workers are not running */
@@ -964,6 +969,7 @@ void em_server_stop(em_server *s) {
     srv_gen_release(s, g);
     srv_search_stop(s);
     srv_monitor_stop(s);        /* its thread, then the monitor: before the engine */
+    srv_payments_stop(s);       /* the payment screener and its monitor, likewise */
     em_engine_close(s->engine); /* no request runs any more */
     em_store_close(s->st);
     em_store_close(s->st_bg);

@@ -39,6 +39,7 @@ typedef enum srv_endpoint {
     EP_MANIFEST,
     EP_UPDATEZ,
     EP_RECONCILE, /* /reconcile/{dataset}... (server_reconcile.c) */
+    EP_PAYMENTS, /* POST /payments/screen (server_payments.c) */
     EP_WEB,
     EP_OTHER,
     EP_COUNT
@@ -251,6 +252,10 @@ struct em_server {
     /* /search's listing of the newest generation searched (server_search_index.c) */
     pthread_mutex_t search_lock;
     struct srv_search_index *search;
+    /* payments (server_payments.c): the screener and the monitor its verdicts are
+       audited through, opened on the engine when first needed */
+    em_payment_screener *payments;
+    em_monitor *payments_mon;
 };
 
 /* Creates a server without a socket (what em_server_start does before listening). */
@@ -371,6 +376,14 @@ const char *srv_user_of(const srv_key *k);
  */
 int em_server_handle_match(em_server *s, const char *dataset, const char *query_string,
                            const char *body, size_t len, int *status, char **response);
+
+/* ---- payments (server_payments.c) ------------------------------------------------------ */
+
+/* POST /payments/screen: the raw MT or ISO 20022 body screened, every verdict audited as
+   `user` (NULL: not audited, the unit tests' and fuzzer's entry). */
+void srv_handle_payments(em_server *s, const char *body, size_t len, const char *user,
+                         srv_response *r);
+void srv_payments_stop(em_server *s); /* before the engine closes */
 
 /* ---- access log ---------------------------------------------------------------------- */
 

@@ -191,6 +191,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case EP_RECONCILE:
             srv_handle_reconcile(srv, method, arg, &p, body_copy, blen, NULL, &r);
             break;
+        case EP_PAYMENTS:
+            /* the raw body as MT or ISO 20022, not audited (user NULL) */
+            srv_handle_payments(srv, body_copy, blen, NULL, &r);
+            break;
         case EP_OPENAPI:
             r.status = 200;
             r.static_body = (const unsigned char *)srv_openapi_json;
