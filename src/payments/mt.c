@@ -626,7 +626,8 @@ long pay_mt_parse(const char *s, size_t len, pay_message_fn fn, void *ctx) {
             if (ws > i && !(s[ws] == '{' && ws + 1 < len && s[ws + 1] != '1')) break;
             i = ws;
             if (s[i] != '{') {
-                pay_message_fail(&m, NULL, "expected a block ('{') at '%.20s'", s + i);
+                pay_message_fail(&m, NULL, "expected a block ('{') at '%.*s'",
+                                 (int)(len - i < 20 ? len - i : 20), s + i);
                 ok = 0;
                 break;
             }
