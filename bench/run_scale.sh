@@ -48,7 +48,7 @@ work="${SCALE_WORK:-$build/scale-work}"
 
 echo "run_scale: building embargo, gen_list, scale_search (Release) in $build ..." >&2
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DEMBARGO_TESTS=OFF >/dev/null
-cmake --build "$build" --target embargo gen_list scale_search -j2 >/dev/null
+cmake --build "$build" --target embargo_cli gen_list scale_search -j2 >/dev/null
 embargo="$build/embargo"
 export EMBARGO_SHARED_DATA="$shared"
 
