@@ -149,6 +149,13 @@ static void push(strs *s, const char *x) {
     s->v[s->n++] = xstrdup(x);
 }
 
+static void strs_free(strs *s) {
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
 static const char *pick(rng *r, const strs *s) {
     return s->v[below(r, s->n)];
 }
@@ -343,6 +350,12 @@ static void pool_init(pool *p, const strs *head, const strs *splice, unsigned al
             pool_add(p, (uint32_t)(p->names.n - 1));
     }
     p->used = head->n;
+}
+
+static void pool_free(pool *p) {
+    strs_free(&p->names);
+    free(p->occ);
+    em_hmap_free(&p->seen, NULL);
 }
 
 static const char *pool_new(rng *r, pool *p) {
@@ -1450,7 +1463,25 @@ int main(int argc, char **argv) {
         sfmt(path, sizeof path, "%s/negatives_us_dev.csv", names);
         load_negatives(&neg, path);
         write_queries(&qr, qpath, (size_t)m, listed, nlisted, &neg);
+        strs_free(&neg);
     }
+    for (size_t i = 0; i < NCULTURES; i++) {
+        culture *c = &CULTURES[i];
+        strs_free(&c->first);
+        strs_free(&c->middle);
+        strs_free(&c->last);
+        strs_free(&c->suffix);
+        strs_free(&c->family_src);
+        pool_free(&c->given);
+        pool_free(&c->family);
+    }
+    strs_free(&ARAB_GIVEN_HEAD);
+    strs_free(&ARAB_SPELLINGS);
+    em_hmap_free(&ROMAN_MEMO, free);
+    em_hmap_free(&st.tokens, NULL);
+    em_hmap_free(&st.families, NULL);
+    free(listed);
+    free(p);
     utrans_close(TRANS);
     return 0;
 }
