@@ -255,54 +255,25 @@ static int has_param(const srv_params *p, const char *key) {
     return srv_params_get(p, key) != NULL;
 }
 
-/* filter=field:value on the entity's FtM document (properties.X or X; id, schema, caption,
-   datasets, countries, topics): the value equals one of the field's */
-static int value_in(json_t *v, const char *want) {
-    if (json_is_string(v)) return strcmp(json_string_value(v), want) == 0;
-    size_t i;
-    json_t *x;
-    json_array_foreach(v, i, x) {
-        if (json_is_string(x) && strcmp(json_string_value(x), want) == 0) return 1;
-        if (json_is_object(x) && value_in(json_object_get(x, "id"), want)) return 1;
-    }
-    return 0;
-}
-
-static int field_filter(const srv_search_doc *d, json_t *doc, const char *flt) {
+/* filter=field:value: id, schema, caption, datasets, countries, topics, or a property
+   (properties.X or X) that has the value */
+static int field_filter(const srv_search_doc *d, const char *flt) {
     const char *colon = strchr(flt, ':');
-    char field[128];
     size_t n = (size_t)(colon - flt);
-    if (n >= sizeof field) return 0;
-    memcpy(field, flt, n);
-    field[n] = '\0';
     const char *want = colon + 1;
-    if (strcmp(field, "countries") == 0) return srv_search_list_has(d->countries, want);
-    if (strcmp(field, "topics") == 0) return srv_search_list_has(d->topics, want);
-    if (strcmp(field, "datasets") == 0) return strcmp(d->source, want) == 0;
-    if (strcmp(field, "id") == 0 || strcmp(field, "entity_id") == 0)
-        return strcmp(d->id, want) == 0;
-    if (strcmp(field, "schema") == 0) return strcmp(d->schema, want) == 0;
-    if (strcmp(field, "caption") == 0) return strcmp(d->caption, want) == 0;
-    const char *prop = strncmp(field, "properties.", 11) == 0 ? field + 11 : field;
-    return value_in(json_object_get(json_object_get(doc, "properties"), prop), want);
+#define FIELD(name) (n == strlen(name) && strncmp(flt, name, n) == 0)
+    if (FIELD("countries")) return srv_search_list_has(d->countries, want);
+    if (FIELD("topics")) return srv_search_list_has(d->topics, want);
+    if (FIELD("datasets")) return strcmp(d->source, want) == 0;
+    if (FIELD("id") || FIELD("entity_id")) return strcmp(d->id, want) == 0;
+    if (FIELD("schema")) return strcmp(d->schema, want) == 0;
+    if (FIELD("caption")) return strcmp(d->caption, want) == 0;
+#undef FIELD
+    const char *prop = strncmp(flt, "properties.", 11) == 0 ? flt + 11 : flt;
+    return srv_search_list_has(d->props, prop); /* "prop:value" */
 }
 
-/* the FtM document of a listed entity (for filter=), or NULL */
-static json_t *load_doc(em_server *s, srv_gen *g, const srv_search_doc *d) {
-    em_result x = {0};
-    x.id = d->id;
-    x.caption = d->caption;
-    x.schema = d->schema;
-    x.source = d->source;
-    x.version = d->version;
-    const char *frag = srv_entity_fragment(s, g, &x);
-    char *text = em_xasprintf("{%s}", frag);
-    json_t *doc = json_loads(text, 0, NULL);
-    free(text);
-    return doc;
-}
-
-static int keep(em_server *s, srv_gen *g, const search_req *q, const srv_search_doc *d) {
+static int keep(const search_req *q, const srv_search_doc *d) {
     const srv_params *p = q->p;
     if (q->route && strcmp(d->source, q->route) != 0) return 0;
     if (has_param(p, "include_dataset") && !any_param(p, "include_dataset", d->source)) return 0;
@@ -320,13 +291,9 @@ static int keep(em_server *s, srv_gen *g, const search_req *q, const srv_search_
         return 0;
     if (q->changed_since[0] && strncmp(d->last_change, q->changed_since, 19) <= 0) return 0;
     if (q->target == 0) return 0; /* every listed entity is a target */
-    if (!has_param(p, "filter")) return 1;
-    json_t *doc = load_doc(s, g, d);
-    int ok = 1;
-    for (size_t i = 0; ok && i < p->len; i++)
-        if (param_is(p, i, "filter")) ok = field_filter(d, doc, p->values[i]);
-    json_decref(doc);
-    return ok;
+    for (size_t i = 0; i < p->len; i++)
+        if (param_is(p, i, "filter") && !field_filter(d, p->values[i])) return 0;
+    return 1;
 }
 
 /* ---- facets ---------------------------------------------------------------------------- */
@@ -624,7 +591,7 @@ void srv_handle_search_as(em_server *s, const char *dataset, const srv_params *p
             free(text);
             srv_search_doc_fill(&docs[i], ftm, x->version, &names);
             json_decref(ftm);
-            if (x->score < q.cutoff || !keep(s, g, &q, &docs[i])) continue;
+            if (x->score < q.cutoff || !keep(&q, &docs[i])) continue;
             c[n++] = (cand){&docs[i], x, x->score, &q};
         }
     } else {
@@ -635,7 +602,7 @@ void srv_handle_search_as(em_server *s, const char *dataset, const srv_params *p
         }
         c = em_xcalloc(idx->n + 1, sizeof *c);
         for (size_t i = 0; i < idx->n; i++)
-            if (keep(s, g, &q, &idx->docs[i])) c[n++] = (cand){&idx->docs[i], NULL, 0, &q};
+            if (keep(&q, &idx->docs[i])) c[n++] = (cand){&idx->docs[i], NULL, 0, &q};
     }
     json_t *facets = facets_json(&q, c, n, idx ? &idx->country_names : &names);
     sort_cands(&q, c, n);

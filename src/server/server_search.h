@@ -20,6 +20,7 @@ typedef struct srv_search_doc {
     char *id, *source, *schema, *caption;
     int64_t version;
     char *countries, *topics, *identifiers, *genders;
+    char *props; /* "birthDate:1960\0programId:CYBER2\0...\0" (string values) */
     char first_seen[32], last_change[32], last_seen[32]; /* ISO, "" when unknown */
 } srv_search_doc;
 

@@ -4,8 +4,8 @@
  * for every entity of the versions one generation screens, the few facts
  * yente's search filters and facets read (id, list version, dataset, FtM
  * schema, caption, gender, country codes, topics, identifiers, first_seen /
- * last_change / last_seen), as the FtM renderer (em_entity_ftm) gives them,
- * so a filter and the entity shown agree.
+ * last_change / last_seen, and every "property:value" for filter=), as the FtM renderer
+ * (em_entity_ftm) gives them, so a filter and the entity shown agree.
  *
  * Built on the first listing (/search without q) of a generation (em_store_load_versions of the
  * generation's versions, under the store lock: a pause of that one request,
@@ -86,6 +86,21 @@ void srv_search_doc_fill(srv_search_doc *d, json_t *ftm, int64_t version, em_hma
     em_buf_init(&b);
     add_values(&b, json_object_get(props, "gender"));
     d->genders = list_detach(&b);
+    /* "prop:value" of every string value, for filter= */
+    em_buf_init(&b);
+    const char *pk;
+    json_t *pv;
+    json_object_foreach(props, pk, pv) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(pv, i, x) {
+            if (!json_is_string(x)) continue;
+            char *kv = em_xasprintf("%s:%s", pk, json_string_value(x));
+            list_add(&b, kv);
+            free(kv);
+        }
+    }
+    d->props = list_detach(&b);
     const char *fs = json_string_value(json_object_get(ftm, "first_seen"));
     const char *lc = json_string_value(json_object_get(ftm, "last_change"));
     const char *ls = json_string_value(json_object_get(ftm, "last_seen"));
@@ -103,6 +118,7 @@ void srv_search_doc_clear(srv_search_doc *d) {
     free(d->topics);
     free(d->identifiers);
     free(d->genders);
+    free(d->props);
     memset(d, 0, sizeof *d);
 }
 
