@@ -93,7 +93,7 @@ for n in $sizes; do
     echo "run_scale: $n entities: $nq searches ..." >&2
     "$build/bench/scale_search" "$d/home" "$d/queries.csv" >"$d/search.out"
     lat="$(val "$d/search.out" p50_us) / $(val "$d/search.out" mean_us) / $(val "$d/search.out" p99_us) µs"
-    lat_cpu="$(val "$d/search.out" cpu_mean_us) µs"
+    lat_cpu="$(val "$d/search.out" cpu_p50_us) / $(val "$d/search.out" cpu_mean_us) / $(val "$d/search.out" cpu_p99_us) µs"
     open="$(val "$d/search.out" open_ms) ms"
     hits="$(val "$d/search.out" matches)"
 
@@ -125,6 +125,6 @@ echo "| entities | names / distinct tokens | list (FtM JSON), generated in | imp
 echo "|---|---|---|---|---|---|"
 printf '%s' "$rows_build"
 echo
-echo "| entities | open | search p50 / mean / p99 | CPU per search | queries matched | screen --threads 1 | screen --threads 2 |"
+echo "| entities | open | search wall p50 / mean / p99 | search CPU p50 / mean / p99 | queries matched | screen --threads 1 | screen --threads 2 |"
 echo "|---|---|---|---|---|---|---|"
 printf '%s' "$rows_query"
