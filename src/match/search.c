@@ -261,6 +261,18 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         em_skeleton(buf, skel, sizeof skel);
         retrieve_text(s, buf, la + lb, skel, 0, EM_PART_MAX + (int)i, q[i].w + q[i + 1].w, common,
                       abjad);
+        /* in an abjad, "X al-Y" is also written glued without the article's l
+           (شمس الدين "shms aldyn" ~ Shamsuddin): look for that skeleton too */
+        const char *y = q[i + 1].text;
+        if (abjad && lb >= 5 && y[0] == 'a' && y[1] == 'l' && !strchr("aeiouy", y[2])) {
+            memcpy(buf + la, y + 2, lb - 2);
+            buf[la + lb - 2] = '\0';
+            em_skeleton(buf, skel, sizeof skel);
+            uint32_t n;
+            const uint32_t *v = em_smap_get(&m->skel, skel, &n);
+            probe_list(s, v, n, EM_EST_SKELETON, EM_PART_MAX + (int)i, q[i].w + q[i + 1].w, common,
+                       EM_RETRIEVE_MAX_VARIANTS);
+        }
     }
     for (size_t i = 0; i < nq; i++) {
         size_t len = q[i].len;

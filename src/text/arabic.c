@@ -16,7 +16,8 @@
  *     جزيرة العرب alqada fy jzyrat alarb, al-Qaida fi Jazirat al-Arab);
  *   - ى (alif maqsura) is "a" (مصطفى mstfa, موسى mwsa, يحيى yhya);
  *   - the whole words بن bin, ابن ibn, بنت bint, ابو/أبو abu, ولد ould; ابو
- *     glued to the next name is split off (أبواليزيد abu alyzyd);
+ *     glued to the next name is split off (أبواليزيد abu alyzyd), and so is عبد
+ *     glued to the article (عبدالخالق abd alkhalq);
  *   - short vowels, shadda, tatweel and the zero-width non-joiner are dropped
  *     (a ZWNJ joins: خامنه‌ای is one word).
  * Presentation forms (ﺁ) are folded first (NFKC). Other scripts pass through.
@@ -183,6 +184,18 @@ static void word(em_buf *out, const UChar32 *w, size_t n, int next_al) {
             em_buf_adds(out, whole[i].latin);
             return;
         }
+    /* عبد glued to the article and a name (عبدالخالق): "abd" and "al..." apart, as
+       lists write it either way (Abd al-Khaliq, Abdulkhaliq: align.c meets both) */
+    static const UChar32 ABDAL[] = {0x0639, 0x0628, 0x062F, 0x0627, 0x0644};
+    if (n > 6 && memcmp(w, ABDAL, 5 * sizeof *w) == 0) {
+        em_buf_adds(out, "abd al");
+        for (size_t i = 5; i < n; i++) {
+            const char *l = w[i] == 0x0639 ? (i == 5 ? "a" : "") : letter(w[i]);
+            if (w[i] == 0x0629 || w[i] == 0x06C3) l = next_al && i + 1 == n ? "at" : "a";
+            if (l) em_buf_adds(out, l);
+        }
+        return;
+    }
     /* ابو / أبو glued to a name: "abu" and the name */
     if (n > 4 && (memcmp(w, ABU1, 3 * sizeof *w) == 0 || memcmp(w, ABU2, 3 * sizeof *w) == 0)) {
         em_buf_adds(out, "abu ");

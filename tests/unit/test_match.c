@@ -168,6 +168,9 @@ static void test_compare_rules(void **state) {
     assert_true(cmp("Person", "المهدي بن محمد", "Mehdi Ben Mohamed") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "الأزهر بن خليفة", "Al-Azhar Ben Khalifa") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "ملا عبد التواب", "Abd-al-Tawwab") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "عبدالخالق الحوثي", "Abd al-Khaliq al-Huthi") >=
+                EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "عبدالخالق الحوثي", "Abdulkhaliq al-Houthi") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "طارق عزيز", "Tariq Azam") < EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "عبد الرحمن ياسين", "Abdul Karim Yasin") < EM_DEFAULT_THRESHOLD);
     /* Hangul as the lists spell North Korean names; one script agrees with itself */

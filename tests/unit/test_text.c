@@ -77,6 +77,7 @@ static void test_arabic(void **state) {
     check_norm("القاعدة في جزيرة العرب", "alqada fy jzyrat alarb"); /* ة before al-: at */
     check_norm("مصطفى", "mstfa");                                   /* alif maqsura */
     check_norm("المهدي بن محمد", "almhdy bin mhmd");
+    check_norm("عبدالخالق", "abd alkhalq");  /* abd glued to the article */
     check_norm("أبواليزيد", "abu alyzyd");   /* abu glued to the name */
     check_norm("خامنه\u200cای", "khamnhay"); /* a ZWNJ joins */
     check_norm("ﺁغا", "agha");               /* presentation forms */
