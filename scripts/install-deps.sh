@@ -2,13 +2,14 @@
 # Installs the Debian packages embargo needs, only when missing.
 #   scripts/install-deps.sh          what building and running need (scripts/run.sh)
 #   scripts/install-deps.sh --test   also what the test suite needs (scripts/test.sh, .ci/run):
-#                                    cmocka, curl, and Node.js + Chromium + chromedriver for the
+#                                    cmocka, curl, jq and python3 (the e2e tests), and Node.js +
+#                                    Chromium + chromedriver for the
 #                                    browser tests of the web UI
 set -e
 PKGS="build-essential cmake pkg-config libicu-dev libexpat1-dev libsqlite3-dev libjansson-dev \
 libssl-dev zlib1g-dev libmicrohttpd-dev libcurl4-openssl-dev libzip-dev"
 if [ "${1:-}" = "--test" ]; then
-    PKGS="$PKGS libcmocka-dev curl nodejs chromium chromium-driver"
+    PKGS="$PKGS libcmocka-dev curl jq python3 nodejs chromium chromium-driver"
 fi
 missing=""
 for p in $PKGS; do
