@@ -177,7 +177,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **a
         return;
     }
     int d = x->depth;
-    snprintf(x->stack[d], NAME, "%s", name);
+    pay_copy(x->stack[d], NAME, name);
     x->index[d] = 0;
     x->children[d][0] = x->children[d][1] = 0;
     x->depth++;
@@ -330,9 +330,9 @@ static void party_end(iso *x, const char *name, const char *t) {
     } else if (strcmp(name, "LEI") == 0)
         pay_party_add_id(p, "lei", t);
     else if (strcmp(name, "Id") == 0 && is(x, 1, "Othr"))
-        snprintf(x->othr_id, sizeof x->othr_id, "%s", t);
+        pay_copy(x->othr_id, sizeof x->othr_id, t);
     else if (strcmp(name, "Cd") == 0 && is(x, 1, "SchmeNm"))
-        snprintf(x->othr_type, sizeof x->othr_type, "%s", t);
+        pay_copy(x->othr_type, sizeof x->othr_type, t);
     else if (strcmp(name, "MmbId") == 0)
         pay_party_add_id(p, "other", t);
     else if (strcmp(name, "BirthDt") == 0) {
@@ -382,9 +382,9 @@ static void XMLCALL on_end(void *ud, const XML_Char *qname) {
             free(x->m.id);
             x->m.id = em_xstrdup(t);
         } else if (strcmp(name, "EndToEndId") == 0 && is(x, 1, "PmtId")) {
-            snprintf(x->txn, sizeof x->txn, "%s", t);
+            pay_copy(x->txn, sizeof x->txn, t);
         } else if (strcmp(name, "PmtInfId") == 0 && is(x, 1, "PmtInf")) {
-            snprintf(x->pmtinf_id, sizeof x->pmtinf_id, "%s", t);
+            pay_copy(x->pmtinf_id, sizeof x->pmtinf_id, t);
         } else if (strcmp(name, "IBAN") == 0 && is(x, 1, "Id") && x->depth >= 3 &&
                    strlen(x->stack[x->depth - 3]) > 4 &&
                    strcmp(x->stack[x->depth - 3] + strlen(x->stack[x->depth - 3]) - 4, "Acct") ==

@@ -276,7 +276,7 @@ static const char *role_of(const char *tag) {
 
 /* the lines of a value: up to 16, each NUL-terminated in buf */
 static size_t split_lines(const char *v, char *buf, size_t cap, char **lines, size_t maxl) {
-    snprintf(buf, cap, "%s", v);
+    pay_copy(buf, cap, v);
     size_t n = 0;
     char *s = buf;
     while (s && n < maxl) {

@@ -92,6 +92,13 @@ int pay_message_fail(pay_message *m, const char *field, const char *fmt, ...) {
     return -1;
 }
 
+void pay_copy(char *dst, size_t cap, const char *src) {
+    if (!cap) return;
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 int pay_is_bic(const char *s) {
     size_t n = s ? strlen(s) : 0;
     if (n != 8 && n != 11) return 0;

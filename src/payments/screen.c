@@ -38,7 +38,9 @@
  *      transliteration: "khateeb" ~ "khatib") and at least five letters.
  *      Innocent text has few or no anchors, which is also what keeps it fast.
  *   3. Spans of two to four words containing an anchor (not beginning or
- *      ending with a function word) are screened as names at text_threshold
+ *      ending with a function word, every word known to the lists as a token,
+ *      a consonant skeleton or a given-name variant) are screened as names at
+ *      text_threshold
  *      (default 0.80); in a hit every word of the span meets a part of the
  *      listed name, the listed parts left over weigh at most 20% of the
  *      name (TEXT_LIST_SHARE), it does not rest on common names or a weak
@@ -282,6 +284,31 @@ static int load_table(em_payment_screener *ps, em_normalizer *n, em_error *err) 
     return rc;
 }
 
+/* em_normalize_name for plain ASCII without ICU (the common case of wire text, and the hot
+   path): letters and digits lower-cased, apostrophes dropped inside words, anything else a
+   single space. Other text goes through the normaliser. Caller frees. */
+static char *normalize(em_normalizer *n, const char *text) {
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] >= 0x80) return em_normalize_name(n, text);
+    char *out = em_xmalloc(len + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (isalnum(c)) {
+            out[j++] = (char)tolower(c);
+        } else if (c == '\'' && j && out[j - 1] != ' ' && isalnum((unsigned char)text[i + 1])) {
+            continue;
+        } else if (j && out[j - 1] != ' ') {
+            out[j++] = ' ';
+        }
+    }
+    while (j && out[j - 1] == ' ')
+        j--;
+    out[j] = 0;
+    return out;
+}
+
 /* the country entry of a code, or NULL */
 static const jur *country_entry(const em_payment_screener *ps, const char *cc) {
     for (size_t i = 0; i < ps->j.len; i++)
@@ -422,6 +449,12 @@ typedef struct sctx {
     const pay_message *m;
     em_error *err;
     int lists_done;
+    /* the results of BIC-only parties, by BIC: the sender's BIC is often 52A's too */
+    struct {
+        char bic[12];
+        em_results *res;
+    } bics[8];
+    size_t nbics;
 } sctx;
 
 static void note_lists(sctx *c, const em_results *res) {
@@ -502,7 +535,7 @@ static void country_hits(sctx *c, const pay_party *p) {
 /* whole-word occurrences of the table's names in normalised text */
 static void scan_places(sctx *c, const char *field, const char *role, const char *txn,
                         const char *text, int in_free_text) {
-    char *n = em_normalize_name(c->norm, text);
+    char *n = normalize(c->norm, text);
     if (!n || !*n) {
         free(n);
         return;
@@ -566,9 +599,17 @@ static int screen_party(sctx *c, const pay_party *pp) {
         return 0;
     }
     em_results *res = NULL;
-    int rc = screen_party_obj(c, p, nb, &res);
+    int bic_only = pp->bic && !pp->names.len && !pp->ids.len && strlen(pp->bic) < 12, cached = 0;
+    for (size_t i = 0; bic_only && i < c->nbics; i++)
+        if (strcmp(c->bics[i].bic, pp->bic) == 0) res = c->bics[i].res, cached = 1;
+    int rc = cached ? 0 : screen_party_obj(c, p, nb, &res);
     em_party_free(p);
     if (rc != 0) return -1;
+    if (bic_only && !cached && c->nbics < sizeof c->bics / sizeof *c->bics) {
+        pay_copy(c->bics[c->nbics].bic, sizeof c->bics[c->nbics].bic, pp->bic);
+        c->bics[c->nbics++].res = res;
+        cached = 1; /* freed with the message */
+    }
     for (size_t i = 0; i < em_results_count(res); i++) {
         const em_result *x = em_results_get(res, i);
         if (!x->match) continue;
@@ -613,7 +654,7 @@ static int screen_party(sctx *c, const pay_party *pp) {
         free(why);
         add_hit(r, &h);
     }
-    em_results_free(res);
+    if (!cached) em_results_free(res);
     return 0;
 }
 
@@ -654,7 +695,7 @@ static const char *const COMMON_WORDS[] = {
 
 static int in_list(const char *const *l, const char *w) {
     for (size_t i = 0; l[i]; i++)
-        if (strcmp(l[i], w) == 0) return 1;
+        if (l[i][0] == w[0] && strcmp(l[i], w) == 0) return 1;
     return 0;
 }
 
@@ -685,6 +726,25 @@ static float anchor_idf(const tmatch *tm, const char *w) {
     if (strlen(sk) < 3) return 0;
     em_smap_get(&tm->m->skel, sk, &n);
     return n ? ANCHOR_IDF : 0; /* a transliteration of a listed token */
+}
+
+/* 1 when the lists know w as a token, a skeleton or a given-name variant group */
+static int word_known(const tmatch *tm, const char *w) {
+    if (!tm || !tm->m->h) return 1;
+    uint32_t n = 0;
+    em_smap_get(&tm->m->vocab, w, &n);
+    if (n) return 1;
+    char sk[EM_SKEL_MAX];
+    em_skeleton(w, sk, sizeof sk);
+    if (strlen(sk) >= 2) {
+        em_smap_get(&tm->m->skel, sk, &n);
+        if (n) return 1;
+    }
+    if (tm->m->k) {
+        uint32_t g = em_knowledge_variant_group(tm->m->k, w);
+        if (g) return 1;
+    }
+    return 0;
 }
 
 static int vessel_cue(char **w, size_t s) {
@@ -740,7 +800,7 @@ static int screen_imo(sctx *c, const pay_text *t, const char *digits, int explic
 
 static int screen_text(sctx *c, const pay_text *t) {
     scan_places(c, t->field, "text", t->txn, t->text, 1);
-    char *n = em_normalize_name(c->norm, t->text);
+    char *n = normalize(c->norm, t->text);
     if (!n) return 0;
     char *w[MAX_WORDS];
     size_t nw = 0;
@@ -771,9 +831,10 @@ static int screen_text(sctx *c, const pay_text *t) {
     }
     /* 2. anchors */
     float idf[MAX_WORDS];
-    int fn[MAX_WORDS];
+    int fn[MAX_WORDS], known[MAX_WORDS];
     for (size_t i = 0; i < nw; i++) {
         fn[i] = in_list(FUNCTION_WORDS, w[i]);
+        known[i] = fn[i] || word_known(c->tm, w[i]);
         idf[i] = (fn[i] || strlen(w[i]) < 3 || all_digits(w[i]) || in_list(COMMON_WORDS, w[i]))
                      ? 0
                      : anchor_idf(c->tm, w[i]);
@@ -786,6 +847,12 @@ static int screen_text(sctx *c, const pay_text *t) {
             for (size_t s = a + 1 >= len ? a + 1 - len : 0; s <= a && ns < MAX_SPANS; s++) {
                 size_t e = s + len - 1;
                 if (e >= nw || fn[s] || fn[e]) continue;
+                /* a hit needs every word of the span to meet a listed part: a word the lists
+                   know neither as spelt nor by its skeleton rules the span out unsearched */
+                size_t u;
+                for (u = s; u <= e && known[u]; u++)
+                    ;
+                if (u <= e) continue;
                 if (len == 1 && !vessel_cue(w, s) &&
                     !(idf[a] >= ANCHOR_IDF_ONE && strlen(w[a]) >= 6))
                     continue;
@@ -972,12 +1039,15 @@ static int on_message(void *ud, pay_message *m) {
                                u->input ? ": " : "", m->ordinal, idpart, m->first_line, m->error);
         r.error_field = em_xstrdup(m->error_field);
     } else {
-        sctx c = {u->ps, u->norm, u->tm, &r, m, u->err, 0};
+        sctx c = {0};
+        c.ps = u->ps, c.norm = u->norm, c.tm = u->tm, c.r = &r, c.m = m, c.err = u->err;
         int rc = 0;
         for (size_t i = 0; i < m->parties.len && rc == 0; i++)
             rc = screen_party(&c, &m->parties.items[i]);
         for (size_t i = 0; i < m->texts.len && rc == 0; i++)
             rc = screen_text(&c, &m->texts.items[i]);
+        for (size_t i = 0; i < c.nbics; i++)
+            em_results_free(c.bics[i].res);
         if (rc != 0) {
             u->failed = 1;
             result_free(&r);
