@@ -242,7 +242,7 @@ async function catalogApi() {
 
 /* ---- router --------------------------------------------------------------------------------- */
 
-const views = { search: $('#view-search'), entity: $('#view-entity'), lists: $('#view-lists'), alerts: $('#view-alerts'), alert: $('#view-alert') };
+const views = { search: $('#view-search'), entity: $('#view-entity'), lists: $('#view-lists'), alerts: $('#view-alerts'), alert: $('#view-alert'), payments: $('#view-payments') };
 
 function parseHash() {
   const raw = location.hash.replace(/^#/, '') || '/';
@@ -264,8 +264,11 @@ let focusNameOnce = false;
 function route() {
   const { path, params } = parseHash();
   const from = currentView;
-  currentView = path.startsWith('/entity/') ? 'entity' : path === '/lists' ? 'lists' : path === '/alerts' ? 'alerts' : path.startsWith('/alerts/') ? 'alert' : 'search';
-  if (currentView === 'alerts') {
+  currentView = path.startsWith('/entity/') ? 'entity' : path === '/lists' ? 'lists' : path === '/payments' ? 'payments' : path === '/alerts' ? 'alerts' : path.startsWith('/alerts/') ? 'alert' : 'search';
+  if (currentView === 'payments') {
+    show('payments');
+    showPayments(params);
+  } else if (currentView === 'alerts') {
     show('alerts');
     showAlerts(params);
   } else if (currentView === 'alert') {
@@ -1597,6 +1600,189 @@ async function listBanner() {
   const banner = h('div', { id: 'stale-banner', class: 'stale-banner', role: 'alert' },
     h('strong', { text: 'Stale lists: ' }), parts.join('; ') + '. Screening uses them all the same: run `embargo update`.');
   document.querySelector('header.top').after(banner);
+}
+
+/* ---- payments: a message with its hit fields highlighted ------------------------------------ */
+
+const PAYMENT_EXAMPLE =
+  '{1:F01BANKDEFFAXXX0000000000}{2:I103RZBAATWWXXXXN}{4:\n:20:REF20260103C\n:23B:CRED\n' +
+  ':32A:260119EUR9800,50\n:50K:/DE89370400440532013000\nMUELLER MASCHINENBAU GMBH\nHAUPTSTRASSE 12\n' +
+  '80331 MUENCHEN\n:52A:BANKDEFFXXX\n:56A:RZBAATWWXXX\n:57A:BKBPIRTH123\n:59F:/AE070331234567890123456\n' +
+  '1/ISMAIL KHATEEB\n2/AL WASL ROAD 22\n3/AE/DUBAI\n:70:FREIGHT M/V ARTAVIL IMO 9187629\n:71A:SHA\n-}';
+
+const ACTION_RANK = { pass: 0, review: 1, block: 2 };
+
+// Where a hit is in the message text: MT field blocks by tag, then the matched text itself.
+function hitRanges(text, hit) {
+  const ranges = [];
+  const lower = text.toLowerCase();
+  const find = (needle) => {
+    if (!needle || needle.length < 3) return;
+    const n = needle.toLowerCase();
+    for (let i = lower.indexOf(n); i >= 0; i = lower.indexOf(n, i + n.length)) ranges.push([i, i + n.length]);
+  };
+  // an MT field: from ":57A:" to the next field; a B/ field (MT202COV sequence B) is the last one
+  const tag = /^(B\/)?(\d\d[A-Z]?)$/.exec(hit.field || '');
+  if (tag) {
+    const re = new RegExp('(^|\\n):' + tag[2] + ':', 'g');
+    let m;
+    let last = null;
+    while ((m = re.exec(text))) {
+      last = m.index + m[1].length;
+      if (!tag[1]) break;
+    }
+    if (last !== null) {
+      const next = text.slice(last + 1).search(/\n(:\d\d[A-Z]?:|-\})/);
+      ranges.push([last, next < 0 ? text.length : last + 1 + next]);
+      return ranges;
+    }
+  }
+  if (hit.kind === 'jurisdiction') {
+    const m = /(?:BIC|IBAN) ([A-Z0-9]+)/.exec(hit.explanation || '');
+    find(m ? m[1] : hit.text);
+  } else if (hit.kind === 'imo') {
+    find((hit.text || '').replace(/^IMO/, ''));
+  } else {
+    // the matched words, whatever separates them in the message
+    const words = (hit.text || '').split(/\s+/).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    if (words.length) {
+      const re = new RegExp(words.join("[^A-Za-z0-9]+"), 'gi');
+      let m;
+      while ((m = re.exec(text))) ranges.push([m.index, m.index + m[0].length]);
+    }
+  }
+  return ranges;
+}
+
+function highlighted(text, hits) {
+  // the strongest action covering each character
+  const level = new Int8Array(text.length).fill(-1);
+  const owner = new Int32Array(text.length).fill(-1);
+  hits.forEach((hit, i) => {
+    const rank = ACTION_RANK[hit.action] ?? 0;
+    for (const [a, b] of hitRanges(text, hit))
+      for (let k = a; k < b; k++)
+        if (rank > level[k]) {
+          level[k] = rank;
+          owner[k] = i;
+        }
+  });
+  const out = [];
+  let k = 0;
+  while (k < text.length) {
+    let j = k;
+    while (j < text.length && owner[j] === owner[k]) j++;
+    const seg = text.slice(k, j);
+    if (owner[k] < 0) out.push(seg);
+    else {
+      const hit = hits[owner[k]];
+      out.push(h('mark', { class: 'pay-mark pay-' + hit.action, title: hit.explanation, dataset: { hit: String(owner[k]) } }, seg));
+    }
+    k = j;
+  }
+  return out;
+}
+
+async function screenPayment(text) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'text/plain' };
+  if (apiKey()) headers.Authorization = 'Bearer ' + apiKey();
+  let res;
+  try {
+    res = await fetch('/payments/screen', { method: 'POST', headers, body: text });
+  } catch (e) {
+    throw new ApiError(0, 'The embargo server cannot be reached. Is `embargo serve` running?');
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON */
+  }
+  if (res.status === 422 && body && Array.isArray(body.results)) return body; // every message invalid
+  if (!res.ok || !body) throw new ApiError(res.status, errorText(body) || res.statusText || 'request failed');
+  return body;
+}
+
+function paymentResult(text, body) {
+  const items = [];
+  for (const r of body.results || []) {
+    const hits = r.hits || [];
+    const head = h(
+      'header',
+      { class: 'pay-head' },
+      h('h2', { text: `Message ${r.message}${r.id ? ' · ' + r.id : ''}` }),
+      h('span', { class: 'pay-format muted', text: r.format || '' }),
+      h('span', { class: 'pay-verdict pay-verdict-' + r.verdict, text: String(r.verdict).toUpperCase() }),
+    );
+    const list = hits.length
+      ? h(
+          'ol',
+          { class: 'pay-hits' },
+          hits.map((hit, i) =>
+            h(
+              'li',
+              { class: 'pay-hit pay-' + hit.action, dataset: { hit: String(i) } },
+              h('span', { class: 'pay-hit-field mono', text: hit.field }),
+              ' ',
+              h('span', { class: 'pay-hit-kind', text: `${hit.kind} · ${hit.action}` }),
+              ' ',
+              hit.entity ? h('a', { href: '#/entity/' + encodeURIComponent(hit.entity.id), text: `${hit.entity.caption} (${hit.entity.id})` }) : h('span', { text: hit.jurisdiction || '' }),
+              ' ',
+              h('span', { class: 'pay-hit-score mono', text: fmtScore(hit.score) }),
+              hit.transaction ? h('div', { class: 'muted', text: 'transaction ' + hit.transaction }) : null,
+              h('div', { class: 'pay-hit-why', text: hit.explanation }),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted', text: r.error ? '' : 'No hit: every party, agent, country and free-text field passed.' });
+    items.push(h('article', { class: 'card pay-card' }, head, r.error ? h('p', { class: 'status status-error', text: r.error }) : null, list));
+    // the message text with the hit fields marked (a body of one message; several: the first)
+    if (items.length === 1) items.push(h('pre', { class: 'pay-text', 'aria-label': 'The message with its hits marked' }, highlighted(text, hits)));
+  }
+  return items;
+}
+
+function showPayments(params) {
+  const view = views.payments;
+  document.title = 'Payments · embargo';
+  if (view.firstChild) return;
+  const example = params && params.get('example') === '1'; // #/payments?example=1 screens the example
+  const ta = h('textarea', { id: 'pay-input', class: 'pay-input', rows: '14', spellcheck: 'false', 'aria-label': 'Payment message (SWIFT MT or ISO 20022 XML)' });
+  const out = h('div', { id: 'pay-result', class: 'pay-result', 'aria-live': 'polite' });
+  const status = h('p', { class: 'status', role: 'status' });
+  const run = async () => {
+    const text = ta.value;
+    if (!text.trim()) return;
+    status.className = 'status status-busy';
+    status.textContent = 'Screening…';
+    out.replaceChildren();
+    try {
+      const body = await screenPayment(text);
+      status.className = 'status';
+      status.textContent = `${body.messages} message${body.messages === 1 ? '' : 's'}: ${String(body.verdict).toUpperCase()}`;
+      out.replaceChildren(...paymentResult(text, body));
+    } catch (e) {
+      status.className = 'status status-error';
+      status.textContent = 'Screening failed. ' + (e.message || String(e));
+    }
+  };
+  view.replaceChildren(
+    h('h1', { id: 'payments-title', tabindex: '-1', text: 'Screen a payment' }),
+    h('p', { class: 'muted', text: 'Paste a SWIFT MT103 / MT202COV or an ISO 20022 pacs.008, pacs.009 or pain.001 message. Every party, agent, country and free-text field is screened; the fields that hit are marked.' }),
+    ta,
+    h(
+      'div',
+      { class: 'pay-actions' },
+      h('button', { type: 'button', id: 'pay-run', onclick: run, text: 'Screen' }),
+      h('button', { type: 'button', class: 'secondary', onclick: () => { ta.value = PAYMENT_EXAMPLE; run(); }, text: 'Load the example' }),
+    ),
+    status,
+    out,
+  );
+  if (example) {
+    ta.value = PAYMENT_EXAMPLE;
+    run();
+  }
 }
 
 window.addEventListener('hashchange', route);
