@@ -664,6 +664,11 @@ typedef struct em_monitor_report {
     size_t added, changed, removed, unchanged; /* records, for an import */
     size_t screened;                           /* records screened */
     size_t entities_checked; /* listed entities matched against the register (delta) */
+    /* delta: where the records screened again came from (one record may come from
+       several): the reverse search of those entities and the alerts on changed or
+       removed ones; holding a rare name whose weight the change moved beyond the
+       band; a stored score within the drift bound of the threshold */
+    size_t by_search, by_rare_name, by_score;
     double band; /* delta: how far the change can move a score through the weights of
                     names it did not touch (match/drift.c); a record with a stored score
                     this close to the threshold, or a little further for a name holding

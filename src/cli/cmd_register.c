@@ -58,8 +58,11 @@ void cli_print_report(const em_monitor_report *r) {
     printf("register %s: %s screen of %zu records%s", r->register_name, r->full ? "full" : "delta",
            r->screened, r->full ? "" : "");
     if (!r->full)
-        printf(" (%zu changed listed entities matched, band %.4f, %.2f s CPU)", r->entities_checked,
-               r->band, r->cpu_seconds);
+        printf(" (%zu listed entities searched with, records found by them %zu, holding a rare "
+               "name the change moved %zu, with a score within %.4f of the threshold or a little "
+               "more %zu; %.2f s CPU)",
+               r->entities_checked, r->by_search, r->by_rare_name, r->band, r->by_score,
+               r->cpu_seconds);
     if (r->added || r->changed || r->removed || r->unchanged)
         printf("; the import, its screen and the register's index took %.2f s (%.2f s CPU)\n",
                r->seconds, r->cpu_seconds);
@@ -86,6 +89,9 @@ static void report_json(json_t *a, const em_monitor_report *r) {
     json_object_set_new(o, "full", json_boolean(r->full));
     json_object_set_new(o, "screened", json_integer((json_int_t)r->screened));
     json_object_set_new(o, "entities_checked", json_integer((json_int_t)r->entities_checked));
+    json_object_set_new(o, "by_search", json_integer((json_int_t)r->by_search));
+    json_object_set_new(o, "by_rare_name", json_integer((json_int_t)r->by_rare_name));
+    json_object_set_new(o, "by_score", json_integer((json_int_t)r->by_score));
     json_object_set_new(o, "band", json_real(r->band));
     json_object_set_new(o, "alerts_opened", json_integer((json_int_t)r->alerts_opened));
     json_object_set_new(o, "alerts_reopened", json_integer((json_int_t)r->alerts_reopened));

@@ -27,7 +27,7 @@
  * a share does not see a move all its weights make alike, only the *spread*
  * of the moves. Untouched weights all move the same way, by 0 to r_g; a
  * touched token may move the other way; so a pair's spread is at most r_g
- * plus the two largest r_t among the tokens of both sides (em_drift_pair).
+ * plus the r_t of the distinct touched tokens of both sides (em_drift_pair).
  * The name score qcov (1 - L + L ccov) - C conflict then moves by at most
  * (1 + L + C) d for a share move d (L the larger list share, C =
  * EM_CONFLICT_COST), the common-name factor by d more; the weak-alias
@@ -36,6 +36,14 @@
  * (2 + L + C) spread / (1 - spread), plus EM_DRIFT_EPSILON for float
  * rounding. tests/unit/test_drift.c checks the bound against the scores
  * themselves before and after a change.
+ *
+ * A delta keeps results down to a band below the threshold, so it can check
+ * a stored score only against a bound within that band. The tokens that can
+ * take a pair beyond it are *strong* (em_drift_strong): ranked by r_t, the
+ * least moved ones are weak as long as all of them together in one pair stay
+ * under the band, so a pair beyond it holds a strong token, and the delta
+ * searches with the listed entities that hold one and screens the records
+ * that hold one.
  *
  * What the bound does not cover: the matcher's two discrete choices, which
  * names are aligned at all (retrieval: the bounded candidate heap and the
@@ -70,7 +78,7 @@ struct em_drift {
     em_hmap ddf;      /* token -> df after - df before (int64 in u64) */
     em_hmap rho;      /* touched token -> relative weight move (double bits) */
     em_hmap cache;    /* entity/record id -> bound (double bits) */
-    double rg, max_rho;
+    double rg;
     int ok;
 };
 
@@ -85,6 +93,8 @@ static uint64_t as_u64(double d) {
     memcpy(&u, &d, sizeof u);
     return u;
 }
+
+static void set_free(void *p);
 
 em_drift *em_drift_new(em_error *err) {
     (void)err;
@@ -102,7 +112,7 @@ void em_drift_free(em_drift *d) {
     free(d->names.items);
     em_hmap_free(&d->ddf, NULL);
     em_hmap_free(&d->rho, NULL);
-    em_hmap_free(&d->cache, NULL);
+    em_hmap_free(&d->cache, set_free);
     free(d);
 }
 
@@ -127,12 +137,6 @@ static double bound(double spread) {
     double share =
         EM_ORG_LIST_SHARE > EM_PERSON_LIST_SHARE ? EM_ORG_LIST_SHARE : EM_PERSON_LIST_SHARE;
     return (2.0 + share + EM_CONFLICT_COST) * spread / (1.0 - spread) + EM_DRIFT_EPSILON;
-}
-
-/* the spread of the moves of a pair's weights, from the largest two moves of its
-   touched tokens (each may go either way) and the untouched ones' */
-static double spread(double rg, double r1, double r2) {
-    return rg + r1 + r2;
 }
 
 int em_drift_finish(em_drift *d, const em_matcher *now) {
@@ -173,7 +177,6 @@ int em_drift_finish(em_drift *d, const em_matcher *now) {
     double lo = n0 < n1 ? n0 : n1, hi = n0 < n1 ? n1 : n0;
     /* (x/(1 + x)) / log(1 + x) is largest, 1 - 1/e, where the floor starts */
     d->rg = (1.0 - exp(-1.0)) * fabs(n1 - n0) * hi / (lo * lo);
-    d->max_rho = 0;
     for (size_t i = 0; i < d->ddf.entries.len; i++) {
         const em_hmap_entry *e = &d->ddf.entries.items[i];
         int64_t delta = (int64_t)e->val.u64;
@@ -186,50 +189,66 @@ int em_drift_finish(em_drift *d, const em_matcher *now) {
         double w0 = weight(df0, n0, dfmin), w1 = weight(df1, n1, dfmin);
         double r = fabs(w1 - w0) / (w0 < w1 ? w0 : w1);
         em_hmap_inserts(&d->rho, e->key, NULL)->val.u64 = as_u64(r);
-        if (r > d->max_rho) d->max_rho = r;
     }
     d->ok = 1;
     return 0;
 }
 
 double em_drift_global(const em_drift *d) {
-    return bound(spread(d->rg, 0, 0));
+    return bound(d->rg);
 }
 
 double em_drift_max(const em_drift *d) {
-    return bound(spread(d->rg, d->max_rho, d->max_rho));
+    double sum = d->rg;
+    for (size_t i = 0; i < d->rho.entries.len; i++)
+        sum += as_double(d->rho.entries.items[i].val.u64);
+    return bound(sum);
 }
 
 size_t em_drift_touched(const em_drift *d) {
     return d->rho.entries.len;
 }
 
-/* r of one token of a side: a touched token's, or, for a token that holds a
-   touched token inside it (a part the matcher may split, or glue), that one's */
-static double token_rho(const em_drift *d, const char *tok) {
-    double r = 0;
-    em_hmap_entry *e = em_hmap_finds((em_hmap *)&d->rho, tok);
-    if (e) return as_double(e->val.u64);
+/* The touched tokens a side's scores involve: the indices (into d->rho's
+   entries, which stay put once finished) of its tokens that were touched, and of
+   touched tokens held inside one of its tokens (a part the matcher may split, or
+   glue). */
+typedef struct side_set {
+    size_t n;
+    uint32_t idx[];
+} side_set;
+
+typedef EM_VEC(uint32_t) u32vec;
+
+static void set_add(u32vec *v, uint32_t i) {
+    for (size_t k = 0; k < v->len; k++)
+        if (v->items[k] == i) return;
+    em_vec_push(*v, i);
+}
+
+static void token_touched(const em_drift *d, const char *tok, u32vec *v) {
+    em_hmap_entry *e = em_hmap_finds(&d->rho, tok);
+    if (e) {
+        set_add(v, (uint32_t)(e - d->rho.entries.items));
+        return;
+    }
     size_t tl = strlen(tok);
     for (size_t i = 0; i < d->rho.entries.len; i++) {
         const em_hmap_entry *t = &d->rho.entries.items[i];
-        if (t->klen < tl && strstr(tok, t->key)) {
-            double x = as_double(t->val.u64);
-            if (x > r) r = x;
-        }
+        if (t->klen < tl && strstr(tok, t->key)) set_add(v, (uint32_t)i);
     }
-    return r;
 }
 
-/* the largest two moves of the touched tokens of entity id of m (packed as two
-   floats; cached per id); 0 when m does not hold the id */
-static int side(em_drift *d, const em_matcher *m, const char *id, float r[2]) {
+static char NOT_HELD; /* the cache's mark of an id the matcher does not hold */
+
+static void set_free(void *p) {
+    if (p != &NOT_HELD) free(p);
+}
+
+/* the touched tokens of entity id of m (cached per id); NULL when m does not hold it */
+static const side_set *side(em_drift *d, const em_matcher *m, const char *id) {
     em_hmap_entry *c = em_hmap_finds(&d->cache, id);
-    if (c) {
-        memcpy(r, &c->val.u64, sizeof(float) * 2);
-        return r[0] >= 0;
-    }
-    r[0] = r[1] = 0;
+    if (c) return c->val.ptr == &NOT_HELD ? NULL : c->val.ptr;
     em_smap by_id;
     uint32_t n = 0;
     const uint32_t *v = NULL;
@@ -237,55 +256,75 @@ static int side(em_drift *d, const em_matcher *m, const char *id, float r[2]) {
         em_smap_open(&by_id, (const char *)m->map + m->h->sec[SEC_BY_ID].off,
                      m->h->sec[SEC_BY_ID].len, m->strings) == 0)
         v = em_smap_get(&by_id, id, &n);
+    side_set *s = NULL;
     if (n && v[0] < m->h->n_entities) {
+        u32vec got = {0};
         const snap_entity *e = &m->entities[v[0]];
         for (uint32_t k = 0; k < e->name_count; k++) {
             const snap_name *nm = &m->names[e->name_first + k];
-            for (uint32_t t = 0; t < nm->tok_count; t++) {
-                const snap_token *tk = &m->tokens[m->name_tokens[nm->tok_first + t]];
-                float x = (float)token_rho(d, m->strings + tk->str);
-                if (x > r[0]) {
-                    r[1] = r[0];
-                    r[0] = x;
-                } else if (x > r[1]) {
-                    r[1] = x;
-                }
-            }
+            for (uint32_t t = 0; t < nm->tok_count; t++)
+                token_touched(d, m->strings + m->tokens[m->name_tokens[nm->tok_first + t]].str,
+                              &got);
         }
-    } else {
-        r[0] = r[1] = -1;
+        s = em_xmalloc(sizeof *s + got.len * sizeof *s->idx);
+        s->n = got.len;
+        if (got.len) memcpy(s->idx, got.items, got.len * sizeof *s->idx);
+        free(got.items);
     }
-    memcpy(&em_hmap_inserts(&d->cache, id, NULL)->val.u64, r, sizeof(float) * 2);
-    return r[0] >= 0;
+    em_hmap_inserts(&d->cache, id, NULL)->val.ptr = s ? (void *)s : (void *)&NOT_HELD;
+    return s;
 }
 
 double em_drift_pair(em_drift *d, const em_matcher *lists, const char *eid, const em_matcher *reg,
                      const char *rid) {
-    float a[2] = {0, 0}, b[2] = {0, 0};
     /* an id a matcher does not hold (gone meanwhile): its scores are not known to
        move little */
-    if (!side(d, lists, eid, a)) return 2.0;
-    if (reg && !side(d, reg, rid, b)) return 2.0;
-    float top[4] = {a[0], a[1], b[0], b[1]};
-    float r1 = 0, r2 = 0;
-    for (int i = 0; i < 4; i++) {
-        if (top[i] > r1) {
-            r2 = r1;
-            r1 = top[i];
-        } else if (top[i] > r2) {
-            r2 = top[i];
-        }
+    const side_set *a = side(d, lists, eid), *b = reg ? side(d, reg, rid) : NULL;
+    if (!a || (reg && !b)) return 2.0;
+    /* the moves of the pair's distinct touched tokens add up to its spread */
+    double sum = d->rg;
+    for (size_t i = 0; i < a->n; i++)
+        sum += as_double(d->rho.entries.items[a->idx[i]].val.u64);
+    for (size_t j = 0; b && j < b->n; j++) {
+        int dup = 0;
+        for (size_t i = 0; i < a->n && !dup; i++)
+            dup = a->idx[i] == b->idx[j];
+        if (!dup) sum += as_double(d->rho.entries.items[b->idx[j]].val.u64);
     }
-    return bound(spread(d->rg, r1, r2));
+    return bound(sum);
+}
+
+typedef struct ranked {
+    double r;
+    const char *token;
+} ranked;
+
+static int by_r(const void *x, const void *y) {
+    double a = ((const ranked *)x)->r, b = ((const ranked *)y)->r;
+    return a < b ? -1 : a > b;
 }
 
 void em_drift_strong(const em_drift *d, double band, void (*fn)(void *ctx, const char *token),
                      void *ctx) {
-    for (size_t i = 0; i < d->rho.entries.len; i++) {
-        const em_hmap_entry *e = &d->rho.entries.items[i];
-        double r = as_double(e->val.u64);
-        if (bound(spread(d->rg, r, r)) >= band) fn(ctx, e->key);
-    }
+    /* the spread whose bound is `band` */
+    double share =
+        EM_ORG_LIST_SHARE > EM_PERSON_LIST_SHARE ? EM_ORG_LIST_SHARE : EM_PERSON_LIST_SHARE;
+    double k = 2.0 + share + EM_CONFLICT_COST, b = band - EM_DRIFT_EPSILON;
+    double limit = b > 0 ? b / (k + b) : 0;
+    /* the least moved tokens are weak while even all of them together, in one pair,
+       stay under the limit; a pair over it then holds a strong one */
+    size_t n = d->rho.entries.len;
+    ranked *v = em_xmalloc((n ? n : 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (ranked){as_double(d->rho.entries.items[i].val.u64), d->rho.entries.items[i].key};
+    qsort(v, n, sizeof *v, by_r);
+    double sum = d->rg;
+    size_t i = 0;
+    while (i < n && sum + v[i].r < limit)
+        sum += v[i++].r;
+    for (; i < n; i++)
+        fn(ctx, v[i].token);
+    free(v);
 }
 
 void em_matcher_token_entities(const em_matcher *m, const char *token,

@@ -34,8 +34,8 @@ double em_drift_global(const em_drift *d);
    than any score moves) when a matcher does not hold the id. */
 double em_drift_pair(em_drift *d, const em_matcher *lists, const char *eid, const em_matcher *reg,
                      const char *rid);
-/* The touched tokens whose weight moved so much that a score involving them may
-   cross the threshold from further away than `band`: fn gets each one. */
+/* The touched tokens that can move a pair's score by more than `band`: fn gets
+   each one. Every pair whose bound exceeds band holds one of them (drift.c). */
 void em_drift_strong(const em_drift *d, double band, void (*fn)(void *ctx, const char *token),
                      void *ctx);
 /* The ids of the entities of m with a name holding `token` (exactly, as the

@@ -736,17 +736,23 @@ static int pick_candidates(void *ctx, const em_matcher *now) {
         rc = em_register_index(p->m, p->reg, &idx, err);
         if (rc == 0) rc = em_engine_with_matcher(idx, got_matcher, &p->idx, err);
     }
+    size_t n0 = p->cand->len; /* records with alerts on changed or removed entities */
     if (rc == 0 && p->drift) em_drift_strong(p->drift, EM_MONITOR_BAND, strong_token, p);
+    size_t n1 = p->cand->len;
     p->rep->entities_checked = p->match->len;
     for (size_t i = 0; rc == 0 && i < p->match->len && !p->overflow; i++)
         rc = reverse(p->m, idx, p->match->items[i],
                      json_integer_value(json_object_get(p->versions, p->match->items[i])), p->cand,
                      &p->overflow, err);
+    size_t n2 = p->cand->len;
     p->rep->band = p->drift ? em_drift_global(p->drift) : EM_MONITOR_BAND;
     if (rc == 0 && !p->overflow) rc = em_mdb_records_scored(p->m->st, p->reg->id, near_row, p, err);
     if (rc == 0 && !p->overflow)
         rc = em_mdb_alert_scores(p->m->st, p->reg->id, EM_DEFAULT_THRESHOLD + EM_MONITOR_BAND,
                                  alert_row, p, err);
+    p->rep->by_search = n0 + (n2 - n1);
+    p->rep->by_rare_name = n1 - n0;
+    p->rep->by_score = p->cand->len - n2;
     em_engine_close(idx);
     return rc;
 }

@@ -381,7 +381,7 @@ static void text_body(srv_response *r, char *text) {
 }
 
 static json_t *report_json(const em_monitor_report *x) {
-    return json_pack(
+    json_t *o = json_pack(
         "{s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
         "s:I, s:I, s:I, s:s, s:f}",
         "register", x->register_name ? x->register_name : "", "records", (json_int_t)x->records,
@@ -394,6 +394,12 @@ static json_t *report_json(const em_monitor_report *x) {
         (json_int_t)x->alerts_noted, "suppressed", (json_int_t)x->suppressed, "webhooks_queued",
         (json_int_t)x->webhooks_queued, "warnings", (json_int_t)x->warnings, "first_warning",
         x->first_warning, "seconds", x->seconds);
+    if (!x->full) /* where a delta's records came from (embargo.h) */
+        json_object_set_new(o, "delta",
+                            json_pack("{s:I, s:I, s:I, s:f}", "by_search", (json_int_t)x->by_search,
+                                      "by_rare_name", (json_int_t)x->by_rare_name, "by_score",
+                                      (json_int_t)x->by_score, "band", x->band));
+    return o;
 }
 
 /* the upload's temporary file in a message ("/home/upload-Ab12Cd:3: ...") becomes "body" */

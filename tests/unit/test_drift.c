@@ -81,6 +81,16 @@ static em_entity_list copy_of(const em_entity_list *l, size_t skip) {
     return c;
 }
 
+static void collect(void *ctx, const char *t) {
+    em_strvec_push(ctx, t);
+}
+
+static int has(const em_strvec *v, const char *s) {
+    for (size_t i = 0; i < v->len; i++)
+        if (!strcmp(v->items[i], s)) return 1;
+    return 0;
+}
+
 static void test_drift_bounds_scores(void **state) {
     (void)state;
     em_error err = {0};
@@ -122,6 +132,13 @@ static void test_drift_bounds_scores(void **state) {
     }
     em_matcher *mq = build(&ql, "drift_queries.emb");
 
+    /* every pair whose bound exceeds the band a delta keeps holds a strong token */
+    em_strvec strong;
+    em_strvec_init(&strong);
+    em_drift_strong(d, 0.10, collect, &strong);
+    assert_true(has(&strong, "zargarzadeh"));
+    size_t wide = 0;
+
     em_engine *e0 = NULL, *e1 = NULL;
     assert_int_equal(em_engine_open_matcher(&e0, m0, &err), 0);
     assert_int_equal(em_engine_open_matcher(&e1, m1, &err), 0);
@@ -148,6 +165,16 @@ static void test_drift_bounds_scores(void **state) {
                              ql.items[i]->names.items[0].full, x->matched_name, delta, bound);
                 pairs++;
                 moved += delta > 1e-6;
+                if (bound >= 0.10) {
+                    int holds = 0;
+                    for (size_t k = 0; k < strong.len && !holds; k++)
+                        holds = strstr(ql.items[i]->names.items[0].full, strong.items[k]) ||
+                                strstr(x->matched_name, strong.items[k]);
+                    if (!holds)
+                        fail_msg("%s vs %s: bound %.3f without a strong token",
+                                 ql.items[i]->names.items[0].full, x->matched_name, bound);
+                    wide++;
+                }
                 rare_pairs += strstr(ql.items[i]->names.items[0].full, "zargarzadeh") != NULL;
                 if (bound > 0 && delta / bound > worst) worst = delta / bound;
             }
@@ -163,6 +190,8 @@ static void test_drift_bounds_scores(void **state) {
     assert_true(moved > pairs / 2); /* the check is not vacuous: scores did move */
     assert_true(rare_pairs > 10);
     assert_true(worst > 0.02); /* and the bound is not absurdly loose */
+    assert_true(wide > 0);
+    em_strvec_free(&strong);
     em_drift_free(d);
     em_engine_close(e0);
     em_engine_close(e1);
@@ -170,16 +199,6 @@ static void test_drift_bounds_scores(void **state) {
     em_entity_list_free(&before);
     em_entity_list_free(&after);
     em_entity_list_free(&ql);
-}
-
-static void collect(void *ctx, const char *t) {
-    em_strvec_push(ctx, t);
-}
-
-static int has(const em_strvec *v, const char *s) {
-    for (size_t i = 0; i < v->len; i++)
-        if (!strcmp(v->items[i], s)) return 1;
-    return 0;
 }
 
 static void test_drift_strong_tokens(void **state) {
