@@ -1,6 +1,6 @@
 /*
- * server_admin.c - the operational endpoints: GET /entities/{id} (the whole
- * stored entity), GET /catalog and /manifest (the datasets in yente's
+ * server_admin.c - the operational endpoints (/entities is server_entities.c):
+ * GET /catalog and /manifest (the datasets in yente's
  * DataCatalogModel: each list and the collections, the version the store
  * holds against the version the loaded generation screens), GET /healthz,
  * GET /readyz, GET /metrics (Prometheus text; counters are C11 atomics
@@ -37,42 +37,6 @@ void srv_metrics_record(srv_metrics *m, srv_endpoint ep, int status, uint64_t ns
         }
     atomic_fetch_add_explicit(&m->count[ep], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&m->sum_ns[ep], ns, memory_order_relaxed);
-}
-
-/* ---- entities --------------------------------------------------------------- */
-
-void srv_handle_entity(em_server *s, const char *id, srv_response *r) {
-    if (!id || !*id || strlen(id) > 256 || !srv_utf8_valid(id, strlen(id))) {
-        srv_error(r, 404, "not_found", "no entity with this id");
-        return;
-    }
-    em_entity *e = NULL;
-    em_error err = {0};
-    pthread_mutex_lock(&s->st_lock);
-    int rc = em_store_entity(s->st, id, 0, &e, &err);
-    pthread_mutex_unlock(&s->st_lock);
-    if (rc != 0) {
-        if (err.code == EM_ERR_NOTFOUND)
-            srv_error(r, 404, "not_found", "no entity '%s' in the active lists", id);
-        else
-            srv_error(r, 500, "internal", "%s", err.message);
-        return;
-    }
-    json_t *out = srv_entity_ftm(s, e, 0);
-    json_t *stored = em_entity_to_json(e);
-    em_entity_free(e);
-    json_object_set_new(out, "embargo", stored);
-    /* the same party on other lists, from the current snapshot */
-    srv_gen *g = srv_gen_acquire(s);
-    json_t *related = NULL;
-    if (g) {
-        char *rel = em_engine_related(g->engine, id);
-        related = json_loads(rel, 0, NULL);
-        free(rel);
-        srv_gen_release(s, g);
-    }
-    json_object_set_new(out, "related", related ? related : json_array());
-    srv_json(r, 200, out);
 }
 
 /* ---- catalog ------------------------------------------------------------------- */

@@ -318,7 +318,6 @@ int srv_invalid(srv_response *r, const char *type, const char *loc, const char *
                 json_t *input);
 int srv_parse_timestamp(const char *v, char out[20]);
 srv_gen *srv_gen_for(em_server *s, const char *dataset, srv_response *r);
-void srv_handle_entity(em_server *s, const char *id, srv_response *r);
 /* yente's /entities/{id} (nested, nested=false) and /entities/{id}/adjacent[/{prop}]
    (server_entities.c); arg is the path after "/entities/". */
 void srv_handle_entities(em_server *s, const char *arg, const srv_params *p, srv_response *r);

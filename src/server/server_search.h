@@ -25,8 +25,9 @@ typedef struct srv_search_doc {
 } srv_search_doc;
 
 typedef struct srv_search_index {
-    int refs; /* under em_server.search_lock */
-    uint64_t generation;
+    int refs;             /* under em_server.search_lock */
+    uint64_t generation;  /* the generation it was built for */
+    char *stamp;          /* the list versions it holds ("ofac_sdn:12,...") */
     srv_search_doc *docs; /* by id */
     size_t n;
     em_hmap by_id;         /* id -> srv_search_doc * */

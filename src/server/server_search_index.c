@@ -7,13 +7,14 @@
  * last_change / last_seen, and every "property:value" for filter=), as the FtM renderer
  * (em_entity_ftm) gives them, so a filter and the entity shown agree.
  *
- * Built on the first listing (/search without q) of a generation (em_store_load_versions of the
- * generation's versions, under the store lock: a pause of that one request,
- * about a second per 15,000 entities under ASan) and kept until a newer
- * generation's first /search replaces it; requests hold a reference, so a
- * replaced index is freed by its last reader. A /search with q and the match
- * path never build it: their few hundred candidates are read from the FtM
- * fragments /match renders (srv_search_doc_fill on each).
+ * Built on the first listing (/search without q, /reconcile's suggest/entity)
+ * of a set of list versions (em_store_load_versions under the store lock: a
+ * pause of that one request, seconds for the bundled 15,000 entities, more
+ * under the sanitizers) and kept while the server screens those versions (a
+ * reload that keeps them keeps it); requests hold a reference, so a replaced
+ * index is freed by its last reader. A /search with q and the match path never
+ * build it: their few hundred candidates are read from the FtM fragments
+ * /match renders (srv_search_doc_fill on each).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,7 @@ static void index_free(srv_search_index *x) {
     free(x->docs);
     em_hmap_free(&x->by_id, NULL);
     em_hmap_free(&x->country_names, free);
+    free(x->stamp);
     free(x);
 }
 
@@ -177,16 +179,36 @@ static srv_search_index *index_build(em_server *s, srv_gen *g, em_error *err) {
     return idx;
 }
 
+/* "ofac_sdn:12,un_sc:3,..." of g's versions: what the listing holds (a reload that keeps
+   the versions keeps the listing) */
+static char *versions_stamp(const srv_gen *g) {
+    em_buf b;
+    em_buf_init(&b);
+    size_t i;
+    json_t *x;
+    json_array_foreach(g->catalog, i, x) {
+        em_buf_printf(&b, "%s:%lld,", json_string_value(json_object_get(x, "name")),
+                      (long long)json_integer_value(json_object_get(x, "version")));
+    }
+    return em_buf_detach(&b);
+}
+
 srv_search_index *srv_search_index_acquire(em_server *s, srv_gen *g, em_error *err) {
+    char *stamp = versions_stamp(g);
     pthread_mutex_lock(&s->search_lock);
     srv_search_index *idx = s->search;
-    if (idx && idx->generation == g->number) {
+    if (idx && strcmp(idx->stamp, stamp) == 0) {
+        free(stamp);
         idx->refs++;
         pthread_mutex_unlock(&s->search_lock);
         return idx;
     }
     /* built under the lock: concurrent first searches wait for one build */
     srv_search_index *fresh = index_build(s, g, err);
+    if (fresh)
+        fresh->stamp = stamp;
+    else
+        free(stamp);
     if (fresh && (!s->search || s->search->generation < fresh->generation)) {
         srv_search_index *old = s->search;
         s->search = fresh;
