@@ -623,6 +623,14 @@ void srv_handle_search_as(em_server *s, const char *dataset, const srv_params *p
         if (c[i].res) {
             add_score(&b, c[i].score);
             em_buf_printf(&b, ",\"match\":%s", c[i].score >= q.threshold ? "true" : "false");
+            /* embargo's own fields, as /match gives them (yente clients ignore them; the
+               web UI shows the explanation) */
+            em_buf_adds(&b, ",\"explanation\":");
+            em_buf_adds(&b, c[i].res->explanation_json && *c[i].res->explanation_json
+                                ? c[i].res->explanation_json
+                                : "{}");
+            em_buf_adds(&b, ",\"matched_name\":");
+            em_buf_json_str(&b, c[i].res->matched_name);
             em_buf_adds(&b, ",\"related\":");
             em_buf_adds(&b, c[i].res->related_json && *c[i].res->related_json
                                 ? c[i].res->related_json
