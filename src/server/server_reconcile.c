@@ -492,6 +492,15 @@ void srv_handle_reconcile(em_server *s, const char *method, const char *arg, con
         free(dataset);
         return;
     }
+    /* every parameter is echoed or compared as text: bytes that are not UTF-8 are the
+       caller's error, never a response that cannot be encoded */
+    for (size_t i = 0; i < p->len; i++)
+        if (!srv_utf8_valid(p->values[i], strlen(p->values[i]))) {
+            srv_error(r, 400, "invalid_utf8", "parameter %.40s is not valid UTF-8",
+                      srv_utf8_valid(p->keys[i], strlen(p->keys[i])) ? p->keys[i] : "?");
+            free(dataset);
+            return;
+        }
     if (!*rest) {
         if (is_post || srv_params_get(p, "queries") || srv_params_get(p, "extend"))
             post(s, dataset, p, is_post ? body : NULL, is_post ? len : 0, user, r);
