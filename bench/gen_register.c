@@ -37,6 +37,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define GEN_NAME "gen_register"
+#include "gen_util.h"
+
 #ifndef SHARED_DATA_DIR
 #define SHARED_DATA_DIR "../shared/data"
 #endif
@@ -47,78 +50,6 @@
 #define PLANTED_SDN 50
 
 /* ---- utilities ---------------------------------------------------------- */
-
-static void die(const char *fmt, const char *arg) {
-    fprintf(stderr, "gen_register: ");
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-static void *xrealloc(void *p, size_t n) {
-    p = realloc(p, n ? n : 1);
-    if (!p) die("%s", "out of memory");
-    return p;
-}
-
-static char *xstrdup(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = xrealloc(NULL, n);
-    memcpy(d, s, n);
-    return d;
-}
-
-typedef struct {
-    uint64_t s;
-} rng;
-
-static uint64_t next(rng *r) { /* splitmix64 */
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static size_t below(rng *r, size_t n) { return n ? (size_t)(next(r) % n) : 0; }
-static int percent(rng *r, unsigned p) { return below(r, 100) < p; }
-
-typedef struct {
-    char **v;
-    size_t n, cap;
-} strs;
-
-static void push(strs *s, const char *x) {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 64;
-        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-    }
-    s->v[s->n++] = xstrdup(x);
-}
-
-static const char *pick(rng *r, const strs *s) { return s->v[below(r, s->n)]; }
-
-static int exists(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static void chomp(char *s) {
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
-        s[--n] = '\0';
-}
-
-/* One name a line; blank lines skipped. A missing file leaves s empty. */
-static void load_lines(strs *s, const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
-        chomp(line);
-        if (line[0]) push(s, line);
-    }
-    fclose(f);
-}
 
 /* Splits one CSV line (RFC 4180 quoting, no newlines in fields) into at most
    max fields, in place; returns the number of fields. */
@@ -547,6 +478,7 @@ int main(int argc, char **argv) {
         }
         emit(o, i + 1, &x);
     }
-    if (out_path ? fclose(o) != 0 : fflush(o) != 0) die("cannot write %s", out_path ? out_path : "-");
+    if (out_path ? fclose(o) != 0 : fflush(o) != 0)
+        die("cannot write %s", out_path ? out_path : "-");
     return 0;
 }

@@ -41,20 +41,12 @@ void srv_metrics_record(srv_metrics *m, srv_endpoint ep, int status, uint64_t ns
 
 /* ---- catalog ------------------------------------------------------------------- */
 
-/* seconds since an ISO date or date-time ("2023-12-28", "2024-01-02T10:00:00Z"); -1 if none */
+/* seconds since an ISO date or date-time ("2023-12-28", "2024-01-02T10:00:00Z"); -1 if
+   none: the library's reading of a list's dates (em_list_age_of) */
 static double age_of(const char *iso, time_t now) {
-    int y, mo, d, h = 0, mi = 0, sec = 0;
-    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) != 3) return -1;
-    if (strlen(iso) > 10) sscanf(iso + 10, "%*c%2d:%2d:%2d", &h, &mi, &sec);
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    time_t t = timegm(&tm);
-    return t == (time_t)-1 ? -1 : difftime(now, t);
+    em_list_age a;
+    em_list_age_of(NULL, iso, (int64_t)now, &a);
+    return a.age_days < 0 ? -1 : a.age_days * 86400.0;
 }
 
 static json_t *catalog_json(em_server *s, srv_gen *g) {

@@ -18,9 +18,6 @@
 #define FCDO_CSV TEST_DATA_DIR "/uk/FCDO_UK_Sanctions_List_summary_2025-08-11.DERIVED.csv.gz"
 #define FCDO_ODS TEST_DATA_DIR "/uk/FCDO_UK_Sanctions_List_summary_2025-08-11.ods"
 
-typedef int (*parse_fn)(const char *, const char *, em_sink_fn, void *, em_parse_meta *,
-                        em_error *);
-
 /* ---- helpers --------------------------------------------------------------- */
 
 static em_entity_list parse_ok(parse_fn fn, const char *path, em_parse_meta *meta) {

@@ -13,42 +13,6 @@
 
 #include "sources/source.h"
 
-typedef int (*parse_fn)(const char *, const char *, em_sink_fn, void *, em_parse_meta *,
-                        em_error *);
-
-static void parse_ok(parse_fn fn, const char *path, const char *source, em_entity_list *l,
-                     em_parse_meta *meta) {
-    em_error err = {0};
-    memset(l, 0, sizeof *l);
-    if (fn(path, source, collect_sink, l, meta, &err) != 0) fail_msg("%s: %s", path, err.message);
-}
-
-static const em_link *get_link(const em_entity *e, const char *relation, const char *target) {
-    for (size_t i = 0; i < e->links.len; i++)
-        if (strcmp(e->links.items[i].relation, relation) == 0 && e->links.items[i].target_id &&
-            strcmp(e->links.items[i].target_id, target) == 0)
-            return &e->links.items[i];
-    fail_msg("%s has no link %s -> %s", e->id, relation, target);
-    return NULL;
-}
-
-static int has_address(const em_entity *e, const char *full, const char *country) {
-    for (size_t i = 0; i < e->addresses.len; i++) {
-        const em_address *a = &e->addresses.items[i];
-        if (full && (!a->street || strcmp(a->street, full) != 0)) continue;
-        if (country && (!a->country || strcmp(a->country, country) != 0)) continue;
-        return 1;
-    }
-    return 0;
-}
-
-static size_t count_schema(const em_entity_list *l, const char *schema) {
-    size_t n = 0;
-    for (size_t i = 0; i < l->len; i++)
-        n += strcmp(l->items[i]->schema, schema) == 0;
-    return n;
-}
-
 /* Fails with EM_ERR_FORMAT, naming the file and `line`, mentioning `what`; nothing emitted. */
 static void expect_failure(parse_fn fn, const char *path, long line, const char *what) {
     em_entity_list l = {0};
@@ -70,7 +34,8 @@ static void test_ftm_invented(void **state) {
     (void)state;
     em_entity_list l;
     em_parse_meta meta;
-    parse_ok(em_parse_ftm_json, td("ftm/invented.entities.ftm.json"), "opensanctions", &l, &meta);
+    parse_list_ok(em_parse_ftm_json, td("ftm/invented.entities.ftm.json"), "opensanctions", &l,
+                  &meta);
     assert_string_equal(meta.format, "ftm-json");
     assert_string_equal(meta.published, "2024-06-15");
     /* person, company, vessel, airplane, and the wallet whose holder is absent */
@@ -106,8 +71,8 @@ static void test_ftm_invented(void **state) {
     assert_true(has_program(p, "Invented Regulation 1/2023"));
     assert_string_equal(p->listed_on, "2023-03-04"); /* the sanction's start, not createdAt */
     assert_string_equal(p->remarks, "Invented for tests.");
-    assert_true(has_address(p, "1 Feather Lane, Ostrava", NULL));
-    assert_true(has_address(p, "2 Quill Street, Brno", NULL)); /* via addressEntity */
+    assert_true(has_address_line(p, "1 Feather Lane, Ostrava", NULL));
+    assert_true(has_address_line(p, "2 Quill Street, Brno", NULL)); /* via addressEntity */
     /* the ownership line comes before both parties; the family link's relative is absent */
     const em_link *k = get_link(p, "owner_of", "os-inv-co-1");
     assert_string_equal(k->target_name, "Featherstone Trading LLC");
@@ -116,7 +81,7 @@ static void test_ftm_invented(void **state) {
     em_entity *c = get_entity(&l, "os-inv-co-1");
     assert_string_equal(c->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(get_name(c, "FTL")->strength, "weak");
-    assert_true(has_address(c, NULL, "cy"));
+    assert_true(has_address_line(c, NULL, "cy"));
     assert_non_null(find_identifier(c, EM_ID_REGISTRATION, "HE123456"));
     assert_non_null(find_identifier(c, EM_ID_REGISTRATION, "1027700000001"));
     assert_non_null(find_identifier(c, EM_ID_TAX, "7700000001"));
@@ -216,14 +181,15 @@ static void test_ftm_nested(void **state) {
     (void)state;
     em_entity_list l;
     em_parse_meta meta;
-    parse_ok(em_parse_ftm_json, td("ftm/invented.targets.nested.json"), "opensanctions", &l, &meta);
+    parse_list_ok(em_parse_ftm_json, td("ftm/invented.targets.nested.json"), "opensanctions", &l,
+                  &meta);
     /* the two targets; the relative nested in the person's family is not one */
     assert_int_equal(l.len, 2);
     em_entity *p = get_entity(&l, "os-nst-person-1");
     assert_true(has_program(p, "INV-NESTED"));                        /* a nested Sanction */
     assert_string_equal(p->listed_on, "2023-05-06");                  /* its start date */
     assert_non_null(find_identifier(p, EM_ID_PASSPORT, "EE7654321")); /* a nested Passport */
-    assert_true(has_address(p, "3 Bramble Road, Tartu", NULL));       /* a nested Address */
+    assert_true(has_address_line(p, "3 Bramble Road, Tartu", NULL));  /* a nested Address */
     /* the family link names the nested relative, whose back reference ("person")
        the nested Family left out */
     assert_string_equal(get_link(p, "family", "os-nst-rel-1")->target_name, "Tobias Brindlewood");
@@ -267,7 +233,7 @@ static void test_senzing_invented(void **state) {
     (void)state;
     em_entity_list l;
     em_parse_meta meta;
-    parse_ok(em_parse_senzing_json, td("senzing/invented.senzing.json"), "senzing", &l, &meta);
+    parse_list_ok(em_parse_senzing_json, td("senzing/invented.senzing.json"), "senzing", &l, &meta);
     assert_string_equal(meta.format, "senzing-json");
     assert_string_equal(meta.published, "");
     assert_int_equal(l.len, 2); /* the RECORD_TYPE null position is skipped */
@@ -299,7 +265,7 @@ static void test_senzing_invented(void **state) {
     assert_string_equal(o->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(o->caption, "Inkwell Holdings AG");
     assert_true(has_name(o, "Inkwell", EM_NAME_AKA));
-    assert_true(has_address(o, NULL, "CH"));
+    assert_true(has_address_line(o, NULL, "CH"));
     assert_string_equal(find_identifier(o, EM_ID_OTHER, "5299000INVENTED00001")->label, "LEI");
     assert_string_equal(find_identifier(o, EM_ID_OTHER, "CHE-100.000.001")->label, "CHE");
     assert_non_null(find_identifier(o, EM_ID_EMAIL, "info@inkwell.example"));
@@ -350,7 +316,8 @@ static void test_custom_csv(void **state) {
     (void)state;
     em_entity_list l;
     em_parse_meta meta;
-    parse_ok(em_parse_custom_csv, td("custom/internal_list.csv"), "internal_blocked", &l, &meta);
+    parse_list_ok(em_parse_custom_csv, td("custom/internal_list.csv"), "internal_blocked", &l,
+                  &meta);
     assert_string_equal(meta.format, "custom-csv");
     assert_string_equal(meta.published, "");
     assert_int_equal(l.len, 10);
@@ -383,7 +350,7 @@ static void test_custom_csv(void **state) {
     em_entity *q = get_entity(&l, "internal_blocked-3");
     assert_string_equal(q->schema, EM_SCHEMA_ORGANIZATION);
     assert_string_equal(q->remarks, "Shell company; \"do not onboard\"");
-    assert_true(has_address(q, NULL, "gb"));
+    assert_true(has_address_line(q, NULL, "gb"));
     assert_non_null(find_identifier(q, EM_ID_REGISTRATION, "GB-09999999"));
     assert_int_equal(q->programs.len, 2);
 
@@ -409,7 +376,7 @@ static void test_custom_csv(void **state) {
     em_entity_list_free(&l);
 
     /* the default source name is the prefix too */
-    parse_ok(em_parse_custom_csv, td("custom/internal_list.csv"), "custom", &l, &meta);
+    parse_list_ok(em_parse_custom_csv, td("custom/internal_list.csv"), "custom", &l, &meta);
     assert_non_null(find_entity(&l, "custom-10"));
     em_entity_list_free(&l);
 }
@@ -452,7 +419,7 @@ static void test_custom_csv_errors(void **state) {
     char *p = write_test_file(dir, "extra.csv",
                               "\xEF\xBB\xBFid,name,x_customer_ref\r\n1,Ann Example,C-77\r\n");
     em_entity_list l;
-    parse_ok(em_parse_custom_csv, p, "custom", &l, NULL);
+    parse_list_ok(em_parse_custom_csv, p, "custom", &l, NULL);
     assert_int_equal(l.len, 1);
     assert_true(has_prop(l.items[0], "customer_ref", "C-77"));
     assert_string_equal(l.items[0]->schema, EM_SCHEMA_LEGAL_ENTITY);

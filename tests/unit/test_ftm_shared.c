@@ -19,47 +19,11 @@
 #define T1 SHARED_OS "yente_fixture_t1.entities.ftm.json"
 #define CONGRESS SHARED_OS "watchman_us_congress_senzing.json"
 
-typedef int (*parse_fn)(const char *, const char *, em_sink_fn, void *, em_parse_meta *,
-                        em_error *);
-
-static void parse_ok(parse_fn fn, const char *path, const char *source, em_entity_list *l,
-                     em_parse_meta *meta) {
-    em_error err = {0};
-    memset(l, 0, sizeof *l);
-    if (fn(path, source, collect_sink, l, meta, &err) != 0) fail_msg("%s: %s", path, err.message);
-}
-
-static const em_link *get_link(const em_entity *e, const char *relation, const char *target) {
-    for (size_t i = 0; i < e->links.len; i++)
-        if (strcmp(e->links.items[i].relation, relation) == 0 && e->links.items[i].target_id &&
-            strcmp(e->links.items[i].target_id, target) == 0)
-            return &e->links.items[i];
-    fail_msg("%s has no link %s -> %s", e->id, relation, target);
-    return NULL;
-}
-
-static int has_address(const em_entity *e, const char *full, const char *country) {
-    for (size_t i = 0; i < e->addresses.len; i++) {
-        const em_address *a = &e->addresses.items[i];
-        if (full && (!a->street || strcmp(a->street, full) != 0)) continue;
-        if (country && (!a->country || strcmp(a->country, country) != 0)) continue;
-        return 1;
-    }
-    return 0;
-}
-
-static size_t count_schema(const em_entity_list *l, const char *schema) {
-    size_t n = 0;
-    for (size_t i = 0; i < l->len; i++)
-        n += strcmp(l->items[i]->schema, schema) == 0;
-    return n;
-}
-
 static void test_ftm_zala(void **state) {
     (void)state;
     em_entity_list l;
     em_parse_meta meta;
-    parse_ok(em_parse_ftm_json, ZALA, "opensanctions", &l, &meta);
+    parse_list_ok(em_parse_ftm_json, ZALA, "opensanctions", &l, &meta);
     assert_int_equal(l.len, 17);
     assert_int_equal(count_schema(&l, EM_SCHEMA_PERSON), 6);
     assert_int_equal(count_schema(&l, EM_SCHEMA_ORGANIZATION), 11);
@@ -74,9 +38,9 @@ static void test_ftm_zala(void **state) {
     assert_string_equal(get_name(c, "ZALA AERO GROUP—Unmanned Systems")->strength, "strong");
     assert_string_equal(get_name(c, "TsST LLC")->strength, "weak");
     assert_string_equal(get_name(c, "ザラ・アエロ")->script, "Kana");
-    assert_true(has_address(c, NULL, "ru"));
+    assert_true(has_address_line(c, NULL, "ru"));
     assert_true(
-        has_address(c, "3/2 Perunovsky Lane, Floor 3, Room 21, Moscow, 127055, Russia", NULL));
+        has_address_line(c, "3/2 Perunovsky Lane, Floor 3, Room 21, Moscow, 127055, Russia", NULL));
     assert_non_null(find_identifier(c, EM_ID_REGISTRATION, "1091841000624"));
     assert_non_null(find_identifier(c, EM_ID_REGISTRATION, "1101841007938"));
     assert_non_null(find_identifier(c, EM_ID_TAX, "1841015504"));
@@ -105,7 +69,7 @@ static void test_ftm_zala(void **state) {
     assert_true(em_strvec_contains(&p->citizenships, "ru"));
     assert_string_equal(p->gender, "male");
     assert_non_null(find_identifier(p, EM_ID_TAX, "183111242406"));
-    assert_true(has_address(p, "272 Pushkinskaya Street, Apt 41, Izhevsk, 426008", NULL));
+    assert_true(has_address_line(p, "272 Pushkinskaya Street, Apt 41, Izhevsk, 426008", NULL));
     assert_true(has_prop(p, "birth_country", "ru"));
     assert_true(has_prop(p, "sanction_authority", "State Secretariat for Economic Affairs"));
     assert_true(has_program(p, "364/2023"));
@@ -124,7 +88,7 @@ static void test_ftm_t1(void **state) {
     (void)state;
     em_entity_list l;
     em_parse_meta meta;
-    parse_ok(em_parse_ftm_json, T1, "opensanctions", &l, &meta);
+    parse_list_ok(em_parse_ftm_json, T1, "opensanctions", &l, &meta);
     assert_int_equal(l.len, 6); /* the Address line is not a party */
     assert_int_equal(count_schema(&l, EM_SCHEMA_PERSON), 4);
     assert_int_equal(count_schema(&l, EM_SCHEMA_ORGANIZATION), 2);
@@ -137,7 +101,7 @@ static void test_ftm_t1(void **state) {
     assert_string_equal(get_name(o, "“Inter Tobacco” LLC")->kind, EM_NAME_AKA);
     assert_string_equal(get_name(o, "Εταιρία περιορισμένης ευθύνης “Inter Tobacco”")->script,
                         "Grek");
-    assert_true(has_address(o, NULL, "by"));
+    assert_true(has_address_line(o, NULL, "by"));
     assert_non_null(find_identifier(o, EM_ID_REGISTRATION, "808000714"));
     assert_string_equal(o->listed_on, "2022-06-03"); /* createdAt */
     assert_string_equal(o->remarks, "Belarus (Minsk Free Economic Zone)");
@@ -160,7 +124,7 @@ static void test_senzing_congress(void **state) {
     (void)state;
     em_entity_list l;
     em_parse_meta meta;
-    parse_ok(em_parse_senzing_json, CONGRESS, "senzing", &l, &meta);
+    parse_list_ok(em_parse_senzing_json, CONGRESS, "senzing", &l, &meta);
     assert_int_equal(l.len, 1317); /* 1319 lines, two positions with RECORD_TYPE null */
     assert_int_equal(count_schema(&l, EM_SCHEMA_PERSON), 1317);
     assert_null(find_entity(&l, "sz-Q13218630"));

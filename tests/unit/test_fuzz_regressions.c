@@ -14,9 +14,6 @@
 
 #include "sources/source.h"
 
-typedef int (*parse_fn)(const char *, const char *, em_sink_fn, void *, em_parse_meta *,
-                        em_error *);
-
 static char *dir;
 
 static int setup(void **state) {

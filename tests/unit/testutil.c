@@ -107,3 +107,36 @@ int has_prop(const em_entity *e, const char *key, const char *value) {
             return 1;
     return 0;
 }
+
+void parse_list_ok(parse_fn fn, const char *path, const char *source, em_entity_list *l,
+                   em_parse_meta *meta) {
+    em_error err = {0};
+    memset(l, 0, sizeof *l);
+    if (fn(path, source, collect_sink, l, meta, &err) != 0) fail_msg("%s: %s", path, err.message);
+}
+
+const em_link *get_link(const em_entity *e, const char *relation, const char *target) {
+    for (size_t i = 0; i < e->links.len; i++)
+        if (strcmp(e->links.items[i].relation, relation) == 0 && e->links.items[i].target_id &&
+            strcmp(e->links.items[i].target_id, target) == 0)
+            return &e->links.items[i];
+    fail_msg("%s has no link %s -> %s", e->id, relation, target);
+    return NULL;
+}
+
+int has_address_line(const em_entity *e, const char *full, const char *country) {
+    for (size_t i = 0; i < e->addresses.len; i++) {
+        const em_address *a = &e->addresses.items[i];
+        if (full && (!a->street || strcmp(a->street, full) != 0)) continue;
+        if (country && (!a->country || strcmp(a->country, country) != 0)) continue;
+        return 1;
+    }
+    return 0;
+}
+
+size_t count_schema(const em_entity_list *l, const char *schema) {
+    size_t n = 0;
+    for (size_t i = 0; i < l->len; i++)
+        n += strcmp(l->items[i]->schema, schema) == 0;
+    return n;
+}

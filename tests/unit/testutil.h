@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "model/entity.h"
+#include "sources/source.h"
 
 /* TEST_DATA_DIR "/" rel, in one of 8 rotating static buffers (valid for 8 calls). */
 const char *td(const char *rel);
@@ -35,5 +36,18 @@ int has_prop(const em_entity *e, const char *key, const char *value);
 int has_name(const em_entity *e, const char *full, const char *kind);
 int has_program(const em_entity *e, const char *p);
 const em_identifier *find_identifier(const em_entity *e, const char *type, const char *value);
+
+/* A list parser (the em_parse_* functions of sources/source.h). */
+typedef int (*parse_fn)(const char *, const char *, em_sink_fn, void *, em_parse_meta *,
+                        em_error *);
+/* Parses path as source into l (emptied first), failing the test on an error. */
+void parse_list_ok(parse_fn fn, const char *path, const char *source, em_entity_list *l,
+                   em_parse_meta *meta);
+/* The link of e with this relation to entity target, failing the test when there is none. */
+const em_link *get_link(const em_entity *e, const char *relation, const char *target);
+/* Has e an address whose street line is `full` (NULL: any) in country (NULL: any)? */
+int has_address_line(const em_entity *e, const char *full, const char *country);
+/* Entities of l with this schema. */
+size_t count_schema(const em_entity_list *l, const char *schema);
 
 #endif
