@@ -20,17 +20,9 @@
 command -v curl >/dev/null 2>&1 || { echo "skipped: curl is missing (scripts/install-deps.sh installs it)"; exit 77; }
 command -v jq >/dev/null 2>&1 || { echo "skipped: jq is missing (scripts/install-deps.sh installs it)"; exit 77; }
 H="$TEST_TMP_DIR/home"
-HDR="$TEST_TMP_DIR/headers.txt"
 . "$(dirname "$0")/serve.inc"
 
 # req METHOD PATH [CURL ARGS...]: body in $OUT, status in $CODE
-req() {
-    m=$1
-    p=$2
-    shift 2
-    CODE=$(curl -s -X "$m" -o "$OUT" -D "$HDR" -w '%{http_code}' "$@" "$BASE$p")
-    : >"$ERR"
-}
 post() { # post PATH BODY [CURL ARGS...]
     p=$1
     b=$2

@@ -10,13 +10,6 @@ H="$TEST_TMP_DIR/home"
 P="$TEST_DATA_DIR/payments"
 . "$(dirname "$0")/serve.inc"
 
-req() { # req METHOD PATH [CURL ARGS...]: body in $OUT, status in $CODE
-    m=$1
-    p=$2
-    shift 2
-    CODE=$(curl -s -X "$m" -o "$OUT" -w '%{http_code}' "$@" "$BASE$p")
-    : >"$ERR"
-}
 pay() { req POST /payments/screen -H "Authorization: Bearer $SK" --data-binary "@$P/$1"; }
 jqt() { jq -e "$1" "$OUT" >/dev/null 2>&1 || fail "jq '$1' is not true ($2)"; }
 

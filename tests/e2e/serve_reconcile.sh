@@ -6,15 +6,7 @@
 command -v curl >/dev/null 2>&1 || { echo "skipped: curl is missing (scripts/install-deps.sh --test installs it)"; exit 77; }
 command -v jq >/dev/null 2>&1 || { echo "skipped: jq is missing (scripts/install-deps.sh --test installs it)"; exit 77; }
 H="$TEST_TMP_DIR/home"
-HDR="$TEST_TMP_DIR/headers.txt"
 . "$(dirname "$0")/serve.inc"
-req() { # req METHOD PATH [CURL ARGS...]: body in $OUT, status in $CODE
-    m=$1
-    p=$2
-    shift 2
-    CODE=$(curl -s --max-time 300 -X "$m" -o "$OUT" -D "$HDR" -w '%{http_code}' "$@" "$BASE$p")
-    : >"$ERR"
-}
 jqt() { jq -e "$1" "$OUT" >/dev/null 2>&1 || fail "jq '$1' is not true ($2)"; }
 
 run --home "$H" lists
