@@ -68,6 +68,7 @@
 #include <jansson.h>
 
 #include "base/error.h"
+#include "base/hmap.h"
 #include "engine/engine_internal.h"
 #include "match/matcher_internal.h"
 #include "monitor/monitor_internal.h"
@@ -112,6 +113,9 @@ struct em_payment_screener {
     em_normalizer **norms;
     size_t nnorms, capnorms;
     tmatch *tm;
+    em_hmap memo;      /* query key -> memo_ent*: agents, BIC-only parties, free-text spans, IMO */
+    uint64_t memo_gen; /* the generation the memo's results are of */
+    size_t memo_hits, memo_misses;
 };
 
 typedef struct hitrec {
@@ -216,6 +220,87 @@ static tmatch *tm_acquire(em_payment_screener *ps) {
     pthread_mutex_unlock(&ps->lock);
     tm_release(ps, old);
     return n;
+}
+
+/* ---- the memo: one engine screening per distinct query ------------------------------- */
+
+/*
+ * A wire names the same agents again and again (the sender's BIC is 52A's too, a
+ * correspondent bank sits in thousands of messages a day), and remittance text repeats
+ * ("SALARY PERIOD", "OFFICE FURNITURE"). So the results of an engine screening are kept,
+ * by the exact query that produced them (memo_key: the party's schema, names, countries,
+ * birth date and identifiers as the message gives them, or the free-text span, or the
+ * IMO number), and reused:
+ *   - within a message for every query (sctx.local): a pacs.008 batch with the same
+ *     debtor in each transaction screens it once;
+ *   - across messages (the screener's memo) for agents and BIC-only parties, free-text
+ *     spans and IMO numbers only, never for customers (a customer's name is screened
+ *     afresh in each message), at most MEMO_MAX entries (the memo is emptied when full),
+ *     and only results of the engine's current generation: a new list version empties
+ *     it, so no verdict outlives the lists it was made against.
+ * The results are read-only once made; a memo entry is reference counted (the memo's
+ * reference, and one per message using it), so emptying the memo never pulls results
+ * from under a message being screened. Same query, same options, same generation: same
+ * results, which is what test_memo_identical checks.
+ */
+#define MEMO_MAX 4096
+
+typedef struct memo_ent {
+    em_results *res;
+    int refs; /* under ps->lock */
+} memo_ent;
+
+static void memo_unref(em_payment_screener *ps, memo_ent *m) {
+    if (!m) return;
+    pthread_mutex_lock(&ps->lock);
+    int last = --m->refs == 0;
+    pthread_mutex_unlock(&ps->lock);
+    if (last) {
+        em_results_free(m->res);
+        free(m);
+    }
+}
+
+/* drops the memo's references; caller holds ps->lock. Entries still used by a message
+   are freed by its last memo_unref. */
+static void memo_clear_locked(em_payment_screener *ps) {
+    for (size_t i = 0; i < em_hmap_len(&ps->memo); i++) {
+        memo_ent *m = em_hmap_at(&ps->memo, i)->val.ptr;
+        if (--m->refs == 0) {
+            em_results_free(m->res);
+            free(m);
+        }
+    }
+    em_hmap_free(&ps->memo, NULL);
+    em_hmap_init(&ps->memo);
+}
+
+/* the shared entry of key for generation gen (a reference taken), or NULL */
+static memo_ent *memo_find(em_payment_screener *ps, const char *key, uint64_t gen) {
+    memo_ent *m = NULL;
+    pthread_mutex_lock(&ps->lock);
+    if (ps->memo_gen != gen) {
+        memo_clear_locked(ps);
+        ps->memo_gen = gen;
+    }
+    m = em_hmap_get(&ps->memo, key);
+    if (m)
+        m->refs++, ps->memo_hits++;
+    else
+        ps->memo_misses++;
+    pthread_mutex_unlock(&ps->lock);
+    return m;
+}
+
+/* keeps m in the shared memo when its results are of the memo's generation */
+static void memo_store(em_payment_screener *ps, const char *key, memo_ent *m) {
+    pthread_mutex_lock(&ps->lock);
+    if (em_results_generation(m->res) == ps->memo_gen && !em_hmap_get(&ps->memo, key)) {
+        if (em_hmap_len(&ps->memo) >= MEMO_MAX) memo_clear_locked(ps);
+        m->refs++;
+        em_hmap_put(&ps->memo, key, m);
+    }
+    pthread_mutex_unlock(&ps->lock);
 }
 
 /* ---- the table --------------------------------------------------------------------- */
@@ -374,6 +459,7 @@ void em_payment_screener_free(em_payment_screener *ps) {
         em_matcher_close(ps->tm->m);
         free(ps->tm);
     }
+    memo_clear_locked(ps);
     for (size_t i = 0; i < ps->o.ndatasets; i++)
         free((char *)ps->o.datasets[i]);
     free((void *)ps->o.datasets);
@@ -449,12 +535,8 @@ typedef struct sctx {
     const pay_message *m;
     em_error *err;
     int lists_done;
-    /* the results of BIC-only parties, by BIC: the sender's BIC is often 52A's too */
-    struct {
-        char bic[12];
-        em_results *res;
-    } bics[8];
-    size_t nbics;
+    uint64_t gen;  /* the engine's generation when the message began */
+    em_hmap local; /* this message's screenings by query key -> memo_ent* (a reference each) */
 } sctx;
 
 static void note_lists(sctx *c, const em_results *res) {
@@ -476,13 +558,63 @@ static void note_lists(sctx *c, const em_results *res) {
     c->lists_done = 1;
 }
 
-static int screen_party_obj(sctx *c, em_party *p, size_t nbics, em_results **res) {
-    em_screen_options so = {EM_SCREEN_OPTIONS_VERSION, c->ps->o.threshold, 10, 0, 0,
+/* The results of query key already had by this message or, when shared, by the screener's
+   memo; NULL when the query is new. */
+static const em_results *memo_lookup(sctx *c, const char *key, int shared) {
+    memo_ent *m = em_hmap_get(&c->local, key);
+    if (!m && shared && (m = memo_find(c->ps, key, c->gen))) em_hmap_put(&c->local, key, m);
+    if (m) note_lists(c, m->res);
+    return m ? m->res : NULL;
+}
+
+/* p screened through the engine (threshold, at most limit results), its results kept under
+   key for the rest of the message and, when shared, in the screener's memo; NULL with
+   c->err set when the engine failed. */
+static const em_results *memo_screen(sctx *c, const char *key, int shared, const em_party *p,
+                                     double threshold, size_t limit) {
+    em_screen_options so = {EM_SCREEN_OPTIONS_VERSION, threshold,         limit, 0, 0,
                             c->ps->o.datasets,         c->ps->o.ndatasets};
-    (void)nbics;
-    if (em_engine_screen(c->ps->e, p, &so, res, c->err) != 0) return -1;
-    note_lists(c, *res);
-    return 0;
+    em_results *res = NULL;
+    if (em_engine_screen(c->ps->e, p, &so, &res, c->err) != 0) return NULL;
+    note_lists(c, res);
+    memo_ent *m = em_xcalloc(1, sizeof *m);
+    m->res = res;
+    m->refs = 1;
+    em_hmap_put(&c->local, key, m);
+    if (shared) memo_store(c->ps, key, m);
+    return res;
+}
+
+/* the memo key of a party: everything of it that goes into its em_party */
+static void party_key(em_buf *k, const pay_party *pp) {
+    em_buf_adds(k, "p\x1f");
+    if (pp->schema) em_buf_adds(k, pp->schema);
+    em_buf_addc(k, '\x1f');
+    for (size_t i = 0; i < pp->names.len; i++)
+        em_buf_adds(k, pp->names.items[i]), em_buf_addc(k, '\x1e');
+    em_buf_addc(k, '\x1f');
+    for (size_t i = 0; i < pp->countries.len; i++)
+        em_buf_adds(k, pp->countries.items[i]), em_buf_addc(k, '\x1e');
+    em_buf_addc(k, '\x1f');
+    if (pp->birth_date) em_buf_adds(k, pp->birth_date);
+    em_buf_addc(k, '\x1f');
+    if (pp->bic) em_buf_adds(k, pp->bic);
+    em_buf_addc(k, '\x1f');
+    for (size_t i = 0; i < pp->ids.len; i++) {
+        em_buf_adds(k, pp->ids.items[i].type), em_buf_addc(k, '=');
+        em_buf_adds(k, pp->ids.items[i].value), em_buf_addc(k, '\x1e');
+    }
+}
+
+/* the roles of customers: screened afresh in each message (every other party is an agent
+   or a BIC, which the screener's memo may answer) */
+static int is_customer(const char *role) {
+    static const char *const CUSTOMERS[] = {
+        "ordering_customer", "beneficiary",      "debtor", "creditor", "ultimate_debtor",
+        "ultimate_creditor", "initiating_party", "party",  NULL};
+    for (size_t i = 0; role && CUSTOMERS[i]; i++)
+        if (strcmp(role, CUSTOMERS[i]) == 0) return 1;
+    return !role;
 }
 
 static void entity_fields(em_payment_hit *h, em_payment_result *r, const em_result *x) {
@@ -567,12 +699,11 @@ static void scan_places(sctx *c, const char *field, const char *role, const char
     free(pad);
 }
 
-static int screen_party(sctx *c, const pay_party *pp) {
-    em_payment_result *r = c->r;
-    country_hits(c, pp);
-    for (size_t i = 0; i < pp->address.len; i++)
-        scan_places(c, pp->field, pp->role, pp->txn, pp->address.items[i], 0);
-    if (!pp->names.len && !pp->bic && !pp->ids.len) return 0;
+/* pp as an em_party through the engine (memo_screen): 0 with *out NULL when nothing of it
+   can be screened (no valid name or identifier), -1 when the engine failed */
+static int screen_party_new(sctx *c, const pay_party *pp, const char *key, int shared,
+                            const em_results **out) {
+    *out = NULL;
     em_party *p = em_party_new();
     em_error verr = {0};
     if (pp->schema) em_party_set_schema(p, pp->schema, &verr);
@@ -581,7 +712,6 @@ static int screen_party(sctx *c, const pay_party *pp) {
     for (size_t i = 0; i < pp->countries.len; i++)
         em_party_add_country(p, pp->countries.items[i], &verr);
     if (pp->birth_date) em_party_add_birth_date(p, pp->birth_date, &verr);
-    size_t nb = 0;
     if (pp->bic) {
         em_party_add_identifier(p, "bic", pp->bic, &verr);
         char alt[16];
@@ -590,26 +720,33 @@ static int screen_party(sctx *c, const pay_party *pp) {
         else
             snprintf(alt, sizeof alt, "%sXXX", pp->bic);
         em_party_add_identifier(p, "bic", alt, &verr);
-        nb = 2;
     }
     for (size_t i = 0; i < pp->ids.len; i++)
         em_party_add_identifier(p, pp->ids.items[i].type, pp->ids.items[i].value, &verr);
-    if (!em_party_name_count(p) && !em_party_identifier_count(p)) {
-        em_party_free(p);
-        return 0;
+    int rc = 0;
+    if (em_party_name_count(p) || em_party_identifier_count(p)) {
+        *out = memo_screen(c, key, shared, p, c->ps->o.threshold, 10);
+        rc = *out ? 0 : -1;
     }
-    em_results *res = NULL;
-    int bic_only = pp->bic && !pp->names.len && !pp->ids.len && strlen(pp->bic) < 12, cached = 0;
-    for (size_t i = 0; bic_only && i < c->nbics; i++)
-        if (strcmp(c->bics[i].bic, pp->bic) == 0) res = c->bics[i].res, cached = 1;
-    int rc = cached ? 0 : screen_party_obj(c, p, nb, &res);
     em_party_free(p);
+    return rc;
+}
+
+static int screen_party(sctx *c, const pay_party *pp) {
+    em_payment_result *r = c->r;
+    country_hits(c, pp);
+    for (size_t i = 0; i < pp->address.len; i++)
+        scan_places(c, pp->field, pp->role, pp->txn, pp->address.items[i], 0);
+    if (!pp->names.len && !pp->bic && !pp->ids.len) return 0;
+    int shared = !pp->names.len || !is_customer(pp->role); /* BIC-only, or an agent */
+    em_buf key;
+    em_buf_init(&key);
+    party_key(&key, pp);
+    const em_results *res = memo_lookup(c, em_buf_cstr(&key), shared);
+    int rc = res ? 0 : screen_party_new(c, pp, em_buf_cstr(&key), shared, &res);
+    em_buf_free(&key);
     if (rc != 0) return -1;
-    if (bic_only && !cached && c->nbics < sizeof c->bics / sizeof *c->bics) {
-        pay_copy(c->bics[c->nbics].bic, sizeof c->bics[c->nbics].bic, pp->bic);
-        c->bics[c->nbics++].res = res;
-        cached = 1; /* freed with the message */
-    }
+    if (!res) return 0; /* nothing of it the engine can screen */
     for (size_t i = 0; i < em_results_count(res); i++) {
         const em_result *x = em_results_get(res, i);
         if (!x->match) continue;
@@ -654,7 +791,6 @@ static int screen_party(sctx *c, const pay_party *pp) {
         free(why);
         add_hit(r, &h);
     }
-    if (!cached) em_results_free(res);
     return 0;
 }
 
@@ -764,15 +900,18 @@ static int vessel_cue(char **w, size_t s) {
 }
 
 static int screen_imo(sctx *c, const pay_text *t, const char *digits, int explicit_imo) {
-    em_party *p = em_party_new();
-    em_error verr = {0};
-    char id[16];
+    char id[16], key[24];
     snprintf(id, sizeof id, "IMO%s", digits);
-    em_party_add_identifier(p, "imo", id, &verr);
-    em_results *res = NULL;
-    int rc = screen_party_obj(c, p, 0, &res);
-    em_party_free(p);
-    if (rc != 0) return -1;
+    snprintf(key, sizeof key, "i\x1f%s", id);
+    const em_results *res = memo_lookup(c, key, 1);
+    if (!res) {
+        em_party *p = em_party_new();
+        em_error verr = {0};
+        em_party_add_identifier(p, "imo", id, &verr);
+        res = memo_screen(c, key, 1, p, c->ps->o.threshold, 10);
+        em_party_free(p);
+        if (!res) return -1;
+    }
     for (size_t i = 0; i < em_results_count(res); i++) {
         const em_result *x = em_results_get(res, i);
         if (!x->match) continue;
@@ -794,7 +933,6 @@ static int screen_imo(sctx *c, const pay_text *t, const char *digits, int explic
         free(why);
         add_hit(c->r, &h);
     }
-    em_results_free(res);
     return 0;
 }
 
@@ -873,15 +1011,20 @@ static int screen_text(sctx *c, const pay_text *t) {
             if (i > s) em_buf_addc(&q, ' ');
             em_buf_adds(&q, w[i]);
         }
-        em_party *p = em_party_new();
-        em_error verr = {0};
-        em_party_add_name(p, em_buf_cstr(&q), 0, &verr);
-        em_screen_options so = {EM_SCREEN_OPTIONS_VERSION, c->ps->o.text_threshold, 5, 0, 0,
-                                c->ps->o.datasets,         c->ps->o.ndatasets};
-        em_results *res = NULL;
-        rc = em_engine_screen(c->ps->e, p, &so, &res, c->err);
-        em_party_free(p);
-        if (rc == 0) note_lists(c, res);
+        em_buf key;
+        em_buf_init(&key);
+        em_buf_adds(&key, "t\x1f");
+        em_buf_adds(&key, em_buf_cstr(&q));
+        const em_results *res = memo_lookup(c, em_buf_cstr(&key), 1);
+        if (!res) {
+            em_party *p = em_party_new();
+            em_error verr = {0};
+            em_party_add_name(p, em_buf_cstr(&q), 0, &verr);
+            res = memo_screen(c, em_buf_cstr(&key), 1, p, c->ps->o.text_threshold, 5);
+            em_party_free(p);
+            if (!res) rc = -1;
+        }
+        em_buf_free(&key);
         for (size_t i = 0; rc == 0 && i < em_results_count(res); i++) {
             const em_result *x = em_results_get(res, i);
             const em_explanation *ex = em_result_explanation(x);
@@ -924,7 +1067,6 @@ static int screen_text(sctx *c, const pay_text *t) {
             free(why);
             add_hit(c->r, &h);
         }
-        em_results_free(res);
         em_buf_free(&q);
     }
     free(n);
@@ -1041,13 +1183,16 @@ static int on_message(void *ud, pay_message *m) {
     } else {
         sctx c = {0};
         c.ps = u->ps, c.norm = u->norm, c.tm = u->tm, c.r = &r, c.m = m, c.err = u->err;
+        c.gen = em_engine_generation(u->ps->e);
+        em_hmap_init(&c.local);
         int rc = 0;
         for (size_t i = 0; i < m->parties.len && rc == 0; i++)
             rc = screen_party(&c, &m->parties.items[i]);
         for (size_t i = 0; i < m->texts.len && rc == 0; i++)
             rc = screen_text(&c, &m->texts.items[i]);
-        for (size_t i = 0; i < c.nbics; i++)
-            em_results_free(c.bics[i].res);
+        for (size_t i = 0; i < em_hmap_len(&c.local); i++)
+            memo_unref(u->ps, em_hmap_at(&c.local, i)->val.ptr);
+        em_hmap_free(&c.local, NULL);
         if (rc != 0) {
             u->failed = 1;
             result_free(&r);

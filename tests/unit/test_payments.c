@@ -508,6 +508,118 @@ static void test_audit(void **state) {
     em_monitor_close(m);
 }
 
+/* ---- the memo: the same results, cold or warm, and none from older lists ------------------ */
+
+static int collect_json(void *ctx, const em_payment_result *r) {
+    em_buf_adds(ctx, em_payment_result_json(r));
+    em_buf_addc(ctx, '\n');
+    return 0;
+}
+
+/* every result of every test message, screened by ps, as one string */
+static char *screen_all(em_payment_screener *ps) {
+    static const char *const FILES[] = {"mt103_59f_bad_line.txt",
+                                        "mt103_bad_32a.txt",
+                                        "mt103_bad_57a.txt",
+                                        "mt103_batch_with_bad.txt",
+                                        "mt103_beneficiary_59f.txt",
+                                        "mt103_bic_57a.txt",
+                                        "mt103_clean.txt",
+                                        "mt103_missing_59.txt",
+                                        "mt103_unterminated.txt",
+                                        "mt202cov_ministry.txt",
+                                        "mt202cov_missing_b59.txt",
+                                        "pacs008_bad_date.xml",
+                                        "pacs008_clean.xml",
+                                        "pacs008_malformed.xml",
+                                        "pacs008_no_cdtr.xml",
+                                        "pacs008_not_iso.xml",
+                                        "pacs008_vessel_name_only.xml",
+                                        "pacs008_vessel_rmtinf.xml",
+                                        "pacs009_bad_bic.xml",
+                                        "pacs009_cov_embargoed_agent.xml",
+                                        "pain001_batch100.xml",
+                                        "pain001_missing_msgid.xml",
+                                        NULL};
+    em_buf out;
+    em_buf_init(&out);
+    for (size_t i = 0; FILES[i]; i++) {
+        char rel[128];
+        snprintf(rel, sizeof rel, "payments/%s", FILES[i]);
+        size_t len;
+        char *b = slurp(td(rel), &len);
+        /* twice in one input: the second copy is answered from the message's and the
+           screener's memo */
+        em_buf two;
+        em_buf_init(&two);
+        em_buf_add(&two, b, len);
+        if (b[0] == '{') em_buf_add(&two, b, len);
+        em_error err = {0};
+        em_payment_screen(ps, em_buf_cstr(&two), two.len, FILES[i], collect_json, &out, &err);
+        em_buf_free(&two);
+        free(b);
+    }
+    return em_buf_detach(&out);
+}
+
+static void test_memo_identical(void **state) {
+    (void)state;
+    em_error err = {0};
+    em_payment_screener *ps = NULL;
+    if (em_payment_screener_new(&ps, E, NULL, &err) != 0) fail_msg("screener: %s", err.message);
+    char *cold = screen_all(ps); /* a new screener: every query screened by the engine */
+    char *warm = screen_all(ps); /* the same screener: agents, BICs and text from its memo */
+    char *other = screen_all(PS);
+    assert_true(strlen(cold) > 10000);
+    assert_string_equal(cold, warm);
+    assert_string_equal(cold, other);
+    /* the second copy of an MT input has the first one's hits (ordinal and line aside) */
+    assert_non_null(strstr(cold, "\"message\": 2, \"input\": \"mt103_bic_57a.txt\""));
+    free(cold), free(warm), free(other);
+    em_payment_screener_free(ps);
+}
+
+/* A BIC screened (and kept in the memo) before it was listed blocks once a list naming it is
+   active: a new generation empties the memo. Last of the group: it adds a list to the home. */
+static void test_memo_new_lists(void **state) {
+    (void)state;
+    const char *msg = "{1:F01BANKDEFFAXXX0000000000}{2:I103CHASUS33XXXXN}{4:\r\n:20:MEMO1\r\n"
+                      ":23B:CRED\r\n:32A:260115EUR100,00\r\n:50K:ACME GMBH\r\n"
+                      ":57A:QZMOGB2LXXX\r\n:59:JOHN SMITH\r\n:71A:SHA\r\n-}";
+    seen s;
+    screen_buf(PS, msg, strlen(msg), &s);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.v[0], EM_PAYMENT_PASS);
+    screen_buf(PS, msg, strlen(msg), &s); /* now from the memo */
+    assert_int_equal(s.v[0], EM_PAYMENT_PASS);
+
+    char *dir = tmpdir_new("payments_memo_list");
+    char *csv = em_xasprintf("%s/bank.csv", dir);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("id,schema,name,identifiers,programs\n"
+          "memo-1,Organization,Quizmo Test Bank,bic:QZMOGB2L,TEST\n",
+          f);
+    fclose(f);
+    em_error err = {0};
+    em_store *st = NULL;
+    if (em_store_open(&st, HOME_DIR, 0, &err) != 0) fail_msg("store: %s", err.message);
+    const char *files[] = {csv};
+    em_import_options io = {EM_IMPORT_OPTIONS_VERSION, "custom", 0, 0, 0, 0, 0, 0, NULL};
+    if (em_store_import_opts(st, files, 1, &io, NULL, &err) != 0)
+        fail_msg("import: %s", err.message);
+    em_store_close(st);
+    int swapped = 0;
+    if (em_engine_refresh(E, 0, &swapped, &err) != 0) fail_msg("refresh: %s", err.message);
+    assert_true(swapped);
+    screen_buf(PS, msg, strlen(msg), &s);
+    if (s.v[0] != EM_PAYMENT_BLOCK) fail_msg("after the new list: %s", s.json[0]);
+    assert_non_null(strstr(s.json[0], "\"field\": \"57A\""));
+    assert_non_null(strstr(s.json[0], "memo-1"));
+    free(csv);
+    free(dir);
+}
+
 static int setup(void **state) {
     (void)state;
     em_error err = {0};
@@ -538,7 +650,8 @@ int main(void) {
     const struct CMUnitTest screening[] = {
         cmocka_unit_test(test_screen_messages), cmocka_unit_test(test_screen_batch100_two_hits),
         cmocka_unit_test(test_free_text_rule),  cmocka_unit_test(test_rules),
-        cmocka_unit_test(test_audit),
+        cmocka_unit_test(test_audit),           cmocka_unit_test(test_memo_identical),
+        cmocka_unit_test(test_memo_new_lists),
     };
     int rc = cmocka_run_group_tests_name("parsers", parsers, NULL, NULL);
     return rc | cmocka_run_group_tests_name("screening", screening, setup, teardown);
