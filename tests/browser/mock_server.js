@@ -2,10 +2,10 @@
 // A stand-in for `embargo serve` while it is being built, and for UI work without the server:
 // serves web/ like the real server (/ is /index.html) and answers the API the UI calls with the
 // response shapes of the real one (GET /search, POST /match/{dataset}, GET /entities/{id},
-// GET /catalog, /healthz, /readyz, and the monitoring the alerts queue uses: GET /registers,
+// GET /catalog, /healthz, /readyz, POST /payments/screen, and the monitoring the alerts queue uses: GET /registers,
 // POST /registers/{name}/import, GET /alerts, GET /alerts/{id}, POST /alerts/{id}/decision). The
 // data is real: it runs the `embargo` command ($EMBARGO) for each request (search --json, show
-// --stored-json, lists --json, register, alerts --json, alert show|decide).
+// --stored-json, lists --json, screen-payment --json, register, alerts --json, alert show|decide).
 //
 //   EMBARGO=build/embargo node tests/browser/mock_server.js [--port N] [--home DIR]
 //
@@ -158,6 +158,21 @@ async function handle(req, res) {
       return send(res, 422, { error: e.message });
     }
     return send(res, 200, JSON.parse(await embargo(['alert', 'show', m[1]])));
+  }
+  if (p === '/payments/screen' && req.method === 'POST') {
+    // `embargo screen-payment --json -`: one result per line; exit 0 pass, 3 review, 4 block,
+    // 5 invalid (results all the same), 1 and 2 errors
+    const body = await readBody(req);
+    const out = await new Promise((resolve) => {
+      const child = execFile(BIN, [...(HOME ? ['--home', HOME] : []), 'screen-payment', '--json', '-'], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr }));
+      child.stdin.end(body);
+    });
+    if (out.code === 1 || out.code === 2) return send(res, 400, { error: out.stderr.trim().replace(/^embargo: /, '') });
+    const results = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const rank = { pass: 0, review: 1, block: 2 };
+    const read = results.filter((r) => r.verdict !== 'invalid');
+    const verdict = read.length ? read.reduce((w, r) => (rank[r.verdict] > rank[w] ? r.verdict : w), 'pass') : 'invalid';
+    return send(res, read.length ? 200 : 422, { messages: results.length, invalid: results.length - read.length, verdict, results });
   }
   if (p === '/catalog' && req.method === 'GET') {
     return send(res, 200, { sources: JSON.parse(await embargo(['lists', '--json'])) });

@@ -463,3 +463,99 @@ test('alerts queue: work an alert from the keyboard: both sides, explanation, de
   assert.equal(fp.length, 1, fp.join(' | '));
   assert.match(fp[0], /KHATIB, Esmail/);
 });
+
+/* ---- payments ------------------------------------------------------------------------------- */
+
+// The payments page's state once a screening is shown: verdict, hits, and the marked message text.
+async function paymentShown() {
+  await browser.waitFor(`return !!document.querySelector('#pay-result .pay-verdict') || /status-error/.test(document.querySelector('#view-payments .status').className)`, { what: 'a payment verdict', timeout: 30000 });
+  return browser.exec(`const v = document.getElementById('view-payments');
+    return { status: v.querySelector('.status').textContent,
+      verdict: v.querySelector('#pay-result .pay-verdict')?.textContent ?? null,
+      failure: v.querySelector('#pay-result .status-error')?.textContent ?? null, // not 'error': WebDriver reads that as its own
+      hits: [...v.querySelectorAll('#pay-result li.pay-hit')].map((li) => ({ i: li.dataset.hit, cls: li.className,
+        field: li.querySelector('.pay-hit-field').textContent, kind: li.querySelector('.pay-hit-kind').textContent,
+        entity: li.querySelector('a')?.getAttribute('href') ?? null, why: li.querySelector('.pay-hit-why').textContent })),
+      marks: [...v.querySelectorAll('#pay-result pre.pay-text mark.pay-mark')].map((m) => ({ cls: m.className, hit: m.dataset.hit, text: m.textContent, title: m.title })),
+      text: v.querySelector('#pay-result pre.pay-text')?.textContent ?? null }`);
+}
+
+async function pasteAndScreen(message) {
+  await browser.exec('const t = document.getElementById("pay-input"); t.value = ""; t.focus();');
+  await browser.type(await browser.find('#pay-input'), message);
+  await browser.exec('document.getElementById("pay-result").replaceChildren()');
+  await browser.click(await browser.find('#pay-run'));
+  return paymentShown();
+}
+
+test('payments: the example MT103 is screened: BLOCK, each hit with its field, and the hit fields marked in the message', async () => {
+  await browser.go(base + '/#/payments');
+  await browser.waitFor('return !document.getElementById("view-payments").hidden && !!document.getElementById("pay-input")', { what: 'the payments page' });
+  const buttons = await browser.findAll('#view-payments .pay-actions button');
+  const labels = await browser.exec(`return [...document.querySelectorAll('#view-payments .pay-actions button')].map((b) => b.textContent)`);
+  const example = labels.findIndex((t) => /example/i.test(t));
+  assert.ok(example >= 0, labels.join(' | '));
+  await browser.click(buttons[example]);
+  const p = await paymentShown();
+  assert.equal(p.verdict, 'BLOCK', p.status);
+  assert.match(p.status, /1 message: BLOCK/);
+  const hit = (field, kind) => p.hits.find((x) => x.field === field && x.kind.startsWith(kind));
+  // the listed Iranian bank by BIC in 57A, its country; the beneficiary by name; the vessel by IMO
+  const bic = hit('57A', 'bic');
+  assert.ok(bic, JSON.stringify(p.hits));
+  assert.match(bic.kind, /block/);
+  assert.equal(bic.entity, '#/entity/ofac-13133');
+  assert.match(bic.why, /BKBPIRTH/);
+  assert.ok(hit('57A', 'jurisdiction'), 'the BIC country IR');
+  const name = hit('59F', 'name');
+  assert.ok(name, JSON.stringify(p.hits));
+  assert.match(name.kind, /review/);
+  assert.equal(name.entity, '#/entity/ofac-39017');
+  assert.match(name.why, /khateeb~khatib/);
+  const imo = hit('70', 'imo');
+  assert.ok(imo && /block/.test(imo.kind), JSON.stringify(p.hits));
+  assert.equal(imo.entity, '#/entity/ofac-15036');
+  // the message text is shown whole, and the hit fields are marked: 57A and 70 red (block),
+  // 59F amber (review); the ordering customer, who hit nothing, is not marked
+  assert.match(p.text, /:50K:/);
+  const marked = (re) => p.marks.filter((m) => re.test(m.text));
+  const m57 = marked(/:57A:BKBPIRTH123/);
+  assert.equal(m57.length, 1, JSON.stringify(p.marks));
+  assert.match(m57[0].cls, /pay-block/);
+  const m59 = marked(/ISMAIL KHATEEB/);
+  assert.equal(m59.length, 1, JSON.stringify(p.marks));
+  assert.match(m59[0].cls, /pay-review/);
+  assert.match(m59[0].text, /:59F:/);
+  const m70 = marked(/IMO 9187629/);
+  assert.equal(m70.length, 1, JSON.stringify(p.marks));
+  assert.match(m70[0].cls, /pay-block/);
+  assert.equal(marked(/MUELLER|:50K:|:20:/).length, 0, JSON.stringify(p.marks));
+  // each mark names the hit it shows (its explanation as the title)
+  for (const m of p.marks) {
+    const h = p.hits.find((x) => x.i === m.hit);
+    assert.ok(h, `mark of hit ${m.hit}`);
+    assert.ok(m.text.includes(':' + h.field + ':'), `${m.text} is field ${h.field}`);
+    assert.ok(m.title.length > 10);
+  }
+  await shot('payments-1280.png');
+});
+
+test('payments: a pasted clean message passes with nothing marked; a bad one is named by field', async () => {
+  await browser.go(base + '/#/payments');
+  await browser.waitFor('return !!document.getElementById("pay-input")', { what: 'the payments page' });
+  const clean =
+    '{1:F01COBADEFFAXXX0000000000}{2:I103BNPAFRPPXXXXN}{4:\n:20:UI-CLEAN-1\n:23B:CRED\n:32A:260115EUR1250,00\n' +
+    ':50K:/DE89370400440532013000\nALPINE BAKERY GMBH\nHAUPTSTRASSE 5\n80331 MUENCHEN\n:52A:COBADEFFXXX\n' +
+    ':57A:BNPAFRPPXXX\n:59:/FR1420041010050500013M02606\nMARIE DUBOIS\n12 RUE DE LA PAIX\n75002 PARIS\n' +
+    ':70:INVOICE 4711 OFFICE FURNITURE\n:71A:SHA\n-}';
+  let p = await pasteAndScreen(clean);
+  assert.equal(p.verdict, 'PASS', JSON.stringify(p));
+  assert.equal(p.hits.length, 0);
+  assert.equal(p.marks.length, 0);
+  assert.match(await browser.exec('return ' + textOf('#pay-result .pay-card')), /No hit/);
+  // the same message with a date that does not exist in 32A
+  p = await pasteAndScreen(clean.replace(':32A:260115', ':32A:261399'));
+  assert.equal(p.verdict, 'INVALID', JSON.stringify(p));
+  assert.match(p.failure, /field 32A: bad value date 261399/);
+  assert.equal(p.marks.length, 0);
+});
