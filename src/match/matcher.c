@@ -25,9 +25,9 @@
 #include "store/paths.h"
 #include "store/store_read.h"
 
-static const char *KNOWLEDGE_FILES[] = {"given_names.txt", "particles.txt",     "honorifics.txt",
-                                        "legal_forms.tsv", "org_stopwords.txt", "countries.tsv",
-                                        "nicknames.txt"};
+static const char *KNOWLEDGE_FILES[] = {
+    "given_names.txt", "particles.txt", "honorifics.txt", "legal_forms.tsv", "org_stopwords.txt",
+    "countries.tsv",   "nicknames.txt", "han_hangul.tsv", "kontsevich.tsv",  "titles_cjk.txt"};
 
 int em_matcher_load_tables(em_matcher *m, em_error *err) {
     char *dir = em_xasprintf("%s/knowledge", em_bundled_data_dir());

@@ -62,6 +62,7 @@
 #include "match/matcher_internal.h"
 #include "match/results.h"
 #include "match/weights.h"
+#include "text/readings.h"
 
 struct em_searcher {
     const em_matcher *m;
@@ -559,7 +560,10 @@ static void fill_result(em_searcher *s, const qinfo *qi, const em_part *q, size_
     r->related_json = em_matcher_related(m, m->strings + e->id);
 }
 
-int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err) {
+/* One reading of the query name (em_search below); shown is the name the
+   explanation gives as the query's. */
+static int search_one(em_searcher *s, const em_query *q, const char *shown, em_results **out,
+                      em_error *err) {
     *out = NULL;
     const em_matcher *m = s->m;
     if (!m->h)
@@ -665,7 +669,7 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
             hits.items[i].score == hits.items[i - 1].score)
             continue;
         int weak_query = q->weak_name && !hits.items[i].by_identifier;
-        fill_result(s, &qi, qp, nq, &hits.items[i], threshold, q->name, weak_query,
+        fill_result(s, &qi, qp, nq, &hits.items[i], threshold, shown, weak_query,
                     &r->items[r->len++]);
         if (weak_query) {
             /* a weak query name (a nickname) is evidence like a weak listed alias */
@@ -678,6 +682,72 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
     em_name_tokens_free(&nt);
     *out = r;
     return 0;
+}
+
+static int cmp_result(const void *a, const void *b) {
+    const em_result *x = a, *y = b;
+    if (x->score != y->score) return x->score < y->score ? 1 : -1;
+    return strcmp(x->id, y->id);
+}
+
+/* Moves the results of b into a, one per entity (its better score), best first,
+   at most limit. */
+static void merge_results(em_results *a, em_results *b, size_t limit) {
+    em_result *items = em_xcalloc(a->len + b->len + 1, sizeof *items);
+    size_t n = a->len;
+    memcpy(items, a->items, a->len * sizeof *items);
+    for (size_t i = 0; i < b->len; i++) {
+        size_t k;
+        for (k = 0; k < n; k++)
+            if (strcmp(items[k].id, b->items[i].id) == 0) break;
+        if (k == n) {
+            items[n++] = b->items[i];
+        } else if (b->items[i].score > items[k].score) {
+            em_result_release(&items[k]);
+            items[k] = b->items[i];
+        } else {
+            em_result_release(&b->items[i]);
+        }
+    }
+    b->len = 0;
+    qsort(items, n, sizeof *items, cmp_result);
+    while (n > limit)
+        em_result_release(&items[--n]);
+    free(a->items);
+    a->items = items;
+    a->len = n;
+}
+
+/* The query name and each of its other readings (text/readings.h: a Korean name
+   in Han read in Korean, Korean in Cyrillic by the Kontsevich letters, a title
+   dropped) are screened; each entity keeps its best score, the explanation
+   naming the reading that gave it. */
+int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err) {
+    em_reading rd[EM_READINGS_MAX];
+    size_t nr =
+        q->name && s->m->k ? em_name_readings(em_knowledge_readings(s->m->k), q->name, rd) : 0;
+    int rc = search_one(s, q, q->name, out, err);
+    for (size_t i = 0; i < nr; i++) {
+        if (rc == 0) {
+            em_query q2 = *q;
+            q2.name = rd[i].name;
+            q2.nidentifiers = 0;
+            char *shown = em_xasprintf("%s (%s: %s)", q->name, rd[i].rule, rd[i].name);
+            em_results *more = NULL;
+            rc = search_one(s, &q2, shown, &more, err);
+            if (rc == 0) {
+                merge_results(*out, more, q->limit ? q->limit : 10);
+                em_results_free(more);
+            }
+            free(shown);
+        }
+        free(rd[i].name);
+    }
+    if (rc != 0 && *out) {
+        em_results_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 size_t em_results_count(const em_results *r) {

@@ -22,6 +22,7 @@
 #include "base/hmap.h"
 #include "base/vec.h"
 #include "text/normalize.h"
+#include "text/readings.h"
 
 /* Longest legal-form variant accepted, in bytes once normalised. */
 #define LEGAL_MAX_BYTES 255
@@ -65,6 +66,7 @@ struct em_knowledge {
     em_strvec legal_codes;
     EM_VEC(uint32_t) legal_line; /* line of each code, while loading */
     size_t legal_max_tokens, legal_max_bytes;
+    em_readings *readings; /* other readings of a query name (readings.c) */
 };
 
 void em_knowledge_free(em_knowledge *k) {
@@ -79,6 +81,7 @@ void em_knowledge_free(em_knowledge *k) {
     strmap_free(&k->legal);
     em_strvec_free(&k->legal_codes);
     em_vec_free(k->legal_line);
+    em_readings_free(k->readings);
     free(k);
 }
 
@@ -332,6 +335,7 @@ em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
     if (rc == 0) rc = load_set(&k->stopwords, nz, dir, "org_stopwords.txt", err);
     if (rc == 0) rc = load_legal(k, nz, dir, err);
     if (rc == 0) rc = load_nicknames(k, nz, dir, err);
+    if (rc == 0 && !(k->readings = em_readings_load(dir, err))) rc = -1;
     em_normalizer_free(nz);
     if (rc) {
         em_knowledge_free(k);
@@ -344,6 +348,10 @@ em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
 }
 
 /* ---- lookups ----------------------------------------------------------- */
+
+const em_readings *em_knowledge_readings(const em_knowledge *k) {
+    return k ? k->readings : NULL;
+}
 
 uint32_t em_knowledge_variant_group(const em_knowledge *k, const char *token) {
     if (!k || !token) return 0;

@@ -18,6 +18,7 @@
 #include "embargo.h"
 
 typedef struct em_knowledge em_knowledge;
+struct em_readings;
 
 /* Loads every table from `dir` (e.g. "<data>/knowledge"). Errors name the file and line. */
 em_knowledge *em_knowledge_load(const char *dir, em_error *err);
@@ -49,5 +50,8 @@ int em_knowledge_is_stopword(const em_knowledge *k, const char *token);
  */
 const char *em_knowledge_legal_form(const em_knowledge *k, const char *const *tokens, size_t n,
                                     size_t *consumed);
+
+/* The tables of the other readings of a query name (text/readings.h). */
+const struct em_readings *em_knowledge_readings(const em_knowledge *k);
 
 #endif

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "text/knowledge.h"
 #include "text/normalize.h"
+#include "text/readings.h"
 
 static em_knowledge *K;
 static em_normalizer *N;
@@ -207,6 +208,9 @@ static char *mini_dir(const char *name) {
     write_file(dir, "legal_forms.tsv",
                "llc\tlimited liability company|L.L.C.|llc\nooo\tобщество с ограниченной "
                "ответственностью|ooo\n");
+    write_file(dir, "han_hangul.tsv", "\xE9\x87\x91\t\xEA\xB9\x80\n");            /* 金 김 */
+    write_file(dir, "kontsevich.tsv", "family\t\xD0\x9A\xD0\xB8\xD0\xBC\tkim\n"); /* Ким */
+    write_file(dir, "titles_cjk.txt", "\xE4\xB8\xBB\xE5\xB8\xAD\n");              /* 主席 */
     return dir;
 }
 
@@ -281,6 +285,13 @@ static void test_errors(void **state) {
     expect_error(dir, "legal_forms.tsv", "llc\t|\n",
                  "legal_forms.tsv line 1: code 'llc' has no variants");
     write_file(dir, "legal_forms.tsv", "llc\tllc\n");
+    expect_error(dir, "kontsevich.tsv", "syllable\tа\ta\n",
+                 "kontsevich.tsv line 1: unknown kind 'syllable'");
+    expect_error(dir, "kontsevich.tsv", "vowel\tа\n", "kontsevich.tsv line 1: want KIND");
+    write_file(dir, "kontsevich.tsv", "vowel\tа\ta\n");
+    expect_error(dir, "han_hangul.tsv", "\xE9\x87\x91\t\xEA\xB9\x80\n\xE9\x87\x91\t\xEA\xB8\x88\n",
+                 "han_hangul.tsv line 2: '\xE9\x87\x91' is listed twice");
+    write_file(dir, "han_hangul.tsv", "");
     char *path = em_xasprintf("%s/honorifics.txt", dir);
     remove(path);
     free(path);
@@ -292,11 +303,65 @@ static void test_errors(void **state) {
     free(dir);
 }
 
+/* the one reading of name by rule, NULL when there is none (the result is static) */
+static const char *reading(const char *name, const char *rule) {
+    static char got[256];
+    em_reading rd[EM_READINGS_MAX];
+    size_t n = em_name_readings(em_knowledge_readings(K), name, rd);
+    const char *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!found && strcmp(rd[i].rule, rule) == 0) {
+            snprintf(got, sizeof got, "%s", rd[i].name);
+            found = got;
+        }
+        free(rd[i].name);
+    }
+    return found;
+}
+
+static void test_readings(void **state) {
+    (void)state;
+    /* Han read in Korean (Unihan kHangul; the name reading of 金 is 김, not 금) */
+    assert_string_equal(reading("\xE9\x87\x91\xE6\xAD\xA3\xE6\x81\xA9", "korean reading"),
+                        "\xEA\xB9\x80\xEC\xA0\x95\xEC\x9D\x80"); /* 金正恩 -> 김정은 */
+    /* simplified characters are not Hanja: 习近平 has no Korean reading */
+    assert_null(reading("\xE4\xB9\xA0\xE8\xBF\x91\xE5\xB9\xB3", "korean reading"));
+    /* one character, or a foreign name with the interpunct: no reading */
+    assert_null(reading("\xE9\x87\x91", "korean reading"));
+    assert_null(reading("\xE9\x87\x91\xC2\xB7\xE6\xAD\xA3", "korean reading"));
+    /* Korean in Cyrillic: Kontsevich letters, the customary -ен, Ukrainian vowels */
+    assert_string_equal(reading("Ким Чен Ын", "kontsevich syllable"), "kim jong un");
+    assert_string_equal(reading("Кім Чен Ин", "kontsevich syllable"), "kim jong un");
+    assert_string_equal(reading("Ким Ир Сен", "kontsevich syllable"), "kim il song");
+    assert_string_equal(reading("Пак Пон Чжу", "kontsevich syllable"), "pak pong ju");
+    assert_string_equal(reading("Чхве Рён Хэ", "kontsevich syllable"), "choe ryong hae");
+    /* no Korean family name, or a word that is no Korean syllables: no reading */
+    assert_null(reading("Иван Петров", "kontsevich syllable"));
+    assert_null(reading("Брюс Ли", "kontsevich syllable"));
+    assert_null(reading("Ким", "kontsevich syllable"));
+    /* titles in Hangul and Han, before or after the name */
+    assert_string_equal(reading("\xEA\xB9\x80\xEC\xA0\x95\xEC\x9D\x80 "
+                                "\xEC\x9C\x84\xEC\x9B\x90\xEC\x9E\xA5",
+                                "title dropped"),
+                        "\xEA\xB9\x80\xEC\xA0\x95\xEC\x9D\x80"); /* 김정은 위원장 */
+    assert_string_equal(reading("\xE9\x87\x91\xE6\xAD\xA3\xE6\x81\xA9\xE5\xA7\x94\xE5\x91"
+                                "\x98\xE9\x95\xBF",
+                                "korean reading"),
+                        "\xEA\xB9\x80\xEC\xA0\x95\xEC\x9D\x80"); /* 金正恩委员长 */
+    /* a title alone stays: nothing would remain */
+    assert_null(reading("\xEC\x9C\x84\xEC\x9B\x90\xEC\x9E\xA5", "title dropped"));
+    /* Latin names have no other reading */
+    em_reading rd[EM_READINGS_MAX];
+    assert_int_equal(em_name_readings(em_knowledge_readings(K), "Kim Jong Un", rd), 0);
+    assert_int_equal(em_name_readings(NULL, "Ким Чен Ын", rd), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_variants),    cmocka_unit_test(test_sets),
         cmocka_unit_test(test_legal_forms), cmocka_unit_test(test_legal_negative),
         cmocka_unit_test(test_mini_load),   cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_readings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
