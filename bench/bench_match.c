@@ -8,7 +8,7 @@
  * skips (exit 0) when that is absent. Run it through bench/run_perf.sh.
  *
  *   bench_match [--work DIR] [--markdown] [--quick] [--max-size N]
- *               [--threads N] [--keep]
+ *               [--threads N] [--keep] [--open-cost HOME]
  *
  * --work DIR    scratch directory (store home, synthetic snapshots);
  *               default: bench-work next to the build directory of the binary
@@ -17,6 +17,8 @@
  * --max-size N  largest synthetic list (default 1000000; 0 skips scaling)
  * --threads N   threads of the parallel batch (default: number of cores)
  * --keep        keep the synthetic snapshot files
+ * --open-cost HOME  only: em_engine_open on HOME and its first screenings, timed
+ *               (run it in a fresh process, e.g. on WORK/home after a run)
  */
 #include <errno.h>
 #include <ftw.h>
@@ -65,6 +67,19 @@ static int64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t cpu_ns(void) { /* CPU time of the calling thread */
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static double process_cpu_s(void) { /* user + system CPU of the whole process */
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
 static void die(const char *what, const em_error *err) {
@@ -373,14 +388,91 @@ static void free_queries(qset *qs) {
     free(qs->q);
 }
 
+/* ---- scripts of the queries --------------------------------------------- */
+
+/* The script class of a query name, by its letters: the figures by script say what
+   normalisation costs each (the Han rules are the heaviest). */
+enum { SC_ASCII, SC_LATIN, SC_CJK, SC_HANGUL, SC_CYRILLIC, SC_ARABIC, SC_OTHER, SC_N };
+static const char *const SC_NAME[SC_N] = {"ASCII",    "Latin, accented", "Han/kana", "Hangul",
+                                          "Cyrillic", "Arabic",          "other"};
+
+static int script_class(const char *name) {
+    int cls = SC_ASCII;
+    for (const unsigned char *p = (const unsigned char *)name; *p;) {
+        uint32_t c = *p;
+        int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (n == 2 && p[1]) c = (c & 0x1F) << 6 | (p[1] & 0x3F);
+        if (n == 3 && p[1] && p[2])
+            c = (c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+        if (n == 4 && p[1] && p[2] && p[3])
+            c = (c & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 | (uint32_t)(p[2] & 0x3F) << 6 |
+                (p[3] & 0x3F);
+        for (int i = 0; i < n && *p; i++)
+            p++;
+        if (c < 0x80) continue;
+        if ((c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) || c >= 0x20000)
+            return SC_CJK;
+        if ((c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
+            (c >= 0x3130 && c <= 0x318F))
+            return SC_HANGUL;
+        if (c >= 0x0400 && c <= 0x052F) return SC_CYRILLIC;
+        if ((c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+            (c >= 0xFB50 && c <= 0xFEFF))
+            return SC_ARABIC;
+        if ((c >= 0x00C0 && c <= 0x024F) || (c >= 0x1E00 && c <= 0x1EFF)) {
+            cls = cls == SC_ASCII ? SC_LATIN : cls;
+            continue;
+        }
+        if (c >= 0x0080 && c <= 0x00BF) continue; /* Latin-1 punctuation */
+        if (c >= 0x2000 && c <= 0x206F) continue; /* general punctuation */
+        cls = SC_OTHER;
+    }
+    return cls;
+}
+
+typedef struct by_script {
+    size_t n;
+    double p50_us, p99_us, mean_us;             /* wall */
+    double cpu_p50_us, cpu_p99_us, cpu_mean_us; /* CPU of the thread */
+} by_script;
+
+static void script_figures(by_script *out, const int64_t *wall, const int64_t *cpu, const int *cls,
+                           size_t n, int which) {
+    int64_t *w = xmalloc((n ? n : 1) * sizeof *w), *c = xmalloc((n ? n : 1) * sizeof *c);
+    size_t k = 0;
+    double sw = 0, sc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (which < 0 ? cls[i] <= SC_LATIN : cls[i] == which) {
+            w[k] = wall[i];
+            c[k] = cpu[i];
+            sw += (double)wall[i];
+            sc += (double)cpu[i];
+            k++;
+        }
+    qsort(w, k, sizeof *w, cmp_i64);
+    qsort(c, k, sizeof *c, cmp_i64);
+    out->n = k;
+    out->p50_us = (double)pct(w, k, 0.50) / 1e3;
+    out->p99_us = (double)pct(w, k, 0.99) / 1e3;
+    out->mean_us = k ? sw / (double)k / 1e3 : 0;
+    out->cpu_p50_us = (double)pct(c, k, 0.50) / 1e3;
+    out->cpu_p99_us = (double)pct(c, k, 0.99) / 1e3;
+    out->cpu_mean_us = k ? sc / (double)k / 1e3 : 0;
+    free(w);
+    free(c);
+}
+
 /* ---- measuring searches ------------------------------------------------- */
 
 typedef struct latency {
     size_t n;
     double mean_us, p50_us, p90_us, p99_us, max_us;
-    double names_per_s; /* n / wall time of the timed loop */
-    size_t matched;     /* queries with at least one result >= threshold */
-    size_t results;     /* results returned in total */
+    double names_per_s;                         /* n / wall time of the timed loop */
+    size_t matched;                             /* queries with at least one result >= threshold */
+    size_t results;                             /* results returned in total */
+    double cpu_p50_us, cpu_p99_us, cpu_mean_us; /* CPU of the thread per query */
+    by_script script[SC_N];
+    by_script latin; /* ASCII and accented Latin together */
 } latency;
 
 static void run_one(em_searcher *s, const em_query *q, size_t *matched, size_t *results) {
@@ -403,17 +495,37 @@ static latency measure_latency(const em_matcher *m, const qset *qs) {
     if (!s) die("em_searcher_new", &err);
     for (size_t i = 0; i < WARMUP && qs->n; i++)
         run_one(s, &qs->q[i % qs->n], NULL, NULL);
-    int64_t *t = xmalloc(qs->n * sizeof *t);
+    int64_t *t = xmalloc(qs->n * sizeof *t), *tc = xmalloc(qs->n * sizeof *tc);
+    int *cls = xmalloc((qs->n ? qs->n : 1) * sizeof *cls);
     latency L = {0};
     L.n = qs->n;
     double t0 = now_s();
     for (size_t i = 0; i < qs->n; i++) {
-        int64_t a = now_ns();
+        int64_t a = now_ns(), ac = cpu_ns();
         run_one(s, &qs->q[i], &L.matched, &L.results);
+        tc[i] = cpu_ns() - ac;
         t[i] = now_ns() - a;
     }
     double wall = now_s() - t0;
     em_searcher_free(s);
+    for (size_t i = 0; i < qs->n; i++)
+        cls[i] = script_class(qs->q[i].name);
+    for (int k = 0; k < SC_N; k++)
+        script_figures(&L.script[k], t, tc, cls, qs->n, k);
+    script_figures(&L.latin, t, tc, cls, qs->n, -1);
+    {
+        by_script all;
+        int *any = xmalloc((qs->n ? qs->n : 1) * sizeof *any);
+        for (size_t i = 0; i < qs->n; i++)
+            any[i] = SC_ASCII;
+        script_figures(&all, t, tc, any, qs->n, SC_ASCII);
+        L.cpu_p50_us = all.cpu_p50_us;
+        L.cpu_p99_us = all.cpu_p99_us;
+        L.cpu_mean_us = all.cpu_mean_us;
+        free(any);
+    }
+    free(tc);
+    free(cls);
     double sum = 0;
     for (size_t i = 0; i < qs->n; i++)
         sum += (double)t[i];
@@ -459,6 +571,7 @@ typedef struct batch {
     int threads;
     size_t names;
     double wall_s;
+    double cpu_s; /* CPU of the process over the batch (all threads) */
     double names_per_s, per_thread;
     double slowest_thread_s;
 } batch;
@@ -481,11 +594,12 @@ static batch run_batch(const em_matcher *m, const qset *qs, size_t total, int nt
         }
     }
     pthread_barrier_wait(&start);
-    double t0 = now_s();
+    double t0 = now_s(), c0 = process_cpu_s();
     for (int i = 0; i < nthreads; i++)
         pthread_join(tid[i], NULL);
     batch b = {0};
     b.wall_s = now_s() - t0;
+    b.cpu_s = process_cpu_s() - c0;
     b.threads = nthreads;
     b.names = total;
     b.names_per_s = b.wall_s > 0 ? (double)total / b.wall_s : 0;
@@ -782,8 +896,24 @@ static void print_latency_text(void) {
     printf("  p99                      %8.1f us  [target <= 500 us]\n", R.lat.p99_us);
     printf("  max                      %8.1f us\n", R.lat.max_us);
     printf("  mean                     %8.1f us\n", R.lat.mean_us);
+    printf("  CPU p50 / p99 / mean     %.1f / %.1f / %.1f us (the thread's CPU time per query)\n",
+           R.lat.cpu_p50_us, R.lat.cpu_p99_us, R.lat.cpu_mean_us);
     printf("  queries with a match     %zu of %zu (%zu results in all)\n", R.lat.matched, R.lat.n,
            R.lat.results);
+    printf(
+        "  by script                  n   wall p50    p99   mean |  CPU p50    p99   mean (us)\n");
+    for (int k = -1; k < SC_N; k++) {
+        const by_script *b = k < 0 ? &R.lat.latin : &R.lat.script[k];
+        if (!b->n) continue;
+        printf("  %-22s %5zu %9.1f %6.1f %6.1f | %8.1f %6.1f %6.1f\n",
+               k < 0 ? "Latin (ASCII+accented)" : SC_NAME[k], b->n, b->p50_us, b->p99_us,
+               b->mean_us, b->cpu_p50_us, b->cpu_p99_us, b->cpu_mean_us);
+    }
+    if (R.lat.latin.cpu_mean_us > 0)
+        printf("  Han/kana / Latin         %.2fx CPU mean, %.2fx CPU p50  [target <= 3x]\n",
+               R.lat.script[SC_CJK].cpu_mean_us / R.lat.latin.cpu_mean_us,
+               R.lat.latin.cpu_p50_us > 0 ? R.lat.script[SC_CJK].cpu_p50_us / R.lat.latin.cpu_p50_us
+                                          : 0);
     printf("  RSS after latency run    peak %.1f MiB, current %.1f MiB\n", R.rss_after_latency,
            R.cur_after_latency);
     printf("\n");
@@ -794,10 +924,11 @@ static void print_batch_text(void) {
            R.b1.names);
     const batch *bs[2] = {&R.b1, &R.bn};
     for (int i = 0; i < 2; i++)
-        printf("  %d thread%s                %9.0f names/s total, %8.0f names/s per thread (%.2f s)"
-               "  [target >= 20000/core]\n",
+        printf("  %d thread%s                %9.0f names/s total, %8.0f names/s per thread (%.2f s "
+               "wall, %.2f s CPU: %.0f names per CPU-second)  [target >= 20000/core]\n",
                bs[i]->threads, bs[i]->threads > 1 ? "s" : " ", bs[i]->names_per_s,
-               bs[i]->per_thread, bs[i]->wall_s);
+               bs[i]->per_thread, bs[i]->wall_s, bs[i]->cpu_s,
+               bs[i]->cpu_s > 0 ? (double)bs[i]->names / bs[i]->cpu_s : 0);
     if (R.b1.names_per_s > 0)
         printf("  speed-up                 %.2fx on %d threads\n",
                R.bn.names_per_s / R.b1.names_per_s, R.bn.threads);
@@ -894,6 +1025,44 @@ static void print_markdown(void) {
     }
 }
 
+/* ---- engine open, in a fresh process -------------------------------------- */
+
+/* One screening of name on e: its wall and CPU time (ms) into *w and *c. */
+static void screen_once(em_engine *e, const char *name, double *w, double *c) {
+    em_error err = {0};
+    em_party *p = em_party_new();
+    if (em_party_add_name(p, name, 0, &err) != 0) die("em_party_add_name", &err);
+    em_results *r = NULL;
+    double t0 = now_s(), c0 = process_cpu_s();
+    if (em_engine_screen(e, p, NULL, &r, &err) != 0) die("em_engine_screen", &err);
+    *w = (now_s() - t0) * 1e3;
+    *c = (process_cpu_s() - c0) * 1e3;
+    em_results_free(r);
+    em_party_free(p);
+}
+
+/* --open-cost HOME: what opening an engine costs, and its first requests (a Han name first:
+   where ICU builds what it has not built yet), in a process that has done nothing else. */
+static int open_cost(const char *home) {
+    em_error err = {0};
+    em_engine_options o = {EM_ENGINE_OPTIONS_VERSION, home, 0};
+    em_engine *e = NULL;
+    double t0 = now_s(), c0 = process_cpu_s();
+    if (em_engine_open(&e, &o, &err) != 0) die("em_engine_open", &err);
+    double ow = (now_s() - t0) * 1e3, oc = (process_cpu_s() - c0) * 1e3;
+    static const char *const names[] = {"习近平", "Ivan Petrov", "毛泽东", "Сергей Шойгу",
+                                        "Ivan Petrov"};
+    printf("== engine open (fresh process, snapshot current)\n");
+    printf("  em_engine_open            %8.2f ms wall, %8.2f ms CPU\n", ow, oc);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        double w, c;
+        screen_once(e, names[i], &w, &c);
+        printf("  screen #%zu %-16s %8.2f ms wall, %8.2f ms CPU\n", i + 1, names[i], w, c);
+    }
+    em_engine_close(e);
+    return 0;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -923,7 +1092,7 @@ static char *default_work_dir(const char *argv0) {
 
 static void usage(void) {
     fprintf(stderr, "usage: bench_match [--work DIR] [--markdown] [--quick] [--max-size N] "
-                    "[--threads N] [--keep]\n");
+                    "[--threads N] [--keep] [--open-cost HOME]\n");
     exit(2);
 }
 
@@ -944,6 +1113,8 @@ int main(int argc, char **argv) {
             max_size = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             nthreads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--open-cost") && i + 1 < argc)
+            return open_cost(argv[i + 1]);
         else
             usage();
     }

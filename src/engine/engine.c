@@ -126,6 +126,14 @@ static generation *gen_load(em_engine *e, em_error *err) {
     }
     /* compiling a snapshot read the whole list through this connection */
     em_store_release_memory(e->st);
+    /* one searcher ready in the pool: its normaliser's ICU rules are built now, with the
+       generation, not by the first screening */
+    em_searcher *s = em_searcher_new(g->m, err);
+    if (!s) {
+        gen_free(g);
+        return NULL;
+    }
+    gen_searcher_put(g, s);
     return g;
 }
 

@@ -382,9 +382,14 @@ int em_knowledge_is_honorific(const em_knowledge *k, const char *token) {
 
 int em_knowledge_is_nickname(const em_knowledge *k, const char *a, const char *b) {
     if (!k || !em_hmap_len(&k->nicknames)) return 0;
+    /* "a|b", built without snprintf: this runs for every pair of parts scored */
     char key[128];
-    int n = snprintf(key, sizeof key, "%s|%s", a, b);
-    return n > 0 && (size_t)n < sizeof key && strmap_get(&k->nicknames, key, (size_t)n) != NULL;
+    size_t la = strlen(a), lb = strlen(b), n = la + 1 + lb;
+    if (n >= sizeof key) return 0;
+    memcpy(key, a, la);
+    key[la] = '|';
+    memcpy(key + la + 1, b, lb + 1);
+    return strmap_get(&k->nicknames, key, n) != NULL;
 }
 
 int em_knowledge_is_stopword(const em_knowledge *k, const char *token) {
