@@ -302,7 +302,7 @@ static float phonetic_similarity(const char *a, size_t la, unsigned fa, const ch
                                  unsigned fb) {
     if (!((fa ^ fb) & EM_TOK_PHONETIC)) return 0;
     int particle = (fa | fb) & EM_TOK_PARTICLE; /* アル ~ al */
-    if (!((la >= EM_PHONETIC_MIN_LEN && lb >= EM_PHONETIC_MIN_LEN) || particle)) return 0;
+    if (!((la >= EM_PHONETIC_FORM_MIN_LEN && lb >= EM_PHONETIC_FORM_MIN_LEN) || particle)) return 0;
     char ka[48], kb[48], ta[48], tb[48];
     if (la >= sizeof ta || lb >= sizeof tb) return 0;
     memcpy(ta, a, la);
@@ -310,11 +310,20 @@ static float phonetic_similarity(const char *a, size_t la, unsigned fa, const ch
     memcpy(tb, b, lb);
     tb[lb] = '\0';
     size_t na = em_phonetic_key(ta, ka, sizeof ka);
+    int long_enough = (la >= EM_PHONETIC_MIN_LEN && lb >= EM_PHONETIC_MIN_LEN) || particle;
     int enough =
-        na >= EM_PHONETIC_MIN_KEY || (particle && na > 0) ||
-        (na + 1 == EM_PHONETIC_MIN_KEY && la > EM_PHONETIC_MIN_LEN && lb > EM_PHONETIC_MIN_LEN);
+        long_enough &&
+        (na >= EM_PHONETIC_MIN_KEY || (particle && na > 0) ||
+         (na + 1 == EM_PHONETIC_MIN_KEY && la > EM_PHONETIC_MIN_LEN && lb > EM_PHONETIC_MIN_LEN));
     if (enough && em_phonetic_key(tb, kb, sizeof kb) == na && memcmp(ka, kb, na) == 0)
         return EM_SIM_PHONETIC;
+    /* parts too short for the key: the same sound form, vowels and all ("ari" ~ "ali") */
+    if (la >= EM_PHONETIC_FORM_MIN_LEN && lb >= EM_PHONETIC_FORM_MIN_LEN) {
+        size_t fa = em_phonetic_form(ta, ka, sizeof ka);
+        if (fa >= EM_PHONETIC_FORM_MIN_LEN && em_phonetic_form(tb, kb, sizeof kb) == fa &&
+            memcmp(ka, kb, fa) == 0)
+            return EM_SIM_PHONETIC;
+    }
     return 0;
 }
 

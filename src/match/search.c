@@ -232,6 +232,14 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
             const uint32_t *v = em_smap_get(&m->skel, pk, &n);
             probe_list(s, v, n, EM_EST_SKELETON, i, q[i].w, cap, EM_RETRIEVE_MAX_VARIANTS);
         }
+        /* ... and a short one by its sound form ("ari" finds "ali", em_phonetic_form) */
+        if ((q[i].flags & EM_TOK_PHONETIC) && q[i].len < sizeof pk &&
+            em_phonetic_form(q[i].text, pk, sizeof pk) >= EM_PHONETIC_FORM_MIN_LEN &&
+            strcmp(pk, q[i].text) != 0) {
+            uint32_t n;
+            const uint32_t *v = em_smap_get(&m->vocab, pk, &n);
+            if (n) probe(s, v[0], EM_EST_SKELETON, i, q[i].w, cap);
+        }
         /* an abjad part with the article glued on ("alqada") also looks for the listed
            spelling without it ("qaida"; align.c compares them by consonant key) */
         const char *t = q[i].text;
@@ -736,6 +744,11 @@ int em_search(em_searcher *s, const em_query *q, em_results **out, em_error *err
             em_results *more = NULL;
             rc = search_one(s, &q2, shown, &more, err);
             if (rc == 0) {
+                double threshold = q->threshold > 0 ? q->threshold : EM_DEFAULT_THRESHOLD;
+                for (size_t j = 0; j < more->len; j++) {
+                    more->items[j].score *= EM_READING_FACTOR;
+                    more->items[j].match = more->items[j].score >= threshold;
+                }
                 merge_results(*out, more, q->limit ? q->limit : 10);
                 em_results_free(more);
             }

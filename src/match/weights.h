@@ -31,6 +31,10 @@
    x0.92 keeps a perfect weak alias (1.0 -> 0.92) above the default threshold,
    while one whose name score is under 0.76 falls below 0.70. */
 #define EM_WEAK_ALIAS_FACTOR 0.92f
+/* A result found through another reading of the query name (text/readings.h: a
+   Korean name in Han read in Korean, Korean in Cyrillic by the Kontsevich letters,
+   a title dropped) is as good as a transliteration variant, not quite a spelling. */
+#define EM_READING_FACTOR 0.95f
 
 /* ---- candidate retrieval (search.c) --------------------------------------- */
 
@@ -125,6 +129,10 @@
 #define EM_SIM_PHONETIC 0.78f
 #define EM_PHONETIC_MIN_KEY 3
 #define EM_PHONETIC_MIN_LEN 4
+/* ... and parts shorter than that (Ali, Kim, Un) only by the same sound form
+   (em_phonetic_form: vowels kept, r = l, doubles and an epenthetic final vowel
+   dropped), from this many letters on both sides. */
+#define EM_PHONETIC_FORM_MIN_LEN 2
 /* Skeletons count in an abjad from EM_SKEL_ABJAD_MIN consonants (or for two
    parts of at most EM_SKEL_ABJAD_SHORT letters), otherwise from EM_SKEL_MIN
    consonants and parts of EM_SKEL_MIN_PART letters. */

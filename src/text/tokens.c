@@ -93,6 +93,28 @@ size_t em_phonetic_key(const char *t, char *out, size_t cap) {
     return j;
 }
 
+static int is_vowel_letter(char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+size_t em_phonetic_form(const char *t, char *out, size_t cap) {
+    size_t j = 0;
+    for (size_t i = 0; t[i] && j + 1 < cap; i++) {
+        char c = t[i] == 'r' ? 'l' : t[i];
+        /* kh th ph gh dh bh: the h of an aspirate or a transcription is not heard apart */
+        if (c == 'h' && j > 0 && strchr("ktpgdbc", out[j - 1])) continue;
+        if (j > 0 && out[j - 1] == c) continue; /* long vowels, doubled consonants */
+        if (c == 'o' && t[i + 1] == 'u') continue; /* Greek and French ou is u */
+        out[j++] = c;
+    }
+    /* an epenthetic or inherent vowel after a final consonant (kana -u/-o, Indic -a) */
+    if (j >= 3 && (out[j - 1] == 'a' || out[j - 1] == 'u' || out[j - 1] == 'o') &&
+        !is_vowel_letter(out[j - 2]))
+        j--;
+    out[j] = '\0';
+    return j;
+}
+
 static char leet(char c) {
     switch (c) {
     case '0':

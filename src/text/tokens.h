@@ -65,6 +65,13 @@ void em_skeleton(const char *tok, char *out, size_t cap);
    "mpasar", "bashar" are all BSL). Returns its length. */
 size_t em_phonetic_key(const char *tok, char *out, size_t cap);
 
+/* The sound form of a part, vowels kept, for the short parts the phonetic key cannot
+   tell apart: r = l (kana and Hangul write one for both), the h of kh th ph gh dh bh
+   dropped, doubled letters one (long vowels, ㄹㄹ), a final a, u or o after a consonant
+   dropped (kana's epenthetic vowel, Indic's inherent one): "ari", "alli", "ali" are all
+   "ali"; "kima" is "kim", "jonga" "jong". Returns its length. */
+size_t em_phonetic_form(const char *tok, char *out, size_t cap);
+
 /*
  * Countries: ISO 3166 alpha-2 codes and English names (from ICU's locale data,
  * plus the official long forms the lists use, from data/knowledge/countries.tsv).

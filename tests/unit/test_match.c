@@ -189,6 +189,12 @@ static void test_compare_rules(void **state) {
     assert_true(cmp("Person", "バッシャール・アル＝アサド", "Hafez al-Assad") <
                 EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Κιμ Γιονγκ", "Kim Yong") < EM_DEFAULT_THRESHOLD);
+    /* short parts by their sound form: kana and Hangul write l as r, ㄹㄹ as lr */
+    assert_true(cmp("Person", "アリー・ハメネイ", "Ali Khamenei") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "알리 하메네이", "Ali Khamenei") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "アリー・ハメネイ", "Ali Khamenei") < 0.9);
+    assert_true(cmp("Person", "アリー・ハメネイ", "Ari Kamen") < EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "アリー", "Ali Khamenei") < EM_DEFAULT_THRESHOLD);
     /* a foreign name in Hangul is several words, its syllables kept together */
     assert_true(cmp("Person", "바샤르 알아사드", "Bashar al-Assad") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "람잔 카디로프", "Ramzan Kadyrov") >= EM_DEFAULT_THRESHOLD);
@@ -248,6 +254,10 @@ static void test_search_bundled(void **state) {
         {"VEVAK", "ofac-12111"},
         {"Игорь Сечин", "ofac-16692"},
         {"Ig0r Sech1n", "ofac-16692"},
+        /* other readings (text/readings.c): Korean in Han, Korean in Cyrillic, a title */
+        {"金正恩", "ofac-20157"},
+        {"Ким Чен Ын", "ofac-20157"},
+        {"김정은 위원장", "ofac-20157"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         em_results *r = NULL;
@@ -260,6 +270,16 @@ static void test_search_bundled(void **state) {
         assert_non_null(strstr(x->explanation_json, "\"alignment\""));
         em_results_free(r);
     }
+    /* the explanation names the reading that gave the score; one result per entity */
+    em_results *r = NULL;
+    const em_result *x = top("Ким Чен Ын", NULL, NULL, NULL, &r);
+    assert_non_null(strstr(x->explanation_json, "kontsevich syllable: kim jong un"));
+    assert_true(x->score < 1.0); /* a reading is not quite a spelling */
+    for (size_t i = 1; i < em_results_count(r); i++) {
+        assert_true(em_results_get(r, i)->score <= em_results_get(r, i - 1)->score);
+        assert_true(strcmp(em_results_get(r, i)->id, x->id) != 0);
+    }
+    em_results_free(r);
 }
 
 static void test_qualifiers(void **state) {

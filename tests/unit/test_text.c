@@ -112,6 +112,24 @@ static void test_phonetic(void **state) {
     assert_string_equal(k, "LKSTL");
     em_phonetic_key("kantiroph", k, sizeof k);
     assert_string_equal(k, "KTLB");
+    /* the sound form of short parts: r = l, doubles one, an epenthetic final vowel */
+    static const char *const ali[] = {"ari", "alli", "ali", "arri"};
+    for (size_t i = 0; i < sizeof ali / sizeof *ali; i++) {
+        assert_int_equal(em_phonetic_form(ali[i], k, sizeof k), 3);
+        assert_string_equal(k, "ali");
+    }
+    em_phonetic_form("kima", k, sizeof k);
+    assert_string_equal(k, "kim");
+    em_phonetic_form("jonga", k, sizeof k);
+    assert_string_equal(k, "jong");
+    em_phonetic_form("oun", k, sizeof k); /* Greek ου */
+    assert_string_equal(k, "un");
+    em_phonetic_form("khan", k, sizeof k);
+    assert_string_equal(k, "kan");
+    em_phonetic_form("ia", k, sizeof k); /* two letters: the vowel stays */
+    assert_string_equal(k, "ia");
+    em_phonetic_form("alia", k, sizeof k); /* after a vowel: stays */
+    assert_string_equal(k, "alia");
     check_norm("巴沙尔·阿萨德", "bashaer asade"); /* one word per part */
     check_norm("习近平", "xi jin ping");          /* a Chinese name keeps its syllables */
 }
