@@ -115,6 +115,8 @@ struct em_payment_screener {
     tmatch *tm;
     em_hmap memo;      /* query key -> memo_ent*: agents, BIC-only parties, free-text spans, IMO */
     uint64_t memo_gen; /* the generation the memo's results are of */
+    char *lists_json;  /* the "lists" of a result of generation lists_gen */
+    uint64_t lists_gen;
     size_t memo_hits, memo_misses;
 };
 
@@ -460,6 +462,7 @@ void em_payment_screener_free(em_payment_screener *ps) {
         free(ps->tm);
     }
     memo_clear_locked(ps);
+    free(ps->lists_json);
     for (size_t i = 0; i < ps->o.ndatasets; i++)
         free((char *)ps->o.datasets[i]);
     free((void *)ps->o.datasets);
@@ -541,6 +544,18 @@ typedef struct sctx {
 
 static void note_lists(sctx *c, const em_results *res) {
     if (c->lists_done || !res) return;
+    /* the same for every result of a generation: made once */
+    em_payment_screener *ps = c->ps;
+    uint64_t gen = em_results_generation(res);
+    pthread_mutex_lock(&ps->lock);
+    char *made = ps->lists_json && ps->lists_gen == gen ? em_xstrdup(ps->lists_json) : NULL;
+    pthread_mutex_unlock(&ps->lock);
+    if (made) {
+        free(c->r->lists_json);
+        c->r->lists_json = made;
+        c->lists_done = 1;
+        return;
+    }
     em_buf b;
     em_buf_init(&b);
     em_buf_addc(&b, '[');
@@ -556,6 +571,13 @@ static void note_lists(sctx *c, const em_results *res) {
     c->r->lists_json = em_buf_detach(&b);
     em_buf_free(&b);
     c->lists_done = 1;
+    pthread_mutex_lock(&ps->lock);
+    if (gen && gen >= ps->lists_gen) {
+        free(ps->lists_json);
+        ps->lists_json = em_xstrdup(c->r->lists_json);
+        ps->lists_gen = gen;
+    }
+    pthread_mutex_unlock(&ps->lock);
 }
 
 /* The results of query key already had by this message or, when shared, by the screener's
@@ -851,35 +873,25 @@ static int imo_valid(const char *d) {
     return s % 10 == d[6] - '0';
 }
 
-static float anchor_idf(const tmatch *tm, const char *w) {
+/*
+ * What the lists make of word w, with one look-up per map: *known is 1 when the lists know
+ * it as a token, a consonant skeleton or a given-name variant group (with no vocabulary,
+ * everything is known); the result is its anchor weight: a listed token's IDF, ANCHOR_IDF
+ * for a word of five letters or more unknown as spelt whose skeleton (three letters or
+ * more) is listed (a transliteration of a listed token), else 0.
+ */
+static float word_class(const tmatch *tm, const char *w, int *known) {
+    *known = 1;
     if (!tm || !tm->m->h) return 0;
     uint32_t n = 0;
     const uint32_t *v = em_smap_get(&tm->m->vocab, w, &n);
     if (n) return tm->m->tokens[v[0]].idf;
-    if (strlen(w) < 5) return 0;
     char sk[EM_SKEL_MAX];
     em_skeleton(w, sk, sizeof sk);
-    if (strlen(sk) < 3) return 0;
-    em_smap_get(&tm->m->skel, sk, &n);
-    return n ? ANCHOR_IDF : 0; /* a transliteration of a listed token */
-}
-
-/* 1 when the lists know w as a token, a skeleton or a given-name variant group */
-static int word_known(const tmatch *tm, const char *w) {
-    if (!tm || !tm->m->h) return 1;
-    uint32_t n = 0;
-    em_smap_get(&tm->m->vocab, w, &n);
-    if (n) return 1;
-    char sk[EM_SKEL_MAX];
-    em_skeleton(w, sk, sizeof sk);
-    if (strlen(sk) >= 2) {
-        em_smap_get(&tm->m->skel, sk, &n);
-        if (n) return 1;
-    }
-    if (tm->m->k) {
-        uint32_t g = em_knowledge_variant_group(tm->m->k, w);
-        if (g) return 1;
-    }
+    size_t sl = strlen(sk);
+    if (sl >= 2) em_smap_get(&tm->m->skel, sk, &n);
+    if (n) return strlen(w) >= 5 && sl >= 3 ? ANCHOR_IDF : 0;
+    *known = tm->m->k && em_knowledge_variant_group(tm->m->k, w) != 0;
     return 0;
 }
 
@@ -972,10 +984,10 @@ static int screen_text(sctx *c, const pay_text *t) {
     int fn[MAX_WORDS], known[MAX_WORDS];
     for (size_t i = 0; i < nw; i++) {
         fn[i] = in_list(FUNCTION_WORDS, w[i]);
-        known[i] = fn[i] || word_known(c->tm, w[i]);
-        idf[i] = (fn[i] || strlen(w[i]) < 3 || all_digits(w[i]) || in_list(COMMON_WORDS, w[i]))
-                     ? 0
-                     : anchor_idf(c->tm, w[i]);
+        known[i] = 1, idf[i] = 0;
+        if (fn[i]) continue;
+        float f = word_class(c->tm, w[i], &known[i]);
+        if (strlen(w[i]) >= 3 && !all_digits(w[i]) && !in_list(COMMON_WORDS, w[i])) idf[i] = f;
     }
     /* 3./4. spans */
     size_t spans[MAX_SPANS][2], ns = 0;
