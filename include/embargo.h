@@ -361,12 +361,15 @@ typedef enum em_part_how {
     EM_HOW_NICKNAME,        /* a nickname of the given name ("bill" ~ "william") */
     EM_HOW_UNMATCHED_QUERY, /* a query part that met nothing */
     EM_HOW_UNMATCHED_LIST,  /* a part of the listed name that met nothing */
-    EM_HOW_PHONETIC         /* a foreign name written by its sounds ("bassharu" ~ "bashar") */
+    EM_HOW_PHONETIC,        /* a foreign name written by its sounds ("bassharu" ~ "bashar") */
+    EM_HOW_ARABIC_LETTER,   /* Arabic-script letters in another Latin rendering ("kazm" ~ "kathim") */
+    EM_HOW_ARABIC_ARTICLE,  /* the same, with the article dropped or assimilated ("alsyd" ~ "sayed") */
+    EM_HOW_ARABIC_WORD      /* an Arabic word and its translation (data/knowledge/arabic_words.tsv) */
 } em_part_how;
 
 /* The word for `how` in the JSON explanation: "exact", "variant", "skeleton",
    "fuzzy", "initial", "joined", "nickname", "unmatched_query", "unmatched_list",
-   "phonetic". */
+   "phonetic", "arabic letter variant", "arabic article", "arabic word". */
 const char *em_part_how_name(em_part_how how);
 
 /* One part of the name alignment: a pair of parts that met, or a part left over. */

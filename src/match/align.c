@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "match/weights.h"
+#include "text/arabic.h"
 
 static int is_vowel(char c) {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
@@ -296,6 +297,19 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
     return best;
 }
 
+/* A part written in Arabic script (EM_TOK_ABJAD) against a Latin one: does the Latin
+   read as a rendering of its letters (text/arabic.c: em_arabic_reads_as)? The
+   similarity and how, or 0. */
+static float arabic_similarity(const char *a, size_t la, unsigned fa, const char *b, size_t lb,
+                               unsigned fb, em_part_how *how) {
+    if (!((fa ^ fb) & EM_TOK_ABJAD) || ((fa | fb) & (EM_TOK_NUMBER | EM_TOK_SYLLABIC))) return 0;
+    unsigned r =
+        fa & EM_TOK_ABJAD ? em_arabic_reads_as(a, la, b, lb) : em_arabic_reads_as(b, lb, a, la);
+    if (!r) return 0;
+    *how = r & EM_ARABIC_ARTICLE ? EM_HOW_ARABIC_ARTICLE : EM_HOW_ARABIC_LETTER;
+    return r & EM_ARABIC_FEW ? EM_SIM_ARABIC_FEW : EM_SIM_ARABIC;
+}
+
 /* EM_SIM_PHONETIC when one side is a foreign name written by its sounds and both
    have the same phonetic key (em_phonetic_key), long enough; else 0. */
 static float phonetic_similarity(const char *a, size_t la, unsigned fa, const char *b, size_t lb,
@@ -354,7 +368,7 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
             *how = EM_HOW_EXACT;
             return EM_SIM_EXACT;
         }
-        *how = EM_HOW_VARIANT;
+        *how = em_knowledge_group_is_translation(k, a->group) ? EM_HOW_ARABIC_WORD : EM_HOW_VARIANT;
         return EM_SIM_VARIANT;
     }
     if (k && !((a->flags | b->flags) & (EM_TOK_LEGAL | EM_TOK_NUMBER | EM_TOK_PARTICLE)) &&
@@ -383,6 +397,14 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
         return 0;
     }
     float s = text_similarity(a->text, a->len, a->skel, b->text, b->len, b->skel, abjad, how);
+    if (s < EM_SIM_ARABIC) {
+        em_part_how ah = EM_HOW_NONE;
+        float as = arabic_similarity(a->text, a->len, a->flags, b->text, b->len, b->flags, &ah);
+        if (as > s) {
+            s = as;
+            *how = ah;
+        }
+    }
     if (s < EM_SIM_PHONETIC &&
         phonetic_similarity(a->text, a->len, a->flags, b->text, b->len, b->flags) > 0) {
         *how = EM_HOW_PHONETIC;
@@ -413,6 +435,11 @@ static float joined_similarity(const em_part *one, const em_part *x, const em_pa
     em_skeleton(buf, skel, sizeof skel);
     em_part_how h;
     float s = text_similarity(one->text, one->len, one->skel, buf, lx + ly, skel, abjad, &h);
+    if (s < EM_SIM_ARABIC) {
+        float as = arabic_similarity(one->text, one->len, one->flags, buf, lx + ly,
+                                     (x->flags | y->flags) & ~(unsigned)EM_TOK_PARTICLE, &h);
+        if (as > s) s = as;
+    }
     /* by sound: an article may lead the glued parts ("alasadeu" ~ "al"+"assad") */
     if (s <= 0 && !(y->flags & EM_TOK_PARTICLE))
         s = phonetic_similarity(one->text, one->len, one->flags, buf, lx + ly,
@@ -572,7 +599,11 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
         for (size_t k = 0; k < out->npairs; k++) {
             const em_pair *p = &out->pairs[k];
             if (p->q != (int8_t)(i + 1) || p->c2 >= 0) continue;
-            int after_marker = p->c >= 1 && is_patronymic_marker(c[p->c - 1].text);
+            /* "ben al-Toumi": the article may stand between the marker and the name */
+            int after_marker =
+                p->c >= 1 && (is_patronymic_marker(c[p->c - 1].text) ||
+                              (p->c >= 2 && (c[p->c - 1].flags & EM_TOK_PARTICLE) &&
+                               c[p->c - 1].len == 2 && is_patronymic_marker(c[p->c - 2].text)));
             int list_has_marker = 0;
             for (size_t j = 0; j < nc; j++)
                 list_has_marker |= is_patronymic_marker(c[j].text);

@@ -31,6 +31,12 @@ const char *em_part_how_name(em_part_how how) {
         return "nickname";
     case EM_HOW_PHONETIC:
         return "phonetic";
+    case EM_HOW_ARABIC_LETTER:
+        return "arabic letter variant";
+    case EM_HOW_ARABIC_ARTICLE:
+        return "arabic article";
+    case EM_HOW_ARABIC_WORD:
+        return "arabic word";
     case EM_HOW_UNMATCHED_QUERY:
         return "unmatched_query";
     case EM_HOW_UNMATCHED_LIST:

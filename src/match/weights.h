@@ -121,6 +121,12 @@
    spellings, where it also joins names that only share consonants. */
 #define EM_SIM_SKELETON_ABJAD 0.92f
 #define EM_SIM_SKELETON 0.80f
+/* A Latin part that reads as a rendering of an Arabic-script one, letter by letter
+   (text/arabic.c: em_arabic_reads_as: ظ as z/dh/th/d, ج as j/dj/g, the article
+   dropped or assimilated...); a little less when it writes fewer than two
+   consonants (عدي ~ Uday, ولی ~ Wali): such short parts say less alone. */
+#define EM_SIM_ARABIC 0.90f
+#define EM_SIM_ARABIC_FEW 0.85f
 /* A foreign name written by its sounds (tokens.h, EM_TOK_PHONETIC) meets a Latin
    spelling with the same phonetic key (em_phonetic_key) at EM_SIM_PHONETIC, below
    every spelling match, and only from EM_PHONETIC_MIN_KEY sound classes and parts

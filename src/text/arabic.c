@@ -24,6 +24,7 @@
  */
 #include "text/arabic.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/unorm2.h>
@@ -169,7 +170,7 @@ static int is_dropped(UChar32 c) {
 
 /* One word of Arabic letters (already without marks) -> Latin into out. `next_al`:
    the next word starts with the article. */
-static void word(em_buf *out, const UChar32 *w, size_t n, int next_al) {
+static void word(em_buf *out, const UChar32 *w, size_t n, int next_al, int persian) {
     static const UChar32 BN[] = {0x0628, 0x0646}, IBN[] = {0x0627, 0x0628, 0x0646},
                          BNT[] = {0x0628, 0x0646, 0x062A}, ABU1[] = {0x0627, 0x0628, 0x0648},
                          ABU2[] = {0x0623, 0x0628, 0x0648}, OULD[] = {0x0648, 0x0644, 0x062F};
@@ -196,11 +197,25 @@ static void word(em_buf *out, const UChar32 *w, size_t n, int next_al) {
         }
         return;
     }
+    /* a name glued to the عبد of the next (محمدعبد البصیر: Mohammad Abdul Basir): the
+       name and "abd" apart */
+    static const UChar32 ABD[] = {0x0639, 0x0628, 0x062F};
+    if (n > 5 && next_al && memcmp(w + n - 3, ABD, sizeof ABD) == 0) {
+        word(out, w, n - 3, 0, persian);
+        em_buf_adds(out, " abd");
+        return;
+    }
     /* ابو / أبو glued to a name: "abu" and the name */
     if (n > 4 && (memcmp(w, ABU1, 3 * sizeof *w) == 0 || memcmp(w, ABU2, 3 * sizeof *w) == 0)) {
         em_buf_adds(out, "abu ");
         w += 3;
         n -= 3;
+    }
+    /* Persian writes v where Arabic writes w: و starting a word is v (وزارت vezarat) */
+    if (persian && n > 1 && w[0] == 0x0648) {
+        em_buf_addc(out, 'v');
+        w++;
+        n--;
     }
     for (size_t i = 0; i < n; i++) {
         UChar32 c = w[i];
@@ -247,6 +262,12 @@ char *em_arabic_to_latin(const char *s) {
         cp[n++] = c;
     }
     free(v);
+    /* a name with a letter only Persian (or Urdu, Pashto) has: ی ک پ چ ژ گ */
+    int persian = 0;
+    for (size_t i = 0; i < n; i++)
+        if (cp[i] == 0x06CC || cp[i] == 0x06A9 || cp[i] == 0x067E || cp[i] == 0x0686 ||
+            cp[i] == 0x0698 || cp[i] == 0x06AF)
+            persian = 1;
     em_buf out;
     em_buf_init(&out);
     for (size_t i = 0; i < n;) {
@@ -272,9 +293,190 @@ char *em_arabic_to_latin(const char *s) {
         while (k < n && !is_arabic_letter(cp[k]) && (cp[k] == ' ' || cp[k] == '-'))
             k++;
         int next_al = k < n && k + 1 < n && cp[k] == 0x0627 && cp[k + 1] == 0x0644;
-        word(&out, cp + i, j - i, next_al);
+        word(&out, cp + i, j - i, next_al, persian);
         i = j;
     }
     free(cp);
     return em_buf_detach(&out);
+}
+
+/* ---- reading a Latin spelling as a rendering of an Arabic-script one ------------- */
+
+/* The Latin renderings of one letter (or digraph) of em_arabic_to_latin's output,
+   from the romanisations the lists mix: ALA-LC, the customary English forms, the
+   French/Maghreb ones (dj, ou, ch, c), the Persian and Urdu ones (z for ذ ض ظ). */
+typedef struct rendering {
+    const char *unit;     /* a letter (or digraph) of em_arabic_to_latin's output */
+    const char *latin[7]; /* its Latin renderings */
+} rendering;
+
+static const rendering RENDERINGS[] = {
+    {"th", {"th", "s", "t", "z"}},           /* ث */
+    {"dh", {"dh", "z", "d", "th"}},          /* ذ */
+    {"kh", {"kh", "h", "x", "ch", "k"}},     /* خ */
+    {"gh", {"gh", "g", "q"}},                /* غ */
+    {"sh", {"sh", "ch", "sch", "s"}},        /* ش (French ch) */
+    {"ch", {"ch", "tch", "tsh", "c"}},       /* چ */
+    {"zh", {"zh", "j", "z"}},                /* ژ */
+    {"dz", {"dz", "z"}},                     /* ځ */
+    {"ts", {"ts", "s"}},                     /* څ */
+    {"j", {"j", "dj", "g", "dzh", "zh"}},    /* ج (French dj, Egyptian g) */
+    {"w", {"w", "u", "o", "ou", "oo", "v"}}, /* و */
+    {"y", {"y", "i", "e", "ee", "ie"}},      /* ي ی */
+    {"d", {"d", "dh", "z"}},                 /* د, ض (d, dh, Persian z) */
+    {"z", {"z", "dh", "th", "d"}},           /* ز, ظ (z, dh, th, d) */
+    {"s", {"s", "c"}},                       /* س ص (French c before e, i) */
+    {"q", {"q", "k", "g", "c", "ck"}},       /* ق */
+    {"k", {"k", "c", "ck", "q", "g"}},       /* ك ک */
+    {"g", {"g", "gu", "gh", "k"}},           /* گ */
+    {"f", {"f", "ph", "v"}},                 /* ف */
+    {"v", {"v", "w", "u", "o", "ou"}},       /* ڤ */
+    {"b", {"b"}},
+    {"p", {"p"}},
+    {"t", {"t"}},
+    {"h", {"h"}},
+    {"r", {"r"}},
+    {"l", {"l"}},
+    {"m", {"m"}},
+    {"n", {"n"}},
+};
+
+/* The Latin renderings of the unit of n letters at u, NULL when it is none. */
+static const char *const *renderings(const char *u, size_t n) {
+    for (size_t i = 0; i < sizeof RENDERINGS / sizeof *RENDERINGS; i++)
+        if (strlen(RENDERINGS[i].unit) == n && memcmp(RENDERINGS[i].unit, u, n) == 0)
+            return RENDERINGS[i].latin;
+    return NULL;
+}
+
+static int lat_vowel(char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* letters the article's l assimilates to (the sun letters, by their renderings) */
+static int sun_letter(char c) {
+    return c && strchr("tdrzsln", c) != NULL;
+}
+
+/* a one-letter prefix the article may follow: wa-, bi-, fa-, ka-, li- (والشام, بالدم) */
+static int article_prefix(char c) {
+    return c == 'w' || c == 'b' || c == 'f' || c == 'k' || c == 'l';
+}
+
+enum { READ_MAX = 40 };
+
+typedef struct reader_ctx {
+    const char *a, *l;
+    size_t la, lb;
+    uint64_t failed[READ_MAX + 1]; /* bit j of failed[i]: (i, j) cannot be read */
+} reader_ctx;
+
+static int read_from(reader_ctx *x, size_t i, size_t j, unsigned *rules);
+
+/* after a consonant rendering ending in c at j, the Latin may double it */
+static int read_next(reader_ctx *x, size_t i, size_t j, char c, unsigned *rules) {
+    if (read_from(x, i, j, rules)) return 1;
+    if (c && !lat_vowel(c) && j < x->lb && x->l[j] == c && read_from(x, i, j + 1, rules)) return 1;
+    return 0;
+}
+
+static int read_from(reader_ctx *x, size_t i, size_t j, unsigned *rules) {
+    const char *a = x->a, *l = x->l;
+    size_t la = x->la, lb = x->lb;
+    if (x->failed[i] >> j & 1) return 0;
+    if (i == la) {
+        /* a case or feminine ending the abjad does not write ("muslimina", "djamel"... ) */
+        size_t rest = lb - j;
+        if (rest == 0 || (rest <= 2 && lat_vowel(l[j]) && (rest == 1 || lat_vowel(l[j + 1]))))
+            return 1;
+        /* the article of the next word glued on, as the lists write it: Ansarul Muslimina,
+           Biladis Sudan (bilad as-Sudan) */
+        if (rest == 2 && la >= 3 && (l[j] == 'u' || l[j] == 'i' || l[j] == 'e') &&
+            strchr("lsdtrz", l[j + 1])) {
+            *rules |= EM_ARABIC_ARTICLE;
+            return 1;
+        }
+        x->failed[i] |= 1ull << j;
+        return 0;
+    }
+    /* a short vowel the abjad does not write */
+    if (j < lb && lat_vowel(l[j]) && read_from(x, i, j + 1, rules)) return 1;
+    char c = a[i];
+    /* the article: dropped (al-Tikriti ~ Tikriti), at the start or after wa-/bi-/... */
+    int art = c == 'a' && i + 3 < la && a[i + 1] == 'l' && a[i + 2] != 'y' &&
+              (i == 0 || (i == 1 && article_prefix(a[0])));
+    /* wa-/bi-/... and the article before a name: all three unwritten (والجهاد ~ jihad) */
+    if (i == 0 && la >= 5 && article_prefix(c) && a[1] == 'a' && a[2] == 'l' && a[3] != 'y') {
+        unsigned r = 0;
+        if (read_from(x, 3, j, &r)) {
+            *rules |= r | EM_ARABIC_ARTICLE;
+            return 1;
+        }
+    }
+    if (art) {
+        unsigned r = 0;
+        if (read_from(x, i + 2, j, &r)) {
+            *rules |= r | EM_ARABIC_ARTICLE;
+            return 1;
+        }
+    }
+    /* the article's l assimilated to a sun letter: as-Sayyid, ad-Din, -uddin, biddam; inside
+       a part only where the Latin doubles that letter */
+    if (c == 'l' && i > 0 && a[i - 1] == 'a' && i + 1 < la && sun_letter(a[i + 1])) {
+        int start = i == 1 || (i == 2 && article_prefix(a[0]));
+        /* inside a part only in the -ud-din compound, where the Latin doubles the d */
+        int din = la - i == 4 && !memcmp(a + i + 1, "dyn", 3);
+        if (start || (din && j + 1 < lb && l[j] == 'd' && l[j + 1] == 'd')) {
+            unsigned r = 0;
+            if (read_from(x, i + 1, j, &r)) {
+                *rules |= r | EM_ARABIC_ARTICLE;
+                return 1;
+            }
+        }
+    }
+    /* vowels the abjad writes (alif; the a, u, i of abu, ibn, ould), unwritten or as a vowel */
+    if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u') {
+        if (read_from(x, i + 1, j, rules)) return 1;
+        /* ة at the end: -ah, -at, -eh, -et */
+        if (i + 1 == la && j < lb && (l[j] == 'h' || l[j] == 't') &&
+            read_from(x, i + 1, j + 1, rules))
+            return 1;
+        x->failed[i] |= 1ull << j;
+        return 0;
+    }
+    /* ه at the end is often a vowel the Latin writes as a, e or nothing */
+    if (c == 'h' && i + 1 == la && read_from(x, i + 1, j, rules)) return 1;
+    /* ی at the end is alif maqsura in Persian (عیسی Essa, موسی Musa) */
+    if (c == 'y' && i + 1 == la && i > 0 && j < lb && l[j] == 'a' &&
+        read_from(x, i + 1, j + 1, rules))
+        return 1;
+    for (size_t n = 2; n >= 1; n--) {
+        if (i + n > la) continue;
+        const char *const *alt = renderings(a + i, n);
+        for (size_t m = 0; alt && m < 7 && alt[m]; m++) {
+            size_t k = strlen(alt[m]);
+            if (j + k <= lb && memcmp(l + j, alt[m], k) == 0 &&
+                read_next(x, i + n, j + k, alt[m][k - 1], rules))
+                return 1;
+        }
+    }
+    x->failed[i] |= 1ull << j;
+    return 0;
+}
+
+unsigned em_arabic_reads_as(const char *abjad, size_t la, const char *latin, size_t lb) {
+    if (la == 0 || lb == 0 || la > READ_MAX || lb > READ_MAX) return 0;
+    for (size_t i = 0; i < la; i++)
+        if (abjad[i] < 'a' || abjad[i] > 'z') return 0;
+    reader_ctx *x = &(reader_ctx){abjad, latin, la, lb, {0}};
+    unsigned rules = 0;
+    if (!read_from(x, 0, 0, &rules)) return 0;
+    /* how many consonants the abjad part writes (w and y are also vowels) */
+    size_t cons = 0;
+    for (size_t i = 0; i < la; i++)
+        if (!strchr("aeiouwy", abjad[i]) &&
+            !(abjad[i] == 'h' && i > 0 && strchr("tdkgscz", abjad[i - 1])))
+            cons++;
+    if (cons < 2) rules |= EM_ARABIC_FEW;
+    return rules | EM_ARABIC_LETTERS;
 }

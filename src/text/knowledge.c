@@ -21,6 +21,7 @@
 #include "base/error.h"
 #include "base/hmap.h"
 #include "base/vec.h"
+#include "text/arabic.h"
 #include "text/normalize.h"
 #include "text/readings.h"
 
@@ -59,6 +60,7 @@ static void strmap_free(strmap *m) {
 struct em_knowledge {
     strmap variants;             /* spelling -> group id (1-based) */
     em_strvec groups;            /* canonical spelling of group i+1 */
+    uint32_t first_translation;  /* groups from this id on are arabic_words.tsv's, 0 = none */
     EM_VEC(uint32_t) group_line; /* line of each group, for error messages while loading */
     strmap particles, honorifics, stopwords; /* token -> line */
     strmap nicknames;                        /* "short|full" and "full|short" -> line */
@@ -196,6 +198,121 @@ static int load_groups(em_knowledge *k, em_normalizer *nz, const char *dir, em_e
     }
     reader_close(&r);
     return rc;
+}
+
+/* arabic_words.tsv: "ARABIC[|ARABIC...]<TAB>english[|english...]", an Arabic or Persian
+   word (its forms) and its English translations. The Arabic forms are entered as
+   src/text/arabic.c spells them alone, with the article (ال), after wa-/bi-/li-
+   with the article (وال بال لل) and after wa- (و), into one group with the English
+   words (EM_HOW_ARABIC_WORD when two parts meet through it); a word whose
+   translation is an organisation stopword ("in", "and") becomes a stopword. Lines
+   sharing an English word share a group. Optional: a directory without the file
+   has no translations. */
+static int add_arabic_form(em_knowledge *k, em_normalizer *nz, const char *arabic, uint32_t gid,
+                           int stop, uint32_t lineno) {
+    char *w = em_normalize_name(nz, arabic);
+    if (*w && !strchr(w, ' ')) {
+        if (stop)
+            strmap_put(&k->stopwords, w, lineno);
+        else
+            strmap_put(&k->variants, w, gid); /* a form already known keeps its group */
+    }
+    free(w);
+    return 0;
+}
+
+static int load_arabic_words(em_knowledge *k, em_normalizer *nz, const char *dir, em_error *err) {
+    char *path = em_xasprintf("%s/arabic_words.tsv", dir);
+    FILE *probe = fopen(path, "rb");
+    free(path);
+    if (!probe) return 0;
+    fclose(probe);
+    reader r;
+    if (reader_open(&r, dir, "arabic_words.tsv", err)) return -1;
+    k->first_translation = (uint32_t)k->groups.len + 1;
+    static const char *PREFIX[] = {
+        "", "\u0627\u0644", "\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0644\u0644", "\u0648"};
+    int rc = 0;
+    char *s;
+    while (rc == 0 && (s = reader_next(&r))) {
+        char *tab = strchr(s, '\t');
+        if (!tab) {
+            rc = reader_fail(&r, err, "expected ARABIC<TAB>english");
+            break;
+        }
+        *tab = '\0';
+        char *eng = tab + 1;
+        while (*eng == '\t' || *eng == ' ')
+            eng++;
+        /* the group: that of an English word already translated, else a new one */
+        uint32_t gid = 0;
+        int stop = 0;
+        EM_VEC(char *) words = {0};
+        for (char *save = NULL, *t = strtok_r(eng, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
+            char *w = normalize_word(nz, &r, t, err);
+            if (!w) {
+                rc = -1;
+                break;
+            }
+            if (em_knowledge_is_stopword(k, w)) stop = 1;
+            const em_hmap_entry *e = strmap_get(&k->variants, w, strlen(w));
+            if (e && strmap_val(e) < k->first_translation)
+                rc = reader_fail(&r, err, "'%s' is a given name (given_names.txt)", w);
+            else if (e && !gid)
+                gid = strmap_val(e);
+            em_vec_push(words, w);
+            if (rc) break;
+        }
+        if (rc == 0 && words.len == 0) rc = reader_fail(&r, err, "no English translation");
+        if (rc == 0 && !stop) {
+            if (!gid) {
+                gid = (uint32_t)k->groups.len + 1;
+                em_strvec_push(&k->groups, words.items[0]);
+                em_vec_push(k->group_line, r.lineno);
+            }
+            for (size_t i = 0; i < words.len; i++) {
+                strmap_put(&k->variants, words.items[i], gid);
+                /* French elides its article before a vowel, and the normaliser glues it
+                   on: l'Afrique, l'Ouest ("lafrique", "louest") */
+                if (strchr("aeiou", words.items[i][0])) {
+                    char *el = em_xasprintf("l%s", words.items[i]);
+                    strmap_put(&k->variants, el, gid);
+                    free(el);
+                }
+            }
+        }
+        for (size_t i = 0; i < words.len; i++)
+            free(words.items[i]);
+        em_vec_free(words);
+        for (char *save = NULL, *t = strtok_r(s, "|", &save); rc == 0 && t;
+             t = strtok_r(NULL, "|", &save)) {
+            if (!em_has_arabic(t)) { /* a Latin transliteration of the word (fi, wa) */
+                add_arabic_form(k, nz, t, gid, stop, r.lineno);
+                continue;
+            }
+            for (size_t p = 0; p < (stop ? 1 : sizeof PREFIX / sizeof *PREFIX); p++) {
+                /* alone, and before a word with the article (ة as -at, construct state) */
+                char *form = em_xasprintf("%s%s", PREFIX[p], t);
+                char *cs = em_xasprintf("%s \u0627\u0644\u0628", form);
+                add_arabic_form(k, nz, form, gid, stop, r.lineno);
+                char *w = em_normalize_name(nz, cs);
+                char *sp = strchr(w, ' ');
+                if (sp) {
+                    *sp = '\0';
+                    add_arabic_form(k, nz, w, gid, stop, r.lineno);
+                }
+                free(w);
+                free(cs);
+                free(form);
+            }
+        }
+    }
+    reader_close(&r);
+    return rc;
+}
+
+int em_knowledge_group_is_translation(const em_knowledge *k, uint32_t group) {
+    return k && group && k->first_translation && group >= k->first_translation;
 }
 
 static int load_set(strmap *set, em_normalizer *nz, const char *dir, const char *name,
@@ -336,6 +453,7 @@ em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
     if (rc == 0) rc = load_legal(k, nz, dir, err);
     if (rc == 0) rc = load_nicknames(k, nz, dir, err);
     if (rc == 0 && !(k->readings = em_readings_load(dir, err))) rc = -1;
+    if (rc == 0) rc = load_arabic_words(k, nz, dir, err);
     em_normalizer_free(nz);
     if (rc) {
         em_knowledge_free(k);

@@ -30,6 +30,9 @@ uint32_t em_knowledge_variant_group(const em_knowledge *k, const char *token);
 /* The canonical spelling of a group (its first entry), NULL for 0. */
 const char *em_knowledge_group_name(const em_knowledge *k, uint32_t group);
 size_t em_knowledge_group_count(const em_knowledge *k);
+/* 1 when the group is an Arabic word and its English translations
+   (data/knowledge/arabic_words.tsv) rather than given-name spellings. */
+int em_knowledge_group_is_translation(const em_knowledge *k, uint32_t group);
 
 /* Name particles: "al", "el", "bin", "ibn", "abu", "van", "von", "de", ... */
 int em_knowledge_is_particle(const em_knowledge *k, const char *token);

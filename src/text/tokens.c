@@ -229,6 +229,11 @@ static int is_abjad_script(const char *script) {
                       strcmp(script, "Syrc") == 0 || strcmp(script, "Thaa") == 0);
 }
 
+/* A title after the Arabic article is a family name: El Sayed, Al-Sheikh, Al Mulla */
+static int after_article(char *const *raw, size_t i) {
+    return i > 0 && (strcmp(raw[i - 1], "al") == 0 || strcmp(raw[i - 1], "el") == 0);
+}
+
 void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name, int kind,
                       em_name_tokens *out) {
     memset(out, 0, sizeof *out);
@@ -239,6 +244,7 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
         (script && strcmp(script, "Hani") == 0 && has_interpunct(name)) ||
         (script && strcmp(script, "Hang") == 0 && em_hangul_is_foreign(name)))
         script_flags = EM_TOK_PHONETIC;
+    if (script && strcmp(script, "Arab") == 0) script_flags |= EM_TOK_ABJAD;
     out->buf = em_normalize_name(n, name);
     char *raw[64];
     size_t nraw = 0;
@@ -307,7 +313,7 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
     /* honorifics and stopwords go, unless nothing else would remain */
     size_t keep = 0;
     for (size_t i = 0; i < nraw; i++) {
-        int drop = k && (em_knowledge_is_honorific(k, raw[i]) ||
+        int drop = k && ((em_knowledge_is_honorific(k, raw[i]) && !after_article(raw, i)) ||
                          (kind != EM_KIND_PERSON && em_knowledge_is_stopword(k, raw[i])));
         if (!drop) keep++;
     }
@@ -315,7 +321,7 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
         const char *t = raw[i];
         unsigned flags = 0;
         if (keep > 0 && k &&
-            (em_knowledge_is_honorific(k, t) ||
+            ((em_knowledge_is_honorific(k, t) && !after_article(raw, i)) ||
              (kind != EM_KIND_PERSON && em_knowledge_is_stopword(k, t)))) {
             out->dropped++;
             continue;

@@ -17,15 +17,18 @@
 
 /* Bump when em_tokenize_name or em_normalize_name change what they make of a name:
    it is part of em_knowledge_version, so snapshots and register indexes are rebuilt. */
-#define EM_TOKENIZE_VERSION 3
+#define EM_TOKENIZE_VERSION 4
 
 #define EM_TOK_PARTICLE 1u /* name particle: little weight */
 #define EM_TOK_LEGAL 2u    /* canonical legal form: little weight */
 #define EM_TOK_NUMBER 4u   /* all digits */
 #define EM_TOK_SYLLABIC 8u /* from Han, Hangul or Kana: syllables are atomic, no fuzz */
 #define EM_TOK_PHONETIC                                                                            \
-    16u               /* a foreign name written by its sounds (kana, Greek, Indic,                 \
-                         Thai, Han with the interpunct...): met by its phonetic key */
+    16u /* a foreign name written by its sounds (kana, Greek, Indic,                               \
+           Thai, Han with the interpunct...): met by its phonetic key */
+#define EM_TOK_ABJAD                                                                               \
+    128u              /* written in Arabic script: its letters as text/arabic.c renders them       \
+                       */
 #define EM_TOK_MAX 24 /* tokens kept per name */
 #define EM_SKEL_MAX 24
 

@@ -1,0 +1,188 @@
+/*
+ * test_arabic.c - Arabic and Persian script as written (issue 11): reading a
+ * Latin spelling as a rendering of an Arabic-script part (text/arabic.c,
+ * em_arabic_reads_as), glued words, the Arabic words of organisation names and
+ * their translations (data/knowledge/arabic_words.tsv), and names compared
+ * through em_compare with the rule the explanation names. The names are those
+ * of UN consolidated list parties (original script and Latin forms).
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embargo.h"
+#include "text/arabic.h"
+#include "text/knowledge.h"
+#include "text/normalize.h"
+
+static em_normalizer *N;
+static em_knowledge *K;
+static em_matcher *NAMES;
+static em_searcher *CMP;
+
+static int setup(void **state) {
+    (void)state;
+    em_error err = {0};
+    N = em_normalizer_new(&err);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/knowledge", BUNDLED_DATA_DIR);
+    K = em_knowledge_load(dir, &err);
+    if (!K) fail_msg("knowledge: %s", err.message);
+    if (em_matcher_open_names_only(&NAMES, &err) != 0) fail_msg("%s", err.message);
+    CMP = em_searcher_new(NAMES, &err);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    em_searcher_free(CMP);
+    em_matcher_close(NAMES);
+    em_knowledge_free(K);
+    em_normalizer_free(N);
+    return 0;
+}
+
+static unsigned reads(const char *abjad, const char *latin) {
+    return em_arabic_reads_as(abjad, strlen(abjad), latin, strlen(latin));
+}
+
+/* each letter in its Latin renderings, short vowels and doubled letters free */
+static void test_reads_letters(void **state) {
+    (void)state;
+    assert_true(reads("kazm", "kathim") & EM_ARABIC_LETTERS); /* ظ th (Rashid Taan Kathim) */
+    assert_true(reads("kazm", "kadhim") & EM_ARABIC_LETTERS); /* ظ dh */
+    assert_true(reads("hafz", "hafed") & EM_ARABIC_LETTERS);  /* ظ d (Hafed) */
+    assert_true(reads("jmal", "djamel") & EM_ARABIC_LETTERS); /* ج dj, final e */
+    assert_true(reads("lwnysy", "lounici"));                  /* و ou, س c */
+    assert_true(reads("akasha", "akkacha"));                  /* ش ch, doubled k */
+    assert_true(reads("jwady", "djouadi"));
+    assert_true(reads("rmdan", "ramzan"));       /* ض z (Persian) */
+    assert_true(reads("zahrwys", "dahiraweys")); /* ظاهرعويس glued */
+    /* fewer than two consonants: weak, said so */
+    assert_true(reads("ady", "uday") & EM_ARABIC_FEW);  /* عدي */
+    assert_true(reads("wly", "wali") & EM_ARABIC_FEW);  /* ولی */
+    assert_true(reads("aysy", "essa") & EM_ARABIC_FEW); /* عیسی, final ی as a */
+    assert_false(reads("kazm", "kathim") & EM_ARABIC_FEW);
+    /* every written letter must be there, in order */
+    assert_int_equal(reads("kazm", "karim"), 0);
+    assert_int_equal(reads("hashm", "hishan"), 0);
+    assert_int_equal(reads("tarq", "tarkan"), 0);
+    assert_int_equal(reads("mhmd", "ahmad"), 0);
+    assert_int_equal(reads("jmal", "kamal"), 0);
+    assert_int_equal(reads("slah", "shalah"), 0); /* ص is not sh */
+    assert_int_equal(reads("", "a"), 0);
+    assert_int_equal(reads("KAZM", "kazim"), 0); /* not an abjad rendering */
+}
+
+/* the article: dropped, assimilated to a sun letter, glued to the word before */
+static void test_reads_article(void **state) {
+    (void)state;
+    assert_true(reads("alawny", "ouni") & EM_ARABIC_ARTICLE);   /* العوني */
+    assert_true(reads("alahmd", "ahmad") & EM_ARABIC_ARTICLE);  /* الاحمد */
+    assert_true(reads("alwly", "wali") & EM_ARABIC_ARTICLE);    /* الولی (Abdul Wali) */
+    assert_true(reads("alsyd", "assayed") & EM_ARABIC_ARTICLE); /* as-Sayyid */
+    assert_true(reads("baldm", "biddam") & EM_ARABIC_ARTICLE);  /* بالدم bi-d-dam */
+    assert_true(reads("ghyathaldyn", "ghiassouddine"));         /* -ud-din */
+    assert_true(reads("ansar", "ansarul") & EM_ARABIC_ARTICLE); /* Ansarul Muslimina */
+    assert_true(reads("blad", "biladis") & EM_ARABIC_ARTICLE);  /* Biladis Sudan */
+    assert_true(reads("waljhad", "jihad") & EM_ARABIC_ARTICLE); /* والجهاد */
+    /* the l of a name is not an article */
+    assert_int_equal(reads("khald", "khadd"), 0);
+    assert_int_equal(reads("aly", "y"), 0);
+}
+
+/* glued words of the lists' own Arabic, and the letters of em_arabic_to_latin */
+static void test_glued(void **state) {
+    (void)state;
+    char *s = em_normalize_name(N, "نظر محمدعبد البصیر");
+    assert_string_equal(s, "nzr mhmd abd albsyr");
+    free(s);
+    s = em_normalize_name(N, "معبد"); /* a word ending in عبد alone stays whole */
+    assert_string_equal(s, "mbd");
+    free(s);
+}
+
+/* arabic_words.tsv: the Arabic word, with the article and prefixes, meets its
+   translation; prepositions are stopwords */
+static void test_words(void **state) {
+    (void)state;
+    uint32_t g = em_knowledge_variant_group(K, "islamic");
+    assert_true(g != 0);
+    assert_true(em_knowledge_group_is_translation(K, g));
+    assert_int_equal(em_knowledge_variant_group(K, "alaslamya"), g);  /* الاسلامية */
+    assert_int_equal(em_knowledge_variant_group(K, "alaslamyat"), g); /* before al- */
+    assert_int_equal(em_knowledge_variant_group(K, "alaraq"),
+                     em_knowledge_variant_group(K, "iraqi"));
+    assert_int_equal(em_knowledge_variant_group(K, "walsham"),
+                     em_knowledge_variant_group(K, "levant"));
+    assert_true(em_knowledge_is_stopword(K, "fy"));
+    assert_true(em_knowledge_is_stopword(K, "w"));
+    assert_false(em_knowledge_group_is_translation(K, em_knowledge_variant_group(K, "mohammad")));
+}
+
+static double cmp_explained(const char *schema, const char *a, const char *b, const char *rule) {
+    double s = -1;
+    em_error err = {0};
+    char *ex = NULL;
+    assert_int_equal(em_compare(CMP, schema, a, b, &s, &ex, &err), 0);
+    if (rule) {
+        char want[96];
+        snprintf(want, sizeof want, "\"how\":\"%s\"", rule);
+        if (!strstr(ex, want)) fail_msg("'%s' ~ '%s': no %s in: %s", a, b, want, ex);
+    }
+    free(ex);
+    return s;
+}
+
+/* UN list parties, original script against their Latin listing */
+static void test_compare(void **state) {
+    (void)state;
+    double t = EM_DEFAULT_THRESHOLD;
+    assert_true(cmp_explained("Person", "رشيد طعان كاظم", "Rashid Taan Kathim",
+                              "arabic letter variant") >= t);
+    assert_true(cmp_explained("Person", "جمال عكاشة", "DJAMEL AKKACHA", "arabic letter variant") >=
+                t);
+    assert_true(cmp_explained("Person", "عبدالولی صدیقی", "ABDUL WALI SEDDIQI", "arabic article") >=
+                t);
+    assert_true(cmp_explained("Person", "طارق بن الطاھر بن الفالح العوني الحرزي",
+                              "TARAK BEN TAHER BEN FALEH OUNI HARZI", "arabic article") >= t);
+    /* "ben al-Toumi": the article between bin and the name is no swap of father and son */
+    assert_true(cmp_explained("Person", "طارق بن الحبيب بن التومي المعروفي",
+                              "TAREK BEN HABIB BEN AL-TOUMI AL-MAAROUFI", NULL) >= t);
+    /* a title after the article is a family name (El Sayed) */
+    assert_true(
+        cmp_explained("Person", "طاريق أنور السيد احمد", "Tarek Anwar El Sayed Ahmad", NULL) >= t);
+    assert_true(cmp_explained("Person", "نظر محمدعبد البصیر", "NAZIR MOHAMMAD ABDUL BASIR", NULL) >=
+                t);
+    /* organisations: their words translated, the country as a name or an adjective */
+    assert_true(cmp_explained("Organization", "الجماعة الاسلامية المقاتلة الليبية",
+                              "LIBYAN ISLAMIC FIGHTING GROUP", "arabic word") >= t);
+    assert_true(
+        cmp_explained("Organization", "القاعده في العراق", "AL-QAIDA IN IRAQ", "arabic word") >= t);
+    assert_true(cmp_explained("Organization", "الجهاد الاسلامي المصري", "EGYPTIAN ISLAMIC JIHAD",
+                              "arabic word") >= t);
+    assert_true(cmp_explained("Organization", "الدولة الإسلامية في العراق والشام - ليبيا",
+                              "ISLAMIC STATE IN IRAQ AND THE LEVANT - LIBYA", "arabic word") >= t);
+    assert_true(cmp_explained("Organization", "أنصار المسلمین في بلاد السودان",
+                              "ANSARUL MUSLIMINA FI BILADIS SUDAN", NULL) >= t);
+    /* Persian: the Ministry of Intelligence against OFAC's transliteration */
+    assert_true(cmp_explained("Organization", "وزارت اطلاعات و امنیت کشور",
+                              "VEZARAT-E ETTELA'AT VA AMNIAT-E KESHVAR", NULL) >= t);
+    /* other names stay apart */
+    assert_true(cmp_explained("Person", "رشيد طعان كاظم", "Rashid Taan Karim", NULL) < t);
+    assert_true(cmp_explained("Person", "جمال عكاشة", "Kamal Akkacha", NULL) < t);
+    assert_true(cmp_explained("Organization", "الجماعة الاسلامية المقاتلة الليبية",
+                              "EGYPTIAN ISLAMIC JIHAD", NULL) < t);
+    assert_true(cmp_explained("Organization", "القاعده في العراق", "AL-QAIDA IN YEMEN", NULL) < t);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reads_letters), cmocka_unit_test(test_reads_article),
+        cmocka_unit_test(test_glued),         cmocka_unit_test(test_words),
+        cmocka_unit_test(test_compare),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
