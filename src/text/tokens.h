@@ -24,13 +24,14 @@
 #define EM_TOK_NUMBER 4u   /* all digits */
 #define EM_TOK_SYLLABIC 8u /* from Han, Hangul or Kana: syllables are atomic, no fuzz */
 #define EM_TOK_PHONETIC                                                                            \
-    16u /* a foreign name written by its sounds (kana, Greek, Indic,                               \
-           Thai, Han with the interpunct...): met by its phonetic key */
-#define EM_TOK_ABJAD                                                                               \
-    128u              /* written in Arabic script: its letters as text/arabic.c renders them       \
-                       */
+    16u               /* a foreign name written by its sounds (kana, Greek, Indic,                 \
+                         Thai, Han with the interpunct...): met by its phonetic key */
 #define EM_TOK_MAX 24 /* tokens kept per name */
 #define EM_SKEL_MAX 24
+
+/* written in Arabic script: its letters as text/arabic.c writes them (align.c reads a
+   Latin part against them, em_arabic_reads_as) */
+#define EM_TOK_ABJAD 128u
 
 typedef struct em_token {
     const char *text; /* normalised token (points into the owning em_name_tokens) */
