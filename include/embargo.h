@@ -364,12 +364,19 @@ typedef enum em_part_how {
     EM_HOW_PHONETIC,        /* a foreign name written by its sounds ("bassharu" ~ "bashar") */
     EM_HOW_ARABIC_LETTER,   /* Arabic-script letters in another Latin rendering ("kazm" ~ "kathim") */
     EM_HOW_ARABIC_ARTICLE,  /* the same, with the article dropped or assimilated ("alsyd" ~ "sayed") */
-    EM_HOW_ARABIC_WORD      /* an Arabic word and its translation (data/knowledge/arabic_words.tsv) */
+    EM_HOW_ARABIC_WORD,     /* an Arabic word and its translation (data/knowledge/arabic_words.tsv) */
+    EM_HOW_ACRONYM,         /* an organisation's acronym met its words ("pla" ~
+                               "peoples+liberation+army") */
+    EM_HOW_ABBREVIATION,    /* an abbreviated word ("intl" ~ "international") */
+    EM_HOW_LEGAL_TYPO,      /* a legal form misspelt ("akg" ~ "ag") */
+    EM_HOW_COUNTRY          /* a country as its name or adjective ("iranian" ~ "iran") */
 } em_part_how;
 
 /* The word for `how` in the JSON explanation: "exact", "variant", "skeleton",
    "fuzzy", "initial", "joined", "nickname", "unmatched_query", "unmatched_list",
-   "phonetic", "arabic letter variant", "arabic article", "arabic word". */
+   "phonetic", "arabic letter variant", "arabic article", "arabic word", "acronym",
+   "abbreviation", "legal_form_typo", "country_adjective". "joined" is also words
+   split or joined ("vanderbilt" ~ "van+der+bilt"). */
 const char *em_part_how_name(em_part_how how);
 
 /* One part of the name alignment: a pair of parts that met, or a part left over. */

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "match/org.h"
 #include "match/weights.h"
 #include "text/arabic.h"
 
@@ -114,6 +115,11 @@ static float letter_bound(const char *a, size_t la, const char *b, size_t lb) {
     for (int i = 0; i < 37; i++)
         d += h[i] < 0 ? -h[i] : h[i];
     return (float)d / 4.0f;
+}
+
+float em_edit_distance(const char *a, size_t la, const char *b, size_t lb, float max) {
+    if (letter_bound(a, la, b, lb) > max) return max + 1;
+    return osa(a, la, b, lb, max);
 }
 
 /* Parts that share a long uninformative head or tail differ only in the rest:
@@ -368,13 +374,27 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
             *how = EM_HOW_EXACT;
             return EM_SIM_EXACT;
         }
-        *how = em_knowledge_group_is_translation(k, a->group) ? EM_HOW_ARABIC_WORD : EM_HOW_VARIANT;
-        return EM_SIM_VARIANT;
+        if (em_knowledge_group_is_translation(k, a->group)) {
+            *how = EM_HOW_ARABIC_WORD;
+            return EM_SIM_VARIANT;
+        }
+        /* a given name's variant, an abbreviation, a country's adjective (org.c) */
+        *how = em_org_group_how(k, a->group);
+        return *how == EM_HOW_ABBREVIATION ? EM_SIM_ABBREVIATION
+               : *how == EM_HOW_COUNTRY    ? EM_SIM_COUNTRY
+                                           : EM_SIM_VARIANT;
     }
     if (k && !((a->flags | b->flags) & (EM_TOK_LEGAL | EM_TOK_NUMBER | EM_TOK_PARTICLE)) &&
         em_knowledge_is_nickname(k, a->text, b->text)) {
         *how = EM_HOW_NICKNAME;
         return EM_NICKNAME_SIM;
+    }
+    if ((a->flags ^ b->flags) & EM_TOK_LEGAL) {
+        float s = em_org_legal_typo(a, b, k); /* "akg" ~ "ag" */
+        if (s > 0) {
+            *how = EM_HOW_LEGAL_TYPO;
+            return s;
+        }
     }
     if (a->len == 1 || b->len == 1) {
         if (a->len == 1 && b->len == 1 && a->text[0] == b->text[0]) {
@@ -413,40 +433,75 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
     return s;
 }
 
-/* similarity of one part against two glued parts */
-static float joined_similarity(const em_part *one, const em_part *x, const em_part *y, int abjad,
-                               em_part_how *how) {
+/* similarity of one part against the glued parts x[0..n) (n >= 2): words split or
+   joined ("sergeilavrov" ~ "sergei+lavrov", "vanderbilt" ~ "van+der+bilt") */
+static float joined_similarity(const em_part *one, const em_part *x, size_t n, int abjad,
+                               const em_knowledge *k, em_part_how *how) {
     char buf[128], skel[EM_SKEL_MAX * 2];
-    size_t lx = x->len, ly = y->len;
+    const em_part *y = &x[n - 1];
     /* a two-letter part may be the initials of two parts: "jc" ~ "jean" + "claude" */
-    if (one->len == 2 && lx > 1 && ly > 1 && one->text[0] == x->text[0] &&
+    if (n == 2 && one->len == 2 && x->len > 1 && y->len > 1 && one->text[0] == x->text[0] &&
         one->text[1] == y->text[0] && !((one->flags | x->flags | y->flags) & EM_TOK_NUMBER)) {
         *how = EM_HOW_INITIAL;
         return EM_SIM_TWO_INITIALS;
     }
-    if (lx + ly + 1 > sizeof buf || one->len < EM_JOINED_MIN_LEN) return 0;
-    size_t lj = lx + ly;
+    if (one->len < EM_JOINED_MIN_LEN) return 0;
+    /* organisation names (k given) lose their stopwords: "vanderbilt" ~ "van+(der)+bilt" */
+    if (n == 2 && k && one->len > x->len + y->len && !memcmp(one->text, x->text, x->len) &&
+        !memcmp(one->text + one->len - y->len, y->text, y->len)) {
+        char mid[32];
+        size_t lm = one->len - x->len - y->len;
+        if (lm < sizeof mid) {
+            memcpy(mid, one->text + x->len, lm);
+            mid[lm] = '\0';
+            if (em_knowledge_is_stopword(k, mid)) {
+                *how = EM_HOW_JOINED;
+                return EM_JOINED_FACTOR;
+            }
+        }
+    }
+    size_t lj = 0;
+    unsigned flags = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i].len == 1) return 0; /* initials do not glue */
+        lj += x[i].len;
+        flags |= x[i].flags;
+    }
+    if (lj + 1 > sizeof buf) return 0;
     if (lj > (size_t)one->len + EM_JOINED_LEN_SLACK || (size_t)one->len > lj + EM_JOINED_LEN_SLACK)
         return 0;
-    if (x->len == 1 || y->len == 1) return 0; /* initials do not glue */
-    memcpy(buf, x->text, lx);
-    memcpy(buf + lx, y->text, ly);
-    buf[lx + ly] = '\0';
+    for (size_t i = 0, at = 0; i < n; at += x[i].len, i++)
+        memcpy(buf + at, x[i].text, x[i].len);
+    buf[lj] = '\0';
     em_skeleton(buf, skel, sizeof skel);
     em_part_how h;
-    float s = text_similarity(one->text, one->len, one->skel, buf, lx + ly, skel, abjad, &h);
+    float s = text_similarity(one->text, one->len, one->skel, buf, lj, skel, abjad, &h);
     if (s < EM_SIM_ARABIC) {
-        float as = arabic_similarity(one->text, one->len, one->flags, buf, lx + ly,
-                                     (x->flags | y->flags) & ~(unsigned)EM_TOK_PARTICLE, &h);
+        float as = arabic_similarity(one->text, one->len, one->flags, buf, lj,
+                                     flags & ~(unsigned)EM_TOK_PARTICLE, &h);
         if (as > s) s = as;
     }
     /* by sound: an article may lead the glued parts ("alasadeu" ~ "al"+"assad") */
     if (s <= 0 && !(y->flags & EM_TOK_PARTICLE))
-        s = phonetic_similarity(one->text, one->len, one->flags, buf, lx + ly,
-                                (x->flags | y->flags) & ~(unsigned)EM_TOK_PARTICLE);
+        s = phonetic_similarity(one->text, one->len, one->flags, buf, lj,
+                                flags & ~(unsigned)EM_TOK_PARTICLE);
     if (s <= 0) return 0;
     *how = EM_HOW_JOINED;
     return s * EM_JOINED_FACTOR;
+}
+
+/* 1 when none of p[j..j+n) has an exact or variant partner of its own */
+static int run_free(const float *best, size_t j, size_t n) {
+    for (size_t i = j; i < j + n; i++)
+        if (best[i] >= EM_STRONG_SIM) return 0;
+    return 1;
+}
+
+static float run_w(const em_part *p, size_t j, size_t n) {
+    float w = 0;
+    for (size_t i = j; i < j + n; i++)
+        w += p[i].w;
+    return w;
 }
 
 /* How much a part left unmatched on both sides says "another party": nothing
@@ -522,33 +577,54 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
                            (s >= EM_STRONG_SIM ? EM_STRONG_BONUS : 0.0f) + s * (q[i].w + c[j].w),
                            how};
         }
-    /* glued parts: only parts without an exact or variant partner of their own glue */
+    /* glued parts (a run of 2..EM_JOIN_MAX_PARTS): only parts without an exact or
+       variant partner of their own glue */
     for (size_t i = 0; i < nq; i++)
-        for (size_t j = 0; j + 1 < nc; j++) {
-            if (qbest[i] >= EM_STRONG_SIM || cbest[j] >= EM_STRONG_SIM ||
-                cbest[j + 1] >= EM_STRONG_SIM)
-                continue;
-            em_part_how how;
-            float s = joined_similarity(&q[i], &c[j], &c[j + 1], abjad, &how);
-            if (s > 0 && n < sizeof cs / sizeof *cs)
-                cs[n++] = (cand){(int8_t)i, -1,
-                                 (int8_t)j, (int8_t)(j + 1),
-                                 s,         s * (q[i].w + c[j].w + c[j + 1].w),
-                                 how};
-        }
+        for (size_t j = 0; j + 1 < nc; j++)
+            for (size_t r = 2; r <= EM_JOIN_MAX_PARTS && j + r <= nc; r++) {
+                if (qbest[i] >= EM_STRONG_SIM || !run_free(cbest, j, r)) break;
+                em_part_how how;
+                float s = joined_similarity(&q[i], &c[j], r, abjad, org ? k : NULL, &how);
+                if (s > 0 && n < sizeof cs / sizeof *cs)
+                    cs[n++] = (cand){(int8_t)i, -1,
+                                     (int8_t)j, (int8_t)(j + r - 1),
+                                     s,         s * (q[i].w + run_w(c, j, r)),
+                                     how};
+            }
     for (size_t j = 0; j < nc; j++)
-        for (size_t i = 0; i + 1 < nq; i++) {
-            if (cbest[j] >= EM_STRONG_SIM || qbest[i] >= EM_STRONG_SIM ||
-                qbest[i + 1] >= EM_STRONG_SIM)
-                continue;
-            em_part_how how;
-            float s = joined_similarity(&c[j], &q[i], &q[i + 1], abjad, &how);
-            if (s > 0 && n < sizeof cs / sizeof *cs)
-                cs[n++] = (cand){(int8_t)i, (int8_t)(i + 1),
-                                 (int8_t)j, -1,
-                                 s,         s * (q[i].w + q[i + 1].w + c[j].w),
-                                 how};
+        for (size_t i = 0; i + 1 < nq; i++)
+            for (size_t r = 2; r <= EM_JOIN_MAX_PARTS && i + r <= nq; r++) {
+                if (cbest[j] >= EM_STRONG_SIM || !run_free(qbest, i, r)) break;
+                em_part_how how;
+                float s = joined_similarity(&c[j], &q[i], r, abjad, org ? k : NULL, &how);
+                if (s > 0 && n < sizeof cs / sizeof *cs)
+                    cs[n++] = (cand){(int8_t)i, (int8_t)(i + r - 1),           (int8_t)j, -1,
+                                     s,         s * (run_w(q, i, r) + c[j].w), how};
+            }
+    /* organisations: an acronym against the initials of a run of the other side's
+       parts (org.c), both ways */
+    for (size_t i = 0; org && k && i < nq; i++) {
+        if (qbest[i] >= EM_STRONG_SIM || !em_org_acronym_part(&q[i])) continue;
+        for (size_t j = 0; j < nc; j++) {
+            size_t r = em_org_acronym_run(&q[i], c, nc, j, k);
+            if (r && run_free(cbest, j, r) && n < sizeof cs / sizeof *cs)
+                cs[n++] = (cand){(int8_t)i,      -1,
+                                 (int8_t)j,      (int8_t)(j + r - 1),
+                                 EM_SIM_ACRONYM, EM_SIM_ACRONYM * (q[i].w + run_w(c, j, r)),
+                                 EM_HOW_ACRONYM};
         }
+    }
+    for (size_t j = 0; org && k && j < nc; j++) {
+        if (cbest[j] >= EM_STRONG_SIM || !em_org_acronym_part(&c[j])) continue;
+        for (size_t i = 0; i < nq; i++) {
+            size_t r = em_org_acronym_run(&c[j], q, nq, i, k);
+            if (r && run_free(qbest, i, r) && n < sizeof cs / sizeof *cs)
+                cs[n++] = (cand){(int8_t)i,      (int8_t)(i + r - 1),
+                                 (int8_t)j,      -1,
+                                 EM_SIM_ACRONYM, EM_SIM_ACRONYM * (run_w(q, i, r) + c[j].w),
+                                 EM_HOW_ACRONYM};
+        }
+    }
     /* greedy: best evidence first (insertion sort: n is small) */
     for (size_t i = 1; i < n; i++) {
         cand x = cs[i];
@@ -563,14 +639,13 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
     float qw = 0, cw = 0, qm = 0, cm = 0, mass = 0;
     for (size_t i = 0; i < n; i++) {
         cand *x = &cs[i];
-        uint32_t qb = 1u << x->q | (x->q2 >= 0 ? 1u << x->q2 : 0);
-        uint32_t cb = 1u << x->c | (x->c2 >= 0 ? 1u << x->c2 : 0);
+        uint32_t qb = em_run_mask(x->q, x->q2), cb = em_run_mask(x->c, x->c2);
         if ((qused & qb) || (cused & cb)) continue;
         qused |= qb;
         cused |= cb;
         out->pairs[out->npairs++] = (em_pair){x->q, x->q2, x->c, x->c2, x->sim, x->how};
-        float wq = q[x->q].w + (x->q2 >= 0 ? q[x->q2].w : 0);
-        float wc = c[x->c].w + (x->c2 >= 0 ? c[x->c2].w : 0);
+        float wq = x->q2 >= 0 ? run_w(q, (size_t)x->q, (size_t)(x->q2 - x->q + 1)) : q[x->q].w;
+        float wc = x->c2 >= 0 ? run_w(c, (size_t)x->c, (size_t)(x->c2 - x->c + 1)) : c[x->c].w;
         qm += x->sim * wq;
         cm += x->sim * wc;
         mass += x->sim * (wq < wc ? wq : wc);

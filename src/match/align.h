@@ -32,11 +32,17 @@ typedef struct em_part {
 #define EM_HOW_NONE EM_HOW_UNMATCHED_QUERY
 
 typedef struct em_pair {
-    int8_t q, q2; /* query part(s); q2 = -1 unless two query parts were glued */
-    int8_t c, c2; /* list part(s) */
+    int8_t q, q2; /* query part(s): q alone (q2 = -1), or the glued run q..q2 */
+    int8_t c, c2; /* list part(s), likewise */
     float sim;
     em_part_how how;
 } em_pair;
+
+/* The bits of parts i..i2 (i alone when i2 < 0). */
+static inline uint32_t em_run_mask(int i, int i2) {
+    int last = i2 >= i ? i2 : i;
+    return (uint32_t)((2ull << last) - (1ull << i));
+}
 
 typedef struct em_alignment {
     em_pair pairs[EM_PART_MAX];
@@ -51,6 +57,10 @@ typedef struct em_alignment {
    written without vowels, so consonant skeletons count for more. */
 float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em_knowledge *k,
                          em_part_how *how);
+
+/* The optimal string alignment distance of a and b (adjacent transpositions one
+   edit, confusable letters half), or more than max when it exceeds max. */
+float em_edit_distance(const char *a, size_t la, const char *b, size_t lb, float max);
 
 /* Memo of part similarities for one query: (query part, list token id) ->
    similarity. Candidates share tokens, so most comparisons repeat. */

@@ -37,6 +37,14 @@ const char *em_part_how_name(em_part_how how) {
         return "arabic article";
     case EM_HOW_ARABIC_WORD:
         return "arabic word";
+    case EM_HOW_ACRONYM:
+        return "acronym";
+    case EM_HOW_ABBREVIATION:
+        return "abbreviation";
+    case EM_HOW_LEGAL_TYPO:
+        return "legal_form_typo";
+    case EM_HOW_COUNTRY:
+        return "country_adjective";
     case EM_HOW_UNMATCHED_QUERY:
         return "unmatched_query";
     case EM_HOW_UNMATCHED_LIST:
@@ -61,16 +69,23 @@ size_t em_explain_str(em_explain_builder *b, const char *s) {
     return off;
 }
 
-/* the text of part i, "+"-joined with part i2 when two parts were glued */
+/* the text of part i, "+"-joined with the parts up to i2 when parts were glued */
 static size_t part_str(em_explain_builder *b, const em_part *p, int i, int i2) {
     size_t off = b->strs.len;
     em_buf_adds(&b->strs, p[i].text);
-    if (i2 >= 0) {
+    for (int j = i + 1; j <= i2; j++) {
         em_buf_addc(&b->strs, '+');
-        em_buf_adds(&b->strs, p[i2].text);
+        em_buf_adds(&b->strs, p[j].text);
     }
     em_buf_addc(&b->strs, '\0');
     return off;
+}
+
+static float run_weight(const em_part *p, int i, int i2) {
+    float w = p[i].w;
+    for (int j = i + 1; j <= i2; j++)
+        w += p[j].w;
+    return w;
 }
 
 void em_explain_add_alignment(em_explain_builder *b, const em_alignment *a, const em_part *q,
@@ -79,15 +94,15 @@ void em_explain_add_alignment(em_explain_builder *b, const em_alignment *a, cons
     b->nparts = 0;
     for (size_t i = 0; i < a->npairs; i++) {
         const em_pair *p = &a->pairs[i];
-        qused |= 1u << p->q | (p->q2 >= 0 ? 1u << p->q2 : 0);
-        cused |= 1u << p->c | (p->c2 >= 0 ? 1u << p->c2 : 0);
+        qused |= em_run_mask(p->q, p->q2);
+        cused |= em_run_mask(p->c, p->c2);
         size_t k = b->nparts++;
         b->parts[k].query = part_str(b, q, p->q, p->q2);
         b->parts[k].listed = part_str(b, c, p->c, p->c2);
         b->parts[k].how = p->how;
         b->parts[k].similarity = p->sim;
-        b->parts[k].query_weight = q[p->q].w + (p->q2 >= 0 ? q[p->q2].w : 0);
-        b->parts[k].listed_weight = c[p->c].w + (p->c2 >= 0 ? c[p->c2].w : 0);
+        b->parts[k].query_weight = run_weight(q, p->q, p->q2);
+        b->parts[k].listed_weight = run_weight(c, p->c, p->c2);
     }
     for (size_t i = 0; i < nq; i++) {
         if (qused & (1u << i)) continue;

@@ -22,13 +22,15 @@
 #include "index/snapshot_check.h"
 #include "match/matcher_build.h"
 #include "match/matcher_internal.h"
+#include "match/org.h"
 #include "store/paths.h"
 #include "store/store_read.h"
 
 static const char *KNOWLEDGE_FILES[] = {
-    "given_names.txt", "particles.txt", "honorifics.txt", "legal_forms.tsv", "org_stopwords.txt",
-    "countries.tsv",   "nicknames.txt", "han_hangul.tsv", "kontsevich.tsv",  "titles_cjk.txt",
-    "arabic_words.tsv"};
+    "given_names.txt",       "particles.txt",  "honorifics.txt",   "legal_forms.tsv",
+    "org_stopwords.txt",     "countries.tsv",  "nicknames.txt",    "han_hangul.tsv",
+    "kontsevich.tsv",        "titles_cjk.txt", "arabic_words.tsv", "abbreviations.tsv",
+    "country_adjectives.tsv"};
 
 int em_matcher_load_tables(em_matcher *m, em_error *err) {
     char *dir = em_xasprintf("%s/knowledge", em_bundled_data_dir());
@@ -117,6 +119,7 @@ int em_matcher_map(em_matcher *m, const char *path, em_error *err) {
     for (uint32_t i = 0; i < h->n_tokens; i++)
         if (m->tokens[i].idf > m->max_idf) m->max_idf = m->tokens[i].idf;
     m->path = em_xstrdup(path);
+    m->acronyms = em_org_acronyms_build(m);
     return 0;
 }
 
@@ -244,6 +247,7 @@ int em_matcher_open(em_matcher **out, em_store *st, em_error *err) {
 void em_matcher_unmap(em_matcher *m) {
     if (m->map) munmap(m->map, m->map_len);
     free(m->path);
+    em_org_acronyms_free(m->acronyms);
     em_knowledge *k = m->k;
     em_countries *c = m->countries;
     memset(m, 0, sizeof *m);

@@ -60,6 +60,7 @@
 #include "match/align.h"
 #include "match/explain.h"
 #include "match/matcher_internal.h"
+#include "match/org.h"
 #include "match/results.h"
 #include "match/weights.h"
 #include "text/readings.h"
@@ -149,17 +150,20 @@ static size_t name_parts(const em_matcher *m, uint32_t name, em_part *p) {
 
 /* ---- retrieval ------------------------------------------------------------ */
 
+/* adds the evidence w x est of query part qi to name n, once per part */
+static void credit(em_searcher *s, uint32_t n, float est, int qi, float w) {
+    if (s->lastq[n] == qi) return;
+    if (s->lastq[n] == -1 && s->acc[n] == 0) s->touched[s->ntouched++] = n;
+    s->lastq[n] = (int8_t)qi;
+    s->acc[n] += w * est;
+}
+
 static void probe(em_searcher *s, uint32_t token, float est, int qi, float w, uint32_t df_cap) {
     const snap_token *t = &s->m->tokens[token];
     if (t->post_count > df_cap) return;
     const uint32_t *post = s->m->postings + t->post_first;
-    for (uint32_t i = 0; i < t->post_count; i++) {
-        uint32_t n = post[i];
-        if (s->lastq[n] == qi) continue;
-        if (s->lastq[n] == -1 && s->acc[n] == 0) s->touched[s->ntouched++] = n;
-        s->lastq[n] = (int8_t)qi;
-        s->acc[n] += w * est;
-    }
+    for (uint32_t i = 0; i < t->post_count; i++)
+        credit(s, post[i], est, qi, w);
 }
 
 static void probe_list(em_searcher *s, const uint32_t *toks, uint32_t n, float est, int qi, float w,
@@ -297,6 +301,36 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
             probe(s, va[0], EM_EST_SPLIT, 2 * EM_PART_MAX + (int)i, q[i].w / 2, common);
             probe(s, vb[0], EM_EST_SPLIT, 3 * EM_PART_MAX + (int)i, q[i].w / 2, common);
         }
+    }
+}
+
+/* An acronym of the query (org.h) also retrieves the organisation names whose
+   initials it spells, with its stopword letters or without ("mois" -> "mis"). */
+static void retrieve_acronyms(em_searcher *s, const em_part *q, size_t nq) {
+    const em_matcher *m = s->m;
+    for (size_t i = 0; i < nq && m->acronyms; i++) {
+        if (!em_org_acronym_part(&q[i])) continue;
+        const char *t = q[i].text;
+        size_t len = q[i].len;
+        /* the letters, less none (a = b = 0), one (a = b) or two (a < b) interior
+           stopword letters */
+        for (size_t a = 0; a + 1 < len; a++)
+            for (size_t b = a; b + 1 < len; b++) {
+                if (a == 0 && b > 0) break;
+                if (a > 0 && (!em_knowledge_stopword_initial(m->k, t[a]) ||
+                              !em_knowledge_stopword_initial(m->k, t[b])))
+                    continue;
+                char key[EM_ACRONYM_MAX_LEN];
+                size_t n = 0;
+                for (size_t j = 0; j < len; j++)
+                    if (a == 0 || (j != a && j != b)) key[n++] = t[j];
+                if (n < EM_ACRONYM_MIN_WORDS) continue;
+                uint32_t nn;
+                const uint32_t *v = em_org_acronym_names(m->acronyms, key, n, &nn);
+                if (nn > EM_RETRIEVE_MAX_ACRONYM) continue;
+                for (uint32_t j = 0; j < nn; j++)
+                    credit(s, v[j], EM_SIM_ACRONYM, 4 * EM_PART_MAX + (int)i, q[i].w);
+            }
     }
 }
 
@@ -617,6 +651,7 @@ static int search_one(em_searcher *s, const em_query *q, const char *shown, em_r
         em_vec_reserve(hits, 64); /* room for a name's usual hits in one allocation */
         s->ntouched = 0;
         retrieve(s, qp, nq, nt.abjad);
+        if (kind != EM_KIND_PERSON) retrieve_acronyms(s, qp, nq);
         size_t nc = s->ntouched;
         /* the best EM_MAX_CANDIDATES by accumulated evidence; their order does not matter */
         nc = select_best(s->touched, nc, m->max_candidates ? m->max_candidates : EM_MAX_CANDIDATES,

@@ -69,6 +69,9 @@
 /* A variant group or skeleton bucket of more tokens than this is too vague to
    probe; a deletion key of more tokens than EM_RETRIEVE_MAX_TYPOS likewise. */
 #define EM_RETRIEVE_MAX_VARIANTS 64
+/* An acronym (org.c) retrieves the organisation names whose initials it spells,
+   unless more than this many do: then it is too vague to probe. */
+#define EM_RETRIEVE_MAX_ACRONYM 64
 #define EM_RETRIEVE_MAX_TYPOS 32
 /* An unknown query part of this many letters is tried as two known tokens
    glued ("sergeilavrov"), each of at least EM_RETRIEVE_SPLIT_MIN_HALF. */
@@ -180,6 +183,30 @@
 #define EM_JOINED_FACTOR 0.97f
 #define EM_JOINED_MIN_LEN 4
 #define EM_JOINED_LEN_SLACK 3
+
+/* Organisations (org.c). An acronym of EM_ACRONYM_MIN_LEN..EM_ACRONYM_MAX_LEN
+   letters meets a run of at least EM_ACRONYM_MIN_WORDS parts whose initials it
+   spells, at most EM_ACRONYM_MAX_SKIPS of its letters standing for stopwords the
+   tokeniser dropped ("mois" ~ "ministry (of) intelligence (and) security"), at
+   EM_SIM_ACRONYM: below a full-name match, since initials are shared by many names.
+   An acronym the list gives as an alias is a name and meets exactly. */
+#define EM_ACRONYM_MIN_LEN 3
+#define EM_ACRONYM_MAX_LEN 10
+#define EM_ACRONYM_MIN_WORDS 3
+#define EM_ACRONYM_MAX_SKIPS 2
+#define EM_SIM_ACRONYM 0.88f
+/* A legal form misspelt ("akg" ~ "ag"; one edit, two from EM_LEGAL_TYPO_TWO_EDITS
+   letters): the form is there, its spelling is off. */
+#define EM_SIM_LEGAL_TYPO 0.9f
+#define EM_LEGAL_TYPO_TWO_EDITS 12
+/* An abbreviated word ("intl" ~ "international", data/knowledge/abbreviations.tsv)
+   and a country as its name or adjective ("iranian" ~ "iran",
+   country_adjectives.tsv): the same word written otherwise, like a variant. */
+#define EM_SIM_ABBREVIATION 0.95f
+#define EM_SIM_COUNTRY 0.95f
+/* Words split or joined: one part meets a run of up to this many glued parts of
+   the other side ("vanderbilt" ~ "van+der+bilt", "platonovich" ~ "plat+ono+vich"). */
+#define EM_JOIN_MAX_PARTS 4
 
 /* ---- alignment and the name score (align.c) ------------------------------- */
 

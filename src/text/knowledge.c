@@ -58,8 +58,14 @@ static void strmap_free(strmap *m) {
 /* ---- the knowledge ----------------------------------------------------- */
 
 struct em_knowledge {
-    strmap variants;             /* spelling -> group id (1-based) */
-    em_strvec groups;            /* canonical spelling of group i+1 */
+    strmap variants;  /* spelling -> group id (1-based) */
+    em_strvec groups; /* canonical spelling of group i+1 */
+    /* organisation words (abbreviations.tsv, country_adjectives.tsv): variant
+       groups like the given names, told apart by their kind */
+    EM_VEC(uint8_t) group_kind;         /* EM_GROUP_* of group i+1 */
+    em_strvec legal_sorted;             /* every legal variant, sorted: prefix search */
+    EM_VEC(uint32_t) legal_sorted_code; /* code index + 1 of legal_sorted[i] */
+    uint32_t stop_initials;             /* bit c - 'a': a stopword starts with c */
     uint32_t first_translation;  /* groups from this id on are arabic_words.tsv's, 0 = none */
     EM_VEC(uint32_t) group_line; /* line of each group, for error messages while loading */
     strmap particles, honorifics, stopwords; /* token -> line */
@@ -83,6 +89,9 @@ void em_knowledge_free(em_knowledge *k) {
     strmap_free(&k->legal);
     em_strvec_free(&k->legal_codes);
     em_vec_free(k->legal_line);
+    em_vec_free(k->group_kind);
+    em_strvec_free(&k->legal_sorted);
+    em_vec_free(k->legal_sorted_code);
     em_readings_free(k->readings);
     free(k);
 }
@@ -190,6 +199,7 @@ static int load_groups(em_knowledge *k, em_normalizer *nz, const char *dir, em_e
             if (rc == 0 && n++ == 0) {
                 em_strvec_push(&k->groups, w);
                 em_vec_push(k->group_line, r.lineno); /* at gid - 1 */
+                em_vec_push(k->group_kind, (uint8_t)EM_GROUP_NAME);
             }
             free(w);
             if (rc) break;
@@ -256,7 +266,8 @@ static int load_arabic_words(em_knowledge *k, em_normalizer *nz, const char *dir
             }
             if (em_knowledge_is_stopword(k, w)) stop = 1;
             const em_hmap_entry *e = strmap_get(&k->variants, w, strlen(w));
-            if (e && strmap_val(e) < k->first_translation)
+            if (e && strmap_val(e) < k->first_translation &&
+                em_knowledge_group_kind(k, strmap_val(e)) == EM_GROUP_NAME)
                 rc = reader_fail(&r, err, "'%s' is a given name (given_names.txt)", w);
             else if (e && !gid)
                 gid = strmap_val(e);
@@ -269,6 +280,7 @@ static int load_arabic_words(em_knowledge *k, em_normalizer *nz, const char *dir
                 gid = (uint32_t)k->groups.len + 1;
                 em_strvec_push(&k->groups, words.items[0]);
                 em_vec_push(k->group_line, r.lineno);
+                em_vec_push(k->group_kind, (uint8_t)EM_GROUP_NAME);
             }
             for (size_t i = 0; i < words.len; i++) {
                 strmap_put(&k->variants, words.items[i], gid);
@@ -313,6 +325,79 @@ static int load_arabic_words(em_knowledge *k, em_normalizer *nz, const char *dir
 
 int em_knowledge_group_is_translation(const em_knowledge *k, uint32_t group) {
     return k && group && k->first_translation && group >= k->first_translation;
+}
+
+/* KEY<TAB>word|word|...: one variant group of kind `kind` per line (organisation
+   words: abbreviations.tsv, whose key is the full word and a member of the group;
+   country_adjectives.tsv, whose key is the ISO 3166 code and not a member). A
+   word already in a group of another line is an error. */
+static int load_word_groups(em_knowledge *k, em_normalizer *nz, const char *dir, const char *name,
+                            int kind, int key_is_member, em_error *err) {
+    reader r;
+    if (reader_open(&r, dir, name, err)) return -1;
+    int rc = 0;
+    char *s;
+    while (rc == 0 && (s = reader_next(&r))) {
+        char *tab = strchr(s, '\t');
+        if (!tab) {
+            rc = reader_fail(&r, err, "expected KEY<TAB>word|word|..., found no tab");
+            break;
+        }
+        *tab = '\0';
+        uint32_t gid = (uint32_t)k->groups.len + 1;
+        size_t n = 0;
+        char *words[64];
+        size_t nw = 0;
+        if (key_is_member) words[nw++] = em_strtrim(s);
+        for (char *save = NULL, *t = strtok_r(tab + 1, "|", &save); t && nw < 64;
+             t = strtok_r(NULL, "|", &save))
+            words[nw++] = em_strtrim(t);
+        for (size_t i = 0; i < nw && rc == 0; i++) {
+            char *w = normalize_word(nz, &r, words[i], err);
+            if (!w) {
+                rc = -1;
+                break;
+            }
+            const em_hmap_entry *dup = strmap_put(&k->variants, w, gid);
+            if (dup && strmap_val(dup) == gid)
+                rc = reader_fail(&r, err, "'%s' is listed twice on the line", w);
+            else if (dup)
+                rc = reader_fail(&r, err, "'%s' is already in the group of %s line %u", w,
+                                 k->group_kind.items[strmap_val(dup) - 1] == EM_GROUP_NAME
+                                     ? "given_names.txt"
+                                     : "an earlier",
+                                 (unsigned)k->group_line.items[strmap_val(dup) - 1]);
+            if (rc == 0 && n++ == 0) {
+                em_strvec_push(&k->groups, w);
+                em_vec_push(k->group_line, r.lineno);
+                em_vec_push(k->group_kind, (uint8_t)kind);
+            }
+            free(w);
+        }
+        if (rc == 0 && n < 2) rc = reader_fail(&r, err, "a line needs at least two words");
+    }
+    reader_close(&r);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The legal variants sorted (for the truncated forms of em_knowledge_legal_form), and
+   the initials of the stopwords (for acronyms: the O of MOIS is "of"). */
+static void index_org_words(em_knowledge *k) {
+    for (size_t i = 0; i < em_hmap_len(&k->legal); i++)
+        em_strvec_push(&k->legal_sorted, em_hmap_at(&k->legal, i)->key);
+    qsort(k->legal_sorted.items, k->legal_sorted.len, sizeof *k->legal_sorted.items, cmp_str);
+    for (size_t i = 0; i < k->legal_sorted.len; i++) {
+        const char *v = k->legal_sorted.items[i];
+        em_vec_push(k->legal_sorted_code, strmap_val(strmap_get(&k->legal, v, strlen(v))));
+    }
+    for (size_t i = 0; i < em_hmap_len(&k->stopwords); i++) {
+        char c = em_hmap_at(&k->stopwords, i)->key[0];
+        if (c >= 'a' && c <= 'z') k->stop_initials |= 1u << (c - 'a');
+    }
 }
 
 static int load_set(strmap *set, em_normalizer *nz, const char *dir, const char *name,
@@ -453,7 +538,13 @@ em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
     if (rc == 0) rc = load_legal(k, nz, dir, err);
     if (rc == 0) rc = load_nicknames(k, nz, dir, err);
     if (rc == 0 && !(k->readings = em_readings_load(dir, err))) rc = -1;
+    /* the organisation words before the Arabic ones: a translation may join them */
+    if (rc == 0)
+        rc = load_word_groups(k, nz, dir, "abbreviations.tsv", EM_GROUP_ABBREVIATION, 1, err);
+    if (rc == 0)
+        rc = load_word_groups(k, nz, dir, "country_adjectives.tsv", EM_GROUP_COUNTRY, 0, err);
     if (rc == 0) rc = load_arabic_words(k, nz, dir, err);
+    if (rc == 0) index_org_words(k);
     em_normalizer_free(nz);
     if (rc) {
         em_knowledge_free(k);
@@ -539,4 +630,65 @@ const char *em_knowledge_legal_form(const em_knowledge *k, const char *const *to
         }
     }
     return NULL;
+}
+
+/* ---- organisation words ------------------------------------------------ */
+
+int em_knowledge_group_kind(const em_knowledge *k, uint32_t group) {
+    if (!k || group == 0 || group > k->group_kind.len) return EM_GROUP_NAME;
+    return k->group_kind.items[group - 1];
+}
+
+int em_knowledge_stopword_initial(const em_knowledge *k, char c) {
+    return k && c >= 'a' && c <= 'z' && (k->stop_initials >> (c - 'a') & 1);
+}
+
+size_t em_knowledge_legal_count(const em_knowledge *k) {
+    return k ? k->legal_sorted.len : 0;
+}
+
+const char *em_knowledge_legal_at(const em_knowledge *k, size_t i, const char **code) {
+    if (!k || i >= k->legal_sorted.len) return NULL;
+    if (code) *code = k->legal_codes.items[k->legal_sorted_code.items[i] - 1];
+    return k->legal_sorted.items[i];
+}
+
+const char *em_knowledge_legal_truncated(const em_knowledge *k, const char *const *tokens, size_t n,
+                                         size_t *consumed) {
+    if (consumed) *consumed = 0;
+    if (!k || !tokens || n == 0 || n > k->legal_max_tokens || !k->legal_sorted.len) return NULL;
+    char key[LEGAL_MAX_BYTES + 1];
+    size_t len = 0;
+    for (size_t m = 0; m < n; m++) {
+        size_t tl = strlen(tokens[m]);
+        if (!tl || len + (m ? 1 : 0) + tl > k->legal_max_bytes) return NULL;
+        if (m) key[len++] = ' ';
+        memcpy(key + len, tokens[m], tl);
+        len += tl;
+    }
+    key[len] = '\0';
+    size_t last = strlen(tokens[n - 1]);
+    if (len < EM_LEGAL_TRUNC_MIN_KEY || last < EM_LEGAL_TRUNC_MIN_LAST) return NULL;
+    /* the first variant not below the key, then every variant the key begins */
+    size_t lo = 0, hi = k->legal_sorted.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(k->legal_sorted.items[mid], key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t code = 0;
+    for (size_t i = lo; i < k->legal_sorted.len; i++) {
+        const char *v = k->legal_sorted.items[i];
+        if (strncmp(v, key, len) != 0) break;
+        /* cut inside the last word: the variant goes on with letters, and has as
+           many words as the key ("joint stock compan" ~ "joint stock company") */
+        if (v[len] == '\0' || v[len] == ' ' || strchr(v + len, ' ')) continue;
+        if (code && code != k->legal_sorted_code.items[i]) return NULL; /* ambiguous */
+        code = k->legal_sorted_code.items[i];
+    }
+    if (!code) return NULL;
+    if (consumed) *consumed = n;
+    return k->legal_codes.items[code - 1];
 }

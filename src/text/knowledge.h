@@ -57,4 +57,27 @@ const char *em_knowledge_legal_form(const em_knowledge *k, const char *const *to
 /* The tables of the other readings of a query name (text/readings.h). */
 const struct em_readings *em_knowledge_readings(const em_knowledge *k);
 
+/*
+ * Organisation words (data/knowledge/abbreviations.tsv, country_adjectives.tsv)
+ * are variant groups like the given names ("intl" and "international" share a
+ * group, "iranian" and "iran" another); the kind of a group says which table
+ * it came from, so that the explanation names the rule.
+ */
+enum { EM_GROUP_NAME = 0, EM_GROUP_ABBREVIATION = 1, EM_GROUP_COUNTRY = 2 };
+int em_knowledge_group_kind(const em_knowledge *k, uint32_t group);
+/* 1 when an organisation stopword starts with the letter c (the O of MOIS is "of"). */
+int em_knowledge_stopword_initial(const em_knowledge *k, char c);
+/* The legal-form variants in sorted order, each with its code: i < em_knowledge_legal_count. */
+size_t em_knowledge_legal_count(const em_knowledge *k);
+const char *em_knowledge_legal_at(const em_knowledge *k, size_t i, const char **code);
+/* A legal form cut short inside its last word, as fixed-width fields cut names:
+   tokens[0..n) are all the rest of a name ("joint stock compan") and begin exactly
+   one code's variants of as many words, the last word cut (at least
+   EM_LEGAL_TRUNC_MIN_LAST letters of it kept, EM_LEGAL_TRUNC_MIN_KEY in all). Returns
+   that code and sets *consumed = n, else NULL. */
+#define EM_LEGAL_TRUNC_MIN_LAST 4
+#define EM_LEGAL_TRUNC_MIN_KEY 5
+const char *em_knowledge_legal_truncated(const em_knowledge *k, const char *const *tokens, size_t n,
+                                         size_t *consumed);
+
 #endif

@@ -259,9 +259,9 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
     for (size_t i = 0; i < nraw; i++) {
         int tens, v = number_word(raw[i], &tens), o = ordinal_word(raw[i]);
         if (v >= 0 && nb < 16) {
-            int unit;
-            if (tens && i + 1 < nraw && (unit = number_word(raw[i + 1], &tens)) > 0 && unit < 10 &&
-                !tens) {
+            int unit, utens;
+            if (tens && i + 1 < nraw && (unit = number_word(raw[i + 1], &utens)) > 0 && unit < 10 &&
+                !utens) {
                 v += unit;
                 i++;
             } else if (tens && i + 1 < nraw && raw[i + 1][0] >= '1' && raw[i + 1][0] <= '9' &&
@@ -330,6 +330,10 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
             size_t used = 0;
             const char *code =
                 em_knowledge_legal_form(k, (const char *const *)raw + i, nraw - i, &used);
+            /* a legal form cut short at the end of the name ("joint stock compan") */
+            if (!code && nraw - i <= 4)
+                code =
+                    em_knowledge_legal_truncated(k, (const char *const *)raw + i, nraw - i, &used);
             if (code && used > 0 && nraw > used) {
                 t = code;
                 flags |= EM_TOK_LEGAL;

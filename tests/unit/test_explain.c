@@ -106,10 +106,24 @@ static void expect_qualifier(const em_explanation *x, size_t i, const char *fact
 
 static void test_how_names(void **state) {
     (void)state;
-    static const char *want[] = {"exact",          "variant", "skeleton", "fuzzy",
-                                 "initial",        "joined",  "nickname", "unmatched_query",
-                                 "unmatched_list", "phonetic"};
-    for (int h = EM_HOW_EXACT; h <= EM_HOW_PHONETIC; h++)
+    static const char *want[] = {"exact",
+                                 "variant",
+                                 "skeleton",
+                                 "fuzzy",
+                                 "initial",
+                                 "joined",
+                                 "nickname",
+                                 "unmatched_query",
+                                 "unmatched_list",
+                                 "phonetic",
+                                 "arabic letter variant",
+                                 "arabic article",
+                                 "arabic word",
+                                 "acronym",
+                                 "abbreviation",
+                                 "legal_form_typo",
+                                 "country_adjective"};
+    for (int h = EM_HOW_EXACT; h <= EM_HOW_COUNTRY; h++)
         assert_string_equal(em_part_how_name((em_part_how)h), want[h]);
     assert_null(em_result_explanation(NULL));
     assert_int_equal(em_result_features(NULL, NULL, NULL, 0), 0);

@@ -211,6 +211,8 @@ static char *mini_dir(const char *name) {
     write_file(dir, "han_hangul.tsv", "\xE9\x87\x91\t\xEA\xB9\x80\n");            /* 金 김 */
     write_file(dir, "kontsevich.tsv", "family\t\xD0\x9A\xD0\xB8\xD0\xBC\tkim\n"); /* Ким */
     write_file(dir, "titles_cjk.txt", "\xE4\xB8\xBB\xE5\xB8\xAD\n");              /* 主席 */
+    write_file(dir, "abbreviations.tsv", "international\tintl|int'nl\n");
+    write_file(dir, "country_adjectives.tsv", "IR\tiran|Iranian\n");
     return dir;
 }
 
@@ -229,7 +231,7 @@ static void test_mini_load(void **state) {
     em_error err = {0};
     em_knowledge *k = em_knowledge_load(dir, &err);
     if (!k) fail_msg("%s", err.message);
-    assert_int_equal(em_knowledge_group_count(k), 2);
+    assert_int_equal(em_knowledge_group_count(k), 4); /* 2 given names, 1 abbreviation, 1 country */
     assert_int_equal(em_knowledge_variant_group(k, "mohammed"), 1);
     assert_int_equal(em_knowledge_variant_group(k, "mohd"), 1);
     assert_int_equal(em_knowledge_variant_group(k, "abdulla"), 2);
@@ -257,6 +259,16 @@ static void test_mini_load(void **state) {
     assert_true(em_knowledge_is_nickname(k, "ted", "theodore"));
     assert_true(em_knowledge_is_nickname(k, "ted", "edward"));
     assert_false(em_knowledge_is_nickname(k, "bill", "edward"));
+    /* organisation words are groups of their own kind; stopword initials */
+    assert_int_equal(em_knowledge_variant_group(k, "intl"),
+                     em_knowledge_variant_group(k, "international"));
+    assert_int_equal(em_knowledge_group_kind(k, em_knowledge_variant_group(k, "intnl")),
+                     EM_GROUP_ABBREVIATION);
+    assert_int_equal(em_knowledge_group_kind(k, em_knowledge_variant_group(k, "iranian")),
+                     EM_GROUP_COUNTRY);
+    assert_int_equal(em_knowledge_group_kind(k, 1), EM_GROUP_NAME);
+    assert_true(em_knowledge_stopword_initial(k, 't'));
+    assert_false(em_knowledge_stopword_initial(k, 'o'));
     em_knowledge_free(k);
     free(dir);
 }
@@ -292,6 +304,18 @@ static void test_errors(void **state) {
     expect_error(dir, "han_hangul.tsv", "\xE9\x87\x91\t\xEA\xB9\x80\n\xE9\x87\x91\t\xEA\xB8\x88\n",
                  "han_hangul.tsv line 2: '\xE9\x87\x91' is listed twice");
     write_file(dir, "han_hangul.tsv", "");
+    /* organisation words: two words a line at least, one group per word across files */
+    expect_error(dir, "abbreviations.tsv", "international\tintl|int'l\n",
+                 "abbreviations.tsv line 1: 'intl' is listed twice on the line");
+    expect_error(
+        dir, "abbreviations.tsv", "aly\taly2|ally\n",
+        "abbreviations.tsv line 1: 'aly' is already in the group of given_names.txt line 1");
+    expect_error(dir, "abbreviations.tsv", "international intl\n",
+                 "abbreviations.tsv line 1: expected KEY<TAB>");
+    write_file(dir, "abbreviations.tsv", "international\tintl\n");
+    expect_error(dir, "country_adjectives.tsv", "IR\tiran|iranian\nIQ\tiraq\n",
+                 "country_adjectives.tsv line 2: a line needs at least two words");
+    write_file(dir, "country_adjectives.tsv", "IR\tiran|iranian\n");
     char *path = em_xasprintf("%s/honorifics.txt", dir);
     remove(path);
     free(path);

@@ -1,0 +1,53 @@
+/*
+ * org.h - the organisation rules of the aligner (align.c calls them; their
+ * weights are in weights.h): an acronym against the initials of a run of words
+ * ("PLA" ~ "People's Liberation Army", "MOIS" ~ "Ministry of Intelligence and
+ * Security": a letter may stand for a stopword the tokeniser dropped), and a
+ * legal form misspelt ("Siemens AkG" ~ "Siemens AG", "Aktiengeselschaft").
+ * Abbreviations ("Intl") and country adjectives ("Iranian") are variant groups
+ * of the knowledge tables; org_group_how names them in the explanation.
+ */
+#ifndef EM_MATCH_ORG_H
+#define EM_MATCH_ORG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "match/align.h"
+
+/* 1 when part p may be an acronym: EM_ACRONYM_MIN_LEN..EM_ACRONYM_MAX_LEN letters,
+   not a number, legal form, particle, known given name or syllable. */
+int em_org_acronym_part(const em_part *p);
+
+/* The number of parts of c[start..nc) whose initials spell the acronym a (each
+   letter the initial of the next part, or of a stopword the tokeniser dropped
+   between two parts), at least EM_ACRONYM_MIN_WORDS parts (two when a stopword
+   letter is among them); 0 when they do not. */
+size_t em_org_acronym_run(const em_part *a, const em_part *c, size_t nc, size_t start,
+                          const em_knowledge *k);
+
+/* EM_SIM_LEGAL_TYPO when one part is a legal form and the other, not one, is a
+   variant of that form misspelt (one edit, two from EM_LEGAL_TYPO_TWO_EDITS letters:
+   "akg" ~ "ag", "aktiengeselschaft" ~ "aktiengesellschaft"); else 0. */
+float em_org_legal_typo(const em_part *a, const em_part *b, const em_knowledge *k);
+
+/* How two parts of one variant group met: EM_HOW_ABBREVIATION, EM_HOW_COUNTRY or
+   EM_HOW_VARIANT (given names), by the table the group came from. */
+em_part_how em_org_group_how(const em_knowledge *k, uint32_t group);
+
+/*
+ * The acronym index of a snapshot's organisation names, so that a query acronym
+ * finds a listed name that does not give it ("PLA" -> People's Liberation Army):
+ * the initials of each organisation name of EM_ACRONYM_MIN_WORDS words or more,
+ * with and without its legal forms' letters, -> the names. Built in memory when
+ * a snapshot is mapped (matcher.c), immutable after.
+ */
+typedef struct em_org_acronyms em_org_acronyms;
+struct em_matcher;
+em_org_acronyms *em_org_acronyms_build(const struct em_matcher *m);
+void em_org_acronyms_free(em_org_acronyms *a);
+/* The names whose initials are key[0..len); *n of them (0: none). */
+const uint32_t *em_org_acronym_names(const em_org_acronyms *a, const char *key, size_t len,
+                                     uint32_t *n);
+
+#endif
