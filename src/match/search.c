@@ -262,6 +262,16 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
             em_skeleton(t + 2, sk, sizeof sk);
             retrieve_text(s, t + 2, q[i].len - 2u, sk, 0, i, q[i].w, cap, abjad);
         }
+        /* و starting a Persian word is v (وزارت "wzart" ~ "vezarat"; align.c meets them) */
+        if ((q[i].flags & EM_TOK_ABJAD) && q[i].len >= 4 && t[0] == 'w' && q[i].len < 48) {
+            char vt[48], sk[EM_SKEL_MAX];
+            memcpy(vt, t, q[i].len + 1u);
+            vt[0] = 'v';
+            em_skeleton(vt, sk, sizeof sk);
+            uint32_t n;
+            const uint32_t *v = em_smap_get(&m->skel, sk, &n);
+            probe_list(s, v, n, EM_EST_SKELETON, i, q[i].w, cap, EM_RETRIEVE_MAX_VARIANTS);
+        }
     }
     /* glued and split parts */
     char buf[128], skel[EM_SKEL_MAX * 2];

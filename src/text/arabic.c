@@ -170,7 +170,7 @@ static int is_dropped(UChar32 c) {
 
 /* One word of Arabic letters (already without marks) -> Latin into out. `next_al`:
    the next word starts with the article. */
-static void word(em_buf *out, const UChar32 *w, size_t n, int next_al, int persian) {
+static void word(em_buf *out, const UChar32 *w, size_t n, int next_al) {
     static const UChar32 BN[] = {0x0628, 0x0646}, IBN[] = {0x0627, 0x0628, 0x0646},
                          BNT[] = {0x0628, 0x0646, 0x062A}, ABU1[] = {0x0627, 0x0628, 0x0648},
                          ABU2[] = {0x0623, 0x0628, 0x0648}, OULD[] = {0x0648, 0x0644, 0x062F};
@@ -201,7 +201,7 @@ static void word(em_buf *out, const UChar32 *w, size_t n, int next_al, int persi
        name and "abd" apart */
     static const UChar32 ABD[] = {0x0639, 0x0628, 0x062F};
     if (n > 5 && next_al && memcmp(w + n - 3, ABD, sizeof ABD) == 0) {
-        word(out, w, n - 3, 0, persian);
+        word(out, w, n - 3, 0);
         em_buf_adds(out, " abd");
         return;
     }
@@ -210,12 +210,6 @@ static void word(em_buf *out, const UChar32 *w, size_t n, int next_al, int persi
         em_buf_adds(out, "abu ");
         w += 3;
         n -= 3;
-    }
-    /* Persian writes v where Arabic writes w: و starting a word is v (وزارت vezarat) */
-    if (persian && n > 1 && w[0] == 0x0648) {
-        em_buf_addc(out, 'v');
-        w++;
-        n--;
     }
     for (size_t i = 0; i < n; i++) {
         UChar32 c = w[i];
@@ -262,12 +256,6 @@ char *em_arabic_to_latin(const char *s) {
         cp[n++] = c;
     }
     free(v);
-    /* a name with a letter only Persian (or Urdu, Pashto) has: ی ک پ چ ژ گ */
-    int persian = 0;
-    for (size_t i = 0; i < n; i++)
-        if (cp[i] == 0x06CC || cp[i] == 0x06A9 || cp[i] == 0x067E || cp[i] == 0x0686 ||
-            cp[i] == 0x0698 || cp[i] == 0x06AF)
-            persian = 1;
     em_buf out;
     em_buf_init(&out);
     for (size_t i = 0; i < n;) {
@@ -293,7 +281,7 @@ char *em_arabic_to_latin(const char *s) {
         while (k < n && !is_arabic_letter(cp[k]) && (cp[k] == ' ' || cp[k] == '-'))
             k++;
         int next_al = k < n && k + 1 < n && cp[k] == 0x0627 && cp[k + 1] == 0x0644;
-        word(&out, cp + i, j - i, next_al, persian);
+        word(&out, cp + i, j - i, next_al);
         i = j;
     }
     free(cp);

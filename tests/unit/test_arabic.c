@@ -88,6 +88,7 @@ static void test_reads_article(void **state) {
     assert_true(reads("ansar", "ansarul") & EM_ARABIC_ARTICLE); /* Ansarul Muslimina */
     assert_true(reads("blad", "biladis") & EM_ARABIC_ARTICLE);  /* Biladis Sudan */
     assert_true(reads("waljhad", "jihad") & EM_ARABIC_ARTICLE); /* والجهاد */
+    assert_true(reads("wzart", "vezarat"));                     /* وزارت (Persian v) */
     /* the l of a name is not an article */
     assert_int_equal(reads("khald", "khadd"), 0);
     assert_int_equal(reads("aly", "y"), 0);
