@@ -349,6 +349,10 @@ static void test_screen_messages(void **state) {
     expect_verdict("payments/mt103_bic_57a.txt", EM_PAYMENT_BLOCK, bic);
     const char *mois[] = {"\"field\": \"B/50K\"", "ofac-12111", NULL};
     expect_verdict("payments/mt202cov_ministry.txt", EM_PAYMENT_REVIEW, mois);
+    /* the same underlying ordering customer under the ministry's Persian name */
+    const char *mois_fa[] = {"\"field\": \"B/50K\"", "ofac-12111",
+                             "\"text\": \"وزارت اطلاعات و امنیت کشور\"", NULL};
+    expect_verdict("payments/mt202cov_ministry_persian.txt", EM_PAYMENT_REVIEW, mois_fa);
     const char *imo[] = {"\"kind\": \"imo\"", "ofac-15036", "\"transaction\": \"E2E-0002\"",
                          "CdtTrfTxInf[1]/RmtInf/Ustrd", NULL};
     expect_verdict("payments/pacs008_vessel_rmtinf.xml", EM_PAYMENT_BLOCK, imo);
@@ -528,6 +532,7 @@ static char *screen_all(em_payment_screener *ps) {
                                         "mt103_missing_59.txt",
                                         "mt103_unterminated.txt",
                                         "mt202cov_ministry.txt",
+                                        "mt202cov_ministry_persian.txt",
                                         "mt202cov_missing_b59.txt",
                                         "pacs008_bad_date.xml",
                                         "pacs008_clean.xml",
