@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "base/hmap.h"
 #include "match/matcher_internal.h"
 #include "match/weights.h"
 
@@ -95,74 +94,107 @@ em_part_how em_org_group_how(const em_knowledge *k, uint32_t group) {
 
 /* ---- the acronym index -------------------------------------------------------- */
 
+/* Initials packed five bits a letter (a = 1 .. z = 26; at most EM_ACRONYM_MAX_LEN
+   letters fit 64 bits): a key needs no string and compares as one number. */
+typedef struct acr_entry {
+    uint64_t key;
+    uint32_t name;
+} acr_entry;
+
 struct em_org_acronyms {
-    em_hmap keys;    /* initials -> (first << 32 | count) into names */
-    uint32_t *names; /* name ids grouped by key */
+    acr_entry *e; /* sorted by key, then name */
+    size_t n;
 };
 
-/* The initials of name i: without (with = 0) or with its legal forms' letters; 0
-   when the name is not an organisation's or has too few or too many words. */
-static size_t name_initials(const em_matcher *m, uint32_t i, int with, char *out) {
+static uint64_t pack(uint64_t key, char c) {
+    return key << 5 | (uint64_t)(c - 'a' + 1);
+}
+
+/* The initials of name i without its legal forms' letters (*plain) and with them
+   (*with, 0 when the name has no legal form); 0 and 0 when the name is not an
+   organisation's or has too few or too many words. */
+static void name_keys(const em_matcher *m, uint32_t i, uint64_t *plain, uint64_t *with) {
+    *plain = *with = 0;
     const snap_name *nm = &m->names[i];
-    if (m->entities[nm->entity].schema_kind == SNAP_SCHEMA_PERSON) return 0;
-    size_t n = 0, words = 0, legal = 0;
+    if (nm->tok_count < EM_ACRONYM_MIN_WORDS ||
+        m->entities[nm->entity].schema_kind == SNAP_SCHEMA_PERSON)
+        return;
+    uint64_t p = 0, w = 0;
+    size_t np = 0, nw = 0, legal = 0;
     for (uint32_t t = 0; t < nm->tok_count; t++) {
         const snap_token *tok = &m->tokens[m->name_tokens[nm->tok_first + t]];
         if (tok->flags & (EM_TOK_NUMBER | EM_TOK_SYLLABIC | EM_TOK_PHONETIC)) continue;
-        int is_legal = (tok->flags & EM_TOK_LEGAL) != 0;
-        legal += is_legal;
-        if (is_legal && !with) continue;
         char c = m->strings[tok->str];
-        if (c < 'a' || c > 'z' || n == EM_ACRONYM_MAX_LEN) return 0;
-        out[n++] = c;
-        words += !is_legal;
+        if (c < 'a' || c > 'z' || nw == EM_ACRONYM_MAX_LEN) return;
+        w = pack(w, c);
+        nw++;
+        if (tok->flags & EM_TOK_LEGAL) {
+            legal++;
+        } else {
+            p = pack(p, c);
+            np++;
+        }
     }
-    if (words < EM_ACRONYM_MIN_WORDS || (with && !legal)) return 0;
-    return n;
+    if (np < EM_ACRONYM_MIN_WORDS) return;
+    *plain = p;
+    if (legal) *with = w;
+}
+
+static int cmp_entry(const void *a, const void *b) {
+    const acr_entry *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->name < y->name ? -1 : x->name > y->name;
 }
 
 em_org_acronyms *em_org_acronyms_build(const em_matcher *m) {
     if (!m->h) return NULL;
     em_org_acronyms *a = em_xcalloc(1, sizeof *a);
-    em_hmap_init(&a->keys);
-    char key[EM_ACRONYM_MAX_LEN];
-    uint64_t total = 0;
-    /* pass 0 counts the names of each key, pass 1 files them: the value is the
-       key's first slot << 32 | the names filed (pass 1) or counted (pass 0) */
-    for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t i = 0; i < m->h->n_names; i++)
-            for (int with = 0; with < 2; with++) {
-                size_t n = name_initials(m, i, with, key);
-                if (!n) continue;
-                em_hmap_entry *e = em_hmap_insert(&a->keys, key, n, NULL);
-                if (pass == 1) a->names[(e->val.u64 >> 32) + (e->val.u64 & 0xffffffffu)] = i;
-                e->val.u64++;
+    size_t cap = 0;
+    for (uint32_t i = 0; i < m->h->n_names; i++) {
+        uint64_t k[2];
+        name_keys(m, i, &k[0], &k[1]);
+        for (int j = 0; j < 2; j++) {
+            if (!k[j]) continue;
+            if (a->n == cap) {
+                cap = cap ? 2 * cap : 1024;
+                a->e = em_xrealloc(a->e, cap * sizeof *a->e);
             }
-        if (pass == 1) break;
-        for (size_t j = 0; j < em_hmap_len(&a->keys); j++) {
-            em_hmap_entry *e = em_hmap_at(&a->keys, j);
-            uint64_t count = e->val.u64;
-            e->val.u64 = total << 32;
-            total += count;
+            a->e[a->n++] = (acr_entry){k[j], i};
         }
-        a->names = em_xmalloc((total ? total : 1) * sizeof *a->names);
     }
+    qsort(a->e, a->n, sizeof *a->e, cmp_entry);
     return a;
 }
 
 void em_org_acronyms_free(em_org_acronyms *a) {
     if (!a) return;
-    em_hmap_free(&a->keys, NULL);
-    free(a->names);
+    free(a->e);
     free(a);
 }
 
-const uint32_t *em_org_acronym_names(const em_org_acronyms *a, const char *key, size_t len,
-                                     uint32_t *n) {
-    *n = 0;
-    if (!a) return NULL;
-    const em_hmap_entry *e = em_hmap_find(&a->keys, key, len);
-    if (!e) return NULL;
-    *n = (uint32_t)(e->val.u64 & 0xffffffffu);
-    return a->names + (e->val.u64 >> 32);
+size_t em_org_acronym_find(const em_org_acronyms *a, const char *key, size_t len, size_t *first) {
+    *first = 0;
+    if (!a || len == 0 || len > EM_ACRONYM_MAX_LEN) return 0;
+    uint64_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (key[i] < 'a' || key[i] > 'z') return 0;
+        k = pack(k, key[i]);
+    }
+    size_t lo = 0, hi = a->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->e[mid].key < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    while (lo + n < a->n && a->e[lo + n].key == k)
+        n++;
+    *first = lo;
+    return n;
+}
+
+uint32_t em_org_acronym_name(const em_org_acronyms *a, size_t i) {
+    return a->e[i].name;
 }

@@ -39,15 +39,17 @@ em_part_how em_org_group_how(const em_knowledge *k, uint32_t group);
  * The acronym index of a snapshot's organisation names, so that a query acronym
  * finds a listed name that does not give it ("PLA" -> People's Liberation Army):
  * the initials of each organisation name of EM_ACRONYM_MIN_WORDS words or more,
- * with and without its legal forms' letters, -> the names. Built in memory when
- * a snapshot is mapped (matcher.c), immutable after.
+ * with and without its legal forms' letters, -> the names: a sorted array of
+ * (initials packed in 64 bits, name). Built in memory when a snapshot is mapped
+ * (matcher.c), immutable after.
  */
 typedef struct em_org_acronyms em_org_acronyms;
 struct em_matcher;
 em_org_acronyms *em_org_acronyms_build(const struct em_matcher *m);
 void em_org_acronyms_free(em_org_acronyms *a);
-/* The names whose initials are key[0..len); *n of them (0: none). */
-const uint32_t *em_org_acronym_names(const em_org_acronyms *a, const char *key, size_t len,
-                                     uint32_t *n);
+/* How many names have the initials key[0..len) (*first: the index of the first);
+   em_org_acronym_name gives each, first <= i < first + count. */
+size_t em_org_acronym_find(const em_org_acronyms *a, const char *key, size_t len, size_t *first);
+uint32_t em_org_acronym_name(const em_org_acronyms *a, size_t i);
 
 #endif

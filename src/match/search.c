@@ -335,11 +335,11 @@ static void retrieve_acronyms(em_searcher *s, const em_part *q, size_t nq) {
                 for (size_t j = 0; j < len; j++)
                     if (a == 0 || (j != a && j != b)) key[n++] = t[j];
                 if (n < EM_ACRONYM_MIN_WORDS) continue;
-                uint32_t nn;
-                const uint32_t *v = em_org_acronym_names(m->acronyms, key, n, &nn);
+                size_t first, nn = em_org_acronym_find(m->acronyms, key, n, &first);
                 if (nn > EM_RETRIEVE_MAX_ACRONYM) continue;
-                for (uint32_t j = 0; j < nn; j++)
-                    credit(s, v[j], EM_SIM_ACRONYM, 4 * EM_PART_MAX + (int)i, q[i].w);
+                for (size_t j = first; j < first + nn; j++)
+                    credit(s, em_org_acronym_name(m->acronyms, j), EM_SIM_ACRONYM,
+                           4 * EM_PART_MAX + (int)i, q[i].w);
             }
     }
 }
