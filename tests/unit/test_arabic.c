@@ -160,8 +160,7 @@ static void test_compare(void **state) {
     /* organisations: their words translated, the country as a name or an adjective */
     assert_true(cmp_explained("Organization", "الجماعة الاسلامية المقاتلة الليبية",
                               "LIBYAN ISLAMIC FIGHTING GROUP", "arabic word") >= t);
-    assert_true(
-        cmp_explained("Organization", "القاعده في العراق", "AL-QAIDA IN IRAQ", "arabic word") >= t);
+    assert_true(cmp_explained("Organization", "القاعده في العراق", "AL-QAIDA IN IRAQ", NULL) >= t);
     assert_true(cmp_explained("Organization", "الجهاد الاسلامي المصري", "EGYPTIAN ISLAMIC JIHAD",
                               "arabic word") >= t);
     assert_true(cmp_explained("Organization", "الدولة الإسلامية في العراق والشام - ليبيا",
