@@ -362,14 +362,16 @@ typedef enum em_part_how {
     EM_HOW_UNMATCHED_QUERY, /* a query part that met nothing */
     EM_HOW_UNMATCHED_LIST,  /* a part of the listed name that met nothing */
     EM_HOW_PHONETIC,        /* a foreign name written by its sounds ("bassharu" ~ "bashar") */
-    EM_HOW_ARABIC_LETTER,   /* Arabic-script letters in another Latin rendering ("kazm" ~ "kathim") */
-    EM_HOW_ARABIC_ARTICLE,  /* the same, with the article dropped or assimilated ("alsyd" ~ "sayed") */
-    EM_HOW_ARABIC_WORD,     /* an Arabic word and its translation (data/knowledge/arabic_words.tsv) */
-    EM_HOW_ACRONYM,         /* an organisation's acronym met its words ("pla" ~
-                               "peoples+liberation+army") */
-    EM_HOW_ABBREVIATION,    /* an abbreviated word ("intl" ~ "international") */
-    EM_HOW_LEGAL_TYPO,      /* a legal form misspelt ("akg" ~ "ag") */
-    EM_HOW_COUNTRY          /* a country as its name or adjective ("iranian" ~ "iran") */
+    EM_HOW_ARABIC_LETTER, /* Arabic-script letters in another Latin rendering ("kazm" ~ "kathim") */
+    EM_HOW_ARABIC_ARTICLE, /* the same, with the article dropped or assimilated ("alsyd" ~ "sayed")
+                            */
+    EM_HOW_ARABIC_WORD,  /* an Arabic word and its translation (data/knowledge/arabic_words.tsv) */
+    EM_HOW_ACRONYM,      /* an organisation's acronym met its words ("pla" ~
+                            "peoples+liberation+army") */
+    EM_HOW_ABBREVIATION, /* an abbreviated word ("intl" ~ "international") */
+    EM_HOW_LEGAL_TYPO,   /* a legal form misspelt ("akg" ~ "ag") */
+    EM_HOW_COUNTRY,      /* a country as its name or adjective ("iranian" ~ "iran") */
+    EM_HOW_CASE_ENDING   /* a Lithuanian / Latvian case ending ("putinas" ~ "putin") */
 } em_part_how;
 
 /* The word for `how` in the JSON explanation: "exact", "variant", "skeleton",
@@ -821,15 +823,15 @@ typedef enum em_payment_rule {
 
 #define EM_PAYMENT_OPTIONS_VERSION 1
 typedef struct em_payment_options {
-    unsigned version;          /* EM_PAYMENT_OPTIONS_VERSION */
-    double threshold;          /* a party's name hit at or above it counts; <= 0 = 0.70 */
-    double block_threshold;    /* a name hit at or above it blocks; <= 0 = never by name alone */
-    double text_threshold;     /* a name inside free text; <= 0 = 0.80 */
-    em_payment_rule identifier; /* exact BIC, LEI, IMO or other identifier of a listed party:
-                                   default block */
-    em_payment_rule name;       /* a party's name at or above threshold: default review */
-    em_payment_rule text;       /* a listed name, vessel or IMO number in free text: default
-                                   review (an IMO number written as such: identifier) */
+    unsigned version;             /* EM_PAYMENT_OPTIONS_VERSION */
+    double threshold;             /* a party's name hit at or above it counts; <= 0 = 0.70 */
+    double block_threshold;       /* a name hit at or above it blocks; <= 0 = never by name alone */
+    double text_threshold;        /* a name inside free text; <= 0 = 0.80 */
+    em_payment_rule identifier;   /* exact BIC, LEI, IMO or other identifier of a listed party:
+                                     default block */
+    em_payment_rule name;         /* a party's name at or above threshold: default review */
+    em_payment_rule text;         /* a listed name, vessel or IMO number in free text: default
+                                     review (an IMO number written as such: identifier) */
     em_payment_rule jurisdiction; /* an embargoed jurisdiction: default the table's action
                                      (block for comprehensive programmes) */
     const char *jurisdictions_path; /* NULL = the bundled table */
@@ -838,8 +840,8 @@ typedef struct em_payment_options {
 } em_payment_options;
 
 /* A screener over the engine (which must outlive it); opts may be NULL. */
-int em_payment_screener_new(em_payment_screener **out, em_engine *e,
-                            const em_payment_options *opts, em_error *err);
+int em_payment_screener_new(em_payment_screener **out, em_engine *e, const em_payment_options *opts,
+                            em_error *err);
 void em_payment_screener_free(em_payment_screener *ps);
 
 /*
@@ -870,15 +872,15 @@ typedef struct em_payment_hit {
     const char *entity_schema;
     const char *dataset;
     const char *programs;
-    const char *jurisdiction; /* for a jurisdiction hit: "IR", "UA-43" */
-    double score;             /* 1 for identifiers and jurisdictions */
+    const char *jurisdiction;  /* for a jurisdiction hit: "IR", "UA-43" */
+    double score;              /* 1 for identifiers and jurisdictions */
     em_payment_verdict action; /* what this hit asks for (pass = reported only) */
     const char *explanation;
 } em_payment_hit;
 
 em_payment_verdict em_payment_result_verdict(const em_payment_result *r);
-size_t em_payment_result_ordinal(const em_payment_result *r); /* 1-based, in the input */
-const char *em_payment_result_id(const em_payment_result *r); /* MT 20 / MsgId; NULL */
+size_t em_payment_result_ordinal(const em_payment_result *r);     /* 1-based, in the input */
+const char *em_payment_result_id(const em_payment_result *r);     /* MT 20 / MsgId; NULL */
 const char *em_payment_result_format(const em_payment_result *r); /* "MT103", "pacs.008.001.08" */
 const char *em_payment_result_error(const em_payment_result *r);  /* NULL unless invalid */
 size_t em_payment_result_hit_count(const em_payment_result *r);
@@ -946,8 +948,8 @@ typedef struct em_update_options {
        and a digit, 40 characters or more) */
     const char *user_agent;
 } em_update_options;
-#define EM_UPDATE_USER_AGENT                                                                 \
-    "Mozilla/5.0 (X11; Linux x86_64) embargo/" EMBARGO_VERSION                                \
+#define EM_UPDATE_USER_AGENT                                                                       \
+    "Mozilla/5.0 (X11; Linux x86_64) embargo/" EMBARGO_VERSION                                     \
     " (sanctions list update; like Gecko)"
 
 /* Fills the defaults (the same as a zeroed struct). */

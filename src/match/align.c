@@ -347,6 +347,19 @@ static float phonetic_similarity(const char *a, size_t la, unsigned fa, const ch
     return 0;
 }
 
+/* 1 when the longer of a and b is the other plus a case ending of the knowledge,
+   the shorter one long enough and ending in a consonant ("putinas" ~ "putin") */
+static int case_ending(const em_part *a, const em_part *b, const em_knowledge *k) {
+    const em_part *s = a->len < b->len ? a : b, *l = a->len < b->len ? b : a;
+    size_t d = (size_t)(l->len - s->len);
+    if (!k || d == 0 || d > 2 || s->len < EM_CASE_ENDING_MIN_LEN) return 0;
+    if (is_vowel(s->text[s->len - 1]) || memcmp(s->text, l->text, s->len) != 0) return 0;
+    char end[4];
+    memcpy(end, l->text + s->len, d);
+    end[d] = '\0';
+    return em_knowledge_is_case_ending(k, end);
+}
+
 float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em_knowledge *k,
                          em_part_how *how) {
     *how = EM_HOW_NONE;
@@ -417,6 +430,11 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
         return 0;
     }
     float s = text_similarity(a->text, a->len, a->skel, b->text, b->len, b->skel, abjad, how);
+    if (s < EM_SIM_CASE_ENDING && !((a->flags | b->flags) & (EM_TOK_LEGAL | EM_TOK_PARTICLE)) &&
+        case_ending(a, b, k)) {
+        *how = EM_HOW_CASE_ENDING;
+        return EM_SIM_CASE_ENDING;
+    }
     if (s < EM_SIM_ARABIC) {
         em_part_how ah = EM_HOW_NONE;
         float as = arabic_similarity(a->text, a->len, a->flags, b->text, b->len, b->flags, &ah);

@@ -244,6 +244,18 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
             const uint32_t *v = em_smap_get(&m->vocab, pk, &n);
             if (n) probe(s, v[0], EM_EST_SKELETON, i, q[i].w, cap);
         }
+        /* a Lithuanian / Latvian case ending ("putinas", "putins") also looks for the stem */
+        for (size_t d = 1; d <= 2 && m->k && q[i].len >= EM_CASE_ENDING_MIN_LEN + d; d++) {
+            size_t sl0 = q[i].len - d;
+            if (strchr("aeiouy", q[i].text[sl0 - 1]) ||
+                !em_knowledge_is_case_ending(m->k, q[i].text + sl0) || sl0 >= sizeof pk)
+                continue;
+            memcpy(pk, q[i].text, sl0);
+            pk[sl0] = '\0';
+            uint32_t n;
+            const uint32_t *v = em_smap_get(&m->vocab, pk, &n);
+            if (n) probe(s, v[0], EM_EST_TYPO, i, q[i].w, cap);
+        }
         /* an abjad part with the article glued on ("alqada") also looks for the listed
            spelling without it ("qaida"; align.c compares them by consonant key) */
         const char *t = q[i].text;

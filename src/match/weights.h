@@ -136,6 +136,11 @@
    of EM_PHONETIC_MIN_LEN letters on both sides (one class fewer for parts longer
    than that: "asado" ~ "assad"): short names never light up. */
 #define EM_SIM_PHONETIC 0.78f
+/* A listed part of EM_CASE_ENDING_MIN_LEN letters or more ending in a consonant, with
+   a Lithuanian or Latvian nominative ending added (data/knowledge/case_endings.txt:
+   Putinas, Putins ~ Putin): the same name declined, a little below a typo's best. */
+#define EM_SIM_CASE_ENDING 0.88f
+#define EM_CASE_ENDING_MIN_LEN 4
 #define EM_PHONETIC_MIN_KEY 3
 #define EM_PHONETIC_MIN_LEN 4
 /* ... and parts shorter than that (Ali, Kim, Un) only by the same sound form

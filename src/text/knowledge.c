@@ -69,6 +69,7 @@ struct em_knowledge {
     uint32_t first_translation;  /* groups from this id on are arabic_words.tsv's, 0 = none */
     EM_VEC(uint32_t) group_line; /* line of each group, for error messages while loading */
     strmap particles, honorifics, stopwords; /* token -> line */
+    strmap case_endings;                     /* ending -> line */
     strmap nicknames;                        /* "short|full" and "full|short" -> line */
     strmap legal;                            /* joined variant -> code index + 1 */
     em_strvec legal_codes;
@@ -85,6 +86,7 @@ void em_knowledge_free(em_knowledge *k) {
     strmap_free(&k->particles);
     strmap_free(&k->honorifics);
     strmap_free(&k->stopwords);
+    strmap_free(&k->case_endings);
     strmap_free(&k->nicknames);
     strmap_free(&k->legal);
     em_strvec_free(&k->legal_codes);
@@ -535,6 +537,7 @@ em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
     if (rc == 0) rc = load_set(&k->particles, nz, dir, "particles.txt", err);
     if (rc == 0) rc = load_set(&k->honorifics, nz, dir, "honorifics.txt", err);
     if (rc == 0) rc = load_set(&k->stopwords, nz, dir, "org_stopwords.txt", err);
+    if (rc == 0) rc = load_set(&k->case_endings, nz, dir, "case_endings.txt", err);
     if (rc == 0) rc = load_legal(k, nz, dir, err);
     if (rc == 0) rc = load_nicknames(k, nz, dir, err);
     if (rc == 0 && !(k->readings = em_readings_load(dir, err))) rc = -1;
@@ -599,6 +602,10 @@ int em_knowledge_is_nickname(const em_knowledge *k, const char *a, const char *b
     key[la] = '|';
     memcpy(key + la + 1, b, lb + 1);
     return strmap_get(&k->nicknames, key, n) != NULL;
+}
+
+int em_knowledge_is_case_ending(const em_knowledge *k, const char *ending) {
+    return k && in_set(&k->case_endings, ending);
 }
 
 int em_knowledge_is_stopword(const em_knowledge *k, const char *token) {

@@ -41,6 +41,9 @@ int em_knowledge_is_honorific(const em_knowledge *k, const char *token);
 /* Nicknames (data/knowledge/nicknames.txt): 1 when one of the two normalised given
    names is a common short form of the other ("bill" / "william", "ted" / "theodore"). */
 int em_knowledge_is_nickname(const em_knowledge *k, const char *a, const char *b);
+/* Case endings (data/knowledge/case_endings.txt): the nominative endings Lithuanian and
+   Latvian add to a foreign name ("as": Putinas, "s": Putins). */
+int em_knowledge_is_case_ending(const em_knowledge *k, const char *ending);
 /* Organisation stopwords that carry no identity: "the", "of", "and" */
 int em_knowledge_is_stopword(const em_knowledge *k, const char *token);
 

@@ -122,8 +122,9 @@ static void test_how_names(void **state) {
                                  "acronym",
                                  "abbreviation",
                                  "legal_form_typo",
-                                 "country_adjective"};
-    for (int h = EM_HOW_EXACT; h <= EM_HOW_COUNTRY; h++)
+                                 "country_adjective",
+                                 "case_ending"};
+    for (int h = EM_HOW_EXACT; h <= EM_HOW_CASE_ENDING; h++)
         assert_string_equal(em_part_how_name((em_part_how)h), want[h]);
     assert_null(em_result_explanation(NULL));
     assert_int_equal(em_result_features(NULL, NULL, NULL, 0), 0);

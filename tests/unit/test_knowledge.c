@@ -213,6 +213,7 @@ static char *mini_dir(const char *name) {
     write_file(dir, "titles_cjk.txt", "\xE4\xB8\xBB\xE5\xB8\xAD\n");              /* 主席 */
     write_file(dir, "abbreviations.tsv", "international\tintl|int'nl\n");
     write_file(dir, "country_adjectives.tsv", "IR\tiran|Iranian\n");
+    write_file(dir, "case_endings.txt", "as\n");
     return dir;
 }
 

@@ -189,6 +189,17 @@ static void test_compare_rules(void **state) {
     assert_true(cmp("Person", "バッシャール・アル＝アサド", "Hafez al-Assad") <
                 EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Κιμ Γιονγκ", "Kim Yong") < EM_DEFAULT_THRESHOLD);
+    /* Lithuanian and Latvian case endings on a consonant-final name; never on a vowel */
+    assert_true(cmp("Person", "Vladimiras Putinas", "Vladimir Putin") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Vladimirs Putins", "Vladimir Putin") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Vladimiras Putinas", "Vladimir Putin") < 0.95);
+    assert_true(cmp("Person", "Ivan Kimas", "Ivan Kim") < EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Ivan Putinovas", "Ivan Putin") < EM_DEFAULT_THRESHOLD);
+    /* titles in more languages are dropped */
+    assert_true(cmp("Person", "Prezidentas Vladimiras Putinas", "Vladimir Putin") >=
+                EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Πρόεδρος Βλαντιμίρ Πούτιν", "Vladimir Putin") >=
+                EM_DEFAULT_THRESHOLD);
     /* short parts by their sound form: kana and Hangul write l as r, ㄹㄹ as lr */
     assert_true(cmp("Person", "アリー・ハメネイ", "Ali Khamenei") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "알리 하메네이", "Ali Khamenei") >= EM_DEFAULT_THRESHOLD);
