@@ -189,6 +189,9 @@ static void test_compare_rules(void **state) {
     assert_true(cmp("Person", "バッシャール・アル＝アサド", "Hafez al-Assad") <
                 EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Κιμ Γιονγκ", "Kim Yong") < EM_DEFAULT_THRESHOLD);
+    /* Han with its pinyin syllables joined the way names are romanised (issue 11) */
+    assert_true(cmp("Person", "习近平", "Xi Jinping") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "習近平", "XI Jinping") >= EM_DEFAULT_THRESHOLD);
     /* Lithuanian and Latvian case endings on a consonant-final name; never on a vowel */
     assert_true(cmp("Person", "Vladimiras Putinas", "Vladimir Putin") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Vladimirs Putins", "Vladimir Putin") >= EM_DEFAULT_THRESHOLD);
