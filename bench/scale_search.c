@@ -9,13 +9,16 @@
  *       search` or `screen` after an import does) and prints its wall and CPU
  *       time and the snapshot's path and size. Run it under /usr/bin/time -v
  *       for its peak RSS.
- *   scale_search HOME QUERIES.csv
+ *   scale_search [--exhaustive] HOME QUERIES.csv
  *       opens the matcher 5 times (the snapshot is fresh: a map and the
  *       knowledge tables), then screens each query row (id,name,schema,
  *       birth_date,country as gen_list writes them) on one searcher after 200
  *       warm-up searches, each em_search timed on its own, in wall time
  *       and in the thread's CPU time (the machine may be shared: a search
- *       preempted halfway shows in the first, not in the second).
+ *       preempted halfway shows in the first, not in the second), and the
+ *       postings each search read (match/search_internal.h). --exhaustive
+ *       runs the retrieval without its pruning (the reference of
+ *       tests/unit/test_prune.c), for the before/after of one build.
  *
  * Prints key=value lines (seconds, milliseconds, microseconds as named) for
  * the script to read. A benchmark, not a test: nothing is asserted.
@@ -28,6 +31,7 @@
 #include <time.h>
 
 #include "embargo.h"
+#include "match/search_internal.h"
 
 #define WARMUP 200
 #define OPENS 5
@@ -162,7 +166,7 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static int latency(const char *home, const char *qpath) {
+static int latency(const char *home, const char *qpath, int exhaustive) {
     size_t nq;
     query_row *qs = load_queries(qpath, &nq);
     if (!nq) {
@@ -182,30 +186,39 @@ static int latency(const char *home, const char *qpath) {
     qsort(opens, OPENS, sizeof *opens, cmp_double);
     em_searcher *s = em_searcher_new(m, &err);
     if (!s) fail("em_searcher_new", &err);
+    em_searcher_set_exhaustive(s, exhaustive);
     for (size_t i = 0; i < WARMUP; i++)
         search_one(s, &qs[i % nq]);
-    double *t = malloc(nq * sizeof *t), *ct = malloc(nq * sizeof *ct);
-    if (!t || !ct) return 1;
+    double *t = malloc(nq * sizeof *t), *ct = malloc(nq * sizeof *ct),
+           *pr = malloc(nq * sizeof *pr);
+    if (!t || !ct || !pr) return 1;
     size_t hits = 0;
     double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     for (size_t i = 0; i < nq; i++) {
+        uint64_t p0 = em_searcher_postings_read(s);
         double a = clock_s(CLOCK_MONOTONIC), ca = clock_s(CLOCK_THREAD_CPUTIME_ID);
         hits += (size_t)search_one(s, &qs[i]);
         t[i] = (clock_s(CLOCK_MONOTONIC) - a) * 1e6;
         ct[i] = (clock_s(CLOCK_THREAD_CPUTIME_ID) - ca) * 1e6;
+        pr[i] = (double)(em_searcher_postings_read(s) - p0);
     }
     double wall = clock_s(CLOCK_MONOTONIC) - w0, cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
-    double sum = 0;
+    double sum = 0, psum = 0;
     for (size_t i = 0; i < nq; i++)
-        sum += t[i];
+        sum += t[i], psum += pr[i];
     qsort(t, nq, sizeof *t, cmp_double);
     qsort(ct, nq, sizeof *ct, cmp_double);
+    qsort(pr, nq, sizeof *pr, cmp_double);
     printf("open_ms=%.1f\nopen_min_ms=%.1f\nqueries=%zu\nmatches=%zu\np50_us=%.1f\n"
            "mean_us=%.1f\np99_us=%.1f\nmax_us=%.1f\ncpu_mean_us=%.1f\ncpu_p50_us=%.1f\n"
            "cpu_p99_us=%.1f\nwall_s=%.2f\n",
            opens[OPENS / 2] * 1e3, opens[0] * 1e3, nq, hits, t[nq / 2], sum / (double)nq,
            t[(size_t)((double)nq * 0.99)], t[nq - 1], cpu * 1e6 / (double)nq, ct[nq / 2],
            ct[(size_t)((double)nq * 0.99)], wall);
+    printf("retrieval=%s\npostings_mean=%.0f\npostings_p50=%.0f\npostings_p99=%.0f\n"
+           "queries_per_s=%.0f\nqueries_per_cpu_s=%.0f\n",
+           exhaustive ? "exhaustive" : "pruned", psum / (double)nq, pr[nq / 2],
+           pr[(size_t)((double)nq * 0.99)], (double)nq / wall, (double)nq / cpu);
     em_searcher_free(s);
     em_matcher_close(m);
     em_store_close(st);
@@ -218,12 +231,15 @@ static int latency(const char *home, const char *qpath) {
     free(qs);
     free(t);
     free(ct);
+    free(pr);
     return 0;
 }
 
 int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "--compile")) return compile(argv[2]);
-    if (argc == 3 && argv[1][0] != '-') return latency(argv[1], argv[2]);
-    fprintf(stderr, "usage: scale_search --compile HOME | scale_search HOME QUERIES.csv\n");
+    if (argc == 3 && argv[1][0] != '-') return latency(argv[1], argv[2], 0);
+    if (argc == 4 && !strcmp(argv[1], "--exhaustive")) return latency(argv[2], argv[3], 1);
+    fprintf(stderr, "usage: scale_search --compile HOME | scale_search [--exhaustive] HOME "
+                    "QUERIES.csv\n");
     return 2;
 }

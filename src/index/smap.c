@@ -60,6 +60,28 @@ const em_buf *em_strpool_data(const em_strpool *p) {
     return &p->data;
 }
 
+/* ---- slots ----------------------------------------------------------------- */
+
+/*
+ * A table slot is 0 (empty) or (fingerprint | entry index + 1): the low bits,
+ * as many as n + 1 needs, hold the entry, the others the top bits of the key's
+ * hash multiplied by a golden-ratio constant (the slot's position already
+ * says the hash's low bits). A lookup compares the fingerprint first, so a
+ * key that is not there costs the table's cache line and, one time in 2^bits
+ * per occupied slot probed, an entry and a string compare; with n below 2^24
+ * that is 8 bits or more.
+ */
+static uint32_t slot_mask(uint32_t n) {
+    uint32_t v = n + 1, bits = 0;
+    while (bits < 32 && (v >> bits))
+        bits++;
+    return bits >= 32 ? 0xffffffffu : (1u << bits) - 1;
+}
+
+static uint32_t slot_fp(uint32_t hash, uint32_t mask) {
+    return (hash * 0x9E3779B1u) & ~mask;
+}
+
 /* ---- multimap builder ----------------------------------------------------- */
 
 typedef struct smap_list {
@@ -136,11 +158,12 @@ void em_smap_serialize(const em_smap_builder *b, em_buf *out) {
         first += len;
     }
     uint32_t *table = em_xcalloc(cap, sizeof *table);
+    uint32_t mask = slot_mask(n);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t j = hashes[i] & (cap - 1);
         while (table[j])
             j = (j + 1) & (cap - 1);
-        table[j] = i + 1;
+        table[j] = slot_fp(hashes[i], mask) | (i + 1);
     }
     free(hashes);
     em_buf_add(out, table, cap * sizeof *table);
@@ -162,6 +185,7 @@ int em_smap_open(em_smap *m, const void *data, size_t len, const char *strings) 
     m->table = m->entries + (size_t)m->n * 4;
     m->values = m->table + m->cap;
     m->strings = strings;
+    m->slot_mask = slot_mask(m->n);
     return 0;
 }
 
@@ -184,15 +208,17 @@ int em_smap_check(const void *data, size_t len, size_t strings_len, uint32_t lim
     /* the fast pass: no branch but the loops' (the table and value loops vectorise); the
        slow pass below runs only to say what is wrong */
     uint64_t bad = 0, next = 0, used = 0;
-    uint32_t odd = pairs ? 1 : 0, tmax = 0, vmax = 0, smax = 0;
+    uint32_t odd = pairs ? 1 : 0, tmax = 0, vmax = 0, smax = 0, smask = slot_mask((uint32_t)n);
     for (uint64_t i = 0; i < n; i++) {
         const uint32_t *e = entries + i * 4;
         bad |= (uint64_t)(e[0] >= strings_len) | ((uint64_t)e[1] ^ next) | (e[2] & odd);
         next += e[2];
     }
     for (uint64_t j = 0; j < slots; j++) {
-        tmax = table[j] > tmax ? table[j] : tmax;
-        used += table[j] != 0;
+        uint32_t e = table[j] & smask;
+        tmax = e > tmax ? e : tmax;
+        used += e != 0;
+        bad |= (uint64_t)((table[j] != 0) & (e == 0)); /* a fingerprint without an entry */
     }
     if (pairs) {
         for (uint64_t i = 0; i + 1 < nvals; i += 2) {
@@ -221,10 +247,12 @@ int em_smap_check(const void *data, size_t len, size_t strings_len, uint32_t lim
         BAD("%llu values listed, %llu stored", (unsigned long long)next, (unsigned long long)nvals);
     used = 0;
     for (uint64_t j = 0; j < slots; j++) {
-        if (table[j] > n)
+        uint32_t e = table[j] & smask;
+        if (e > n)
             BAD("slot %llu points past the %llu keys", (unsigned long long)j,
                 (unsigned long long)n);
-        used += table[j] != 0;
+        if (table[j] && !e) BAD("slot %llu has a fingerprint and no entry", (unsigned long long)j);
+        used += e != 0;
     }
     if (used != n)
         BAD("%llu slots used for %llu keys", (unsigned long long)used, (unsigned long long)n);
@@ -245,11 +273,15 @@ const uint32_t *em_smap_get(const em_smap *m, const char *key, uint32_t *count) 
     *count = 0;
     if (!m->cap) return NULL;
     uint32_t h = em_hash_str(key);
-    uint32_t j = h & (m->cap - 1);
+    uint32_t j = h & (m->cap - 1), fp = slot_fp(h, m->slot_mask);
     for (;;) {
         uint32_t slot = m->table[j];
         if (!slot) return NULL;
-        const uint32_t *e = m->entries + (size_t)(slot - 1) * 4;
+        if ((slot & ~m->slot_mask) != fp) {
+            j = (j + 1) & (m->cap - 1);
+            continue;
+        }
+        const uint32_t *e = m->entries + (size_t)((slot & m->slot_mask) - 1) * 4;
         if (e[3] == h && strcmp(m->strings + e[0], key) == 0) {
             *count = e[2];
             return m->values + e[1];

@@ -2,7 +2,9 @@
  * smap.h - string-keyed multimap used by the snapshot: key -> list of u32.
  * Built in memory (em_smap_builder), serialised into one section of the
  * snapshot file, and read in place from the mapped file (em_smap) with
- * open addressing (FNV-1a 32, em_hash_str: part of the file format). Keys live
+ * open addressing (FNV-1a 32, em_hash_str: part of the file format; each slot
+ * holds a fingerprint of its key's hash beside the entry, so a miss rarely
+ * leaves the table's cache line). Keys live
  * in the snapshot's string pool. While building, the pool and the builder
  * index their keys with em_hmap (base/hmap.h).
  */
@@ -39,9 +41,10 @@ void em_smap_serialize(const em_smap_builder *b, em_buf *out);
 /* Reader over a serialised map inside a mapped file. */
 typedef struct em_smap {
     const uint32_t *entries; /* n * {key_off, first, count, hash} */
-    const uint32_t *table;   /* cap slots: entry index + 1, 0 = empty */
+    const uint32_t *table;   /* cap slots: fingerprint | entry index + 1, 0 = empty (smap.c) */
     const uint32_t *values;
     uint32_t n, cap;
+    uint32_t slot_mask;  /* the entry bits of a slot */
     const char *strings; /* the snapshot string pool */
 } em_smap;
 

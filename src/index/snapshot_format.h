@@ -36,7 +36,8 @@
  *     - an entity's history fields are entries of the version table, whose
  *       import times are strings of the pool (entry 0: none), pad zero;
  *     - each string map (smap.c): a power-of-two table with at least one
- *       empty slot (probing terminates), every slot 0 or an entry number,
+ *       empty slot (probing terminates), every slot 0 or an entry number
+ *       (its low bits; the high bits a fingerprint, not checked),
  *       exactly n slots used, keys in the pool, value lists contiguous and
  *       tiling the value array, values below their limit (token ids for the
  *       vocabulary, skeleton, group and deletion maps, entity ids for the
@@ -61,7 +62,7 @@
 #include "index/smap.h"
 
 #define EM_SNAP_MAGIC "EMBSNAP\0"
-#define EM_SNAP_VERSION 6
+#define EM_SNAP_VERSION 7 /* 7: fingerprints in the string maps' slots (smap.c) */
 
 enum {
     SEC_STRINGS,

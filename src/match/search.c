@@ -21,9 +21,11 @@
  * common tokens (in more than EM_COMMON_DF_SHARE of names), since their long
  * postings carry little evidence and a query with a rare part reaches its
  * candidates through it anyway. The EM_MAX_CANDIDATES names with the most
- * evidence are kept (a bounded heap), and of those only the ones whose
- * evidence reaches a floor share of the query's weight, set by the threshold
- * asked for (EM_FLOOR_*), are aligned.
+ * evidence are kept (a bounded heap; ties to the name reached first), and of
+ * those only the ones whose evidence reaches a floor share of the query's
+ * weight, set by the threshold asked for (EM_FLOOR_*), are aligned. The
+ * postings that cannot change which names those are are not read (MaxScore
+ * against that floor, lossless: the design note under "retrieval" below).
  *
  * Scoring. Each candidate name is aligned with the query part by part
  * (align.c: one-to-one, order-free, exact / variant / skeleton / typo /
@@ -61,17 +63,48 @@
 #include "match/explain.h"
 #include "match/matcher_internal.h"
 #include "match/org.h"
+#include "match/search_internal.h"
 #include "match/results.h"
 #include "match/weights.h"
 #include "text/readings.h"
+
+/* the retrieval plan (see "retrieval" below) */
+typedef struct plan_list {
+    const uint32_t *post;
+    uint32_t n;
+} plan_list;
+
+typedef struct plan_seg {
+    uint32_t first, nlists; /* its posting lists in the plan's lists */
+    float c;                /* the part's weight x the estimate of this kind of posting */
+    int qi;                 /* the evidence slot */
+} plan_seg;
+
+typedef struct plan_unit {
+    int key;              /* the slot (both halves of a split part: one key) */
+    uint32_t first, nseg; /* its segments */
+    float ub;             /* the most it adds to one name */
+    int read;
+} plan_unit;
 
 struct em_searcher {
     const em_matcher *m;
     em_normalizer *norm;
     float *acc;
     int8_t *lastq;
+    uint64_t *mask; /* pruned run: the plan segments that hold a name */
     uint32_t *touched;
     size_t ntouched;
+    EM_VEC(plan_list) lists;
+    EM_VEC(plan_seg) segs;
+    EM_VEC(plan_unit) units;
+    EM_VEC(uint32_t) cand; /* the names to align, in id order */
+    EM_VEC(float) lb;
+    EM_VEC(float) scratch;
+    EM_VEC(uint32_t) scratch_ids;
+    EM_VEC(uint32_t) acro; /* the names the query's acronyms found (retrieve_acronyms) */
+    int exhaustive;
+    uint64_t postings_read;
     em_simcache cache;
 };
 
@@ -96,7 +129,16 @@ em_searcher *em_searcher_new(const em_matcher *m, em_error *err) {
     s->lastq = em_xmalloc(n ? n : 1);
     memset(s->lastq, -1, n ? n : 1);
     s->touched = em_xmalloc((n ? n : 1) * sizeof *s->touched);
+    s->mask = em_xcalloc(n ? n : 1, sizeof *s->mask);
     return s;
+}
+
+void em_searcher_set_exhaustive(em_searcher *s, int on) {
+    s->exhaustive = on != 0;
+}
+
+uint64_t em_searcher_postings_read(const em_searcher *s) {
+    return s->postings_read;
 }
 
 void em_searcher_free(em_searcher *s) {
@@ -105,6 +147,15 @@ void em_searcher_free(em_searcher *s) {
     free(s->acc);
     free(s->lastq);
     free(s->touched);
+    free(s->mask);
+    em_vec_free(s->lists);
+    em_vec_free(s->segs);
+    em_vec_free(s->units);
+    em_vec_free(s->cand);
+    em_vec_free(s->lb);
+    em_vec_free(s->scratch);
+    em_vec_free(s->scratch_ids);
+    em_vec_free(s->acro);
     free(s);
 }
 
@@ -150,20 +201,109 @@ static size_t name_parts(const em_matcher *m, uint32_t name, em_part *p) {
 
 /* ---- retrieval ------------------------------------------------------------ */
 
-/* adds the evidence w x est of query part qi to name n, once per part */
-static void credit(em_searcher *s, uint32_t n, float est, int qi, float w) {
-    if (s->lastq[n] == qi) return;
-    if (s->lastq[n] == -1 && s->acc[n] == 0) s->touched[s->ntouched++] = n;
-    s->lastq[n] = (int8_t)qi;
-    s->acc[n] += w * est;
+/*
+ * Retrieval runs in two steps: the probes of the query (retrieve() below) only
+ * write down the posting lists they would read, in their order, into a plan;
+ * then the plan is run, exhaustively or pruned. Both give the same candidates.
+ *
+ * The plan. Each probe is (slot qi, contribution c = part weight x EM_EST_*,
+ * the token's posting list). Consecutive probes of one slot with the same c
+ * form a segment; consecutive segments of one slot form a unit, except that
+ * a split part's two halves (slots 2M+i and 3M+i, probed in turn) form one
+ * unit together. No slot appears in two units. (An organisation query's
+ * acronyms add, per part, the sorted names they found as one more list,
+ * slot 4M+i: retrieve_acronyms.)
+ *
+ * What a name's evidence is (the exhaustive run, the reference). Walking the
+ * probes in order, a posting of name n adds c to acc[n] unless the last probe
+ * that held n was of the same slot (lastq[n]): so a unit adds the c of its
+ * first segment holding n (a split unit may add several times, as its slots
+ * alternate), and acc[n] is the float sum of those, in plan order. The
+ * candidates are the EM_MAX_CANDIDATES (K) names with the most evidence, of
+ * those the ones whose evidence reaches floor_acc, aligned in name-id order.
+ * Ties in evidence go to the name the probes reached first (the first plan
+ * list holding it, then the lower id): a total order, so that which names
+ * are kept does not depend on how many others were looked at. (Before this
+ * order, a heap's arrangement decided among ties; the first-reached rule
+ * gives the same quality figures, bench/run_quality.sh, docs/PERFORMANCE.md.)
+ *
+ * The bound (the pruned run's design note). A unit can add to one name at
+ * most ub = the largest c of its segments (a split unit: the sum of its
+ * segments' c). Where c comes from: c = w x est, w the part's IDF weight
+ * (part_weight: at least EM_MIN_PART_WEIGHT, x EM_MINOR_WEIGHT for
+ * particles, legal forms, numbers; a glued pair weighs the sum of its two
+ * parts, a split half half its part) and est the retrieval estimate of the
+ * kind of posting (EM_EST_EXACT 1 >= VARIANT >= SKELETON >= TYPO >=
+ * TYPO_SUB; SPLIT). acc is only ever a sum of such c's, so acc[n] <= the sum
+ * of ub over the units whose postings hold n. The score the aligner gives
+ * (align.c) is not the bound's business: the aligner only sees the names
+ * retrieval hands it, and those are the same names.
+ *
+ * MaxScore. The units are read whole, the largest ub first (each name's
+ * segments kept as a bit mask: segment k is bit k, so at most 64 segments; a
+ * bigger plan runs exhaustively), until the ub of the units left sums below
+ * theta: then a name none of the units read holds cannot be a candidate, and
+ * the rest of the postings are read only for the names already seen. theta is
+ * floor_acc, or the K-th largest lower bound when more than K names were seen
+ * (K names will have at least that much), whichever is higher. A name's lower
+ * bound is the evidence of the units read for it (units are independent:
+ * their slots differ), its upper bound that + the ub of every unit not read
+ * for it; a name whose upper bound is below theta cannot be a candidate and
+ * is dropped. The units left are then read, the weightiest first, only for
+ * the names left: a list much longer than those names is searched for them
+ * (sorted ids against the sorted postings, galloping: O(names x
+ * log(postings / names)) instead of the whole list), a shorter one scanned;
+ * the bounds tightened and theta raised after each unit. Once no more than K names are
+ * left, every one of them is a candidate if its evidence reaches floor_acc,
+ * so a unit is read only for the names whose lower bound is still under it,
+ * and no more at all when there are none. The names left have their evidence
+ * summed exactly as the exhaustive run sums it (the same float additions in
+ * plan order, from the segment mask), and are selected the same way.
+ *
+ * Float rounding: bounds are sums in another order than acc's, so every
+ * comparison of a bound with a floor leaves a margin (PRUNE_SLACK,
+ * relative and absolute) on the side of keeping the name; only the exact,
+ * plan-order sums decide, as in the exhaustive run.
+ */
+
+#define PRUNE_MAX_SEGS 64
+#define PRUNE_SLACK 1e-4f
+/* a list at most this many times longer than the names it is read for is scanned */
+#define PRUNE_SCAN_RATIO 8u
+
+static int unit_key(int qi) {
+    return qi < 2 * EM_PART_MAX || qi >= 4 * EM_PART_MAX ? qi : 2 * EM_PART_MAX + qi % EM_PART_MAX;
 }
 
+static int cmp_u32(const void *a, const void *b);
+
+/* Appends a sorted list of names to the plan, each adding c to slot qi. */
+static void plan_list_add(em_searcher *s, const uint32_t *names, uint32_t n, float c, int qi) {
+    plan_seg *g = s->segs.len ? &s->segs.items[s->segs.len - 1] : NULL;
+    if (!g || g->qi != qi || g->c != c) {
+        int key = unit_key(qi);
+        if (!s->units.len || s->units.items[s->units.len - 1].key != key) {
+            plan_unit *u = em_vec_add(s->units);
+            u->key = key;
+            u->first = (uint32_t)s->segs.len;
+        }
+        g = em_vec_add(s->segs);
+        g->first = (uint32_t)s->lists.len;
+        g->qi = qi;
+        g->c = c;
+        s->units.items[s->units.len - 1].nseg++;
+    }
+    plan_list l = {names, n};
+    em_vec_push(s->lists, l);
+    g->nlists++;
+}
+
+/* Writes one probe into the plan: the posting list of token, unless it is
+   longer than df_cap (as the probe would skip it) or empty. */
 static void probe(em_searcher *s, uint32_t token, float est, int qi, float w, uint32_t df_cap) {
     const snap_token *t = &s->m->tokens[token];
-    if (t->post_count > df_cap) return;
-    const uint32_t *post = s->m->postings + t->post_first;
-    for (uint32_t i = 0; i < t->post_count; i++)
-        credit(s, post[i], est, qi, w);
+    if (t->post_count > df_cap || t->post_count == 0) return;
+    plan_list_add(s, s->m->postings + t->post_first, t->post_count, w * est, qi);
 }
 
 static void probe_list(em_searcher *s, const uint32_t *toks, uint32_t n, float est, int qi, float w,
@@ -327,11 +467,15 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
 }
 
 /* An acronym of the query (org.h) also retrieves the organisation names whose
-   initials it spells, with its stopword letters or without ("mois" -> "mis"). */
+   initials it spells, with its stopword letters or without ("mois" -> "mis"): per
+   query part, the names found (sorted, once each) are one list of the plan. */
 static void retrieve_acronyms(em_searcher *s, const em_part *q, size_t nq) {
     const em_matcher *m = s->m;
-    for (size_t i = 0; i < nq && m->acronyms; i++) {
-        if (!em_org_acronym_part(&q[i])) continue;
+    size_t off[EM_PART_MAX + 1];
+    s->acro.len = 0;
+    for (size_t i = 0; i < nq; i++) {
+        off[i] = s->acro.len;
+        if (!m->acronyms || !em_org_acronym_part(&q[i])) continue;
         const char *t = q[i].text;
         size_t len = q[i].len;
         /* the letters, less none (a = b = 0), one (a = b) or two (a < b) interior
@@ -350,48 +494,375 @@ static void retrieve_acronyms(em_searcher *s, const em_part *q, size_t nq) {
                 size_t first, nn = em_org_acronym_find(m->acronyms, key, n, &first);
                 if (nn > EM_RETRIEVE_MAX_ACRONYM) continue;
                 for (size_t j = first; j < first + nn; j++)
-                    credit(s, em_org_acronym_name(m->acronyms, j), EM_SIM_ACRONYM,
-                           4 * EM_PART_MAX + (int)i, q[i].w);
+                    em_vec_push(s->acro, em_org_acronym_name(m->acronyms, j));
             }
+        /* sorted, once each: a name met twice by one part counts once */
+        uint32_t *v = s->acro.items + off[i];
+        size_t n = s->acro.len - off[i], w = 0;
+        qsort(v, n, sizeof *v, cmp_u32);
+        for (size_t j = 0; j < n; j++)
+            if (w == 0 || v[j] != v[w - 1]) v[w++] = v[j];
+        s->acro.len = off[i] + w;
+    }
+    off[nq] = s->acro.len;
+    /* the plan points into acro: added once it has stopped growing */
+    for (size_t i = 0; i < nq; i++)
+        if (off[i + 1] > off[i])
+            plan_list_add(s, s->acro.items + off[i], (uint32_t)(off[i + 1] - off[i]),
+                          q[i].w * EM_SIM_ACRONYM, 4 * EM_PART_MAX + (int)i);
+}
+
+/* a before b in the candidates' order: more evidence, then touched first (key: the
+   name's place in the order the probes first reach names) */
+static inline int better(const float *acc, const uint64_t *key, uint32_t a, uint32_t b) {
+    return acc[a] > acc[b] || (acc[a] == acc[b] && key[a] < key[b]);
+}
+
+static void sift_down(uint32_t *t, size_t k, size_t j, const float *acc, const uint64_t *key) {
+    for (;;) {
+        size_t l = 2 * j + 1, r = l + 1, m = j;
+        if (l < k && better(acc, key, t[m], t[l])) m = l;
+        if (r < k && better(acc, key, t[m], t[r])) m = r;
+        if (m == j) break;
+        uint32_t x = t[j];
+        t[j] = t[m];
+        t[m] = x;
+        j = m;
     }
 }
 
-/* Keeps the k touched names with the most evidence at the front of touched[]
-   (a min-heap of size k: O(n log k), no full sort). Returns how many. */
-static size_t select_best(uint32_t *t, size_t n, size_t k, const float *acc) {
+/* Keeps the k best names of t[0..n) (better()) at its front, in no order (a
+   heap of size k whose root is the worst kept: O(n log k), no full sort).
+   Returns how many. The order is total, so the names kept do not depend on
+   the order of t. */
+static size_t select_best(uint32_t *t, size_t n, size_t k, const float *acc, const uint64_t *key) {
     if (n <= k) return n;
-    /* heapify t[0..k) as a min-heap on acc */
-    for (size_t i = k / 2; i-- > 0;) {
-        size_t j = i;
-        for (;;) {
-            size_t l = 2 * j + 1, r = l + 1, m = j;
-            if (l < k && acc[t[l]] < acc[t[m]]) m = l;
-            if (r < k && acc[t[r]] < acc[t[m]]) m = r;
-            if (m == j) break;
-            uint32_t x = t[j];
-            t[j] = t[m];
-            t[m] = x;
-            j = m;
-        }
-    }
+    for (size_t i = k / 2; i-- > 0;)
+        sift_down(t, k, i, acc, key);
     for (size_t i = k; i < n; i++) {
-        if (acc[t[i]] <= acc[t[0]]) continue;
+        if (!better(acc, key, t[i], t[0])) continue;
         uint32_t x = t[0];
         t[0] = t[i];
         t[i] = x;
-        size_t j = 0;
-        for (;;) {
-            size_t l = 2 * j + 1, r = l + 1, m = j;
-            if (l < k && acc[t[l]] < acc[t[m]]) m = l;
-            if (r < k && acc[t[r]] < acc[t[m]]) m = r;
-            if (m == j) break;
-            uint32_t y = t[j];
-            t[j] = t[m];
-            t[m] = y;
-            j = m;
-        }
+        sift_down(t, k, 0, acc, key);
     }
     return k;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The k best of the names, those reaching floor_acc, into s->cand in name-id
+   order; acc[] holds their exact evidence, key[] their touch order. */
+static void choose(em_searcher *s, uint32_t *names, size_t n, size_t k, float floor_acc,
+                   const uint64_t *key) {
+    n = select_best(names, n, k, s->acc, key);
+    s->cand.len = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s->acc[names[i]] >= floor_acc) em_vec_push(s->cand, names[i]);
+    qsort(s->cand.items, s->cand.len, sizeof *s->cand.items, cmp_u32);
+}
+
+/* The reference: every list of the plan read in order, as the probes used to. */
+static void run_exhaustive(em_searcher *s, size_t k, float floor_acc) {
+    s->ntouched = 0;
+    for (size_t gi = 0; gi < s->segs.len; gi++) {
+        const plan_seg *g = &s->segs.items[gi];
+        int8_t qi = (int8_t)g->qi;
+        for (uint32_t li = 0; li < g->nlists; li++) {
+            const plan_list *l = &s->lists.items[g->first + li];
+            s->postings_read += l->n;
+            for (uint32_t i = 0; i < l->n; i++) {
+                uint32_t n = l->post[i];
+                if (s->lastq[n] == qi) continue;
+                if (s->lastq[n] == -1 && s->acc[n] == 0) s->touched[s->ntouched++] = n;
+                s->lastq[n] = qi;
+                s->acc[n] += g->c;
+            }
+        }
+    }
+    /* the touch order: touched[] is in it (s->mask is free in this run) */
+    for (size_t i = 0; i < s->ntouched; i++)
+        s->mask[s->touched[i]] = i;
+    choose(s, s->touched, s->ntouched, k, floor_acc, s->mask);
+    for (size_t i = 0; i < s->ntouched; i++) {
+        s->mask[s->touched[i]] = 0;
+        s->acc[s->touched[i]] = 0;
+        s->lastq[s->touched[i]] = -1;
+    }
+    s->ntouched = 0;
+}
+
+/* A name's evidence from the segments in mask: what run_exhaustive adds up,
+   in the same order (the segments not read count nothing). */
+static float evidence(const em_searcher *s, uint64_t mask) {
+    float a = 0;
+    int prev = -1;
+    while (mask) {
+        int k = __builtin_ctzll(mask);
+        mask &= mask - 1;
+        const plan_seg *g = &s->segs.items[k];
+        if (g->qi != prev) a += g->c;
+        prev = g->qi;
+    }
+    return a;
+}
+
+/* The k-th largest of a[0..n) (1 <= k <= n), reordering a. */
+static float kth_largest(float *a, size_t n, size_t k) {
+    size_t lo = 0, hi = n - 1, want = k - 1;
+    while (lo < hi) {
+        float p = a[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] > p)
+                i++;
+            while (a[j] < p)
+                j--;
+            if (i <= j) {
+                float x = a[i];
+                a[i] = a[j];
+                a[j] = x;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            return a[want];
+    }
+    return a[want];
+}
+
+/* Sets bit in mask[x] for each x of the sorted names c[0..nc) that the sorted
+   list p[0..n) holds: a galloping search from where the previous name was. */
+static void mark_members(em_searcher *s, const uint32_t *c, size_t nc, const uint32_t *p,
+                         uint32_t n, uint64_t bit) {
+    uint32_t pos = 0;
+    uint64_t reads = 0;
+    for (size_t i = 0; i < nc && pos < n; i++) {
+        uint32_t x = c[i];
+        reads++;
+        if (p[pos] < x) {
+            uint32_t lo = pos, step = 1;
+            while (lo + step < n && p[lo + step] < x) {
+                lo += step;
+                step <<= 1;
+                reads++;
+            }
+            uint32_t hi = lo + step < n ? lo + step : n; /* p[lo] < x <= p[hi] */
+            while (hi - lo > 1) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                reads++;
+                if (p[mid] < x)
+                    lo = mid;
+                else
+                    hi = mid;
+            }
+            pos = hi;
+            if (pos >= n) break;
+        }
+        if (p[pos] == x) {
+            s->mask[x] |= bit;
+            pos++;
+        }
+    }
+    s->postings_read += reads;
+}
+
+static int cmp_u32(const void *a, const void *b);
+
+/* Reads unit u for the names c[0..nc) (in id order once *sorted is set): a list
+   much longer than the names is searched for them, a shorter one scanned
+   (setting the bit of every touched name it holds: harmless for the others). */
+static void read_unit_for(em_searcher *s, const plan_unit *u, uint32_t *c, size_t nc, int *sorted) {
+    for (uint32_t k = u->first; k < u->first + u->nseg; k++) {
+        const plan_seg *g = &s->segs.items[k];
+        uint64_t bit = 1ull << k;
+        for (uint32_t li = 0; li < g->nlists; li++) {
+            const plan_list *l = &s->lists.items[g->first + li];
+            if (l->n <= PRUNE_SCAN_RATIO * nc) {
+                s->postings_read += l->n;
+                for (uint32_t i = 0; i < l->n; i++) {
+                    uint32_t n = l->post[i];
+                    if (s->mask[n]) s->mask[n] |= bit;
+                }
+                continue;
+            }
+            if (!*sorted) {
+                qsort(c, nc, sizeof *c, cmp_u32);
+                *sorted = 1;
+            }
+            mark_members(s, c, nc, l->post, l->n, bit);
+        }
+    }
+}
+
+/* Where the probes first reach name n, as run_exhaustive's touch order: (the first
+   plan list holding it, n). mask: every segment holding it. */
+static uint64_t touch_key(const em_searcher *s, uint32_t n, uint64_t mask) {
+    const plan_seg *g = &s->segs.items[__builtin_ctzll(mask)];
+    uint32_t first = g->first;
+    for (uint32_t li = 0; li + 1 < g->nlists; li++) {
+        const plan_list *l = &s->lists.items[g->first + li];
+        uint32_t lo = 0, hi = l->n;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (l->post[mid] < n)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < l->n && l->post[lo] == n) break;
+        first++;
+    }
+    return (uint64_t)first << 32 | n;
+}
+
+static float slack_up(float x) {
+    return x * (1 + PRUNE_SLACK) + PRUNE_SLACK;
+}
+
+/* The floor a name must reach to be a candidate: floor_acc, or the k-th largest of
+   the n lower bounds lb when there are more than k. */
+static float theta_of(em_searcher *s, const float *lb, size_t n, size_t k, float floor_acc) {
+    if (n <= k) return floor_acc;
+    memcpy(s->scratch.items, lb, n * sizeof *lb);
+    float kth = kth_largest(s->scratch.items, n, k);
+    return kth > floor_acc ? kth : floor_acc;
+}
+
+/* The pruned run (see above); runs the exhaustive one when it cannot help. */
+static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
+    size_t nu = s->units.len;
+    if (s->segs.len > PRUNE_MAX_SEGS || nu < 2) {
+        run_exhaustive(s, k, floor_acc);
+        return;
+    }
+    /* each unit's bound; the units by bound, largest first */
+    uint8_t by_ub[PRUNE_MAX_SEGS];
+    for (size_t u = 0; u < nu; u++) {
+        plan_unit *pu = &s->units.items[u];
+        float ub = 0;
+        for (uint32_t g = pu->first; g < pu->first + pu->nseg; g++) {
+            float c = s->segs.items[g].c;
+            if (pu->key >= 2 * EM_PART_MAX)
+                ub += c;
+            else if (c > ub)
+                ub = c;
+        }
+        pu->ub = ub;
+        size_t j = u;
+        for (; j > 0 && s->units.items[by_ub[j - 1]].ub < ub; j--)
+            by_ub[j] = by_ub[j - 1];
+        by_ub[j] = (uint8_t)u;
+    }
+    float tail[PRUNE_MAX_SEGS + 1]; /* tail[r]: the bounds of by_ub[r..nu) summed */
+    tail[nu] = 0;
+    for (size_t r = nu; r-- > 0;)
+        tail[r] = tail[r + 1] + s->units.items[by_ub[r]].ub;
+    /* the essential units, read whole, the weightiest first, until a name they have
+       not seen yet could not reach theta with what is left */
+    s->ntouched = 0;
+    size_t r = 0;
+    for (; r < nu; r++) {
+        if (r > 0) {
+            if (slack_up(tail[r]) < floor_acc) break;
+            if (s->ntouched > k) {
+                em_vec_reserve(s->lb, s->ntouched);
+                em_vec_reserve(s->scratch, s->ntouched);
+                for (size_t i = 0; i < s->ntouched; i++)
+                    s->lb.items[i] = evidence(s, s->mask[s->touched[i]]);
+                if (slack_up(tail[r]) < theta_of(s, s->lb.items, s->ntouched, k, floor_acc)) break;
+            }
+        }
+        const plan_unit *pu = &s->units.items[by_ub[r]];
+        for (uint32_t gi = pu->first; gi < pu->first + pu->nseg; gi++) {
+            const plan_seg *g = &s->segs.items[gi];
+            uint64_t bit = 1ull << gi;
+            for (uint32_t li = 0; li < g->nlists; li++) {
+                const plan_list *l = &s->lists.items[g->first + li];
+                s->postings_read += l->n;
+                for (uint32_t i = 0; i < l->n; i++) {
+                    uint32_t n = l->post[i];
+                    if (!s->mask[n]) s->touched[s->ntouched++] = n;
+                    s->mask[n] |= bit;
+                }
+            }
+        }
+    }
+    /* the names seen and their lower bounds; then the other units, the weightiest first,
+       for the names that can still be candidates */
+    em_vec_reserve(s->cand, s->ntouched);
+    em_vec_reserve(s->lb, s->ntouched);
+    em_vec_reserve(s->scratch, s->ntouched);
+    em_vec_reserve(s->scratch_ids, s->ntouched);
+    size_t nc = s->ntouched;
+    uint32_t *c = s->cand.items;
+    float *lb = s->lb.items;
+    memcpy(c, s->touched, nc * sizeof *c);
+    for (size_t i = 0; i < nc; i++)
+        lb[i] = evidence(s, s->mask[c[i]]);
+    int sorted = 0;
+    for (;; r++) {
+        float theta = theta_of(s, lb, nc, k, floor_acc), rem = tail[r];
+        size_t w = 0;
+        for (size_t i = 0; i < nc; i++)
+            if (!(slack_up(lb[i] + rem) < theta)) {
+                c[w] = c[i];
+                lb[w++] = lb[i];
+            }
+        nc = w;
+        if (r == nu || nc == 0) break;
+        const plan_unit *pu = &s->units.items[by_ub[r]];
+        if (nc <= k) {
+            /* all of them are candidates if they reach the floor: read on only for those
+               not known to */
+            uint32_t *open = s->scratch_ids.items;
+            size_t no = 0;
+            for (size_t i = 0; i < nc; i++)
+                if (!(lb[i] >= slack_up(floor_acc))) open[no++] = c[i];
+            if (no == 0) break;
+            int osorted = sorted;
+            read_unit_for(s, pu, open, no, &osorted);
+        } else {
+            read_unit_for(s, pu, c, nc, &sorted);
+        }
+        /* (read_unit_for may have sorted c: lb follows it again) */
+        for (size_t i = 0; i < nc; i++)
+            lb[i] = evidence(s, s->mask[c[i]]);
+    }
+    /* the names left, counted and chosen exactly as run_exhaustive does */
+    if (nc > k) {
+        /* more than k left: every unit was read for them */
+        uint32_t *t = s->scratch_ids.items;
+        memcpy(t, c, nc * sizeof *c);
+        for (size_t i = 0; i < nc; i++) {
+            s->acc[t[i]] = evidence(s, s->mask[t[i]]);
+            s->mask[t[i]] = touch_key(s, t[i], s->mask[t[i]]);
+        }
+        choose(s, t, nc, k, floor_acc, s->mask);
+        for (size_t i = 0; i < nc; i++)
+            s->acc[t[i]] = 0;
+    } else {
+        /* at most k left, all chosen that reach the floor: known to (lower bound), or
+           every unit was read for them (exact) */
+        size_t w = 0;
+        for (size_t i = 0; i < nc; i++)
+            if (lb[i] >= slack_up(floor_acc) || evidence(s, s->mask[c[i]]) >= floor_acc)
+                c[w++] = c[i];
+        s->cand.len = w;
+        if (!sorted) qsort(c, w, sizeof *c, cmp_u32);
+    }
+    for (size_t i = 0; i < s->ntouched; i++)
+        s->mask[s->touched[i]] = 0;
+    s->ntouched = 0;
 }
 
 /* ---- qualifiers ----------------------------------------------------------- */
@@ -671,13 +1142,6 @@ static int search_one(em_searcher *s, const em_query *q, const char *shown, em_r
     }
     if (nq > 0) {
         em_vec_reserve(hits, 64); /* room for a name's usual hits in one allocation */
-        s->ntouched = 0;
-        retrieve(s, qp, nq, nt.abjad);
-        if (kind != EM_KIND_PERSON) retrieve_acronyms(s, qp, nq);
-        size_t nc = s->ntouched;
-        /* the best EM_MAX_CANDIDATES by accumulated evidence; their order does not matter */
-        nc = select_best(s->touched, nc, m->max_candidates ? m->max_candidates : EM_MAX_CANDIDATES,
-                         s->acc);
         size_t first_name_hit = hits.len;
         /* a name whose retrieval evidence covers too little of the query cannot score */
         float qw = 0;
@@ -686,10 +1150,18 @@ static int search_one(em_searcher *s, const em_query *q, const char *shown, em_r
         float min_score = q->all ? (float)q->cutoff : (float)threshold;
         float frac = min_score >= EM_FLOOR_AT ? EM_FLOOR_HIGH : min_score * EM_FLOOR_SLOPE;
         float floor_acc = (frac > EM_FLOOR_MIN ? frac : EM_FLOOR_MIN) * qw;
+        /* the best EM_MAX_CANDIDATES by accumulated evidence that reach the floor */
+        size_t kmax = m->max_candidates ? m->max_candidates : EM_MAX_CANDIDATES;
+        s->lists.len = s->segs.len = s->units.len = 0;
+        retrieve(s, qp, nq, nt.abjad);
+        if (kind != EM_KIND_PERSON) retrieve_acronyms(s, qp, nq);
+        if (s->exhaustive)
+            run_exhaustive(s, kmax, floor_acc);
+        else
+            run_pruned(s, kmax, floor_acc);
         em_simcache_reset(&s->cache);
-        for (size_t i = 0; i < nc; i++) {
-            uint32_t name = s->touched[i];
-            if (s->acc[name] < floor_acc) continue;
+        for (size_t i = 0; i < s->cand.len; i++) {
+            uint32_t name = s->cand.items[i];
             hit h = {0};
             h.name = name;
             h.entity = m->names[name].entity;
@@ -705,11 +1177,6 @@ static int search_one(em_searcher *s, const em_query *q, const char *shown, em_r
                 em_vec_push(hits, h);
             }
         }
-        for (size_t i = 0; i < s->ntouched; i++) {
-            s->acc[s->touched[i]] = 0;
-            s->lastq[s->touched[i]] = -1;
-        }
-        s->ntouched = 0;
         for (size_t k = first_name_hit; k < hits.len; k++) {
             hits.items[k].score = qualify(s, &qi, &hits.items[k], NULL);
             /* an identifier hit on the same entity keeps its score, with the name explained

@@ -1,0 +1,21 @@
+/*
+ * search_internal.h - test and benchmark hooks into em_search's retrieval
+ * (search.c): the switch to the exhaustive reference run, which reads every
+ * posting list of the plan, and the count of postings read. Not part of the
+ * public API; the library itself never calls the switch.
+ */
+#ifndef EM_MATCH_SEARCH_INTERNAL_H
+#define EM_MATCH_SEARCH_INTERNAL_H
+
+#include <stdint.h>
+
+#include "embargo.h"
+
+/* on != 0: s retrieves exhaustively (the reference the pruned run must equal);
+   0: pruned (the default). */
+void em_searcher_set_exhaustive(em_searcher *s, int on);
+/* Postings read by s's searches so far: every posting scanned, and every one
+   looked at by the pruned run's searches in a list. */
+uint64_t em_searcher_postings_read(const em_searcher *s);
+
+#endif
