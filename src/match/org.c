@@ -162,7 +162,7 @@ em_org_acronyms *em_org_acronyms_build(const em_matcher *m) {
             a->e[a->n++] = (acr_entry){k[j], i};
         }
     }
-    qsort(a->e, a->n, sizeof *a->e, cmp_entry);
+    if (a->n) qsort(a->e, a->n, sizeof *a->e, cmp_entry);
     return a;
 }
 

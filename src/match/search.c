@@ -1317,9 +1317,42 @@ void em_results_free(em_results *r) {
 
 /* ---- pair comparison ------------------------------------------------------- */
 
+static void compare_one(em_searcher *s, const char *schema, const char *name1, const char *name2,
+                        double *score, char **explanation);
+
+/* The two names and the other readings of each (text/readings.h, x EM_READING_FACTOR):
+   the best score, with its explanation. */
 int em_compare(em_searcher *s, const char *schema, const char *name1, const char *name2,
                double *score, char **explanation, em_error *err) {
     if (!name1 || !name2) return em_fail(err, EM_ERR_USAGE, "compare needs two names");
+    compare_one(s, schema, name1, name2, score, explanation);
+    const em_readings *rs = s->m->k ? em_knowledge_readings(s->m->k) : NULL;
+    for (int side = 0; side < 2; side++) {
+        em_reading rd[EM_READINGS_MAX];
+        size_t nr = em_name_readings(rs, side ? name2 : name1, rd);
+        for (size_t i = 0; i < nr; i++) {
+            double sc;
+            char *ex = NULL;
+            compare_one(s, schema, side ? name1 : rd[i].name, side ? rd[i].name : name2, &sc,
+                        explanation ? &ex : NULL);
+            sc *= EM_READING_FACTOR;
+            if (sc > *score) {
+                *score = sc;
+                if (explanation) {
+                    free(*explanation);
+                    *explanation = ex;
+                    ex = NULL;
+                }
+            }
+            free(ex);
+            free(rd[i].name);
+        }
+    }
+    return 0;
+}
+
+static void compare_one(em_searcher *s, const char *schema, const char *name1, const char *name2,
+                        double *score, char **explanation) {
     int k = schema_kind_of(schema);
     int kind = k == SNAP_SCHEMA_PERSON ? EM_KIND_PERSON : k ? EM_KIND_ORG : EM_KIND_ANY;
     em_name_tokens a, b;
@@ -1347,5 +1380,4 @@ int em_compare(em_searcher *s, const char *schema, const char *name1, const char
     }
     em_name_tokens_free(&a);
     em_name_tokens_free(&b);
-    return 0;
 }

@@ -189,6 +189,11 @@ static void test_compare_rules(void **state) {
     assert_true(cmp("Person", "バッシャール・アル＝アサド", "Hafez al-Assad") <
                 EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Κιμ Γιονγκ", "Kim Yong") < EM_DEFAULT_THRESHOLD);
+    /* a pair compares the other readings of each name too (text/readings.h) */
+    assert_true(cmp("Person", "金正恩", "Kim Jong Un") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Kim Jong Un", "Ким Чен Ын") >= EM_DEFAULT_THRESHOLD);
+    assert_true(cmp("Person", "Kim Jong Un", "Ким Чен Ын") < 1.0);
+    assert_true(cmp("Person", "金正恩", "Kim Jong Il") < EM_DEFAULT_THRESHOLD);
     /* Han with its pinyin syllables joined the way names are romanised (issue 11) */
     assert_true(cmp("Person", "习近平", "Xi Jinping") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "習近平", "XI Jinping") >= EM_DEFAULT_THRESHOLD);
