@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "base/hmap.h"
+#include "text/encoding.h"
 #include "text/arabic.h"
 #include "text/hangul.h"
 
@@ -487,7 +488,10 @@ static char *normalize_any(em_normalizer *n, const char *s) {
     int cyrillic = has_cyrillic(q);
     if (n->flags & EM_NORM_WHOLE) return normalize_whole(n, s, cyrillic);
     pthread_once(&han_once, han_load);
-    if (han_needs_whole((const char *)q)) return normalize_whole(n, s, cyrillic);
+    /* a name that is not UTF-8 is "" whole (ICU refuses it), not its good words */
+    if (!em_is_valid_utf8((const char *)q, strlen((const char *)q)) ||
+        han_needs_whole((const char *)q))
+        return normalize_whole(n, s, cyrillic);
     em_buf out;
     em_buf_init(&out);
     for (const char *p = s; *p;) {
