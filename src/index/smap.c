@@ -56,6 +56,15 @@ uint32_t em_strpool_add(em_strpool *p, const char *s) {
     return (uint32_t)e->val.u64;
 }
 
+uint32_t em_strpool_append(em_strpool *p, const char *s) {
+    if (!s || !*s) return 0;
+    const em_hmap_entry *e = em_hmap_finds(&p->index, s);
+    if (e) return (uint32_t)e->val.u64;
+    uint32_t off = (uint32_t)p->data.len;
+    em_buf_add(&p->data, s, strlen(s) + 1);
+    return off;
+}
+
 const em_buf *em_strpool_data(const em_strpool *p) {
     return &p->data;
 }
@@ -85,13 +94,25 @@ static uint32_t slot_fp(uint32_t hash, uint32_t mask) {
 /* ---- multimap builder ----------------------------------------------------- */
 
 typedef struct smap_list {
-    uint32_t key_off; /* the key in the string pool */
-    EM_VEC(uint32_t) values;
+    uint32_t key_off;        /* the key in the string pool */
+    uint32_t hash;           /* em_hash_str of the key */
+    EM_VEC(uint32_t) values; /* cap 0: a slice of the builder's folded values */
 } smap_list;
+
+/* a pair added with em_smap_add_bulk: its key in the arena */
+typedef struct bulk_pair {
+    uint32_t hash; /* em_hash_str of the key */
+    uint32_t key, value, seq;
+} bulk_pair;
 
 struct em_smap_builder {
     em_hmap index;           /* key -> list index (== entry index, see above) */
-    EM_VEC(smap_list) lists; /* in order of first appearance */
+    EM_VEC(smap_list) lists; /* in order of first appearance; then the folded ones */
+    /* the bulk pairs: no hash map, no allocation per key; grouped into lists by
+       em_smap_builder_fold (sorted by key hash), values in one array */
+    em_buf arena;
+    EM_VEC(bulk_pair) bulk;
+    uint32_t *folded;
 };
 
 em_smap_builder *em_smap_builder_new(void) {
@@ -102,8 +123,11 @@ void em_smap_builder_free(em_smap_builder *b) {
     if (!b) return;
     em_hmap_free(&b->index, NULL);
     for (size_t i = 0; i < b->lists.len; i++)
-        em_vec_free(b->lists.items[i].values);
+        if (b->lists.items[i].values.cap) em_vec_free(b->lists.items[i].values);
     em_vec_free(b->lists);
+    em_buf_free(&b->arena);
+    em_vec_free(b->bulk);
+    free(b->folded);
     free(b);
 }
 
@@ -112,7 +136,9 @@ static smap_list *list_for(em_smap_builder *b, em_strpool *pool, const char *key
     em_hmap_entry *e = em_hmap_inserts(&b->index, key, &created);
     if (created) {
         e->val.u64 = b->lists.len;
-        em_vec_add(b->lists)->key_off = em_strpool_add(pool, key);
+        smap_list *l = em_vec_add(b->lists);
+        l->key_off = em_strpool_add(pool, key);
+        l->hash = em_hash_str(key);
     }
     return &b->lists.items[e->val.u64];
 }
@@ -126,6 +152,49 @@ void em_smap_add_unique_last(em_smap_builder *b, em_strpool *pool, const char *k
     smap_list *l = list_for(b, pool, key);
     if (l->values.len && em_vec_last(l->values) == value) return;
     em_vec_push(l->values, value);
+}
+
+void em_smap_add_bulk(em_smap_builder *b, const char *key, uint32_t value) {
+    size_t n = strlen(key);
+    bulk_pair p = {em_hash_str(key), (uint32_t)b->arena.len, value, (uint32_t)b->bulk.len};
+    em_buf_add(&b->arena, key, n + 1);
+    em_vec_push(b->bulk, p);
+}
+
+static const char *BULK_ARENA; /* for the comparison below (folding is not reentrant) */
+
+static int cmp_bulk(const void *x, const void *y) {
+    const bulk_pair *a = x, *c = y;
+    if (a->hash != c->hash) return (a->hash > c->hash) - (a->hash < c->hash);
+    int r = strcmp(BULK_ARENA + a->key, BULK_ARENA + c->key);
+    if (r) return r;
+    return (a->seq > c->seq) - (a->seq < c->seq);
+}
+
+void em_smap_builder_fold(em_smap_builder *b, em_strpool *pool) {
+    if (!b->bulk.len) return;
+    bulk_pair *p = b->bulk.items;
+    size_t n = b->bulk.len;
+    BULK_ARENA = b->arena.data;
+    qsort(p, n, sizeof *p, cmp_bulk);
+    BULK_ARENA = NULL;
+    b->folded = em_xmalloc(n * sizeof *b->folded);
+    size_t nv = 0;
+    for (size_t i = 0; i < n;) {
+        const char *key = b->arena.data + p[i].key;
+        size_t j = i, first = nv;
+        for (; j < n && p[j].hash == p[i].hash && strcmp(b->arena.data + p[j].key, key) == 0; j++)
+            if (nv == first || b->folded[nv - 1] != p[j].value) b->folded[nv++] = p[j].value;
+        smap_list *l = em_vec_add(b->lists);
+        l->key_off = em_strpool_append(pool, key);
+        l->hash = p[i].hash;
+        l->values.items = b->folded + first;
+        l->values.len = nv - first;
+        l->values.cap = 0;
+        i = j;
+    }
+    em_buf_free(&b->arena);
+    em_vec_free(b->bulk);
 }
 
 const uint32_t *em_smap_builder_find(const em_smap_builder *b, const char *key, uint32_t *count) {
@@ -149,7 +218,7 @@ void em_smap_serialize(const em_smap_builder *b, em_buf *out) {
     em_buf_add(out, hdr, sizeof hdr);
     uint32_t *hashes = em_xcalloc(n ? n : 1, sizeof *hashes);
     for (uint32_t i = 0; i < n; i++)
-        hashes[i] = em_hash_str(em_hmap_at(&b->index, i)->key); /* the key of list i */
+        hashes[i] = b->lists.items[i].hash; /* the key of list i */
     uint32_t first = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t len = (uint32_t)b->lists.items[i].values.len;

@@ -23,6 +23,9 @@ typedef struct em_strpool em_strpool;
 em_strpool *em_strpool_new(void);
 void em_strpool_free(em_strpool *p);
 uint32_t em_strpool_add(em_strpool *p, const char *s);
+/* Appends s without indexing it (no de-duplication against later strings; an equal
+   string already indexed is reused): for the many keys only one map holds. */
+uint32_t em_strpool_append(em_strpool *p, const char *s);
 const em_buf *em_strpool_data(const em_strpool *p);
 
 typedef struct em_smap_builder em_smap_builder;
@@ -32,6 +35,14 @@ void em_smap_builder_free(em_smap_builder *b);
 void em_smap_add(em_smap_builder *b, em_strpool *pool, const char *key, uint32_t value);
 /* Adds only when the value is not already the last one for that key. */
 void em_smap_add_unique_last(em_smap_builder *b, em_strpool *pool, const char *key, uint32_t value);
+/* For large maps built once and never searched while building: the pair is kept
+   (a few bytes, no allocation per key) and grouped by em_smap_builder_fold, which
+   must come before em_smap_serialize. A key's values keep their order, a value
+   equal to the one before it for that key is dropped (em_smap_add_unique_last),
+   its lists come after the others, in the order of their keys' hashes; not seen
+   by em_smap_builder_find. */
+void em_smap_add_bulk(em_smap_builder *b, const char *key, uint32_t value);
+void em_smap_builder_fold(em_smap_builder *b, em_strpool *pool);
 size_t em_smap_builder_keys(const em_smap_builder *b);
 /* The values of key so far, or NULL. */
 const uint32_t *em_smap_builder_find(const em_smap_builder *b, const char *key, uint32_t *count);

@@ -15,4 +15,14 @@
 int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
                       const em_knowledge *k, const char *path, em_error *err);
 
+/* The same, one entity at a time (the caller keeps no list): new, add each
+   entity with its version (0 when unknown), then finish (writes `path`
+   atomically and frees the builder, success or not) or free (abandons it). */
+typedef struct em_snapshot_builder em_snapshot_builder;
+em_snapshot_builder *em_snapshot_builder_new(const em_knowledge *k, em_error *err);
+void em_snapshot_builder_add(em_snapshot_builder *b, const em_entity *e, int64_t version);
+size_t em_snapshot_builder_count(const em_snapshot_builder *b); /* entities added */
+int em_snapshot_builder_finish(em_snapshot_builder *b, const char *path, em_error *err);
+void em_snapshot_builder_free(em_snapshot_builder *b);
+
 #endif

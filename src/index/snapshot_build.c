@@ -9,6 +9,11 @@
  * kept as entries of a small table of the versions it names. Sealed with a checksum over the
  * whole file (snapshot_check.c), written to a temporary file and renamed, so
  * a reader never sees half a snapshot.
+ *
+ * Entities come one at a time (em_snapshot_builder_add: the store streams
+ * them, match/matcher.c), so no list is held whole; the file is written
+ * section by section from the builder's own tables, each map freed once
+ * written, and never assembled in memory.
  */
 #include "index/snapshot.h"
 
@@ -18,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/error.h"
@@ -89,14 +95,14 @@ static uint32_t token_id(builder *b, const em_token *t) {
     u32s empty = {0};
     em_vec_push(b->postings, empty);
     em_smap_add(b->vocab, b->pool, t->text, id);
-    if (t->skel[0] && !(t->flags & EM_TOK_NUMBER)) em_smap_add(b->skel, b->pool, t->skel, id);
+    if (t->skel[0] && !(t->flags & EM_TOK_NUMBER)) em_smap_add_bulk(b->skel, t->skel, id);
     /* the phonetic key, "~" + key, in the same map: how a foreign name written by its
        sounds finds this spelling (em_phonetic_key) */
     char pk[48];
     if (!(t->flags & (EM_TOK_NUMBER | EM_TOK_PHONETIC)) && t->len >= EM_PHONETIC_MIN_LEN &&
         em_phonetic_key(t->text, pk + 1, sizeof pk - 1) >= EM_PHONETIC_MIN_KEY) {
         pk[0] = '~';
-        em_smap_add(b->skel, b->pool, pk, id);
+        em_smap_add_bulk(b->skel, pk, id);
     }
     if (t->group) {
         char g[16];
@@ -110,7 +116,7 @@ static uint32_t token_id(builder *b, const em_token *t) {
             memcpy(del, t->text, i);
             memcpy(del + i, t->text + i + 1, n2 - i - 1);
             del[n2 - 1] = '\0';
-            em_smap_add_unique_last(b->deletes, b->pool, del, id);
+            em_smap_add_bulk(b->deletes, del, id);
         }
     }
     return id;
@@ -293,136 +299,219 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
     for (size_t i = 0; i < e->identifiers.len; i++) {
         char key[256];
         const em_identifier *d = &e->identifiers.items[i];
-        if (em_identifier_key(d->value, key, sizeof key) == 0)
-            em_smap_add_unique_last(b->ids, b->pool, key, eidx);
+        if (em_identifier_key(d->value, key, sizeof key) == 0) em_smap_add_bulk(b->ids, key, eidx);
         if (strcmp(d->type, EM_ID_IMO) == 0 || strcmp(d->type, EM_ID_MMSI) == 0) {
             char pref[300];
             snprintf(pref, sizeof pref, "%s%s", strcmp(d->type, EM_ID_IMO) == 0 ? "IMO" : "MMSI",
                      key);
-            em_smap_add_unique_last(b->ids, b->pool, pref, eidx);
+            em_smap_add_bulk(b->ids, pref, eidx);
         }
     }
     em_vec_push(b->entities, se);
-    em_smap_add_unique_last(b->by_id, b->pool, e->id, eidx);
+    em_smap_add_bulk(b->by_id, e->id, eidx);
     collect_link_keys(b, e, eidx);
 }
 
-static void align8(em_buf *out) {
-    while (out->len % 8)
-        em_buf_addc(out, '\0');
+struct em_snapshot_builder {
+    builder b;
+};
+
+em_snapshot_builder *em_snapshot_builder_new(const em_knowledge *k, em_error *err) {
+    em_snapshot_builder *sb = em_xcalloc(1, sizeof *sb);
+    builder *b = &sb->b;
+    b->pool = em_strpool_new();
+    b->norm = em_normalizer_new(err);
+    b->k = k;
+    char *kdir = em_xasprintf("%s/knowledge", em_bundled_data_dir());
+    b->countries = em_countries_new(kdir, err);
+    free(kdir);
+    if (!b->norm || !b->countries) {
+        em_normalizer_free(b->norm);
+        em_countries_free(b->countries);
+        em_strpool_free(b->pool);
+        free(sb);
+        return NULL;
+    }
+    b->vocab = em_smap_builder_new();
+    b->skel = em_smap_builder_new();
+    b->groups = em_smap_builder_new();
+    b->deletes = em_smap_builder_new();
+    b->ids = em_smap_builder_new();
+    b->related = em_smap_builder_new();
+    b->by_id = em_smap_builder_new();
+    snap_version none = {0, em_strpool_add(b->pool, ""), 0};
+    em_vec_push(b->versions, none);
+    return sb;
 }
 
-static void section(em_buf *out, snap_header *h, int sec, const void *p, size_t n) {
-    align8(out);
-    h->sec[sec].off = out->len;
-    if (n) em_buf_add(out, p, n);
+void em_snapshot_builder_add(em_snapshot_builder *sb, const em_entity *e, int64_t version) {
+    add_entity(&sb->b, e, version);
+}
+
+size_t em_snapshot_builder_count(const em_snapshot_builder *sb) {
+    return sb->b.entities.len;
+}
+
+static void builder_release(builder *b) {
+    for (size_t t = 0; t < b->postings.len; t++)
+        free(b->postings.items[t].items);
+    free(b->postings.items);
+    for (size_t i = 0; i < b->links.len; i++)
+        free(b->links.items[i].key), free(b->links.items[i].reason);
+    free(b->links.items);
+    free(b->entities.items), free(b->dobs.items), free(b->countries_v.items), free(b->names.items);
+    free(b->name_tokens.items), free(b->tokens.items), free(b->versions.items);
+    em_smap_builder_free(b->vocab), em_smap_builder_free(b->skel), em_smap_builder_free(b->groups);
+    em_smap_builder_free(b->deletes), em_smap_builder_free(b->ids);
+    em_smap_builder_free(b->related), em_smap_builder_free(b->by_id);
+    em_strpool_free(b->pool);
+    em_normalizer_free(b->norm);
+    em_countries_free(b->countries);
+    memset(b, 0, sizeof *b);
+}
+
+void em_snapshot_builder_free(em_snapshot_builder *sb) {
+    if (!sb) return;
+    builder_release(&sb->b);
+    free(sb);
+}
+
+/* The file is written section by section straight from the builder's tables
+   (no image of the whole snapshot in memory), then sealed: its length and
+   checksum read back through a mapping and written into the header. */
+typedef struct out_file {
+    FILE *f;
+    uint64_t len;
+    int failed;
+} out_file;
+
+static void out_write(out_file *o, const void *p, size_t n) {
+    if (o->failed || !n) return;
+    if (fwrite(p, 1, n, o->f) != n)
+        o->failed = 1;
+    else
+        o->len += n;
+}
+
+static void out_align8(out_file *o) {
+    static const char zero[8] = {0};
+    if (o->len % 8) out_write(o, zero, 8 - o->len % 8);
+}
+
+static void out_section(out_file *o, snap_header *h, int sec, const void *p, size_t n) {
+    out_align8(o);
+    h->sec[sec].off = o->len;
+    out_write(o, p, n);
     h->sec[sec].len = n;
 }
 
-static void smap_section(em_buf *out, snap_header *h, int sec, const em_smap_builder *m) {
-    align8(out);
-    h->sec[sec].off = out->len;
-    em_smap_serialize(m, out);
-    h->sec[sec].len = out->len - h->sec[sec].off;
+static void out_smap(out_file *o, snap_header *h, int sec, em_smap_builder **m, em_strpool *pool) {
+    em_smap_builder_fold(*m, pool); /* its bulk pairs into lists, keys into the pool */
+    em_buf tmp;
+    em_buf_init(&tmp);
+    em_smap_serialize(*m, &tmp);
+    em_smap_builder_free(*m); /* done with it: its memory goes back before the next map */
+    *m = NULL;
+    out_section(o, h, sec, tmp.data, tmp.len);
+    em_buf_free(&tmp);
 }
 
-int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
-                      const em_knowledge *k, const char *path, em_error *err) {
-    builder b = {0};
-    b.pool = em_strpool_new();
-    b.norm = em_normalizer_new(err);
-    b.k = k;
-    char *kdir = em_xasprintf("%s/knowledge", em_bundled_data_dir());
-    b.countries = em_countries_new(kdir, err);
-    free(kdir);
-    if (!b.norm || !b.countries) {
-        em_normalizer_free(b.norm);
-        em_strpool_free(b.pool);
-        return -1;
-    }
-    b.vocab = em_smap_builder_new();
-    b.skel = em_smap_builder_new();
-    b.groups = em_smap_builder_new();
-    b.deletes = em_smap_builder_new();
-    b.ids = em_smap_builder_new();
-    b.related = em_smap_builder_new();
-    b.by_id = em_smap_builder_new();
-    snap_version none = {0, em_strpool_add(b.pool, ""), 0};
-    em_vec_push(b.versions, none);
-    for (size_t i = 0; i < entities->len; i++)
-        add_entity(&b, entities->items[i], versions ? versions[i] : 0);
-    build_related(&b);
+/* Seals the file of len bytes at fd: file length and checksum into the header. */
+static int seal_file(int fd, uint64_t len) {
+    void *map = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) return -1;
+    madvise(map, (size_t)len, MADV_SEQUENTIAL);
+    em_snapshot_seal(map, (size_t)len);
+    int rc = msync(map, (size_t)len, MS_SYNC);
+    munmap(map, (size_t)len);
+    return rc;
+}
+
+int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_error *err) {
+    builder *b = &sb->b;
+    build_related(b);
+    b->links.items = NULL, b->links.len = 0;
 
     /* document frequencies and IDF; postings laid out token by token */
-    u32s all = {0};
-    double n_names = (double)(b.names.len ? b.names.len : 1);
-    for (size_t t = 0; t < b.tokens.len; t++) {
-        snap_token *st = &b.tokens.items[t];
-        u32s *p = &b.postings.items[t];
+    double n_names = (double)(b->names.len ? b->names.len : 1);
+    uint32_t post_total = 0;
+    for (size_t t = 0; t < b->tokens.len; t++) {
+        snap_token *st = &b->tokens.items[t];
+        u32s *p = &b->postings.items[t];
         st->df = (uint32_t)p->len;
         st->idf = (float)log(1.0 + n_names / (double)(p->len ? p->len : 1));
-        st->post_first = (uint32_t)all.len;
+        st->post_first = post_total;
         st->post_count = (uint32_t)p->len;
-        for (size_t j = 0; j < p->len; j++)
-            em_vec_push(all, p->items[j]);
-        free(p->items);
+        post_total += (uint32_t)p->len;
     }
-    free(b.postings.items);
-
-    em_buf out;
-    em_buf_init(&out);
-    snap_header h = {0};
-    memcpy(h.magic, EM_SNAP_MAGIC, 8);
-    h.version = EM_SNAP_VERSION;
-    h.n_entities = (uint32_t)b.entities.len;
-    h.n_names = (uint32_t)b.names.len;
-    h.n_tokens = (uint32_t)b.tokens.len;
-    em_buf_add(&out, &h, sizeof h);
-    /* maps first: they add their keys to the string pool */
-    smap_section(&out, &h, SEC_VOCAB, b.vocab);
-    smap_section(&out, &h, SEC_SKEL, b.skel);
-    smap_section(&out, &h, SEC_GROUPS, b.groups);
-    smap_section(&out, &h, SEC_DELETES, b.deletes);
-    smap_section(&out, &h, SEC_IDS, b.ids);
-    smap_section(&out, &h, SEC_RELATED, b.related);
-    smap_section(&out, &h, SEC_BY_ID, b.by_id);
-    section(&out, &h, SEC_ENTITIES, b.entities.items, b.entities.len * sizeof *b.entities.items);
-    section(&out, &h, SEC_DOBS, b.dobs.items, b.dobs.len * sizeof *b.dobs.items);
-    section(&out, &h, SEC_COUNTRIES, b.countries_v.items,
-            b.countries_v.len * sizeof *b.countries_v.items);
-    section(&out, &h, SEC_NAMES, b.names.items, b.names.len * sizeof *b.names.items);
-    section(&out, &h, SEC_NAME_TOKENS, b.name_tokens.items,
-            b.name_tokens.len * sizeof *b.name_tokens.items);
-    section(&out, &h, SEC_TOKENS, b.tokens.items, b.tokens.len * sizeof *b.tokens.items);
-    section(&out, &h, SEC_POSTINGS, all.items, all.len * sizeof *all.items);
-    section(&out, &h, SEC_VERSIONS, b.versions.items, b.versions.len * sizeof *b.versions.items);
-    const em_buf *strings = em_strpool_data(b.pool);
-    section(&out, &h, SEC_STRINGS, strings->data, strings->len);
-    memcpy(out.data, &h, sizeof h);
-    em_snapshot_seal(out.data, out.len); /* file length and checksum, verified on every open */
 
     int rc = 0;
     char *tmp = em_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f || fwrite(out.data, 1, out.len, f) != out.len || fflush(f) != 0 ||
-        fsync(fileno(f)) != 0) {
+    out_file o = {fopen(tmp, "w+b"), 0, 0};
+    if (!o.f) {
         rc = em_fail(err, EM_ERR_IO, "cannot write snapshot %s: %s", tmp, strerror(errno));
-        if (f) fclose(f);
+        free(tmp);
+        em_snapshot_builder_free(sb);
+        return rc;
+    }
+    snap_header h = {0};
+    memcpy(h.magic, EM_SNAP_MAGIC, 8);
+    h.version = EM_SNAP_VERSION;
+    h.n_entities = (uint32_t)b->entities.len;
+    h.n_names = (uint32_t)b->names.len;
+    h.n_tokens = (uint32_t)b->tokens.len;
+    out_write(&o, &h, sizeof h); /* rewritten with the sections' places at the end */
+    out_smap(&o, &h, SEC_VOCAB, &b->vocab, b->pool);
+    out_smap(&o, &h, SEC_SKEL, &b->skel, b->pool);
+    out_smap(&o, &h, SEC_GROUPS, &b->groups, b->pool);
+    out_smap(&o, &h, SEC_DELETES, &b->deletes, b->pool);
+    out_smap(&o, &h, SEC_IDS, &b->ids, b->pool);
+    out_smap(&o, &h, SEC_RELATED, &b->related, b->pool);
+    out_smap(&o, &h, SEC_BY_ID, &b->by_id, b->pool);
+    out_section(&o, &h, SEC_ENTITIES, b->entities.items,
+                b->entities.len * sizeof *b->entities.items);
+    out_section(&o, &h, SEC_DOBS, b->dobs.items, b->dobs.len * sizeof *b->dobs.items);
+    out_section(&o, &h, SEC_COUNTRIES, b->countries_v.items,
+                b->countries_v.len * sizeof *b->countries_v.items);
+    out_section(&o, &h, SEC_NAMES, b->names.items, b->names.len * sizeof *b->names.items);
+    out_section(&o, &h, SEC_NAME_TOKENS, b->name_tokens.items,
+                b->name_tokens.len * sizeof *b->name_tokens.items);
+    out_section(&o, &h, SEC_TOKENS, b->tokens.items, b->tokens.len * sizeof *b->tokens.items);
+    out_align8(&o);
+    h.sec[SEC_POSTINGS].off = o.len;
+    for (size_t t = 0; t < b->postings.len; t++) {
+        u32s *p = &b->postings.items[t];
+        out_write(&o, p->items, p->len * sizeof *p->items);
+        free(p->items);
+        p->items = NULL, p->len = 0;
+    }
+    h.sec[SEC_POSTINGS].len = (uint64_t)post_total * sizeof(uint32_t);
+    out_section(&o, &h, SEC_VERSIONS, b->versions.items,
+                b->versions.len * sizeof *b->versions.items);
+    const em_buf *strings = em_strpool_data(b->pool);
+    out_section(&o, &h, SEC_STRINGS, strings->data, strings->len);
+    uint64_t len = o.len;
+    em_snapshot_builder_free(sb); /* before the seal maps the file */
+    if (!o.failed && (fseek(o.f, 0, SEEK_SET) != 0 || fwrite(&h, 1, sizeof h, o.f) != sizeof h))
+        o.failed = 1;
+    if (!o.failed && fflush(o.f) != 0) o.failed = 1;
+    if (o.failed || seal_file(fileno(o.f), len) != 0 || fsync(fileno(o.f)) != 0) {
+        rc = em_fail(err, EM_ERR_IO, "cannot write snapshot %s: %s", tmp, strerror(errno));
+        fclose(o.f);
         unlink(tmp);
-    } else if (fclose(f) != 0 || rename(tmp, path) != 0) {
+    } else if (fclose(o.f) != 0 || rename(tmp, path) != 0) {
         rc = em_fail(err, EM_ERR_IO, "cannot install snapshot %s: %s", path, strerror(errno));
         unlink(tmp);
     }
     free(tmp);
-    em_buf_free(&out);
-    free(all.items);
-    free(b.entities.items), free(b.dobs.items), free(b.countries_v.items), free(b.names.items);
-    free(b.name_tokens.items), free(b.tokens.items), free(b.versions.items);
-    em_smap_builder_free(b.vocab), em_smap_builder_free(b.skel), em_smap_builder_free(b.groups);
-    em_smap_builder_free(b.deletes), em_smap_builder_free(b.ids);
-    em_smap_builder_free(b.related), em_smap_builder_free(b.by_id);
-    em_strpool_free(b.pool);
-    em_normalizer_free(b.norm);
-    em_countries_free(b.countries);
     return rc;
+}
+
+int em_snapshot_build(const em_entity_list *entities, const int64_t *versions,
+                      const em_knowledge *k, const char *path, em_error *err) {
+    em_snapshot_builder *sb = em_snapshot_builder_new(k, err);
+    if (!sb) return -1;
+    for (size_t i = 0; i < entities->len; i++)
+        em_snapshot_builder_add(sb, entities->items[i], versions ? versions[i] : 0);
+    return em_snapshot_builder_finish(sb, path, err);
 }

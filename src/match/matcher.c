@@ -170,24 +170,47 @@ static void snapshot_name(uint64_t knowledge, const em_buf *stamp, char name[64]
     snprintf(name, 64, "snap-%016llx.emb", (unsigned long long)h);
 }
 
+/* the store's stream into a snapshot builder, one entity at a time */
+static int build_one(void *ctx, em_entity *e, int64_t version, em_error *err) {
+    (void)err;
+    em_snapshot_builder_add(ctx, e, version);
+    em_entity_free(e);
+    return 0;
+}
+
+/* Streams the store's versions (ids[0..n), or the active ones when ids is NULL) into a
+   snapshot builder (*out; the caller finishes it); the entities are never held as a list. */
+static int stream_snapshot(em_matcher *m, em_store *st, const int64_t *ids, size_t n, em_buf *stamp,
+                           em_snapshot_builder **out, em_error *err) {
+    *out = NULL;
+    em_snapshot_builder *sb = em_snapshot_builder_new(m->k, err);
+    if (!sb) return -1;
+    int rc = ids ? em_store_each_version(st, ids, n, build_one, sb, stamp, err)
+                 : em_store_each_active(st, build_one, sb, stamp, err);
+    em_store_release_memory(st); /* the pages of the read: before the builder writes */
+    if (rc != 0) {
+        em_snapshot_builder_free(sb);
+        return -1;
+    }
+    *out = sb;
+    return 0;
+}
+
 /* Builds the snapshot of the store's active versions into dir; *path becomes the file built,
    named after the versions actually read (the store may have moved on). */
 static int build_snapshot(em_matcher *m, em_store *st, const char *dir, uint64_t kh, em_buf *stamp,
                           char **path, em_error *err) {
-    em_entity_list l = {0};
-    int64_t *versions = NULL;
     char name[64];
+    em_snapshot_builder *sb = NULL;
     int rc = em_mkdir_p(dir, err);
-    if (rc == 0) rc = em_store_load_active(st, &l, &versions, stamp, err);
+    if (rc == 0) rc = stream_snapshot(m, st, NULL, 0, stamp, &sb, err);
     if (rc == 0) {
         snapshot_name(kh, stamp, name);
         free(*path);
         *path = em_xasprintf("%s/%s", dir, name);
-        rc = em_snapshot_build(&l, versions, m->k, *path, err);
+        rc = em_snapshot_builder_finish(sb, *path, err);
     }
     if (rc == 0) remove_old(dir, name);
-    free(versions);
-    em_entity_list_free(&l);
     return rc;
 }
 
@@ -334,20 +357,19 @@ int em_matcher_open_versions(em_matcher **out, em_store *st, const int64_t *ids,
     struct stat sb;
     int have = rc == 0 && stat(path, &sb) == 0 && em_matcher_map(m, path, NULL) == 0;
     if (rc == 0 && !have) {
-        em_entity_list l = {0};
-        int64_t *versions = NULL;
         em_buf got;
         em_buf_init(&got);
+        em_snapshot_builder *bld = NULL;
         rc = em_mkdir_p(dir, err);
-        if (rc == 0) rc = em_store_load_versions(st, ids, n, &l, &versions, &got, err);
-        if (rc == 0 && l.len == 0)
+        if (rc == 0) rc = stream_snapshot(m, st, ids, n, &got, &bld, err);
+        if (rc == 0 && em_snapshot_builder_count(bld) == 0) {
             rc = em_fail(err, EM_ERR_NOTFOUND, "the list versions %s are no longer in the store",
                          em_buf_cstr(&stamp));
-        if (rc == 0) rc = em_snapshot_build(&l, versions, m->k, path, err);
+            em_snapshot_builder_free(bld);
+        } else if (rc == 0) {
+            rc = em_snapshot_builder_finish(bld, path, err);
+        }
         if (rc == 0) rc = em_matcher_map(m, path, err);
-        em_store_release_memory(st);
-        free(versions);
-        em_entity_list_free(&l);
         em_buf_free(&got);
     }
     free(dir);

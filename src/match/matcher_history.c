@@ -1,7 +1,7 @@
 /*
  * matcher_history.c - an entity's history (first seen, last change, last
  * seen) from the matcher's snapshot, where the snapshot builder kept it
- * (em_store_history_bulk, index/snapshot_build.c): no store query, so a
+ * (em_history_bulk, store/history.c; index/snapshot_build.c): no store query, so a
  * result can say how new its listing is at the cost of one map lookup. The
  * entity is found through the snapshot's id map (SEC_BY_ID); its three
  * history fields are entries of the version table (SEC_VERSIONS), both

@@ -7,10 +7,12 @@
  * content-addressed, so "changed" means "another digest": any fact of the
  * entity (a name, a program, a remark) changing counts, nothing else does.
  *
- * em_store_history_bulk gives the same three for every entity of the active
- * versions at once, for the snapshot: two queries (the versions of the active
- * sources; then, only when a source has more than one version, the rows of
- * those versions in version order, one pass), not one per entity.
+ * em_history_bulk gives the same three for every entity of the versions the
+ * snapshot is built from, before they are streamed (store_read.c): the
+ * versions of the active sources; then, only when a source has more than one
+ * version, the keys of the entities asked about (id and digest, no JSON) and
+ * the rows of those versions in version order, one pass; not one query per
+ * entity.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,11 +112,25 @@ typedef struct bver {
     char at[32];
 } bver;
 
-typedef struct bent { /* an entity of the active versions, found by (version, id) */
+typedef struct bent { /* an entity of the versions streamed, found by (version, id) */
     int64_t version;
-    const char *id;
-    size_t index;
+    const char *id, *digest; /* in the pool */
 } bent;
+
+typedef struct run {
+    int64_t first, last, start;
+    int seq; /* of the last version holding the active digest */
+} run;
+
+struct em_history_bulk {
+    bver *v;
+    size_t nv;
+    int multi; /* some source has more than one version */
+    bent *by;  /* sorted by (version, id); r[i] is by[i]'s */
+    run *r;
+    size_t n;
+    char *pool;
+};
 
 static int cmp_bver(const void *a, const void *b) {
     const bver *x = a, *y = b;
@@ -129,7 +145,7 @@ static int cmp_bent(const void *a, const void *b) {
 
 static const bver *find_bver(const bver *v, size_t n, int64_t id) {
     bver key = {.id = id};
-    return bsearch(&key, v, n, sizeof *v, cmp_bver);
+    return n ? bsearch(&key, v, n, sizeof *v, cmp_bver) : NULL;
 }
 
 static void set_hist(char *dst, const bver *v) {
@@ -139,67 +155,101 @@ static void set_hist(char *dst, const bver *v) {
         dst[0] = '\0';
 }
 
-int em_store_history_bulk(em_store *st, em_entity *const *ents, const int64_t *versions,
-                          const char *const *digests, size_t n, em_error *err) {
+void em_history_bulk_free(em_history_bulk *hb) {
+    if (!hb) return;
+    free(hb->v), free(hb->by), free(hb->r), free(hb->pool);
+    free(hb);
+}
+
+/* The (version, id, digest) of every entity of the versions `where` selects,
+   only their keys (no JSON), into hb->by. */
+static int load_keys(em_store *st, const char *where, em_history_bulk *hb, em_error *err) {
+    char *sql = em_xasprintf("SELECT ve.version_id, ve.entity_id, ve.digest FROM versions v"
+                             " JOIN version_entities ve ON ve.version_id = v.id WHERE %s",
+                             where);
+    sqlite3_stmt *s = em_db_prepare(st, sql, err);
+    free(sql);
+    if (!s) return -1;
+    em_buf pool;
+    em_buf_init(&pool);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        hb->by = em_vec_grow_(hb->by, &cap, hb->n, 1, sizeof *hb->by);
+        bent *b = &hb->by[hb->n++];
+        b->version = sqlite3_column_int64(s, 0);
+        /* offsets for now: the pool moves while it grows */
+        b->id = (const char *)(uintptr_t)pool.len;
+        em_buf_add(&pool, sqlite3_column_text(s, 1), (size_t)sqlite3_column_bytes(s, 1) + 1);
+        b->digest = (const char *)(uintptr_t)pool.len;
+        em_buf_add(&pool, sqlite3_column_text(s, 2), (size_t)sqlite3_column_bytes(s, 2) + 1);
+    }
+    sqlite3_finalize(s);
+    hb->pool = em_buf_detach(&pool);
+    for (size_t i = 0; i < hb->n; i++) {
+        hb->by[i].id = hb->pool + (uintptr_t)hb->by[i].id;
+        hb->by[i].digest = hb->pool + (uintptr_t)hb->by[i].digest;
+    }
+    if (rc != SQLITE_DONE) return em_db_fail(st, err, "reading the entities' history");
+    if (hb->n) qsort(hb->by, hb->n, sizeof *hb->by, cmp_bent);
+    return 0;
+}
+
+int em_history_bulk_new(em_store *st, const char *where, em_history_bulk **out, em_error *err) {
+    *out = NULL;
+    em_history_bulk *hb = em_xcalloc(1, sizeof *hb);
     /* every version of every source that has an active one, by source then id */
     sqlite3_stmt *s = em_db_prepare(
         st,
         "SELECT v.id, v.imported_at, v.active, v.source FROM versions v"
         " WHERE v.source IN (SELECT source FROM versions WHERE active = 1) ORDER BY v.source, v.id",
         err);
-    if (!s) return -1;
-    bver *v = NULL;
-    size_t nv = 0, cap = 0, first_of_source = 0;
-    int multi = 0, rc;
+    if (!s) {
+        free(hb);
+        return -1;
+    }
+    size_t cap = 0, first_of_source = 0;
+    int rc;
     char prev[128] = "";
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *src = (const char *)sqlite3_column_text(s, 3);
-        v = em_vec_grow_(v, &cap, nv, 1, sizeof *v);
+        hb->v = em_vec_grow_(hb->v, &cap, hb->nv, 1, sizeof *hb->v);
         if (strcmp(src, prev) != 0) {
             snprintf(prev, sizeof prev, "%s", src);
-            first_of_source = nv;
+            first_of_source = hb->nv;
         } else {
-            multi = 1;
+            hb->multi = 1;
         }
-        bver *x = &v[nv++];
+        bver *x = &hb->v[hb->nv++];
         memset(x, 0, sizeof *x);
         x->id = sqlite3_column_int64(s, 0);
         snprintf(x->at, sizeof x->at, "%s", (const char *)sqlite3_column_text(s, 1));
-        x->seq = (int)(nv - first_of_source);
+        x->seq = (int)(hb->nv - first_of_source);
         if (sqlite3_column_int(s, 2)) /* the source's active version: tell its versions */
-            for (size_t i = first_of_source; i < nv; i++)
-                v[i].active = x->id, v[i].active_seq = x->seq;
-        else if (nv > first_of_source + 1 && v[nv - 2].active)
-            x->active = v[nv - 2].active, x->active_seq = v[nv - 2].active_seq;
+            for (size_t i = first_of_source; i < hb->nv; i++)
+                hb->v[i].active = x->id, hb->v[i].active_seq = x->seq;
+        else if (hb->nv > first_of_source + 1 && hb->v[hb->nv - 2].active)
+            x->active = hb->v[hb->nv - 2].active, x->active_seq = hb->v[hb->nv - 2].active_seq;
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
-        free(v);
+        em_history_bulk_free(hb);
         return em_db_fail(st, err, "reading the versions' history");
     }
-    if (nv) qsort(v, nv, sizeof *v, cmp_bver);
-    /* a source with one version: everything was first seen, changed and last seen in it */
-    if (!multi) {
-        for (size_t i = 0; i < n; i++) {
-            em_entity_history *h = &ents[i]->history;
-            const bver *x = find_bver(v, nv, versions[i]);
-            h->first_seen_version = h->last_change_version = h->last_seen_version =
-                x ? versions[i] : 0;
-            set_hist(h->first_seen, x), set_hist(h->last_change, x), set_hist(h->last_seen, x);
-        }
-        free(v);
+    if (hb->nv) qsort(hb->v, hb->nv, sizeof *hb->v, cmp_bver);
+    /* a source with one version: everything was first seen, changed and last seen in it,
+       nothing more to read */
+    if (!hb->multi) {
+        *out = hb;
         return 0;
     }
-    /* else one pass over those versions' rows, oldest version first */
-    bent *by = em_xmalloc((n ? n : 1) * sizeof *by);
-    for (size_t i = 0; i < n; i++)
-        by[i] = (bent){versions[i], ents[i]->id, i};
-    if (n) qsort(by, n, sizeof *by, cmp_bent);
-    typedef struct run {
-        int64_t first, last, start;
-        int seq; /* of the last version holding the active digest */
-    } run;
-    run *r = em_xcalloc(n ? n : 1, sizeof *r);
+    /* else the keys of the entities asked about, then one pass over those versions' rows,
+       oldest version first */
+    if (load_keys(st, where, hb, err) != 0) {
+        em_history_bulk_free(hb);
+        return -1;
+    }
+    hb->r = em_xcalloc(hb->n ? hb->n : 1, sizeof *hb->r);
     s = em_db_prepare(st,
                       "SELECT ve.version_id, ve.entity_id, ve.digest FROM version_entities ve"
                       " WHERE ve.version_id IN (SELECT id FROM versions WHERE source IN"
@@ -209,34 +259,47 @@ int em_store_history_bulk(em_store *st, em_entity *const *ents, const int64_t *v
     const bver *cur = NULL;
     while (s && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t vid = sqlite3_column_int64(s, 0);
-        if (!cur || cur->id != vid) cur = find_bver(v, nv, vid);
+        if (!cur || cur->id != vid) cur = find_bver(hb->v, hb->nv, vid);
         if (!cur || !cur->active) continue;
-        bent key = {cur->active, (const char *)sqlite3_column_text(s, 1), 0};
-        const bent *hit = bsearch(&key, by, n, sizeof *by, cmp_bent);
+        bent key = {cur->active, (const char *)sqlite3_column_text(s, 1), NULL};
+        const bent *hit = hb->n ? bsearch(&key, hb->by, hb->n, sizeof *hb->by, cmp_bent) : NULL;
         if (!hit) continue; /* not in the active version */
-        run *x = &r[hit->index];
+        run *x = &hb->r[hit - hb->by];
         if (!x->first) x->first = vid;
         x->last = vid;
         if (cur->seq <= cur->active_seq &&
-            strcmp((const char *)sqlite3_column_text(s, 2), digests[hit->index]) == 0) {
+            strcmp((const char *)sqlite3_column_text(s, 2), hit->digest) == 0) {
             if (!x->start || x->seq != cur->seq - 1) x->start = vid;
             x->seq = cur->seq;
         }
     }
     if (s) sqlite3_finalize(s);
-    int ret = 0;
-    if (rc != SQLITE_DONE) ret = s ? em_db_fail(st, err, "reading the entities' history") : -1;
-    for (size_t i = 0; ret == 0 && i < n; i++) {
-        em_entity_history *h = &ents[i]->history;
-        h->first_seen_version = r[i].first;
-        h->last_change_version = r[i].start;
-        h->last_seen_version = r[i].last;
-        set_hist(h->first_seen, r[i].first ? find_bver(v, nv, r[i].first) : NULL);
-        set_hist(h->last_change, r[i].start ? find_bver(v, nv, r[i].start) : NULL);
-        set_hist(h->last_seen, r[i].last ? find_bver(v, nv, r[i].last) : NULL);
+    if (rc != SQLITE_DONE) {
+        if (s) em_db_fail(st, err, "reading the entities' history");
+        em_history_bulk_free(hb);
+        return -1;
     }
-    free(r);
-    free(by);
-    free(v);
-    return ret;
+    *out = hb;
+    return 0;
+}
+
+void em_history_bulk_get(const em_history_bulk *hb, const char *id, int64_t version,
+                         em_entity_history *h) {
+    memset(h, 0, sizeof *h);
+    if (!hb->multi) {
+        const bver *x = find_bver(hb->v, hb->nv, version);
+        h->first_seen_version = h->last_change_version = h->last_seen_version = x ? version : 0;
+        set_hist(h->first_seen, x), set_hist(h->last_change, x), set_hist(h->last_seen, x);
+        return;
+    }
+    bent key = {version, id, NULL};
+    const bent *hit = hb->n ? bsearch(&key, hb->by, hb->n, sizeof *hb->by, cmp_bent) : NULL;
+    if (!hit) return;
+    const run *r = &hb->r[hit - hb->by];
+    h->first_seen_version = r->first;
+    h->last_change_version = r->start;
+    h->last_seen_version = r->last;
+    set_hist(h->first_seen, r->first ? find_bver(hb->v, hb->nv, r->first) : NULL);
+    set_hist(h->last_change, r->start ? find_bver(hb->v, hb->nv, r->start) : NULL);
+    set_hist(h->last_seen, r->last ? find_bver(hb->v, hb->nv, r->last) : NULL);
 }

@@ -2,12 +2,15 @@
  * import.c - from list files to a new active version, atomically.
  *
  * Flow: detect each file's format -> group files into lists (the four files
- * of an OFAC CSV set go together; each XML file is a list) -> parse each list
- * fully into memory (bounded by the limits in em_import_options) -> resolve
- * "Linked To" names to ids -> check each list against the source's active
- * version (same family of formats, no unexplained shrink) -> write every list
- * as a new version inside ONE SQLite transaction and activate it. Any error
- * before COMMIT leaves the store exactly as it was.
+ * of an OFAC CSV set go together; each XML file is a list) -> ONE SQLite
+ * transaction: per list, check it against the source's active version (same
+ * family of formats), then stream it: the parser's entities (bounded by the
+ * limits in em_import_options) go into the new version in batches, their rows
+ * (JSON, digest) made in parallel, so memory does not grow with the list; the
+ * few with "Linked To" names are held back and written last, resolved to ids
+ * through hashes of every name of the list -> the guards that need the whole
+ * list (its declared count, no unexplained shrink) -> activate. Any error
+ * before COMMIT rolls back, leaving the store exactly as it was.
  */
 #include <dirent.h>
 #include <jansson.h>
@@ -21,6 +24,7 @@
 
 #include "base/digest.h"
 #include "base/error.h"
+#include "base/hmap.h"
 #include "sources/formats.h"
 #include "sources/reader.h"
 #include "store/import_rows.h"
@@ -42,18 +46,36 @@ typedef struct file_info {
     long long bytes;
 } file_info;
 
+/* a name of the list so far, for the links known only by name: the hash of its
+   upper-cased, trimmed text and the entity's place in the list */
+typedef struct name_ref {
+    uint64_t hash;
+    uint32_t entity;
+} name_ref;
+
 typedef struct group {
     char source[64];
     em_format kind; /* the main file's format */
     file_info *main, *add, *alt, *comments;
-    em_entity_list entities;
-    em_entity_row *rows;
     em_parse_meta meta;
-    em_error err;
     char sha[65];
     em_import_result res;
     const em_import_options *opts; /* defaults applied */
+    /* while streaming into the store */
+    em_store *st;
+    int64_t vid;
+    sqlite3_stmt *blob, *ve;
+    em_entity_list batch;    /* parsed, waiting for their rows */
+    em_entity_list deferred; /* with links known only by name: written last */
+    size_t count;            /* entities of the list */
+    size_t counts[5], names; /* by schema; names */
+    EM_VEC(name_ref) refs;
+    em_buf ids;              /* each entity's id, NUL-terminated, in list order */
+    EM_VEC(uint32_t) id_off; /* entity -> offset in ids */
 } group;
+
+/* entities turned into rows and written per batch (the rows in parallel) */
+#define BATCH 4096
 
 struct em_import_report {
     em_import_result *items;
@@ -101,6 +123,9 @@ static const char *longest_field(const em_entity *e, size_t max) {
     return NULL;
 }
 
+static int take_entity(group *g, em_entity *e, em_error *err);
+static int iso_day(const char *s);
+
 /* Takes each parsed entity; refuses the list as soon as it passes a limit, so
    a list that would expand without bound is stopped before it takes the memory. */
 static int sink(void *ctx, em_entity *e, em_error *err) {
@@ -108,7 +133,7 @@ static int sink(void *ctx, em_entity *e, em_error *err) {
     const em_import_options *o = g->opts;
     const char *what = NULL;
     int rc = 0;
-    if (g->entities.len >= o->max_entities)
+    if (g->count >= o->max_entities)
         rc = em_fail(err, EM_ERR_FORMAT,
                      "%s: more than %zu entities (the import limit); if this list really is that "
                      "large, raise it with --max-entities",
@@ -127,8 +152,7 @@ static int sink(void *ctx, em_entity *e, em_error *err) {
         em_entity_free(e);
         return -1;
     }
-    em_entity_list_push(&g->entities, e);
-    return 0;
+    return take_entity(g, e, err);
 }
 
 /* ---- grouping ---------------------------------------------------------- */
@@ -216,23 +240,139 @@ static int make_groups(file_info *files, size_t n, const char *source_override, 
     return 0;
 }
 
-/* ---- parsing and link resolution --------------------------------------- */
+/* ---- parsing, streamed into the store ---------------------------------- */
 
-static int parse_group(group *g, em_error *err);
-static void resolve_links(em_entity_list *l);
+static int step_done(em_store *st, sqlite3_stmt *s, em_error *err, const char *what) {
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) return em_db_fail(st, err, what);
+    return 0;
+}
 
-/* Parses one list and prepares its rows; runs on a worker thread per list. */
-static int parse_and_prepare(void *p) {
-    group *g = p;
-    if (parse_group(g, &g->err) != 0) return -1;
-    resolve_links(&g->entities);
-    g->rows = em_xcalloc(g->entities.len, sizeof *g->rows);
-    return em_prepare_rows(&g->entities, g->rows, &g->err);
+static char *upper_trim(const char *s) {
+    char *u = em_xstrdup(s);
+    for (char *p = u; *p; p++)
+        if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+    em_strtrim(u);
+    size_t n = strlen(u);
+    while (n && u[n - 1] == '.')
+        u[--n] = '\0';
+    return u;
+}
+
+static uint64_t name_hash(const char *s) {
+    char *u = upper_trim(s);
+    uint64_t h = em_hash_bytes(u, strlen(u));
+    free(u);
+    return h;
+}
+
+static int has_name_link(const em_entity *e) {
+    for (size_t j = 0; j < e->links.len; j++)
+        if (!e->links.items[j].target_id && e->links.items[j].target_name) return 1;
+    return 0;
+}
+
+/* Writes the entities of l (their rows made in parallel) into the new version. */
+static int write_entities(group *g, em_entity_list *l, em_error *err) {
+    if (!l->len) return 0;
+    em_entity_row *rows = em_xcalloc(l->len, sizeof *rows);
+    int rc = em_prepare_rows(l, rows, err);
+    for (size_t i = 0; i < l->len && rc == 0; i++) {
+        em_entity *e = l->items[i];
+        em_entity_row *row = &rows[i];
+        sqlite3_bind_text(g->blob, 1, row->digest, -1, SQLITE_STATIC);
+        sqlite3_bind_text(g->blob, 2, row->json, -1, SQLITE_STATIC);
+        rc = step_done(g->st, g->blob, err, "storing an entity");
+        if (rc) break;
+        sqlite3_bind_int64(g->ve, 1, g->vid);
+        sqlite3_bind_text(g->ve, 2, e->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(g->ve, 3, e->schema, -1, SQLITE_STATIC);
+        sqlite3_bind_text(g->ve, 4, e->caption, -1, SQLITE_STATIC);
+        sqlite3_bind_text(g->ve, 5, row->digest, -1, SQLITE_STATIC);
+        if (sqlite3_step(g->ve) != SQLITE_DONE) {
+            rc = sqlite3_extended_errcode(g->st->db) == SQLITE_CONSTRAINT_PRIMARYKEY
+                     ? em_fail(err, EM_ERR_FORMAT, "%s: entity id %s appears twice", g->main->path,
+                               e->id)
+                     : em_db_fail(g->st, err, "storing an entity");
+        }
+        sqlite3_reset(g->ve);
+        sqlite3_clear_bindings(g->ve);
+    }
+    em_entity_rows_free(rows, l->len);
+    em_entity_list_free(l);
+    memset(l, 0, sizeof *l);
+    return rc;
+}
+
+/* One entity of the list: counted, its names kept as hashes for the links by name, then
+   batched into the store, or held back when it has a link known only by name. */
+static int take_entity(group *g, em_entity *e, em_error *err) {
+    uint32_t idx = (uint32_t)g->count++;
+    const char *sc = e->schema;
+    int k = strcmp(sc, EM_SCHEMA_PERSON) == 0         ? 0
+            : strcmp(sc, EM_SCHEMA_ORGANIZATION) == 0 ? 1
+            : strcmp(sc, EM_SCHEMA_VESSEL) == 0       ? 2
+            : strcmp(sc, EM_SCHEMA_AIRCRAFT) == 0     ? 3
+                                                      : 4;
+    g->counts[k]++;
+    g->names += e->names.len;
+    for (size_t j = 0; j < e->names.len; j++) {
+        name_ref r = {name_hash(e->names.items[j].full), idx};
+        em_vec_push(g->refs, r);
+    }
+    em_vec_push(g->id_off, (uint32_t)g->ids.len);
+    em_buf_add(&g->ids, e->id, strlen(e->id) + 1);
+    if (has_name_link(e)) {
+        em_entity_list_push(&g->deferred, e);
+        return 0;
+    }
+    em_entity_list_push(&g->batch, e);
+    return g->batch.len >= BATCH ? write_entities(g, &g->batch, err) : 0;
+}
+
+static int cmp_ref(const void *a, const void *b) {
+    const name_ref *x = a, *y = b;
+    if (x->hash != y->hash) return (x->hash > y->hash) - (x->hash < y->hash);
+    return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+/* Resolves the links known only by name ("Linked To: NAME") of the held-back entities to
+   the ids of the same list: the first entity of the list with that name. */
+static void resolve_links(group *g) {
+    if (!g->deferred.len) return;
+    name_ref *refs = g->refs.items;
+    size_t k = g->refs.len;
+    if (k) qsort(refs, k, sizeof *refs, cmp_ref);
+    for (size_t i = 0; i < g->deferred.len; i++) {
+        em_entity *e = g->deferred.items[i];
+        for (size_t j = 0; j < e->links.len; j++) {
+            em_link *ln = &e->links.items[j];
+            if (ln->target_id || !ln->target_name) continue;
+            name_ref key = {name_hash(ln->target_name), 0};
+            name_ref *hit = k ? bsearch(&key, refs, k, sizeof *refs, cmp_ref) : NULL;
+            if (!hit) {
+                /* bsearch found no (hash, 0): look for the first of that hash */
+                size_t lo = 0, hi = k;
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (refs[mid].hash < key.hash)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                hit = lo < k && refs[lo].hash == key.hash ? &refs[lo] : NULL;
+            }
+            if (!hit) continue;
+            const char *id = g->ids.data + g->id_off.items[hit->entity];
+            if (strcmp(id, e->id) != 0) ln->target_id = em_xstrdup(id);
+        }
+    }
 }
 
 static int parse_group(group *g, em_error *err) {
     const char *p = g->main->path;
-    em_entity_list *l = &g->entities;
     int rc;
     const em_format_info *fi = em_format_get(g->kind);
     if (g->kind == EM_FMT_OFAC_CSV_MAIN) {
@@ -248,7 +388,7 @@ static int parse_group(group *g, em_error *err) {
         if (err && err->code == EM_OK) err->code = EM_ERR_FORMAT;
         return -1;
     }
-    if (l->len == 0)
+    if (g->count == 0)
         return em_fail(err, EM_ERR_FORMAT,
                        "%s: the list contains no entities; refusing to replace the active "
                        "version with an empty list",
@@ -256,59 +396,15 @@ static int parse_group(group *g, em_error *err) {
     return 0;
 }
 
-typedef struct name_ref {
-    char *upper;
-    const char *id;
-} name_ref;
-
-static int cmp_ref(const void *a, const void *b) {
-    return strcmp(((const name_ref *)a)->upper, ((const name_ref *)b)->upper);
-}
-
-static char *upper_trim(const char *s) {
-    char *u = em_xstrdup(s);
-    for (char *p = u; *p; p++)
-        if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
-    em_strtrim(u);
-    size_t n = strlen(u);
-    while (n && u[n - 1] == '.')
-        u[--n] = '\0';
-    return u;
-}
-
-/* Resolves links known only by name ("Linked To: NAME") to entity ids of the same list. */
-static void resolve_links(em_entity_list *l) {
-    size_t n = 0;
-    for (size_t i = 0; i < l->len; i++)
-        n += l->items[i]->names.len;
-    name_ref *refs = em_xcalloc(n ? n : 1, sizeof *refs);
-    size_t k = 0;
-    for (size_t i = 0; i < l->len; i++)
-        for (size_t j = 0; j < l->items[i]->names.len; j++) {
-            refs[k].upper = upper_trim(l->items[i]->names.items[j].full);
-            refs[k].id = l->items[i]->id;
-            k++;
-        }
-    qsort(refs, k, sizeof *refs, cmp_ref);
-    for (size_t i = 0; i < l->len; i++) {
-        em_entity *e = l->items[i];
-        for (size_t j = 0; j < e->links.len; j++) {
-            em_link *ln = &e->links.items[j];
-            if (ln->target_id || !ln->target_name) continue;
-            name_ref key = {upper_trim(ln->target_name), NULL};
-            name_ref *hit = bsearch(&key, refs, k, sizeof *refs, cmp_ref);
-            if (hit) {
-                /* prefer the first of equal names: a primary name sorts with its aliases */
-                while (hit > refs && strcmp((hit - 1)->upper, key.upper) == 0)
-                    hit--;
-                if (strcmp(hit->id, e->id) != 0) ln->target_id = em_xstrdup(hit->id);
-            }
-            free(key.upper);
-        }
-    }
-    for (size_t i = 0; i < k; i++)
-        free(refs[i].upper);
-    free(refs);
+static void group_clear(group *g) {
+    em_entity_list_free(&g->batch);
+    em_entity_list_free(&g->deferred);
+    em_vec_free(g->refs);
+    em_vec_free(g->id_off);
+    em_buf_free(&g->ids);
+    if (g->blob) sqlite3_finalize(g->blob);
+    if (g->ve) sqlite3_finalize(g->ve);
+    g->blob = g->ve = NULL;
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -360,9 +456,9 @@ static int source_state_get(em_store *st, const char *source, source_state *ss, 
     return 0;
 }
 
-/* The guards against screening against less: the source's family of formats,
-   and no unexplained shrink of the active version. */
-static int check_guards(const group *g, const source_state *ss, em_error *err) {
+/* The guards against screening against less: the source's family of formats (before
+   the list is read), and no unexplained shrink of the active version (once it is). */
+static int check_family(const group *g, const source_state *ss, em_error *err) {
     const char *fam = em_format_get(g->kind)->family;
     const char *bound = em_source_family(g->source);
     const em_format_info *prev = em_format_by_name(ss->format);
@@ -374,50 +470,47 @@ static int check_guards(const group *g, const source_state *ss, em_error *err) {
                        "its own (--source NAME), or fix the source's URL",
                        g->main->path, em_format_name(g->kind), g->source, bound,
                        prev ? prev->name : "its publisher's formats");
+    return 0;
+}
+
+static int check_counts(const group *g, const source_state *ss, em_error *err) {
     /* the publisher's own count: a file that holds fewer records than it says is cut or
        corrupt; one that holds exactly what it says vouches for a shrink */
     long declared = g->meta.declared;
-    if (declared > 0 && (long)g->entities.len != declared)
+    if (declared > 0 && (long)g->count != declared)
         return em_fail(err, EM_ERR_FORMAT,
                        "%s: the file says it holds %ld records, %zu were read; refusing a list "
                        "that does not match its own count",
-                       g->main->path, declared, g->entities.len);
+                       g->main->path, declared, g->count);
     if (ss->active_id && !g->opts->force && g->opts->max_shrink < 1.0 && declared <= 0) {
         double floor = (double)ss->active_entities * (1.0 - g->opts->max_shrink);
-        if ((double)g->entities.len < floor)
+        if ((double)g->count < floor)
             return em_fail(err, EM_ERR_FORMAT,
                            "%s: the new version of %s has %zu entities, the active one (version "
                            "%lld) %lld: it would drop %.0f%%, more than the %.0f%% allowed. A cut "
                            "or partial file looks like this; if the publisher really removed them, "
                            "import with --force",
-                           g->main->path, g->source, g->entities.len, (long long)ss->active_id,
+                           g->main->path, g->source, g->count, (long long)ss->active_id,
                            (long long)ss->active_entities,
-                           100.0 * (1.0 - (double)g->entities.len / (double)ss->active_entities),
+                           100.0 * (1.0 - (double)g->count / (double)ss->active_entities),
                            100.0 * g->opts->max_shrink);
     }
     return 0;
 }
 
-static int step_done(em_store *st, sqlite3_stmt *s, em_error *err, const char *what) {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    if (rc != SQLITE_DONE) return em_db_fail(st, err, what);
-    return 0;
-}
-
-static int write_group(em_store *st, group *g, em_error *err) {
-    size_t counts[5] = {0}, names = 0;
-    for (size_t i = 0; i < g->entities.len; i++) {
-        const char *sc = g->entities.items[i]->schema;
-        int k = strcmp(sc, EM_SCHEMA_PERSON) == 0         ? 0
-                : strcmp(sc, EM_SCHEMA_ORGANIZATION) == 0 ? 1
-                : strcmp(sc, EM_SCHEMA_VESSEL) == 0       ? 2
-                : strcmp(sc, EM_SCHEMA_AIRCRAFT) == 0     ? 3
-                                                          : 4;
-        counts[k]++;
-        names += g->entities.items[i]->names.len;
+/* Streams one list into a new version of its source (inside the caller's transaction):
+   the version's row first, the entities in batches as they are parsed, then the guards
+   that need the whole list, the version's counts, and its activation. */
+static int stream_group(em_store *st, group *g, const em_import_options *o, em_error *err) {
+    source_state ss;
+    if (source_state_get(st, g->source, &ss, err) != 0) return -1;
+    if (strcmp(ss.sha, g->sha) == 0) { /* the active version already: nothing to read */
+        g->res.unchanged = 1;
+        g->res.version = ss.active_id;
+        g->count = (size_t)ss.active_entities;
+        return 0;
     }
+    if (check_family(g, &ss, err) != 0) return -1;
     em_buf files;
     em_buf_init(&files);
     file_info *fs[4] = {g->main, g->add, g->alt, g->comments};
@@ -428,83 +521,82 @@ static int write_group(em_store *st, group *g, em_error *err) {
         }
     char now[32];
     em_now_iso(now);
+    /* counts and the file's own format and date are filled in once it is read */
     sqlite3_stmt *v = em_db_prepare(
         st,
         "INSERT INTO versions(source, format, published, sha256, files, entities, persons,"
         " organizations, vessels, aircraft, others, names, imported_at, active)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
+        " VALUES(?,?,'',?,?,0,0,0,0,0,0,0,?,0)",
         err);
     if (!v) {
         em_buf_free(&files);
         return -1;
     }
     sqlite3_bind_text(v, 1, g->source, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(v, 2, g->meta.format[0] ? g->meta.format : em_format_name(g->kind), -1,
-                      SQLITE_TRANSIENT);
-    sqlite3_bind_text(v, 3, g->meta.published, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(v, 4, g->sha, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(v, 5, em_buf_cstr(&files), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(v, 6, (sqlite3_int64)g->entities.len);
-    for (int i = 0; i < 5; i++)
-        sqlite3_bind_int64(v, 7 + i, (sqlite3_int64)counts[i]);
-    sqlite3_bind_int64(v, 12, (sqlite3_int64)names);
-    sqlite3_bind_text(v, 13, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(v, 2, em_format_name(g->kind), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(v, 3, g->sha, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(v, 4, em_buf_cstr(&files), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(v, 5, now, -1, SQLITE_TRANSIENT);
     em_buf_free(&files);
     int rc = step_done(st, v, err, "recording the version");
     sqlite3_finalize(v);
     if (rc) return -1;
-    int64_t vid = sqlite3_last_insert_rowid(st->db);
+    g->vid = sqlite3_last_insert_rowid(st->db);
+    g->st = st;
 
     sqlite3_stmt *f = em_db_prepare(
         st, "INSERT INTO version_files(version_id, name, role, sha256, bytes) VALUES(?,?,?,?,?)",
         err);
-    sqlite3_stmt *b =
-        em_db_prepare(st, "INSERT OR IGNORE INTO blobs(digest, json) VALUES(?,?)", err);
-    sqlite3_stmt *ve = em_db_prepare(st,
-                                     "INSERT INTO version_entities(version_id, entity_id, schema,"
-                                     " caption, digest) VALUES(?,?,?,?,?)",
-                                     err);
-    rc = (f && b && ve) ? 0 : -1;
+    rc = f ? 0 : -1;
     const char *roles[4] = {"main", "add", "alt", "comments"};
     for (int i = 0; i < 4 && rc == 0; i++) {
         if (!fs[i]) continue;
-        sqlite3_bind_int64(f, 1, vid);
+        sqlite3_bind_int64(f, 1, g->vid);
         sqlite3_bind_text(f, 2, base_name(fs[i]->path), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(f, 3, roles[i], -1, SQLITE_STATIC);
         sqlite3_bind_text(f, 4, fs[i]->sha, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(f, 5, fs[i]->bytes);
         rc = step_done(st, f, err, "recording the input files");
     }
-    for (size_t i = 0; i < g->entities.len && rc == 0; i++) {
-        em_entity *e = g->entities.items[i];
-        em_entity_row *row = &g->rows[i];
-        sqlite3_bind_text(b, 1, row->digest, -1, SQLITE_STATIC);
-        sqlite3_bind_text(b, 2, row->json, -1, SQLITE_STATIC);
-        rc = step_done(st, b, err, "storing an entity");
-        if (rc) break;
-        sqlite3_bind_int64(ve, 1, vid);
-        sqlite3_bind_text(ve, 2, e->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ve, 3, e->schema, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ve, 4, e->caption, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ve, 5, row->digest, -1, SQLITE_STATIC);
-        if (sqlite3_step(ve) != SQLITE_DONE) {
-            rc = sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_PRIMARYKEY
-                     ? em_fail(err, EM_ERR_FORMAT, "%s: entity id %s appears twice", g->main->path,
-                               e->id)
-                     : em_db_fail(st, err, "storing an entity");
-            break;
-        }
-        sqlite3_reset(ve);
-    }
-    sqlite3_finalize(f);
-    sqlite3_finalize(b);
-    sqlite3_finalize(ve);
+    if (f) sqlite3_finalize(f);
     if (rc) return -1;
-    rc = em_db_set_active(st, g->source, vid, err);
-    g->res.version = vid;
+    g->blob = em_db_prepare(st, "INSERT OR IGNORE INTO blobs(digest, json) VALUES(?,?)", err);
+    g->ve = em_db_prepare(st,
+                          "INSERT INTO version_entities(version_id, entity_id, schema,"
+                          " caption, digest) VALUES(?,?,?,?,?)",
+                          err);
+    if (!g->blob || !g->ve) return -1;
+
+    if (parse_group(g, err) != 0) return -1;
+    if (write_entities(g, &g->batch, err) != 0) return -1;
+    resolve_links(g);
+    if (write_entities(g, &g->deferred, err) != 0) return -1;
+    /* files that state no date (the OFAC CSV sets): the date the caller knows */
+    if (!g->meta.published[0] && o->published && iso_day(o->published))
+        snprintf(g->meta.published, sizeof g->meta.published, "%.10s", o->published);
+    if (check_counts(g, &ss, err) != 0) return -1;
+
+    v = em_db_prepare(st,
+                      "UPDATE versions SET format = ?, published = ?, entities = ?, persons = ?,"
+                      " organizations = ?, vessels = ?, aircraft = ?, others = ?, names = ?"
+                      " WHERE id = ?",
+                      err);
+    if (!v) return -1;
+    sqlite3_bind_text(v, 1, g->meta.format[0] ? g->meta.format : em_format_name(g->kind), -1,
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(v, 2, g->meta.published, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(v, 3, (sqlite3_int64)g->count);
+    for (int i = 0; i < 5; i++)
+        sqlite3_bind_int64(v, 4 + i, (sqlite3_int64)g->counts[i]);
+    sqlite3_bind_int64(v, 9, (sqlite3_int64)g->names);
+    sqlite3_bind_int64(v, 10, g->vid);
+    rc = step_done(st, v, err, "recording the version");
+    sqlite3_finalize(v);
+    if (rc) return -1;
+    rc = em_db_set_active(st, g->source, g->vid, err);
+    g->res.version = g->vid;
     return rc;
 }
-
 /* ---- the public entry points ------------------------------------------- */
 
 /* EMBARGO_TRACE=1 prints the time of each import phase to stderr. */
@@ -599,38 +691,17 @@ int em_store_import_opts(em_store *st, const char *const *paths, size_t npaths,
     for (size_t i = 0; i < ng; i++)
         gs[i].opts = &o;
     trace("detect");
+    for (size_t i = 0; i < ng; i++)
+        group_sha(&gs[i]);
+    /* one transaction: each list is parsed straight into its new version, in batches, so
+       no list is held whole; any failure rolls every list back */
+    if (rc == 0 && ng > 0) rc = em_db_exec(st, "BEGIN IMMEDIATE", err);
     if (rc == 0 && ng > 0) {
-        /* lists are independent: parse them side by side */
-        rc = em_run_parallel(parse_and_prepare, gs, sizeof *gs, ng, em_cpu_count());
-        for (size_t i = 0; i < ng && rc != 0; i++)
-            if (gs[i].err.code != EM_OK) {
-                if (err) *err = gs[i].err;
-                break;
-            }
-        for (size_t i = 0; i < ng; i++) {
-            group_sha(&gs[i]);
-            /* files that state no date (the OFAC CSV sets): the date the caller knows */
-            if (!gs[i].meta.published[0] && o.published && iso_day(o.published))
-                snprintf(gs[i].meta.published, sizeof gs[i].meta.published, "%.10s", o.published);
-        }
-        trace("parse");
-    }
-    if (rc == 0) rc = em_db_exec(st, "BEGIN IMMEDIATE", err);
-    if (rc == 0) {
         for (size_t i = 0; i < ng && rc == 0; i++) {
-            group *g = &gs[i];
-            source_state ss;
-            rc = source_state_get(st, g->source, &ss, err);
-            if (rc) break;
-            if (strcmp(ss.sha, g->sha) == 0) {
-                g->res.unchanged = 1;
-                g->res.version = ss.active_id;
-                continue;
-            }
-            rc = check_guards(g, &ss, err);
-            if (rc == 0) rc = write_group(st, g, err);
+            rc = stream_group(st, &gs[i], &o, err);
+            group_clear(&gs[i]);
         }
-        trace("write");
+        trace("parse+write");
         if (rc == 0) rc = em_db_exec(st, "COMMIT", err);
         trace("commit");
         if (rc != 0) em_db_exec(st, "ROLLBACK", NULL);
@@ -647,16 +718,14 @@ int em_store_import_opts(em_store *st, const char *const *paths, size_t npaths,
             x->published = em_xstrdup(gs[i].meta.published);
             x->sha256 = em_xstrdup(gs[i].sha);
             x->version = gs[i].res.version;
-            x->entities = gs[i].entities.len;
+            x->entities = gs[i].count;
             x->unchanged = gs[i].res.unchanged;
             x->warning = set_warning(&gs[i]);
         }
         *out = r;
     }
-    for (size_t i = 0; i < ng; i++) {
-        em_entity_rows_free(gs[i].rows, gs[i].entities.len);
-        em_entity_list_free(&gs[i].entities);
-    }
+    for (size_t i = 0; i < ng; i++)
+        group_clear(&gs[i]);
     free(files);
     return rc;
 }

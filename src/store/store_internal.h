@@ -29,6 +29,14 @@ em_normalizer *em_store_normalizer(em_store *st, em_error *err);
 
 /* Current UTC time as ISO 8601 ("2026-11-28T10:00:00Z"). */
 void em_now_iso(char out[32]);
+/* The history of every entity of the versions `where` selects (an SQL condition on
+   `versions v`), read before they are streamed (history.c). */
+typedef struct em_history_bulk em_history_bulk;
+int em_history_bulk_new(em_store *st, const char *where, em_history_bulk **out, em_error *err);
+/* The history of entity `id` of version `version` (all zero when unknown). */
+void em_history_bulk_get(const em_history_bulk *hb, const char *id, int64_t version,
+                         em_entity_history *h);
+void em_history_bulk_free(em_history_bulk *hb);
 /* Loads an entity JSON of a given version (0 = active version of any source). */
 int em_store_load_json(em_store *st, const char *id, int64_t version, char **json,
                        int64_t *found_version, em_error *err);

@@ -25,10 +25,9 @@ int em_store_active_stamp(em_store *st, em_buf *stamp, em_error *err) {
     return 0;
 }
 
-/* The entities of the active versions (ids NULL) or of the versions ids[0..n). */
-static int load_versions(em_store *st, const int64_t *ids, size_t n, em_entity_list *out,
-                         int64_t **versions, em_buf *stamp, em_error *err) {
-    *versions = NULL;
+/* Streams the entities of the active versions (ids NULL) or of the versions ids[0..n). */
+static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_entity_fn fn,
+                        void *ctx, em_buf *stamp, em_error *err) {
     if (em_db_exec(st, "BEGIN", err) != 0) return -1; /* one consistent read */
     int rc = 0;
     em_buf where;
@@ -40,11 +39,15 @@ static int load_versions(em_store *st, const int64_t *ids, size_t n, em_entity_l
             em_buf_printf(stamp, "%sv%lld", i ? "," : "", (long long)ids[i]);
         }
         em_buf_adds(&where, ")");
+        em_buf_cstr(stamp);
     } else {
         em_buf_adds(&where, "v.active = 1");
         rc = em_store_active_stamp(st, stamp, err);
     }
-    char *sql = em_xasprintf("SELECT b.json, ve.version_id, ve.digest FROM versions v"
+    /* within the same read: when each entity was first seen, last changed, last seen */
+    em_history_bulk *hb = NULL;
+    if (rc == 0) rc = em_history_bulk_new(st, em_buf_cstr(&where), &hb, err);
+    char *sql = em_xasprintf("SELECT b.json, ve.version_id, ve.entity_id FROM versions v"
                              " JOIN version_entities ve ON ve.version_id = v.id"
                              " JOIN blobs b ON b.digest = ve.digest"
                              " WHERE %s ORDER BY v.id, length(ve.entity_id), ve.entity_id",
@@ -53,40 +56,64 @@ static int load_versions(em_store *st, const int64_t *ids, size_t n, em_entity_l
     sqlite3_stmt *s = rc ? NULL : em_db_prepare(st, sql, err);
     free(sql);
     if (!s) {
+        em_history_bulk_free(hb);
         em_db_exec(st, "COMMIT", NULL);
         return -1;
     }
-    size_t cap = 0;
     int step;
-    char **digests = NULL;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         json_error_t je;
-        json_t *j = json_loads((const char *)sqlite3_column_text(s, 0), 0, &je);
+        json_t *j = json_loadb((const char *)sqlite3_column_text(s, 0),
+                               (size_t)sqlite3_column_bytes(s, 0), 0, &je);
         em_entity *e = j ? em_entity_from_json(j, err) : NULL;
         json_decref(j);
         if (!e) {
             rc = em_fail(err, EM_ERR_STORE, "a stored entity cannot be read; re-import the list");
             break;
         }
-        if (out->len == cap) { /* two arrays, one capacity */
-            size_t c2 = cap;
-            *versions = em_vec_grow_(*versions, &cap, out->len, 1, sizeof **versions);
-            digests = em_vec_grow_(digests, &c2, out->len, 1, sizeof *digests);
-        }
-        (*versions)[out->len] = sqlite3_column_int64(s, 1);
-        digests[out->len] = em_xstrdup((const char *)sqlite3_column_text(s, 2));
-        em_entity_list_push(out, e);
+        int64_t version = sqlite3_column_int64(s, 1);
+        em_history_bulk_get(hb, (const char *)sqlite3_column_text(s, 2), version, &e->history);
+        rc = fn(ctx, e, version, err);
+        if (rc != 0) break;
     }
     if (rc == 0 && step != SQLITE_DONE) rc = em_db_fail(st, err, "reading the active lists");
     sqlite3_finalize(s);
-    /* within the same read: when each entity was first seen, last changed, last seen */
-    if (rc == 0)
-        rc = em_store_history_bulk(st, out->items, *versions, (const char *const *)digests,
-                                   out->len, err);
-    for (size_t i = 0; i < out->len && digests; i++)
-        free(digests[i]);
-    free(digests);
+    em_history_bulk_free(hb);
     em_db_exec(st, "COMMIT", NULL);
+    return rc;
+}
+
+int em_store_each_active(em_store *st, em_store_entity_fn fn, void *ctx, em_buf *stamp,
+                         em_error *err) {
+    return each_version(st, NULL, 0, fn, ctx, stamp, err);
+}
+
+int em_store_each_version(em_store *st, const int64_t *ids, size_t n, em_store_entity_fn fn,
+                          void *ctx, em_buf *stamp, em_error *err) {
+    return each_version(st, ids, n, fn, ctx, stamp, err);
+}
+
+/* the list loaders: the stream collected */
+typedef struct collect {
+    em_entity_list *out;
+    int64_t *versions;
+    size_t cap;
+} collect;
+
+static int collect_one(void *ctx, em_entity *e, int64_t version, em_error *err) {
+    (void)err;
+    collect *c = ctx;
+    c->versions = em_vec_grow_(c->versions, &c->cap, c->out->len, 1, sizeof *c->versions);
+    c->versions[c->out->len] = version;
+    em_entity_list_push(c->out, e);
+    return 0;
+}
+
+static int load_versions(em_store *st, const int64_t *ids, size_t n, em_entity_list *out,
+                         int64_t **versions, em_buf *stamp, em_error *err) {
+    collect c = {out, NULL, 0};
+    int rc = each_version(st, ids, n, collect_one, &c, stamp, err);
+    *versions = c.versions;
     return rc;
 }
 

@@ -24,6 +24,7 @@
 
 #include "embargo.h"
 #include "base/buf.h"
+#include "index/smap.h"
 #include "index/snapshot.h"
 #include "index/snapshot_check.h"
 #include "index/snapshot_format.h"
@@ -824,12 +825,97 @@ static void test_rebuilt_through_store(void **state) {
     }
 }
 
+/* A map filled with bulk pairs (em_smap_add_bulk, folded before it is written) answers
+   every key as the same map filled through its hash map (em_smap_add_unique_last). */
+static void test_bulk_map(void **state) {
+    (void)state;
+    em_strpool *pool = em_strpool_new();
+    em_smap_builder *a = em_smap_builder_new(), *b = em_smap_builder_new();
+    char key[32];
+    uint64_t x = 88172645463325252ull;
+    for (uint32_t i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        snprintf(key, sizeof key, "k%llu", (unsigned long long)(x % 3000));
+        uint32_t v = (uint32_t)(i / 3); /* runs of equal values: dropped when repeated */
+        em_smap_add_unique_last(a, pool, key, v);
+        em_smap_add_bulk(b, key, v);
+    }
+    em_smap_add_bulk(b, "", 7); /* the empty key, as the pool's offset 0 */
+    em_smap_add_unique_last(a, pool, "", 7);
+    em_smap_builder_fold(b, pool);
+    assert_int_equal(em_smap_builder_keys(a), em_smap_builder_keys(b));
+    em_buf sa, sb;
+    em_buf_init(&sa), em_buf_init(&sb);
+    em_smap_serialize(a, &sa), em_smap_serialize(b, &sb);
+    const em_buf *strings = em_strpool_data(pool);
+    char why[256];
+    assert_int_equal(em_smap_check(sb.data, sb.len, strings->len, 20000, 0, why, sizeof why), 0);
+    em_smap ma, mb;
+    assert_int_equal(em_smap_open(&ma, sa.data, sa.len, strings->data), 0);
+    assert_int_equal(em_smap_open(&mb, sb.data, sb.len, strings->data), 0);
+    for (uint32_t k = 0; k < 3000; k++) {
+        snprintf(key, sizeof key, "k%u", k);
+        uint32_t na, nb;
+        const uint32_t *va = em_smap_get(&ma, key, &na), *vb = em_smap_get(&mb, key, &nb);
+        assert_int_equal(na, nb);
+        if (na) assert_memory_equal(va, vb, na * sizeof *va);
+    }
+    uint32_t n0;
+    assert_null(em_smap_get(&mb, "absent", &n0));
+    em_buf_free(&sa), em_buf_free(&sb);
+    em_smap_builder_free(a), em_smap_builder_free(b);
+    em_strpool_free(pool);
+}
+
+static int add_streamed(void *ctx, em_entity *e, int64_t version, em_error *err) {
+    (void)err;
+    em_snapshot_builder_add(ctx, e, version);
+    em_entity_free(e);
+    return 0;
+}
+
+/* The store's entities streamed one at a time into a builder (what em_matcher_open does)
+   give the same file, byte for byte, as the list of them loaded whole. */
+static void test_streamed_build(void **state) {
+    (void)state;
+    em_error err = {0};
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/knowledge", BUNDLED_DATA_DIR);
+    em_knowledge *k = em_knowledge_load(dir, &err);
+    if (!k) fail_msg("knowledge: %s", err.message);
+    em_entity_list all = {0};
+    int64_t *versions = NULL;
+    em_buf stamp, stamp2;
+    em_buf_init(&stamp), em_buf_init(&stamp2);
+    if (em_store_load_active(ST, &all, &versions, &stamp, &err) != 0) fail_msg("%s", err.message);
+    char *p1 = em_xasprintf("%s/whole.emb", WORK), *p2 = em_xasprintf("%s/streamed.emb", WORK);
+    if (em_snapshot_build(&all, versions, k, p1, &err) != 0) fail_msg("%s", err.message);
+    em_snapshot_builder *sb = em_snapshot_builder_new(k, &err);
+    assert_non_null(sb);
+    if (em_store_each_active(ST, add_streamed, sb, &stamp2, &err) != 0) fail_msg("%s", err.message);
+    assert_int_equal(em_snapshot_builder_count(sb), all.len);
+    assert_string_equal(em_buf_cstr(&stamp), em_buf_cstr(&stamp2));
+    if (em_snapshot_builder_finish(sb, p2, &err) != 0) fail_msg("%s", err.message);
+    size_t n1, n2;
+    unsigned char *f1 = read_all(p1, &n1), *f2 = read_all(p2, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(f1, f2, n1);
+    em_matcher *m = NULL;
+    assert_int_equal(em_matcher_open_file(&m, p2, &err), 0);
+    em_matcher_close(m);
+    free(f1), free(f2), free(p1), free(p2), free(versions);
+    em_buf_free(&stamp), em_buf_free(&stamp2);
+    em_entity_list_free(&all);
+    em_knowledge_free(k);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checksum),         cmocka_unit_test(test_header),
         cmocka_unit_test(test_records),          cmocka_unit_test(test_maps),
         cmocka_unit_test(test_truncations),      cmocka_unit_test(test_random_damage),
         cmocka_unit_test(test_bundled_snapshot), cmocka_unit_test(test_rebuilt_through_store),
+        cmocka_unit_test(test_bulk_map),         cmocka_unit_test(test_streamed_build),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -228,6 +228,90 @@ static void test_bad_input_keeps_active(void **state) {
     free(dir);
 }
 
+/* FtM JSON lines of n people (p0 .. p<n-1>); person `long_at` (if < n) gets a name of
+   2,000 bytes */
+static char *write_people(const char *dir, const char *name, size_t n, size_t long_at) {
+    char *path = em_xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++) {
+        if (i == long_at) {
+            fprintf(f, "{\"id\":\"p%zu\",\"schema\":\"Person\",\"properties\":{\"name\":[\"", i);
+            for (int k = 0; k < 400; k++)
+                fputs("Abcd ", f);
+            fputs("\"]}}\n", f);
+        } else {
+            fprintf(f,
+                    "{\"id\":\"p%zu\",\"schema\":\"Person\",\"properties\":{\"name\":"
+                    "[\"Person Number%zu Tester\"]}}\n",
+                    i, i);
+        }
+    }
+    fclose(f);
+    return path;
+}
+
+static size_t version_count(em_store *st, const char *source) {
+    em_version_list *l = NULL;
+    em_error err = {0};
+    assert_int_equal(em_store_versions(st, source, &l, &err), 0);
+    size_t n = em_version_list_count(l);
+    em_version_list_free(l);
+    return n;
+}
+
+/* The import streams a list into the store in batches (store/import.c): a list refused
+   after several batches were written, by a limit met mid-way or by a guard that needs the
+   whole list, leaves nothing behind and the active version as it was. */
+static void test_streamed_refusal_keeps_active(void **state) {
+    (void)state;
+    char *dir;
+    em_store *st = open_empty("store_stream", &dir);
+    char *good = write_people(dir, "good.ftm.json", 10000, (size_t)-1);
+    int64_t v = import1(st, good, "people");
+    assert_true(v > 0);
+
+    /* entity 9,000 (after two batches of 4,096) passes the field limit */
+    char *bad = write_people(dir, "bad.ftm.json", 10000, 9000);
+    em_import_options o = {0};
+    o.version = EM_IMPORT_OPTIONS_VERSION;
+    o.source = "people";
+    o.max_field_bytes = 1000;
+    em_error err = {0};
+    em_import_report *r = NULL;
+    const char *p1[] = {bad};
+    assert_int_equal(em_store_import_opts(st, p1, 1, &o, &r, &err), -1);
+    assert_null(r);
+    assert_non_null(strstr(err.message, "p9000"));
+    assert_int_equal(active_version(st, "people"), v);
+    assert_int_equal(version_count(st, "people"), 1);
+
+    /* a list half the size: the shrink guard, checked once the list is read */
+    char *half = write_people(dir, "half.ftm.json", 5000, (size_t)-1);
+    const char *p2[] = {half};
+    assert_int_equal(em_store_import(st, p2, 1, "people", &r, &err), -1);
+    assert_non_null(strstr(err.message, "drop"));
+    assert_int_equal(active_version(st, "people"), v);
+    assert_int_equal(version_count(st, "people"), 1);
+
+    /* the entities of the active version are all there, none of the refused ones */
+    em_entity *e = NULL;
+    assert_int_equal(em_store_entity(st, "os-p9999", 0, &e, &err), 0);
+    char *json = em_entity_to_json_string(e, 0);
+    assert_non_null(strstr(json, "Number9999"));
+    free(json);
+    em_entity_free(e);
+
+    /* and a good new version of it is taken whole */
+    char *more = write_people(dir, "more.ftm.json", 10500, (size_t)-1);
+    int64_t v2 = import1(st, more, "people");
+    assert_true(v2 > v);
+    assert_int_equal(active_version(st, "people"), v2);
+    free(good), free(bad), free(half), free(more);
+    em_store_close(st);
+    free(dir);
+}
+
 static void test_xml_sources(void **state) {
     (void)state;
     char *dir;
@@ -269,6 +353,7 @@ int main(void) {
         cmocka_unit_test(test_csv_set_import_and_entities),
         cmocka_unit_test(test_versions_diff_activate),
         cmocka_unit_test(test_bad_input_keeps_active),
+        cmocka_unit_test(test_streamed_refusal_keeps_active),
         cmocka_unit_test(test_xml_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
