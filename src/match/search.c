@@ -499,7 +499,7 @@ static void retrieve_acronyms(em_searcher *s, const em_part *q, size_t nq) {
         /* sorted, once each: a name met twice by one part counts once */
         uint32_t *v = s->acro.items + off[i];
         size_t n = s->acro.len - off[i], w = 0;
-        qsort(v, n, sizeof *v, cmp_u32);
+        if (n > 1) qsort(v, n, sizeof *v, cmp_u32); /* v is NULL when nothing was added */
         for (size_t j = 0; j < n; j++)
             if (w == 0 || v[j] != v[w - 1]) v[w++] = v[j];
         s->acro.len = off[i] + w;
