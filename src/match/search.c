@@ -497,9 +497,10 @@ static void retrieve_acronyms(em_searcher *s, const em_part *q, size_t nq) {
                     em_vec_push(s->acro, em_org_acronym_name(m->acronyms, j));
             }
         /* sorted, once each: a name met twice by one part counts once */
-        uint32_t *v = s->acro.items + off[i];
         size_t n = s->acro.len - off[i], w = 0;
-        if (n > 1) qsort(v, n, sizeof *v, cmp_u32); /* v is NULL when nothing was added */
+        if (n == 0) continue;
+        uint32_t *v = s->acro.items + off[i];
+        qsort(v, n, sizeof *v, cmp_u32);
         for (size_t j = 0; j < n; j++)
             if (w == 0 || v[j] != v[w - 1]) v[w++] = v[j];
         s->acro.len = off[i] + w;
@@ -562,7 +563,7 @@ static void choose(em_searcher *s, uint32_t *names, size_t n, size_t k, float fl
     s->cand.len = 0;
     for (size_t i = 0; i < n; i++)
         if (s->acc[names[i]] >= floor_acc) em_vec_push(s->cand, names[i]);
-    qsort(s->cand.items, s->cand.len, sizeof *s->cand.items, cmp_u32);
+    if (s->cand.len > 1) qsort(s->cand.items, s->cand.len, sizeof *s->cand.items, cmp_u32);
 }
 
 /* The reference: every list of the plan read in order, as the probes used to. */
@@ -806,7 +807,7 @@ static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
     size_t nc = s->ntouched;
     uint32_t *c = s->cand.items;
     float *lb = s->lb.items;
-    memcpy(c, s->touched, nc * sizeof *c);
+    if (nc) memcpy(c, s->touched, nc * sizeof *c);
     for (size_t i = 0; i < nc; i++)
         lb[i] = evidence(s, s->mask[c[i]]);
     int sorted = 0;
@@ -858,7 +859,7 @@ static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
             if (lb[i] >= slack_up(floor_acc) || evidence(s, s->mask[c[i]]) >= floor_acc)
                 c[w++] = c[i];
         s->cand.len = w;
-        if (!sorted) qsort(c, w, sizeof *c, cmp_u32);
+        if (!sorted && w > 1) qsort(c, w, sizeof *c, cmp_u32);
     }
     for (size_t i = 0; i < s->ntouched; i++)
         s->mask[s->touched[i]] = 0;
