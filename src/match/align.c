@@ -391,8 +391,13 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
             *how = EM_HOW_ARABIC_WORD;
             return EM_SIM_VARIANT;
         }
-        /* a given name's variant, an abbreviation, a country's adjective (org.c) */
+        /* a given name's variant, an abbreviation, a country's adjective (org.c); an
+           Arabic-script word in an organisation word's group is its translation */
         *how = em_org_group_how(k, a->group);
+        if (*how != EM_HOW_VARIANT && ((a->flags | b->flags) & EM_TOK_ABJAD)) {
+            *how = EM_HOW_ARABIC_WORD;
+            return EM_SIM_VARIANT;
+        }
         return *how == EM_HOW_ABBREVIATION ? EM_SIM_ABBREVIATION
                : *how == EM_HOW_COUNTRY    ? EM_SIM_COUNTRY
                                            : EM_SIM_VARIANT;
