@@ -386,8 +386,19 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The legal variants sorted (for the truncated forms of em_knowledge_legal_form), and
-   the initials of the stopwords (for acronyms: the O of MOIS is "of"). */
+/* The initials of org_stopwords.txt's words, the letters an acronym may give for a
+   stopword its name dropped (the O of MOIS is "of"). Taken before arabic_words.tsv adds
+   the Latin forms of its Arabic-script stopwords: those never stand for a letter of a
+   Latin acronym (من "mn" made the M of "ACME" a stopword's, ACME ~ Arch Consulting and
+   Engineering). */
+static void index_stop_initials(em_knowledge *k) {
+    for (size_t i = 0; i < em_hmap_len(&k->stopwords); i++) {
+        char c = em_hmap_at(&k->stopwords, i)->key[0];
+        if (c >= 'a' && c <= 'z') k->stop_initials |= 1u << (c - 'a');
+    }
+}
+
+/* The legal variants sorted (for the truncated forms of em_knowledge_legal_form). */
 static void index_org_words(em_knowledge *k) {
     for (size_t i = 0; i < em_hmap_len(&k->legal); i++)
         em_strvec_push(&k->legal_sorted, em_hmap_at(&k->legal, i)->key);
@@ -395,10 +406,6 @@ static void index_org_words(em_knowledge *k) {
     for (size_t i = 0; i < k->legal_sorted.len; i++) {
         const char *v = k->legal_sorted.items[i];
         em_vec_push(k->legal_sorted_code, strmap_val(strmap_get(&k->legal, v, strlen(v))));
-    }
-    for (size_t i = 0; i < em_hmap_len(&k->stopwords); i++) {
-        char c = em_hmap_at(&k->stopwords, i)->key[0];
-        if (c >= 'a' && c <= 'z') k->stop_initials |= 1u << (c - 'a');
     }
 }
 
@@ -537,6 +544,7 @@ em_knowledge *em_knowledge_load(const char *dir, em_error *err) {
     if (rc == 0) rc = load_set(&k->particles, nz, dir, "particles.txt", err);
     if (rc == 0) rc = load_set(&k->honorifics, nz, dir, "honorifics.txt", err);
     if (rc == 0) rc = load_set(&k->stopwords, nz, dir, "org_stopwords.txt", err);
+    if (rc == 0) index_stop_initials(k);
     if (rc == 0) rc = load_set(&k->case_endings, nz, dir, "case_endings.txt", err);
     if (rc == 0) rc = load_legal(k, nz, dir, err);
     if (rc == 0) rc = load_nicknames(k, nz, dir, err);
