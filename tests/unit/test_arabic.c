@@ -17,30 +17,17 @@
 #include "text/knowledge.h"
 #include "text/normalize.h"
 
-static em_normalizer *N;
-static em_knowledge *K;
-static em_matcher *NAMES;
-static em_searcher *CMP;
+static match_fixture F; /* normaliser, knowledge, names-only matcher */
 
 static int setup(void **state) {
     (void)state;
-    em_error err = {0};
-    N = em_normalizer_new(&err);
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/knowledge", BUNDLED_DATA_DIR);
-    K = em_knowledge_load(dir, &err);
-    if (!K) fail_msg("knowledge: %s", err.message);
-    if (em_matcher_open_names_only(&NAMES, &err) != 0) fail_msg("%s", err.message);
-    CMP = em_searcher_new(NAMES, &err);
+    match_fixture_open(&F, NULL);
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    em_searcher_free(CMP);
-    em_matcher_close(NAMES);
-    em_knowledge_free(K);
-    em_normalizer_free(N);
+    match_fixture_close(&F);
     return 0;
 }
 
@@ -97,10 +84,10 @@ static void test_reads_article(void **state) {
 /* glued words of the lists' own Arabic, and the letters of em_arabic_to_latin */
 static void test_glued(void **state) {
     (void)state;
-    char *s = em_normalize_name(N, "نظر محمدعبد البصیر");
+    char *s = em_normalize_name(F.nz, "نظر محمدعبد البصیر");
     assert_string_equal(s, "nzr mhmd abd albsyr");
     free(s);
-    s = em_normalize_name(N, "معبد"); /* a word ending in عبد alone stays whole */
+    s = em_normalize_name(F.nz, "معبد"); /* a word ending in عبد alone stays whole */
     assert_string_equal(s, "mbd");
     free(s);
 }
@@ -109,25 +96,26 @@ static void test_glued(void **state) {
    translation; prepositions are stopwords */
 static void test_words(void **state) {
     (void)state;
-    uint32_t g = em_knowledge_variant_group(K, "islamic");
+    uint32_t g = em_knowledge_variant_group(F.k, "islamic");
     assert_true(g != 0);
-    assert_true(em_knowledge_group_is_translation(K, g));
-    assert_int_equal(em_knowledge_variant_group(K, "alaslamya"), g);  /* الاسلامية */
-    assert_int_equal(em_knowledge_variant_group(K, "alaslamyat"), g); /* before al- */
-    assert_int_equal(em_knowledge_variant_group(K, "alaraq"),
-                     em_knowledge_variant_group(K, "iraqi"));
-    assert_int_equal(em_knowledge_variant_group(K, "walsham"),
-                     em_knowledge_variant_group(K, "levant"));
-    assert_true(em_knowledge_is_stopword(K, "fy"));
-    assert_true(em_knowledge_is_stopword(K, "w"));
-    assert_false(em_knowledge_group_is_translation(K, em_knowledge_variant_group(K, "mohammad")));
+    assert_true(em_knowledge_group_is_translation(F.k, g));
+    assert_int_equal(em_knowledge_variant_group(F.k, "alaslamya"), g);  /* الاسلامية */
+    assert_int_equal(em_knowledge_variant_group(F.k, "alaslamyat"), g); /* before al- */
+    assert_int_equal(em_knowledge_variant_group(F.k, "alaraq"),
+                     em_knowledge_variant_group(F.k, "iraqi"));
+    assert_int_equal(em_knowledge_variant_group(F.k, "walsham"),
+                     em_knowledge_variant_group(F.k, "levant"));
+    assert_true(em_knowledge_is_stopword(F.k, "fy"));
+    assert_true(em_knowledge_is_stopword(F.k, "w"));
+    assert_false(
+        em_knowledge_group_is_translation(F.k, em_knowledge_variant_group(F.k, "mohammad")));
 }
 
 static double cmp_explained(const char *schema, const char *a, const char *b, const char *rule) {
     double s = -1;
     em_error err = {0};
     char *ex = NULL;
-    assert_int_equal(em_compare(CMP, schema, a, b, &s, &ex, &err), 0);
+    assert_int_equal(em_compare(F.cmp, schema, a, b, &s, &ex, &err), 0);
     if (rule) {
         char want[96];
         snprintf(want, sizeof want, "\"how\":\"%s\"", rule);

@@ -15,49 +15,24 @@
 #include "text/knowledge.h"
 #include "text/tokens.h"
 
-static em_normalizer *N;
-static em_knowledge *K;
-static em_matcher *NAMES; /* names-only matcher for em_compare */
-static em_searcher *CMP;
-static em_store *ST;
-static em_matcher *M; /* over the bundled lists */
-static em_searcher *S;
-static char *HOME_DIR;
+static match_fixture F; /* normaliser, knowledge, names-only matcher, the bundled lists */
 
 static int setup(void **state) {
     (void)state;
-    em_error err = {0};
-    N = em_normalizer_new(&err);
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/knowledge", BUNDLED_DATA_DIR);
-    K = em_knowledge_load(dir, &err);
-    if (!K) fail_msg("knowledge: %s", err.message);
-    if (em_matcher_open_names_only(&NAMES, &err) != 0) fail_msg("%s", err.message);
-    CMP = em_searcher_new(NAMES, &err);
-    HOME_DIR = tmpdir_new("match_home");
-    if (em_store_open(&ST, HOME_DIR, 0, &err) != 0) fail_msg("store: %s", err.message);
-    if (em_matcher_open(&M, ST, &err) != 0) fail_msg("matcher: %s", err.message);
-    S = em_searcher_new(M, &err);
+    match_fixture_open(&F, "match_home");
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    em_searcher_free(S);
-    em_matcher_close(M);
-    em_store_close(ST);
-    em_searcher_free(CMP);
-    em_matcher_close(NAMES);
-    em_knowledge_free(K);
-    em_normalizer_free(N);
-    free(HOME_DIR);
+    match_fixture_close(&F);
     return 0;
 }
 
 /* tokens of a name joined by spaces, with flags: "al:p" particle, "llc:l" legal */
 static char *toks(const char *name, int kind) {
     em_name_tokens t;
-    em_tokenize_name(N, K, name, kind, &t);
+    em_tokenize_name(F.nz, F.k, name, kind, &t);
     em_buf b;
     em_buf_init(&b);
     for (size_t i = 0; i < t.len; i++) {
@@ -122,7 +97,7 @@ static void test_skeleton(void **state) {
 static double cmp(const char *schema, const char *a, const char *b) {
     double s = -1;
     em_error err = {0};
-    assert_int_equal(em_compare(CMP, schema, a, b, &s, NULL, &err), 0);
+    assert_int_equal(em_compare(F.cmp, schema, a, b, &s, NULL, &err), 0);
     return s;
 }
 
@@ -235,12 +210,12 @@ static void test_compare_rules(void **state) {
     double s;
     char *ex = NULL;
     em_error err = {0};
-    assert_int_equal(em_compare(CMP, "Person", "Hossein Khatib", "Hussein Khatib", &s, &ex, &err),
+    assert_int_equal(em_compare(F.cmp, "Person", "Hossein Khatib", "Hussein Khatib", &s, &ex, &err),
                      0);
     assert_non_null(strstr(ex, "\"how\":\"variant\""));
     assert_non_null(strstr(ex, "\"query\":\"hossein\""));
     free(ex);
-    assert_int_equal(em_compare(CMP, "Person", "Bob Smith", "Robert Smith", &s, &ex, &err), 0);
+    assert_int_equal(em_compare(F.cmp, "Person", "Bob Smith", "Robert Smith", &s, &ex, &err), 0);
     assert_non_null(strstr(ex, "\"how\":\"nickname\""));
     free(ex);
 }
@@ -255,7 +230,7 @@ static const em_result *top(const char *name, const char *schema, const char *do
     q.limit = 5;
     q.all = 1;
     em_error err = {0};
-    if (em_search(S, &q, keep, &err) != 0) fail_msg("search: %s", err.message);
+    if (em_search(F.s, &q, keep, &err) != 0) fail_msg("search: %s", err.message);
     return em_results_count(*keep) ? em_results_get(*keep, 0) : NULL;
 }
 
@@ -331,7 +306,7 @@ static void test_identifiers_and_common_names(void **state) {
     q.identifiers = ids;
     q.nidentifiers = 1;
     em_results *r = NULL;
-    assert_int_equal(em_search(S, &q, &r, &err), 0);
+    assert_int_equal(em_search(F.s, &q, &r, &err), 0);
     assert_true(em_results_count(r) >= 1);
     assert_string_equal(em_results_get(r, 0)->id, "ofac-15036");
     assert_true(em_results_get(r, 0)->score == 1.0);
@@ -340,12 +315,12 @@ static void test_identifiers_and_common_names(void **state) {
     /* one common given name alone alerts nobody */
     q = (em_query){0};
     q.name = "Mohammad";
-    assert_int_equal(em_search(S, &q, &r, &err), 0);
+    assert_int_equal(em_search(F.s, &q, &r, &err), 0);
     assert_int_equal(em_results_count(r), 0);
     em_results_free(r);
     /* nothing to search is a clear error */
     q = (em_query){0};
-    assert_int_equal(em_search(S, &q, &r, &err), -1);
+    assert_int_equal(em_search(F.s, &q, &r, &err), -1);
     assert_int_equal(err.code, EM_ERR_USAGE);
 }
 
@@ -360,7 +335,7 @@ static void test_snapshot_file(void **state) {
     em_entity_add_birth_date(e, "1970", "1970", NULL, 0);
     em_entity_finish(e);
     em_entity_list_push(&l, e);
-    assert_int_equal(em_snapshot_build(&l, NULL, K, path, &err), 0);
+    assert_int_equal(em_snapshot_build(&l, NULL, F.k, path, &err), 0);
     em_entity_list_free(&l);
     em_matcher *m = NULL;
     assert_int_equal(em_matcher_open_file(&m, path, &err), 0);
@@ -413,7 +388,7 @@ static void test_related_listings(void **state) {
         em_entity_finish(list[i]);
         em_entity_list_push(&l, list[i]);
     }
-    assert_int_equal(em_snapshot_build(&l, NULL, K, path, &err), 0);
+    assert_int_equal(em_snapshot_build(&l, NULL, F.k, path, &err), 0);
     em_entity_list_free(&l);
     em_matcher *m = NULL;
     assert_int_equal(em_matcher_open_file(&m, path, &err), 0);

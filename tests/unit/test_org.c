@@ -18,42 +18,17 @@
 #include "text/knowledge.h"
 #include "text/tokens.h"
 
-static em_normalizer *N;
-static em_knowledge *K;
-static em_matcher *NAMES; /* names-only matcher for em_compare */
-static em_searcher *CMP;
-static em_store *ST;
-static em_matcher *M; /* over the bundled lists */
-static em_searcher *S;
-static char *HOME_DIR;
+static match_fixture F; /* normaliser, knowledge, names-only matcher, the bundled lists */
 
 static int setup(void **state) {
     (void)state;
-    em_error err = {0};
-    N = em_normalizer_new(&err);
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/knowledge", BUNDLED_DATA_DIR);
-    K = em_knowledge_load(dir, &err);
-    if (!K) fail_msg("knowledge: %s", err.message);
-    if (em_matcher_open_names_only(&NAMES, &err) != 0) fail_msg("%s", err.message);
-    CMP = em_searcher_new(NAMES, &err);
-    HOME_DIR = tmpdir_new("org_home");
-    if (em_store_open(&ST, HOME_DIR, 0, &err) != 0) fail_msg("store: %s", err.message);
-    if (em_matcher_open(&M, ST, &err) != 0) fail_msg("matcher: %s", err.message);
-    S = em_searcher_new(M, &err);
+    match_fixture_open(&F, "org_home");
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    em_searcher_free(S);
-    em_matcher_close(M);
-    em_store_close(ST);
-    em_searcher_free(CMP);
-    em_matcher_close(NAMES);
-    em_knowledge_free(K);
-    em_normalizer_free(N);
-    free(HOME_DIR);
+    match_fixture_close(&F);
     return 0;
 }
 
@@ -62,7 +37,7 @@ static double cmp_ex(const char *schema, const char *a, const char *b, char **ho
     double s = 0;
     char *ex = NULL;
     em_error err = {0};
-    if (em_compare(CMP, schema, a, b, &s, how ? &ex : NULL, &err) != 0)
+    if (em_compare(F.cmp, schema, a, b, &s, how ? &ex : NULL, &err) != 0)
         fail_msg("compare: %s", err.message);
     if (how) *how = ex;
     return s;
@@ -101,7 +76,7 @@ static void test_acronyms(void **state) {
     assert_true(cmp("Person", "Pla", "People Liberation Army") < EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Company", "OIL", "Oman Insurance Limited") < EM_DEFAULT_THRESHOLD);
     /* only a Latin stopword's initial stands for a dropped word: ofac-29783's "and" gives
-       no M, and the Latin form of an Arabic-script stopword (من "mn") gives none */
+       no "m", and the Latin form of an Arabic-script stopword (من "mn") gives none */
     assert_true(cmp("Company", "ACME GMBH", "ARCH CONSULTING AND ENGINEERING") <
                 EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Company", "AMCE", "ARCH CONSULTING AND ENGINEERING") < EM_DEFAULT_THRESHOLD);
@@ -125,11 +100,11 @@ static void test_abbreviations_and_ampersand(void **state) {
     expect_rule("Company", "Smith Bros Mfg", "Smith Brothers Manufacturing", "abbreviation");
     expect_rule("Organization", "Dept of State", "Department of State", "abbreviation");
     /* the table: one group per line, the full word first */
-    uint32_t g = em_knowledge_variant_group(K, "intl");
+    uint32_t g = em_knowledge_variant_group(F.k, "intl");
     assert_true(g != 0);
-    assert_int_equal(g, em_knowledge_variant_group(K, "international"));
-    assert_int_equal(em_knowledge_group_kind(K, g), EM_GROUP_ABBREVIATION);
-    assert_int_equal(em_knowledge_group_kind(K, em_knowledge_variant_group(K, "mohammad")),
+    assert_int_equal(g, em_knowledge_variant_group(F.k, "international"));
+    assert_int_equal(em_knowledge_group_kind(F.k, g), EM_GROUP_ABBREVIATION);
+    assert_int_equal(em_knowledge_group_kind(F.k, em_knowledge_variant_group(F.k, "mohammad")),
                      EM_GROUP_NAME);
     /* negative: an abbreviation is of its word only */
     assert_true(cmp("Company", "Acme Natl Trading", "Acme International Trading") <
@@ -148,7 +123,8 @@ static void test_legal_form_typos(void **state) {
     /* a legal form cut short at the end of the name is the legal form */
     char *q = NULL;
     em_name_tokens t;
-    em_tokenize_name(N, K, "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN", EM_KIND_ORG, &t);
+    em_tokenize_name(F.nz, F.k, "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN", EM_KIND_ORG,
+                     &t);
     assert_int_equal(t.len, 4);
     assert_string_equal(t.items[3].text, "jsc");
     assert_true(t.items[3].flags & EM_TOK_LEGAL);
@@ -156,15 +132,15 @@ static void test_legal_form_typos(void **state) {
     free(q);
     size_t used = 0;
     const char *cut[] = {"joint", "stock", "compan"};
-    assert_string_equal(em_knowledge_legal_truncated(K, cut, 3, &used), "jsc");
+    assert_string_equal(em_knowledge_legal_truncated(F.k, cut, 3, &used), "jsc");
     assert_int_equal(used, 3);
     /* negatives: cut at a word's end ("gesellschaft" is a word), too short, ambiguous */
     const char *word[] = {"gesellschaft"};
-    assert_null(em_knowledge_legal_truncated(K, word, 1, &used));
+    assert_null(em_knowledge_legal_truncated(F.k, word, 1, &used));
     const char *shrt[] = {"lim"};
-    assert_null(em_knowledge_legal_truncated(K, shrt, 1, &used));
+    assert_null(em_knowledge_legal_truncated(F.k, shrt, 1, &used));
     const char *amb[] = {"aktie"}; /* aktiengesellschaft, aktieselskab */
-    assert_null(em_knowledge_legal_truncated(K, amb, 1, &used));
+    assert_null(em_knowledge_legal_truncated(F.k, amb, 1, &used));
     /* a word one letter from a legal form is no typo of another form */
     assert_true(cmp("Company", "Siemens SAG", "Siemens AG") <
                 cmp("Company", "Siemens AkG", "Siemens AG"));
@@ -196,10 +172,10 @@ static void test_country_adjectives(void **state) {
                     "Iraqi Ministry of Intelligence and Security") < EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Organization", "Syrian Ministry of Defence", "Iranian Ministry of Defence") <
                 EM_DEFAULT_THRESHOLD);
-    assert_int_equal(em_knowledge_group_kind(K, em_knowledge_variant_group(K, "iranian")),
+    assert_int_equal(em_knowledge_group_kind(F.k, em_knowledge_variant_group(F.k, "iranian")),
                      EM_GROUP_COUNTRY);
-    assert_int_equal(em_knowledge_variant_group(K, "iranian"),
-                     em_knowledge_variant_group(K, "iran"));
+    assert_int_equal(em_knowledge_variant_group(F.k, "iranian"),
+                     em_knowledge_variant_group(F.k, "iran"));
 }
 
 /* Search over the bundled lists: the rules reach listed names. */
@@ -221,7 +197,7 @@ static void test_search(void **state) {
         q.limit = 5;
         em_results *r = NULL;
         em_error err = {0};
-        if (em_search(S, &q, &r, &err) != 0) fail_msg("search: %s", err.message);
+        if (em_search(F.s, &q, &r, &err) != 0) fail_msg("search: %s", err.message);
         const em_result *x = em_results_count(r) ? em_results_get(r, 0) : NULL;
         if (!x || strcmp(x->id, cases[i].id) != 0)
             fail_msg("%s: expected %s first, got %s", cases[i].name, cases[i].id,
@@ -236,7 +212,7 @@ static void test_search(void **state) {
     q.limit = 5;
     em_results *r = NULL;
     em_error err = {0};
-    if (em_search(S, &q, &r, &err) != 0) fail_msg("search: %s", err.message);
+    if (em_search(F.s, &q, &r, &err) != 0) fail_msg("search: %s", err.message);
     for (size_t i = 0; i < em_results_count(r); i++)
         assert_string_not_equal(em_results_get(r, i)->id, "ofac-12120");
     em_results_free(r);

@@ -140,3 +140,31 @@ size_t count_schema(const em_entity_list *l, const char *schema) {
         n += strcmp(l->items[i]->schema, schema) == 0;
     return n;
 }
+
+void match_fixture_open(match_fixture *f, const char *home) {
+    em_error err = {0};
+    memset(f, 0, sizeof *f);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/knowledge", BUNDLED_DATA_DIR);
+    if (!(f->nz = em_normalizer_new(&err))) fail_msg("normaliser: %s", err.message);
+    if (!(f->k = em_knowledge_load(dir, &err))) fail_msg("knowledge: %s", err.message);
+    if (em_matcher_open_names_only(&f->names, &err) != 0) fail_msg("%s", err.message);
+    if (!(f->cmp = em_searcher_new(f->names, &err))) fail_msg("searcher: %s", err.message);
+    if (!home) return;
+    f->home = tmpdir_new(home);
+    if (em_store_open(&f->st, f->home, 0, &err) != 0) fail_msg("store: %s", err.message);
+    if (em_matcher_open(&f->m, f->st, &err) != 0) fail_msg("matcher: %s", err.message);
+    if (!(f->s = em_searcher_new(f->m, &err))) fail_msg("searcher: %s", err.message);
+}
+
+void match_fixture_close(match_fixture *f) {
+    em_searcher_free(f->s);
+    em_matcher_close(f->m);
+    em_store_close(f->st);
+    em_searcher_free(f->cmp);
+    em_matcher_close(f->names);
+    em_knowledge_free(f->k);
+    em_normalizer_free(f->nz);
+    free(f->home);
+    memset(f, 0, sizeof *f);
+}

@@ -11,8 +11,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "embargo.h"
 #include "model/entity.h"
 #include "sources/source.h"
+#include "text/knowledge.h"
+#include "text/normalize.h"
 
 /* TEST_DATA_DIR "/" rel, in one of 8 rotating static buffers (valid for 8 calls). */
 const char *td(const char *rel);
@@ -36,6 +39,23 @@ int has_prop(const em_entity *e, const char *key, const char *value);
 int has_name(const em_entity *e, const char *full, const char *kind);
 int has_program(const em_entity *e, const char *p);
 const em_identifier *find_identifier(const em_entity *e, const char *type, const char *value);
+
+/* What the matching tests share: a normaliser, the bundled knowledge, a names-only matcher
+   and its searcher (for em_compare); with a home name, also a store seeded from the bundled
+   lists in a fresh scratch directory, its matcher and a searcher. Fails the test when any
+   cannot be opened. */
+typedef struct match_fixture {
+    em_normalizer *nz;
+    em_knowledge *k;
+    em_matcher *names;
+    em_searcher *cmp;
+    em_store *st; /* NULL without a home */
+    em_matcher *m;
+    em_searcher *s;
+    char *home;
+} match_fixture;
+void match_fixture_open(match_fixture *f, const char *home /* NULL: names only */);
+void match_fixture_close(match_fixture *f);
 
 /* A list parser (the em_parse_* functions of sources/source.h). */
 typedef int (*parse_fn)(const char *, const char *, em_sink_fn, void *, em_parse_meta *,
