@@ -10,6 +10,7 @@
  * first. Nothing is mutable after em_knowledge_load returns.
  */
 #include "text/knowledge.h"
+#include "text/table.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -98,78 +99,15 @@ void em_knowledge_free(em_knowledge *k) {
     free(k);
 }
 
-/* One data file being read. */
-typedef struct reader {
-    const char *name; /* file name for messages, e.g. "given_names.txt" */
-    FILE *f;
-    char *line;
-    size_t cap;
-    uint32_t lineno;
-} reader;
-
-static int reader_open(reader *r, const char *dir, const char *name, em_error *err) {
-    memset(r, 0, sizeof *r);
-    r->name = name;
-    char *path = em_xasprintf("%s/%s", dir, name);
-    r->f = fopen(path, "rb");
-    if (!r->f) {
-        em_fail(err, EM_ERR_IO, "%s: cannot open %s: %s", name, path, strerror(errno));
-        free(path);
-        return -1;
-    }
-    free(path);
-    return 0;
-}
-
-static void reader_close(reader *r) {
-    if (r->f) fclose(r->f);
-    free(r->line);
-}
-
-/* Next non-blank line with the comment ('#' to end of line) and the trailing
-   whitespace removed; NULL at the end of the file. */
-static char *reader_next(reader *r) {
-    ssize_t n;
-    while ((n = getline(&r->line, &r->cap, r->f)) >= 0) {
-        r->lineno++;
-        char *s = r->line;
-        if (r->lineno == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
-            (unsigned char)s[2] == 0xBF)
-            s += 3; /* UTF-8 byte order mark */
-        char *hash = strchr(s, '#');
-        if (hash) *hash = '\0';
-        /* keep tabs (legal_forms.tsv): trim only the ends */
-        size_t len = strlen(s);
-        while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' ||
-                       s[len - 1] == '\t'))
-            s[--len] = '\0';
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (*s) return s;
-    }
-    return NULL;
-}
-
-static int reader_fail(const reader *r, em_error *err, const char *fmt, ...) EM_PRINTF(3, 4);
-
-static int reader_fail(const reader *r, em_error *err, const char *fmt, ...) {
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return em_fail(err, EM_ERR_FORMAT, "%s line %u: %s", r->name, (unsigned)r->lineno, msg);
-}
-
 /* Normalises one single-word entry; NULL (with the error set) when it is
    empty or several words once normalised. */
-static char *normalize_word(em_normalizer *nz, const reader *r, const char *raw, em_error *err) {
+static char *normalize_word(em_normalizer *nz, const em_table *r, const char *raw, em_error *err) {
     char *w = em_normalize_name(nz, raw);
     if (!*w) {
-        reader_fail(r, err, "'%s' has no letters or digits once normalised", raw);
+        em_table_fail(r, err, "'%s' has no letters or digits once normalised", raw);
     } else if (strchr(w, ' ')) {
-        reader_fail(r, err, "'%s' normalises to several words ('%s'); write it as one word", raw,
-                    w);
+        em_table_fail(r, err, "'%s' normalises to several words ('%s'); write it as one word", raw,
+                      w);
     } else {
         return w;
     }
@@ -178,11 +116,11 @@ static char *normalize_word(em_normalizer *nz, const reader *r, const char *raw,
 }
 
 static int load_groups(em_knowledge *k, em_normalizer *nz, const char *dir, em_error *err) {
-    reader r;
-    if (reader_open(&r, dir, "given_names.txt", err)) return -1;
+    em_table r;
+    if (em_table_open(&r, dir, "given_names.txt", err)) return -1;
     int rc = 0;
     char *s;
-    while (rc == 0 && (s = reader_next(&r))) {
+    while (rc == 0 && (s = em_table_next(&r))) {
         uint32_t gid = (uint32_t)k->groups.len + 1;
         size_t n = 0;
         for (char *save = NULL, *t = strtok_r(s, " \t", &save); t;
@@ -194,10 +132,10 @@ static int load_groups(em_knowledge *k, em_normalizer *nz, const char *dir, em_e
             }
             const em_hmap_entry *dup = strmap_put(&k->variants, w, gid);
             if (dup && strmap_val(dup) == gid)
-                rc = reader_fail(&r, err, "'%s' is listed twice in the group", w);
+                rc = em_table_fail(&r, err, "'%s' is listed twice in the group", w);
             else if (dup)
-                rc = reader_fail(&r, err, "'%s' is already in the group of line %u", w,
-                                 (unsigned)k->group_line.items[strmap_val(dup) - 1]);
+                rc = em_table_fail(&r, err, "'%s' is already in the group of line %u", w,
+                                   (unsigned)k->group_line.items[strmap_val(dup) - 1]);
             if (rc == 0 && n++ == 0) {
                 em_strvec_push(&k->groups, w);
                 em_vec_push(k->group_line, r.lineno); /* at gid - 1 */
@@ -206,9 +144,9 @@ static int load_groups(em_knowledge *k, em_normalizer *nz, const char *dir, em_e
             free(w);
             if (rc) break;
         }
-        if (rc == 0 && n < 2) rc = reader_fail(&r, err, "a group needs at least two spellings");
+        if (rc == 0 && n < 2) rc = em_table_fail(&r, err, "a group needs at least two spellings");
     }
-    reader_close(&r);
+    em_table_close(&r);
     return rc;
 }
 
@@ -239,17 +177,17 @@ static int load_arabic_words(em_knowledge *k, em_normalizer *nz, const char *dir
     free(path);
     if (!probe) return 0;
     fclose(probe);
-    reader r;
-    if (reader_open(&r, dir, "arabic_words.tsv", err)) return -1;
+    em_table r;
+    if (em_table_open(&r, dir, "arabic_words.tsv", err)) return -1;
     k->first_translation = (uint32_t)k->groups.len + 1;
     static const char *PREFIX[] = {
         "", "\u0627\u0644", "\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0644\u0644", "\u0648"};
     int rc = 0;
     char *s;
-    while (rc == 0 && (s = reader_next(&r))) {
+    while (rc == 0 && (s = em_table_next(&r))) {
         char *tab = strchr(s, '\t');
         if (!tab) {
-            rc = reader_fail(&r, err, "expected ARABIC<TAB>english");
+            rc = em_table_fail(&r, err, "expected ARABIC<TAB>english");
             break;
         }
         *tab = '\0';
@@ -270,13 +208,13 @@ static int load_arabic_words(em_knowledge *k, em_normalizer *nz, const char *dir
             const em_hmap_entry *e = strmap_get(&k->variants, w, strlen(w));
             if (e && strmap_val(e) < k->first_translation &&
                 em_knowledge_group_kind(k, strmap_val(e)) == EM_GROUP_NAME)
-                rc = reader_fail(&r, err, "'%s' is a given name (given_names.txt)", w);
+                rc = em_table_fail(&r, err, "'%s' is a given name (given_names.txt)", w);
             else if (e && !gid)
                 gid = strmap_val(e);
             em_vec_push(words, w);
             if (rc) break;
         }
-        if (rc == 0 && words.len == 0) rc = reader_fail(&r, err, "no English translation");
+        if (rc == 0 && words.len == 0) rc = em_table_fail(&r, err, "no English translation");
         if (rc == 0 && !stop) {
             if (!gid) {
                 gid = (uint32_t)k->groups.len + 1;
@@ -321,7 +259,7 @@ static int load_arabic_words(em_knowledge *k, em_normalizer *nz, const char *dir
             }
         }
     }
-    reader_close(&r);
+    em_table_close(&r);
     return rc;
 }
 
@@ -335,14 +273,14 @@ int em_knowledge_group_is_translation(const em_knowledge *k, uint32_t group) {
    word already in a group of another line is an error. */
 static int load_word_groups(em_knowledge *k, em_normalizer *nz, const char *dir, const char *name,
                             int kind, int key_is_member, em_error *err) {
-    reader r;
-    if (reader_open(&r, dir, name, err)) return -1;
+    em_table r;
+    if (em_table_open(&r, dir, name, err)) return -1;
     int rc = 0;
     char *s;
-    while (rc == 0 && (s = reader_next(&r))) {
+    while (rc == 0 && (s = em_table_next(&r))) {
         char *tab = strchr(s, '\t');
         if (!tab) {
-            rc = reader_fail(&r, err, "expected KEY<TAB>word|word|..., found no tab");
+            rc = em_table_fail(&r, err, "expected KEY<TAB>word|word|..., found no tab");
             break;
         }
         *tab = '\0';
@@ -362,13 +300,13 @@ static int load_word_groups(em_knowledge *k, em_normalizer *nz, const char *dir,
             }
             const em_hmap_entry *dup = strmap_put(&k->variants, w, gid);
             if (dup && strmap_val(dup) == gid)
-                rc = reader_fail(&r, err, "'%s' is listed twice on the line", w);
+                rc = em_table_fail(&r, err, "'%s' is listed twice on the line", w);
             else if (dup)
-                rc = reader_fail(&r, err, "'%s' is already in the group of %s line %u", w,
-                                 k->group_kind.items[strmap_val(dup) - 1] == EM_GROUP_NAME
-                                     ? "given_names.txt"
-                                     : "an earlier",
-                                 (unsigned)k->group_line.items[strmap_val(dup) - 1]);
+                rc = em_table_fail(&r, err, "'%s' is already in the group of %s line %u", w,
+                                   k->group_kind.items[strmap_val(dup) - 1] == EM_GROUP_NAME
+                                       ? "given_names.txt"
+                                       : "an earlier",
+                                   (unsigned)k->group_line.items[strmap_val(dup) - 1]);
             if (rc == 0 && n++ == 0) {
                 em_strvec_push(&k->groups, w);
                 em_vec_push(k->group_line, r.lineno);
@@ -376,9 +314,9 @@ static int load_word_groups(em_knowledge *k, em_normalizer *nz, const char *dir,
             }
             free(w);
         }
-        if (rc == 0 && n < 2) rc = reader_fail(&r, err, "a line needs at least two words");
+        if (rc == 0 && n < 2) rc = em_table_fail(&r, err, "a line needs at least two words");
     }
-    reader_close(&r);
+    em_table_close(&r);
     return rc;
 }
 
@@ -411,11 +349,11 @@ static void index_org_words(em_knowledge *k) {
 
 static int load_set(strmap *set, em_normalizer *nz, const char *dir, const char *name,
                     em_error *err) {
-    reader r;
-    if (reader_open(&r, dir, name, err)) return -1;
+    em_table r;
+    if (em_table_open(&r, dir, name, err)) return -1;
     int rc = 0;
     char *s;
-    while (rc == 0 && (s = reader_next(&r))) {
+    while (rc == 0 && (s = em_table_next(&r))) {
         char *w = normalize_word(nz, &r, s, err);
         if (!w) {
             rc = -1;
@@ -423,24 +361,24 @@ static int load_set(strmap *set, em_normalizer *nz, const char *dir, const char 
         }
         const em_hmap_entry *dup = strmap_put(set, w, r.lineno);
         if (dup)
-            rc = reader_fail(&r, err, "'%s' is already listed on line %u", w,
-                             (unsigned)strmap_val(dup));
+            rc = em_table_fail(&r, err, "'%s' is already listed on line %u", w,
+                               (unsigned)strmap_val(dup));
         free(w);
     }
-    reader_close(&r);
+    em_table_close(&r);
     return rc;
 }
 
 /* nicknames.txt: "SHORT FULL" pairs, stored both ways round */
 static int load_nicknames(em_knowledge *k, em_normalizer *nz, const char *dir, em_error *err) {
-    reader r;
-    if (reader_open(&r, dir, "nicknames.txt", err)) return -1;
+    em_table r;
+    if (em_table_open(&r, dir, "nicknames.txt", err)) return -1;
     int rc = 0;
     char *s;
-    while (rc == 0 && (s = reader_next(&r))) {
+    while (rc == 0 && (s = em_table_next(&r))) {
         char *sp = strchr(s, ' ');
         if (!sp) {
-            rc = reader_fail(&r, err, "expected SHORT FULL (two names separated by a space)");
+            rc = em_table_fail(&r, err, "expected SHORT FULL (two names separated by a space)");
             break;
         }
         *sp = '\0';
@@ -456,11 +394,11 @@ static int load_nicknames(em_knowledge *k, em_normalizer *nz, const char *dir, e
         if (!dup)
             strmap_put(&k->nicknames, ba, r.lineno);
         else
-            rc = reader_fail(&r, err, "'%s %s' is already listed on line %u", a, b,
-                             (unsigned)strmap_val(dup));
+            rc = em_table_fail(&r, err, "'%s %s' is already listed on line %u", a, b,
+                               (unsigned)strmap_val(dup));
         free(ab), free(ba), free(a), free(b);
     }
-    reader_close(&r);
+    em_table_close(&r);
     return rc;
 }
 
@@ -472,15 +410,15 @@ static size_t count_tokens(const char *s) {
 }
 
 static int load_legal(em_knowledge *k, em_normalizer *nz, const char *dir, em_error *err) {
-    reader r;
-    if (reader_open(&r, dir, "legal_forms.tsv", err)) return -1;
+    em_table r;
+    if (em_table_open(&r, dir, "legal_forms.tsv", err)) return -1;
     strmap codes = {0};
     int rc = 0;
     char *s;
-    while (rc == 0 && (s = reader_next(&r))) {
+    while (rc == 0 && (s = em_table_next(&r))) {
         char *tab = strchr(s, '\t');
         if (!tab) {
-            rc = reader_fail(&r, err, "expected CODE<TAB>variant|variant|..., found no tab");
+            rc = em_table_fail(&r, err, "expected CODE<TAB>variant|variant|..., found no tab");
             break;
         }
         *tab = '\0';
@@ -488,10 +426,10 @@ static int load_legal(em_knowledge *k, em_normalizer *nz, const char *dir, em_er
         uint32_t idx = (uint32_t)k->legal_codes.len + 1;
         const em_hmap_entry *dup = *code ? strmap_put(&codes, code, r.lineno) : NULL;
         if (!*code)
-            rc = reader_fail(&r, err, "the code is empty");
+            rc = em_table_fail(&r, err, "the code is empty");
         else if (dup)
-            rc = reader_fail(&r, err, "code '%s' is already defined on line %u", code,
-                             (unsigned)strmap_val(dup));
+            rc = em_table_fail(&r, err, "code '%s' is already defined on line %u", code,
+                               (unsigned)strmap_val(dup));
         if (rc) {
             free(code);
             break;
@@ -504,17 +442,17 @@ static int load_legal(em_knowledge *k, em_normalizer *nz, const char *dir, em_er
             char *w = em_normalize_name(nz, v);
             size_t len = strlen(w);
             if (!len) {
-                rc = reader_fail(&r, err, "variant '%s' has no letters or digits", em_strtrim(v));
+                rc = em_table_fail(&r, err, "variant '%s' has no letters or digits", em_strtrim(v));
             } else if (len > LEGAL_MAX_BYTES) {
-                rc = reader_fail(&r, err, "variant '%.40s...' is longer than %d bytes", w,
-                                 LEGAL_MAX_BYTES);
+                rc = em_table_fail(&r, err, "variant '%.40s...' is longer than %d bytes", w,
+                                   LEGAL_MAX_BYTES);
             } else if ((dup = strmap_put(&k->legal, w, idx))) {
                 if (strmap_val(dup) == idx)
-                    rc = reader_fail(&r, err, "variant '%s' is listed twice", w);
+                    rc = em_table_fail(&r, err, "variant '%s' is listed twice", w);
                 else
-                    rc = reader_fail(&r, err, "variant '%s' already belongs to '%s' (line %u)", w,
-                                     k->legal_codes.items[strmap_val(dup) - 1],
-                                     (unsigned)k->legal_line.items[strmap_val(dup) - 1]);
+                    rc = em_table_fail(&r, err, "variant '%s' already belongs to '%s' (line %u)", w,
+                                       k->legal_codes.items[strmap_val(dup) - 1],
+                                       (unsigned)k->legal_line.items[strmap_val(dup) - 1]);
             } else {
                 size_t nt = count_tokens(w);
                 if (nt > k->legal_max_tokens) k->legal_max_tokens = nt;
@@ -523,10 +461,10 @@ static int load_legal(em_knowledge *k, em_normalizer *nz, const char *dir, em_er
             }
             free(w);
         }
-        if (rc == 0 && n == 0) rc = reader_fail(&r, err, "code '%s' has no variants", code);
+        if (rc == 0 && n == 0) rc = em_table_fail(&r, err, "code '%s' has no variants", code);
     }
     strmap_free(&codes);
-    reader_close(&r);
+    em_table_close(&r);
     return rc;
 }
 

@@ -20,6 +20,7 @@
  *   scripts write no spaces, so the tokenizer's honorifics cannot see it.
  */
 #include "text/readings.h"
+#include "text/table.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,23 +69,6 @@ void em_readings_free(em_readings *r) {
     free(r);
 }
 
-/* Lines of a table without comments and trailing blanks; NULL at the end. */
-static char *next_line(FILE *f, char **line, size_t *cap, unsigned *lineno) {
-    while (getline(line, cap, f) >= 0) {
-        (*lineno)++;
-        char *s = *line;
-        char *hash = strchr(s, '#');
-        if (hash) *hash = '\0';
-        size_t n = strlen(s);
-        while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-            s[--n] = '\0';
-        while (*s == ' ')
-            s++;
-        if (*s) return s;
-    }
-    return NULL;
-}
-
 /* Lower-cases UTF-8 text (ICU, root locale); caller frees. */
 static char *lower_utf8(const char *s) {
     UChar u[256], l[256];
@@ -101,52 +85,36 @@ static char *lower_utf8(const char *s) {
     return em_xstrdup(out);
 }
 
-static FILE *open_table(const char *dir, const char *name, em_error *err) {
-    char *path = em_xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) em_fail(err, EM_ERR_IO, "%s: cannot open %s: %s", name, path, strerror(errno));
-    free(path);
-    return f;
-}
-
 static int load_han(em_readings *r, const char *dir, em_error *err) {
-    FILE *f = open_table(dir, "han_hangul.tsv", err);
-    if (!f) return -1;
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned no = 0;
+    em_table t;
+    if (em_table_open(&t, dir, "han_hangul.tsv", err)) return -1;
     int rc = 0;
-    for (char *s; (s = next_line(f, &line, &cap, &no));) {
+    for (char *s; (s = em_table_next(&t));) {
         char *tab = strchr(s, '\t');
         char *end = tab ? strchr(tab + 1, '\t') : NULL;
         if (end) *end = '\0';
         if (!tab || tab == s || !tab[1]) {
-            rc = em_fail(err, EM_ERR_FORMAT, "han_hangul.tsv line %u: want CHARACTER TAB HANGUL",
-                         no);
+            rc = em_table_fail(&t, err, "want CHARACTER TAB HANGUL");
             break;
         }
         *tab = '\0';
         int added;
         em_hmap_entry *e = em_hmap_inserts(&r->han, s, &added);
         if (!added) {
-            rc = em_fail(err, EM_ERR_FORMAT, "han_hangul.tsv line %u: '%s' is listed twice", no, s);
+            rc = em_table_fail(&t, err, "'%s' is listed twice", s);
             break;
         }
         e->val.ptr = em_xstrdup(tab + 1);
     }
-    free(line);
-    fclose(f);
+    em_table_close(&t);
     return rc;
 }
 
 static int load_kontsevich(em_readings *r, const char *dir, em_error *err) {
-    FILE *f = open_table(dir, "kontsevich.tsv", err);
-    if (!f) return -1;
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned no = 0;
+    em_table t;
+    if (em_table_open(&t, dir, "kontsevich.tsv", err)) return -1;
     int rc = 0;
-    for (char *s; (s = next_line(f, &line, &cap, &no));) {
+    for (char *s; (s = em_table_next(&t));) {
         char *col[3] = {0};
         char *p = s;
         for (int i = 0; i < 3 && p; i++) {
@@ -155,10 +123,7 @@ static int load_kontsevich(em_readings *r, const char *dir, em_error *err) {
             if (p) *p++ = '\0';
         }
         if (!col[2] || !*col[1] || !*col[2]) {
-            rc = em_fail(err, EM_ERR_FORMAT,
-                         "kontsevich.tsv line %u: want KIND TAB CYRILLIC TAB "
-                         "LATIN",
-                         no);
+            rc = em_table_fail(&t, err, "want KIND TAB CYRILLIC TAB LATIN");
             break;
         }
         char *cyr = lower_utf8(col[1]);
@@ -178,14 +143,13 @@ static int load_kontsevich(em_readings *r, const char *dir, em_error *err) {
                                                  : -1;
         if (k < 0) {
             free(cyr);
-            rc = em_fail(err, EM_ERR_FORMAT, "kontsevich.tsv line %u: unknown kind '%s'", no, kind);
+            rc = em_table_fail(&t, err, "unknown kind '%s'", kind);
             break;
         }
         kentry e = {cyr, em_xstrdup(col[2]), strlen(cyr), uk};
         em_vec_push(r->k[k], e);
     }
-    free(line);
-    fclose(f);
+    em_table_close(&t);
     if (rc) return rc;
     /* a Russian letter that a Ukrainian entry reads otherwise is Russian only */
     for (int k = 0; k < K_KINDS; k++)
@@ -206,15 +170,11 @@ static int load_kontsevich(em_readings *r, const char *dir, em_error *err) {
 }
 
 static int load_titles(em_readings *r, const char *dir, em_error *err) {
-    FILE *f = open_table(dir, "titles_cjk.txt", err);
-    if (!f) return -1;
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned no = 0;
-    for (char *s; (s = next_line(f, &line, &cap, &no));)
+    em_table t;
+    if (em_table_open(&t, dir, "titles_cjk.txt", err)) return -1;
+    for (char *s; (s = em_table_next(&t));)
         em_strvec_push(&r->titles, s);
-    free(line);
-    fclose(f);
+    em_table_close(&t);
     return 0;
 }
 
