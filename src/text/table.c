@@ -3,7 +3,6 @@
  * each error naming the file and its line. Used by every loader of text/knowledge.c and
  * text/readings.c.
  */
-#define _POSIX_C_SOURCE 200809L
 #include "text/table.h"
 
 #include <errno.h>
