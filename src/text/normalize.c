@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/utf8.h>
+#include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
@@ -472,6 +473,42 @@ static int all_han(const char *w, size_t wlen) {
     return 1;
 }
 
+/* ---- characters of no script ----------------------------------------------------------- */
+
+/* ICU's Any-Latin gives a character of no script of its own (Common, Inherited: µ, ’, a
+   combining mark) the script of the run it sits in, and a run goes across spaces: at the
+   start of a word such a character takes the script of the word before ("Αλέξης µ": µ is
+   Greek there, "m"; alone it is nothing). 1 when a word of s begins with one that is not
+   ASCII (ASCII ones come out the same from every script's rules): s then goes through ICU
+   whole. */
+static int word_starts_scriptless(const char *s) {
+    int32_t len = (int32_t)strlen(s);
+    int start = 1; /* at the start of a word, before its first letter of a script */
+    for (int32_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT(s, i, len, c);
+        if (c == ' ') {
+            start = 1;
+            continue;
+        }
+        if (!start) continue;
+        if (c < 0) return 1;
+        if (c < 0x80) {
+            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') start = 0;
+            continue;
+        }
+        UErrorCode st = U_ZERO_ERROR;
+        UScriptCode sc = uscript_getScript(c, &st);
+        int none = U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED ||
+                   sc == USCRIPT_UNKNOWN;
+        if (!none)
+            start = 0;
+        else if (!em_latin_fold((uint32_t)c))
+            return 1;
+    }
+    return 0;
+}
+
 /* ---- word by word ------------------------------------------------------------------------ */
 
 /* A name word by word (ASCII spaces are kept by every step of the ICU rules, and a
@@ -490,7 +527,7 @@ static char *normalize_any(em_normalizer *n, const char *s) {
     pthread_once(&han_once, han_load);
     /* a name that is not UTF-8 is "" whole (ICU refuses it), not its good words */
     if (!em_is_valid_utf8((const char *)q, strlen((const char *)q)) ||
-        han_needs_whole((const char *)q))
+        han_needs_whole((const char *)q) || word_starts_scriptless(s))
         return normalize_whole(n, s, cyrillic);
     em_buf out;
     em_buf_init(&out);

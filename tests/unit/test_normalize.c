@@ -184,6 +184,8 @@ static const char *const WORDS[] = {"Ivan",
                                     "\xE2\x80\x99",
                                     "\xC2\xB4",
                                     "\xC2\xB7",
+                                    "\xC2\xB5",         /* µ: no script of its own */
+                                    "\xCC\x81\xCE\xB1", /* a combining mark, then Greek */
                                     "Ñ",
                                     "ñ",
                                     "ç",
