@@ -104,6 +104,9 @@ struct em_searcher {
     EM_VEC(uint32_t) scratch_ids;
     EM_VEC(uint32_t) acro; /* the names the query's acronyms found (retrieve_acronyms) */
     int exhaustive;
+    /* probes take only tokens of len_lo..len_hi letters (a glued pair: the lengths the
+       aligner joins, EM_JOINED_LEN_SLACK); 0..UINT16_MAX otherwise */
+    uint16_t len_lo, len_hi;
     uint64_t postings_read;
     em_simcache cache;
 };
@@ -119,6 +122,7 @@ typedef struct hit {
 em_searcher *em_searcher_new(const em_matcher *m, em_error *err) {
     em_searcher *s = em_xcalloc(1, sizeof *s);
     s->m = m;
+    s->len_hi = UINT16_MAX;
     s->norm = em_normalizer_new(err);
     if (!s->norm) {
         free(s);
@@ -303,6 +307,7 @@ static void plan_list_add(em_searcher *s, const uint32_t *names, uint32_t n, flo
 static void probe(em_searcher *s, uint32_t token, float est, int qi, float w, uint32_t df_cap) {
     const snap_token *t = &s->m->tokens[token];
     if (t->post_count > df_cap || t->post_count == 0) return;
+    if (t->len < s->len_lo || t->len > s->len_hi) return;
     plan_list_add(s, s->m->postings + t->post_first, t->post_count, w * est, qi);
 }
 
@@ -434,6 +439,12 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         memcpy(buf + la, q[i + 1].text, lb);
         buf[la + lb] = '\0';
         em_skeleton(buf, skel, sizeof skel);
+        /* a listed part the glued pair can meet: as long within EM_JOINED_LEN_SLACK
+           letters, from EM_JOINED_MIN_LEN (align.c joins no other; "ari hamenei" would
+           otherwise reach every Rahman by the skeleton rhmn) */
+        size_t lo = la + lb > EM_JOINED_LEN_SLACK ? la + lb - EM_JOINED_LEN_SLACK : 0;
+        s->len_lo = (uint16_t)(lo > EM_JOINED_MIN_LEN ? lo : EM_JOINED_MIN_LEN);
+        s->len_hi = (uint16_t)(la + lb + EM_JOINED_LEN_SLACK);
         retrieve_text(s, buf, la + lb, skel, 0, EM_PART_MAX + (int)i, q[i].w + q[i + 1].w, common,
                       abjad);
         /* in an abjad, "X al-Y" is also written glued without the article's l
@@ -448,6 +459,8 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
             probe_list(s, v, n, EM_EST_SKELETON, EM_PART_MAX + (int)i, q[i].w + q[i + 1].w, common,
                        EM_RETRIEVE_MAX_VARIANTS);
         }
+        s->len_lo = 0;
+        s->len_hi = UINT16_MAX;
     }
     for (size_t i = 0; i < nq; i++) {
         size_t len = q[i].len;

@@ -264,6 +264,17 @@ static void test_search_bundled(void **state) {
         assert_non_null(strstr(x->explanation_json, "\"alignment\""));
         em_results_free(r);
     }
+    /* a glued pair retrieves only listed parts it can be joined with: "ari hamenei"
+       glued has the skeleton of every Rahman ("rhmn"), whose names once took all the
+       candidate slots and left Khamenei out */
+    {
+        em_results *g = NULL;
+        const em_result *y = top("アリー・ハーメネイー", "Person", NULL, NULL, &g);
+        if (!y || strcmp(y->id, "ofac-26945") != 0)
+            fail_msg("アリー・ハーメネイー: expected ofac-26945 first, got %s",
+                     y ? y->id : "nothing");
+        em_results_free(g);
+    }
     /* the explanation names the reading that gave the score; one result per entity */
     em_results *r = NULL;
     const em_result *x = top("Ким Чен Ын", NULL, NULL, NULL, &r);
