@@ -13,8 +13,11 @@
  * come from the snapshot's postings (token -> names): per query part, its
  * exact token, the tokens of its transliteration-variant group, of its
  * consonant skeleton and, only for parts no listed name spells this way, its
- * one-edit typo neighbours (a deletion index); then two adjacent parts glued
- * and an unknown part split in two. Each posting adds the part's weight x an
+ * one-edit typo neighbours (a deletion index); a part written by its sounds or
+ * in Arabic script also by its phonetic key, and an Arabic-script one by the
+ * skeletons of its other Latin spellings (ج as dj, ش as ch); then two adjacent
+ * parts glued (only into listed parts align.c can join them with) and an
+ * unknown part split in two. Each posting adds the part's weight x an
  * estimate of the similarity the aligner will find (EM_EST_*) to the name's
  * evidence, once per part: the first, strongest, kind of posting counts.
  * Parts are probed weightiest first; only the two weightiest retrieve through
@@ -66,6 +69,7 @@
 #include "match/search_internal.h"
 #include "match/results.h"
 #include "match/weights.h"
+#include "text/arabic.h"
 #include "text/readings.h"
 
 /* the retrieval plan (see "retrieval" below) */
@@ -354,6 +358,30 @@ static void retrieve_text(em_searcher *s, const char *text, size_t len, const ch
     }
 }
 
+/* A part written in Arabic script is also looked for by the skeletons of its other
+   Latin spellings (text/arabic.c: em_arabic_spellings: ج as dj, ش as ch, ث as s...),
+   which align.c then reads letter by letter (em_arabic_reads_as): "jmal" finds
+   Djamel, "akasha" Akkacha. Skeletons of one consonant are too vague for this. */
+#define ARABIC_SPELLINGS 32
+static void retrieve_arabic_spellings(em_searcher *s, const char *text, size_t len,
+                                      const char *own_skel, int qi, float w, uint32_t cap) {
+    char sp[ARABIC_SPELLINGS][EM_ARABIC_SPELLING_MAX], seen[ARABIC_SPELLINGS][EM_SKEL_MAX];
+    size_t n = em_arabic_spellings(text, len, sp, ARABIC_SPELLINGS), nseen = 0;
+    for (size_t k = 0; k < n; k++) {
+        char *sk = seen[nseen];
+        em_skeleton(sp[k], sk, EM_SKEL_MAX);
+        if (strlen(sk) < 2 || strcmp(sk, own_skel) == 0) continue;
+        size_t d;
+        for (d = 0; d < nseen && strcmp(seen[d], sk) != 0; d++)
+            ;
+        if (d < nseen) continue;
+        nseen++;
+        uint32_t nt;
+        const uint32_t *v = em_smap_get(&s->m->skel, sk, &nt);
+        probe_list(s, v, nt, EM_EST_SKELETON, qi, w, cap, EM_RETRIEVE_MAX_VARIANTS);
+    }
+}
+
 static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
     const em_matcher *m = s->m;
     uint32_t common = (uint32_t)(m->h->n_names * EM_COMMON_DF_SHARE);
@@ -374,13 +402,15 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         uint32_t cap = r < EM_RETRIEVE_ALWAYS ? UINT32_MAX : common;
         retrieve_text(s, q[i].text, q[i].len, q[i].skel, q[i].group, i, q[i].w, cap, abjad);
         char pk[48];
-        if ((q[i].flags & EM_TOK_PHONETIC) && q[i].len >= EM_PHONETIC_MIN_LEN &&
+        if ((q[i].flags & (EM_TOK_PHONETIC | EM_TOK_ABJAD)) && q[i].len >= EM_PHONETIC_MIN_LEN &&
             em_phonetic_key(q[i].text, pk + 1, sizeof pk - 1) >= EM_PHONETIC_MIN_KEY) {
             pk[0] = '~';
             uint32_t n;
             const uint32_t *v = em_smap_get(&m->skel, pk, &n);
             probe_list(s, v, n, EM_EST_SKELETON, i, q[i].w, cap, EM_RETRIEVE_MAX_VARIANTS);
         }
+        if (q[i].flags & EM_TOK_ABJAD)
+            retrieve_arabic_spellings(s, q[i].text, q[i].len, q[i].skel, i, q[i].w, cap);
         /* ... and a short one by its sound form ("ari" finds "ali", em_phonetic_form) */
         if ((q[i].flags & EM_TOK_PHONETIC) && q[i].len < sizeof pk &&
             em_phonetic_form(q[i].text, pk, sizeof pk) >= EM_PHONETIC_FORM_MIN_LEN &&
@@ -447,6 +477,10 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         s->len_hi = (uint16_t)(la + lb + EM_JOINED_LEN_SLACK);
         retrieve_text(s, buf, la + lb, skel, 0, EM_PART_MAX + (int)i, q[i].w + q[i + 1].w, common,
                       abjad);
+        int arabic = (q[i].flags & q[i + 1].flags & EM_TOK_ABJAD) != 0;
+        if (arabic)
+            retrieve_arabic_spellings(s, buf, la + lb, skel, EM_PART_MAX + (int)i,
+                                      q[i].w + q[i + 1].w, common);
         /* in an abjad, "X al-Y" is also written glued without the article's l
            (شمس الدين "shms aldyn" ~ Shamsuddin): look for that skeleton too */
         const char *y = q[i + 1].text;
@@ -458,6 +492,9 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
             const uint32_t *v = em_smap_get(&m->skel, skel, &n);
             probe_list(s, v, n, EM_EST_SKELETON, EM_PART_MAX + (int)i, q[i].w + q[i + 1].w, common,
                        EM_RETRIEVE_MAX_VARIANTS);
+            if (arabic)
+                retrieve_arabic_spellings(s, buf, la + lb - 2, skel, EM_PART_MAX + (int)i,
+                                          q[i].w + q[i + 1].w, common);
         }
         s->len_lo = 0;
         s->len_hi = UINT16_MAX;

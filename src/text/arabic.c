@@ -337,6 +337,69 @@ static const char *const *renderings(const char *u, size_t n) {
     return NULL;
 }
 
+/* The units of a part em_arabic_to_latin wrote: its digraphs, else one letter. */
+static size_t unit_len(const char *a, size_t i, size_t la) {
+    return i + 1 < la && renderings(a + i, 2) ? 2 : 1;
+}
+
+/* the consonants of a rendering (vowels, w and y are not written in a skeleton) */
+static void consonants(const char *r, char *out, size_t cap) {
+    size_t j = 0;
+    for (; *r && j + 1 < cap; r++)
+        if (!strchr("aeiouwy", *r)) out[j++] = *r;
+    out[j] = '\0';
+}
+
+typedef struct spell_ctx {
+    const char *a;
+    size_t la;
+    char (*out)[EM_ARABIC_SPELLING_MAX];
+    size_t max, n;
+    char cur[EM_ARABIC_SPELLING_MAX];
+} spell_ctx;
+
+static void spell_from(spell_ctx *x, size_t i, size_t at) {
+    if (x->n == x->max) return;
+    if (i >= x->la) {
+        memcpy(x->out[x->n++], x->cur, at + 1);
+        return;
+    }
+    size_t n = unit_len(x->a, i, x->la);
+    const char *const *r = renderings(x->a + i, n);
+    if (!r) { /* a vowel letter: as it is */
+        if (at + n + 1 > sizeof x->cur) return;
+        memcpy(x->cur + at, x->a + i, n);
+        x->cur[at + n] = '\0';
+        spell_from(x, i + n, at + n);
+        return;
+    }
+    char seen[7][8];
+    size_t nseen = 0;
+    for (size_t k = 0; k < 7 && r[k]; k++) {
+        char c[8];
+        consonants(r[k], c, sizeof c);
+        size_t d;
+        for (d = 0; d < nseen && strcmp(seen[d], c) != 0; d++)
+            ;
+        if (d < nseen) continue; /* the same consonants as a rendering tried already */
+        memcpy(seen[nseen++], c, sizeof c);
+        size_t l = strlen(r[k]);
+        if (at + l + 1 > sizeof x->cur) continue;
+        memcpy(x->cur + at, r[k], l + 1);
+        spell_from(x, i + n, at + l);
+    }
+}
+
+size_t em_arabic_spellings(const char *abjad, size_t la, char (*out)[EM_ARABIC_SPELLING_MAX],
+                           size_t max) {
+    if (la == 0 || la >= EM_ARABIC_SPELLING_MAX) return 0;
+    for (size_t i = 0; i < la; i++)
+        if (abjad[i] < 'a' || abjad[i] > 'z') return 0;
+    spell_ctx x = {abjad, la, out, max, 0, {0}};
+    spell_from(&x, 0, 0);
+    return x.n;
+}
+
 static int lat_vowel(char c) {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }

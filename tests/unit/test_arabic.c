@@ -125,6 +125,35 @@ static double cmp_explained(const char *schema, const char *a, const char *b, co
     return s;
 }
 
+/* the other Latin spellings retrieval looks for (search.c, by their skeletons):
+   the part first, each letter in another rendering, and every one of them reads
+   back as the part (em_arabic_reads_as, the aligner's rule) */
+static void test_spellings(void **state) {
+    (void)state;
+    char sp[32][EM_ARABIC_SPELLING_MAX];
+    struct {
+        const char *part, *want;
+    } cases[] = {{"jmal", "djmal"},      {"akasha", "akacha"}, {"ghyath", "ghyas"},
+                 {"qadyrwf", "kadyrvf"}, {"dawd", "zawd"},     {"yshw", "ychw"}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const char *a = cases[c].part;
+        size_t n = em_arabic_spellings(a, strlen(a), sp, 32), found = 0;
+        assert_true(n >= 2 && n <= 32);
+        assert_string_equal(sp[0], a);
+        for (size_t i = 0; i < n; i++) {
+            if (!reads(a, sp[i])) fail_msg("%s: spelling %s does not read as it", a, sp[i]);
+            for (size_t j = 0; j < i; j++)
+                assert_string_not_equal(sp[i], sp[j]);
+            if (strcmp(sp[i], cases[c].want) == 0) found = 1;
+        }
+        if (!found) fail_msg("%s: %s not among its %zu spellings", a, cases[c].want, n);
+    }
+    /* at most max; nothing for what em_arabic_to_latin does not write */
+    assert_int_equal(em_arabic_spellings("qadyrwf", 7, sp, 3), 3);
+    assert_int_equal(em_arabic_spellings("Jmal", 4, sp, 32), 0);
+    assert_int_equal(em_arabic_spellings("", 0, sp, 32), 0);
+}
+
 /* UN list parties, original script against their Latin listing */
 static void test_compare(void **state) {
     (void)state;
@@ -170,7 +199,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reads_letters), cmocka_unit_test(test_reads_article),
         cmocka_unit_test(test_glued),         cmocka_unit_test(test_words),
-        cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_compare),       cmocka_unit_test(test_spellings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
