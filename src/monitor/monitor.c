@@ -83,6 +83,7 @@ int em_monitor_open(em_monitor **out, em_engine *engine, const em_monitor_option
         em_monitor_close(m);
         return -1;
     }
+    em_mdb_set_write_wait(m->st, EM_MDB_WRITE_WAIT_MS);
     *out = m;
     return 0;
 }

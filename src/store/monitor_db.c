@@ -43,6 +43,10 @@ static int run(em_store *st, sqlite3_stmt *s, const char *what, em_error *err) {
     return rc;
 }
 
+void em_mdb_set_write_wait(em_store *st, int ms) {
+    if (st && st->db) sqlite3_busy_timeout(st->db, ms);
+}
+
 int em_mdb_begin(em_store *st, em_error *err) {
     return em_db_exec(st, "BEGIN IMMEDIATE", err);
 }

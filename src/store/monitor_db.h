@@ -19,6 +19,15 @@
 /* Current UTC time as ISO 8601 (the store's clock, store.c). */
 void em_now_iso(char out[32]);
 
+/* How long a monitoring write (an audit entry, an alert) waits for the store's write
+   lock, in ms. An import holds it for its whole transaction (store/import.c: a list is
+   streamed into its new version inside it), seconds on the official lists and minutes
+   at a million entities on a loaded machine; a screening whose audit entry cannot be
+   written is not answered, so it waits for the import's commit rather than fail at the
+   connection's default 10 s. */
+#define EM_MDB_WRITE_WAIT_MS 300000
+void em_mdb_set_write_wait(em_store *st, int ms);
+
 /* transactions: begin takes the write lock at once (BEGIN IMMEDIATE) */
 int em_mdb_begin(em_store *st, em_error *err);
 int em_mdb_commit(em_store *st, em_error *err);

@@ -358,7 +358,7 @@ typedef struct spell_ctx {
     char cur[EM_ARABIC_SPELLING_MAX];
 } spell_ctx;
 
-static void spell_from(spell_ctx *x, size_t i, size_t at) {
+static void spell_from(spell_ctx *x, size_t i, size_t at, int changed) {
     if (x->n == x->max) return;
     if (i >= x->la) {
         memcpy(x->out[x->n++], x->cur, at + 1);
@@ -370,7 +370,7 @@ static void spell_from(spell_ctx *x, size_t i, size_t at) {
         if (at + n + 1 > sizeof x->cur) return;
         memcpy(x->cur + at, x->a + i, n);
         x->cur[at + n] = '\0';
-        spell_from(x, i + n, at + n);
+        spell_from(x, i + n, at + n, changed);
         return;
     }
     char seen[7][8];
@@ -383,10 +383,11 @@ static void spell_from(spell_ctx *x, size_t i, size_t at) {
             ;
         if (d < nseen) continue; /* the same consonants as a rendering tried already */
         memcpy(seen[nseen++], c, sizeof c);
+        if (k > 0 && changed) break; /* one letter in another rendering at a time */
         size_t l = strlen(r[k]);
         if (at + l + 1 > sizeof x->cur) continue;
         memcpy(x->cur + at, r[k], l + 1);
-        spell_from(x, i + n, at + l);
+        spell_from(x, i + n, at + l, changed || k > 0);
     }
 }
 
@@ -396,7 +397,7 @@ size_t em_arabic_spellings(const char *abjad, size_t la, char (*out)[EM_ARABIC_S
     for (size_t i = 0; i < la; i++)
         if (abjad[i] < 'a' || abjad[i] > 'z') return 0;
     spell_ctx x = {abjad, la, out, max, 0, {0}};
-    spell_from(&x, 0, 0);
+    spell_from(&x, 0, 0, 0);
     return x.n;
 }
 

@@ -27,11 +27,11 @@ char *em_arabic_to_latin(const char *s);
    used (EM_ARABIC_*), 0 when it does not read so. */
 unsigned em_arabic_reads_as(const char *abjad, size_t la, const char *latin, size_t lb);
 
-/* Latin spellings of `abjad` (a part em_arabic_to_latin wrote), each of its letters
-   in one of its Latin renderings (the table em_arabic_reads_as reads by; renderings
-   that differ only in vowels, w or y count once), for retrieval by consonant
-   skeleton: "jmal" -> jmal, djmal, gmal, dzhmal, zhmal. The part as it is comes
-   first; at most max, the later letters varied first. Returns how many. */
+/* Latin spellings of `abjad` (a part em_arabic_to_latin wrote) with one of its
+   letters in another of its Latin renderings (the table em_arabic_reads_as reads
+   by; renderings that differ only in vowels, w or y count once), for retrieval by
+   consonant skeleton: "jmal" -> jmal, djmal, gmal, dzhmal, zhmal. The part as it
+   is comes first, then its last letters varied; at most max. Returns how many. */
 #define EM_ARABIC_SPELLING_MAX 48
 size_t em_arabic_spellings(const char *abjad, size_t la, char (*out)[EM_ARABIC_SPELLING_MAX],
                            size_t max);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "embargo.h"
+#include "store/store_internal.h"
 
 #define SDN_0908 "ofac/sdn_2022-09-08.csv.gz"
 #define SDN_0909 "ofac/sdn_2022-09-09.csv.gz"
@@ -670,6 +671,63 @@ static void test_replay(void **state) {
     mon_free(&a);
 }
 
+/* An import holds the store's write lock for its whole transaction; an audited
+   screening meanwhile waits for its commit (EM_MDB_WRITE_WAIT_MS) instead of failing
+   at the connection's default 10 s: the writer here holds the lock for 11 s. */
+typedef struct holder {
+    const char *home;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int held;
+} holder;
+
+static void *hold_write_lock(void *arg) {
+    holder *h = arg;
+    em_store *st = NULL;
+    em_error err = {0};
+    if (em_store_open(&st, h->home, EM_STORE_NO_SEED, &err) != 0) return NULL;
+    int ok = em_db_exec(st, "BEGIN IMMEDIATE", &err) == 0;
+    pthread_mutex_lock(&h->mu);
+    h->held = ok ? 1 : -1;
+    pthread_cond_signal(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    if (ok) {
+        sleep(11);
+        em_db_exec(st, "COMMIT", NULL);
+    }
+    em_store_close(st);
+    return NULL;
+}
+
+static void test_audit_waits_for_import(void **state) {
+    (void)state;
+    em_error err = {0};
+    const char *v1[] = {SDN_0908};
+    mon a;
+    mon_new(&a, "monitor_audit_wait", v1, 1);
+    em_party *p = em_party_new();
+    assert_int_equal(em_party_add_name(p, "Esmail Khatib", 0, &err), 0);
+    em_screen_options so = {EM_SCREEN_OPTIONS_VERSION, 0, 5, 1, 0.3, NULL, 0};
+    em_results *res = NULL;
+    assert_int_equal(em_engine_screen(a.e, p, &so, &res, &err), 0);
+    holder h = {a.home, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, hold_write_lock, &h), 0);
+    pthread_mutex_lock(&h.mu);
+    while (!h.held)
+        pthread_cond_wait(&h.cv, &h.mu);
+    pthread_mutex_unlock(&h.mu);
+    assert_int_equal(h.held, 1);
+    int64_t seq = 0;
+    if (em_audit_screening(a.m, "search", "ann", p, &so, res, &seq, &err) != 0)
+        fail_msg("the audit entry was refused while an import held the store: %s", err.message);
+    assert_true(seq > 0);
+    pthread_join(t, NULL);
+    em_results_free(res);
+    em_party_free(p);
+    mon_free(&a);
+}
+
 /* ---- the webhook ------------------------------------------------------------------ */
 
 typedef struct receiver {
@@ -788,10 +846,15 @@ static void test_no_lists(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_delta_equals_full), cmocka_unit_test(test_register_files),
-        cmocka_unit_test(test_goodguy),           cmocka_unit_test(test_decisions),
-        cmocka_unit_test(test_audit_chain),       cmocka_unit_test(test_replay),
-        cmocka_unit_test(test_webhook),           cmocka_unit_test(test_no_lists),
+        cmocka_unit_test(test_delta_equals_full),
+        cmocka_unit_test(test_register_files),
+        cmocka_unit_test(test_goodguy),
+        cmocka_unit_test(test_decisions),
+        cmocka_unit_test(test_audit_chain),
+        cmocka_unit_test(test_replay),
+        cmocka_unit_test(test_audit_waits_for_import),
+        cmocka_unit_test(test_webhook),
+        cmocka_unit_test(test_no_lists),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(TEMPLATE[0]);
