@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/error.h"
@@ -446,8 +447,16 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     }
 
     int rc = 0;
-    char *tmp = em_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    out_file o = {fopen(tmp, "w+b"), 0, 0};
+    /* "<path>.tmp.<pid>.<unique>": two processes, or two threads of one, may build the
+       same snapshot at once; matcher.c leaves a living process's file alone */
+    char *tmp = em_xasprintf("%s.tmp.%ld.XXXXXX", path, (long)getpid());
+    int fd = mkstemp(tmp);
+    if (fd >= 0) fchmod(fd, 0644); /* as fopen made it: readable by the server's user */
+    out_file o = {fd >= 0 ? fdopen(fd, "w+b") : NULL, 0, 0};
+    if (fd >= 0 && !o.f) {
+        close(fd);
+        unlink(tmp);
+    }
     if (!o.f) {
         rc = em_fail(err, EM_ERR_IO, "cannot write snapshot %s: %s", tmp, strerror(errno));
         free(tmp);

@@ -8,6 +8,7 @@
  * built again.
  */
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -146,14 +147,27 @@ int em_matcher_open_file(em_matcher **out, const char *path, em_error *err) {
     return 0;
 }
 
-/* removes snapshots other than `keep` (readers that still map them keep their pages) */
+/* 1 for a snapshot another process is still writing: "snap-<hash>.emb.tmp.<pid>.<x>"
+   (snapshot_build.c) whose process lives */
+static int being_written(const char *name) {
+    const char *t = strstr(name, ".emb.tmp.");
+    if (!t) return 0;
+    char *end;
+    long pid = strtol(t + 9, &end, 10);
+    if (*end != '.' || pid <= 0) return 0;
+    return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+/* removes snapshots other than `keep` (readers that still map them keep their pages),
+   and what a process that died left half written; not what another process (an import
+   beside a server, both compiling) is writing now: it would find its file gone */
 static void remove_old(const char *dir, const char *keep) {
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *de;
     while ((de = readdir(d)))
         if (strncmp(de->d_name, "snap-", 5) == 0 && strcmp(de->d_name, keep) != 0 &&
-            strstr(de->d_name, ".emb")) {
+            strstr(de->d_name, ".emb") && !being_written(de->d_name)) {
             char *p = em_xasprintf("%s/%s", dir, de->d_name);
             unlink(p);
             free(p);
