@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/hmap.h"
 #include "base/vec.h"
 
 uint32_t em_hash_str(const char *s) {
@@ -20,15 +19,63 @@ uint32_t em_hash_str(const char *s) {
 /* ---- string pool ---------------------------------------------------------- */
 
 /*
- * The in-memory side is two em_hmaps (base/hmap.h): the pool's string ->
- * offset, and the builder's key -> list. The builder's lists are in the
- * order their keys were first added, which is also the map's iteration
- * order, so list i belongs to em_hmap_at(&index, i) and the serialised
- * entries come out in that order.
+ * The in-memory indexes (the pool's string -> offset, and a builder's key ->
+ * list) are one compact open-addressing table each (ktab below): a slot is 8
+ * bytes, the key's 32-bit hash beside its offset in the pool (or its list's
+ * index + 1), and the key itself is the pool's own copy, so an indexed string
+ * costs 8-16 bytes of index and no allocation of its own (an em_hmap entry, its
+ * key copy and its slot took ~90). Neither table is part of the file: the
+ * builder's lists are in the order their keys were first added, and the
+ * serialised entries come out in that order.
  */
+typedef struct ktab {
+    uint64_t *slots; /* 0 = empty, else (hash << 32) | value (value != 0) */
+    size_t cap, len; /* cap: 0 or a power of two; len <= 0.7 cap */
+} ktab;
+
+static void ktab_free(ktab *t) {
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+static size_t ktab_home(uint32_t h, size_t cap) {
+    /* FNV's low bits are weak: the slot is taken from the top of h times the golden ratio */
+    return (size_t)(((uint64_t)(uint32_t)(h * 0x9E3779B1u) * cap) >> 32);
+}
+
+static void ktab_grow(ktab *t) {
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    uint64_t *slots = em_xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < t->cap; i++) {
+        uint64_t s = t->slots[i];
+        if (!s) continue;
+        size_t j = ktab_home((uint32_t)(s >> 32), cap);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = s;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+}
+
+/* The slot of key (hash h): where it is, or the empty slot where it would go. The
+   key of value v is base + off(v). */
+static size_t ktab_probe(const ktab *t, uint32_t h, const char *key, const char *base,
+                         const uint32_t *offs) {
+    size_t mask = t->cap - 1;
+    for (size_t j = ktab_home(h, t->cap);; j = (j + 1) & mask) {
+        uint64_t s = t->slots[j];
+        if (!s) return j;
+        if ((uint32_t)(s >> 32) != h) continue;
+        uint32_t v = (uint32_t)s;
+        if (strcmp(base + (offs ? offs[v - 1] : v), key) == 0) return j;
+    }
+}
+
 struct em_strpool {
     em_buf data;
-    em_hmap index; /* string -> offset in data */
+    ktab index; /* string -> offset in data */
 };
 
 em_strpool *em_strpool_new(void) {
@@ -41,25 +88,29 @@ em_strpool *em_strpool_new(void) {
 void em_strpool_free(em_strpool *p) {
     if (!p) return;
     em_buf_free(&p->data);
-    em_hmap_free(&p->index, NULL);
+    ktab_free(&p->index);
     free(p);
 }
 
 uint32_t em_strpool_add(em_strpool *p, const char *s) {
     if (!s || !*s) return 0;
-    int created;
-    em_hmap_entry *e = em_hmap_inserts(&p->index, s, &created);
-    if (created) {
-        e->val.u64 = p->data.len;
-        em_buf_add(&p->data, s, strlen(s) + 1);
-    }
-    return (uint32_t)e->val.u64;
+    if ((p->index.len + 1) * 10 > p->index.cap * 7) ktab_grow(&p->index);
+    uint32_t h = em_hash_str(s);
+    size_t j = ktab_probe(&p->index, h, s, p->data.data, NULL);
+    if (p->index.slots[j]) return (uint32_t)p->index.slots[j];
+    uint32_t off = (uint32_t)p->data.len;
+    em_buf_add(&p->data, s, strlen(s) + 1);
+    p->index.slots[j] = (uint64_t)h << 32 | off;
+    p->index.len++;
+    return off;
 }
 
 uint32_t em_strpool_append(em_strpool *p, const char *s) {
     if (!s || !*s) return 0;
-    const em_hmap_entry *e = em_hmap_finds(&p->index, s);
-    if (e) return (uint32_t)e->val.u64;
+    if (p->index.cap) {
+        size_t j = ktab_probe(&p->index, em_hash_str(s), s, p->data.data, NULL);
+        if (p->index.slots[j]) return (uint32_t)p->index.slots[j];
+    }
     uint32_t off = (uint32_t)p->data.len;
     em_buf_add(&p->data, s, strlen(s) + 1);
     return off;
@@ -106,7 +157,10 @@ typedef struct bulk_pair {
 } bulk_pair;
 
 struct em_smap_builder {
-    em_hmap index;           /* key -> list index (== entry index, see above) */
+    ktab index;         /* key -> list index + 1 (its key in pool, see above) */
+    em_strpool *pool;   /* the pool of the keys added with em_smap_add */
+    uint32_t *key_offs; /* list index -> key offset in the pool, for the index */
+    size_t key_offs_cap;
     EM_VEC(smap_list) lists; /* in order of first appearance; then the folded ones */
     /* the bulk pairs: no hash map, no allocation per key; grouped into lists by
        em_smap_builder_fold (sorted by key hash), values in one array */
@@ -121,7 +175,8 @@ em_smap_builder *em_smap_builder_new(void) {
 
 void em_smap_builder_free(em_smap_builder *b) {
     if (!b) return;
-    em_hmap_free(&b->index, NULL);
+    ktab_free(&b->index);
+    free(b->key_offs);
     for (size_t i = 0; i < b->lists.len; i++)
         if (b->lists.items[i].values.cap) em_vec_free(b->lists.items[i].values);
     em_vec_free(b->lists);
@@ -132,15 +187,20 @@ void em_smap_builder_free(em_smap_builder *b) {
 }
 
 static smap_list *list_for(em_smap_builder *b, em_strpool *pool, const char *key) {
-    int created;
-    em_hmap_entry *e = em_hmap_inserts(&b->index, key, &created);
-    if (created) {
-        e->val.u64 = b->lists.len;
-        smap_list *l = em_vec_add(b->lists);
-        l->key_off = em_strpool_add(pool, key);
-        l->hash = em_hash_str(key);
-    }
-    return &b->lists.items[e->val.u64];
+    b->pool = pool;
+    if ((b->index.len + 1) * 10 > b->index.cap * 7) ktab_grow(&b->index);
+    uint32_t h = em_hash_str(key);
+    size_t j = ktab_probe(&b->index, h, key, pool->data.data, b->key_offs);
+    if (b->index.slots[j]) return &b->lists.items[(uint32_t)b->index.slots[j] - 1];
+    size_t i = b->lists.len;
+    smap_list *l = em_vec_add(b->lists);
+    l->key_off = em_strpool_add(pool, key);
+    l->hash = h;
+    b->key_offs = em_vec_grow_(b->key_offs, &b->key_offs_cap, i, 1, sizeof *b->key_offs);
+    b->key_offs[i] = l->key_off;
+    b->index.slots[j] = (uint64_t)h << 32 | (uint32_t)(i + 1);
+    b->index.len++;
+    return l;
 }
 
 void em_smap_add(em_smap_builder *b, em_strpool *pool, const char *key, uint32_t value) {
@@ -199,9 +259,11 @@ void em_smap_builder_fold(em_smap_builder *b, em_strpool *pool) {
 
 const uint32_t *em_smap_builder_find(const em_smap_builder *b, const char *key, uint32_t *count) {
     *count = 0;
-    const em_hmap_entry *e = em_hmap_finds(&b->index, key);
-    if (!e) return NULL;
-    const smap_list *l = &b->lists.items[e->val.u64];
+    if (!b->index.cap) return NULL;
+    size_t j = ktab_probe(&b->index, em_hash_str(key), key, b->pool->data.data, b->key_offs);
+    uint64_t s = b->index.slots[j];
+    if (!s) return NULL;
+    const smap_list *l = &b->lists.items[(uint32_t)s - 1];
     *count = (uint32_t)l->values.len;
     return l->values.items;
 }

@@ -6,7 +6,8 @@
  * holds a fingerprint of its key's hash beside the entry, so a miss rarely
  * leaves the table's cache line). Keys live
  * in the snapshot's string pool. While building, the pool and the builder
- * index their keys with em_hmap (base/hmap.h).
+ * index their keys with a compact table of their own (smap.c: 8 bytes a slot,
+ * the key read from the pool).
  */
 #ifndef EM_INDEX_SMAP_H
 #define EM_INDEX_SMAP_H

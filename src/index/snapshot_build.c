@@ -36,8 +36,6 @@
 #include "match/weights.h"
 #include "text/tokens.h"
 
-typedef EM_VEC(uint32_t) u32s;
-
 /* a key that says "the same party": shared by entities of different lists */
 typedef struct link_key {
     char *key;    /* "0un:QDI006" (sorts first: the best reason), "imo:9187629", "nd:ali
@@ -57,7 +55,7 @@ typedef struct builder {
     EM_VEC(snap_name) names;
     EM_VEC(uint32_t) name_tokens;
     EM_VEC(snap_token) tokens;
-    EM_VEC(u32s) postings; /* per token */
+    uint32_t *postings; /* all tokens' postings, made from name_tokens by _finish */
     em_smap_builder *vocab, *skel, *groups, *deletes, *ids, *related, *by_id;
     EM_VEC(link_key) links;
     EM_VEC(snap_version) versions; /* entry 0: unknown */
@@ -93,8 +91,6 @@ static uint32_t token_id(builder *b, const em_token *t) {
     st.len = t->len;
     st.flags = (uint16_t)t->flags;
     em_vec_push(b->tokens, st);
-    u32s empty = {0};
-    em_vec_push(b->postings, empty);
     em_smap_add(b->vocab, b->pool, t->text, id);
     if (t->skel[0] && !(t->flags & EM_TOK_NUMBER)) em_smap_add_bulk(b->skel, t->skel, id);
     /* the phonetic key, "~" + key, in the same map: how a foreign name written by its
@@ -275,7 +271,6 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
             em_name_tokens_free(&nt);
             continue;
         }
-        uint32_t nidx = (uint32_t)b->names.len;
         snap_name sn = {0};
         sn.entity = eidx;
         sn.display = em_strpool_add(b->pool, n->full);
@@ -291,8 +286,6 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
         for (size_t j = 0; j < nt.len; j++) {
             uint32_t tid = token_id(b, &nt.items[j]);
             em_vec_push(b->name_tokens, tid);
-            u32s *post = &b->postings.items[tid];
-            if (!post->len || post->items[post->len - 1] != nidx) em_vec_push(*post, nidx);
         }
         se.name_count++;
         em_name_tokens_free(&nt);
@@ -354,9 +347,7 @@ size_t em_snapshot_builder_count(const em_snapshot_builder *sb) {
 }
 
 static void builder_release(builder *b) {
-    for (size_t t = 0; t < b->postings.len; t++)
-        free(b->postings.items[t].items);
-    free(b->postings.items);
+    free(b->postings);
     for (size_t i = 0; i < b->links.len; i++)
         free(b->links.items[i].key), free(b->links.items[i].reason);
     free(b->links.items);
@@ -433,18 +424,49 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     build_related(b);
     b->links.items = NULL, b->links.len = 0;
 
-    /* document frequencies and IDF; postings laid out token by token */
-    double n_names = (double)(b->names.len ? b->names.len : 1);
-    uint32_t post_total = 0;
-    for (size_t t = 0; t < b->tokens.len; t++) {
-        snap_token *st = &b->tokens.items[t];
-        u32s *p = &b->postings.items[t];
-        st->df = (uint32_t)p->len;
-        st->idf = (float)log(1.0 + n_names / (double)(p->len ? p->len : 1));
-        st->post_first = post_total;
-        st->post_count = (uint32_t)p->len;
-        post_total += (uint32_t)p->len;
+    /* postings laid out token by token, each token's names in name order (a name once,
+       however often the token is in it), counted then filled from name_tokens: one
+       array, no vector per token; then document frequencies and IDF */
+    size_t nt = b->tokens.len, nn = b->names.len;
+    uint32_t *start = em_xcalloc(nt + 1, sizeof *start);       /* token -> first posting */
+    uint32_t *seen = em_xmalloc((nt ? nt : 1) * sizeof *seen); /* token -> last name + 1 */
+    memset(seen, 0, (nt ? nt : 1) * sizeof *seen);
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t *post = pass ? em_xmalloc((start[nt] ? start[nt] : 1) * sizeof *post) : NULL;
+        for (size_t i = 0; i < nn; i++) {
+            size_t from = b->names.items[i].tok_first,
+                   to = i + 1 < nn ? b->names.items[i + 1].tok_first : b->name_tokens.len;
+            for (size_t j = from; j < to; j++) {
+                uint32_t t = b->name_tokens.items[j];
+                if (seen[t] == i + 1) continue;
+                seen[t] = (uint32_t)(i + 1);
+                if (pass)
+                    post[start[t]++] = (uint32_t)i;
+                else
+                    start[t + 1]++;
+            }
+        }
+        if (!pass) { /* counts -> starts */
+            for (size_t t = 0; t < nt; t++)
+                start[t + 1] += start[t];
+            memset(seen, 0, (nt ? nt : 1) * sizeof *seen);
+        } else {
+            b->postings = post; /* start[t] is now the end of t's postings */
+        }
     }
+    free(seen);
+    double n_names = (double)(nn ? nn : 1);
+    uint32_t post_total = 0;
+    for (size_t t = 0; t < nt; t++) {
+        snap_token *st = &b->tokens.items[t];
+        uint32_t df = start[t] - post_total;
+        st->df = df;
+        st->idf = (float)log(1.0 + n_names / (double)(df ? df : 1));
+        st->post_first = post_total;
+        st->post_count = df;
+        post_total += df;
+    }
+    free(start);
 
     int rc = 0;
     /* "<path>.tmp.<pid>.<unique>": two processes, or two threads of one, may build the
@@ -488,12 +510,9 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     out_section(&o, &h, SEC_TOKENS, b->tokens.items, b->tokens.len * sizeof *b->tokens.items);
     out_align8(&o);
     h.sec[SEC_POSTINGS].off = o.len;
-    for (size_t t = 0; t < b->postings.len; t++) {
-        u32s *p = &b->postings.items[t];
-        out_write(&o, p->items, p->len * sizeof *p->items);
-        free(p->items);
-        p->items = NULL, p->len = 0;
-    }
+    out_write(&o, b->postings, (size_t)post_total * sizeof *b->postings);
+    free(b->postings);
+    b->postings = NULL;
     h.sec[SEC_POSTINGS].len = (uint64_t)post_total * sizeof(uint32_t);
     out_section(&o, &h, SEC_VERSIONS, b->versions.items,
                 b->versions.len * sizeof *b->versions.items);

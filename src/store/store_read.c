@@ -47,26 +47,35 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
     /* within the same read: when each entity was first seen, last changed, last seen */
     em_history_bulk *hb = NULL;
     if (rc == 0) rc = em_history_bulk_new(st, em_buf_cstr(&where), &hb, err);
-    char *sql = em_xasprintf("SELECT b.json, ve.version_id, ve.entity_id FROM versions v"
+    /* the order is sorted without the JSON (SQLite sorts in memory: temp_store), each
+       entity's JSON then read by its digest */
+    char *sql = em_xasprintf("SELECT ve.digest, ve.version_id, ve.entity_id FROM versions v"
                              " JOIN version_entities ve ON ve.version_id = v.id"
-                             " JOIN blobs b ON b.digest = ve.digest"
                              " WHERE %s ORDER BY v.id, length(ve.entity_id), ve.entity_id",
                              em_buf_cstr(&where));
     em_buf_free(&where);
     sqlite3_stmt *s = rc ? NULL : em_db_prepare(st, sql, err);
+    sqlite3_stmt *b = s ? em_db_prepare(st, "SELECT json FROM blobs WHERE digest = ?", err) : NULL;
     free(sql);
-    if (!s) {
+    if (!b) {
+        if (s) sqlite3_finalize(s);
         em_history_bulk_free(hb);
         em_db_exec(st, "COMMIT", NULL);
         return -1;
     }
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        json_error_t je;
-        json_t *j = json_loadb((const char *)sqlite3_column_text(s, 0),
-                               (size_t)sqlite3_column_bytes(s, 0), 0, &je);
-        em_entity *e = j ? em_entity_from_json(j, err) : NULL;
-        json_decref(j);
+        sqlite3_bind_text(b, 1, (const char *)sqlite3_column_text(s, 0), sqlite3_column_bytes(s, 0),
+                          SQLITE_STATIC);
+        em_entity *e = NULL;
+        if (sqlite3_step(b) == SQLITE_ROW) {
+            json_error_t je;
+            json_t *j = json_loadb((const char *)sqlite3_column_text(b, 0),
+                                   (size_t)sqlite3_column_bytes(b, 0), 0, &je);
+            e = j ? em_entity_from_json(j, err) : NULL;
+            json_decref(j);
+        }
+        sqlite3_reset(b);
         if (!e) {
             rc = em_fail(err, EM_ERR_STORE, "a stored entity cannot be read; re-import the list");
             break;
@@ -78,6 +87,7 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
     }
     if (rc == 0 && step != SQLITE_DONE) rc = em_db_fail(st, err, "reading the active lists");
     sqlite3_finalize(s);
+    sqlite3_finalize(b);
     em_history_bulk_free(hb);
     em_db_exec(st, "COMMIT", NULL);
     return rc;
