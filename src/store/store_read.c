@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/error.h"
 #include "base/vec.h"
@@ -23,6 +24,334 @@ int em_store_active_stamp(em_store *st, em_buf *stamp, em_error *err) {
     if (rc != SQLITE_DONE) return em_db_fail(st, err, "reading the active versions");
     em_buf_cstr(stamp);
     return 0;
+}
+
+/* ---- the stored JSON, read without a jansson tree ------------------------------- */
+
+/*
+ * The store's JSON is the one em_entity_to_json writes (compact, its keys in
+ * the order em_entity_from_json reads them). fast_entity reads that shape
+ * straight into an entity, with the same em_entity_add_* calls in the same
+ * order as em_entity_from_json, decoding each string in place in a copy of
+ * the text. Anything else (another key order, an unknown key, a number, a
+ * null, \u0000, a control character, text after the object) makes it give up
+ * (NULL), and the row is read through jansson as before: the fast path only
+ * ever reads what both would read the same.
+ */
+typedef struct jcur {
+    char *p, *end;
+} jcur;
+
+static void jws(jcur *c) {
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+static int jeat(jcur *c, char ch) {
+    jws(c);
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return 1;
+    }
+    return 0;
+}
+
+static int jhex4(const char *p, unsigned *out) {
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char h = p[i];
+        v <<= 4;
+        if (h >= '0' && h <= '9')
+            v |= (unsigned)(h - '0');
+        else if (h >= 'a' && h <= 'f')
+            v |= (unsigned)(h - 'a' + 10);
+        else if (h >= 'A' && h <= 'F')
+            v |= (unsigned)(h - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A string, decoded in place (never longer than its escaped form), NUL-terminated. */
+static char *jstr(jcur *c) {
+    if (!jeat(c, '"')) return NULL;
+    char *out = c->p, *w = c->p, *p = c->p;
+    while (p < c->end && *p != '"') {
+        unsigned char ch = (unsigned char)*p;
+        if (ch < 0x20) return NULL;
+        if (ch != '\\') {
+            *w++ = *p++;
+            continue;
+        }
+        if (p + 1 >= c->end) return NULL;
+        char x = p[1];
+        p += 2;
+        switch (x) {
+        case '"':
+            *w++ = '"';
+            break;
+        case '\\':
+            *w++ = '\\';
+            break;
+        case '/':
+            *w++ = '/';
+            break;
+        case 'b':
+            *w++ = '\b';
+            break;
+        case 'f':
+            *w++ = '\f';
+            break;
+        case 'n':
+            *w++ = '\n';
+            break;
+        case 'r':
+            *w++ = '\r';
+            break;
+        case 't':
+            *w++ = '\t';
+            break;
+        case 'u': {
+            unsigned u, lo;
+            if (c->end - p < 4 || jhex4(p, &u) != 0 || u == 0) return NULL;
+            p += 4;
+            if (u >= 0xDC00 && u <= 0xDFFF) return NULL;
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                if (c->end - p < 6 || p[0] != '\\' || p[1] != 'u' || jhex4(p + 2, &lo) != 0 ||
+                    lo < 0xDC00 || lo > 0xDFFF)
+                    return NULL;
+                p += 6;
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            if (u < 0x80) {
+                *w++ = (char)u;
+            } else if (u < 0x800) {
+                *w++ = (char)(0xC0 | (u >> 6));
+                *w++ = (char)(0x80 | (u & 0x3F));
+            } else if (u < 0x10000) {
+                *w++ = (char)(0xE0 | (u >> 12));
+                *w++ = (char)(0x80 | ((u >> 6) & 0x3F));
+                *w++ = (char)(0x80 | (u & 0x3F));
+            } else {
+                *w++ = (char)(0xF0 | (u >> 18));
+                *w++ = (char)(0x80 | ((u >> 12) & 0x3F));
+                *w++ = (char)(0x80 | ((u >> 6) & 0x3F));
+                *w++ = (char)(0x80 | (u & 0x3F));
+            }
+            break;
+        }
+        default:
+            return NULL;
+        }
+    }
+    if (p >= c->end) return NULL;
+    c->p = p + 1;
+    *w = '\0'; /* w <= p: inside the string's own bytes */
+    return out;
+}
+
+/* The index of key s in keys[0..n), or -1. */
+static int jkey(const char *s, const char *const *keys, int n) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(s, keys[i]) == 0) return i;
+    return -1;
+}
+
+/* An object of string fields named keys[0..n) (each at most once, "circa" may be true or
+   false: *circa); vals[i] NULL when absent. Returns 0, or -1 to give up. */
+static int jfields(jcur *c, const char *const *keys, int n, const char **vals, int *circa) {
+    for (int i = 0; i < n; i++)
+        vals[i] = NULL;
+    if (circa) *circa = 0;
+    int seen_circa = 0;
+    if (!jeat(c, '{')) return -1;
+    if (jeat(c, '}')) return 0;
+    do {
+        char *k = jstr(c);
+        if (!k || !jeat(c, ':')) return -1;
+        jws(c);
+        if (circa && strcmp(k, "circa") == 0) {
+            if (seen_circa) return -1;
+            seen_circa = 1;
+            if (c->end - c->p >= 4 && memcmp(c->p, "true", 4) == 0)
+                *circa = 1, c->p += 4;
+            else if (c->end - c->p >= 5 && memcmp(c->p, "false", 5) == 0)
+                c->p += 5;
+            else
+                return -1;
+            continue;
+        }
+        int i = jkey(k, keys, n);
+        if (i < 0 || vals[i]) return -1;
+        if (!(vals[i] = jstr(c))) return -1;
+    } while (jeat(c, ','));
+    return jeat(c, '}') ? 0 : -1;
+}
+
+/* An array of strings, each given to add. */
+static int jstrings(jcur *c, em_entity *e, void (*add)(em_entity *, const char *)) {
+    if (!jeat(c, '[')) return -1;
+    if (jeat(c, ']')) return 0;
+    do {
+        const char *v = jstr(c);
+        if (!v) return -1;
+        add(e, v);
+    } while (jeat(c, ','));
+    return jeat(c, ']') ? 0 : -1;
+}
+
+enum {
+    JK_ID,
+    JK_SOURCE,
+    JK_SOURCE_ID,
+    JK_SCHEMA,
+    JK_CAPTION,
+    JK_GENDER,
+    JK_LISTED,
+    JK_REMARKS,
+    JK_NAMES,
+    JK_DOBS,
+    JK_BPLACES,
+    JK_NATS,
+    JK_CITS,
+    JK_ADDRS,
+    JK_IDS,
+    JK_PROGRAMS,
+    JK_LINKS,
+    JK_PROPS,
+    JK_N
+};
+
+static const char *const JKEYS[JK_N] = {
+    "id",           "source",    "source_id",   "schema",      "caption",      "gender",
+    "listed_on",    "remarks",   "names",       "birth_dates", "birth_places", "nationalities",
+    "citizenships", "addresses", "identifiers", "programs",    "links",        "properties"};
+
+/* The scalars, read first, set as em_entity_from_json sets them; -1 without id or source. */
+static int jscalars(em_entity *e, const char **sc) {
+    if (!sc[JK_ID] || !sc[JK_SOURCE]) return -1;
+    e->id = em_xstrdup(sc[JK_ID]);
+    e->source = em_xstrdup(sc[JK_SOURCE]);
+    e->source_id = em_xstrdup(sc[JK_SOURCE_ID] ? sc[JK_SOURCE_ID] : "");
+    e->schema = em_xstrdup(sc[JK_SCHEMA] ? sc[JK_SCHEMA] : EM_SCHEMA_LEGAL_ENTITY);
+    em_entity_set(&e->caption, sc[JK_CAPTION]);
+    em_entity_set(&e->gender, sc[JK_GENDER]);
+    em_entity_set(&e->listed_on, sc[JK_LISTED]);
+    em_entity_set(&e->remarks, sc[JK_REMARKS]);
+    return 0;
+}
+
+static int jvalue(jcur *c, em_entity *e, int k) {
+    const char *v[7];
+    int circa;
+    switch (k) {
+    case JK_NAMES:
+    case JK_DOBS:
+    case JK_ADDRS:
+    case JK_IDS:
+    case JK_LINKS:
+        if (!jeat(c, '[')) return -1;
+        if (jeat(c, ']')) return 0;
+        do {
+            if (k == JK_NAMES) {
+                static const char *const f[] = {"full",  "kind",   "strength", "script",
+                                                "first", "middle", "last"};
+                if (jfields(c, f, 7, v, NULL) != 0) return -1;
+                em_name *n = em_entity_add_name(e, v[0], v[1], v[2], v[3]);
+                if (!n) continue;
+                em_entity_set(&n->first, v[4]);
+                em_entity_set(&n->middle, v[5]);
+                em_entity_set(&n->last, v[6]);
+            } else if (k == JK_DOBS) {
+                static const char *const f[] = {"text", "from", "to"};
+                if (jfields(c, f, 3, v, &circa) != 0) return -1;
+                em_entity_add_birth_date(e, v[0], v[1], v[2], circa);
+            } else if (k == JK_ADDRS) {
+                static const char *const f[] = {"full",   "street", "city",
+                                                "region", "postal", "country"};
+                if (jfields(c, f, 6, v, NULL) != 0) return -1;
+                em_address *a = em_entity_add_address(e, v[1], v[2], v[3], v[4], v[5]);
+                if (a) em_entity_set(&a->full, v[0]);
+            } else if (k == JK_IDS) {
+                static const char *const f[] = {"type",     "value", "country",
+                                                "currency", "label", "note"};
+                if (jfields(c, f, 6, v, NULL) != 0) return -1;
+                em_identifier *d = em_entity_add_identifier(e, v[0], v[1], v[2], v[4]);
+                if (!d) continue;
+                em_entity_set(&d->currency, v[3]);
+                em_entity_set(&d->note, v[5]);
+            } else {
+                static const char *const f[] = {"relation", "target_id", "target_name"};
+                if (jfields(c, f, 3, v, NULL) != 0) return -1;
+                em_entity_add_link(e, v[0], v[1], v[2]);
+            }
+        } while (jeat(c, ','));
+        return jeat(c, ']') ? 0 : -1;
+    case JK_BPLACES:
+        return jstrings(c, e, em_entity_add_birth_place);
+    case JK_NATS:
+        return jstrings(c, e, em_entity_add_nationality);
+    case JK_CITS:
+        return jstrings(c, e, em_entity_add_citizenship);
+    case JK_PROGRAMS:
+        return jstrings(c, e, em_entity_add_program);
+    case JK_PROPS: {
+        if (!jeat(c, '{')) return -1;
+        if (jeat(c, '}')) return 0;
+        size_t first = e->props.len;
+        do {
+            const char *key = jstr(c);
+            if (!key || !*key || !jeat(c, ':') || !jeat(c, '[')) return -1;
+            for (size_t i = first; i < e->props.len; i++) /* a key twice: jansson's job */
+                if (strcmp(e->props.items[i].key, key) == 0) return -1;
+            if (jeat(c, ']')) continue;
+            do {
+                const char *val = jstr(c);
+                if (!val) return -1;
+                em_entity_add_prop(e, key, val);
+            } while (jeat(c, ','));
+            if (!jeat(c, ']')) return -1;
+        } while (jeat(c, ','));
+        return jeat(c, '}') ? 0 : -1;
+    }
+    }
+    return -1;
+}
+
+/* The entity of the stored JSON text s (n bytes, copied into scratch), or NULL to read it
+   through jansson. */
+static em_entity *fast_entity(const char *s, size_t n, em_buf *scratch) {
+    em_buf_reset(scratch);
+    em_buf_add(scratch, s, n);
+    jcur c = {scratch->data, scratch->data + n};
+    em_entity *e = em_xcalloc(1, sizeof *e);
+    const char *sc[JK_NAMES] = {0};
+    int last = -1, scalars_done = 0;
+    if (!jeat(&c, '{')) goto fail;
+    if (!jeat(&c, '}')) {
+        do {
+            char *k = jstr(&c);
+            int i = k ? jkey(k, JKEYS, JK_N) : -1;
+            if (i <= last || !jeat(&c, ':')) goto fail; /* unknown, repeated or out of order */
+            last = i;
+            if (i < JK_NAMES) {
+                if (!(sc[i] = jstr(&c))) goto fail;
+                continue;
+            }
+            if (!scalars_done && jscalars(e, sc) != 0) goto fail;
+            scalars_done = 1;
+            if (jvalue(&c, e, i) != 0) goto fail;
+        } while (jeat(&c, ','));
+        if (!jeat(&c, '}')) goto fail;
+    }
+    jws(&c);
+    if (c.p != c.end || (!scalars_done && jscalars(e, sc) != 0)) goto fail;
+    return e;
+fail:
+    em_entity_free(e);
+    return NULL;
 }
 
 /* Streams the entities of the active versions (ids NULL) or of the versions ids[0..n). */
@@ -64,11 +393,15 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
         return -1;
     }
     int step;
+    em_buf scratch;
+    em_buf_init(&scratch);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         sqlite3_bind_text(b, 1, (const char *)sqlite3_column_text(s, 0), sqlite3_column_bytes(s, 0),
                           SQLITE_STATIC);
         em_entity *e = NULL;
-        if (sqlite3_step(b) == SQLITE_ROW) {
+        if (sqlite3_step(b) == SQLITE_ROW &&
+            !(e = fast_entity((const char *)sqlite3_column_text(b, 0),
+                              (size_t)sqlite3_column_bytes(b, 0), &scratch))) {
             json_error_t je;
             json_t *j = json_loadb((const char *)sqlite3_column_text(b, 0),
                                    (size_t)sqlite3_column_bytes(b, 0), 0, &je);
@@ -86,6 +419,7 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
         if (rc != 0) break;
     }
     if (rc == 0 && step != SQLITE_DONE) rc = em_db_fail(st, err, "reading the active lists");
+    em_buf_free(&scratch);
     sqlite3_finalize(s);
     sqlite3_finalize(b);
     em_history_bulk_free(hb);
