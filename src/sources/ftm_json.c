@@ -523,6 +523,292 @@ static void index_line(ftm_index *x, const ftm_line *l, long ln, int nested) {
     }
 }
 
+/* ---- pass 1 for a plain party line, without a jansson tree ------------------------ */
+
+/*
+ * Most lines of a large file are parties whose properties are arrays of
+ * strings. Pass 1 needs of them only their id, schema, caption (or first
+ * name) and last_seen, once it knows the line is valid: scan_party checks the
+ * line in one pass over its bytes and keeps where those strings are. It
+ * accepts only what jansson and check_entity accept the same way (one
+ * object; top-level values strings, true, false, null or arrays of strings;
+ * "properties" an object of arrays of strings; every string valid UTF-8 with
+ * valid escapes and no \u0000; no key twice at the top level; "id" and
+ * "schema" non-empty, "caption" a string or null) and answers 0 for
+ * everything else (a number, a nested entity, a malformed line...), which
+ * pass 1 then reads through jansson as before, errors included.
+ */
+typedef struct span {
+    const char *p; /* the raw string between its quotes, or NULL */
+    size_t n;
+} span;
+
+typedef struct scan {
+    const char *p, *end;
+} scan;
+
+static void sc_ws(scan *c) {
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+static int sc_eat(scan *c, char ch) {
+    sc_ws(c);
+    if (c->p < c->end && *c->p == ch) return c->p++, 1;
+    return 0;
+}
+
+static int sc_hex4(const char *p, unsigned *v) {
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = p[i];
+        int d = h >= '0' && h <= '9'   ? h - '0'
+                : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                       : -1;
+        if (d < 0) return -1;
+        *v = *v << 4 | (unsigned)d;
+    }
+    return 0;
+}
+
+/* A string: checked, its raw bytes in *out. Returns 0 or -1. */
+static int sc_str(scan *c, span *out) {
+    if (!sc_eat(c, '"')) return -1;
+    const unsigned char *p = (const unsigned char *)c->p, *end = (const unsigned char *)c->end;
+    const unsigned char *start = p;
+    while (p < end && *p != '"') {
+        unsigned ch = *p;
+        if (ch < 0x20) return -1;
+        if (ch == '\\') {
+            if (p + 1 >= end) return -1;
+            unsigned char x = p[1];
+            if (x == 'u') {
+                unsigned u, lo;
+                if (end - p < 6 || sc_hex4((const char *)p + 2, &u) != 0 || u == 0) return -1;
+                p += 6;
+                if (u >= 0xDC00 && u <= 0xDFFF) return -1;
+                if (u >= 0xD800 && u <= 0xDBFF) {
+                    if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+                        sc_hex4((const char *)p + 2, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF)
+                        return -1;
+                    p += 6;
+                }
+                continue;
+            }
+            if (!strchr("\"\\/bfnrt", x) || !x) return -1;
+            p += 2;
+            continue;
+        }
+        if (ch < 0x80) {
+            p++;
+            continue;
+        }
+        int n;
+        unsigned cp;
+        if (ch >= 0xC2 && ch <= 0xDF)
+            n = 1, cp = ch & 0x1F;
+        else if (ch >= 0xE0 && ch <= 0xEF)
+            n = 2, cp = ch & 0x0F;
+        else if (ch >= 0xF0 && ch <= 0xF4)
+            n = 3, cp = ch & 0x07;
+        else
+            return -1;
+        if (end - p <= n) return -1;
+        for (int i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80) return -1;
+            cp = cp << 6 | (p[i] & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return -1;
+        p += n + 1;
+    }
+    if (p >= end) return -1;
+    if (out) out->p = (const char *)start, out->n = (size_t)(p - start);
+    c->p = (const char *)p + 1;
+    return 0;
+}
+
+/* An array of strings; the first one in *first (when given and not empty). */
+static int sc_strings(scan *c, span *first) {
+    if (!sc_eat(c, '[')) return -1;
+    if (sc_eat(c, ']')) return 0;
+    int k = 0;
+    do {
+        span v;
+        if (sc_str(c, &v) != 0) return -1;
+        if (first && k++ == 0) *first = v;
+    } while (sc_eat(c, ','));
+    return sc_eat(c, ']') ? 0 : -1;
+}
+
+static int sc_lit(scan *c, const char *w) {
+    size_t n = strlen(w);
+    sc_ws(c);
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0) return -1;
+    c->p += n;
+    return 0;
+}
+
+/* decodes a checked string into a fresh C string */
+static char *span_dup(span s) {
+    em_buf b;
+    em_buf_init(&b);
+    const char *p = s.p, *end = s.p + s.n;
+    while (p < end) {
+        if (*p != '\\') {
+            const char *q = p;
+            while (q < end && *q != '\\')
+                q++;
+            em_buf_add(&b, p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
+        char x = p[1];
+        p += 2;
+        if (x != 'u') {
+            static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+            em_buf_addc(&b, to[strchr(from, x) - from]);
+            continue;
+        }
+        unsigned u, lo;
+        sc_hex4(p, &u);
+        p += 4;
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            sc_hex4(p + 2, &lo);
+            p += 6;
+            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        char o[4];
+        size_t k;
+        if (u < 0x80)
+            o[0] = (char)u, k = 1;
+        else if (u < 0x800)
+            o[0] = (char)(0xC0 | (u >> 6)), o[1] = (char)(0x80 | (u & 0x3F)), k = 2;
+        else if (u < 0x10000)
+            o[0] = (char)(0xE0 | (u >> 12)), o[1] = (char)(0x80 | ((u >> 6) & 0x3F)),
+            o[2] = (char)(0x80 | (u & 0x3F)), k = 3;
+        else
+            o[0] = (char)(0xF0 | (u >> 18)), o[1] = (char)(0x80 | ((u >> 12) & 0x3F)),
+            o[2] = (char)(0x80 | ((u >> 6) & 0x3F)), o[3] = (char)(0x80 | (u & 0x3F)), k = 4;
+        em_buf_add(&b, o, k);
+    }
+    char *r = em_xstrndup(b.data ? b.data : "", b.len);
+    em_buf_free(&b);
+    return r;
+}
+
+static int span_is(span s, const char *w) {
+    return s.p && s.n == strlen(w) && memcmp(s.p, w, s.n) == 0;
+}
+
+typedef struct party_scan {
+    span id, schema, caption, name, last_seen;
+} party_scan;
+
+/* 1 when the line (trimmed, n bytes) is a plain party line, its strings in *ps; else 0. */
+static int scan_party(const char *s, size_t n, party_scan *ps) {
+    memset(ps, 0, sizeof *ps);
+    scan c = {s, s + n};
+    int have_props = 0;
+    span keys[32];
+    size_t nkeys = 0;
+    if (!sc_eat(&c, '{')) return 0;
+    if (sc_eat(&c, '}')) return 0;
+    do {
+        span k;
+        if (sc_str(&c, &k) != 0 || !sc_eat(&c, ':')) return 0;
+        for (size_t i = 0; i < nkeys; i++) /* a key twice: jansson keeps the last */
+            if (keys[i].n == k.n && memcmp(keys[i].p, k.p, k.n) == 0) return 0;
+        if (nkeys == sizeof keys / sizeof *keys) return 0;
+        keys[nkeys++] = k;
+        if (memchr(k.p, '\\', k.n)) return 0; /* an escaped key: not worth the care */
+        sc_ws(&c);
+        if (c.p >= c.end) return 0;
+        if (span_is(k, "properties")) {
+            have_props = 1;
+            if (!sc_eat(&c, '{')) return 0;
+            if (sc_eat(&c, '}')) continue;
+            span pkeys[64];
+            size_t np = 0;
+            do {
+                span pk, first = {0};
+                if (sc_str(&c, &pk) != 0 || !sc_eat(&c, ':')) return 0;
+                if (memchr(pk.p, '\\', pk.n) || np == sizeof pkeys / sizeof *pkeys) return 0;
+                for (size_t i = 0; i < np; i++)
+                    if (pkeys[i].n == pk.n && memcmp(pkeys[i].p, pk.p, pk.n) == 0) return 0;
+                pkeys[np++] = pk;
+                if (sc_strings(&c, &first) != 0) return 0;
+                if (span_is(pk, "name")) ps->name = first;
+            } while (sc_eat(&c, ','));
+            if (!sc_eat(&c, '}')) return 0;
+            continue;
+        }
+        span v = {0};
+        char ch = *c.p;
+        if (ch == '"') {
+            if (sc_str(&c, &v) != 0) return 0;
+        } else if (ch == '[') {
+            if (sc_strings(&c, NULL) != 0) return 0;
+        } else if (sc_lit(&c, ch == 't' ? "true" : ch == 'f' ? "false" : "null") != 0) {
+            return 0;
+        }
+        if (span_is(k, "id")) {
+            if (!v.p || !v.n) return 0;
+            ps->id = v;
+        } else if (span_is(k, "schema")) {
+            if (!v.p || !v.n) return 0;
+            ps->schema = v;
+        } else if (span_is(k, "caption")) {
+            if (!v.p && ch != 'n') return 0; /* a string or null */
+            ps->caption = v;
+        } else if (span_is(k, "last_seen")) {
+            ps->last_seen = v;
+        } else if ((span_is(k, "datasets") || span_is(k, "referents")) && ch != '[') {
+            return 0;
+        }
+    } while (sc_eat(&c, ','));
+    if (!sc_eat(&c, '}')) return 0;
+    sc_ws(&c);
+    if (c.p != c.end || !have_props || !ps->id.p || !ps->schema.p) return 0;
+    char sch[32];
+    if (ps->schema.n >= sizeof sch || memchr(ps->schema.p, '\\', ps->schema.n)) return 0;
+    memcpy(sch, ps->schema.p, ps->schema.n);
+    sch[ps->schema.n] = '\0';
+    return party_of(sch) != NULL;
+}
+
+/* Pass 1 for a plain party line: what index_line keeps of it. 1 when it was one. */
+static int index_party_fast(ftm_index *x, const em_buf *line, long ln) {
+    const char *s = line->data ? line->data : "";
+    size_t n = line->len;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    size_t i = 0;
+    while (i < n && isspace((unsigned char)s[i]))
+        i++;
+    party_scan ps;
+    if (i == n || !scan_party(s + i, n - i, &ps)) return 0;
+    if (ps.last_seen.p) {
+        char *ls = span_dup(ps.last_seen);
+        if (iso_prefix(ls) == 10 && strncmp(ls, x->last_seen, 10) > 0) {
+            memcpy(x->last_seen, ls, 10);
+            x->last_seen[10] = '\0';
+        }
+        free(ls);
+    }
+    char *id = span_dup(ps.id);
+    char *cap = ps.caption.p && ps.caption.n ? span_dup(ps.caption)
+                : ps.name.p                  ? span_dup(ps.name)
+                                             : NULL;
+    keyed *k = em_vec_add(x->ids);
+    k->id = id;
+    k->text = cap;
+    k->line = ln;
+    return 1;
+}
+
 /* ---- pass 2: building a party ---------------------------------------------- */
 
 static int has_name(const em_entity *e, const char *s) {
@@ -752,6 +1038,10 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
     em_reader *r = em_reader_open(path, err);
     if (!r) goto done;
     while ((got = em_reader_getline(r, &line, err)) == 1) {
+        if (index_party_fast(&x, &line, em_reader_line(r))) {
+            emittable++;
+            continue;
+        }
         int k = read_entity(r, &line, &l, err);
         if (k < 0) goto done;
         if (k == 0) continue;

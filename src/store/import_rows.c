@@ -1,6 +1,7 @@
 /*
- * import_rows.c - parallel preparation of store rows (see import_rows.h).
- * Each worker owns its normaliser (ICU transliterators are not shared).
+ * import_rows.c - parallel preparation of store rows (see import_rows.h):
+ * each entity's stored JSON, written straight from the entity (the bytes
+ * em_entity_to_json_string gives, without its jansson tree), and its digest.
  */
 #include "store/import_rows.h"
 
@@ -57,6 +58,245 @@ int em_run_parallel(int (*fn)(void *), void *args, size_t arg_size, size_t n, in
     return j.rc;
 }
 
+/* ---- the stored JSON, written without a jansson tree ---------------------------- */
+
+/*
+ * em_entity_to_json builds a tree that json_dumps(JSON_COMPACT) writes: keys in
+ * insertion order, "," and ":" without spaces, a string's '"' and '\\' and
+ * its control characters escaped (\b \f \n \r \t, else \u00XX in upper-case
+ * hex), everything else (UTF-8 included) as it is. Jansson drops a string
+ * that is not valid UTF-8 (json_string gives NULL); rather than copy how each
+ * container takes that, such an entity, or a NULL where jansson would be given
+ * a string, is left to jansson (-1).
+ */
+static int utf8_valid(const unsigned char *s) {
+    while (*s) {
+        unsigned c = *s;
+        if (c < 0x80) {
+            s++;
+            continue;
+        }
+        int n;
+        unsigned cp;
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3, cp = c & 0x07;
+        else
+            return 0;
+        for (int i = 1; i <= n; i++) {
+            if ((s[i] & 0xC0) != 0x80) return 0;
+            cp = cp << 6 | (s[i] & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        s += n + 1;
+    }
+    return 1;
+}
+
+static int put_str(em_buf *o, const char *s) {
+    if (!s || !utf8_valid((const unsigned char *)s)) return -1;
+    static const char hex[] = "0123456789ABCDEF";
+    em_buf_addc(o, '"');
+    const char *run = s;
+    for (const char *p = s;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (p > run) em_buf_add(o, run, (size_t)(p - run));
+        if (!c) break;
+        char esc[6] = {'\\', 0};
+        size_t n = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+            n = 6;
+        }
+        em_buf_add(o, esc, n);
+        run = p + 1;
+    }
+    em_buf_addc(o, '"');
+    return 0;
+}
+
+/* ,"key": (the comma unless first) */
+static void put_key(em_buf *o, int *first, const char *k) {
+    if (!*first) em_buf_addc(o, ',');
+    *first = 0;
+    em_buf_addc(o, '"');
+    em_buf_adds(o, k); /* the keys below: plain ASCII */
+    em_buf_adds(o, "\":");
+}
+
+/* set_str: a field only when it is not empty */
+static int put_field(em_buf *o, int *first, const char *k, const char *v) {
+    if (!v || !*v) return 0;
+    put_key(o, first, k);
+    return put_str(o, v);
+}
+
+static int put_strvec(em_buf *o, int *first, const char *k, const em_strvec *v) {
+    if (!v->len) return 0;
+    put_key(o, first, k);
+    em_buf_addc(o, '[');
+    for (size_t i = 0; i < v->len; i++) {
+        if (i) em_buf_addc(o, ',');
+        if (put_str(o, v->items[i]) != 0) return -1;
+    }
+    em_buf_addc(o, ']');
+    return 0;
+}
+
+int em_entity_row_json(const em_entity *e, em_buf *o) {
+    int f = 1, rc = 0;
+    em_buf_addc(o, '{');
+    rc |= put_field(o, &f, "id", e->id);
+    rc |= put_field(o, &f, "source", e->source);
+    rc |= put_field(o, &f, "source_id", e->source_id);
+    rc |= put_field(o, &f, "schema", e->schema);
+    rc |= put_field(o, &f, "caption", e->caption);
+    rc |= put_field(o, &f, "gender", e->gender);
+    rc |= put_field(o, &f, "listed_on", e->listed_on);
+    rc |= put_field(o, &f, "remarks", e->remarks);
+    if (e->names.len) {
+        put_key(o, &f, "names");
+        em_buf_addc(o, '[');
+        for (size_t i = 0; i < e->names.len; i++) {
+            const em_name *n = &e->names.items[i];
+            int g = 1;
+            em_buf_adds(o, i ? ",{" : "{");
+            rc |= put_field(o, &g, "full", n->full);
+            rc |= put_field(o, &g, "kind", n->kind);
+            rc |= put_field(o, &g, "strength", n->strength);
+            rc |= put_field(o, &g, "script", n->script);
+            rc |= put_field(o, &g, "first", n->first);
+            rc |= put_field(o, &g, "middle", n->middle);
+            rc |= put_field(o, &g, "last", n->last);
+            em_buf_addc(o, '}');
+        }
+        em_buf_addc(o, ']');
+    }
+    if (e->birth_dates.len) {
+        put_key(o, &f, "birth_dates");
+        em_buf_addc(o, '[');
+        for (size_t i = 0; i < e->birth_dates.len; i++) {
+            const em_date *d = &e->birth_dates.items[i];
+            int g = 1;
+            em_buf_adds(o, i ? ",{" : "{");
+            rc |= put_field(o, &g, "text", d->text);
+            rc |= put_field(o, &g, "from", d->from);
+            rc |= put_field(o, &g, "to", d->to);
+            if (d->circa) {
+                put_key(o, &g, "circa");
+                em_buf_adds(o, "true");
+            }
+            em_buf_addc(o, '}');
+        }
+        em_buf_addc(o, ']');
+    }
+    rc |= put_strvec(o, &f, "birth_places", &e->birth_places);
+    rc |= put_strvec(o, &f, "nationalities", &e->nationalities);
+    rc |= put_strvec(o, &f, "citizenships", &e->citizenships);
+    if (e->addresses.len) {
+        put_key(o, &f, "addresses");
+        em_buf_addc(o, '[');
+        for (size_t i = 0; i < e->addresses.len; i++) {
+            const em_address *d = &e->addresses.items[i];
+            int g = 1;
+            em_buf_adds(o, i ? ",{" : "{");
+            rc |= put_field(o, &g, "full", d->full);
+            rc |= put_field(o, &g, "street", d->street);
+            rc |= put_field(o, &g, "city", d->city);
+            rc |= put_field(o, &g, "region", d->region);
+            rc |= put_field(o, &g, "postal", d->postal);
+            rc |= put_field(o, &g, "country", d->country);
+            em_buf_addc(o, '}');
+        }
+        em_buf_addc(o, ']');
+    }
+    if (e->identifiers.len) {
+        put_key(o, &f, "identifiers");
+        em_buf_addc(o, '[');
+        for (size_t i = 0; i < e->identifiers.len; i++) {
+            const em_identifier *d = &e->identifiers.items[i];
+            int g = 1;
+            em_buf_adds(o, i ? ",{" : "{");
+            rc |= put_field(o, &g, "type", d->type);
+            rc |= put_field(o, &g, "value", d->value);
+            rc |= put_field(o, &g, "country", d->country);
+            rc |= put_field(o, &g, "currency", d->currency);
+            rc |= put_field(o, &g, "label", d->label);
+            rc |= put_field(o, &g, "note", d->note);
+            em_buf_addc(o, '}');
+        }
+        em_buf_addc(o, ']');
+    }
+    rc |= put_strvec(o, &f, "programs", &e->programs);
+    if (e->links.len) {
+        put_key(o, &f, "links");
+        em_buf_addc(o, '[');
+        for (size_t i = 0; i < e->links.len; i++) {
+            const em_link *l = &e->links.items[i];
+            int g = 1;
+            em_buf_adds(o, i ? ",{" : "{");
+            rc |= put_field(o, &g, "relation", l->relation);
+            rc |= put_field(o, &g, "target_id", l->target_id);
+            rc |= put_field(o, &g, "target_name", l->target_name);
+            em_buf_addc(o, '}');
+        }
+        em_buf_addc(o, ']');
+    }
+    if (e->props.len) { /* one array per key, the keys in the order first seen */
+        put_key(o, &f, "properties");
+        em_buf_addc(o, '{');
+        size_t np = e->props.len;
+        for (size_t i = 0; i < np && rc == 0; i++) {
+            const char *k = e->props.items[i].key;
+            size_t j = 0;
+            if (!k) return -1;
+            while (j < i && strcmp(e->props.items[j].key, k) != 0)
+                j++;
+            if (j < i) continue; /* written with the first of its key */
+            if (i) em_buf_addc(o, ',');
+            rc |= put_str(o, k);
+            em_buf_adds(o, ":[");
+            for (size_t m = i, c = 0; m < np; m++)
+                if (strcmp(e->props.items[m].key, k) == 0) {
+                    if (c++) em_buf_addc(o, ',');
+                    rc |= put_str(o, e->props.items[m].value);
+                }
+            em_buf_addc(o, ']');
+        }
+        em_buf_addc(o, '}');
+    }
+    em_buf_addc(o, '}');
+    return rc ? -1 : 0;
+}
+
 typedef struct slice {
     const em_entity_list *l;
     em_entity_row *rows;
@@ -66,11 +306,20 @@ typedef struct slice {
 
 static int prepare_slice(void *p) {
     slice *s = p;
+    em_buf b;
+    em_buf_init(&b);
     for (size_t i = s->from; i < s->to; i++) {
         em_entity_row *r = &s->rows[i];
-        r->json = em_entity_to_json_string(s->l->items[i], 0);
-        em_sha256_hex(r->json, strlen(r->json), r->digest);
+        em_buf_reset(&b);
+        if (em_entity_row_json(s->l->items[i], &b) == 0) {
+            r->json = em_xstrndup(b.data, b.len);
+            em_sha256_hex(b.data, b.len, r->digest);
+        } else {
+            r->json = em_entity_to_json_string(s->l->items[i], 0);
+            em_sha256_hex(r->json, strlen(r->json), r->digest);
+        }
     }
+    em_buf_free(&b);
     return 0;
 }
 

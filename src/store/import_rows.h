@@ -15,6 +15,10 @@ typedef struct em_entity_row {
     char digest[65];
 } em_entity_row;
 
+/* Appends e's stored JSON, the bytes em_entity_to_json_string(e, 0) gives, to out;
+   -1 (out half written) for an entity it leaves to jansson (a string that is not
+   UTF-8). */
+int em_entity_row_json(const em_entity *e, em_buf *out);
 /* Fills rows[i] for every entity of l (rows has l->len elements). */
 int em_prepare_rows(const em_entity_list *l, em_entity_row *rows, em_error *err);
 void em_entity_rows_free(em_entity_row *rows, size_t n);

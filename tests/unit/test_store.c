@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "embargo.h"
+#include "model/entity.h"
+#include "store/import_rows.h"
+#include "store/store_internal.h"
+#include "store/store_read.h"
 
 static em_store *open_empty(const char *name, char **dir) {
     *dir = tmpdir_new(name);
@@ -348,12 +352,99 @@ static void test_xml_sources(void **state) {
     free(dir);
 }
 
+/* The store's JSON is written (import_rows.c) and read back (store_read.c) without
+   jansson's tree: the bytes written are the ones em_entity_to_json_string gives, and
+   an entity read back is the one em_entity_from_json makes, for strings that need
+   escaping, text in every script, repeated property keys, and for a string that
+   is not UTF-8 (left to jansson). */
+static void test_stored_json_without_tree(void **state) {
+    (void)state;
+    em_entity *e = em_entity_new("people", "os", "t1", EM_SCHEMA_PERSON);
+    em_entity_add_name(e, "Quote \" back\\slash /slash \t tab \n nl \x01 \x1f \x7f",
+                       EM_NAME_PRIMARY, NULL, NULL);
+    em_entity_add_name(e, "Ахмед Мухаммед 李明 \xF0\x9F\x98\x80 é", EM_NAME_AKA, "weak", "Cyrl");
+    em_entity_add_birth_date(e, "circa 1960", "1960", "1961", 1);
+    em_entity_add_birth_date(e, NULL, "1970-01-02", NULL, 0);
+    em_entity_add_nationality(e, "ir");
+    em_entity_add_address(e, "Street \"1\"", "Tehran", NULL, NULL, "ir");
+    em_identifier *d = em_entity_add_identifier(e, EM_ID_CRYPTO, "0xabc", NULL, "publicKey");
+    d->currency = em_xstrdup("ETH");
+    em_entity_add_program(e, "SDGT");
+    em_entity_add_link(e, "associate", "os-t2", "Other \\ One");
+    em_entity_add_prop(e, "topics", "sanction");
+    em_entity_add_prop(e, "position", "Minister\r\n");
+    em_entity_add_prop(e, "topics", "role.pep");
+    e->remarks = em_xstrdup("a\bb\fc");
+    em_entity_finish(e);
+    em_buf b;
+    em_buf_init(&b);
+    assert_int_equal(em_entity_row_json(e, &b), 0);
+    char *want = em_entity_to_json_string(e, 0);
+    assert_string_equal(em_buf_cstr(&b), want);
+    free(want);
+    em_entity_add_prop(e, "title", "bad \xC3\x28 utf-8"); /* jansson drops it: left to it */
+    em_buf_reset(&b);
+    assert_int_equal(em_entity_row_json(e, &b), -1);
+    em_entity_free(e);
+
+    /* stored and read back: the streamed read (no tree) against em_store_entity (jansson) */
+    char *dir;
+    em_store *st = open_empty("store_json", &dir);
+    char *path = em_xasprintf("%s/t.ftm.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"id\":\"a1\",\"schema\":\"Person\",\"caption\":\"Esc \\\"q\\\" \\\\ \\/ \\u00e9"
+          " \\ud83d\\ude00\",\"properties\":{\"name\":[\"Esc \\\"q\\\" \\\\ \\/ \\u00e9"
+          " \\ud83d\\ude00\",\"Tab\\there \\u001f\"],\"birthDate\":[\"1960-05-01\"],"
+          "\"topics\":[\"sanction\",\"role.pep\"],\"position\":[\"Line\\nbreak\"],"
+          "\"country\":[\"ir\",\"iq\"],\"notes\":[\"x\\r\\ny\"]}}\n",
+          f);
+    fputs("{\"id\":\"a2\",\"schema\":\"Company\",\"properties\":{\"name\":[\"ООО Ромашка\","
+          "\"株式会社\"],\"registrationNumber\":[\"12345678\"]}}\n",
+          f);
+    fputs("{\"id\":\"s1\",\"schema\":\"Sanction\",\"properties\":{\"entity\":[\"a1\"],"
+          "\"program\":[\"IRGC\"],\"startDate\":[\"2020-01-01\"]}}\n",
+          f);
+    fputs("{\"id\":\"r1\",\"schema\":\"Ownership\",\"properties\":{\"owner\":[\"a1\"],"
+          "\"asset\":[\"a2\"]}}\n",
+          f);
+    fclose(f);
+    assert_true(import1(st, path, "people") > 0);
+    em_entity_list l = {0};
+    int64_t *versions = NULL;
+    em_buf stamp;
+    em_buf_init(&stamp);
+    em_error err = {0};
+    assert_int_equal(em_store_load_active(st, &l, &versions, &stamp, &err), 0);
+    assert_int_equal(l.len, 2);
+    for (size_t i = 0; i < l.len; i++) {
+        em_entity *j = NULL;
+        assert_int_equal(em_store_entity(st, l.items[i]->id, 0, &j, &err), 0);
+        char *a = em_entity_to_json_string(l.items[i], 0), *c = em_entity_to_json_string(j, 0);
+        assert_string_equal(a, c);
+        char *text = NULL;
+        assert_int_equal(em_store_load_json(st, l.items[i]->id, 0, &text, NULL, &err), 0);
+        assert_string_equal(a, text); /* the bytes written are jansson's */
+        free(a), free(c), free(text);
+        em_entity_free(j);
+    }
+    assert_non_null(strstr(l.items[0]->names.items[0].full, "\xF0\x9F\x98\x80"));
+    em_entity_list_free(&l);
+    free(versions);
+    em_buf_free(&stamp);
+    em_buf_free(&b);
+    free(path);
+    em_store_close(st);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_set_import_and_entities),
         cmocka_unit_test(test_versions_diff_activate),
         cmocka_unit_test(test_bad_input_keeps_active),
         cmocka_unit_test(test_streamed_refusal_keeps_active),
+        cmocka_unit_test(test_stored_json_without_tree),
         cmocka_unit_test(test_xml_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
