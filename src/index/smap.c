@@ -161,12 +161,15 @@ struct em_smap_builder {
     em_strpool *pool;   /* the pool of the keys added with em_smap_add */
     uint32_t *key_offs; /* list index -> key offset in the pool, for the index */
     size_t key_offs_cap;
-    EM_VEC(smap_list) lists; /* in order of first appearance; then the folded ones */
+    EM_VEC(smap_list) lists; /* in order of first appearance (the folded ones after them) */
     /* the bulk pairs: no hash map, no allocation per key; grouped into lists by
        em_smap_builder_fold (sorted by key hash), values in one array */
     em_buf arena;
     EM_VEC(bulk_pair) bulk;
     uint32_t *folded;
+    /* the folded lists: {key_off, hash, first value in folded, count} */
+    uint32_t (*flists)[4];
+    size_t nflists;
 };
 
 em_smap_builder *em_smap_builder_new(void) {
@@ -183,6 +186,7 @@ void em_smap_builder_free(em_smap_builder *b) {
     em_buf_free(&b->arena);
     em_vec_free(b->bulk);
     free(b->folded);
+    free(b->flists);
     free(b);
 }
 
@@ -221,36 +225,91 @@ void em_smap_add_bulk(em_smap_builder *b, const char *key, uint32_t value) {
     em_vec_push(b->bulk, p);
 }
 
-static const char *BULK_ARENA; /* for the comparison below (folding is not reentrant) */
+/* pairs in order of key hash, key, then the order they were added: sorted in place
+   (qsort takes a copy of the array as large again) */
+static int bulk_less(const bulk_pair *a, const bulk_pair *c, const char *arena) {
+    if (a->hash != c->hash) return a->hash < c->hash;
+    int r = strcmp(arena + a->key, arena + c->key);
+    if (r) return r < 0;
+    return a->seq < c->seq;
+}
 
-static int cmp_bulk(const void *x, const void *y) {
-    const bulk_pair *a = x, *c = y;
-    if (a->hash != c->hash) return (a->hash > c->hash) - (a->hash < c->hash);
-    int r = strcmp(BULK_ARENA + a->key, BULK_ARENA + c->key);
-    if (r) return r;
-    return (a->seq > c->seq) - (a->seq < c->seq);
+static void bulk_sort(bulk_pair *p, size_t n, const char *arena) {
+    while (n > 16) {
+        /* median of three as the pivot, Hoare partition */
+        size_t m = n / 2;
+        if (bulk_less(&p[m], &p[0], arena)) {
+            bulk_pair t = p[m];
+            p[m] = p[0], p[0] = t;
+        }
+        if (bulk_less(&p[n - 1], &p[m], arena)) {
+            bulk_pair t = p[m];
+            p[m] = p[n - 1], p[n - 1] = t;
+            if (bulk_less(&p[m], &p[0], arena)) {
+                t = p[m];
+                p[m] = p[0], p[0] = t;
+            }
+        }
+        bulk_pair pivot = p[m];
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (bulk_less(&p[i], &pivot, arena))
+                i++;
+            while (bulk_less(&pivot, &p[j], arena))
+                j--;
+            if (i >= j) break;
+            bulk_pair t = p[i];
+            p[i] = p[j], p[j] = t;
+            i++, j--;
+        }
+        /* [0, j] and [j + 1, n): the smaller one by recursion, the larger by the loop */
+        size_t left = j + 1;
+        if (left < n - left) {
+            bulk_sort(p, left, arena);
+            p += left, n -= left;
+        } else {
+            bulk_sort(p + left, n - left, arena);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) { /* insertion sort of the small rest */
+        bulk_pair t = p[i];
+        size_t j = i;
+        while (j && bulk_less(&t, &p[j - 1], arena)) {
+            p[j] = p[j - 1];
+            j--;
+        }
+        p[j] = t;
+    }
 }
 
 void em_smap_builder_fold(em_smap_builder *b, em_strpool *pool) {
     if (!b->bulk.len) return;
     bulk_pair *p = b->bulk.items;
     size_t n = b->bulk.len;
-    BULK_ARENA = b->arena.data;
-    qsort(p, n, sizeof *p, cmp_bulk);
-    BULK_ARENA = NULL;
+    bulk_sort(p, n, b->arena.data);
     b->folded = em_xmalloc(n * sizeof *b->folded);
-    size_t nv = 0;
+    size_t nv = 0, nl = 0;
+    for (size_t i = 0; i < n;) { /* count the keys first: the lists in one allocation */
+        size_t j = i + 1;
+        while (j < n && p[j].hash == p[i].hash &&
+               strcmp(b->arena.data + p[j].key, b->arena.data + p[i].key) == 0)
+            j++;
+        nl++;
+        i = j;
+    }
+    b->flists = em_xmalloc((nl ? nl : 1) * sizeof *b->flists);
+    b->nflists = 0;
     for (size_t i = 0; i < n;) {
         const char *key = b->arena.data + p[i].key;
         size_t j = i, first = nv;
         for (; j < n && p[j].hash == p[i].hash && strcmp(b->arena.data + p[j].key, key) == 0; j++)
             if (nv == first || b->folded[nv - 1] != p[j].value) b->folded[nv++] = p[j].value;
-        smap_list *l = em_vec_add(b->lists);
-        l->key_off = em_strpool_append(pool, key);
-        l->hash = p[i].hash;
-        l->values.items = b->folded + first;
-        l->values.len = nv - first;
-        l->values.cap = 0;
+        uint32_t *l = b->flists[b->nflists++];
+        l[0] = em_strpool_append(pool, key);
+        l[1] = p[i].hash;
+        l[2] = (uint32_t)first;
+        l[3] = (uint32_t)(nv - first);
         i = j;
     }
     em_buf_free(&b->arena);
@@ -269,40 +328,89 @@ const uint32_t *em_smap_builder_find(const em_smap_builder *b, const char *key, 
 }
 
 size_t em_smap_builder_keys(const em_smap_builder *b) {
-    return b->lists.len;
+    return b->lists.len + b->nflists;
 }
 
-void em_smap_serialize(const em_smap_builder *b, em_buf *out) {
-    uint32_t n = (uint32_t)b->lists.len, cap = 16;
+/* key, first value, count and hash of list i: the indexed lists, then the folded ones */
+static void list_entry(const em_smap_builder *b, size_t i, uint32_t first, uint32_t e[4]) {
+    if (i < b->lists.len) {
+        const smap_list *l = &b->lists.items[i];
+        e[0] = l->key_off, e[1] = first, e[2] = (uint32_t)l->values.len, e[3] = l->hash;
+    } else {
+        const uint32_t *l = b->flists[i - b->lists.len];
+        e[0] = l[0], e[1] = first, e[2] = l[3], e[3] = l[1];
+    }
+}
+
+/* out in chunks of up to 64 KiB */
+typedef struct chunked {
+    void (*write)(void *, const void *, size_t);
+    void *ctx;
+    uint32_t buf[16384];
+    size_t n;
+} chunked;
+
+static void chunk_flush(chunked *c) {
+    if (c->n) c->write(c->ctx, c->buf, c->n * sizeof *c->buf);
+    c->n = 0;
+}
+
+static void chunk_put(chunked *c, const uint32_t *v, size_t n) {
+    if (n > 1024) { /* a long run: as it is */
+        chunk_flush(c);
+        c->write(c->ctx, v, n * sizeof *v);
+        return;
+    }
+    if (c->n + n > sizeof c->buf / sizeof *c->buf) chunk_flush(c);
+    memcpy(c->buf + c->n, v, n * sizeof *v);
+    c->n += n;
+}
+
+void em_smap_write(const em_smap_builder *b, void (*write)(void *, const void *, size_t),
+                   void *ctx) {
+    size_t nl = b->lists.len + b->nflists;
+    uint32_t n = (uint32_t)nl, cap = 16;
     while (cap < n * 2)
         cap *= 2;
+    chunked *c = em_xmalloc(sizeof *c);
+    c->write = write, c->ctx = ctx, c->n = 0;
     uint32_t hdr[2] = {n, cap};
-    em_buf_add(out, hdr, sizeof hdr);
-    uint32_t *hashes = em_xcalloc(n ? n : 1, sizeof *hashes);
-    for (uint32_t i = 0; i < n; i++)
-        hashes[i] = b->lists.items[i].hash; /* the key of list i */
-    uint32_t first = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t len = (uint32_t)b->lists.items[i].values.len;
-        uint32_t e[4] = {b->lists.items[i].key_off, first, len, hashes[i]};
-        em_buf_add(out, e, sizeof e);
-        first += len;
+    chunk_put(c, hdr, 2);
+    uint32_t first = 0, e[4];
+    for (size_t i = 0; i < nl; i++) {
+        list_entry(b, i, first, e);
+        chunk_put(c, e, 4);
+        first += e[2];
     }
     uint32_t *table = em_xcalloc(cap, sizeof *table);
     uint32_t mask = slot_mask(n);
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t j = hashes[i] & (cap - 1);
+    for (size_t i = 0; i < nl; i++) {
+        list_entry(b, i, 0, e);
+        uint32_t j = e[3] & (cap - 1);
         while (table[j])
             j = (j + 1) & (cap - 1);
-        table[j] = slot_fp(hashes[i], mask) | (i + 1);
+        table[j] = slot_fp(e[3], mask) | (uint32_t)(i + 1);
     }
-    free(hashes);
-    em_buf_add(out, table, cap * sizeof *table);
+    chunk_put(c, table, cap);
     free(table);
-    for (uint32_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < b->lists.len; i++) {
         const smap_list *l = &b->lists.items[i];
-        if (l->values.len) em_buf_add(out, l->values.items, l->values.len * sizeof(uint32_t));
+        if (l->values.len) chunk_put(c, l->values.items, l->values.len);
     }
+    if (b->nflists) { /* the folded values are one array, in list order */
+        const uint32_t *last = b->flists[b->nflists - 1];
+        chunk_put(c, b->folded, (size_t)last[2] + last[3]);
+    }
+    chunk_flush(c);
+    free(c);
+}
+
+static void buf_write(void *ctx, const void *p, size_t n) {
+    em_buf_add(ctx, p, n);
+}
+
+void em_smap_serialize(const em_smap_builder *b, em_buf *out) {
+    em_smap_write(b, buf_write, out);
 }
 
 int em_smap_open(em_smap *m, const void *data, size_t len, const char *strings) {

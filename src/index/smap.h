@@ -49,6 +49,9 @@ size_t em_smap_builder_keys(const em_smap_builder *b);
 const uint32_t *em_smap_builder_find(const em_smap_builder *b, const char *key, uint32_t *count);
 /* Serialises into out (appending, 4-byte aligned). */
 void em_smap_serialize(const em_smap_builder *b, em_buf *out);
+/* The same bytes given to write(ctx, bytes, n) a piece at a time (no copy of the map). */
+void em_smap_write(const em_smap_builder *b, void (*write)(void *, const void *, size_t),
+                   void *ctx);
 
 /* Reader over a serialised map inside a mapped file. */
 typedef struct em_smap {

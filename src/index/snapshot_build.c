@@ -397,15 +397,18 @@ static void out_section(out_file *o, snap_header *h, int sec, const void *p, siz
     h->sec[sec].len = n;
 }
 
+static void out_piece(void *o, const void *p, size_t n) {
+    out_write(o, p, n);
+}
+
 static void out_smap(out_file *o, snap_header *h, int sec, em_smap_builder **m, em_strpool *pool) {
     em_smap_builder_fold(*m, pool); /* its bulk pairs into lists, keys into the pool */
-    em_buf tmp;
-    em_buf_init(&tmp);
-    em_smap_serialize(*m, &tmp);
+    out_align8(o);
+    h->sec[sec].off = o->len;
+    em_smap_write(*m, out_piece, o); /* straight into the file */
+    h->sec[sec].len = o->len - h->sec[sec].off;
     em_smap_builder_free(*m); /* done with it: its memory goes back before the next map */
     *m = NULL;
-    out_section(o, h, sec, tmp.data, tmp.len);
-    em_buf_free(&tmp);
 }
 
 /* Seals the file of len bytes at fd: file length and checksum into the header. */
