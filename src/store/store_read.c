@@ -376,15 +376,20 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
     /* within the same read: when each entity was first seen, last changed, last seen */
     em_history_bulk *hb = NULL;
     if (rc == 0) rc = em_history_bulk_new(st, em_buf_cstr(&where), &hb, err);
-    /* the order is sorted without the JSON (SQLite sorts in memory: temp_store), each
-       entity's JSON then read by its digest */
-    char *sql = em_xasprintf("SELECT ve.digest, ve.version_id, ve.entity_id FROM versions v"
+    /* the order is sorted on the keys alone (SQLite sorts in memory: temp_store), each
+       entity's JSON then read by its key */
+    char *sql = em_xasprintf("SELECT ve.version_id, ve.entity_id FROM versions v"
                              " JOIN version_entities ve ON ve.version_id = v.id"
                              " WHERE %s ORDER BY v.id, length(ve.entity_id), ve.entity_id",
                              em_buf_cstr(&where));
     em_buf_free(&where);
     sqlite3_stmt *s = rc ? NULL : em_db_prepare(st, sql, err);
-    sqlite3_stmt *b = s ? em_db_prepare(st, "SELECT json FROM blobs WHERE digest = ?", err) : NULL;
+    sqlite3_stmt *b = s ? em_db_prepare(st,
+                                        "SELECT b.json FROM version_entities ve JOIN blobs b"
+                                        " ON b.digest = ve.digest"
+                                        " WHERE ve.version_id = ? AND ve.entity_id = ?",
+                                        err)
+                        : NULL;
     free(sql);
     if (!b) {
         if (s) sqlite3_finalize(s);
@@ -396,7 +401,8 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
     em_buf scratch;
     em_buf_init(&scratch);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        sqlite3_bind_text(b, 1, (const char *)sqlite3_column_text(s, 0), sqlite3_column_bytes(s, 0),
+        sqlite3_bind_int64(b, 1, sqlite3_column_int64(s, 0));
+        sqlite3_bind_text(b, 2, (const char *)sqlite3_column_text(s, 1), sqlite3_column_bytes(s, 1),
                           SQLITE_STATIC);
         em_entity *e = NULL;
         if (sqlite3_step(b) == SQLITE_ROW &&
@@ -413,8 +419,8 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
             rc = em_fail(err, EM_ERR_STORE, "a stored entity cannot be read; re-import the list");
             break;
         }
-        int64_t version = sqlite3_column_int64(s, 1);
-        em_history_bulk_get(hb, (const char *)sqlite3_column_text(s, 2), version, &e->history);
+        int64_t version = sqlite3_column_int64(s, 0);
+        em_history_bulk_get(hb, (const char *)sqlite3_column_text(s, 1), version, &e->history);
         rc = fn(ctx, e, version, err);
         if (rc != 0) break;
     }
