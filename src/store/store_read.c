@@ -4,6 +4,7 @@
 #include "store/store_read.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -354,10 +355,29 @@ fail:
     return NULL;
 }
 
+/* the page cache of a bulk read (KiB) */
+#define READ_CACHE_KIB 16384
+
+/* the cache_size the connection had (PRAGMA cache_size: -KiB or pages) */
+static void restore_cache(em_store *st, int cache) {
+    if (cache < 0 ? cache >= -READ_CACHE_KIB : cache <= 0) return; /* it was not changed */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=%d", cache);
+    em_db_exec(st, sql, NULL);
+}
+
 /* Streams the entities of the active versions (ids NULL) or of the versions ids[0..n). */
 static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_entity_fn fn,
                         void *ctx, em_buf *stamp, em_error *err) {
     if (em_db_exec(st, "BEGIN", err) != 0) return -1; /* one consistent read */
+    /* a bulk read: the JSON is read by key from a table far larger than any cache, so
+       the connection's page cache is kept small while it lasts (its b-tree pages stay),
+       and set back after */
+    int cache = 0;
+    sqlite3_stmt *cs = em_db_prepare(st, "PRAGMA cache_size", NULL);
+    if (cs && sqlite3_step(cs) == SQLITE_ROW) cache = sqlite3_column_int(cs, 0);
+    if (cs) sqlite3_finalize(cs);
+    if (cache < 0 ? cache < -READ_CACHE_KIB : cache > 0) em_store_set_cache_kib(st, READ_CACHE_KIB);
     int rc = 0;
     em_buf where;
     em_buf_init(&where);
@@ -395,6 +415,7 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
         if (s) sqlite3_finalize(s);
         em_history_bulk_free(hb);
         em_db_exec(st, "COMMIT", NULL);
+        restore_cache(st, cache);
         return -1;
     }
     int step;
@@ -430,6 +451,7 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
     sqlite3_finalize(b);
     em_history_bulk_free(hb);
     em_db_exec(st, "COMMIT", NULL);
+    restore_cache(st, cache);
     return rc;
 }
 

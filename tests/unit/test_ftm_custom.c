@@ -175,6 +175,56 @@ static void test_ftm_broken(void **state) {
     free(dir);
 }
 
+/* Pass 1 checks a plain party line by one scan of its bytes (ftm_json.c scan_party); what
+   it does not take is read through jansson, so errors, the last of a repeated key, and
+   the strings kept (a caption with escapes, last_seen) are as jansson gives them. */
+static void test_ftm_party_scan(void **state) {
+    (void)state;
+    char *dir = tmpdir_new("ftm_scan");
+    static const char *bad[] = {
+        "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\xC3\x28\"]}}\n",
+        "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\\u0000\"]}}\n",
+        "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\\ud800\"]}}\n",
+        "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\\x\"]}}\n",
+        "{\"id\": \"b\", \"schema\": \"Person\", \"n\": 1e999, \"properties\": {}}\n",
+        "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {}} x\n",
+        "{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\t\"]}}\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = em_xasprintf("%s%s", FTM_OK, bad[i]);
+        char *p = write_test_file(dir, "bad.json", text);
+        expect_failure(em_parse_ftm_json, p, 2, "invalid JSON");
+        free(p), free(text);
+    }
+    char *p = write_test_file(dir, "cap.json",
+                              FTM_OK "{\"id\": \"b\", \"schema\": \"Person\", \"caption\": 7, "
+                                     "\"properties\": {}}\n");
+    expect_failure(em_parse_ftm_json, p, 2, "\"caption\" must be a string");
+    free(p);
+    p = write_test_file(
+        dir, "ok.json",
+        "{\"id\": \"x\", \"id\": \"a\", \"schema\": \"Person\", \"properties\": {\"name\": "
+        "[\"Ann\"]}, \"last_seen\": \"2026-03-04T10:00:00\"}\n"
+        "{\"id\": \"c\", \"schema\": \"Company\", \"caption\": \"Caf\\u00e9 "
+        "\\\"\\ud83d\\ude00\\\"\","
+        " \"properties\": {\"name\": [\"Other\"]}, \"datasets\": [\"t\"], \"target\": true,"
+        " \"last_seen\": \"2026-05-06T00:00:00\"}\n"
+        "{\"id\": \"o\", \"schema\": \"Ownership\", \"properties\": {\"owner\": [\"a\"], "
+        "\"asset\": [\"c\"]}}\n");
+    em_entity_list l = {0};
+    em_parse_meta meta;
+    em_error err = {0};
+    assert_int_equal(em_parse_ftm_json(p, "t", collect_sink, &l, &meta, &err), 0);
+    assert_int_equal(l.len, 2);
+    assert_string_equal(l.items[0]->id, "os-a"); /* the last "id", as jansson reads it */
+    assert_int_equal(l.items[0]->links.len, 1);
+    assert_string_equal(l.items[0]->links.items[0].target_name, "Caf\xC3\xA9 \"\xF0\x9F\x98\x80\"");
+    assert_string_equal(meta.published, "2026-05-06");
+    em_entity_list_free(&l);
+    free(p);
+    free(dir);
+}
+
 /* ---- FtM: the nested export (targets.nested.json) ------------------------- */
 
 static void test_ftm_nested(void **state) {
@@ -521,11 +571,11 @@ static void test_store_custom_list(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ftm_invented),      cmocka_unit_test(test_ftm_broken),
-        cmocka_unit_test(test_ftm_nested),        cmocka_unit_test(test_senzing_invented),
-        cmocka_unit_test(test_senzing_broken),    cmocka_unit_test(test_custom_csv),
-        cmocka_unit_test(test_custom_csv_errors), cmocka_unit_test(test_detect),
-        cmocka_unit_test(test_store_custom_list),
+        cmocka_unit_test(test_ftm_invented),     cmocka_unit_test(test_ftm_broken),
+        cmocka_unit_test(test_ftm_party_scan),   cmocka_unit_test(test_ftm_nested),
+        cmocka_unit_test(test_senzing_invented), cmocka_unit_test(test_senzing_broken),
+        cmocka_unit_test(test_custom_csv),       cmocka_unit_test(test_custom_csv_errors),
+        cmocka_unit_test(test_detect),           cmocka_unit_test(test_store_custom_list),
     };
     return cmocka_run_group_tests_name("ftm, senzing and custom lists", tests, NULL, NULL);
 }
