@@ -275,17 +275,35 @@ static int has_name_link(const em_entity *e) {
 }
 
 /* Writes the entities of l (their rows made in parallel) into the new version. */
+static const em_entity_row *ROWS; /* for cmp_row_digest (write_entities is not reentrant) */
+
+static int cmp_row_digest(const void *a, const void *b) {
+    return strcmp(ROWS[*(const uint32_t *)a].digest, ROWS[*(const uint32_t *)b].digest);
+}
+
+/* Writes the entities of l (their rows made in parallel) into the new version: the
+   JSON in the order of the digests (the blob table's key: neighbouring pages, not
+   one page of a large table per row), then the version's rows in list order. */
 static int write_entities(group *g, em_entity_list *l, em_error *err) {
     if (!l->len) return 0;
     em_entity_row *rows = em_xcalloc(l->len, sizeof *rows);
     int rc = em_prepare_rows(l, rows, err);
-    for (size_t i = 0; i < l->len && rc == 0; i++) {
-        em_entity *e = l->items[i];
-        em_entity_row *row = &rows[i];
+    uint32_t *order = em_xmalloc(l->len * sizeof *order);
+    for (size_t i = 0; i < l->len; i++)
+        order[i] = (uint32_t)i;
+    ROWS = rows;
+    qsort(order, l->len, sizeof *order, cmp_row_digest);
+    ROWS = NULL;
+    for (size_t k = 0; k < l->len && rc == 0; k++) {
+        em_entity_row *row = &rows[order[k]];
         sqlite3_bind_text(g->blob, 1, row->digest, -1, SQLITE_STATIC);
         sqlite3_bind_text(g->blob, 2, row->json, -1, SQLITE_STATIC);
         rc = step_done(g->st, g->blob, err, "storing an entity");
-        if (rc) break;
+    }
+    free(order);
+    for (size_t i = 0; i < l->len && rc == 0; i++) {
+        em_entity *e = l->items[i];
+        em_entity_row *row = &rows[i];
         sqlite3_bind_int64(g->ve, 1, g->vid);
         sqlite3_bind_text(g->ve, 2, e->id, -1, SQLITE_STATIC);
         sqlite3_bind_text(g->ve, 3, e->schema, -1, SQLITE_STATIC);
