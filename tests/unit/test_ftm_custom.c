@@ -219,6 +219,8 @@ static void test_ftm_party_scan(void **state) {
     assert_string_equal(l.items[0]->id, "os-a"); /* the last "id", as jansson reads it */
     assert_int_equal(l.items[0]->links.len, 1);
     assert_string_equal(l.items[0]->links.items[0].target_name, "Caf\xC3\xA9 \"\xF0\x9F\x98\x80\"");
+    assert_int_equal(l.items[1]->links.len, 1); /* owned by "a", the id pass 1 kept */
+    assert_string_equal(l.items[1]->links.items[0].target_id, "os-a");
     assert_string_equal(meta.published, "2026-05-06");
     em_entity_list_free(&l);
     free(p);
