@@ -24,6 +24,7 @@
 #include "base/hmap.h"
 #include "text/encoding.h"
 #include "text/arabic.h"
+#include "text/greek.h"
 #include "text/hangul.h"
 
 /* Any script to Latin (Russian via BGN/PCGN, which gives the English spellings the lists
@@ -609,7 +610,7 @@ static char *normalize_han_foreign(em_normalizer *n, const char *s) {
 /* Arabic-script words first become Latin consonant spellings (arabic.c), which
    give the lists' romanisations better than ICU's scholarly Arabic-Latin, and
    Hangul the lists' McCune-Reischauer-like spellings (hangul.c), not ICU's
-   Revised Romanization. */
+   Revised Romanization, and Greek its ELOT 743 or foreign-name readings (greek.c). */
 char *em_normalize_name(em_normalizer *n, const char *s) {
     if (!s) s = "";
     const unsigned char *q = (const unsigned char *)s;
@@ -622,6 +623,11 @@ char *em_normalize_name(em_normalizer *n, const char *s) {
         char *h = em_hangul_to_latin(latin ? latin : s);
         free(latin);
         latin = h;
+    }
+    if (em_has_greek(latin ? latin : s)) {
+        char *g = em_greek_to_latin(latin ? latin : s);
+        free(latin);
+        latin = g;
     }
     if (!latin && is_han_foreign(s)) return normalize_han_foreign(n, s);
     if (!latin) return normalize_any(n, s);
