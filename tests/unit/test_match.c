@@ -163,7 +163,8 @@ static void test_compare_rules(void **state) {
     assert_true(cmp("Person", "巴沙尔·阿萨德", "Bashar Assad") < 0.9);
     assert_true(cmp("Person", "バッシャール・アル＝アサド", "Hafez al-Assad") <
                 EM_DEFAULT_THRESHOLD);
-    assert_true(cmp("Person", "Κιμ Γιονγκ", "Kim Yong") < EM_DEFAULT_THRESHOLD);
+    /* song and jong share the key SN, too short for it (Γιονγκ reads yong: text/greek.c) */
+    assert_true(cmp("Person", "Κιμ Σονγκ", "Kim Jong") < EM_DEFAULT_THRESHOLD);
     /* a pair compares the other readings of each name too (text/readings.h) */
     assert_true(cmp("Person", "金正恩", "Kim Jong Un") >= EM_DEFAULT_THRESHOLD);
     assert_true(cmp("Person", "Kim Jong Un", "Ким Чен Ын") >= EM_DEFAULT_THRESHOLD);
