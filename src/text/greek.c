@@ -30,9 +30,10 @@
  * νγκ: "Ιγκόρ" Igor, "Σι Τζινπίνγκ" Si Jinping) and ντ as above (d in "Άσαντ", nd
  * in "Αλεξάντρ"). A name is foreign when one of its Greek words ends as no
  * Greek word does: in a consonant other than ς (ν ρ after ω, ρ after η excepted:
- * Πλάτων, Νέστωρ, Σωτήρ), or in ι ("Αλί Χαμενεΐ"); a Greek noun ends in a vowel,
- * ς or ν (Holton, Mackridge, Philippaki-Warburton, Greek: A Comprehensive
- * Grammar, 2012, 2.1-2.2), and a name in its nominative in a vowel or ς.
+ * Πλάτων, Νέστωρ, Σωτήρ), or in ι not of a vowel pair ("Αλί Χαμενεΐ", not και):
+ * a Greek noun ends in a vowel, ς or ν, a name in its nominative in a vowel or ς
+ * (the noun declensions of the grammars, e.g. Holton, Mackridge and
+ * Philippaki-Warburton, Greek: A Comprehensive Grammar of the Modern Language).
  *
  * The marks: the accent is dropped, but a vowel pair is one sound only when its
  * first vowel carries no accent and its second no diaeresis ("Μπάιντεν" ba-i,
@@ -155,9 +156,15 @@ static int pair(const gk_letter *w, int n, int i, char a, char b) {
 
 /* a word of a foreign name: it ends as no Greek word does */
 static int word_is_foreign(const gk_letter *w, int n) {
-    if (n < 2) return 0; /* an initial */
+    int vowels = 0;
+    for (int i = 0; i < n; i++)
+        vowels += is_vowel(w[i].ch);
+    if (n < 2 || !vowels) return 0; /* an initial, an abbreviation (Δρ.) */
     char last = w[n - 1].ch, before = w[n - 2].ch;
-    if (last == 'i') return 1;
+    /* a final ι, but not of a vowel pair (και, -εται: Greek words end so) */
+    if (last == 'i')
+        return !(pair(w, n, n - 2, 'a', 'i') || pair(w, n, n - 2, 'e', 'i') ||
+                 pair(w, n, n - 2, 'o', 'i') || pair(w, n, n - 2, 'u', 'i'));
     if (!is_consonant(last) || last == 's') return 0;
     if ((last == 'n' || last == 'r') && before == 'w') return 0; /* Πλάτων, Νέστωρ */
     if (last == 'r' && before == 'h') return 0;                  /* Σωτήρ */

@@ -71,7 +71,8 @@ static void test_greek_names(void **state) {
     latin_is("Παπαϊωάννου", "Papaioannou");         /* the diaeresis: α-ι, not αι */
     latin_is("Νέστωρ", "Nestor");                   /* -ωρ: an ancient name, not foreign */
     assert_false(em_greek_is_foreign("Πλάτων Νέστωρ"));
-    assert_false(em_greek_is_foreign("Γ. Παπανδρέου")); /* an initial decides nothing */
+    assert_false(em_greek_is_foreign("Γ. Παπανδρέου"));            /* an initial decides nothing */
+    assert_false(em_greek_is_foreign("Δρ. Παπαδόπουλος και ΣΙΑ")); /* Dr, and, Co. */
 }
 
 /* foreign names as Greek writes them (the el.wikipedia titles of the people), read
