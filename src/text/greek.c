@@ -17,8 +17,8 @@
  * π p, ρ r, σ ς s, τ t, υ y, φ f, χ ch, ψ ps, ω o; αι ai, ει ei, οι oi, υι yi,
  * ου ou; αυ ευ ηυ av ev iv, af ef if before θ κ ξ π σ τ φ χ ψ and at the end;
  * γγ ng, γξ nx, γχ nch; μπ ντ b d at the start or the end of a word and after a
- * consonant, mb nd inside; γκ g (UN 1987 writes ng inside a word, but modern
- * speech says g there, and g meets the gk of ELOT 743:2001, which passports use,
+ * consonant or before a stop (no Greek word has μπντ), mb nd inside; γκ g (UN 1987 writes ng inside
+ * a word, but modern speech says g there, and g meets the gk of ELOT 743:2001, which passports use,
  * in the phonetic key, where ng does not: mb and nd meet its mp and nt there);
  * τσ ts, τζ tz ("Αλέξης Τσίπρας" Alexis Tsipras,
  * "Γεώργιος Παπανδρέου" Georgios Papandreou, "Κυριάκος Μητσοτάκης" Kyriakos
@@ -188,14 +188,22 @@ static int front_at(const gk_letter *w, int n, int i) {
     return pair(w, n, i, 'a', 'i') || pair(w, n, i, 'o', 'i');
 }
 
+/* at w[i] a consonant no Greek word puts after mb nd ng: π τ κ β δ γ, or μπ ντ γκ
+   (Αμπντάλα: μπ before ντ is b) */
+static int stop_at(const gk_letter *w, int n, int i) {
+    if (i >= n) return 0;
+    if (strchr("ptkbdg", w[i].ch)) return 1;
+    return i + 1 < n && strchr("nmg", w[i].ch) && strchr("ptk", w[i + 1].ch);
+}
+
 static void write_word(em_buf *out, const gk_letter *w, int n, int foreign) {
     int caps = n >= 2;
     for (int i = 0; i < n && caps; i++)
         caps = w[i].upper;
     for (int i = 0; i < n;) {
         char c = w[i].ch, nx = i + 1 < n ? w[i + 1].ch : 0;
-        /* where μπ ντ γκ are b d g: the start or end of the word, after a consonant */
-        int edge = i == 0 || i + 2 >= n || is_consonant(w[i - 1].ch);
+        /* where μπ ντ are b d: the start or end of the word, after a consonant, before a stop */
+        int edge = i == 0 || i + 2 >= n || is_consonant(w[i - 1].ch) || stop_at(w, n, i + 2);
         const char *v = NULL;
         int used = 1;
         if (pair(w, n, i, 'o', 'u')) {

@@ -67,9 +67,11 @@ static void test_greek_names(void **state) {
     /* Dora Bakoyannis: μπ ντ b d at the start of a word (UN 1987); γι gi (ELOT 743) */
     latin_is("Ντόρα Μπακογιάννη", "Dora Bakogianni");
     latin_is("Αντώνης Σαμαράς", "Andonis Samaras"); /* ντ nd inside (UN 1987) */
-    latin_is("Χρήστος", "Christos");                /* χ ch, η i */
-    latin_is("Παπαϊωάννου", "Papaioannou");         /* the diaeresis: α-ι, not αι */
-    latin_is("Νέστωρ", "Nestor");                   /* -ωρ: an ancient name, not foreign */
+    /* Abdullah of Saudi Arabia (el.wikipedia): μπ before ντ is b, Greek words around it */
+    latin_is("Αμπντάλα της Σαουδικής Αραβίας", "Abdala tis Saoudikis Aravias");
+    latin_is("Χρήστος", "Christos");        /* χ ch, η i */
+    latin_is("Παπαϊωάννου", "Papaioannou"); /* the diaeresis: α-ι, not αι */
+    latin_is("Νέστωρ", "Nestor");           /* -ωρ: an ancient name, not foreign */
     assert_false(em_greek_is_foreign("Πλάτων Νέστωρ"));
     assert_false(em_greek_is_foreign("Γ. Παπανδρέου"));            /* an initial decides nothing */
     assert_false(em_greek_is_foreign("Δρ. Παπαδόπουλος και ΣΙΑ")); /* Dr, and, Co. */
