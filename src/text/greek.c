@@ -42,11 +42,11 @@
  */
 #include "text/greek.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
-#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include "base/buf.h"
@@ -91,29 +91,8 @@ static char letter_code(UChar32 c) {
     }
 }
 
-static int is_greek_letter(UChar32 c) {
-    UErrorCode st = U_ZERO_ERROR;
-    return c > 0 && u_isalpha(c) && uscript_getScript(c, &st) == USCRIPT_GREEK;
-}
-
-int em_has_greek(const char *s) {
-    /* U+0370..U+03FF are lead bytes CD B0 .. CF BF, U+1F00..U+1FFF E1 BC .. E1 BF */
-    const unsigned char *p = (const unsigned char *)s;
-    for (; *p; p++)
-        if ((*p == 0xCD && p[1] >= 0xB0) || *p == 0xCE || *p == 0xCF ||
-            (*p == 0xE1 && p[1] >= 0xBC && p[1] <= 0xBF))
-            break;
-    if (!*p) return 0;
-    int32_t i = 0, n = (int32_t)strlen((const char *)p);
-    while (i < n) {
-        UChar32 c;
-        U8_NEXT(p, i, n, c);
-        if (is_greek_letter(c)) return 1;
-    }
-    return 0;
-}
-
-/* c as a letter of a word (its NFD base and marks): 1, or 0 when it is none */
+/* c (of the Greek blocks) as a letter of a word, its NFD base and marks: 1, or 0
+   when it is none (a punctuation mark, a spacing accent, an archaic letter) */
 static int read_letter(const UNormalizer2 *nfd, UChar32 c, gk_letter *out) {
     UChar d[8];
     UErrorCode st = U_ZERO_ERROR;
@@ -133,6 +112,53 @@ static int read_letter(const UNormalizer2 *nfd, UChar32 c, gk_letter *out) {
         if (d[k] == 0x0301 || d[k] == 0x0300 || d[k] == 0x0342) out->accent = 1;
     }
     return 1;
+}
+
+/* The letters of the two Greek blocks (U+0370..U+03FF, U+1F00..U+1FFF) read once per
+   process: ch 0 for a code point that is no letter of a word. */
+#define BLOCK1 0x0370
+#define BLOCK1_N (0x03FF - BLOCK1 + 1)
+#define BLOCK2 0x1F00
+#define BLOCK2_N (0x1FFF - BLOCK2 + 1)
+static gk_letter letters[BLOCK1_N + BLOCK2_N];
+static pthread_once_t letters_once = PTHREAD_ONCE_INIT;
+
+static void letters_load(void) {
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+    if (U_FAILURE(st)) nfd = NULL;
+    for (int k = 0; k < BLOCK1_N + BLOCK2_N; k++) {
+        UChar32 c = k < BLOCK1_N ? BLOCK1 + k : BLOCK2 + (k - BLOCK1_N);
+        if (!read_letter(nfd, c, &letters[k])) letters[k].ch = 0;
+    }
+}
+
+/* the letter c is in a word, or NULL */
+static const gk_letter *letter_of(UChar32 c) {
+    const gk_letter *l = NULL;
+    pthread_once(&letters_once, letters_load);
+    if (c >= BLOCK1 && c < BLOCK1 + BLOCK1_N)
+        l = &letters[c - BLOCK1];
+    else if (c >= BLOCK2 && c < BLOCK2 + BLOCK2_N)
+        l = &letters[BLOCK1_N + c - BLOCK2];
+    return l && l->ch ? l : NULL;
+}
+
+int em_has_greek(const char *s) {
+    /* U+0370..U+03FF are lead bytes CD B0 .. CF BF, U+1F00..U+1FFF E1 BC .. E1 BF */
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++)
+        if ((*p == 0xCD && p[1] >= 0xB0) || *p == 0xCE || *p == 0xCF ||
+            (*p == 0xE1 && p[1] >= 0xBC && p[1] <= 0xBF))
+            break;
+    if (!*p) return 0;
+    int32_t i = 0, n = (int32_t)strlen((const char *)p);
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(p, i, n, c);
+        if (letter_of(c)) return 1;
+    }
+    return 0;
 }
 
 static int is_vowel(char c) {
@@ -322,9 +348,6 @@ typedef void (*word_fn)(void *ctx, const gk_letter *w, int n);
 typedef void (*text_fn)(void *ctx, const char *s, size_t len);
 
 static void scan(const char *s, void *ctx, word_fn on_word, text_fn on_text) {
-    UErrorCode st = U_ZERO_ERROR;
-    const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
-    if (U_FAILURE(st)) nfd = NULL;
     gk_letter w[WORD_MAX];
     int nw = 0;
     int32_t i = 0, n = (int32_t)strlen(s);
@@ -332,13 +355,13 @@ static void scan(const char *s, void *ctx, word_fn on_word, text_fn on_text) {
         UChar32 c;
         int32_t start = i;
         U8_NEXT(s, i, n, c);
-        gk_letter l;
-        if (c >= 0x80 && is_greek_letter(c) && read_letter(nfd, c, &l)) {
+        const gk_letter *l = letter_of(c);
+        if (l) {
             if (nw == WORD_MAX) {
                 on_word(ctx, w, nw);
                 nw = 0;
             }
-            w[nw++] = l;
+            w[nw++] = *l;
             continue;
         }
         /* a combining mark after a letter is one of its marks (text in NFD) */

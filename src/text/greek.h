@@ -5,8 +5,8 @@
 #ifndef EM_TEXT_GREEK_H
 #define EM_TEXT_GREEK_H
 
-/* 1 when s (UTF-8) holds a letter of the Greek script (Greek and Coptic, Greek
-   Extended). */
+/* 1 when s (UTF-8) holds a letter of the Greek alphabet (of the blocks Greek and
+   Coptic, Greek Extended; with or without marks). */
 int em_has_greek(const char *s);
 
 /* 1 when the Greek of s reads as a foreign name written by its sounds: one of its
