@@ -477,35 +477,28 @@ static int all_han(const char *w, size_t wlen) {
 /* ---- characters of no script ----------------------------------------------------------- */
 
 /* ICU's Any-Latin gives a character of no script of its own (Common, Inherited: µ, ’, a
-   combining mark) the script of the run it sits in, and a run goes across spaces: at the
-   start of a word such a character takes the script of the word before ("Αλέξης µ": µ is
-   Greek there, "m"; alone it is nothing). 1 when a word of s begins with one that is not
-   ASCII (ASCII ones come out the same from every script's rules): s then goes through ICU
-   whole. */
-static int word_starts_scriptless(const char *s) {
+   combining mark) the script of a run next to it, and runs go across spaces: in
+   "Αλέξης µ" or "crµ ης" the µ is Greek, "m"; in a word alone, or between Latin letters,
+   it is nothing. 1 when s has such a character that is not ASCII (ASCII ones come out
+   the same from every script's rules) and letters of a script other than Latin, where
+   that can happen: s then goes through ICU whole. */
+static int scriptless_in_context(const char *s) {
     int32_t len = (int32_t)strlen(s);
-    int start = 1; /* at the start of a word, before its first letter of a script */
+    int scriptless = 0, other = 0;
     for (int32_t i = 0; i < len;) {
         UChar32 c;
         U8_NEXT(s, i, len, c);
-        if (c == ' ') {
-            start = 1;
-            continue;
-        }
-        if (!start) continue;
         if (c < 0) return 1;
-        if (c < 0x80) {
-            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') start = 0;
-            continue;
-        }
+        if (c < 0x80) continue;
         UErrorCode st = U_ZERO_ERROR;
         UScriptCode sc = uscript_getScript(c, &st);
-        int none = U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED ||
-                   sc == USCRIPT_UNKNOWN;
-        if (!none)
-            start = 0;
-        else if (!em_latin_fold((uint32_t)c))
-            return 1;
+        if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED ||
+            sc == USCRIPT_UNKNOWN) {
+            if (!em_latin_fold((uint32_t)c)) scriptless = 1;
+        } else if (sc != USCRIPT_LATIN) {
+            other = 1;
+        }
+        if (scriptless && other) return 1;
     }
     return 0;
 }
@@ -528,7 +521,7 @@ static char *normalize_any(em_normalizer *n, const char *s) {
     pthread_once(&han_once, han_load);
     /* a name that is not UTF-8 is "" whole (ICU refuses it), not its good words */
     if (!em_is_valid_utf8((const char *)q, strlen((const char *)q)) ||
-        han_needs_whole((const char *)q) || word_starts_scriptless(s))
+        han_needs_whole((const char *)q) || scriptless_in_context(s))
         return normalize_whole(n, s, cyrillic);
     em_buf out;
     em_buf_init(&out);
