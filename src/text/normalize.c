@@ -26,6 +26,7 @@
 #include "text/arabic.h"
 #include "text/greek.h"
 #include "text/hangul.h"
+#include "text/thai.h"
 
 /* Any script to Latin (Russian via BGN/PCGN, which gives the English spellings the lists
    use: Sechin, not Secin), decompose and drop marks, fold to ASCII and lower case. */
@@ -603,7 +604,8 @@ static char *normalize_han_foreign(em_normalizer *n, const char *s) {
 /* Arabic-script words first become Latin consonant spellings (arabic.c), which
    give the lists' romanisations better than ICU's scholarly Arabic-Latin, and
    Hangul the lists' McCune-Reischauer-like spellings (hangul.c), not ICU's
-   Revised Romanization, and Greek its ELOT 743 or foreign-name readings (greek.c). */
+   Revised Romanization, Greek its ELOT 743 or foreign-name readings (greek.c), and Thai
+   its RTGS spellings (thai.c), not ISO 11940. */
 char *em_normalize_name(em_normalizer *n, const char *s) {
     if (!s) s = "";
     const unsigned char *q = (const unsigned char *)s;
@@ -621,6 +623,11 @@ char *em_normalize_name(em_normalizer *n, const char *s) {
         char *g = em_greek_to_latin(latin ? latin : s);
         free(latin);
         latin = g;
+    }
+    if (em_has_thai(latin ? latin : s)) {
+        char *t = em_thai_to_latin(latin ? latin : s);
+        free(latin);
+        latin = t;
     }
     if (!latin && is_han_foreign(s)) return normalize_han_foreign(n, s);
     if (!latin) return normalize_any(n, s);
