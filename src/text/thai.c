@@ -100,18 +100,14 @@ int em_has_thai(const char *s) {
     return 0;
 }
 
-/* the code points of a field, at most max; -1 when one is not in the Thai block */
+/* the code points of a field (Thai letters and '-'), at most max; else -1 */
 static int decode(const char *s, UChar32 *out, int max) {
     int32_t i = 0, n = (int32_t)strlen(s);
     int k = 0;
     while (i < n) {
         UChar32 c;
         U8_NEXT(s, i, n, c);
-        if (c == '-' && max > 1) {
-            out[k++] = '-';
-            continue;
-        }
-        if (!IN_BLOCK(c) || k >= max) return -1;
+        if (k >= max || (c != '-' && !IN_BLOCK(c))) return -1;
         out[k++] = c;
     }
     return k;
@@ -244,13 +240,16 @@ static int silent_at(const run *r, int i) {
     return 0;
 }
 
+/* a consonant with a final value; ย and ว close a syllable only in the diphthongs
+   of the vowel table (-าย, -ิว) */
+static int closes(UChar32 c) {
+    return fin_of(c)[0] && c != 0x0E22 && c != 0x0E27;
+}
+
 /* the letter at i can close the syllable before it: a consonant with a final
    value, no vowel of its own and not silenced */
 static int can_final(const run *r, int i) {
-    UChar32 c = at(r, i);
-    /* ย and ว close a syllable only in the diphthongs of the vowel table (-าย, -ิว) */
-    if (c == 0x0E22 || c == 0x0E27) return 0;
-    return fin_of(c)[0] && !is_dep(at(r, i + 1)) && !silent_at(r, i);
+    return closes(at(r, i)) && !is_dep(at(r, i + 1)) && !silent_at(r, i);
 }
 
 static int voweled(const run *r, int i);
@@ -399,7 +398,7 @@ static int syllable(run *r, int i) {
     const th_cluster *cl = cluster(c, at(r, i + 1));
     int two = n >= 3 && n % 2 == 1 && cl; /* กรม krom */
     int f = two ? i + 2 : i + 1;
-    if ((n % 2 == 0 || two) && fin_of(at(r, f))[0]) {
+    if ((n % 2 == 0 || two) && closes(at(r, f))) {
         em_buf_adds(r->out, two ? cl->val : ini_of(c));
         em_buf_addc(r->out, 'o');
         return add_final(r, f);
