@@ -28,10 +28,10 @@
 #include "store/store_read.h"
 
 static const char *KNOWLEDGE_FILES[] = {
-    "given_names.txt",        "particles.txt",   "honorifics.txt",   "legal_forms.tsv",
-    "org_stopwords.txt",      "countries.tsv",   "nicknames.txt",    "han_hangul.tsv",
-    "kontsevich.tsv",         "titles_cjk.txt",  "arabic_words.tsv", "abbreviations.tsv",
-    "country_adjectives.tsv", "case_endings.txt"};
+    "given_names.txt",        "particles.txt",    "honorifics.txt",    "legal_forms.tsv",
+    "org_stopwords.txt",      "countries.tsv",    "nicknames.txt",     "han_hangul.tsv",
+    "kontsevich.tsv",         "titles_cjk.txt",   "arabic_words.tsv",  "abbreviations.tsv",
+    "country_adjectives.tsv", "case_endings.txt", "hebrew_letters.tsv"};
 
 int em_matcher_load_tables(em_matcher *m, em_error *err) {
     char *dir = em_xasprintf("%s/knowledge", em_bundled_data_dir());

@@ -26,6 +26,7 @@
 #include "text/arabic.h"
 #include "text/greek.h"
 #include "text/hangul.h"
+#include "text/hebrew.h"
 #include "text/thai.h"
 
 /* Any script to Latin (Russian via BGN/PCGN, which gives the English spellings the lists
@@ -604,8 +605,8 @@ static char *normalize_han_foreign(em_normalizer *n, const char *s) {
 /* Arabic-script words first become Latin consonant spellings (arabic.c), which
    give the lists' romanisations better than ICU's scholarly Arabic-Latin, and
    Hangul the lists' McCune-Reischauer-like spellings (hangul.c), not ICU's
-   Revised Romanization, Greek its ELOT 743 or foreign-name readings (greek.c), and Thai
-   its RTGS spellings (thai.c), not ISO 11940. */
+   Revised Romanization, Greek its ELOT 743 or foreign-name readings (greek.c), Hebrew its
+   letters read as the lists spell them (hebrew.c), and Thai its RTGS spellings (thai.c). */
 char *em_normalize_name(em_normalizer *n, const char *s) {
     if (!s) s = "";
     const unsigned char *q = (const unsigned char *)s;
@@ -628,6 +629,11 @@ char *em_normalize_name(em_normalizer *n, const char *s) {
         char *t = em_thai_to_latin(latin ? latin : s);
         free(latin);
         latin = t;
+    }
+    if (em_has_hebrew(latin ? latin : s)) {
+        char *h = em_hebrew_to_latin(latin ? latin : s);
+        free(latin);
+        latin = h;
     }
     if (!latin && is_han_foreign(s)) return normalize_han_foreign(n, s);
     if (!latin) return normalize_any(n, s);

@@ -17,7 +17,7 @@
 
 /* Bump when em_tokenize_name or em_normalize_name change what they make of a name:
    it is part of em_knowledge_version, so snapshots and register indexes are rebuilt. */
-#define EM_TOKENIZE_VERSION 5
+#define EM_TOKENIZE_VERSION 6
 
 #define EM_TOK_PARTICLE 1u /* name particle: little weight */
 #define EM_TOK_LEGAL 2u    /* canonical legal form: little weight */
