@@ -244,7 +244,9 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
         (script && strcmp(script, "Hani") == 0 && has_interpunct(name)) ||
         (script && strcmp(script, "Hang") == 0 && em_hangul_is_foreign(name)))
         script_flags = EM_TOK_PHONETIC;
-    if (script && strcmp(script, "Arab") == 0) script_flags |= EM_TOK_ABJAD;
+    /* Arabic, and Hebrew written with the same units (text/hebrew.c): read by align.c */
+    if (script && (strcmp(script, "Arab") == 0 || strcmp(script, "Hebr") == 0))
+        script_flags |= EM_TOK_ABJAD;
     out->buf = em_normalize_name(n, name);
     char *raw[64];
     size_t nraw = 0;
