@@ -42,6 +42,7 @@
 #include "match/org.h"
 #include "match/weights.h"
 #include "text/arabic.h"
+#include "text/hebrew.h"
 
 static int is_vowel(char c) {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
@@ -304,13 +305,15 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
 }
 
 /* A part written in Arabic script (EM_TOK_ABJAD) against a Latin one: does the Latin
-   read as a rendering of its letters (text/arabic.c: em_arabic_reads_as)? The
-   similarity and how, or 0. */
+   read as a rendering of its letters (text/arabic.c: em_arabic_reads_as; a Hebrew part
+   also by text/hebrew.c: em_hebrew_reads_as)? The similarity and how, or 0. */
 static float arabic_similarity(const char *a, size_t la, unsigned fa, const char *b, size_t lb,
                                unsigned fb, em_part_how *how) {
     if (!((fa ^ fb) & EM_TOK_ABJAD) || ((fa | fb) & (EM_TOK_NUMBER | EM_TOK_SYLLABIC))) return 0;
     unsigned r =
         fa & EM_TOK_ABJAD ? em_arabic_reads_as(a, la, b, lb) : em_arabic_reads_as(b, lb, a, la);
+    if (!r && ((fa | fb) & EM_TOK_HEBREW)) /* Hebrew: its own letters' renderings */
+        r = fa & EM_TOK_ABJAD ? em_hebrew_reads_as(a, la, b, lb) : em_hebrew_reads_as(b, lb, a, la);
     if (!r) return 0;
     *how = r & EM_ARABIC_ARTICLE ? EM_HOW_ARABIC_ARTICLE : EM_HOW_ARABIC_LETTER;
     return r & EM_ARABIC_FEW ? EM_SIM_ARABIC_FEW : EM_SIM_ARABIC;

@@ -13,7 +13,7 @@
  * Hebrew Language's 2006/2011 rules, ISO 259-3) for its place in the word, and
  * the letters that also write vowels are read by their neighbours:
  *   - ו is v at the start of a word and doubled (וו), and before another vowel
- *     letter inside the word (לויטן levitan); otherwise the vowel o (the holam
+ *     letter (לוי levi, לויטן levitan); otherwise the vowel o (the holam
  *     male, the more frequent of the two it writes; the shuruk u is read only
  *     with its dagesh, וּ); with the holam point o;
  *   - י is y at the start, doubled (יי) and before another vowel letter
@@ -37,6 +37,7 @@
 #include "text/hebrew.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/unorm2.h>
@@ -46,6 +47,7 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "embargo.h"
+#include "text/arabic.h"
 #include "text/table.h"
 
 #define HE_FIRST 0x05D0
@@ -70,6 +72,16 @@ typedef struct he_word {
 } he_word;
 static he_word words[WORDS_MAX];
 static size_t n_words;
+
+/* the Latin spellings a unit of this file's output is read as (em_hebrew_reads_as) */
+enum { UNIT_MAX = 3, SPELL_MAX = 8, SPELL_LEN = 4, READINGS_MAX = 48 };
+typedef struct he_reading {
+    char unit[UNIT_MAX + 1];
+    char latin[SPELL_MAX][SPELL_LEN + 1];
+    size_t n;
+} he_reading;
+static he_reading readings[READINGS_MAX];
+static size_t n_readings;
 static int table_ok;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
@@ -99,6 +111,24 @@ static void table_load(void) {
         char *p = line, *f[7];
         for (int i = 0; i < 7; i++)
             f[i] = field(&p);
+        if (f[0] && strcmp(f[0], "reads") == 0) { /* reads, unit, spellings */
+            he_reading *x = n_readings < READINGS_MAX ? &readings[n_readings++] : NULL;
+            if (!x || !f[2] || f[3] || !f[1][0] || strlen(f[1]) > UNIT_MAX) {
+                bad = 1;
+                break;
+            }
+            memcpy(x->unit, f[1], strlen(f[1]) + 1);
+            for (char *save = NULL, *t = strtok_r(f[2], " ", &save); t;
+                 t = strtok_r(NULL, " ", &save)) {
+                if (x->n == SPELL_MAX || strlen(t) > SPELL_LEN) {
+                    bad = 1;
+                    break;
+                }
+                memcpy(x->latin[x->n++], t, strlen(t) + 1);
+            }
+            if (bad) break;
+            continue;
+        }
         if (f[0] && strcmp(f[0], "word") == 0) { /* word, Hebrew, Latin */
             he_word *x = n_words < WORDS_MAX ? &words[n_words++] : NULL;
             if (!x || !f[2] || f[3] || strlen(f[2]) >= WORD_MAX) {
@@ -219,7 +249,7 @@ static void word(em_buf *out, const he_char *w, size_t n) {
                 r = "u";
             } else if (i == 0) {
                 r = "v";
-            } else if (!(i == 1 && carrier) && i + 2 < n && writes_vowel(nx)) {
+            } else if (!(i == 1 && carrier) && writes_vowel(nx)) {
                 r = "v";
             } else {
                 r = "o";
@@ -331,4 +361,89 @@ char *em_hebrew_to_latin(const char *s) {
     free(w);
     free(cp);
     return em_buf_detach(&out);
+}
+
+/* ---- reading a Latin spelling as a rendering of a part this file wrote ------------ */
+
+enum { READ_MAX = 40 };
+
+typedef struct reader {
+    const char *a, *l;
+    size_t la, lb;
+    uint64_t failed[READ_MAX + 1]; /* bit j of failed[i]: (i, j) cannot be read */
+} reader;
+
+static int lat_vowel(char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static int he_vowel(char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* a y the Latin writes as a vowel (Kadyrov, Dmitry): after a consonant, not before a vowel */
+static int vowel_y(const char *l, size_t j, size_t lb) {
+    return l[j] == 'y' && j > 0 && !lat_vowel(l[j - 1]) && (j + 1 == lb || !lat_vowel(l[j + 1]));
+}
+
+static const he_reading *reading_of(const char *u, size_t n) {
+    for (size_t i = 0; i < n_readings; i++)
+        if (strlen(readings[i].unit) == n && memcmp(readings[i].unit, u, n) == 0)
+            return &readings[i];
+    return NULL;
+}
+
+static int read_from(reader *x, size_t i, size_t j);
+
+/* after a consonant spelling ending in c at j, the Latin may double it (Weizmann) */
+static int read_next(reader *x, size_t i, size_t j, char c) {
+    if (read_from(x, i, j)) return 1;
+    return !lat_vowel(c) && j < x->lb && x->l[j] == c && read_from(x, i, j + 1);
+}
+
+static int read_from(reader *x, size_t i, size_t j) {
+    const char *a = x->a, *l = x->l;
+    size_t la = x->la, lb = x->lb;
+    if (x->failed[i] >> j & 1) return 0;
+    if (i == la) {
+        /* an ending the letters do not write: a vowel or two, -ah, -eh (Yehudah, Moshe) */
+        size_t rest = lb - j;
+        if (rest == 0 || (rest <= 2 && lat_vowel(l[j]) && (rest == 1 || lat_vowel(l[j + 1]))) ||
+            (rest <= 2 && l[lb - 1] == 'h' && (rest == 1 ? he_vowel(a[la - 1]) : lat_vowel(l[j]))))
+            return 1;
+        x->failed[i] |= 1ull << j;
+        return 0;
+    }
+    /* a vowel the letters do not write */
+    if (j < lb && (lat_vowel(l[j]) || vowel_y(l, j, lb)) && read_from(x, i, j + 1)) return 1;
+    /* a vowel letter the Latin does not write (the o of ו, the i of י, the a of א) */
+    if (he_vowel(a[i]) && read_from(x, i + 1, j)) return 1;
+    for (size_t n = UNIT_MAX; n >= 1; n--) {
+        if (i + n > la) continue;
+        const he_reading *r = reading_of(a + i, n);
+        for (size_t m = 0; r && m < r->n; m++) {
+            size_t k = strlen(r->latin[m]);
+            if (j + k <= lb && memcmp(l + j, r->latin[m], k) == 0 &&
+                read_next(x, i + n, j + k, r->latin[m][k - 1]))
+                return 1;
+        }
+    }
+    x->failed[i] |= 1ull << j;
+    return 0;
+}
+
+unsigned em_hebrew_reads_as(const char *part, size_t la, const char *latin, size_t lb) {
+    pthread_once(&table_once, table_load);
+    if (!table_ok || la == 0 || lb == 0 || la > READ_MAX || lb > READ_MAX) return 0;
+    for (size_t i = 0; i < la; i++)
+        if (part[i] < 'a' || part[i] > 'z') return 0;
+    reader *x = &(reader){part, latin, la, lb, {0}};
+    if (!read_from(x, 0, 0)) return 0;
+    /* how many consonants the part writes */
+    size_t cons = 0;
+    for (size_t i = 0; i < la; i++)
+        if (!he_vowel(part[i]) && part[i] != 'y' &&
+            !(part[i] == 'h' && i > 0 && strchr("kstczdg", part[i - 1])))
+            cons++;
+    return EM_ARABIC_LETTERS | (cons < 2 ? EM_ARABIC_FEW : 0u);
 }

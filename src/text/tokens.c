@@ -244,9 +244,10 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
         (script && strcmp(script, "Hani") == 0 && has_interpunct(name)) ||
         (script && strcmp(script, "Hang") == 0 && em_hangul_is_foreign(name)))
         script_flags = EM_TOK_PHONETIC;
-    /* Arabic, and Hebrew written with the same units (text/hebrew.c): read by align.c */
-    if (script && (strcmp(script, "Arab") == 0 || strcmp(script, "Hebr") == 0))
-        script_flags |= EM_TOK_ABJAD;
+    if (script && strcmp(script, "Arab") == 0) script_flags |= EM_TOK_ABJAD;
+    /* Hebrew is read by the Arabic letters' renderings (an Arabic name written in Hebrew:
+       חסן ~ Hasan) and by its own (text/hebrew.c: יצחק ~ Yitzhak) */
+    if (script && strcmp(script, "Hebr") == 0) script_flags |= EM_TOK_ABJAD | EM_TOK_HEBREW;
     out->buf = em_normalize_name(n, name);
     char *raw[64];
     size_t nraw = 0;
