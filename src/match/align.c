@@ -309,11 +309,11 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
    also by text/hebrew.c: em_hebrew_reads_as)? The similarity and how, or 0. */
 static float arabic_similarity(const char *a, size_t la, unsigned fa, const char *b, size_t lb,
                                unsigned fb, em_part_how *how) {
-    if (!((fa ^ fb) & EM_TOK_ABJAD) || ((fa | fb) & (EM_TOK_NUMBER | EM_TOK_SYLLABIC))) return 0;
-    unsigned r =
-        fa & EM_TOK_ABJAD ? em_arabic_reads_as(a, la, b, lb) : em_arabic_reads_as(b, lb, a, la);
+    const unsigned abjad = EM_TOK_ABJAD | EM_TOK_HEBREW;
+    if (!((fa ^ fb) & abjad) || ((fa | fb) & (EM_TOK_NUMBER | EM_TOK_SYLLABIC))) return 0;
+    unsigned r = fa & abjad ? em_arabic_reads_as(a, la, b, lb) : em_arabic_reads_as(b, lb, a, la);
     if (!r && ((fa | fb) & EM_TOK_HEBREW)) /* Hebrew: its own letters' renderings */
-        r = fa & EM_TOK_ABJAD ? em_hebrew_reads_as(a, la, b, lb) : em_hebrew_reads_as(b, lb, a, la);
+        r = fa & abjad ? em_hebrew_reads_as(a, la, b, lb) : em_hebrew_reads_as(b, lb, a, la);
     if (!r) return 0;
     *how = r & EM_ARABIC_ARTICLE ? EM_HOW_ARABIC_ARTICLE : EM_HOW_ARABIC_LETTER;
     return r & EM_ARABIC_FEW ? EM_SIM_ARABIC_FEW : EM_SIM_ARABIC;

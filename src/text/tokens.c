@@ -247,7 +247,7 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
     if (script && strcmp(script, "Arab") == 0) script_flags |= EM_TOK_ABJAD;
     /* Hebrew is read by the Arabic letters' renderings (an Arabic name written in Hebrew:
        חסן ~ Hasan) and by its own (text/hebrew.c: יצחק ~ Yitzhak) */
-    if (script && strcmp(script, "Hebr") == 0) script_flags |= EM_TOK_ABJAD | EM_TOK_HEBREW;
+    if (script && strcmp(script, "Hebr") == 0) script_flags |= EM_TOK_HEBREW;
     out->buf = em_normalize_name(n, name);
     char *raw[64];
     size_t nraw = 0;

@@ -32,8 +32,9 @@
 /* written in Arabic script: its letters as text/arabic.c writes them (align.c reads a
    Latin part against them, em_arabic_reads_as) */
 #define EM_TOK_ABJAD 128u
-/* written in Hebrew script (with EM_TOK_ABJAD): its letters as text/hebrew.c writes them,
-   read by em_hebrew_reads_as too */
+/* written in Hebrew script: its letters as text/hebrew.c writes them (align.c reads a
+   Latin part against them, em_arabic_reads_as then em_hebrew_reads_as; retrieval keeps
+   the Arabic-script probes of EM_TOK_ABJAD to Arabic) */
 #define EM_TOK_HEBREW 256u
 
 typedef struct em_token {
