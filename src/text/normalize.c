@@ -602,6 +602,17 @@ static char *normalize_han_foreign(em_normalizer *n, const char *s) {
     return em_buf_detach(&out);
 }
 
+/* The scripts written in the lists' Latin spellings before ICU, in this order (each
+   leaves other text as it is). */
+static const struct {
+    int (*has)(const char *);
+    char *(*to_latin)(const char *);
+} READERS[] = {{em_has_arabic, em_arabic_to_latin},
+               {em_has_hangul, em_hangul_to_latin},
+               {em_has_greek, em_greek_to_latin},
+               {em_has_thai, em_thai_to_latin},
+               {em_has_hebrew, em_hebrew_to_latin}};
+
 /* Arabic-script words first become Latin consonant spellings (arabic.c), which
    give the lists' romanisations better than ICU's scholarly Arabic-Latin, and
    Hangul the lists' McCune-Reischauer-like spellings (hangul.c), not ICU's
@@ -614,26 +625,12 @@ char *em_normalize_name(em_normalizer *n, const char *s) {
         q++;
     if (!*q) return normalize_ascii(s);
     char *latin = NULL;
-    if (em_has_arabic((const char *)q)) latin = em_arabic_to_latin(s);
-    if (em_has_hangul(latin ? latin : s)) {
-        char *h = em_hangul_to_latin(latin ? latin : s);
+    for (size_t i = 0; i < sizeof READERS / sizeof *READERS; i++) {
+        const char *in = latin ? latin : s;
+        if (!READERS[i].has(in)) continue;
+        char *out = READERS[i].to_latin(in);
         free(latin);
-        latin = h;
-    }
-    if (em_has_greek(latin ? latin : s)) {
-        char *g = em_greek_to_latin(latin ? latin : s);
-        free(latin);
-        latin = g;
-    }
-    if (em_has_thai(latin ? latin : s)) {
-        char *t = em_thai_to_latin(latin ? latin : s);
-        free(latin);
-        latin = t;
-    }
-    if (em_has_hebrew(latin ? latin : s)) {
-        char *h = em_hebrew_to_latin(latin ? latin : s);
-        free(latin);
-        latin = h;
+        latin = out;
     }
     if (!latin && is_han_foreign(s)) return normalize_han_foreign(n, s);
     if (!latin) return normalize_any(n, s);
