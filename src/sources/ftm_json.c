@@ -367,17 +367,25 @@ static void line_view(json_t *o, ftm_line *out) {
 }
 
 /* Parses a line; returns 1 for an entity, 0 for a blank line, -1 on error. */
+/* The line without the white space around it: s[*from..*to). */
+static const char *trimmed(const em_buf *line, size_t *from, size_t *to) {
+    const char *s = line->data ? line->data : "";
+    size_t n = line->len, i = 0;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    while (i < n && isspace((unsigned char)s[i]))
+        i++;
+    *from = i;
+    *to = n;
+    return s;
+}
+
 static int read_entity(em_reader *r, em_buf *line, ftm_line *out, em_error *err) {
     const char *path = em_reader_path(r);
     long ln = em_reader_line(r);
     memset(out, 0, sizeof *out);
-    const char *s = line->data ? line->data : "";
-    size_t n = line->len;
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    size_t i = 0;
-    while (i < n && isspace((unsigned char)s[i]))
-        i++;
+    size_t i, n;
+    const char *s = trimmed(line, &i, &n);
     if (i == n) return 0;
     json_error_t je;
     json_t *root = json_loadb(s + i, n - i, 0, &je);
@@ -781,13 +789,8 @@ static int scan_party(const char *s, size_t n, party_scan *ps) {
 
 /* Pass 1 for a plain party line: what index_line keeps of it. 1 when it was one. */
 static int index_party_fast(ftm_index *x, const em_buf *line, long ln) {
-    const char *s = line->data ? line->data : "";
-    size_t n = line->len;
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    size_t i = 0;
-    while (i < n && isspace((unsigned char)s[i]))
-        i++;
+    size_t i, n;
+    const char *s = trimmed(line, &i, &n);
     party_scan ps;
     if (i == n || !scan_party(s + i, n - i, &ps)) return 0;
     if (ps.last_seen.p) {

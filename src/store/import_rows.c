@@ -14,6 +14,7 @@
 #include "base/cpu.h"
 #include "base/digest.h"
 #include "base/error.h"
+#include "text/encoding.h"
 
 typedef struct par_job {
     int (*fn)(void *);
@@ -69,37 +70,9 @@ int em_run_parallel(int (*fn)(void *), void *args, size_t arg_size, size_t n, in
  * container takes that, such an entity, or a NULL where jansson would be given
  * a string, is left to jansson (-1).
  */
-static int utf8_valid(const unsigned char *s) {
-    while (*s) {
-        unsigned c = *s;
-        if (c < 0x80) {
-            s++;
-            continue;
-        }
-        int n;
-        unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 1, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 2, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 3, cp = c & 0x07;
-        else
-            return 0;
-        for (int i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80) return 0;
-            cp = cp << 6 | (s[i] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        s += n + 1;
-    }
-    return 1;
-}
 
 static int put_str(em_buf *o, const char *s) {
-    if (!s || !utf8_valid((const unsigned char *)s)) return -1;
+    if (!s || !em_is_valid_utf8(s, strlen(s))) return -1;
     static const char hex[] = "0123456789ABCDEF";
     em_buf_addc(o, '"');
     const char *run = s;
