@@ -55,7 +55,8 @@ typedef struct builder {
     EM_VEC(snap_name) names;
     EM_VEC(uint32_t) name_tokens;
     EM_VEC(snap_token) tokens;
-    uint32_t *postings; /* all tokens' postings, made from name_tokens by _finish */
+    EM_VEC(uint8_t) article_keyed; /* per token: its "~" key after the article is in skel */
+    uint32_t *postings;            /* all tokens' postings, made from name_tokens by _finish */
     em_smap_builder *vocab, *skel, *groups, *deletes, *ids, *related, *by_id;
     EM_VEC(link_key) links;
     EM_VEC(snap_version) versions; /* entry 0: unknown */
@@ -69,6 +70,27 @@ static uint32_t version_entry(builder *b, int64_t id, const char *at) {
     snap_version sv = {id, em_strpool_add(b->pool, at ? at : ""), 0};
     em_vec_push(b->versions, sv);
     return (uint32_t)(b->versions.len - 1);
+}
+
+/* A part after the Arabic article is also found under the phonetic key of the two
+   glued (al-Assad: "~LST"), as the scripts that write a name by its sounds glue
+   them (알아사드 "alasadeu", アルアサド): search.c finds it by the query part's key. */
+static void article_key(builder *b, const em_token *art, const em_token *t, uint32_t tid) {
+    if (!(art->flags & EM_TOK_PARTICLE) || (t->flags & (EM_TOK_PARTICLE | EM_TOK_NUMBER)) ||
+        (strcmp(art->text, "al") != 0 && strcmp(art->text, "el") != 0) || t->len < 3 ||
+        t->len + 3 > 48)
+        return;
+    while (b->article_keyed.len <= tid)
+        em_vec_push(b->article_keyed, 0);
+    if (b->article_keyed.items[tid]) return;
+    b->article_keyed.items[tid] = 1;
+    char glued[48], pk[48], own[48];
+    snprintf(glued, sizeof glued, "%s%s", art->text, t->text);
+    size_t nk = em_phonetic_key(glued, pk + 1, sizeof pk - 1);
+    if (nk < EM_PHONETIC_MIN_KEY) return;
+    if (em_phonetic_key(t->text, own, sizeof own) == nk && memcmp(own, pk + 1, nk) == 0) return;
+    pk[0] = '~';
+    em_smap_add_bulk(b->skel, pk, tid);
 }
 
 static uint8_t schema_kind(const char *s) {
@@ -94,10 +116,13 @@ static uint32_t token_id(builder *b, const em_token *t) {
     em_smap_add(b->vocab, b->pool, t->text, id);
     if (t->skel[0] && !(t->flags & EM_TOK_NUMBER)) em_smap_add_bulk(b->skel, t->skel, id);
     /* the phonetic key, "~" + key, in the same map: how a foreign name written by its
-       sounds finds this spelling (em_phonetic_key) */
+       sounds finds this spelling (em_phonetic_key; a key one class short too for parts
+       longer than EM_PHONETIC_MIN_LEN, as align.c meets them) */
     char pk[48];
+    size_t nk = 0;
     if (!(t->flags & (EM_TOK_NUMBER | EM_TOK_PHONETIC)) && t->len >= EM_PHONETIC_MIN_LEN &&
-        em_phonetic_key(t->text, pk + 1, sizeof pk - 1) >= EM_PHONETIC_MIN_KEY) {
+        ((nk = em_phonetic_key(t->text, pk + 1, sizeof pk - 1)) >= EM_PHONETIC_MIN_KEY ||
+         (nk + 1 == EM_PHONETIC_MIN_KEY && t->len > EM_PHONETIC_MIN_LEN))) {
         pk[0] = '~';
         em_smap_add_bulk(b->skel, pk, id);
     }
@@ -286,6 +311,7 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
         for (size_t j = 0; j < nt.len; j++) {
             uint32_t tid = token_id(b, &nt.items[j]);
             em_vec_push(b->name_tokens, tid);
+            if (j > 0) article_key(b, &nt.items[j - 1], &nt.items[j], tid);
         }
         se.name_count++;
         em_name_tokens_free(&nt);
@@ -353,6 +379,7 @@ static void builder_release(builder *b) {
     free(b->links.items);
     free(b->entities.items), free(b->dobs.items), free(b->countries_v.items), free(b->names.items);
     free(b->name_tokens.items), free(b->tokens.items), free(b->versions.items);
+    free(b->article_keyed.items);
     em_smap_builder_free(b->vocab), em_smap_builder_free(b->skel), em_smap_builder_free(b->groups);
     em_smap_builder_free(b->deletes), em_smap_builder_free(b->ids);
     em_smap_builder_free(b->related), em_smap_builder_free(b->by_id);

@@ -319,6 +319,46 @@ static float arabic_similarity(const char *a, size_t la, unsigned fa, const char
     return r & EM_ARABIC_FEW ? EM_SIM_ARABIC_FEW : EM_SIM_ARABIC;
 }
 
+/* What is heard of a part, vowels and all, as the phonetic key hears its consonants:
+   h, kh, w and y dropped, r as l, doubled letters and ou as one, an epenthetic final
+   a/u/o after a consonant and Hangul's epenthetic eu dropped ("hameineiyi" -> "ameinei",
+   "khamenei" -> "amenei"). */
+static size_t heard(const char *t, char *out, size_t cap) {
+    size_t j = 0;
+    for (size_t i = 0; t[i] && j + 1 < cap; i++) {
+        char c = t[i];
+        if (c == 'k' && t[i + 1] == 'h') {
+            i++;
+            continue;
+        }
+        if (c == 'h' || c == 'w' || c == 'y') continue;
+        /* Hangul's ㅡ, "eu", is how it breaks a cluster or ends a final consonant
+           (흘라잉 "heullaing" ~ Hlaing, 드 "deu") */
+        if (c == 'e' && t[i + 1] == 'u' && (!t[i + 2] || !is_vowel(t[i + 2])) && i > 0 &&
+            !is_vowel(t[i - 1])) {
+            i++;
+            continue;
+        }
+        if (c == 'r') c = 'l';
+        if (c == 'o' && t[i + 1] == 'u') c = 'u', i++;
+        if (j > 0 && out[j - 1] == c) continue;
+        out[j++] = c;
+    }
+    if (j >= 3 && strchr("auo", out[j - 1]) && !is_vowel(out[j - 2])) j--;
+    out[j] = '\0';
+    return j;
+}
+
+/* Two parts whose phonetic key is only two classes long ("MN") must also sound alike
+   vowel for vowel: what is heard of them within a quarter of its length in edits
+   (EM_PHONETIC_SHORT_KEY_EDITS) ("hameineiyi" ~ "khamenei", not "hamenei" ~ "aminian"). */
+static int sounds_alike(const char *a, const char *b) {
+    char ha[48], hb[48];
+    size_t na = heard(a, ha, sizeof ha), nb = heard(b, hb, sizeof hb);
+    float max = (float)(na > nb ? na : nb) * EM_PHONETIC_SHORT_KEY_EDITS;
+    return em_edit_distance(ha, na, hb, nb, max) <= max;
+}
+
 /* EM_SIM_PHONETIC when one side is a foreign name written by its sounds and both
    have the same phonetic key (em_phonetic_key), long enough; else 0. */
 static float phonetic_similarity(const char *a, size_t la, unsigned fa, const char *b, size_t lb,
@@ -334,11 +374,11 @@ static float phonetic_similarity(const char *a, size_t la, unsigned fa, const ch
     tb[lb] = '\0';
     size_t na = em_phonetic_key(ta, ka, sizeof ka);
     int long_enough = (la >= EM_PHONETIC_MIN_LEN && lb >= EM_PHONETIC_MIN_LEN) || particle;
-    int enough =
-        long_enough &&
-        (na >= EM_PHONETIC_MIN_KEY || (particle && na > 0) ||
-         (na + 1 == EM_PHONETIC_MIN_KEY && la > EM_PHONETIC_MIN_LEN && lb > EM_PHONETIC_MIN_LEN));
-    if (enough && em_phonetic_key(tb, kb, sizeof kb) == na && memcmp(ka, kb, na) == 0)
+    int shortkey = na + 1 == EM_PHONETIC_MIN_KEY && la > EM_PHONETIC_MIN_LEN &&
+                   lb > EM_PHONETIC_MIN_LEN && !particle;
+    int enough = long_enough && (na >= EM_PHONETIC_MIN_KEY || (particle && na > 0) || shortkey);
+    if (enough && em_phonetic_key(tb, kb, sizeof kb) == na && memcmp(ka, kb, na) == 0 &&
+        (!shortkey || sounds_alike(ta, tb)))
         return EM_SIM_PHONETIC;
     /* parts too short for the key: the same sound form, vowels and all ("ari" ~ "ali") */
     if (la >= EM_PHONETIC_FORM_MIN_LEN && lb >= EM_PHONETIC_FORM_MIN_LEN) {

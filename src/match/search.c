@@ -382,6 +382,43 @@ static void retrieve_arabic_spellings(em_searcher *s, const char *text, size_t l
     }
 }
 
+/* A part written by its sounds (or in Arabic script) is also looked for by its phonetic
+   key (em_phonetic_key: listed tokens are indexed under "~KEY"), as align.c meets
+   them: from EM_PHONETIC_MIN_KEY sound classes, or one fewer for parts longer than
+   EM_PHONETIC_MIN_LEN on both sides (哈梅内伊 "hameineiyi" ~ Khamenei, key MN), and
+   then only listed parts within EM_PHONETIC_SHORT_KEY_SLACK letters of its length:
+   a key of two classes says little without the length. */
+static void retrieve_phonetic(em_searcher *s, const char *text, size_t len, unsigned flags, int qi,
+                              float w, uint32_t cap) {
+    char pk[48];
+    if (len < EM_PHONETIC_MIN_LEN || len >= sizeof pk - 1) return;
+    char t[48];
+    memcpy(t, text, len);
+    t[len] = '\0';
+    size_t nk = em_phonetic_key(t, pk + 1, sizeof pk - 1);
+    int shortkey =
+        nk + 1 == EM_PHONETIC_MIN_KEY && len > EM_PHONETIC_MIN_LEN && (flags & EM_TOK_PHONETIC);
+    if (nk < EM_PHONETIC_MIN_KEY && !shortkey) return;
+    pk[0] = '~';
+    if (shortkey) {
+        size_t lo = len > EM_PHONETIC_SHORT_KEY_SLACK ? len - EM_PHONETIC_SHORT_KEY_SLACK : 0;
+        s->len_lo = (uint16_t)(lo > EM_PHONETIC_MIN_LEN ? lo : EM_PHONETIC_MIN_LEN + 1);
+        s->len_hi = (uint16_t)(len + EM_PHONETIC_SHORT_KEY_SLACK);
+    }
+    uint32_t n, in_window = 0;
+    const uint32_t *v = em_smap_get(&s->m->skel, pk, &n);
+    for (uint32_t k = 0; k < n; k++) {
+        uint16_t tl = s->m->tokens[v[k]].len;
+        in_window += tl >= s->len_lo && tl <= s->len_hi;
+    }
+    if (in_window <=
+        ((flags & EM_TOK_PHONETIC) ? EM_RETRIEVE_MAX_BY_SOUND : EM_RETRIEVE_MAX_VARIANTS))
+        for (uint32_t k = 0; k < n; k++)
+            probe(s, v[k], EM_EST_SKELETON, qi, w, cap);
+    s->len_lo = 0;
+    s->len_hi = UINT16_MAX;
+}
+
 static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
     const em_matcher *m = s->m;
     uint32_t common = (uint32_t)(m->h->n_names * EM_COMMON_DF_SHARE);
@@ -402,13 +439,13 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         uint32_t cap = r < EM_RETRIEVE_ALWAYS ? UINT32_MAX : common;
         retrieve_text(s, q[i].text, q[i].len, q[i].skel, q[i].group, i, q[i].w, cap, abjad);
         char pk[48];
-        if ((q[i].flags & (EM_TOK_PHONETIC | EM_TOK_ABJAD)) && q[i].len >= EM_PHONETIC_MIN_LEN &&
-            em_phonetic_key(q[i].text, pk + 1, sizeof pk - 1) >= EM_PHONETIC_MIN_KEY) {
-            pk[0] = '~';
-            uint32_t n;
-            const uint32_t *v = em_smap_get(&m->skel, pk, &n);
-            probe_list(s, v, n, EM_EST_SKELETON, i, q[i].w, cap, EM_RETRIEVE_MAX_VARIANTS);
-        }
+        if ((q[i].flags & (EM_TOK_PHONETIC | EM_TOK_ABJAD)) && q[i].len >= EM_PHONETIC_MIN_LEN)
+            retrieve_phonetic(s, q[i].text, q[i].len, q[i].flags, i, q[i].w, cap);
+        /* a part written by its sounds may carry the Arabic article glued on (알아사드
+           "alasadeu", アルアサド): its remainder is looked for by sound too */
+        if ((q[i].flags & EM_TOK_PHONETIC) && q[i].len >= EM_PHONETIC_MIN_LEN + 2 &&
+            q[i].text[0] == 'a' && q[i].text[1] == 'l')
+            retrieve_phonetic(s, q[i].text + 2, q[i].len - 2u, q[i].flags, i, q[i].w, cap);
         if (q[i].flags & EM_TOK_ABJAD)
             retrieve_arabic_spellings(s, q[i].text, q[i].len, q[i].skel, i, q[i].w, cap);
         /* ... and a short one by its sound form ("ari" finds "ali", em_phonetic_form) */

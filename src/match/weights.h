@@ -69,6 +69,9 @@
 /* A variant group or skeleton bucket of more tokens than this is too vague to
    probe; a deletion key of more tokens than EM_RETRIEVE_MAX_TYPOS likewise. */
 #define EM_RETRIEVE_MAX_VARIANTS 64
+/* A phonetic-key bucket probed for a part written by its sounds (kana, Hangul, Greek...)
+   may hold more tokens: such a key is all such a part has to be found by. */
+#define EM_RETRIEVE_MAX_BY_SOUND 160
 /* An acronym (org.c) retrieves the organisation names whose initials it spells,
    unless more than this many do: then it is too vague to probe. */
 #define EM_RETRIEVE_MAX_ACRONYM 64
@@ -143,6 +146,12 @@
 #define EM_CASE_ENDING_MIN_LEN 4
 #define EM_PHONETIC_MIN_KEY 3
 #define EM_PHONETIC_MIN_LEN 4
+/* Retrieval by a key one class short (search.c: retrieve_phonetic) takes only listed
+   parts within this many letters of the query part's length. */
+#define EM_PHONETIC_SHORT_KEY_SLACK 3
+/* ... and such parts meet only when what is heard of them (align.c: sounds_alike) is
+   within this many edits per letter. */
+#define EM_PHONETIC_SHORT_KEY_EDITS 0.25f
 /* ... and parts shorter than that (Ali, Kim, Un) only by the same sound form
    (em_phonetic_form: vowels kept, r = l, doubles and an epenthetic final vowel
    dropped), from this many letters on both sides. */

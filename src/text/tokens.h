@@ -16,8 +16,9 @@
 #include "text/normalize.h"
 
 /* Bump when em_tokenize_name or em_normalize_name change what they make of a name:
-   it is part of em_knowledge_version, so snapshots and register indexes are rebuilt. */
-#define EM_TOKENIZE_VERSION 6
+   it is part of em_knowledge_version, so snapshots and register indexes are rebuilt
+   (7: the snapshot's phonetic keys include the two-class keys of longer parts). */
+#define EM_TOKENIZE_VERSION 7
 
 #define EM_TOK_PARTICLE 1u /* name particle: little weight */
 #define EM_TOK_LEGAL 2u    /* canonical legal form: little weight */
