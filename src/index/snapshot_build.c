@@ -57,7 +57,7 @@ typedef struct builder {
     EM_VEC(snap_token) tokens;
     EM_VEC(uint8_t) article_keyed; /* per token: its "~" key after the article is in skel */
     uint32_t *postings;            /* all tokens' postings, made from name_tokens by _finish */
-    em_smap_builder *vocab, *skel, *groups, *deletes, *ids, *related, *by_id;
+    em_smap_builder *vocab, *skel, *groups, *deletes, *ids, *related, *by_id, *sounds;
     EM_VEC(link_key) links;
     EM_VEC(snap_version) versions; /* entry 0: unknown */
 } builder;
@@ -91,6 +91,23 @@ static void article_key(builder *b, const em_token *art, const em_token *t, uint
     if (em_phonetic_key(t->text, own, sizeof own) == nk && memcmp(own, pk + 1, nk) == 0) return;
     pk[0] = '~';
     em_smap_add_bulk(b->skel, pk, tid);
+}
+
+/* A Latin name of two parts or more is also found by its sound as a whole (its parts
+   glued in order, and with the first part last: "HLAING, Min Aung"), in the sounds map
+   (key -> entity): a name a script writes by its sounds in one word (Burmese
+   မင်းအောင်လှိုင်) or with other word breaks (Мин Аун Хлайн) finds it. */
+static void name_sound_keys(builder *b, const em_name_tokens *nt, uint32_t eidx) {
+    if (nt->len < 2 || nt->by_sound ||
+        (nt->items[0].flags & (EM_TOK_ABJAD | EM_TOK_SYLLABIC | EM_TOK_HEBREW)))
+        return;
+    char k0[64], k1[64];
+    for (size_t first = 0; first < 2; first++) {
+        char *k = first ? k1 : k0;
+        size_t n = em_name_sound_key(nt->items, nt->len, first, k, sizeof k0);
+        if (n < EM_NAME_SOUND_KEY_MIN || (first && strcmp(k0, k1) == 0)) continue;
+        em_smap_add_bulk(b->sounds, k, eidx);
+    }
 }
 
 static uint8_t schema_kind(const char *s) {
@@ -313,6 +330,7 @@ static void add_entity(builder *b, const em_entity *e, int64_t version) {
             em_vec_push(b->name_tokens, tid);
             if (j > 0) article_key(b, &nt.items[j - 1], &nt.items[j], tid);
         }
+        name_sound_keys(b, &nt, eidx);
         se.name_count++;
         em_name_tokens_free(&nt);
     }
@@ -359,6 +377,7 @@ em_snapshot_builder *em_snapshot_builder_new(const em_knowledge *k, em_error *er
     b->ids = em_smap_builder_new();
     b->related = em_smap_builder_new();
     b->by_id = em_smap_builder_new();
+    b->sounds = em_smap_builder_new();
     snap_version none = {0, em_strpool_add(b->pool, ""), 0};
     em_vec_push(b->versions, none);
     return sb;
@@ -383,6 +402,7 @@ static void builder_release(builder *b) {
     em_smap_builder_free(b->vocab), em_smap_builder_free(b->skel), em_smap_builder_free(b->groups);
     em_smap_builder_free(b->deletes), em_smap_builder_free(b->ids);
     em_smap_builder_free(b->related), em_smap_builder_free(b->by_id);
+    em_smap_builder_free(b->sounds);
     em_strpool_free(b->pool);
     em_normalizer_free(b->norm);
     em_countries_free(b->countries);
@@ -529,6 +549,7 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     out_smap(&o, &h, SEC_IDS, &b->ids, b->pool);
     out_smap(&o, &h, SEC_RELATED, &b->related, b->pool);
     out_smap(&o, &h, SEC_BY_ID, &b->by_id, b->pool);
+    out_smap(&o, &h, SEC_SOUNDS, &b->sounds, b->pool);
     out_section(&o, &h, SEC_ENTITIES, b->entities.items,
                 b->entities.len * sizeof *b->entities.items);
     out_section(&o, &h, SEC_DOBS, b->dobs.items, b->dobs.len * sizeof *b->dobs.items);

@@ -93,10 +93,10 @@ void em_snapshot_seal(void *image, size_t len) {
 /* ---- structure ------------------------------------------------------------ */
 
 static const char *SECTION_NAMES[SEC_COUNT] = {
-    "string pool",    "entity table", "birth date table", "country table",
-    "name table",     "name tokens",  "token table",      "postings",
-    "vocabulary",     "skeleton map", "variant map",      "typo map",
-    "identifier map", "related map",  "version table",    "id map"};
+    "string pool", "entity table", "birth date table", "country table", "name table",
+    "name tokens", "token table",  "postings",         "vocabulary",    "skeleton map",
+    "variant map", "typo map",     "identifier map",   "related map",   "version table",
+    "id map",      "sounds map"};
 
 #define BAD(...) return (snprintf(why, cap, __VA_ARGS__), EM_SNAP_CORRUPT)
 
@@ -285,7 +285,7 @@ int em_snapshot_check(const void *image, size_t len, char *why, size_t cap) {
         int pairs; /* (entity, reason) */
         int of;    /* 0 tokens, 1 entities */
     } MAPS[] = {{SEC_VOCAB, 0, 0}, {SEC_SKEL, 0, 0},    {SEC_GROUPS, 0, 0}, {SEC_DELETES, 0, 0},
-                {SEC_IDS, 0, 1},   {SEC_RELATED, 1, 1}, {SEC_BY_ID, 0, 1}};
+                {SEC_IDS, 0, 1},   {SEC_RELATED, 1, 1}, {SEC_BY_ID, 0, 1},  {SEC_SOUNDS, 0, 1}};
     for (size_t i = 0; i < sizeof MAPS / sizeof *MAPS; i++) {
         int s = MAPS[i].sec;
         char inner[200];

@@ -62,7 +62,7 @@
 #include "index/smap.h"
 
 #define EM_SNAP_MAGIC "EMBSNAP\0"
-#define EM_SNAP_VERSION 7 /* 7: fingerprints in the string maps' slots (smap.c) */
+#define EM_SNAP_VERSION 8 /* 7: fingerprints in the string maps' slots (smap.c); 8: SEC_SOUNDS */
 
 enum {
     SEC_STRINGS,
@@ -82,6 +82,7 @@ enum {
                    */
     SEC_VERSIONS, /* the list versions entities' histories name (snap_version; entry 0: none) */
     SEC_BY_ID,    /* entity id -> entity index */
+    SEC_SOUNDS,   /* the sound of a whole Latin name (em_name_sound_key) -> entity ids */
     SEC_COUNT
 };
 

@@ -319,43 +319,14 @@ static float arabic_similarity(const char *a, size_t la, unsigned fa, const char
     return r & EM_ARABIC_FEW ? EM_SIM_ARABIC_FEW : EM_SIM_ARABIC;
 }
 
-/* What is heard of a part, vowels and all, as the phonetic key hears its consonants:
-   h, kh, w and y dropped, r as l, doubled letters and ou as one, an epenthetic final
-   a/u/o after a consonant and Hangul's epenthetic eu dropped ("hameineiyi" -> "ameinei",
-   "khamenei" -> "amenei"). */
-static size_t heard(const char *t, char *out, size_t cap) {
-    size_t j = 0;
-    for (size_t i = 0; t[i] && j + 1 < cap; i++) {
-        char c = t[i];
-        if (c == 'k' && t[i + 1] == 'h') {
-            i++;
-            continue;
-        }
-        if (c == 'h' || c == 'w' || c == 'y') continue;
-        /* Hangul's ㅡ, "eu", is how it breaks a cluster or ends a final consonant
-           (흘라잉 "heullaing" ~ Hlaing, 드 "deu") */
-        if (c == 'e' && t[i + 1] == 'u' && (!t[i + 2] || !is_vowel(t[i + 2])) && i > 0 &&
-            !is_vowel(t[i - 1])) {
-            i++;
-            continue;
-        }
-        if (c == 'r') c = 'l';
-        if (c == 'o' && t[i + 1] == 'u') c = 'u', i++;
-        if (j > 0 && out[j - 1] == c) continue;
-        out[j++] = c;
-    }
-    if (j >= 3 && strchr("auo", out[j - 1]) && !is_vowel(out[j - 2])) j--;
-    out[j] = '\0';
-    return j;
-}
-
-/* Two parts whose phonetic key is only two classes long ("MN") must also sound alike
-   vowel for vowel: what is heard of them within a quarter of its length in edits
-   (EM_PHONETIC_SHORT_KEY_EDITS) ("hameineiyi" ~ "khamenei", not "hamenei" ~ "aminian"). */
-static int sounds_alike(const char *a, const char *b) {
+/* Two parts whose phonetic key is short must also sound alike vowel for vowel: what is
+   heard of them (em_phonetic_heard) within per_letter edits per letter (EM_PHONETIC_SHORT_KEY_EDITS
+   for a key of two classes: "hameineiyi" ~ "khamenei", not "hamenei" ~ "aminian";
+   EM_PHONETIC_KEY_EDITS for three: not "shivli" ~ "jafar"). */
+static int sounds_alike(const char *a, const char *b, float per_letter) {
     char ha[48], hb[48];
-    size_t na = heard(a, ha, sizeof ha), nb = heard(b, hb, sizeof hb);
-    float max = (float)(na > nb ? na : nb) * EM_PHONETIC_SHORT_KEY_EDITS;
+    size_t na = em_phonetic_heard(a, ha, sizeof ha), nb = em_phonetic_heard(b, hb, sizeof hb);
+    float max = (float)(na > nb ? na : nb) * per_letter;
     return em_edit_distance(ha, na, hb, nb, max) <= max;
 }
 
@@ -378,7 +349,8 @@ static float phonetic_similarity(const char *a, size_t la, unsigned fa, const ch
                    lb > EM_PHONETIC_MIN_LEN && !particle;
     int enough = long_enough && (na >= EM_PHONETIC_MIN_KEY || (particle && na > 0) || shortkey);
     if (enough && em_phonetic_key(tb, kb, sizeof kb) == na && memcmp(ka, kb, na) == 0 &&
-        (!shortkey || sounds_alike(ta, tb)))
+        (na > EM_PHONETIC_MIN_KEY || particle ||
+         sounds_alike(ta, tb, shortkey ? EM_PHONETIC_SHORT_KEY_EDITS : EM_PHONETIC_KEY_EDITS)))
         return EM_SIM_PHONETIC;
     /* parts too short for the key: the same sound form, vowels and all ("ari" ~ "ali") */
     if (la >= EM_PHONETIC_FORM_MIN_LEN && lb >= EM_PHONETIC_FORM_MIN_LEN) {
@@ -755,4 +727,43 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
     out->score =
         out->qcov * (1.0f - list_share + list_share * out->ccov) - EM_CONFLICT_COST * out->conflict;
     if (out->score < 0) out->score = 0;
+}
+
+size_t em_parts_sound_key(const em_part *p, size_t n, size_t first, char *out, size_t cap) {
+    em_token t[EM_PART_MAX];
+    if (n > EM_PART_MAX) n = EM_PART_MAX;
+    for (size_t i = 0; i < n; i++) {
+        memset(&t[i], 0, sizeof t[i]);
+        t[i].text = p[i].text;
+        t[i].len = p[i].len;
+    }
+    return em_name_sound_key(t, n, first, out, cap);
+}
+
+int em_align_by_sound(const em_part *q, size_t nq, const em_part *c, size_t nc, em_alignment *al) {
+    if (nq == 0 || nc < 2 || al->score >= EM_SIM_NAME_SOUND) return 0;
+    char kq[64], kc[64];
+    size_t n = em_parts_sound_key(q, nq, 0, kq, sizeof kq);
+    if (n < EM_NAME_SOUND_KEY_MIN) return 0;
+    int same = 0;
+    for (size_t first = 0; first < 2 && !same; first++)
+        same = em_parts_sound_key(c, nc, first, kc, sizeof kc) == n && memcmp(kq, kc, n) == 0;
+    if (!same) return 0;
+    float wq = 0, wc = 0;
+    for (size_t i = 0; i < nq; i++)
+        wq += q[i].w;
+    for (size_t i = 0; i < nc; i++)
+        wc += c[i].w;
+    memset(al, 0, sizeof *al);
+    al->pairs[0] = (em_pair){0,
+                             (int8_t)(nq > 1 ? (int)nq - 1 : -1),
+                             0,
+                             (int8_t)((int)nc - 1),
+                             EM_SIM_NAME_SOUND,
+                             EM_HOW_NAME_SOUND};
+    al->npairs = 1;
+    al->qcov = al->ccov = 1;
+    al->matched_w = EM_SIM_NAME_SOUND * (wq < wc ? wq : wc);
+    al->score = EM_SIM_NAME_SOUND;
+    return 1;
 }

@@ -62,6 +62,16 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
    edit, confusable letters half), or more than max when it exceeds max. */
 float em_edit_distance(const char *a, size_t la, const char *b, size_t lb, float max);
 
+/* The sound of a whole name of parts (tokens.h: em_name_sound_key). */
+size_t em_parts_sound_key(const em_part *p, size_t n, size_t first, char *out, size_t cap);
+
+/* A name written by its sounds (em_name_tokens.by_sound) met by the sound of the whole name:
+   when its parts do not meet the listed name's one by one (al->score below
+   EM_SIM_NAME_SOUND) but the two names' sound keys are the same (the listed one also
+   with its first part last: "HLAING, Min Aung"), al becomes one pair of all the parts
+   at EM_SIM_NAME_SOUND. Returns 1 when it did. */
+int em_align_by_sound(const em_part *q, size_t nq, const em_part *c, size_t nc, em_alignment *al);
+
 /* Memo of part similarities for one query: (query part, list token id) ->
    similarity. Candidates share tokens, so most comparisons repeat. */
 #define EM_SIMCACHE_SIZE 8192

@@ -93,6 +93,7 @@ int em_matcher_map(em_matcher *m, const char *path, em_error *err) {
     SMAP(deletes, SEC_DELETES);
     SMAP(ids, SEC_IDS);
     SMAP(related, SEC_RELATED);
+    SMAP(sounds, SEC_SOUNDS);
 #undef SMAP
     if (!ok) {
         munmap(map, len);

@@ -26,7 +26,7 @@ struct em_matcher {
     const uint32_t *name_tokens;
     const snap_token *tokens;
     const uint32_t *postings;
-    em_smap vocab, skel, groups, deletes, ids, related;
+    em_smap vocab, skel, groups, deletes, ids, related, sounds;
     float max_idf;
     /* names aligned per query: 0 = EM_MAX_CANDIDATES; a register's index, searched
        with a listed name to find every record it may match, takes more */

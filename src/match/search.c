@@ -106,7 +106,8 @@ struct em_searcher {
     EM_VEC(float) lb;
     EM_VEC(float) scratch;
     EM_VEC(uint32_t) scratch_ids;
-    EM_VEC(uint32_t) acro; /* the names the query's acronyms found (retrieve_acronyms) */
+    EM_VEC(uint32_t) acro;        /* the names the query's acronyms found (retrieve_acronyms) */
+    EM_VEC(uint32_t) sound_names; /* the names the whole query's sound found */
     int exhaustive;
     /* probes take only tokens of len_lo..len_hi letters (a glued pair: the lengths the
        aligner joins, EM_JOINED_LEN_SLACK); 0..UINT16_MAX otherwise */
@@ -164,6 +165,7 @@ void em_searcher_free(em_searcher *s) {
     em_vec_free(s->scratch);
     em_vec_free(s->scratch_ids);
     em_vec_free(s->acro);
+    em_vec_free(s->sound_names);
     free(s);
 }
 
@@ -417,6 +419,35 @@ static void retrieve_phonetic(em_searcher *s, const char *text, size_t len, unsi
             probe(s, v[k], EM_EST_SKELETON, qi, w, cap);
     s->len_lo = 0;
     s->len_hi = UINT16_MAX;
+}
+
+/* A name in a script that writes it by its sounds (em_name_tokens.by_sound) is also
+   looked for by the sound of the whole name (em_name_sound_key: its parts glued, as
+   snapshot_build.c indexes each listed Latin name in the sounds map, key -> entities; their names
+   are one list): Burmese writes Min Aung Hlaing in one word, "mainnaaunglhaine", Russian as Мин Аун
+   Хлайн; all are MNLN. */
+#define NAME_SOUND_SLOT (5 * EM_PART_MAX)
+static void retrieve_name_sound(em_searcher *s, const em_part *q, size_t nq) {
+    const em_matcher *m = s->m;
+    float w = 0;
+    for (size_t i = 0; i < nq; i++)
+        w += q[i].w;
+    char key[64];
+    if (em_parts_sound_key(q, nq, 0, key, sizeof key) < EM_NAME_SOUND_KEY_MIN) return;
+    uint32_t n;
+    const uint32_t *v = em_smap_get(&m->sounds, key, &n);
+    if (n == 0 || n > EM_RETRIEVE_MAX_VARIANTS) return;
+    /* the names of those entities, in id order (entities' names are contiguous, in
+       entity order), once each */
+    s->sound_names.len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const snap_entity *e = &m->entities[v[i]];
+        if (i > 0 && v[i] <= v[i - 1]) continue;
+        for (uint32_t k = 0; k < e->name_count; k++)
+            em_vec_push(s->sound_names, e->name_first + k);
+    }
+    plan_list_add(s, s->sound_names.items, (uint32_t)s->sound_names.len, w * EM_EST_NAME_SOUND,
+                  NAME_SOUND_SLOT);
 }
 
 static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
@@ -1115,13 +1146,14 @@ static float qualify(em_searcher *s, const qinfo *qi, const hit *h, em_explain_b
 
 /* ---- scoring one candidate name -------------------------------------------- */
 
-static float score_name(em_searcher *s, const em_part *q, size_t nq, int abjad, uint32_t name,
-                        em_alignment *al) {
+static float score_name(em_searcher *s, const em_part *q, size_t nq, int abjad, int by_sound,
+                        uint32_t name, em_alignment *al) {
     const em_matcher *m = s->m;
     em_part c[EM_PART_MAX];
     size_t nc = name_parts(m, name, c);
     int org = m->entities[m->names[name].entity].schema_kind != SNAP_SCHEMA_PERSON;
     em_align(q, nq, c, nc, abjad || m->names[name].abjad, org, m->k, &s->cache, al);
+    if (by_sound && !org) em_align_by_sound(q, nq, c, nc, al);
     float sc = al->score;
     float mass_min = EM_MASS_SHARE * m->max_idf;
     if (al->matched_w < mass_min && m->h) sc *= al->matched_w / mass_min;
@@ -1242,18 +1274,37 @@ static int search_one(em_searcher *s, const em_query *q, const char *shown, em_r
         size_t kmax = m->max_candidates ? m->max_candidates : EM_MAX_CANDIDATES;
         s->lists.len = s->segs.len = s->units.len = 0;
         retrieve(s, qp, nq, nt.abjad);
+        if (nt.by_sound) retrieve_name_sound(s, qp, nq);
         if (kind != EM_KIND_PERSON) retrieve_acronyms(s, qp, nq);
         if (s->exhaustive)
             run_exhaustive(s, kmax, floor_acc);
         else
             run_pruned(s, kmax, floor_acc);
         em_simcache_reset(&s->cache);
+        if (getenv("EM_DEBUG")) { /* DEBUG-TEMP */
+            fprintf(stderr, "parts:");
+            for (size_t i = 0; i < nq; i++)
+                fprintf(stderr, " %s(w%.2f f%x)", qp[i].text, qp[i].w, qp[i].flags);
+            fprintf(stderr, "\nsegs %zu lists %zu floor %.2f cand %zu\n", s->segs.len, s->lists.len,
+                    floor_acc, s->cand.len);
+            for (size_t g = 0; g < s->segs.len; g++)
+                fprintf(stderr, " seg qi%d c%.2f n%u\n", s->segs.items[g].qi, s->segs.items[g].c,
+                        s->segs.items[g].nlists);
+            for (size_t i = 0; i < s->cand.len; i++) {
+                const char *dn = getenv("EM_DEBUG");
+                uint32_t e = m->names[s->cand.items[i]].entity;
+                (void)e;
+                (void)dn;
+                fprintf(stderr, "  cand %u acc %.2f %s\n", s->cand.items[i],
+                        s->acc[s->cand.items[i]], m->strings + m->names[s->cand.items[i]].display);
+            }
+        }
         for (size_t i = 0; i < s->cand.len; i++) {
             uint32_t name = s->cand.items[i];
             hit h = {0};
             h.name = name;
             h.entity = m->names[name].entity;
-            h.name_score = score_name(s, qp, nq, nt.abjad, name, &h.al);
+            h.name_score = score_name(s, qp, nq, nt.abjad, nt.by_sound, name, &h.al);
             if (h.name_score <= EM_MIN_NAME_SCORE) continue;
             /* one hit per entity: its best name */
             size_t k;
@@ -1453,6 +1504,8 @@ static void compare_one(em_searcher *s, const char *schema, const char *name1, c
     em_align(pa, na, pb, nb, a.abjad || b.abjad, org, s->m->k, NULL, &al);
     em_alignment al2;
     em_align(pb, nb, pa, na, a.abjad || b.abjad, org, s->m->k, NULL, &al2);
+    if (!org && a.by_sound && !b.by_sound) em_align_by_sound(pa, na, pb, nb, &al);
+    if (!org && b.by_sound && !a.by_sound) em_align_by_sound(pb, nb, pa, na, &al2);
     /* a pair of names has no query side: for organisations both directions count
        (an extra word names another company); for people the better direction (a
        name with and without a middle name is the same person). The explanation

@@ -149,9 +149,20 @@
 /* Retrieval by a key one class short (search.c: retrieve_phonetic) takes only listed
    parts within this many letters of the query part's length. */
 #define EM_PHONETIC_SHORT_KEY_SLACK 3
+/* A name written by its sounds (tokens.h: by_sound) is also retrieved by the sound of the whole
+   name (tokens.h: em_name_sound_key; snapshot_build.c indexes the listed names'), from this many
+   sound classes, at EM_EST_NAME_SOUND of the query's weight. */
+#define EM_NAME_SOUND_KEY_MIN 4
+#define EM_EST_NAME_SOUND 0.8f
+/* ... and when its parts meet nothing one by one, such a name scores EM_SIM_NAME_SOUND
+   (align.c: em_align_by_sound): below the default threshold, a lead an analyst
+   reviews next to the listed name, never an alert on the sound of a name alone. */
+#define EM_SIM_NAME_SOUND 0.62f
 /* ... and such parts meet only when what is heard of them (align.c: sounds_alike) is
    within this many edits per letter. */
 #define EM_PHONETIC_SHORT_KEY_EDITS 0.25f
+/* ... and those of a key of EM_PHONETIC_MIN_KEY classes within this many. */
+#define EM_PHONETIC_KEY_EDITS 0.4f
 /* ... and parts shorter than that (Ali, Kim, Un) only by the same sound form
    (em_phonetic_form: vowels kept, r = l, doubles and an epenthetic final vowel
    dropped), from this many letters on both sides. */

@@ -25,6 +25,7 @@
 #include "text/encoding.h"
 #include "text/arabic.h"
 #include "text/greek.h"
+#include "text/han_names.h"
 #include "text/hangul.h"
 #include "text/hebrew.h"
 #include "text/thai.h"
@@ -577,7 +578,8 @@ static int is_han_foreign(const char *s) {
     return 0;
 }
 
-/* Each part between interpuncts is one word: its pinyin syllables glued
+/* Each part between interpuncts is one word: a common given name as the name it
+   transcribes (弗拉基米尔 -> "vladimir", han_names.c), else its pinyin syllables glued
    ("ba sha er" -> "bashaer"), as the Latin spelling of the name writes it. */
 static char *normalize_han_foreign(em_normalizer *n, const char *s) {
     char *copy = em_xstrdup(s);
@@ -592,7 +594,9 @@ static char *normalize_han_foreign(em_normalizer *n, const char *s) {
     em_buf_init(&out);
     for (char *save = NULL, *part = strtok_r(copy, "\x01 ", &save); part;
          part = strtok_r(NULL, "\x01 ", &save)) {
-        char *t = normalize_any(n, part);
+        /* a common given name in its conventional transcription (han_names.c) */
+        const char *given = em_han_given_name(part, strlen(part));
+        char *t = given ? em_xstrdup(given) : normalize_any(n, part);
         if (*t && out.len) em_buf_addc(&out, ' ');
         for (const char *q = t; *q; q++)
             if (*q != ' ') em_buf_addc(&out, *q);

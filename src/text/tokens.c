@@ -30,67 +30,117 @@ void em_skeleton(const char *t, char *out, size_t cap) {
     out[j] = '\0';
 }
 
+/* The sound class of the consonant at t[*i] (b p v f = B, k g q c = K, ...: see
+   em_phonetic_key in tokens.h), 0 for a letter that is not counted; advances *i past
+   a digraph (ph, ch, kh, th, ts, dz, sh, zh, ng). x is K then S: *second gets S. */
+static char sound_class(const char *t, size_t *i, char prev, char *second) {
+    char c = t[*i], nx = t[*i + 1], k = 0;
+    *second = 0;
+    switch (c) {
+    case 'b':
+    case 'p':
+    case 'v':
+    case 'f':
+        k = 'B';
+        if (c == 'p' && nx == 'h') (*i)++;
+        break;
+    case 'k':
+    case 'g':
+    case 'q':
+    case 'c':
+        /* ch is S; kh is written h (dropped) by the scripts that have no kh */
+        k = c == 'c' && nx == 'h' ? 'S' : c == 'k' && nx == 'h' ? 0 : 'K';
+        if (nx == 'h') (*i)++;
+        break;
+    case 't':
+    case 'd':
+        k = 'T';
+        if (nx == 'h' || (nx == 's' && c == 't') || (nx == 'z' && c == 'd')) {
+            if (nx != 'h') k = 'S';
+            (*i)++;
+        }
+        break;
+    case 's':
+    case 'z':
+    case 'j':
+        k = 'S';
+        if (nx == 'h') (*i)++;
+        break;
+    case 'x':
+        if (prev != 'K')
+            k = 'K', *second = 'S';
+        else
+            k = 'S';
+        break;
+    case 'l':
+    case 'r':
+        k = 'L';
+        break;
+    case 'm':
+        k = nx == 'p' || nx == 'b' ? 0 : 'M'; /* Greek mp is b: the m is not counted */
+        break;
+    case 'n':
+        /* Greek nt is d, Korean and Japanese write nd as nt: n before t/d is not
+           counted; ng is n */
+        k = nx == 't' || nx == 'd' ? 0 : 'N';
+        if (nx == 'g') (*i)++;
+        break;
+    default:
+        k = 0; /* vowels, h, w, y, digits */
+    }
+    return k;
+}
+
 size_t em_phonetic_key(const char *t, char *out, size_t cap) {
     size_t j = 0;
     char prev = 0;
     for (size_t i = 0; t[i] && j + 2 < cap; i++) {
-        char c = t[i], nx = t[i + 1], k = 0;
-        switch (c) {
-        case 'b':
-        case 'p':
-        case 'v':
-        case 'f':
-            k = 'B';
-            if (c == 'p' && nx == 'h') i++;
-            break;
-        case 'k':
-        case 'g':
-        case 'q':
-        case 'c':
-            /* ch is S; kh is written h (dropped) by the scripts that have no kh */
-            k = c == 'c' && nx == 'h' ? 'S' : c == 'k' && nx == 'h' ? 0 : 'K';
-            if (nx == 'h') i++;
-            break;
-        case 't':
-        case 'd':
-            k = 'T';
-            if (nx == 'h' || (nx == 's' && c == 't') || (nx == 'z' && c == 'd')) {
-                if (nx != 'h') k = 'S';
-                i++;
-            }
-            break;
-        case 's':
-        case 'z':
-        case 'j':
-            k = 'S';
-            if (nx == 'h') i++;
-            break;
-        case 'x':
-            if (prev != 'K') out[j++] = 'K';
-            k = 'S';
-            break;
-        case 'l':
-        case 'r':
-            k = 'L';
-            break;
-        case 'm':
-            k = nx == 'p' || nx == 'b' ? 0 : 'M'; /* Greek mp is b: the m is not counted */
-            break;
-        case 'n':
-            /* Greek nt is d, Korean and Japanese write nd as nt: n before t/d is not
-               counted; ng is n */
-            k = nx == 't' || nx == 'd' ? 0 : 'N';
-            if (nx == 'g') i++;
-            break;
-        default:
-            k = 0; /* vowels, h, w, y, digits */
-        }
-        if (!k || k == prev) continue;
-        out[j++] = k;
-        prev = k;
+        char second, k = sound_class(t, &i, prev, &second);
+        if (k && k != prev) out[j++] = prev = k;
+        if (second && second != prev) out[j++] = prev = second;
     }
     out[j] = '\0';
     return j;
+}
+
+size_t em_phonetic_heard(const char *t, char *out, size_t cap) {
+    size_t j = 0;
+    char prev = 0;
+    for (size_t i = 0; t[i] && j + 2 < cap; i++) {
+        char c = t[i];
+        if (strchr("aeiou", c)) {
+            /* Hangul's ㅡ, "eu", is how it breaks a cluster or ends a final consonant
+               (흘라잉 "heullaing" ~ Hlaing, 드 "deu"): not heard */
+            if (c == 'e' && t[i + 1] == 'u' && (!t[i + 2] || !strchr("aeiouy", t[i + 2])) &&
+                i > 0 && !strchr("aeiouy", t[i - 1])) {
+                i++;
+                continue;
+            }
+            if (c == 'o' && t[i + 1] == 'u') c = 'u', i++; /* Greek and French ou */
+            if (c != prev) out[j++] = prev = c;
+            continue;
+        }
+        char second, k = sound_class(t, &i, prev, &second);
+        if (k && k != prev) out[j++] = prev = k;
+        if (second && second != prev) out[j++] = prev = second;
+    }
+    /* an epenthetic or inherent vowel after a final consonant (kana -u/-o, Indic -a) */
+    if (j >= 3 && strchr("auo", out[j - 1]) && !strchr("aeiou", out[j - 2])) j--;
+    out[j] = '\0';
+    return j;
+}
+
+size_t em_name_sound_key(const em_token *items, size_t n, size_t first, char *out, size_t cap) {
+    char glued[256];
+    size_t at = 0;
+    for (size_t k = 0; k < n; k++) {
+        const em_token *t = &items[(first + k) % n];
+        if (at + t->len + 1 > sizeof glued) break;
+        memcpy(glued + at, t->text, t->len);
+        at += t->len;
+    }
+    glued[at] = '\0';
+    return em_phonetic_key(glued, out, cap);
 }
 
 static int is_vowel_letter(char c) {
@@ -103,7 +153,7 @@ size_t em_phonetic_form(const char *t, char *out, size_t cap) {
         char c = t[i] == 'r' ? 'l' : t[i];
         /* kh th ph gh dh bh: the h of an aspirate or a transcription is not heard apart */
         if (c == 'h' && j > 0 && strchr("ktpgdbc", out[j - 1])) continue;
-        if (j > 0 && out[j - 1] == c) continue; /* long vowels, doubled consonants */
+        if (j > 0 && out[j - 1] == c) continue;    /* long vowels, doubled consonants */
         if (c == 'o' && t[i + 1] == 'u') continue; /* Greek and French ou is u */
         out[j++] = c;
     }
@@ -244,6 +294,7 @@ void em_tokenize_name(em_normalizer *n, const em_knowledge *k, const char *name,
         (script && strcmp(script, "Hani") == 0 && has_interpunct(name)) ||
         (script && strcmp(script, "Hang") == 0 && em_hangul_is_foreign(name)))
         script_flags = EM_TOK_PHONETIC;
+    out->by_sound = (script_flags & EM_TOK_PHONETIC) || (script && strcmp(script, "Cyrl") == 0);
     if (script && strcmp(script, "Arab") == 0) script_flags |= EM_TOK_ABJAD;
     /* Hebrew is read by the Arabic letters' renderings (an Arabic name written in Hebrew:
        חסן ~ Hasan) and by its own (text/hebrew.c: יצחק ~ Yitzhak) */

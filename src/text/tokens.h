@@ -17,8 +17,9 @@
 
 /* Bump when em_tokenize_name or em_normalize_name change what they make of a name:
    it is part of em_knowledge_version, so snapshots and register indexes are rebuilt
-   (7: the snapshot's phonetic keys include the two-class keys of longer parts). */
-#define EM_TOKENIZE_VERSION 7
+   (7: the snapshot's phonetic keys include the two-class keys of longer parts; 8: Han
+   transcriptions of given names, han_names.c). */
+#define EM_TOKENIZE_VERSION 8
 
 #define EM_TOK_PARTICLE 1u /* name particle: little weight */
 #define EM_TOK_LEGAL 2u    /* canonical legal form: little weight */
@@ -50,6 +51,9 @@ typedef struct em_name_tokens {
     em_token items[EM_TOK_MAX];
     size_t len;
     int abjad;           /* the name was written in a script without vowels (Arabic, Hebrew...) */
+    int by_sound;        /* ... in a script that writes a foreign name by its sounds (the parts
+                            are EM_TOK_PHONETIC), or Cyrillic, whose transcriptions of foreign
+                            names go by sound too (search.c: the whole name by its sound) */
     char *buf;           /* owns the token text */
     size_t dropped;      /* honorifics / stopwords removed */
     char numbuf[16][16]; /* digits made from number words */
@@ -73,6 +77,17 @@ void em_skeleton(const char *tok, char *out, size_t cap);
    that writes a foreign name by its sounds keeps of it ("bassharu", "bashaer",
    "mpasar", "bashar" are all BSL). Returns its length. */
 size_t em_phonetic_key(const char *tok, char *out, size_t cap);
+
+/* The sound of a whole name: the phonetic key of its parts glued in order, starting
+   with part `first` and going round ("min aung hlaing" -> "MNLN"; first = 1 reads
+   "hlaing, min aung" in the same order). Returns its length. */
+size_t em_name_sound_key(const em_token *items, size_t n, size_t first, char *out, size_t cap);
+
+/* What is heard of a part: its consonants by the phonetic key's sound classes, its
+   vowels kept, repeats one, Hangul's epenthetic eu and a final epenthetic a/u/o after a
+   consonant dropped ("setsin" and "sechin" are both "SeSiN", "heulraing" "LaiN").
+   Returns its length. align.c compares short keys' parts by it. */
+size_t em_phonetic_heard(const char *tok, char *out, size_t cap);
 
 /* The sound form of a part, vowels kept, for the short parts the phonetic key cannot
    tell apart: r = l (kana and Hangul write one for both), the h of kh th ph gh dh bh

@@ -314,10 +314,10 @@ static void test_header(void **state) {
     const unsigned char *img = SMALL;
     size_t len = SMALL_LEN;
     const snap_header *h = hdr(img);
-    static const char *SEC[SEC_COUNT] = {"strings", "entities",    "dobs",     "countries",
-                                         "names",   "name_tokens", "tokens",   "postings",
-                                         "vocab",   "skel",        "groups",   "deletes",
-                                         "ids",     "related",     "versions", "by_id"};
+    static const char *SEC[SEC_COUNT] = {
+        "strings", "entities", "dobs",     "countries", "names",  "name_tokens",
+        "tokens",  "postings", "vocab",    "skel",      "groups", "deletes",
+        "ids",     "related",  "versions", "by_id",     "sounds"};
     for (int s = 0; s < SEC_COUNT; s++) {
         uint64_t off = h->sec[s].off, n = h->sec[s].len;
         size_t fo = offsetof(snap_header, sec) + (size_t)s * sizeof(snap_section);

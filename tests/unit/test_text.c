@@ -112,6 +112,17 @@ static void test_phonetic(void **state) {
     assert_string_equal(k, "LKSTL");
     em_phonetic_key("kantiroph", k, sizeof k);
     assert_string_equal(k, "KTLB");
+    /* what is heard: sound classes and vowels (ts = ch, Hangul's eu not heard) */
+    em_phonetic_heard("setsin", k, sizeof k);
+    assert_string_equal(k, "SeSiN");
+    em_phonetic_heard("sechin", k, sizeof k);
+    assert_string_equal(k, "SeSiN");
+    em_phonetic_heard("heulraing", k, sizeof k);
+    assert_string_equal(k, "LaiN");
+    em_phonetic_heard("hlaing", k, sizeof k);
+    assert_string_equal(k, "LaiN");
+    em_phonetic_heard("alexander", k, sizeof k);
+    assert_string_equal(k, "aLeKSaTeL");
     /* the sound form of short parts: r = l, doubles one, an epenthetic final vowel */
     static const char *const ali[] = {"ari", "alli", "ali", "arri"};
     for (size_t i = 0; i < sizeof ali / sizeof *ali; i++) {
@@ -130,8 +141,12 @@ static void test_phonetic(void **state) {
     assert_string_equal(k, "ia");
     em_phonetic_form("alia", k, sizeof k); /* after a vowel: stays */
     assert_string_equal(k, "alia");
-    check_norm("巴沙尔·阿萨德", "bashaer asade"); /* one word per part */
-    check_norm("习近平", "xi jin ping");          /* a Chinese name keeps its syllables */
+    check_norm("普京·阿萨德", "pujing asade"); /* one word per part, syllables glued */
+    /* a common given name as the name it transcribes (han_given_names.tsv) */
+    check_norm("巴沙尔·阿萨德", "bashar asade");
+    check_norm("弗拉基米尔·普京", "vladimir pujing");
+    check_norm("弗拉基米尔", "fu la ji mi er"); /* without the interpunct: not a foreign name */
+    check_norm("习近平", "xi jin ping");        /* a Chinese name keeps its syllables */
 }
 
 static void test_key_order(void **state) {
