@@ -372,8 +372,9 @@ typedef enum em_part_how {
     EM_HOW_LEGAL_TYPO,   /* a legal form misspelt ("akg" ~ "ag") */
     EM_HOW_COUNTRY,      /* a country as its name or adjective ("iranian" ~ "iran") */
     EM_HOW_CASE_ENDING,  /* a Lithuanian / Latvian case ending ("putinas" ~ "putin") */
-    EM_HOW_NAME_SOUND /* the whole name by its sound, its parts glued ("Мин Аун Хлайн" ~
-                         "HLAING, Min Aung"): a lead below the threshold */
+    EM_HOW_NAME_SOUND, /* the whole name by its sound, its parts glued ("Мин Аун Хлайн" ~
+                          "HLAING, Min Aung"): a lead below the threshold */
+    EM_HOW_HEBREW_LETTER /* Hebrew letters in a Latin rendering ("יצחק" ~ "yitzhak") */
 } em_part_how;
 
 /* The word for `how` in the JSON explanation: "exact", "variant", "skeleton",

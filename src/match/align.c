@@ -315,14 +315,16 @@ static float arabic_similarity(const char *a, size_t la, unsigned fa, const char
     if (!r && ((fa | fb) & EM_TOK_HEBREW)) /* Hebrew: its own letters' renderings */
         r = fa & abjad ? em_hebrew_reads_as(a, la, b, lb) : em_hebrew_reads_as(b, lb, a, la);
     if (!r) return 0;
-    *how = r & EM_ARABIC_ARTICLE ? EM_HOW_ARABIC_ARTICLE : EM_HOW_ARABIC_LETTER;
+    *how = r & EM_ARABIC_ARTICLE         ? EM_HOW_ARABIC_ARTICLE
+           : ((fa | fb) & EM_TOK_HEBREW) ? EM_HOW_HEBREW_LETTER
+                                         : EM_HOW_ARABIC_LETTER;
     return r & EM_ARABIC_FEW ? EM_SIM_ARABIC_FEW : EM_SIM_ARABIC;
 }
 
 /* Two parts whose phonetic key is short must also sound alike vowel for vowel: what is
-   heard of them (em_phonetic_heard) within per_letter edits per letter (EM_PHONETIC_SHORT_KEY_EDITS
-   for a key of two classes: "hameineiyi" ~ "khamenei", not "hamenei" ~ "aminian";
-   EM_PHONETIC_KEY_EDITS for three: not "shivli" ~ "jafar"). */
+   heard of them (em_phonetic_heard) within per_letter edits per letter
+   (EM_PHONETIC_SHORT_KEY_EDITS for a key of two classes: "hameineiyi" ~ "khamenei", not "hamenei" ~
+   "aminian"; EM_PHONETIC_KEY_EDITS for three: not "shivli" ~ "jafar"). */
 static int sounds_alike(const char *a, const char *b, float per_letter) {
     char ha[48], hb[48];
     size_t na = em_phonetic_heard(a, ha, sizeof ha), nb = em_phonetic_heard(b, hb, sizeof hb);

@@ -49,6 +49,8 @@ const char *em_part_how_name(em_part_how how) {
         return "case_ending";
     case EM_HOW_NAME_SOUND:
         return "name by sound";
+    case EM_HOW_HEBREW_LETTER:
+        return "hebrew letter variant";
     case EM_HOW_UNMATCHED_QUERY:
         return "unmatched_query";
     case EM_HOW_UNMATCHED_LIST:
