@@ -21,6 +21,10 @@
  *                from the bundled lists, in bench-payments-work/)
  * --messages N   messages per format and run (default 20000)
  * --threads N    threads of the parallel run (default: number of cores)
+ * --only F       one format only, mt103 or pacs008 (for a profile of one of them)
+ * --dump FILE    no timing: screen every message once and write each result's JSON
+ *                (one line per message, MT103s then pacs.008s) to FILE, so that two
+ *                builds' results can be compared byte for byte (diff)
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -177,8 +181,11 @@ typedef struct work {
     size_t block, review, pass, invalid;
 } work;
 
+static FILE *dump_to; /* --dump */
+
 static int count(void *ctx, const em_payment_result *r) {
     work *w = ctx;
+    if (dump_to) fprintf(dump_to, "%s\n", em_payment_result_json(r));
     switch (em_payment_result_verdict(r)) {
     case EM_PAYMENT_BLOCK:
         w->block++;
@@ -265,6 +272,7 @@ int main(int argc, char **argv) {
     size_t n = 20000;
     unsigned threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     int markdown = 0;
+    const char *only = NULL, *dump = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--home") == 0 && i + 1 < argc)
             home = argv[++i];
@@ -274,9 +282,14 @@ int main(int argc, char **argv) {
             threads = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--markdown") == 0)
             markdown = 1;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc &&
+                 (strcmp(argv[i + 1], "mt103") == 0 || strcmp(argv[i + 1], "pacs008") == 0))
+            only = argv[++i];
+        else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+            dump = argv[++i];
         else {
             fprintf(stderr, "usage: bench_payments [--home DIR] [--messages N] [--threads N] "
-                            "[--markdown]\n");
+                            "[--markdown] [--only mt103|pacs008] [--dump FILE]\n");
             return 2;
         }
     }
@@ -305,10 +318,24 @@ int main(int argc, char **argv) {
         mt[i] = make_mt103((unsigned)i);
     for (size_t i = 0; i < n; i++)
         px[i] = make_pacs008((unsigned)i);
-    figures fm = bench_format(ps, mt, n, threads);
+    figures fm = {0}, fp = {0};
+    int do_mt = !only || strcmp(only, "mt103") == 0, do_px = !only || strcmp(only, "pacs008") == 0;
+    if (dump) {
+        if (!(dump_to = fopen(dump, "w"))) die(dump, NULL);
+        work wm = {ps, mt, 0, do_mt ? n : 0, NULL, NULL, 0, 0, 0, 0};
+        run_work(&wm);
+        work wp = {ps, px, 0, do_px ? n : 0, NULL, NULL, 0, 0, 0, 0};
+        run_work(&wp);
+        fclose(dump_to);
+        printf("bench_payments: %zu + %zu results written to %s; verdicts MT103 %zu block / %zu "
+               "review / %zu pass, pacs.008 %zu / %zu / %zu\n",
+               wm.to, wp.to, dump, wm.block, wm.review, wm.pass, wp.block, wp.review, wp.pass);
+        return 0;
+    }
+    if (do_mt) fm = bench_format(ps, mt, n, threads);
     /* the floor: the same two customer names per MT103 through em_engine_screen alone */
     double c0 = cpu_s();
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; do_mt && i < n; i++) {
         for (int k = 0; k < 2; k++) {
             em_party *p = em_party_new();
             if (k == 0) em_party_set_schema(p, "Organization", &err);
@@ -320,7 +347,7 @@ int main(int argc, char **argv) {
         }
     }
     double floor_us = (cpu_s() - c0) / (double)n * 1e6;
-    figures fp = bench_format(ps, px, n, threads);
+    if (do_px) fp = bench_format(ps, px, n, threads);
 
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (markdown) {
@@ -340,6 +367,7 @@ int main(int argc, char **argv) {
     } rows[] = {{"MT103", &fm}, {"pacs.008", &fp}};
     for (size_t k = 0; k < 2; k++) {
         figures *f = rows[k].f;
+        if (!(k == 0 ? do_mt : do_px)) continue;
         if (markdown)
             printf(
                 "| %s | %zu | %.0f | %.0f (%.0f) | %.1f µs | %.1f µs | %.1f µs | %.1f µs | %.1f µs "
@@ -355,11 +383,11 @@ int main(int argc, char **argv) {
                    f->per_core_n, f->p50, f->p90, f->p99, f->max, f->cpu_p50, f->cpu_p99, f->block,
                    f->review, f->pass, f->invalid);
     }
-    if (markdown)
+    if (do_mt && markdown)
         printf("\nEngine floor: the two customer names of each MT103 through em_engine_screen "
                "alone: %.1f µs CPU per message.\n",
                floor_us);
-    else
+    else if (do_mt)
         printf("engine floor: the MT103s' two customer names through em_engine_screen alone: "
                "%.1f µs CPU per message\n",
                floor_us);

@@ -441,9 +441,18 @@ static int party_name_address(mt *x, pay_party *p, char **l, size_t n, const cha
     return 0;
 }
 
+/* "59F", or "B/59F" for a field of MT202COV's sequence B (cap >= 8) */
+static void field_name(const field *f, char *fname) {
+    size_t k = 0;
+    if (f->seq_b) fname[k++] = 'B', fname[k++] = '/';
+    for (size_t i = 0; i < 4 && f->tag[i]; i++)
+        fname[k++] = f->tag[i];
+    fname[k] = 0;
+}
+
 static int add_field_party(mt *x, const field *f) {
     char fname[8];
-    snprintf(fname, sizeof fname, "%s%s", f->seq_b ? "B/" : "", f->tag);
+    field_name(f, fname);
     int agent = num(f->tag, 2) != 50 && num(f->tag, 2) != 59;
     char opt = f->tag[2];
     pay_party *p = pay_add_party(x->m, fname, role_of(f->tag), agent ? "Organization" : NULL);
@@ -556,7 +565,7 @@ static int interpret(mt *x) {
     for (size_t i = 0; i < x->nf; i++) {
         const field *f = &x->f[i];
         char fname[8];
-        snprintf(fname, sizeof fname, "%s%s", f->seq_b ? "B/" : "", f->tag);
+        field_name(f, fname);
         int t = num(f->tag, 2);
         if (strcmp(f->tag, "21") == 0) {
             if (check_ref(x, fname, f->v) != 0) return -1;
@@ -592,7 +601,9 @@ static int interpret(mt *x) {
 long pay_mt_parse(const char *s, size_t len, pay_message_fn fn, void *ctx) {
     size_t i = 0, line = 1, counted = 0;
     long count = 0;
-    mt *x = em_xcalloc(1, sizeof *x);
+    /* not zeroed: 6 KB of field slots, each written before it is read (nf counts them) */
+    mt *x = em_xmalloc(sizeof *x);
+    x->nf = 0;
     em_buf_init(&x->fv);
     if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
         (unsigned char)s[2] == 0xBF)
@@ -611,6 +622,7 @@ long pay_mt_parse(const char *s, size_t len, pay_message_fn fn, void *ctx) {
         m.format = em_xstrdup("MT");
         memset(x->b1_lt, 0, sizeof x->b1_lt);
         memset(x->b2_lt, 0, sizeof x->b2_lt);
+        memset(x->type, 0, sizeof x->type);
         x->cov = 0;
         x->nf = 0;
         x->io = 0;

@@ -88,9 +88,11 @@ typedef struct jur {
     char *code; /* "IR", "UA-43" */
     char *kind; /* "country", "region", "city" */
     em_payment_verdict action;
-    char *text; /* the name as written in the table */
-    char *norm; /* normalised, padded with spaces: " simferopol " */
-    char *fact; /* the sentence */
+    char *text;  /* the name as written in the table */
+    char *norm;  /* normalised, padded with spaces: " simferopol " */
+    size_t nlen; /* strlen(norm) */
+    size_t next; /* 1 + the next entry whose name begins with the same word, 0 for none */
+    char *fact;  /* the sentence */
     char *source;
 } jur;
 
@@ -109,7 +111,9 @@ struct em_payment_screener {
     em_payment_options o;
     char *jpath;
     jur_vec j;
-    pthread_mutex_t lock; /* the pools below */
+    em_hmap jfirst;        /* the first word of a table name -> 1 + its first entry (jur.next) */
+    uint32_t jcc[26 * 26]; /* a two-letter country code -> 1 + its first country entry */
+    pthread_mutex_t lock;  /* the pools below */
     em_normalizer **norms;
     size_t nnorms, capnorms;
     tmatch *tm;
@@ -307,6 +311,32 @@ static void memo_store(em_payment_screener *ps, const char *key, memo_ent *m) {
 
 /* ---- the table --------------------------------------------------------------------- */
 
+static int cc_slot(const char *cc) {
+    int a = toupper((unsigned char)cc[0]), b = a ? toupper((unsigned char)cc[1]) : 0;
+    if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z' || cc[2]) return -1;
+    return (a - 'A') * 26 + (b - 'A');
+}
+
+/* The table's look-ups, made once: the first country entry of each two-letter code, and
+   the entries by the first word of their normalised name (a name can only occur, as whole
+   words, in a text holding its first word as a word), chained in table order. */
+static void index_table(em_payment_screener *ps) {
+    memset(ps->jcc, 0, sizeof ps->jcc);
+    for (size_t i = ps->j.len; i-- > 0;) {
+        jur *j = &ps->j.items[i];
+        int k = cc_slot(j->code);
+        if (k >= 0 && strcmp(j->kind, "country") == 0) ps->jcc[k] = (uint32_t)i + 1;
+        j->nlen = strlen(j->norm);
+        j->next = 0;
+        if (j->nlen <= 2) continue; /* an empty name: never searched */
+        size_t wl = strcspn(j->norm + 1, " ");
+        int added = 0;
+        em_hmap_entry *e = em_hmap_insert(&ps->jfirst, j->norm + 1, wl, &added);
+        j->next = added ? 0 : (size_t)e->val.u64;
+        e->val.u64 = i + 1;
+    }
+}
+
 static int load_table(em_payment_screener *ps, em_normalizer *n, em_error *err) {
     FILE *f = fopen(ps->jpath, "r");
     if (!f)
@@ -368,6 +398,7 @@ static int load_table(em_payment_screener *ps, em_normalizer *n, em_error *err) 
         j->source = em_xstrdup(col[5]);
     }
     fclose(f);
+    if (rc == 0) index_table(ps);
     return rc;
 }
 
@@ -398,6 +429,8 @@ static char *normalize(em_normalizer *n, const char *text) {
 
 /* the country entry of a code, or NULL */
 static const jur *country_entry(const em_payment_screener *ps, const char *cc) {
+    int k = cc_slot(cc);
+    if (k >= 0) return ps->jcc[k] ? &ps->j.items[ps->jcc[k] - 1] : NULL;
     for (size_t i = 0; i < ps->j.len; i++)
         if (strcmp(ps->j.items[i].kind, "country") == 0 && strcasecmp(ps->j.items[i].code, cc) == 0)
             return &ps->j.items[i];
@@ -454,6 +487,7 @@ void em_payment_screener_free(em_payment_screener *ps) {
         free(j->code), free(j->kind), free(j->text), free(j->norm), free(j->fact), free(j->source);
     }
     em_vec_free(ps->j);
+    em_hmap_free(&ps->jfirst, NULL);
     for (size_t i = 0; i < ps->nnorms; i++)
         em_normalizer_free(ps->norms[i]);
     free(ps->norms);
@@ -686,19 +720,29 @@ static void country_hits(sctx *c, const pay_party *p) {
     }
 }
 
-/* whole-word occurrences of the table's names in normalised text */
-static void scan_places(sctx *c, const char *field, const char *role, const char *txn,
-                        const char *text, int in_free_text) {
-    char *n = normalize(c->norm, text);
-    if (!n || !*n) {
-        free(n);
-        return;
+/* whole-word occurrences of the table's names in n, a normalised text: the entries whose
+   first word is a word of n (index_table) are looked for, in table order */
+static void scan_places_norm(sctx *c, const char *field, const char *role, const char *txn,
+                             const char *n, int in_free_text) {
+    if (!n || !*n) return;
+    const em_payment_screener *ps = c->ps;
+    unsigned char few[256], *cand = ps->j.len <= sizeof few ? few : em_xmalloc(ps->j.len);
+    memset(cand, 0, ps->j.len);
+    int any = 0;
+    for (const char *w = n; *w;) {
+        while (*w == ' ')
+            w++;
+        size_t wl = strcspn(w, " ");
+        if (!wl) break;
+        const em_hmap_entry *e = em_hmap_find(&ps->jfirst, w, wl);
+        for (size_t i = e ? (size_t)e->val.u64 : 0; i; i = ps->j.items[i - 1].next)
+            cand[i - 1] = 1, any = 1;
+        w += wl;
     }
-    char *pad = em_xasprintf(" %s ", n);
-    free(n);
-    for (size_t i = 0; i < c->ps->j.len; i++) {
-        const jur *j = &c->ps->j.items[i];
-        if (strlen(j->norm) <= 2 || !strstr(pad, j->norm)) continue;
+    char *pad = any ? em_xasprintf(" %s ", n) : NULL;
+    for (size_t i = 0; any && i < ps->j.len; i++) {
+        const jur *j = &ps->j.items[i];
+        if (!cand[i] || j->nlen <= 2 || !strstr(pad, j->norm)) continue;
         em_payment_hit h = {0};
         h.field = keep(c->r, field);
         h.role = keep(c->r, role);
@@ -719,6 +763,14 @@ static void scan_places(sctx *c, const char *field, const char *role, const char
         add_hit(c->r, &h);
     }
     free(pad);
+    if (cand != few) free(cand);
+}
+
+static void scan_places(sctx *c, const char *field, const char *role, const char *txn,
+                        const char *text, int in_free_text) {
+    char *n = normalize(c->norm, text);
+    scan_places_norm(c, field, role, txn, n, in_free_text);
+    free(n);
 }
 
 /* pp as an em_party through the engine (memo_screen): 0 with *out NULL when nothing of it
@@ -949,9 +1001,9 @@ static int screen_imo(sctx *c, const pay_text *t, const char *digits, int explic
 }
 
 static int screen_text(sctx *c, const pay_text *t) {
-    scan_places(c, t->field, "text", t->txn, t->text, 1);
     char *n = normalize(c->norm, t->text);
     if (!n) return 0;
+    scan_places_norm(c, t->field, "text", t->txn, n, 1); /* the same normalised text */
     char *w[MAX_WORDS];
     size_t nw = 0;
     for (char *s = n; *s && nw < MAX_WORDS;) {
@@ -1124,10 +1176,21 @@ static void hit_json(em_buf *b, const em_payment_hit *h) {
     em_buf_addc(b, '}');
 }
 
+/* a count in decimal, as "%zu" (without printf's cost: four of them per message) */
+static void add_count(em_buf *b, size_t v) {
+    char d[24];
+    size_t n = 0;
+    do
+        d[sizeof d - 1 - n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    em_buf_add(b, d + sizeof d - n, n);
+}
+
 static void result_json(em_payment_result *r) {
     em_buf b;
     em_buf_init(&b);
-    em_buf_printf(&b, "{\"message\": %zu", r->ordinal);
+    em_buf_adds(&b, "{\"message\": ");
+    add_count(&b, r->ordinal);
     if (r->input) {
         em_buf_adds(&b, ", \"input\": ");
         em_buf_json_str(&b, r->input);
@@ -1139,7 +1202,9 @@ static void result_json(em_payment_result *r) {
         em_buf_adds(&b, "null");
     em_buf_adds(&b, ", \"format\": ");
     em_buf_json_str(&b, r->format ? r->format : "");
-    em_buf_printf(&b, ", \"line\": %zu, \"verdict\": ", r->line);
+    em_buf_adds(&b, ", \"line\": ");
+    add_count(&b, r->line);
+    em_buf_adds(&b, ", \"verdict\": ");
     em_buf_json_str(&b, em_payment_verdict_name(r->verdict));
     if (r->error) {
         em_buf_adds(&b, ", \"error\": ");
@@ -1150,8 +1215,11 @@ static void result_json(em_payment_result *r) {
         else
             em_buf_adds(&b, "null");
     }
-    em_buf_printf(&b, ", \"transactions\": %zu, \"parties\": %zu, \"hits\": [", r->transactions,
-                  r->parties);
+    em_buf_adds(&b, ", \"transactions\": ");
+    add_count(&b, r->transactions);
+    em_buf_adds(&b, ", \"parties\": ");
+    add_count(&b, r->parties);
+    em_buf_adds(&b, ", \"hits\": [");
     for (size_t i = 0; i < r->hits.len; i++) {
         if (i) em_buf_adds(&b, ", ");
         hit_json(&b, &r->hits.items[i]);
