@@ -230,6 +230,17 @@ int em_engine_with_matcher(em_engine *e, int (*fn)(void *ctx, const em_matcher *
     return rc;
 }
 
+const em_matcher *em_engine_hold_matcher(em_engine *e, void **hold, uint64_t *number) {
+    generation *g = e ? gen_acquire(e) : NULL;
+    *hold = g;
+    if (number) *number = g ? g->number : 0;
+    return g ? g->m : NULL;
+}
+
+void em_engine_drop_matcher(em_engine *e, void *hold) {
+    gen_release(e, hold);
+}
+
 const char *em_engine_home(const em_engine *e) {
     return e && e->st ? em_store_home(e->st) : NULL;
 }

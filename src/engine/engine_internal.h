@@ -22,6 +22,11 @@ struct em_party {
     const char *gender;    /* "male", "female" or NULL */
     em_strvec id_types, id_values;
 };
-
+/* The matcher of the engine's current generation (NULL when it has none), held until
+   em_engine_drop_matcher(e, *hold): a caller reading the snapshot's vocabulary next to
+   its screenings (payments/screen.c: free-text anchors) reads the very tables they use;
+   *number (may be NULL) receives the generation's number. */
+const em_matcher *em_engine_hold_matcher(em_engine *e, void **hold, uint64_t *number);
+void em_engine_drop_matcher(em_engine *e, void *hold);
 
 #endif

@@ -100,10 +100,12 @@ typedef EM_VEC(jur) jur_vec;
 
 /* ---- the text matcher: the snapshot's vocabulary, for anchors --------------------- */
 
+/* The matcher of the engine's generation, held for one em_payment_screen call: the
+   vocabulary, skeletons and name knowledge the free-text anchors are read from are the
+   tables the engine's searches use (and warm), not a second copy. */
 typedef struct tmatch {
-    em_matcher *m;
-    uint64_t gen;
-    int refs;
+    const em_matcher *m;
+    void *hold; /* the generation (em_engine_hold_matcher) */
 } tmatch;
 
 struct em_payment_screener {
@@ -116,7 +118,6 @@ struct em_payment_screener {
     pthread_mutex_t lock;  /* the pools below */
     em_normalizer **norms;
     size_t nnorms, capnorms;
-    tmatch *tm;
     em_hmap memo;      /* query key -> memo_ent*: agents, BIC-only parties, free-text spans, IMO */
     uint64_t memo_gen; /* the generation the memo's results are of */
     char *lists_json;  /* the "lists" of a result of generation lists_gen */
@@ -185,47 +186,17 @@ static void norm_put(em_payment_screener *ps, em_normalizer *n) {
     pthread_mutex_unlock(&ps->lock);
 }
 
-static void tm_release(em_payment_screener *ps, tmatch *t) {
-    if (!t) return;
-    pthread_mutex_lock(&ps->lock);
-    int last = --t->refs == 0;
-    pthread_mutex_unlock(&ps->lock);
-    if (last) {
-        em_matcher_close(t->m);
-        free(t);
-    }
+/* The vocabulary of the engine's current generation, held until tm_release; t->m is NULL
+   when there is none to read (an engine over a matcher without a snapshot file, as of a
+   register): then free text is screened without anchors, IMO numbers only. */
+static void tm_acquire(em_payment_screener *ps, tmatch *t) {
+    t->m = em_engine_hold_matcher(ps->e, &t->hold, NULL);
+    if (t->m && !em_matcher_snapshot_path(t->m)) t->m = NULL;
 }
 
-/* The vocabulary of the engine's current generation (opened again when it changed);
-   NULL when it cannot be had (then free text is screened without anchors: IMO only). */
-static tmatch *tm_acquire(em_payment_screener *ps) {
-    uint64_t gen = em_engine_generation(ps->e);
-    pthread_mutex_lock(&ps->lock);
-    tmatch *t = ps->tm;
-    if (t && t->gen == gen) {
-        t->refs++;
-        pthread_mutex_unlock(&ps->lock);
-        return t;
-    }
-    pthread_mutex_unlock(&ps->lock);
-    char *path = em_engine_snapshot_path(ps->e);
-    em_matcher *m = NULL;
-    em_error err = {0};
-    if (!path || em_matcher_open_file(&m, path, &err) != 0) {
-        free(path);
-        return NULL;
-    }
-    free(path);
-    tmatch *n = em_xcalloc(1, sizeof *n);
-    n->m = m;
-    n->gen = gen;
-    n->refs = 2; /* the screener's and the caller's */
-    pthread_mutex_lock(&ps->lock);
-    tmatch *old = ps->tm;
-    ps->tm = n;
-    pthread_mutex_unlock(&ps->lock);
-    tm_release(ps, old);
-    return n;
+static void tm_release(em_payment_screener *ps, tmatch *t) {
+    em_engine_drop_matcher(ps->e, t->hold);
+    t->m = NULL, t->hold = NULL;
 }
 
 /* ---- the memo: one engine screening per distinct query ------------------------------- */
@@ -491,10 +462,6 @@ void em_payment_screener_free(em_payment_screener *ps) {
     for (size_t i = 0; i < ps->nnorms; i++)
         em_normalizer_free(ps->norms[i]);
     free(ps->norms);
-    if (ps->tm) {
-        em_matcher_close(ps->tm->m);
-        free(ps->tm);
-    }
     memo_clear_locked(ps);
     free(ps->lists_json);
     for (size_t i = 0; i < ps->o.ndatasets; i++)
@@ -567,7 +534,7 @@ static void add_hit(em_payment_result *r, const em_payment_hit *h) {
 typedef struct sctx {
     em_payment_screener *ps;
     em_normalizer *norm;
-    tmatch *tm;
+    const tmatch *tm;
     em_payment_result *r;
     const pay_message *m;
     em_error *err;
@@ -934,7 +901,7 @@ static int imo_valid(const char *d) {
  */
 static float word_class(const tmatch *tm, const char *w, int *known) {
     *known = 1;
-    if (!tm || !tm->m->h) return 0;
+    if (!tm->m || !tm->m->h) return 0;
     uint32_t n = 0;
     const uint32_t *v = em_smap_get(&tm->m->vocab, w, &n);
     if (n) return tm->m->tokens[v[0]].idf;
@@ -1239,7 +1206,7 @@ typedef struct run {
     void *ctx;
     em_error *err;
     em_normalizer *norm;
-    tmatch *tm;
+    tmatch tm;
     int failed; /* screening failed: err says why */
 } run;
 
@@ -1262,7 +1229,7 @@ static int on_message(void *ud, pay_message *m) {
         r.error_field = em_xstrdup(m->error_field);
     } else {
         sctx c = {0};
-        c.ps = u->ps, c.norm = u->norm, c.tm = u->tm, c.r = &r, c.m = m, c.err = u->err;
+        c.ps = u->ps, c.norm = u->norm, c.tm = &u->tm, c.r = &r, c.m = m, c.err = u->err;
         c.gen = em_engine_generation(u->ps->e);
         em_hmap_init(&c.local);
         int rc = 0;
@@ -1318,13 +1285,13 @@ long em_payment_screen(em_payment_screener *ps, const char *data, size_t len, co
                        "%s%sneither a SWIFT MT message (it starts with '{1:') nor ISO 20022 XML "
                        "(it starts with '<')",
                        input ? input : "", input ? ": " : "");
-    run u = {ps, input, deliver, ctx, err, NULL, NULL, 0};
+    run u = {ps, input, deliver, ctx, err, NULL, {NULL, NULL}, 0};
     u.norm = norm_get(ps, err);
     if (!u.norm) return -1;
-    u.tm = tm_acquire(ps);
+    tm_acquire(ps, &u.tm);
     long n = strcmp(fmt, "mt") == 0 ? pay_mt_parse(data, len, on_message, &u)
                                     : pay_iso_parse(data, len, on_message, &u);
-    tm_release(ps, u.tm);
+    tm_release(ps, &u.tm);
     norm_put(ps, u.norm);
     if (n < 0 && !u.failed && err && !err->message[0])
         em_fail(err, EM_ERR_USAGE, "the screening was stopped by its caller");
