@@ -104,17 +104,32 @@ static int is(const iso *x, int up, const char *name) {
     return i >= 0 && strcmp(x->stack[i], name) == 0;
 }
 
-/* the path of the element at depth d (1-based) below the message element */
+/* appends s to out (n bytes so far), cut at cap - 1 bytes as snprintf would */
+static size_t path_add(char *out, size_t n, size_t cap, const char *s, size_t len) {
+    size_t room = cap - 1 - n;
+    if (len > room) len = room;
+    memcpy(out + n, s, len);
+    return n + len;
+}
+
+/* the path of the element at depth d (1-based) below the message element: "CdtTrfTxInf[2]/Cdtr"
+   (written without snprintf: once per party, on the parser's hot path) */
 static void path_of(const iso *x, int d, char *out, size_t cap) {
     size_t n = 0;
     out[0] = 0;
     for (int i = x->msg_depth; i < d && n + 1 < cap; i++) {
-        int w = x->index[i]
-                    ? snprintf(out + n, cap - n, "%s%s[%d]", n ? "/" : "", x->stack[i], x->index[i])
-                    : snprintf(out + n, cap - n, "%s%s", n ? "/" : "", x->stack[i]);
-        if (w < 0) break;
-        n += (size_t)w;
-        if (n >= cap) n = cap - 1;
+        if (n) n = path_add(out, n, cap, "/", 1);
+        n = path_add(out, n, cap, x->stack[i], strlen(x->stack[i]));
+        if (x->index[i]) {
+            char num[16];
+            size_t k = sizeof num;
+            num[--k] = ']';
+            for (unsigned v = (unsigned)x->index[i]; v; v /= 10)
+                num[--k] = (char)('0' + v % 10);
+            num[--k] = '[';
+            n = path_add(out, n, cap, num + k, sizeof num - k);
+        }
+        out[n] = 0;
     }
 }
 

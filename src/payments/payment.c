@@ -52,6 +52,8 @@ void pay_message_free(pay_message *m) {
 }
 
 pay_party *pay_add_party(pay_message *m, const char *field, const char *role, const char *schema) {
+    if (!m->parties.len)
+        em_vec_reserve(m->parties, 8); /* an MT103 has six or seven: one allocation */
     pay_party *p = em_vec_add(m->parties);
     p->field = em_xstrdup(field);
     p->role = em_xstrdup(role);

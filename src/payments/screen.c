@@ -115,6 +115,7 @@ struct em_payment_screener {
     jur_vec j;
     em_hmap jfirst;        /* the first word of a table name -> 1 + its first entry (jur.next) */
     uint32_t jcc[26 * 26]; /* a two-letter country code -> 1 + its first country entry */
+    em_hmap words;         /* FUNCTION_WORDS (bit 1) and COMMON_WORDS (bit 2), for free text */
     pthread_mutex_t lock;  /* the pools below */
     em_normalizer **norms;
     size_t nnorms, capnorms;
@@ -408,6 +409,8 @@ static const jur *country_entry(const em_payment_screener *ps, const char *cc) {
     return NULL;
 }
 
+static void index_words(em_hmap *m); /* free text's word lists (below) */
+
 int em_payment_screener_new(em_payment_screener **out, em_engine *e, const em_payment_options *opts,
                             em_error *err) {
     *out = NULL;
@@ -440,6 +443,7 @@ int em_payment_screener_new(em_payment_screener **out, em_engine *e, const em_pa
             ? em_xstrdup(opts->jurisdictions_path)
             : em_xasprintf("%s/knowledge/embargoed_jurisdictions.tsv", em_bundled_data_dir());
     pthread_mutex_init(&ps->lock, NULL);
+    index_words(&ps->words);
     em_normalizer *n = norm_get(ps, err);
     if (!n || load_table(ps, n, err) != 0) {
         em_normalizer_free(n);
@@ -459,6 +463,7 @@ void em_payment_screener_free(em_payment_screener *ps) {
     }
     em_vec_free(ps->j);
     em_hmap_free(&ps->jfirst, NULL);
+    em_hmap_free(&ps->words, NULL);
     for (size_t i = 0; i < ps->nnorms; i++)
         em_normalizer_free(ps->norms[i]);
     free(ps->norms);
@@ -870,10 +875,20 @@ static const char *const COMMON_WORDS[] = {
     "holdings",     "limited",  "llc",           "ltd",         "inc",
     "gmbh",         "bank",     "new",           "first",       NULL};
 
-static int in_list(const char *const *l, const char *w) {
-    for (size_t i = 0; l[i]; i++)
-        if (l[i][0] == w[0] && strcmp(l[i], w) == 0) return 1;
-    return 0;
+/* the word lists above as one map, made with the screener: a word of free text is looked up
+   once instead of compared with every entry */
+#define WORD_FUNCTION 1u
+#define WORD_COMMON 2u
+static void index_words(em_hmap *m) {
+    const char *const *lists[2] = {FUNCTION_WORDS, COMMON_WORDS};
+    for (unsigned k = 0; k < 2; k++)
+        for (size_t i = 0; lists[k][i]; i++)
+            em_hmap_inserts(m, lists[k][i], NULL)->val.u64 |= k ? WORD_COMMON : WORD_FUNCTION;
+}
+
+static unsigned word_kind(const em_payment_screener *ps, const char *w) {
+    const em_hmap_entry *e = em_hmap_finds(&ps->words, w);
+    return e ? (unsigned)e->val.u64 : 0;
 }
 
 static int all_digits(const char *w) {
@@ -1002,11 +1017,12 @@ static int screen_text(sctx *c, const pay_text *t) {
     float idf[MAX_WORDS];
     int fn[MAX_WORDS], known[MAX_WORDS];
     for (size_t i = 0; i < nw; i++) {
-        fn[i] = in_list(FUNCTION_WORDS, w[i]);
+        unsigned wk = word_kind(c->ps, w[i]);
+        fn[i] = (wk & WORD_FUNCTION) != 0;
         known[i] = 1, idf[i] = 0;
         if (fn[i]) continue;
         float f = word_class(c->tm, w[i], &known[i]);
-        if (strlen(w[i]) >= 3 && !all_digits(w[i]) && !in_list(COMMON_WORDS, w[i])) idf[i] = f;
+        if (strlen(w[i]) >= 3 && !all_digits(w[i]) && !(wk & WORD_COMMON)) idf[i] = f;
     }
     /* 3./4. spans */
     size_t spans[MAX_SPANS][2], ns = 0;
