@@ -483,6 +483,62 @@ static void test_rules(void **state) {
     assert_int_equal(err.code, EM_ERR_FORMAT);
 }
 
+/* The jurisdiction table's look-ups (screen.c index_table): names found by their first word,
+   several names sharing one (each found, in table order), a country code in lower case met
+   by the message's upper-case one, a name in the middle of a line. */
+static void test_jurisdiction_index(void **state) {
+    (void)state;
+    char *dir = tmpdir_new("payments_jur");
+    char *tsv = em_xasprintf("%s/jur.tsv", dir);
+    FILE *f = fopen(tsv, "w");
+    assert_non_null(f);
+    fputs("# test table\n"
+          "XA\tregion\tblock\tNovaya Zemlya\ta test region\ttest\n"
+          "XB\tcity\treview\tNovaya Kakhovka\ta test city\ttest\n"
+          "XB\tcity\treview\tKakhovka\tthe same city, one word\ttest\n"
+          "xc\tcountry\tblock\tTestland\ta test country\ttest\n",
+          f);
+    fclose(f);
+    em_payment_options o = {0};
+    o.version = EM_PAYMENT_OPTIONS_VERSION;
+    o.jurisdictions_path = tsv;
+    em_payment_screener *ps = NULL;
+    em_error err = {0};
+    if (em_payment_screener_new(&ps, E, &o, &err) != 0) fail_msg("screener: %s", err.message);
+    const char *msg = "{1:F01BANKDEFFAXXX0000000000}{2:I103CHASUS33XXXXN}{4:\r\n:20:JUR1\r\n"
+                      ":23B:CRED\r\n:32A:260115EUR100,00\r\n"
+                      ":50F:1/ACME TRADING\r\n2/1 MAIN STREET\r\n3/XC/CAPITAL\r\n"
+                      ":59:JOHN SMITH\r\nUL. LENINA 1, NOVAYA KAKHOVKA 74900\r\n"
+                      ":70:GOODS FOR THE NOVAYA ZEMLYA STATION\r\n:71A:SHA\r\n-}";
+    seen s;
+    screen_buf(ps, msg, strlen(msg), &s);
+    assert_int_equal(s.n, 1);
+    if (s.v[0] != EM_PAYMENT_BLOCK) fail_msg("verdict: %s", s.json[0]);
+    const char *has[] = {
+        /* the lower-case code "xc" met by the message's XC: block */
+        "\"field\": \"50F\", \"role\": \"ordering_customer\", \"kind\": \"jurisdiction\", "
+        "\"action\": \"block\", \"text\": \"XC\"",
+        /* the second name beginning with "novaya", in an address: the table's review */
+        "\"field\": \"59\", \"role\": \"beneficiary\", \"kind\": \"jurisdiction\", "
+        "\"action\": \"review\", \"text\": \"Novaya Kakhovka\"",
+        /* the first one, in free text: review, not block */
+        "\"field\": \"70\", \"role\": \"text\", \"kind\": \"jurisdiction\", \"action\": "
+        "\"review\", \"text\": \"Novaya Zemlya\"",
+        NULL};
+    for (size_t i = 0; has[i]; i++)
+        if (!strstr(s.json[0], has[i])) fail_msg("lacks %s: %s", has[i], s.json[0]);
+    /* a word that only begins a listed name is not the name */
+    const char *innocent = "{1:F01BANKDEFFAXXX0000000000}{2:I103CHASUS33XXXXN}{4:\r\n:20:JUR2\r\n"
+                           ":23B:CRED\r\n:32A:260115EUR100,00\r\n:50K:ACME GMBH\r\n"
+                           ":59:JOHN SMITH\r\nNOVAYA STREET 2\r\n:70:ZEMLYA NOVAYA\r\n"
+                           ":71A:SHA\r\n-}";
+    screen_buf(ps, innocent, strlen(innocent), &s);
+    if (s.v[0] != EM_PAYMENT_PASS) fail_msg("innocent: %s", s.json[0]);
+    em_payment_screener_free(ps);
+    free(tsv);
+    free(dir);
+}
+
 static int audit_one(void *ctx, const em_payment_result *r) {
     em_monitor *m = ctx;
     em_error err = {0};
@@ -598,13 +654,20 @@ static void test_memo_new_lists(void **state) {
     assert_null(strstr(s.json[0], "\"field\": \"57A\""));
     screen_buf(PS, msg, strlen(msg), &s); /* now from the memo */
     assert_null(strstr(s.json[0], "\"field\": \"57A\""));
+    /* free text naming a party of the coming list: no word of it is an anchor yet */
+    const char *text = "{1:F01BANKDEFFAXXX0000000000}{2:I103CHASUS33XXXXN}{4:\r\n:20:MEMO2\r\n"
+                       ":23B:CRED\r\n:32A:260115EUR100,00\r\n:50K:ACME GMBH\r\n"
+                       ":59:JOHN SMITH\r\n:70:FEES ZARVENDIK QUOLLMARK INV 7\r\n:71A:SHA\r\n-}";
+    screen_buf(PS, text, strlen(text), &s);
+    if (s.v[0] != EM_PAYMENT_PASS) fail_msg("before the new list: %s", s.json[0]);
 
     char *dir = tmpdir_new("payments_memo_list");
     char *csv = em_xasprintf("%s/bank.csv", dir);
     FILE *f = fopen(csv, "w");
     assert_non_null(f);
     fputs("id,schema,name,identifiers,programs\n"
-          "memo-1,Organization,Quizmo Test Bank,bic:QZMOGB2L,TEST\n",
+          "memo-1,Organization,Quizmo Test Bank,bic:QZMOGB2L,TEST\n"
+          "memo-2,Organization,Zarvendik Quollmark,,TEST\n",
           f);
     fclose(f);
     em_error err = {0};
@@ -622,6 +685,12 @@ static void test_memo_new_lists(void **state) {
     if (s.v[0] != EM_PAYMENT_BLOCK) fail_msg("after the new list: %s", s.json[0]);
     assert_non_null(strstr(s.json[0], "\"field\": \"57A\""));
     assert_non_null(strstr(s.json[0], "memo-1"));
+    /* the free-text anchors are read from the new generation's vocabulary (the screener
+       holds the engine's current matcher, not the one of its first screening) */
+    screen_buf(PS, text, strlen(text), &s);
+    if (s.v[0] != EM_PAYMENT_REVIEW || !strstr(s.json[0], "\"kind\": \"text_name\"") ||
+        !strstr(s.json[0], "memo-2"))
+        fail_msg("free text after the new list: %s", s.json[0]);
     free(csv);
     free(dir);
 }
@@ -656,8 +725,8 @@ int main(void) {
     const struct CMUnitTest screening[] = {
         cmocka_unit_test(test_screen_messages), cmocka_unit_test(test_screen_batch100_two_hits),
         cmocka_unit_test(test_free_text_rule),  cmocka_unit_test(test_rules),
-        cmocka_unit_test(test_audit),           cmocka_unit_test(test_memo_identical),
-        cmocka_unit_test(test_memo_new_lists),
+        cmocka_unit_test(test_audit),           cmocka_unit_test(test_jurisdiction_index),
+        cmocka_unit_test(test_memo_identical),  cmocka_unit_test(test_memo_new_lists),
     };
     int rc = cmocka_run_group_tests_name("parsers", parsers, NULL, NULL);
     return rc | cmocka_run_group_tests_name("screening", screening, setup, teardown);
