@@ -269,11 +269,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **a
     if (x->party_depth) {
         pay_party *p = &x->m.parties.items[x->pidx];
         if (strcmp(name, "FinInstnId") == 0 || strcmp(name, "OrgId") == 0) {
-            free(p->schema);
-            p->schema = em_xstrdup("Organization");
+            p->schema = "Organization";
         } else if (strcmp(name, "PrvtId") == 0 || strcmp(name, "DtAndPlcOfBirth") == 0) {
-            free(p->schema);
-            p->schema = em_xstrdup("Person");
+            p->schema = "Person";
         }
     }
     /* the amount's currency */

@@ -424,8 +424,7 @@ static int party_option_f(mt *x, pay_party *p, char **l, size_t n, const char *f
     em_strvec_push(&p->names, em_buf_cstr(&name));
     em_buf_free(&name);
     if (person) {
-        free(p->schema);
-        p->schema = em_xstrdup("Person");
+        p->schema = "Person";
     }
     return 0;
 }
@@ -460,8 +459,7 @@ static int add_field_party(mt *x, const field *f) {
     size_t n = split_lines(f->v, buf, sizeof buf, l, 16);
     switch (opt) {
     case 'A':
-        free(p->schema);
-        p->schema = em_xstrdup("Organization");
+        p->schema = "Organization";
         return party_option_a(x, p, l, n, fname);
     case 'F':
         return party_option_f(x, p, l, n, fname);
@@ -521,7 +519,10 @@ static int interpret(mt *x) {
                                 "MT202COV are)",
                                 x->type);
     free(m->format);
-    m->format = em_xasprintf("MT%s%s", x->type, is202 && x->cov ? "COV" : "");
+    char fmt[16] = "MT"; /* "MT103", "MT202COV" */
+    memcpy(fmt + 2, x->type, 4);
+    if (is202 && x->cov) memcpy(fmt + 5, "COV", 4);
+    m->format = em_xstrdup(fmt);
     /* header BICs as parties */
     char b1[12], b2[12];
     lt_to_bic(x->b1_lt, b1);

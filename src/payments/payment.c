@@ -16,8 +16,6 @@ void pay_message_init(pay_message *m) {
 
 static void party_free(pay_party *p) {
     free(p->field);
-    free(p->role);
-    free(p->schema);
     free(p->txn);
     em_strvec_free(&p->names);
     em_strvec_free(&p->address);
@@ -56,8 +54,8 @@ pay_party *pay_add_party(pay_message *m, const char *field, const char *role, co
         em_vec_reserve(m->parties, 8); /* an MT103 has six or seven: one allocation */
     pay_party *p = em_vec_add(m->parties);
     p->field = em_xstrdup(field);
-    p->role = em_xstrdup(role);
-    p->schema = em_xstrdup(schema);
+    p->role = role;
+    p->schema = schema;
     return p;
 }
 

@@ -39,10 +39,11 @@ typedef struct pay_id {
 } pay_id;
 
 typedef struct pay_party {
-    char *field;  /* "59F", "B/50K", "1" (block 1), "CdtTrfTxInf[1]/Cdtr" */
-    char *role;   /* "sender", "receiver", "ordering_customer", "beneficiary", "debtor", ... */
-    char *schema; /* "Organization", "Person" or NULL (any party) */
-    char *txn;    /* ISO: the transaction's EndToEndId / InstrId, NULL for MT */
+    char *field; /* "59F", "B/50K", "1" (block 1), "CdtTrfTxInf[1]/Cdtr" */
+    /* role and schema are static strings (the parsers' literals), never freed */
+    const char *role; /* "sender", "receiver", "ordering_customer", "beneficiary", "debtor", ... */
+    const char *schema; /* "Organization", "Person" or NULL (any party) */
+    char *txn;          /* ISO: the transaction's EndToEndId / InstrId, NULL for MT */
     em_strvec names;
     em_strvec address;   /* address lines, town, street... as written */
     em_strvec countries; /* ISO 3166 alpha-2, upper case, as stated by the message */
@@ -73,7 +74,8 @@ typedef struct pay_message {
 
 void pay_message_init(pay_message *m);
 void pay_message_free(pay_message *m);
-/* A new party appended to m (zeroed but for field/role/schema, copied). */
+/* A new party appended to m (zeroed but for field, copied, and role and schema, static
+   strings kept as they are). */
 pay_party *pay_add_party(pay_message *m, const char *field, const char *role, const char *schema);
 void pay_add_text(pay_message *m, const char *field, const char *txn, const char *text);
 void pay_party_add_id(pay_party *p, const char *type, const char *value);
