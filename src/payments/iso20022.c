@@ -89,6 +89,8 @@ static const char *const PARTIES[][2] = {{"Dbtr", "debtor"},
                                          {NULL, NULL}};
 
 static const char *party_role(const char *name) {
+    /* every party element begins with one of these letters (most elements do not) */
+    if (!strchr("CDIPU", name[0]) || !name[0]) return NULL;
     for (size_t i = 0; PARTIES[i][0]; i++)
         if (strcmp(PARTIES[i][0], name) == 0) return PARTIES[i][1];
     return NULL;
@@ -404,8 +406,9 @@ static void XMLCALL on_end(void *ud, const XML_Char *qname) {
                        0) {
             /* DbtrAcct -> the Dbtr party at the same level */
             char owner[NAME];
-            snprintf(owner, sizeof owner, "%.*s", (int)strlen(x->stack[x->depth - 3]) - 4,
-                     x->stack[x->depth - 3]);
+            size_t on = strlen(x->stack[x->depth - 3]) - 4; /* < NAME: the stack's names fit */
+            memcpy(owner, x->stack[x->depth - 3], on);
+            owner[on] = 0;
             path_of(x, x->depth - 3, path, sizeof path);
             size_t pl = strlen(path);
             for (size_t i = x->m.parties.len; i-- > 0;) {
