@@ -32,6 +32,7 @@
  * shape. A Document holding another message is reported, not guessed at.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,9 +51,6 @@ typedef struct iso {
     int stopped; /* fn returned -1 */
     long count;
     int depth;
-    char stack[DEPTH][NAME];
-    int index[DEPTH];       /* position of a repeated block (PmtInf, CdtTrfTxInf), 0 = none */
-    int children[DEPTH][2]; /* PmtInf / CdtTrfTxInf seen below each level */
     em_buf text;
     /* the message being read */
     int in_msg;
@@ -69,6 +67,11 @@ typedef struct iso {
     int tx_has_dbtr, tx_has_cdtr, pmtinf_has_dbtr;
     int in_tx_depth;
     long root_seen;
+    /* last, and not zeroed by pay_iso_parse: each level is written when an element opens,
+       before anything reads it (4 KB a document) */
+    char stack[DEPTH][NAME];
+    int index[DEPTH];       /* position of a repeated block (PmtInf, CdtTrfTxInf), 0 = none */
+    int children[DEPTH][2]; /* PmtInf / CdtTrfTxInf seen below each level */
 } iso;
 
 static const char *const PARTIES[][2] = {{"Dbtr", "debtor"},
@@ -484,7 +487,9 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 }
 
 long pay_iso_parse(const char *buf, size_t len, pay_message_fn fn, void *ctx) {
-    iso *x = em_xcalloc(1, sizeof *x);
+    iso *x = em_xmalloc(sizeof *x);
+    memset(x, 0, offsetof(iso, stack));
+    x->stack[0][0] = 0; /* named in the error of a document without elements */
     x->p = XML_ParserCreateNS(NULL, '\x1f');
     x->fn = fn;
     x->ctx = ctx;
