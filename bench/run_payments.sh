@@ -8,6 +8,9 @@
 #   bench/run_payments.sh                    20,000 messages per format
 #   bench/run_payments.sh --messages 50000 --threads 2
 #   bench/run_payments.sh --markdown         the table of docs/PERFORMANCE.md
+#   bench/run_payments.sh --only mt103       one format (mt103 or pacs008), e.g. under perf
+#   bench/run_payments.sh --dump FILE        no timing: every result's JSON into FILE, to
+#                                            compare two builds' results with cmp
 #
 # The home is a scratch one seeded from the bundled lists (build/bench-payments-home),
 # unless --home DIR is given.
