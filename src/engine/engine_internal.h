@@ -22,6 +22,7 @@ struct em_party {
     const char *gender;    /* "male", "female" or NULL */
     em_strvec id_types, id_values;
 };
+
 /* The matcher of the engine's current generation (NULL when it has none), held until
    em_engine_drop_matcher(e, *hold): a caller reading the snapshot's vocabulary next to
    its screenings (payments/screen.c: free-text anchors) reads the very tables they use;
