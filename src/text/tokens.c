@@ -32,10 +32,11 @@ void em_skeleton(const char *t, char *out, size_t cap) {
 
 /* The sound class of the consonant at t[*i] (b p v f = B, k g q c = K, ...: see
    em_phonetic_key in tokens.h), 0 for a letter that is not counted; advances *i past
-   a digraph (ph, ch, kh, th, ts, dz, sh, zh, ng). x is K then S: *second gets S. */
-static char sound_class(const char *t, size_t *i, char prev, char *second) {
+   a digraph (ph, ch, kh, th, ts, dz, sh, zh, ng). x is KS: *before gets the K (written
+   unless the class before was K, and not itself the class before the next letter). */
+static char sound_class(const char *t, size_t *i, char prev, char *before) {
     char c = t[*i], nx = t[*i + 1], k = 0;
-    *second = 0;
+    *before = 0;
     switch (c) {
     case 'b':
     case 'p':
@@ -67,10 +68,8 @@ static char sound_class(const char *t, size_t *i, char prev, char *second) {
         if (nx == 'h') (*i)++;
         break;
     case 'x':
-        if (prev != 'K')
-            k = 'K', *second = 'S';
-        else
-            k = 'S';
+        if (prev != 'K') *before = 'K';
+        k = 'S';
         break;
     case 'l':
     case 'r':
@@ -95,9 +94,9 @@ size_t em_phonetic_key(const char *t, char *out, size_t cap) {
     size_t j = 0;
     char prev = 0;
     for (size_t i = 0; t[i] && j + 2 < cap; i++) {
-        char second, k = sound_class(t, &i, prev, &second);
+        char before, k = sound_class(t, &i, prev, &before);
+        if (before) out[j++] = before;
         if (k && k != prev) out[j++] = prev = k;
-        if (second && second != prev) out[j++] = prev = second;
     }
     out[j] = '\0';
     return j;
@@ -120,9 +119,9 @@ size_t em_phonetic_heard(const char *t, char *out, size_t cap) {
             if (c != prev) out[j++] = prev = c;
             continue;
         }
-        char second, k = sound_class(t, &i, prev, &second);
+        char before, k = sound_class(t, &i, prev, &before);
+        if (before) out[j++] = before;
         if (k && k != prev) out[j++] = prev = k;
-        if (second && second != prev) out[j++] = prev = second;
     }
     /* an epenthetic or inherent vowel after a final consonant (kana -u/-o, Indic -a) */
     if (j >= 3 && strchr("auo", out[j - 1]) && !strchr("aeiou", out[j - 2])) j--;

@@ -110,6 +110,8 @@ static void test_phonetic(void **state) {
     }
     assert_int_equal(em_phonetic_key("alexander", k, sizeof k), 5);
     assert_string_equal(k, "LKSTL");
+    em_phonetic_key("kimxxx", k, sizeof k); /* x is KS; the K is not the class before */
+    assert_string_equal(k, "KMKSKK");
     em_phonetic_key("kantiroph", k, sizeof k);
     assert_string_equal(k, "KTLB");
     /* what is heard: sound classes and vowels (ts = ch, Hangul's eu not heard) */
