@@ -638,8 +638,11 @@ static int sc_str(scan *c, span *out) {
     return 0;
 }
 
-/* An array of strings; the first one in *first (when given and not empty). */
-static int sc_strings(scan *c, span *first) {
+typedef EM_VEC(span) span_vec;
+
+/* An array of strings; the first one in *first (when given and not empty), all of them
+   appended to *all (when given). */
+static int sc_strings(scan *c, span *first, span_vec *all) {
     if (!sc_eat(c, '[')) return -1;
     if (sc_eat(c, ']')) return 0;
     int k = 0;
@@ -647,6 +650,7 @@ static int sc_strings(scan *c, span *first) {
         span v;
         if (sc_str(c, &v) != 0) return -1;
         if (first && k++ == 0) *first = v;
+        if (all) em_vec_push(*all, v);
     } while (sc_eat(c, ','));
     return sc_eat(c, ']') ? 0 : -1;
 }
@@ -659,17 +663,14 @@ static int sc_lit(scan *c, const char *w) {
     return 0;
 }
 
-/* decodes a checked string into a fresh C string */
-static char *span_dup(span s) {
-    em_buf b;
-    em_buf_init(&b);
+/* decodes a checked string onto the end of b (no NUL added) */
+static void span_decode(span s, em_buf *b) {
     const char *p = s.p, *end = s.p + s.n;
     while (p < end) {
         if (*p != '\\') {
-            const char *q = p;
-            while (q < end && *q != '\\')
-                q++;
-            em_buf_add(&b, p, (size_t)(q - p));
+            const char *q = memchr(p, '\\', (size_t)(end - p));
+            if (!q) q = end;
+            em_buf_add(b, p, (size_t)(q - p));
             p = q;
             continue;
         }
@@ -677,7 +678,7 @@ static char *span_dup(span s) {
         p += 2;
         if (x != 'u') {
             static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-            em_buf_addc(&b, to[strchr(from, x) - from]);
+            em_buf_addc(b, to[strchr(from, x) - from]);
             continue;
         }
         unsigned u, lo;
@@ -700,8 +701,15 @@ static char *span_dup(span s) {
         else
             o[0] = (char)(0xF0 | (u >> 18)), o[1] = (char)(0x80 | ((u >> 12) & 0x3F)),
             o[2] = (char)(0x80 | ((u >> 6) & 0x3F)), o[3] = (char)(0x80 | (u & 0x3F)), k = 4;
-        em_buf_add(&b, o, k);
+        em_buf_add(b, o, k);
     }
+}
+
+/* decodes a checked string into a fresh C string */
+static char *span_dup(span s) {
+    em_buf b;
+    em_buf_init(&b);
+    span_decode(s, &b);
     char *r = em_xstrndup(b.data ? b.data : "", b.len);
     em_buf_free(&b);
     return r;
@@ -715,9 +723,141 @@ typedef struct party_scan {
     span id, schema, caption, name, last_seen;
 } party_scan;
 
-/* 1 when the line (trimmed, n bytes) is a plain party line, its strings in *ps; else 0. */
-static int scan_party(const char *s, size_t n, party_scan *ps) {
+/*
+ * Pass 2 reads a party through this view of its line: each property's values as C
+ * strings, the top-level "datasets" strings, the id, schema and caption. A plain party
+ * line fills it straight from scan_party's spans (no jansson tree); any other line from
+ * its jansson tree (view_from_json), so build_party reads both the same way.
+ */
+typedef struct pprop {
+    const char *key;       /* not NUL-terminated */
+    size_t klen, first, n; /* its values: vals[first .. first + n) */
+} pprop;
+
+typedef struct pview {
+    const char *id, *schema, *caption; /* caption NULL when absent or null */
+    EM_VEC(pprop) props;
+    size_t ds_first, ds_n; /* the top-level "datasets" strings, in vals */
+    span_vec raw;          /* scan_party: the spans of the values, in order */
+    em_buf arena;          /* the decoded strings, each NUL-terminated */
+    EM_VEC(size_t) offs;   /* each value's offset in arena */
+    EM_VEC(const char *) vals;
+    size_t id_off, schema_off, caption_off;
+    int has_caption;
+} pview;
+
+static void view_free(pview *w) {
+    em_vec_free(w->props);
+    em_vec_free(w->raw);
+    em_buf_free(&w->arena);
+    em_vec_free(w->offs);
+    em_vec_free(w->vals);
+}
+
+static void view_reset(pview *w) {
+    w->props.len = w->raw.len = w->offs.len = w->vals.len = 0;
+    w->ds_first = w->ds_n = 0;
+    em_buf_reset(&w->arena);
+    w->has_caption = 0;
+}
+
+/* appends a string (decoded from a checked span when raw, else as it is) to the arena;
+   returns its offset */
+static size_t view_put(pview *w, const char *p, size_t n, int raw) {
+    size_t off = w->arena.len;
+    if (raw) {
+        span sp = {p, n};
+        span_decode(sp, &w->arena);
+    } else {
+        em_buf_add(&w->arena, p, n);
+    }
+    em_buf_addc(&w->arena, '\0');
+    return off;
+}
+
+/* the arena is whole: offsets become pointers */
+static void view_seal(pview *w) {
+    const char *a = w->arena.data;
+    for (size_t i = 0; i < w->offs.len; i++)
+        em_vec_push(w->vals, a + w->offs.items[i]);
+    w->id = a + w->id_off;
+    w->schema = a + w->schema_off;
+    w->caption = w->has_caption ? a + w->caption_off : NULL;
+}
+
+/* after scan_party accepted the line: the spans decoded */
+static void view_from_scan(pview *w, const party_scan *ps) {
+    for (size_t i = 0; i < w->raw.len; i++) {
+        size_t off = view_put(w, w->raw.items[i].p, w->raw.items[i].n, 1);
+        em_vec_push(w->offs, off);
+    }
+    w->id_off = view_put(w, ps->id.p, ps->id.n, 1);
+    w->schema_off = view_put(w, ps->schema.p, ps->schema.n, 1);
+    if ((w->has_caption = ps->caption.p != NULL))
+        w->caption_off = view_put(w, ps->caption.p, ps->caption.n, 1);
+    view_seal(w);
+}
+
+/* a line read by jansson (check_entity accepted it: properties are arrays of strings) */
+static void view_from_json(pview *w, const ftm_line *l) {
+    view_reset(w);
+    const char *key;
+    json_t *vals, *v;
+    size_t i;
+    json_object_foreach(l->props, key, vals) {
+        pprop *pp = em_vec_add(w->props);
+        pp->key = key;
+        pp->klen = strlen(key);
+        pp->first = w->offs.len;
+        json_array_foreach(vals, i, v) {
+            size_t off = view_put(w, json_string_value(v), json_string_length(v), 0);
+            em_vec_push(w->offs, off);
+        }
+        pp->n = w->offs.len - pp->first;
+    }
+    w->ds_first = w->offs.len;
+    json_array_foreach(json_object_get(l->root, "datasets"), i, v) {
+        if (!json_is_string(v)) continue;
+        size_t off = view_put(w, json_string_value(v), json_string_length(v), 0);
+        em_vec_push(w->offs, off);
+    }
+    w->ds_n = w->offs.len - w->ds_first;
+    w->id_off = view_put(w, l->id, strlen(l->id), 0);
+    w->schema_off = view_put(w, l->schema, strlen(l->schema), 0);
+    if ((w->has_caption = l->caption != NULL))
+        w->caption_off = view_put(w, l->caption, strlen(l->caption), 0);
+    view_seal(w);
+}
+
+/* the values of a property (n == 0 when it has none) */
+typedef struct strs {
+    const char *const *v;
+    size_t n;
+} strs;
+
+static strs pvalues(const pview *w, const char *prop) {
+    size_t n = strlen(prop);
+    for (size_t i = 0; i < w->props.len; i++) {
+        const pprop *pp = &w->props.items[i];
+        if (pp->klen == n && memcmp(pp->key, prop, n) == 0) {
+            strs r = {w->vals.items + pp->first, pp->n};
+            return r;
+        }
+    }
+    strs none = {NULL, 0};
+    return none;
+}
+
+static const char *pfirst(const pview *w, const char *prop) {
+    strs a = pvalues(w, prop);
+    return a.n ? a.v[0] : NULL;
+}
+
+/* 1 when the line (trimmed, n bytes) is a plain party line, its strings in *ps (and,
+   when w is given, the spans of its values in w, for view_from_scan); else 0. */
+static int scan_party(const char *s, size_t n, party_scan *ps, pview *w) {
     memset(ps, 0, sizeof *ps);
+    if (w) view_reset(w);
     scan c = {s, s + n};
     int have_props = 0;
     span keys[32];
@@ -747,7 +887,15 @@ static int scan_party(const char *s, size_t n, party_scan *ps) {
                 for (size_t i = 0; i < np; i++)
                     if (pkeys[i].n == pk.n && memcmp(pkeys[i].p, pk.p, pk.n) == 0) return 0;
                 pkeys[np++] = pk;
-                if (sc_strings(&c, &first) != 0) return 0;
+                pprop *pp = NULL;
+                if (w) {
+                    pp = em_vec_add(w->props);
+                    pp->key = pk.p;
+                    pp->klen = pk.n;
+                    pp->first = w->raw.len;
+                }
+                if (sc_strings(&c, &first, w ? &w->raw : NULL) != 0) return 0;
+                if (pp) pp->n = w->raw.len - pp->first;
                 if (span_is(pk, "name")) ps->name = first;
             } while (sc_eat(&c, ','));
             if (!sc_eat(&c, '}')) return 0;
@@ -758,7 +906,10 @@ static int scan_party(const char *s, size_t n, party_scan *ps) {
         if (ch == '"') {
             if (sc_str(&c, &v) != 0) return 0;
         } else if (ch == '[') {
-            if (sc_strings(&c, NULL) != 0) return 0;
+            int ds = w && span_is(k, "datasets");
+            if (ds) w->ds_first = w->raw.len;
+            if (sc_strings(&c, NULL, ds ? &w->raw : NULL) != 0) return 0;
+            if (ds) w->ds_n = w->raw.len - w->ds_first;
         } else if (sc_lit(&c, ch == 't' ? "true" : ch == 'f' ? "false" : "null") != 0) {
             return 0;
         }
@@ -792,7 +943,7 @@ static int index_party_fast(ftm_index *x, const em_buf *line, long ln) {
     size_t i, n;
     const char *s = trimmed(line, &i, &n);
     party_scan ps;
-    if (i == n || !scan_party(s + i, n - i, &ps)) return 0;
+    if (i == n || !scan_party(s + i, n - i, &ps, NULL)) return 0;
     if (ps.last_seen.p) {
         char *ls = span_dup(ps.last_seen);
         if (iso_prefix(ls) == 10 && strncmp(ls, x->last_seen, 10) > 0) {
@@ -814,6 +965,11 @@ static int index_party_fast(ftm_index *x, const em_buf *line, long ln) {
 
 /* ---- pass 2: building a party ---------------------------------------------- */
 
+/* for each value v (a C string) of the property prop, its index in i */
+#define each_value(w, prop, i, v)                                                                  \
+    for (strs each_ = pvalues((w), (prop)); each_.n; each_.n = 0)                                  \
+        for ((i) = 0; (i) < each_.n && ((v) = each_.v[(i)], 1); (i)++)
+
 static int has_name(const em_entity *e, const char *s) {
     for (size_t i = 0; i < e->names.len; i++)
         if (strcmp(e->names.items[i].full, s) == 0) return 1;
@@ -826,23 +982,22 @@ static int has_address(const em_entity *e, const char *s) {
     return 0;
 }
 
-static void add_names(em_entity *e, const ftm_line *l) {
-    json_t *names = values(l, "name");
+static void add_names(em_entity *e, const pview *l) {
+    strs names = pvalues(l, "name");
     size_t i, primary = 0;
-    json_t *v;
-    json_array_foreach(names, i, v) {
-        if (l->caption && strcmp(json_string_value(v), l->caption) == 0) {
+    const char *v;
+    for (i = 0; i < names.n; i++) {
+        if (l->caption && strcmp(names.v[i], l->caption) == 0) {
             primary = i;
             break;
         }
     }
-    if (names)
-        em_entity_add_name(e, json_string_value(json_array_get(names, primary)), EM_NAME_PRIMARY,
-                           NULL, NULL);
+    if (names.n)
+        em_entity_add_name(e, names.v[primary], EM_NAME_PRIMARY, NULL, NULL);
     else
         em_entity_add_name(e, l->caption, EM_NAME_PRIMARY, NULL, NULL);
-    json_array_foreach(names, i, v) {
-        if (i != primary) em_entity_add_name(e, json_string_value(v), EM_NAME_AKA, "strong", NULL);
+    for (i = 0; i < names.n; i++) {
+        if (i != primary) em_entity_add_name(e, names.v[i], EM_NAME_AKA, "strong", NULL);
     }
     static const struct {
         const char *prop, *kind, *strength;
@@ -851,8 +1006,8 @@ static void add_names(em_entity *e, const ftm_line *l) {
                   {"weakAlias", EM_NAME_AKA, "weak"},
                   {"abbreviation", EM_NAME_AKA, "weak"}};
     for (size_t k = 0; k < sizeof others / sizeof *others; k++)
-        json_array_foreach(values(l, others[k].prop), i, v) {
-            const char *s = json_string_value(v);
+        each_value(l, others[k].prop, i, v) {
+            const char *s = v;
             if (has_name(e, s)) continue;
             em_entity_add_name(e, s, others[k].kind, others[k].strength, NULL);
         }
@@ -879,30 +1034,30 @@ static void set_listed(em_entity *e, const char *d) {
     free(s);
 }
 
-static em_entity *build_party(const ftm_line *l, const char *schema, const ftm_index *x,
+static em_entity *build_party(const pview *l, const char *schema, const ftm_index *x,
                               const char *source) {
     em_entity *e = em_entity_new(source, "os", l->id, schema);
     int person = strcmp(schema, EM_SCHEMA_PERSON) == 0;
     add_names(e, l);
     size_t i;
-    json_t *v;
-    json_array_foreach(values(l, "birthDate"), i, v) {
-        const char *d = json_string_value(v);
+    const char *v;
+    each_value(l, "birthDate", i, v) {
+        const char *d = v;
         size_t p = iso_prefix(d);
         char *from = p ? em_xstrndup(d, p) : NULL;
         em_entity_add_birth_date(e, d, from, from, 0);
         free(from);
     }
-    json_array_foreach(values(l, "birthPlace"), i, v) {
-        em_entity_add_birth_place(e, json_string_value(v));
+    each_value(l, "birthPlace", i, v) {
+        em_entity_add_birth_place(e, v);
     }
-    json_array_foreach(values(l, "nationality"), i, v) {
-        em_entity_add_nationality(e, json_string_value(v));
+    each_value(l, "nationality", i, v) {
+        em_entity_add_nationality(e, v);
     }
-    json_array_foreach(values(l, "citizenship"), i, v) {
-        em_entity_add_citizenship(e, json_string_value(v));
+    each_value(l, "citizenship", i, v) {
+        em_entity_add_citizenship(e, v);
     }
-    const char *g = first(l, "gender");
+    const char *g = pfirst(l, "gender");
     if (g && (em_strcaseeq(g, "male") || em_strcaseeq(g, "female"))) {
         char low[8];
         snprintf(low, sizeof low, "%s", g);
@@ -910,50 +1065,50 @@ static em_entity *build_party(const ftm_line *l, const char *schema, const ftm_i
             *p = (char)tolower((unsigned char)*p);
         em_entity_set(&e->gender, low);
     }
-    json_array_foreach(values(l, "address"), i, v) {
-        em_entity_add_address(e, json_string_value(v), NULL, NULL, NULL, NULL);
+    each_value(l, "address", i, v) {
+        em_entity_add_address(e, v, NULL, NULL, NULL, NULL);
     }
-    json_array_foreach(values(l, "addressEntity"), i, v) {
-        const keyed *a = keyed_find(&x->addrs, json_string_value(v));
+    each_value(l, "addressEntity", i, v) {
+        const keyed *a = keyed_find(&x->addrs, v);
         if (a && !has_address(e, a->text))
             em_entity_add_address(e, a->text, NULL, NULL, NULL, NULL);
     }
-    json_array_foreach(values(l, "country"), i, v) {
-        em_entity_add_address(e, NULL, NULL, NULL, NULL, json_string_value(v));
-        em_entity_add_prop(e, "country", json_string_value(v));
+    each_value(l, "country", i, v) {
+        em_entity_add_address(e, NULL, NULL, NULL, NULL, v);
+        em_entity_add_prop(e, "country", v);
     }
-    if (person) json_array_foreach(values(l, "idNumber"), i, v) {
-            add_identifier(e, EM_ID_NATIONAL, json_string_value(v), NULL, "idNumber", NULL);
+    if (person) each_value(l, "idNumber", i, v) {
+            add_identifier(e, EM_ID_NATIONAL, v, NULL, "idNumber", NULL);
         }
     else
-        json_array_foreach(values(l, "idNumber"), i, v) {
-            add_identifier(e, EM_ID_OTHER, json_string_value(v), NULL, "idNumber", NULL);
+        each_value(l, "idNumber", i, v) {
+            add_identifier(e, EM_ID_OTHER, v, NULL, "idNumber", NULL);
         }
     for (size_t k = 0; k < sizeof id_props / sizeof *id_props; k++)
-        json_array_foreach(values(l, id_props[k].prop), i, v) {
+        each_value(l, id_props[k].prop, i, v) {
             const char *cur =
-                strcmp(id_props[k].type, EM_ID_CRYPTO) == 0 ? first(l, "currency") : NULL;
-            add_identifier(e, id_props[k].type, json_string_value(v), NULL, id_props[k].prop, cur);
+                strcmp(id_props[k].type, EM_ID_CRYPTO) == 0 ? pfirst(l, "currency") : NULL;
+            add_identifier(e, id_props[k].type, v, NULL, id_props[k].prop, cur);
         }
     const char *ps[] = {"programId", "program"};
     for (int k = 0; k < 2; k++)
-        json_array_foreach(values(l, ps[k]), i, v) {
-            em_entity_add_program(e, json_string_value(v));
+        each_value(l, ps[k], i, v) {
+            em_entity_add_program(e, v);
         }
     for (size_t k = 0; k < sizeof copy_props / sizeof *copy_props; k++)
-        json_array_foreach(values(l, copy_props[k].prop), i, v) {
-            em_entity_add_prop(e, copy_props[k].key, json_string_value(v));
+        each_value(l, copy_props[k].prop, i, v) {
+            em_entity_add_prop(e, copy_props[k].key, v);
         }
-    json_array_foreach(json_object_get(l->root, "datasets"), i, v) {
-        if (json_is_string(v)) em_entity_add_prop(e, "dataset", json_string_value(v));
+    for (i = 0; i < l->ds_n; i++) {
+        em_entity_add_prop(e, "dataset", l->vals.items[l->ds_first + i]);
     }
     em_buf rem;
     em_buf_init(&rem);
     const char *rs[] = {"notes", "summary", "description"};
     for (int k = 0; k < 3; k++)
-        json_array_foreach(values(l, rs[k]), i, v) {
+        each_value(l, rs[k], i, v) {
             if (rem.len) em_buf_addc(&rem, '\n');
-            em_buf_adds(&rem, json_string_value(v));
+            em_buf_adds(&rem, v);
         }
     if (rem.len) em_entity_set(&e->remarks, em_buf_cstr(&rem));
     em_buf_free(&rem);
@@ -994,27 +1149,27 @@ static em_entity *build_party(const ftm_line *l, const char *schema, const ftm_i
         }
     }
     if (!sanction_date) {
-        const char *ld = first(l, "listingDate");
-        set_listed(e, ld ? ld : first(l, "createdAt"));
+        const char *ld = pfirst(l, "listingDate");
+        set_listed(e, ld ? ld : pfirst(l, "createdAt"));
     }
     em_entity_finish(e);
     return e;
 }
 
 /* A wallet whose holder is not in the file: an entity of its own. */
-static em_entity *build_wallet(const ftm_line *l, const char *source) {
-    const char *key = first(l, "publicKey");
+static em_entity *build_wallet(const pview *l, const char *source) {
+    const char *key = pfirst(l, "publicKey");
     em_entity *e = em_entity_new(source, "os", l->id, EM_SCHEMA_LEGAL_ENTITY);
     em_entity_add_name(e, l->caption && *l->caption ? l->caption : key, EM_NAME_PRIMARY, NULL,
                        NULL);
     if (key) {
         em_identifier *d = em_entity_add_identifier(e, EM_ID_CRYPTO, key, NULL, "publicKey");
-        if (d) d->currency = em_xstrdup(first(l, "currency"));
+        if (d) d->currency = em_xstrdup(pfirst(l, "currency"));
     }
     size_t i;
-    json_t *v;
-    json_array_foreach(values(l, "topics"), i, v) {
-        em_entity_add_prop(e, "topics", json_string_value(v));
+    const char *v;
+    each_value(l, "topics", i, v) {
+        em_entity_add_prop(e, "topics", v);
     }
     em_entity_add_prop(e, "ftm_schema", "CryptoWallet");
     em_entity_finish(e);
@@ -1034,6 +1189,8 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
     em_buf line;
     em_buf_init(&line);
     ftm_line l;
+    pview w;
+    memset(&w, 0, sizeof w);
     int rc = -1, got;
     size_t emittable = 0;
 
@@ -1086,21 +1243,29 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
     r = em_reader_open(path, err);
     if (!r) goto done;
     while ((got = em_reader_getline(r, &line, err)) == 1) {
-        int k = read_entity(r, &line, &l, err);
-        if (k < 0) goto done;
-        if (k == 0) continue;
-        const char *schema = party_of(l.schema);
+        size_t from, to;
+        const char *s = trimmed(&line, &from, &to);
+        party_scan ps;
+        memset(&l, 0, sizeof l);
+        if (from == to) continue;
+        if (scan_party(s + from, to - from, &ps, &w)) { /* a plain party line */
+            view_from_scan(&w, &ps);
+        } else {
+            int k = read_entity(r, &line, &l, err);
+            if (k < 0) goto done;
+            if (k == 0) continue;
+            view_from_json(&w, &l);
+        }
+        const char *schema = party_of(w.schema);
         em_entity *e = NULL;
         if (schema) {
-            e = build_party(&l, schema, &x, source);
-        } else if (strcmp(l.schema, "CryptoWallet") == 0) {
+            e = build_party(&w, schema, &x, source);
+        } else if (strcmp(w.schema, "CryptoWallet") == 0) {
             int held = 0;
-            size_t i;
-            json_t *v;
-            json_array_foreach(values(&l, "holder"), i, v) {
-                held |= keyed_find(&x.ids, json_string_value(v)) != NULL;
-            }
-            if (!held) e = build_wallet(&l, source);
+            strs h = pvalues(&w, "holder");
+            for (size_t i = 0; i < h.n; i++)
+                held |= keyed_find(&x.ids, h.v[i]) != NULL;
+            if (!held) e = build_wallet(&w, source);
         }
         line_free(&l);
         if (e && sink(ctx, e, err) < 0) goto done;
@@ -1110,6 +1275,7 @@ int em_parse_ftm_json(const char *path, const char *source, em_sink_fn sink, voi
 done:
     if (r) em_reader_close(r);
     em_buf_free(&line);
+    view_free(&w);
     index_free(&x);
     return rc;
 }

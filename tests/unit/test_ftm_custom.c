@@ -227,6 +227,52 @@ static void test_ftm_party_scan(void **state) {
     free(dir);
 }
 
+/* Pass 2 builds a plain party line from scan_party's view, without jansson; the same
+   line with a number added (which only jansson reads) must give the same entity. */
+static void test_ftm_pass2_view(void **state) {
+    (void)state;
+    char *dir = tmpdir_new("ftm_view");
+    static const char *lines[] = {
+        "{\"id\": \"p1\", \"schema\": \"Person\", \"caption\": \"Ann \\\"B\\\" Caf\\u00e9\", "
+        "\"properties\": {\"name\": [\"Other\", \"Ann \\\"B\\\" Caf\\u00e9\", \"Ann\\nB\"], "
+        "\"alias\": [\"Other\", \"A\\ud83d\\ude00\\/x\"], \"weakAlias\": [\"AB\"], "
+        "\"birthDate\": [\"1960-05-01T00:00\", \"circa 1961\"], \"gender\": [\"FEMALE\"], "
+        "\"nationality\": [\"ir\", \"iq\"], \"country\": [\"ir\"], \"idNumber\": [\"X1\", "
+        "\"X1\"], \"passportNumber\": [\"P9\"], \"notes\": [\"n1\"], \"summary\": [\"s\\t2\"], "
+        "\"topics\": [\"sanction\"], \"listingDate\": [\"2020-01-02\"], \"empty\": []}, "
+        "\"datasets\": [\"d1\", \"d2\"], \"target\": true, \"referents\": []}",
+        "{\"id\": \"p2\", \"schema\": \"Company\", \"caption\": null, \"properties\": "
+        "{\"name\": [\"Acme LLC\"], \"imoNumber\": [\"IMO 9\"], \"taxNumber\": [\"7\"], "
+        "\"innCode\": [\"7\"], \"createdAt\": [\"2019\"], \"address\": [\"1 Road\"]}}",
+        "{\"id\": \"p3\", \"schema\": \"Vessel\", \"caption\": \"\", \"properties\": {}, "
+        "\"datasets\": []}",
+        "{\"schema\": \"Airplane\", \"properties\": {\"name\": [\"Jet\"], \"previousName\": "
+        "[\"Old \\\\ jet\"], \"abbreviation\": [\"J\"]}, \"caption\": \"Jet\", \"id\": \"p4\"}",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        const char *ln = lines[i];
+        size_t n = strlen(ln);
+        char *forced = em_xasprintf("%.*s, \"n\": 1}\n", (int)(n - 1), ln); /* jansson only */
+        char *plain = em_xasprintf("%s\n", ln);
+        char *got[2];
+        const char *texts[2] = {plain, forced};
+        for (int k = 0; k < 2; k++) {
+            char *path = write_test_file(dir, "v.json", texts[k]);
+            em_entity_list l = {0};
+            em_error err = {0};
+            assert_int_equal(em_parse_ftm_json(path, "t", collect_sink, &l, NULL, &err), 0);
+            assert_int_equal(l.len, 1);
+            got[k] = em_entity_to_json_string(l.items[0], 0);
+            em_entity_list_free(&l);
+            free(path);
+        }
+        if (strcmp(got[0], got[1]) != 0)
+            fail_msg("line %zu: the view gives\n%s\njansson gives\n%s", i, got[0], got[1]);
+        free(got[0]), free(got[1]), free(plain), free(forced);
+    }
+    free(dir);
+}
+
 /* ---- FtM: the nested export (targets.nested.json) ------------------------- */
 
 static void test_ftm_nested(void **state) {
@@ -573,11 +619,12 @@ static void test_store_custom_list(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ftm_invented),     cmocka_unit_test(test_ftm_broken),
-        cmocka_unit_test(test_ftm_party_scan),   cmocka_unit_test(test_ftm_nested),
-        cmocka_unit_test(test_senzing_invented), cmocka_unit_test(test_senzing_broken),
-        cmocka_unit_test(test_custom_csv),       cmocka_unit_test(test_custom_csv_errors),
-        cmocka_unit_test(test_detect),           cmocka_unit_test(test_store_custom_list),
+        cmocka_unit_test(test_ftm_invented),      cmocka_unit_test(test_ftm_broken),
+        cmocka_unit_test(test_ftm_party_scan),    cmocka_unit_test(test_ftm_pass2_view),
+        cmocka_unit_test(test_ftm_nested),        cmocka_unit_test(test_senzing_invented),
+        cmocka_unit_test(test_senzing_broken),    cmocka_unit_test(test_custom_csv),
+        cmocka_unit_test(test_custom_csv_errors), cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_store_custom_list),
     };
     return cmocka_run_group_tests_name("ftm, senzing and custom lists", tests, NULL, NULL);
 }
