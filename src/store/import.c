@@ -319,8 +319,9 @@ static int write_entities(group *g, em_entity_list *l, em_error *err) {
         sqlite3_clear_bindings(g->ve);
     }
     em_entity_rows_free(rows, l->len);
-    em_entity_list_free(l);
-    memset(l, 0, sizeof *l);
+    for (size_t i = 0; i < l->len; i++) /* the list's array is kept for the next batch */
+        em_entity_free(l->items[i]);
+    l->len = 0;
     return rc;
 }
 
