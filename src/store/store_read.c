@@ -3,10 +3,14 @@
  */
 #include "store/store_read.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "base/error.h"
 #include "base/vec.h"
@@ -366,13 +370,176 @@ static void restore_cache(em_store *st, int cache) {
     em_db_exec(st, sql, NULL);
 }
 
+/*
+ * The bulk read's spool. The JSON is stored by digest (the blob table's key), the
+ * entities are wanted in key order: read one by one in that order, each JSON is a
+ * random read in a table far larger than any cache (at 1M entities, one 16 KiB page
+ * read from the file per entity). So the keys are read first (version, id, digest),
+ * the JSON then fetched in the order of the digests (the table's own order: each page
+ * read once) and written with its key to a temporary file, one record per entity,
+ * which is then read back in the entities' order (small reads from the page cache).
+ */
+/* Memory of the bulk read's own, mapped apart from malloc: large blocks that malloc
+   maps and unmaps would raise its mapping threshold (glibc's is dynamic), and the
+   builder's growing tables would then fragment the heap (+25% peak RSS measured) */
+typedef struct mblock {
+    char *p;
+    size_t len, cap;
+} mblock;
+
+static void mblock_free(mblock *m) {
+    if (m->p) munmap(m->p, m->cap);
+    memset(m, 0, sizeof *m);
+}
+
+/* room for n more bytes; the block's address may change */
+static void *mblock_grow(mblock *m, size_t n) {
+    if (m->len + n > m->cap) {
+        size_t cap = m->cap ? m->cap : (size_t)1 << 20;
+        while (cap < m->len + n)
+            cap *= 2;
+        void *q = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (q == MAP_FAILED) {
+            fputs("embargo: out of memory\n", stderr);
+            abort();
+        }
+        if (m->len) memcpy(q, m->p, m->len);
+        if (m->p) munmap(m->p, m->cap);
+        m->p = q;
+        m->cap = cap;
+    }
+    void *r = m->p + m->len;
+    m->len += n;
+    return r;
+}
+
+typedef struct spool_rec {
+    uint64_t off;
+    uint32_t len;
+} spool_rec;
+
+typedef struct spool {
+    FILE *f;
+    mblock rec; /* spool_rec per entity, in the entities' order */
+    size_t len;
+} spool;
+
+static void spool_free(spool *sp) {
+    if (sp->f) fclose(sp->f);
+    mblock_free(&sp->rec);
+    memset(sp, 0, sizeof *sp);
+}
+
+typedef struct spool_key {
+    size_t id_off, digest_off; /* in the arena, while it grows */
+    const char *id, *digest;
+    int64_t version;
+    uint32_t idn, pos;
+} spool_key;
+
+/* the entities' order: version, then length(id), id (the order the snapshot lists them) */
+static int cmp_entity_order(const void *a, const void *b) {
+    const spool_key *x = a, *y = b;
+    if (x->version != y->version) return x->version < y->version ? -1 : 1;
+    if (x->idn != y->idn) return x->idn < y->idn ? -1 : 1;
+    return memcmp(x->id, y->id, x->idn);
+}
+
+static int cmp_digest(const void *a, const void *b) {
+    const spool_key *x = a, *y = b;
+    int c = strcmp(x->digest, y->digest);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* an unlinked temporary file in the home (beside the store), else in TMPDIR */
+static FILE *spool_file(em_store *st) {
+    char *path = em_xasprintf("%s/.read-XXXXXX", st->home ? st->home : ".");
+    int fd = mkstemp(path);
+    FILE *f = NULL;
+    if (fd >= 0) {
+        unlink(path);
+        f = fdopen(fd, "w+b");
+        if (!f) close(fd);
+    }
+    free(path);
+    return f ? f : tmpfile();
+}
+
+/* Reads the keys of s (version, id, digest; any order), puts them in the entities'
+   order, and spools each entity's record (its JSON read in digest order) into sp. */
+static int spool_fill(em_store *st, sqlite3_stmt *s, spool *sp, em_error *err) {
+    mblock arena = {0}, keyb = {0}; /* each id and digest, NUL-terminated; the keys */
+    int step, rc = 0;
+    size_t n = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        size_t idn = (size_t)sqlite3_column_bytes(s, 1), dn = (size_t)sqlite3_column_bytes(s, 2);
+        spool_key *k = mblock_grow(&keyb, sizeof *k);
+        memset(k, 0, sizeof *k);
+        k->version = sqlite3_column_int64(s, 0);
+        k->idn = (uint32_t)idn;
+        k->id_off = arena.len;
+        memcpy(mblock_grow(&arena, idn + 1), sqlite3_column_text(s, 1), idn + 1);
+        k->digest_off = arena.len;
+        memcpy(mblock_grow(&arena, dn + 1), sqlite3_column_text(s, 2), dn + 1);
+        n++;
+    }
+    if (step != SQLITE_DONE) rc = em_db_fail(st, err, "reading the active lists");
+    spool_key *keys = (spool_key *)keyb.p;
+    for (size_t i = 0; i < n; i++) {
+        keys[i].id = arena.p + keys[i].id_off;
+        keys[i].digest = arena.p + keys[i].digest_off;
+    }
+    if (n) qsort(keys, n, sizeof *keys, cmp_entity_order);
+    for (size_t i = 0; i < n; i++)
+        keys[i].pos = (uint32_t)i;
+    if (n) qsort(keys, n, sizeof *keys, cmp_digest);
+    sqlite3_stmt *b =
+        rc == 0 && n ? em_db_prepare(st, "SELECT json FROM blobs WHERE digest = ?", err) : NULL;
+    if (rc == 0 && n && !b) rc = -1;
+    if (rc == 0 && n && !(sp->f = spool_file(st)))
+        rc = em_fail(err, EM_ERR_IO, "reading the active lists: no temporary file: %s",
+                     strerror(errno));
+    spool_rec *rec = NULL;
+    if (rc == 0 && n) {
+        rec = mblock_grow(&sp->rec, n * sizeof *rec);
+        sp->len = n;
+    }
+    uint64_t at = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const spool_key *k = &keys[i];
+        sqlite3_bind_text(b, 1, k->digest, -1, SQLITE_STATIC);
+        if (sqlite3_step(b) != SQLITE_ROW) {
+            rc = em_fail(err, EM_ERR_STORE, "a stored entity cannot be read; re-import the list");
+            break;
+        }
+        const void *json = sqlite3_column_text(b, 0);
+        uint32_t jn = (uint32_t)sqlite3_column_bytes(b, 0);
+        uint32_t head[2] = {k->idn, jn};
+        if (fwrite(&k->version, 8, 1, sp->f) != 1 || fwrite(head, 4, 2, sp->f) != 2 ||
+            fwrite(k->id, 1, k->idn, sp->f) != k->idn || fwrite(json, 1, jn, sp->f) != jn)
+            rc = em_fail(err, EM_ERR_IO, "reading the active lists: a temporary file: %s",
+                         strerror(errno));
+        sqlite3_reset(b);
+        rec[k->pos].off = at;
+        rec[k->pos].len = 16 + k->idn + jn;
+        at += 16 + (uint64_t)k->idn + jn;
+    }
+    if (b) sqlite3_finalize(b);
+    if (rc == 0 && sp->f && fflush(sp->f) != 0)
+        rc = em_fail(err, EM_ERR_IO, "reading the active lists: a temporary file: %s",
+                     strerror(errno));
+    mblock_free(&keyb);
+    mblock_free(&arena);
+    return rc;
+}
+
 /* Streams the entities of the active versions (ids NULL) or of the versions ids[0..n). */
 static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_entity_fn fn,
                         void *ctx, em_buf *stamp, em_error *err) {
     if (em_db_exec(st, "BEGIN", err) != 0) return -1; /* one consistent read */
-    /* a bulk read: the JSON is read by key from a table far larger than any cache, so
-       the connection's page cache is kept small while it lasts (its b-tree pages stay),
-       and set back after */
+    /* a bulk read: the JSON is read once from a table far larger than any cache (the
+       spool below), so the connection's page cache is kept small while it lasts (its
+       b-tree pages stay), and set back after */
     int cache = 0;
     sqlite3_stmt *cs = em_db_prepare(st, "PRAGMA cache_size", NULL);
     if (cs && sqlite3_step(cs) == SQLITE_ROW) cache = sqlite3_column_int(cs, 0);
@@ -396,59 +563,57 @@ static int each_version(em_store *st, const int64_t *ids, size_t n, em_store_ent
     /* within the same read: when each entity was first seen, last changed, last seen */
     em_history_bulk *hb = NULL;
     if (rc == 0) rc = em_history_bulk_new(st, em_buf_cstr(&where), &hb, err);
-    /* the order is sorted on the keys alone (SQLite sorts in memory: temp_store), each
-       entity's JSON then read by its key */
-    char *sql = em_xasprintf("SELECT ve.version_id, ve.entity_id FROM versions v"
-                             " JOIN version_entities ve ON ve.version_id = v.id"
-                             " WHERE %s ORDER BY v.id, length(ve.entity_id), ve.entity_id",
+    /* the keys, in the table's order (spool_fill sorts them) */
+    char *sql = em_xasprintf("SELECT ve.version_id, ve.entity_id, ve.digest FROM versions v"
+                             " JOIN version_entities ve ON ve.version_id = v.id WHERE %s",
                              em_buf_cstr(&where));
     em_buf_free(&where);
     sqlite3_stmt *s = rc ? NULL : em_db_prepare(st, sql, err);
-    sqlite3_stmt *b = s ? em_db_prepare(st,
-                                        "SELECT b.json FROM version_entities ve JOIN blobs b"
-                                        " ON b.digest = ve.digest"
-                                        " WHERE ve.version_id = ? AND ve.entity_id = ?",
-                                        err)
-                        : NULL;
     free(sql);
-    if (!b) {
-        if (s) sqlite3_finalize(s);
-        em_history_bulk_free(hb);
-        em_db_exec(st, "COMMIT", NULL);
-        restore_cache(st, cache);
-        return -1;
-    }
-    int step;
-    em_buf scratch;
+    spool sp;
+    memset(&sp, 0, sizeof sp);
+    if (s) rc = spool_fill(st, s, &sp, err);
+    if (s) sqlite3_finalize(s);
+    if (!s) rc = -1;
+    em_buf scratch, text;
     em_buf_init(&scratch);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        sqlite3_bind_int64(b, 1, sqlite3_column_int64(s, 0));
-        sqlite3_bind_text(b, 2, (const char *)sqlite3_column_text(s, 1), sqlite3_column_bytes(s, 1),
-                          SQLITE_STATIC);
-        em_entity *e = NULL;
-        if (sqlite3_step(b) == SQLITE_ROW &&
-            !(e = fast_entity((const char *)sqlite3_column_text(b, 0),
-                              (size_t)sqlite3_column_bytes(b, 0), &scratch))) {
+    em_buf_init(&text);
+    for (size_t i = 0; rc == 0 && i < sp.len; i++) {
+        /* the record: version, id length, JSON length, id, JSON */
+        em_buf_reset(&text);
+        const spool_rec *r = (const spool_rec *)sp.rec.p + i;
+        em_buf_reserve(&text, r->len + 1);
+        if (pread(fileno(sp.f), text.data, r->len, (off_t)r->off) != (ssize_t)r->len) {
+            rc = em_fail(err, EM_ERR_IO, "reading the active lists: a temporary file: %s",
+                         strerror(errno));
+            break;
+        }
+        text.len = r->len;
+        text.data[text.len] = '\0';
+        int64_t version;
+        uint32_t idn, jn;
+        memcpy(&version, text.data, 8);
+        memcpy(&idn, text.data + 8, 4);
+        memcpy(&jn, text.data + 12, 4);
+        char *id = text.data + 16, *json = id + idn;
+        em_entity *e = fast_entity(json, jn, &scratch);
+        if (!e) {
             json_error_t je;
-            json_t *j = json_loadb((const char *)sqlite3_column_text(b, 0),
-                                   (size_t)sqlite3_column_bytes(b, 0), 0, &je);
+            json_t *j = json_loadb(json, jn, 0, &je);
             e = j ? em_entity_from_json(j, err) : NULL;
             json_decref(j);
         }
-        sqlite3_reset(b);
         if (!e) {
             rc = em_fail(err, EM_ERR_STORE, "a stored entity cannot be read; re-import the list");
             break;
         }
-        int64_t version = sqlite3_column_int64(s, 0);
-        em_history_bulk_get(hb, (const char *)sqlite3_column_text(s, 1), version, &e->history);
+        id[idn] = '\0'; /* the JSON after it is read */
+        em_history_bulk_get(hb, id, version, &e->history);
         rc = fn(ctx, e, version, err);
-        if (rc != 0) break;
     }
-    if (rc == 0 && step != SQLITE_DONE) rc = em_db_fail(st, err, "reading the active lists");
     em_buf_free(&scratch);
-    sqlite3_finalize(s);
-    sqlite3_finalize(b);
+    em_buf_free(&text);
+    spool_free(&sp);
     em_history_bulk_free(hb);
     em_db_exec(st, "COMMIT", NULL);
     restore_cache(st, cache);

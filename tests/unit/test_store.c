@@ -316,6 +316,54 @@ static void test_streamed_refusal_keeps_active(void **state) {
     free(dir);
 }
 
+/* The bulk read (store_read.c) gives the entities of the versions asked in the
+   snapshot's order: by version, then length(id), id; each with its own JSON and version,
+   also when two versions share the stored JSON of an entity (the same digest). */
+typedef struct order_check {
+    int64_t v1, v2;
+    size_t n1, seen;
+} order_check;
+
+static int check_order(void *ctx, em_entity *e, int64_t version, em_error *err) {
+    (void)err;
+    order_check *c = ctx;
+    size_t k = c->seen < c->n1 ? c->seen : c->seen - c->n1;
+    char id[32], name[64];
+    snprintf(id, sizeof id, "os-p%zu", k);
+    snprintf(name, sizeof name, "Person Number%zu Tester", k);
+    assert_int_equal(version, c->seen < c->n1 ? c->v1 : c->v2);
+    assert_string_equal(e->id, id);
+    assert_int_equal(e->names.len, 1);
+    assert_string_equal(e->names.items[0].full, name);
+    c->seen++;
+    em_entity_free(e);
+    return 0;
+}
+
+static void test_bulk_read_order(void **state) {
+    (void)state;
+    char *dir;
+    em_store *st = open_empty("store_order", &dir);
+    char *a = write_people(dir, "a.ftm.json", 300, (size_t)-1);
+    char *b = write_people(dir, "b.ftm.json", 320, (size_t)-1);
+    order_check c = {import1(st, a, "people"), import1(st, b, "people"), 300, 0};
+    assert_true(c.v2 > c.v1);
+    int64_t ids[] = {c.v2, c.v1};
+    em_buf stamp;
+    em_buf_init(&stamp);
+    em_error err = {0};
+    assert_int_equal(em_store_each_version(st, ids, 2, check_order, &c, &stamp, &err), 0);
+    assert_int_equal(c.seen, 620);
+    order_check act = {c.v2, 0, 320, 0}; /* the active version alone */
+    em_buf_reset(&stamp);
+    assert_int_equal(em_store_each_active(st, check_order, &act, &stamp, &err), 0);
+    assert_int_equal(act.seen, 320);
+    em_buf_free(&stamp);
+    free(a), free(b);
+    em_store_close(st);
+    free(dir);
+}
+
 static void test_xml_sources(void **state) {
     (void)state;
     char *dir;
@@ -444,6 +492,7 @@ int main(void) {
         cmocka_unit_test(test_versions_diff_activate),
         cmocka_unit_test(test_bad_input_keeps_active),
         cmocka_unit_test(test_streamed_refusal_keeps_active),
+        cmocka_unit_test(test_bulk_read_order),
         cmocka_unit_test(test_stored_json_without_tree),
         cmocka_unit_test(test_xml_sources),
     };
