@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "base/vec.h"
 
@@ -33,8 +34,32 @@ typedef struct ktab {
     size_t cap, len; /* cap: 0 or a power of two; len <= 0.7 cap */
 } ktab;
 
+/* A large table is mapped apart from malloc: freed by malloc once outgrown, its block
+   would raise glibc's dynamic mapping threshold, and the builder's growing vectors
+   would then be placed in the heap and fragment it (the peak RSS of a compile) */
+#define KTAB_MAP_BYTES ((size_t)128 << 10)
+
+static uint64_t *slots_new(size_t cap) {
+    if (cap * sizeof(uint64_t) < KTAB_MAP_BYTES) return em_xcalloc(cap, sizeof(uint64_t));
+    void *p = mmap(NULL, cap * sizeof(uint64_t), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        fputs("embargo: out of memory\n", stderr);
+        abort();
+    }
+    return p; /* zeroed */
+}
+
+static void slots_free(uint64_t *slots, size_t cap) {
+    if (!slots) return;
+    if (cap * sizeof(uint64_t) < KTAB_MAP_BYTES)
+        free(slots);
+    else
+        munmap(slots, cap * sizeof(uint64_t));
+}
+
 static void ktab_free(ktab *t) {
-    free(t->slots);
+    slots_free(t->slots, t->cap);
     memset(t, 0, sizeof *t);
 }
 
@@ -45,7 +70,7 @@ static size_t ktab_home(uint32_t h, size_t cap) {
 
 static void ktab_grow(ktab *t) {
     size_t cap = t->cap ? t->cap * 2 : 1024;
-    uint64_t *slots = em_xcalloc(cap, sizeof *slots);
+    uint64_t *slots = slots_new(cap);
     for (size_t i = 0; i < t->cap; i++) {
         uint64_t s = t->slots[i];
         if (!s) continue;
@@ -54,7 +79,7 @@ static void ktab_grow(ktab *t) {
             j = (j + 1) & (cap - 1);
         slots[j] = s;
     }
-    free(t->slots);
+    slots_free(t->slots, t->cap);
     t->slots = slots;
     t->cap = cap;
 }
