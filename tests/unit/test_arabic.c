@@ -17,19 +17,7 @@
 #include "text/knowledge.h"
 #include "text/normalize.h"
 
-static match_fixture F; /* normaliser, knowledge, names-only matcher */
-
-static int setup(void **state) {
-    (void)state;
-    match_fixture_open(&F, NULL);
-    return 0;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    match_fixture_close(&F);
-    return 0;
-}
+NAMES_ONLY_FIXTURE(F) /* normaliser, knowledge, names-only matcher */
 
 static unsigned reads(const char *abjad, const char *latin) {
     return em_arabic_reads_as(abjad, strlen(abjad), latin, strlen(latin));
@@ -112,17 +100,7 @@ static void test_words(void **state) {
 }
 
 static double cmp_explained(const char *schema, const char *a, const char *b, const char *rule) {
-    double s = -1;
-    em_error err = {0};
-    char *ex = NULL;
-    assert_int_equal(em_compare(F.cmp, schema, a, b, &s, &ex, &err), 0);
-    if (rule) {
-        char want[96];
-        snprintf(want, sizeof want, "\"how\":\"%s\"", rule);
-        if (!strstr(ex, want)) fail_msg("'%s' ~ '%s': no %s in: %s", a, b, want, ex);
-    }
-    free(ex);
-    return s;
+    return match_fixture_compare(&F, schema, a, b, rule);
 }
 
 /* the other Latin spellings retrieval looks for (search.c, by their skeletons):

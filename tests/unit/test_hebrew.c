@@ -16,19 +16,7 @@
 #include "text/hebrew.h"
 #include "text/normalize.h"
 
-static match_fixture F; /* normaliser, knowledge, names-only matcher */
-
-static int setup(void **state) {
-    (void)state;
-    match_fixture_open(&F, NULL);
-    return 0;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    match_fixture_close(&F);
-    return 0;
-}
+NAMES_ONLY_FIXTURE(F) /* normaliser, knowledge, names-only matcher */
 
 static void latin_is(const char *hebrew, const char *want) {
     char *got = em_hebrew_to_latin(hebrew);
@@ -129,17 +117,7 @@ static void test_reads(void **state) {
 }
 
 static double cmp_explained(const char *a, const char *b, const char *rule) {
-    double s = -1;
-    em_error err = {0};
-    char *ex = NULL;
-    assert_int_equal(em_compare(F.cmp, "Person", a, b, &s, &ex, &err), 0);
-    if (rule) {
-        char want[96];
-        snprintf(want, sizeof want, "\"how\":\"%s\"", rule);
-        if (!strstr(ex, want)) fail_msg("'%s' ~ '%s': no %s in: %s", a, b, want, ex);
-    }
-    free(ex);
-    return s;
+    return match_fixture_compare(&F, "Person", a, b, rule);
 }
 
 /* Hebrew names against their published Latin forms */

@@ -16,19 +16,7 @@
 #include "text/normalize.h"
 #include "text/thai.h"
 
-static match_fixture F; /* normaliser, knowledge, names-only matcher */
-
-static int setup(void **state) {
-    (void)state;
-    match_fixture_open(&F, NULL);
-    return 0;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    match_fixture_close(&F);
-    return 0;
-}
+NAMES_ONLY_FIXTURE(F) /* normaliser, knowledge, names-only matcher */
 
 static void rtgs(const char *thai, const char *want) {
     char *got = em_thai_to_latin(thai);
@@ -139,12 +127,7 @@ static void test_normalize(void **state) {
 }
 
 static double cmp(const char *a, const char *b) {
-    double s = -1;
-    em_error err = {0};
-    char *ex = NULL;
-    assert_int_equal(em_compare(F.cmp, "Person", a, b, &s, &ex, &err), 0);
-    free(ex);
-    return s;
+    return match_fixture_compare(&F, "Person", a, b, NULL);
 }
 
 /* against Latin list spellings (OFAC SDN: KIM, Jong Un) and the RTGS forms */

@@ -157,6 +157,22 @@ void match_fixture_open(match_fixture *f, const char *home) {
     if (!(f->s = em_searcher_new(f->m, &err))) fail_msg("searcher: %s", err.message);
 }
 
+double match_fixture_compare(match_fixture *f, const char *schema, const char *a, const char *b,
+                             const char *rule) {
+    double s = -1;
+    em_error err = {0};
+    char *ex = NULL;
+    if (em_compare(f->cmp, schema, a, b, &s, &ex, &err) != 0)
+        fail_msg("compare '%s' ~ '%s': %s", a, b, err.message);
+    if (rule) {
+        char want[96];
+        snprintf(want, sizeof want, "\"how\":\"%s\"", rule);
+        if (!strstr(ex, want)) fail_msg("'%s' ~ '%s': no %s in: %s", a, b, want, ex);
+    }
+    free(ex);
+    return s;
+}
+
 void match_fixture_close(match_fixture *f) {
     em_searcher_free(f->s);
     em_matcher_close(f->m);

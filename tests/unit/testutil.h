@@ -57,6 +57,26 @@ typedef struct match_fixture {
 void match_fixture_open(match_fixture *f, const char *home /* NULL: names only */);
 void match_fixture_close(match_fixture *f);
 
+/* A file's names-only fixture F and the cmocka group setup and teardown that open and
+   close it (the script tests: test_arabic, test_greek, test_hebrew, test_thai). */
+#define NAMES_ONLY_FIXTURE(F)                                                                      \
+    static match_fixture F;                                                                        \
+    static int setup(void **state) {                                                               \
+        (void)state;                                                                               \
+        match_fixture_open(&F, NULL);                                                              \
+        return 0;                                                                                  \
+    }                                                                                              \
+    static int teardown(void **state) {                                                            \
+        (void)state;                                                                               \
+        match_fixture_close(&F);                                                                   \
+        return 0;                                                                                  \
+    }
+
+/* em_compare of a and b through the fixture's names-only searcher; with rule, fails the
+   test unless the explanation names that rule ("how":"rule"). */
+double match_fixture_compare(match_fixture *f, const char *schema, const char *a, const char *b,
+                             const char *rule);
+
 /* A list parser (the em_parse_* functions of sources/source.h). */
 typedef int (*parse_fn)(const char *, const char *, em_sink_fn, void *, em_parse_meta *,
                         em_error *);
