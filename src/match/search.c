@@ -423,9 +423,9 @@ static void retrieve_phonetic(em_searcher *s, const char *text, size_t len, unsi
 
 /* A name in a script that writes it by its sounds (em_name_tokens.by_sound) is also
    looked for by the sound of the whole name (em_name_sound_key: its parts glued, as
-   snapshot_build.c indexes each listed Latin name in the sounds map, key -> entities; their names
-   are one list): Burmese writes Min Aung Hlaing in one word, "mainnaaunglhaine", Russian as Мин Аун
-   Хлайн; all are MNLN. */
+   snapshot_build.c indexes each listed Latin name in the sounds map, key -> entities;
+   their names are one list): Burmese writes Min Aung Hlaing in one word,
+   "mainnaaunglhaine", Russian as Мин Аун Хлайн; all are MNLN. */
 #define NAME_SOUND_SLOT (5 * EM_PART_MAX)
 static void retrieve_name_sound(em_searcher *s, const em_part *q, size_t nq) {
     const em_matcher *m = s->m;
@@ -1281,24 +1281,6 @@ static int search_one(em_searcher *s, const em_query *q, const char *shown, em_r
         else
             run_pruned(s, kmax, floor_acc);
         em_simcache_reset(&s->cache);
-        if (getenv("EM_DEBUG")) { /* DEBUG-TEMP */
-            fprintf(stderr, "parts:");
-            for (size_t i = 0; i < nq; i++)
-                fprintf(stderr, " %s(w%.2f f%x)", qp[i].text, qp[i].w, qp[i].flags);
-            fprintf(stderr, "\nsegs %zu lists %zu floor %.2f cand %zu\n", s->segs.len, s->lists.len,
-                    floor_acc, s->cand.len);
-            for (size_t g = 0; g < s->segs.len; g++)
-                fprintf(stderr, " seg qi%d c%.2f n%u\n", s->segs.items[g].qi, s->segs.items[g].c,
-                        s->segs.items[g].nlists);
-            for (size_t i = 0; i < s->cand.len; i++) {
-                const char *dn = getenv("EM_DEBUG");
-                uint32_t e = m->names[s->cand.items[i]].entity;
-                (void)e;
-                (void)dn;
-                fprintf(stderr, "  cand %u acc %.2f %s\n", s->cand.items[i],
-                        s->acc[s->cand.items[i]], m->strings + m->names[s->cand.items[i]].display);
-            }
-        }
         for (size_t i = 0; i < s->cand.len; i++) {
             uint32_t name = s->cand.items[i];
             hit h = {0};
