@@ -280,14 +280,17 @@ expect_code 400 "a bad entry number"
 # ---- a new list version imported by the CLI: the server re-screens
 run --home "$H" import "$TEST_DATA_DIR/ofac/sdn_2022-09-09.csv.gz"
 expect_rc 0 "import SDN 2022-09-09 while the server runs"
+# wait for the re-screen's own line, not the first line naming generation 2 (the swap's
+# comes before it: waiting on that raced the re-screen)
+rescreened="register customers re-screened for generation 2|registers up to date with generation 2"
 waited=0
 while [ $waited -lt 150 ]; do
-    grep -q "generation 2" "$TEST_TMP_DIR/srv.err" && break
+    grep -Eq "$rescreened" "$TEST_TMP_DIR/srv.err" && break
     sleep 0.2
     waited=$((waited + 1))
 done
-grep -Eq "register customers re-screened for generation 2|registers up to date with generation 2" \
-    "$TEST_TMP_DIR/srv.err" || fail "the server re-screens after the swap (log line)"
+grep -Eq "$rescreened" "$TEST_TMP_DIR/srv.err" ||
+    fail "the server re-screens after the swap (log line)"
 req "$ANN" GET "/alerts?register=customers"
 expect_jq '[.alerts[] | select(.caption == "KHATIB, Esmail" and .record_id == "C1")] | length' 1 \
     "an alert for KHATIB, Esmail"
