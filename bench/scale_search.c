@@ -18,7 +18,9 @@
  *       preempted halfway shows in the first, not in the second), and the
  *       postings each search read (match/search_internal.h). --exhaustive
  *       runs the retrieval without its pruning (the reference of
- *       tests/unit/test_prune.c), for the before/after of one build.
+ *       tests/unit/test_prune.c), for the before/after of one build. --each
+ *       FILE writes one line per query: CPU and wall µs, postings read, name
+ *       (to find the slow ones and profile them apart).
  *
  * Prints key=value lines (seconds, milliseconds, microseconds as named) for
  * the script to read. A benchmark, not a test: nothing is asserted.
@@ -166,7 +168,7 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static int latency(const char *home, const char *qpath, int exhaustive) {
+static int latency(const char *home, const char *qpath, int exhaustive, const char *each) {
     size_t nq;
     query_row *qs = load_queries(qpath, &nq);
     if (!nq) {
@@ -201,6 +203,16 @@ static int latency(const char *home, const char *qpath, int exhaustive) {
         t[i] = (clock_s(CLOCK_MONOTONIC) - a) * 1e6;
         ct[i] = (clock_s(CLOCK_THREAD_CPUTIME_ID) - ca) * 1e6;
         pr[i] = (double)(em_searcher_postings_read(s) - p0);
+    }
+    if (each) {
+        FILE *f = fopen(each, "w");
+        if (!f) {
+            fprintf(stderr, "scale_search: cannot write %s\n", each);
+            return 1;
+        }
+        for (size_t i = 0; i < nq; i++)
+            fprintf(f, "%.1f\t%.1f\t%.0f\t%s\n", ct[i], t[i], pr[i], qs[i].name);
+        fclose(f);
     }
     double wall = clock_s(CLOCK_MONOTONIC) - w0, cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     double sum = 0, psum = 0;
@@ -237,9 +249,19 @@ static int latency(const char *home, const char *qpath, int exhaustive) {
 
 int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "--compile")) return compile(argv[2]);
-    if (argc == 3 && argv[1][0] != '-') return latency(argv[1], argv[2], 0);
-    if (argc == 4 && !strcmp(argv[1], "--exhaustive")) return latency(argv[2], argv[3], 1);
-    fprintf(stderr, "usage: scale_search --compile HOME | scale_search [--exhaustive] HOME "
-                    "QUERIES.csv\n");
+    int exhaustive = 0;
+    const char *each = NULL;
+    int a = 1;
+    for (; a < argc && argv[a][0] == '-'; a++) {
+        if (!strcmp(argv[a], "--exhaustive"))
+            exhaustive = 1;
+        else if (!strcmp(argv[a], "--each") && a + 1 < argc)
+            each = argv[++a];
+        else
+            break;
+    }
+    if (argc - a == 2 && argv[a][0] != '-') return latency(argv[a], argv[a + 1], exhaustive, each);
+    fprintf(stderr, "usage: scale_search --compile HOME | scale_search [--exhaustive] "
+                    "[--each FILE] HOME QUERIES.csv\n");
     return 2;
 }
