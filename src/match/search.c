@@ -91,12 +91,22 @@ typedef struct plan_unit {
     int read;
 } plan_unit;
 
+/* What a search knows of one listed name, in one place so that a posting read
+   touches one cache line of it: its evidence (acc: the exhaustive run's sum, the
+   pruned run's lower bound, then exact for the names chosen from), the plan
+   segments holding it (mask, pruned run) or its place in the touch order (the
+   choice's tie-break key), and the slot of the last probe that held it (lastq,
+   exhaustive run). */
+typedef struct name_state {
+    uint64_t mask;
+    float acc;
+    int8_t lastq;
+} name_state;
+
 struct em_searcher {
     const em_matcher *m;
     em_normalizer *norm;
-    float *acc;
-    int8_t *lastq;
-    uint64_t *mask; /* pruned run: the plan segments that hold a name */
+    name_state *st; /* per listed name, zero (lastq -1) between searches */
     uint32_t *touched;
     size_t ntouched;
     EM_VEC(plan_list) lists;
@@ -134,11 +144,10 @@ em_searcher *em_searcher_new(const em_matcher *m, em_error *err) {
         return NULL;
     }
     size_t n = m->h ? m->h->n_names : 0;
-    s->acc = em_xcalloc(n ? n : 1, sizeof *s->acc);
-    s->lastq = em_xmalloc(n ? n : 1);
-    memset(s->lastq, -1, n ? n : 1);
+    s->st = em_xcalloc(n ? n : 1, sizeof *s->st);
+    for (size_t i = 0; i < n; i++)
+        s->st[i].lastq = -1;
     s->touched = em_xmalloc((n ? n : 1) * sizeof *s->touched);
-    s->mask = em_xcalloc(n ? n : 1, sizeof *s->mask);
     return s;
 }
 
@@ -153,10 +162,8 @@ uint64_t em_searcher_postings_read(const em_searcher *s) {
 void em_searcher_free(em_searcher *s) {
     if (!s) return;
     em_normalizer_free(s->norm);
-    free(s->acc);
-    free(s->lastq);
+    free(s->st);
     free(s->touched);
-    free(s->mask);
     em_vec_free(s->lists);
     em_vec_free(s->segs);
     em_vec_free(s->units);
@@ -253,22 +260,24 @@ static size_t name_parts(const em_matcher *m, uint32_t name, em_part *p) {
  * segments kept as a bit mask: segment k is bit k, so at most 64 segments; a
  * bigger plan runs exhaustively), until the ub of the units left sums below
  * theta: then a name none of the units read holds cannot be a candidate, and
- * the rest of the postings are read only for the names already seen. theta is
- * floor_acc, or the K-th largest lower bound when more than K names were seen
- * (K names will have at least that much), whichever is higher. A name's lower
- * bound is the evidence of the units read for it (units are independent:
- * their slots differ), its upper bound that + the ub of every unit not read
- * for it; a name whose upper bound is below theta cannot be a candidate and
- * is dropped. The units left are then read, the weightiest first, only for
- * the names left: a list much longer than those names is searched for them
- * (sorted ids against the sorted postings, galloping: O(names x
- * log(postings / names)) instead of the whole list), a shorter one scanned;
- * the bounds tightened and theta raised after each unit. Once no more than K names are
- * left, every one of them is a candidate if its evidence reaches floor_acc,
- * so a unit is read only for the names whose lower bound is still under it,
- * and no more at all when there are none. The names left have their evidence
- * summed exactly as the exhaustive run sums it (the same float additions in
- * plan order, from the segment mask), and are selected the same way.
+ * the rest of the postings are read only for the names already seen. theta
+ * is floor_acc, or the K-th largest lower bound when more than K names were
+ * seen (K names will have at least that much), whichever is higher. A name's
+ * lower bound is the evidence of the units read for it (units are
+ * independent: their slots differ), added up as each unit is read (seg_adds:
+ * what evidence() would count, in another order of float sums), its upper
+ * bound that + the ub of every unit not read for it; a name whose upper
+ * bound is below theta cannot be a candidate and is dropped. The units left
+ * are then read, the weightiest first, only for the names left: a list much
+ * longer than those names is searched for them (sorted ids against the
+ * sorted postings, galloping: O(names x log(postings / names)) instead of
+ * the whole list), a shorter one scanned; the bounds tightened and theta
+ * raised after each unit. Once no more than K names are left, every one of
+ * them is a candidate if its evidence reaches floor_acc, so a unit is read
+ * only for the names whose lower bound is still under it, and no more at all
+ * when there are none. The names left have their evidence summed exactly as
+ * the exhaustive run sums it (the same float additions in plan order, from
+ * the segment mask), and are selected the same way.
  *
  * Float rounding: bounds are sums in another order than acc's, so every
  * comparison of a bound with a floor leaves a margin (PRUNE_SLACK,
@@ -280,6 +289,13 @@ static size_t name_parts(const em_matcher *m, uint32_t name, em_part *p) {
 #define PRUNE_SLACK 1e-4f
 /* a list at most this many times longer than the names it is read for is scanned */
 #define PRUNE_SCAN_RATIO 8u
+/* how many postings ahead a whole list's read asks for its names' state */
+#define PRUNE_PREFETCH 16u
+/* asks for p[ids[i + PRUNE_PREFETCH]] ahead of a gather over ids[0..n) */
+#define PREFETCH_AHEAD(p, ids, i, n)                                                               \
+    do {                                                                                           \
+        if ((i) + PRUNE_PREFETCH < (n)) __builtin_prefetch(&(p)[(ids)[(i) + PRUNE_PREFETCH]], 1);  \
+    } while (0)
 
 static int unit_key(int qi) {
     return qi < 2 * EM_PART_MAX || qi >= 4 * EM_PART_MAX ? qi : 2 * EM_PART_MAX + qi % EM_PART_MAX;
@@ -633,15 +649,15 @@ static void retrieve_acronyms(em_searcher *s, const em_part *q, size_t nq) {
 
 /* a before b in the candidates' order: more evidence, then touched first (key: the
    name's place in the order the probes first reach names) */
-static inline int better(const float *acc, const uint64_t *key, uint32_t a, uint32_t b) {
-    return acc[a] > acc[b] || (acc[a] == acc[b] && key[a] < key[b]);
+static inline int better(const name_state *st, uint32_t a, uint32_t b) {
+    return st[a].acc > st[b].acc || (st[a].acc == st[b].acc && st[a].mask < st[b].mask);
 }
 
-static void sift_down(uint32_t *t, size_t k, size_t j, const float *acc, const uint64_t *key) {
+static void sift_down(uint32_t *t, size_t k, size_t j, const name_state *st) {
     for (;;) {
         size_t l = 2 * j + 1, r = l + 1, m = j;
-        if (l < k && better(acc, key, t[m], t[l])) m = l;
-        if (r < k && better(acc, key, t[m], t[r])) m = r;
+        if (l < k && better(st, t[m], t[l])) m = l;
+        if (r < k && better(st, t[m], t[r])) m = r;
         if (m == j) break;
         uint32_t x = t[j];
         t[j] = t[m];
@@ -654,16 +670,16 @@ static void sift_down(uint32_t *t, size_t k, size_t j, const float *acc, const u
    heap of size k whose root is the worst kept: O(n log k), no full sort).
    Returns how many. The order is total, so the names kept do not depend on
    the order of t. */
-static size_t select_best(uint32_t *t, size_t n, size_t k, const float *acc, const uint64_t *key) {
+static size_t select_best(uint32_t *t, size_t n, size_t k, const name_state *st) {
     if (n <= k) return n;
     for (size_t i = k / 2; i-- > 0;)
-        sift_down(t, k, i, acc, key);
+        sift_down(t, k, i, st);
     for (size_t i = k; i < n; i++) {
-        if (!better(acc, key, t[i], t[0])) continue;
+        if (!better(st, t[i], t[0])) continue;
         uint32_t x = t[0];
         t[0] = t[i];
         t[i] = x;
-        sift_down(t, k, 0, acc, key);
+        sift_down(t, k, 0, st);
     }
     return k;
 }
@@ -674,13 +690,12 @@ static int cmp_u32(const void *a, const void *b) {
 }
 
 /* The k best of the names, those reaching floor_acc, into s->cand in name-id
-   order; acc[] holds their exact evidence, key[] their touch order. */
-static void choose(em_searcher *s, uint32_t *names, size_t n, size_t k, float floor_acc,
-                   const uint64_t *key) {
-    n = select_best(names, n, k, s->acc, key);
+   order; their states hold their exact evidence (acc) and touch order (mask). */
+static void choose(em_searcher *s, uint32_t *names, size_t n, size_t k, float floor_acc) {
+    n = select_best(names, n, k, s->st);
     s->cand.len = 0;
     for (size_t i = 0; i < n; i++)
-        if (s->acc[names[i]] >= floor_acc) em_vec_push(s->cand, names[i]);
+        if (s->st[names[i]].acc >= floor_acc) em_vec_push(s->cand, names[i]);
     if (s->cand.len > 1) qsort(s->cand.items, s->cand.len, sizeof *s->cand.items, cmp_u32);
 }
 
@@ -695,21 +710,21 @@ static void run_exhaustive(em_searcher *s, size_t k, float floor_acc) {
             s->postings_read += l->n;
             for (uint32_t i = 0; i < l->n; i++) {
                 uint32_t n = l->post[i];
-                if (s->lastq[n] == qi) continue;
-                if (s->lastq[n] == -1 && s->acc[n] == 0) s->touched[s->ntouched++] = n;
-                s->lastq[n] = qi;
-                s->acc[n] += g->c;
+                if (s->st[n].lastq == qi) continue;
+                if (s->st[n].lastq == -1 && s->st[n].acc == 0) s->touched[s->ntouched++] = n;
+                s->st[n].lastq = qi;
+                s->st[n].acc += g->c;
             }
         }
     }
     /* the touch order: touched[] is in it (s->mask is free in this run) */
     for (size_t i = 0; i < s->ntouched; i++)
-        s->mask[s->touched[i]] = i;
-    choose(s, s->touched, s->ntouched, k, floor_acc, s->mask);
+        s->st[s->touched[i]].mask = i;
+    choose(s, s->touched, s->ntouched, k, floor_acc);
     for (size_t i = 0; i < s->ntouched; i++) {
-        s->mask[s->touched[i]] = 0;
-        s->acc[s->touched[i]] = 0;
-        s->lastq[s->touched[i]] = -1;
+        s->st[s->touched[i]].mask = 0;
+        s->st[s->touched[i]].acc = 0;
+        s->st[s->touched[i]].lastq = -1;
     }
     s->ntouched = 0;
 }
@@ -759,10 +774,30 @@ static float kth_largest(float *a, size_t n, size_t k) {
     return a[want];
 }
 
+/* The mask bits of a unit's segments. */
+static uint64_t unit_bits(const plan_unit *u) {
+    uint64_t all = u->nseg >= 64 ? ~0ull : (1ull << u->nseg) - 1;
+    return all << u->first;
+}
+
+/* Whether segment gi, read now for a name whose segments so far are m0 (a unit's
+   segments are read in order), adds its c to the name's evidence as evidence()
+   counts it: unless it holds the name already, or the unit's last segment holding
+   it (ubits: the unit's bits) is of the same slot. So the evidence of the units
+   read, summed as they are read: exact but for the order of the float sums. */
+static inline int seg_adds(const em_searcher *s, uint64_t m0, uint64_t ubits, uint32_t gi) {
+    uint64_t bit = 1ull << gi;
+    if (m0 & bit) return 0;
+    uint64_t prev = m0 & ubits & (bit - 1);
+    return !prev || s->segs.items[63 - __builtin_clzll(prev)].qi != s->segs.items[gi].qi;
+}
+
 /* Sets bit in mask[x] for each x of the sorted names c[0..nc) that the sorted
-   list p[0..n) holds: a galloping search from where the previous name was. */
+   list p[0..n) holds (segment gi of the unit whose bits are ubits), adding cv to
+   acc[x] when seg_adds says so: a galloping search from where the previous name was. */
 static void mark_members(em_searcher *s, const uint32_t *c, size_t nc, const uint32_t *p,
-                         uint32_t n, uint64_t bit) {
+                         uint32_t n, uint32_t gi, uint64_t ubits, float cv) {
+    uint64_t bit = 1ull << gi;
     uint32_t pos = 0;
     uint64_t reads = 0;
     for (size_t i = 0; i < nc && pos < n; i++) {
@@ -788,7 +823,8 @@ static void mark_members(em_searcher *s, const uint32_t *c, size_t nc, const uin
             if (pos >= n) break;
         }
         if (p[pos] == x) {
-            s->mask[x] |= bit;
+            if (seg_adds(s, s->st[x].mask, ubits, gi)) s->st[x].acc += cv;
+            s->st[x].mask |= bit;
             pos++;
         }
     }
@@ -801,6 +837,7 @@ static int cmp_u32(const void *a, const void *b);
    much longer than the names is searched for them, a shorter one scanned
    (setting the bit of every touched name it holds: harmless for the others). */
 static void read_unit_for(em_searcher *s, const plan_unit *u, uint32_t *c, size_t nc, int *sorted) {
+    uint64_t ubits = unit_bits(u);
     for (uint32_t k = u->first; k < u->first + u->nseg; k++) {
         const plan_seg *g = &s->segs.items[k];
         uint64_t bit = 1ull << k;
@@ -810,7 +847,11 @@ static void read_unit_for(em_searcher *s, const plan_unit *u, uint32_t *c, size_
                 s->postings_read += l->n;
                 for (uint32_t i = 0; i < l->n; i++) {
                     uint32_t n = l->post[i];
-                    if (s->mask[n]) s->mask[n] |= bit;
+                    PREFETCH_AHEAD(s->st, l->post, i, l->n);
+                    uint64_t m0 = s->st[n].mask;
+                    if (!m0) continue;
+                    if (seg_adds(s, m0, ubits, k)) s->st[n].acc += g->c;
+                    s->st[n].mask = m0 | bit;
                 }
                 continue;
             }
@@ -818,7 +859,7 @@ static void read_unit_for(em_searcher *s, const plan_unit *u, uint32_t *c, size_
                 qsort(c, nc, sizeof *c, cmp_u32);
                 *sorted = 1;
             }
-            mark_members(s, c, nc, l->post, l->n, bit);
+            mark_members(s, c, nc, l->post, l->n, k, ubits, g->c);
         }
     }
 }
@@ -894,24 +935,30 @@ static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
         if (r > 0) {
             if (slack_up(tail[r]) < floor_acc) break;
             if (s->ntouched > k) {
-                em_vec_reserve(s->lb, s->ntouched);
                 em_vec_reserve(s->scratch, s->ntouched);
+                float *x = s->scratch.items;
                 for (size_t i = 0; i < s->ntouched; i++)
-                    s->lb.items[i] = evidence(s, s->mask[s->touched[i]]);
-                if (slack_up(tail[r]) < theta_of(s, s->lb.items, s->ntouched, k, floor_acc)) break;
+                    x[i] = s->st[s->touched[i]].acc;
+                float kth = kth_largest(x, s->ntouched, k);
+                if (slack_up(tail[r]) < (kth > floor_acc ? kth : floor_acc)) break;
             }
         }
         const plan_unit *pu = &s->units.items[by_ub[r]];
+        uint64_t ubits = unit_bits(pu);
         for (uint32_t gi = pu->first; gi < pu->first + pu->nseg; gi++) {
             const plan_seg *g = &s->segs.items[gi];
             uint64_t bit = 1ull << gi;
+            float cv = g->c;
             for (uint32_t li = 0; li < g->nlists; li++) {
                 const plan_list *l = &s->lists.items[g->first + li];
                 s->postings_read += l->n;
                 for (uint32_t i = 0; i < l->n; i++) {
                     uint32_t n = l->post[i];
-                    if (!s->mask[n]) s->touched[s->ntouched++] = n;
-                    s->mask[n] |= bit;
+                    PREFETCH_AHEAD(s->st, l->post, i, l->n);
+                    uint64_t m0 = s->st[n].mask;
+                    if (!m0) s->touched[s->ntouched++] = n;
+                    if (seg_adds(s, m0, ubits, gi)) s->st[n].acc += cv;
+                    s->st[n].mask = m0 | bit;
                 }
             }
         }
@@ -927,7 +974,7 @@ static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
     float *lb = s->lb.items;
     if (nc) memcpy(c, s->touched, nc * sizeof *c);
     for (size_t i = 0; i < nc; i++)
-        lb[i] = evidence(s, s->mask[c[i]]);
+        lb[i] = s->st[c[i]].acc;
     int sorted = 0;
     for (;; r++) {
         float theta = theta_of(s, lb, nc, k, floor_acc), rem = tail[r];
@@ -955,7 +1002,7 @@ static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
         }
         /* (read_unit_for may have sorted c: lb follows it again) */
         for (size_t i = 0; i < nc; i++)
-            lb[i] = evidence(s, s->mask[c[i]]);
+            lb[i] = s->st[c[i]].acc;
     }
     /* the names left, counted and chosen exactly as run_exhaustive does */
     if (nc > k) {
@@ -963,24 +1010,24 @@ static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
         uint32_t *t = s->scratch_ids.items;
         memcpy(t, c, nc * sizeof *c);
         for (size_t i = 0; i < nc; i++) {
-            s->acc[t[i]] = evidence(s, s->mask[t[i]]);
-            s->mask[t[i]] = touch_key(s, t[i], s->mask[t[i]]);
+            s->st[t[i]].acc = evidence(s, s->st[t[i]].mask);
+            s->st[t[i]].mask = touch_key(s, t[i], s->st[t[i]].mask);
         }
-        choose(s, t, nc, k, floor_acc, s->mask);
-        for (size_t i = 0; i < nc; i++)
-            s->acc[t[i]] = 0;
+        choose(s, t, nc, k, floor_acc);
     } else {
         /* at most k left, all chosen that reach the floor: known to (lower bound), or
            every unit was read for them (exact) */
         size_t w = 0;
         for (size_t i = 0; i < nc; i++)
-            if (lb[i] >= slack_up(floor_acc) || evidence(s, s->mask[c[i]]) >= floor_acc)
+            if (lb[i] >= slack_up(floor_acc) || evidence(s, s->st[c[i]].mask) >= floor_acc)
                 c[w++] = c[i];
         s->cand.len = w;
         if (!sorted && w > 1) qsort(c, w, sizeof *c, cmp_u32);
     }
-    for (size_t i = 0; i < s->ntouched; i++)
-        s->mask[s->touched[i]] = 0;
+    for (size_t i = 0; i < s->ntouched; i++) {
+        s->st[s->touched[i]].mask = 0;
+        s->st[s->touched[i]].acc = 0;
+    }
     s->ntouched = 0;
 }
 
