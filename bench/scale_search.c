@@ -19,7 +19,8 @@
  *       postings each search read (match/search_internal.h). --exhaustive
  *       runs the retrieval without its pruning (the reference of
  *       tests/unit/test_prune.c), for the before/after of one build. --each
- *       FILE writes one line per query: CPU and wall µs, postings read, name
+ *       FILE writes one line per query: CPU and wall µs, postings read,
+ *       names aligned, name
  *       (to find the slow ones and profile them apart).
  *
  * Prints key=value lines (seconds, milliseconds, microseconds as named) for
@@ -192,17 +193,18 @@ static int latency(const char *home, const char *qpath, int exhaustive, const ch
     for (size_t i = 0; i < WARMUP; i++)
         search_one(s, &qs[i % nq]);
     double *t = malloc(nq * sizeof *t), *ct = malloc(nq * sizeof *ct),
-           *pr = malloc(nq * sizeof *pr);
-    if (!t || !ct || !pr) return 1;
+           *pr = malloc(nq * sizeof *pr), *al = malloc(nq * sizeof *al);
+    if (!t || !ct || !pr || !al) return 1;
     size_t hits = 0;
     double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     for (size_t i = 0; i < nq; i++) {
-        uint64_t p0 = em_searcher_postings_read(s);
+        uint64_t p0 = em_searcher_postings_read(s), a0 = em_searcher_names_aligned(s);
         double a = clock_s(CLOCK_MONOTONIC), ca = clock_s(CLOCK_THREAD_CPUTIME_ID);
         hits += (size_t)search_one(s, &qs[i]);
         t[i] = (clock_s(CLOCK_MONOTONIC) - a) * 1e6;
         ct[i] = (clock_s(CLOCK_THREAD_CPUTIME_ID) - ca) * 1e6;
         pr[i] = (double)(em_searcher_postings_read(s) - p0);
+        al[i] = (double)(em_searcher_names_aligned(s) - a0);
     }
     if (each) {
         FILE *f = fopen(each, "w");
@@ -211,16 +213,17 @@ static int latency(const char *home, const char *qpath, int exhaustive, const ch
             return 1;
         }
         for (size_t i = 0; i < nq; i++)
-            fprintf(f, "%.1f\t%.1f\t%.0f\t%s\n", ct[i], t[i], pr[i], qs[i].name);
+            fprintf(f, "%.1f\t%.1f\t%.0f\t%.0f\t%s\n", ct[i], t[i], pr[i], al[i], qs[i].name);
         fclose(f);
     }
     double wall = clock_s(CLOCK_MONOTONIC) - w0, cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
-    double sum = 0, psum = 0;
+    double sum = 0, psum = 0, asum = 0;
     for (size_t i = 0; i < nq; i++)
-        sum += t[i], psum += pr[i];
+        sum += t[i], psum += pr[i], asum += al[i];
     qsort(t, nq, sizeof *t, cmp_double);
     qsort(ct, nq, sizeof *ct, cmp_double);
     qsort(pr, nq, sizeof *pr, cmp_double);
+    qsort(al, nq, sizeof *al, cmp_double);
     printf("open_ms=%.1f\nopen_min_ms=%.1f\nqueries=%zu\nmatches=%zu\np50_us=%.1f\n"
            "mean_us=%.1f\np99_us=%.1f\nmax_us=%.1f\ncpu_mean_us=%.1f\ncpu_p50_us=%.1f\n"
            "cpu_p99_us=%.1f\nwall_s=%.2f\n",
@@ -228,9 +231,10 @@ static int latency(const char *home, const char *qpath, int exhaustive, const ch
            t[(size_t)((double)nq * 0.99)], t[nq - 1], cpu * 1e6 / (double)nq, ct[nq / 2],
            ct[(size_t)((double)nq * 0.99)], wall);
     printf("retrieval=%s\npostings_mean=%.0f\npostings_p50=%.0f\npostings_p99=%.0f\n"
-           "queries_per_s=%.0f\nqueries_per_cpu_s=%.0f\n",
+           "aligned_mean=%.1f\naligned_p50=%.0f\nqueries_per_s=%.0f\nqueries_per_cpu_s=%.0f\n",
            exhaustive ? "exhaustive" : "pruned", psum / (double)nq, pr[nq / 2],
-           pr[(size_t)((double)nq * 0.99)], (double)nq / wall, (double)nq / cpu);
+           pr[(size_t)((double)nq * 0.99)], asum / (double)nq, al[nq / 2], (double)nq / wall,
+           (double)nq / cpu);
     em_searcher_free(s);
     em_matcher_close(m);
     em_store_close(st);
@@ -244,6 +248,7 @@ static int latency(const char *home, const char *qpath, int exhaustive, const ch
     free(t);
     free(ct);
     free(pr);
+    free(al);
     return 0;
 }
 

@@ -533,6 +533,10 @@ int em_smap_check(const void *data, size_t len, size_t strings_len, uint32_t lim
 #undef BAD
 }
 
+void em_smap_prefetch(const em_smap *m, const char *key) {
+    if (m->cap) __builtin_prefetch(&m->table[em_hash_str(key) & (m->cap - 1)]);
+}
+
 const uint32_t *em_smap_get(const em_smap *m, const char *key, uint32_t *count) {
     *count = 0;
     if (!m->cap) return NULL;

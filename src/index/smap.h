@@ -74,5 +74,9 @@ int em_smap_check(const void *data, size_t len, size_t strings_len, uint32_t lim
                   char *why, size_t cap);
 /* Values of key, or NULL with *count = 0. */
 const uint32_t *em_smap_get(const em_smap *m, const char *key, uint32_t *count);
+/* Asks the memory for the slot em_smap_get(m, key) reads first, without waiting:
+   a batch of keys prefetched, then looked up, overlaps their cache misses (a
+   large map's lookups are one or more misses each). */
+void em_smap_prefetch(const em_smap *m, const char *key);
 
 #endif

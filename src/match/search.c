@@ -123,6 +123,7 @@ struct em_searcher {
        aligner joins, EM_JOINED_LEN_SLACK); 0..UINT16_MAX otherwise */
     uint16_t len_lo, len_hi;
     uint64_t postings_read;
+    uint64_t names_aligned;
     em_simcache cache;
 };
 
@@ -157,6 +158,10 @@ void em_searcher_set_exhaustive(em_searcher *s, int on) {
 
 uint64_t em_searcher_postings_read(const em_searcher *s) {
     return s->postings_read;
+}
+
+uint64_t em_searcher_names_aligned(const em_searcher *s) {
+    return s->names_aligned;
 }
 
 void em_searcher_free(em_searcher *s) {
@@ -358,19 +363,26 @@ static void retrieve_text(em_searcher *s, const char *text, size_t len, const ch
         v = em_smap_get(&m->skel, skel, &n);
         probe_list(s, v, n, EM_EST_SKELETON, qi, w, df_cap, EM_RETRIEVE_MAX_VARIANTS);
     }
-    /* typo neighbours only for parts that no listed name spells this way */
+    /* typo neighbours only for parts that no listed name spells this way: the
+       deletions written first and their slots prefetched, then looked up in order */
     if (len >= EM_RETRIEVE_TYPO_MIN_LEN && len < EM_RETRIEVE_TYPO_MAX_LEN && !exact) {
-        v = em_smap_get(&m->deletes, text, &n); /* list token = query + one letter */
-        probe_list(s, v, n, EM_EST_TYPO, qi, w, df_cap, EM_RETRIEVE_MAX_TYPOS);
-        char del[64];
+        char del[EM_RETRIEVE_TYPO_MAX_LEN][EM_RETRIEVE_TYPO_MAX_LEN];
+        em_smap_prefetch(&m->deletes, text);
         for (size_t i = 0; i < len; i++) {
             if (i > 0 && text[i] == text[i - 1]) continue;
-            memcpy(del, text, i);
-            memcpy(del + i, text + i + 1, len - i - 1);
-            del[len - 1] = '\0';
-            v = em_smap_get(&m->vocab, del, &n); /* list token = query - one letter */
+            memcpy(del[i], text, i);
+            memcpy(del[i] + i, text + i + 1, len - i - 1);
+            del[i][len - 1] = '\0';
+            em_smap_prefetch(&m->vocab, del[i]);
+            em_smap_prefetch(&m->deletes, del[i]);
+        }
+        v = em_smap_get(&m->deletes, text, &n); /* list token = query + one letter */
+        probe_list(s, v, n, EM_EST_TYPO, qi, w, df_cap, EM_RETRIEVE_MAX_TYPOS);
+        for (size_t i = 0; i < len; i++) {
+            if (i > 0 && text[i] == text[i - 1]) continue;
+            v = em_smap_get(&m->vocab, del[i], &n); /* list token = query - one letter */
             if (n) probe(s, v[0], EM_EST_TYPO, qi, w, df_cap);
-            v = em_smap_get(&m->deletes, del, &n); /* one substitution / transposition */
+            v = em_smap_get(&m->deletes, del[i], &n); /* one substitution / transposition */
             probe_list(s, v, n, EM_EST_TYPO_SUB, qi, w, df_cap, EM_RETRIEVE_MAX_TYPOS);
         }
     }
@@ -481,6 +493,10 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
             order[j] = order[j - 1];
             order[j - 1] = t;
         }
+    for (size_t i = 0; i < nq; i++) {
+        em_smap_prefetch(&m->vocab, q[i].text);
+        em_smap_prefetch(&m->skel, q[i].skel);
+    }
     for (size_t r = 0; r < nq; r++) {
         int i = order[r];
         uint32_t cap = r < EM_RETRIEVE_ALWAYS ? UINT32_MAX : common;
@@ -587,6 +603,12 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         size_t len = q[i].len;
         if (len < EM_RETRIEVE_SPLIT_MIN_LEN || q[i].vocab != UINT32_MAX || len >= sizeof buf)
             continue;
+        for (size_t k = EM_RETRIEVE_SPLIT_MIN_HALF; k + EM_RETRIEVE_SPLIT_MIN_HALF <= len; k++) {
+            memcpy(buf, q[i].text, k);
+            buf[k] = '\0';
+            em_smap_prefetch(&m->vocab, buf);
+            em_smap_prefetch(&m->vocab, q[i].text + k);
+        }
         for (size_t k = EM_RETRIEVE_SPLIT_MIN_HALF; k + EM_RETRIEVE_SPLIT_MIN_HALF <= len; k++) {
             uint32_t na, nb;
             memcpy(buf, q[i].text, k);
@@ -1328,6 +1350,7 @@ static int search_one(em_searcher *s, const em_query *q, const char *shown, em_r
         else
             run_pruned(s, kmax, floor_acc);
         em_simcache_reset(&s->cache);
+        s->names_aligned += s->cand.len;
         for (size_t i = 0; i < s->cand.len; i++) {
             uint32_t name = s->cand.items[i];
             hit h = {0};

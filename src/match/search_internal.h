@@ -1,7 +1,8 @@
 /*
  * search_internal.h - test and benchmark hooks into em_search's retrieval
  * (search.c): the switch to the exhaustive reference run, which reads every
- * posting list of the plan, and the count of postings read. Not part of the
+ * posting list of the plan, and the counts of postings read and of names
+ * aligned. Not part of the
  * public API; the library itself never calls the switch.
  */
 #ifndef EM_MATCH_SEARCH_INTERNAL_H
@@ -17,5 +18,8 @@ void em_searcher_set_exhaustive(em_searcher *s, int on);
 /* Postings read by s's searches so far: every posting scanned, and every one
    looked at by the pruned run's searches in a list. */
 uint64_t em_searcher_postings_read(const em_searcher *s);
+/* Candidate names s's searches have aligned so far (what retrieval handed the
+   scoring: at most EM_MAX_CANDIDATES a query name). */
+uint64_t em_searcher_names_aligned(const em_searcher *s);
 
 #endif
