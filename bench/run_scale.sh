@@ -23,6 +23,15 @@
 # the logs can be read; $SCALE_WORK moves it). $SCALE_QUERIES sets the number
 # of queries (default 10000). Needs ../shared/data/names
 # ($EMBARGO_SHARED_DATA): without it, "skipped: ..." and exit 0.
+#
+# Before and after on the same lists: $SCALE_LISTS=DIR keeps each list and its
+# queries in DIR (N.ftm.json, N.queries.csv, N.gen.log), generated there the
+# first time and reused after; $SCALE_PREBUILT=1 measures the binaries already
+# in $SCALE_BUILD (another commit's: embargo and bench/scale_search) without
+# building:
+#   SCALE_LISTS=/tmp/lists SCALE_BUILD=/tmp/old/build-scale SCALE_PREBUILT=1 \
+#       SCALE_WORK=/tmp/before bench/run_scale.sh 100000
+#   SCALE_LISTS=/tmp/lists SCALE_WORK=/tmp/after bench/run_scale.sh 100000
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,9 +55,16 @@ fi
 nq="${SCALE_QUERIES:-10000}"
 work="${SCALE_WORK:-$build/scale-work}"
 
-echo "run_scale: building embargo, gen_list, scale_search (Release) in $build ..." >&2
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DEMBARGO_TESTS=OFF >/dev/null
-cmake --build "$build" --target embargo_cli gen_list scale_search -j2 >/dev/null
+lists="${SCALE_LISTS:-}"
+if [ "${SCALE_PREBUILT:-0}" = 1 ]; then
+    for b in "$build/embargo" "$build/bench/scale_search"; do
+        [ -x "$b" ] || { echo "run_scale: SCALE_PREBUILT=1 but $b is missing" >&2; exit 1; }
+    done
+else
+    echo "run_scale: building embargo, gen_list, scale_search (Release) in $build ..." >&2
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DEMBARGO_TESTS=OFF >/dev/null
+    cmake --build "$build" --target embargo_cli gen_list scale_search -j2 >/dev/null
+fi
 embargo="$build/embargo"
 export EMBARGO_SHARED_DATA="$shared"
 
@@ -69,13 +85,31 @@ for n in $sizes; do
     d="$work/$n"
     rm -rf "$d"
     mkdir -p "$d"
-    echo "run_scale: $n entities: generating ..." >&2
-    /usr/bin/time -v "$build/bench/gen_list" --queries "$nq" "$d/queries.csv" "$n" \
-        "$d/list.ftm.json" 2>"$d/gen.log"
-    grep '^gen_list:' "$d/gen.log" >&2
-    set -- $(time_of "$d/gen.log")
-    gen="$1 s"
-    list_mb=$(du -m "$d/list.ftm.json" | cut -f1)
+    if [ -n "$lists" ] && [ -s "$lists/$n.ftm.json" ] && [ -s "$lists/$n.queries.csv" ]; then
+        echo "run_scale: $n entities: the list kept in $lists ..." >&2
+        ln -s "$lists/$n.ftm.json" "$d/list.ftm.json"
+        ln -s "$lists/$n.queries.csv" "$d/queries.csv"
+        cp "$lists/$n.gen.log" "$d/gen.log" 2>/dev/null || : >"$d/gen.log"
+        gen="kept"
+    else
+        [ -x "$build/bench/gen_list" ] ||
+            cmake --build "$build" --target gen_list -j2 >/dev/null
+        echo "run_scale: $n entities: generating ..." >&2
+        /usr/bin/time -v "$build/bench/gen_list" --queries "$nq" "$d/queries.csv" "$n" \
+            "$d/list.ftm.json" 2>"$d/gen.log"
+        set -- $(time_of "$d/gen.log")
+        gen="$1 s"
+        if [ -n "$lists" ]; then
+            mkdir -p "$lists"
+            mv "$d/list.ftm.json" "$lists/$n.ftm.json"
+            mv "$d/queries.csv" "$lists/$n.queries.csv"
+            cp "$d/gen.log" "$lists/$n.gen.log"
+            ln -s "$lists/$n.ftm.json" "$d/list.ftm.json"
+            ln -s "$lists/$n.queries.csv" "$d/queries.csv"
+        fi
+    fi
+    grep '^gen_list:' "$d/gen.log" >&2 || :
+    list_mb=$(du -mL "$d/list.ftm.json" | cut -f1)
 
     echo "run_scale: $n entities: import ..." >&2
     # above the default limit of 2M entities per list (5M): raised to the list's size
