@@ -9,6 +9,10 @@
  *       search` or `screen` after an import does) and prints its wall and CPU
  *       time and the snapshot's path and size. Run it under /usr/bin/time -v
  *       for its peak RSS.
+ *   scale_search --open HOME
+ *       opens the matcher of HOME (its snapshot compiled) 11 times and prints
+ *       the median and the least of the opens' wall and CPU time (a CLI
+ *       command's or a server reload's fixed cost), nothing searched.
  *   scale_search [--exhaustive] HOME QUERIES.csv
  *       opens the matcher 5 times (the snapshot is fresh: a map and the
  *       knowledge tables), then screens each query row (id,name,schema,
@@ -169,6 +173,28 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+#define OPEN_RUNS 11
+
+static int open_cost(const char *home) {
+    em_store *st = open_store(home);
+    em_error err = {0};
+    double w[OPEN_RUNS], c[OPEN_RUNS];
+    for (int i = 0; i < OPEN_RUNS; i++) {
+        em_matcher *m = NULL;
+        double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+        if (em_matcher_open(&m, st, &err) != 0) fail("em_matcher_open", &err);
+        w[i] = clock_s(CLOCK_MONOTONIC) - w0;
+        c[i] = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        em_matcher_close(m);
+    }
+    qsort(w, OPEN_RUNS, sizeof *w, cmp_double);
+    qsort(c, OPEN_RUNS, sizeof *c, cmp_double);
+    printf("open_ms=%.1f\nopen_min_ms=%.1f\nopen_cpu_ms=%.1f\nopen_cpu_min_ms=%.1f\n",
+           w[OPEN_RUNS / 2] * 1e3, w[0] * 1e3, c[OPEN_RUNS / 2] * 1e3, c[0] * 1e3);
+    em_store_close(st);
+    return 0;
+}
+
 static int latency(const char *home, const char *qpath, int exhaustive, const char *each) {
     size_t nq;
     query_row *qs = load_queries(qpath, &nq);
@@ -254,6 +280,7 @@ static int latency(const char *home, const char *qpath, int exhaustive, const ch
 
 int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "--compile")) return compile(argv[2]);
+    if (argc == 3 && !strcmp(argv[1], "--open")) return open_cost(argv[2]);
     int exhaustive = 0;
     const char *each = NULL;
     int a = 1;
@@ -266,7 +293,8 @@ int main(int argc, char **argv) {
             break;
     }
     if (argc - a == 2 && argv[a][0] != '-') return latency(argv[a], argv[a + 1], exhaustive, each);
-    fprintf(stderr, "usage: scale_search --compile HOME | scale_search [--exhaustive] "
+    fprintf(stderr, "usage: scale_search --compile HOME | scale_search --open HOME | "
+                    "scale_search [--exhaustive] "
                     "[--each FILE] HOME QUERIES.csv\n");
     return 2;
 }
