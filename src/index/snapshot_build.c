@@ -33,6 +33,7 @@
 #include "index/identifiers.h"
 #include "index/snapshot_check.h"
 #include "index/snapshot_format.h"
+#include "match/org.h"
 #include "match/weights.h"
 #include "text/tokens.h"
 
@@ -507,16 +508,23 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     free(seen);
     double n_names = (double)(nn ? nn : 1);
     uint32_t post_total = 0;
+    float max_idf = 1.0f; /* the weight of a token no name has, if larger */
     for (size_t t = 0; t < nt; t++) {
         snap_token *st = &b->tokens.items[t];
         uint32_t df = start[t] - post_total;
         st->df = df;
         st->idf = (float)log(1.0 + n_names / (double)(df ? df : 1));
+        if (st->idf > max_idf) max_idf = st->idf;
         st->post_first = post_total;
         st->post_count = df;
         post_total += df;
     }
     free(start);
+    /* the organisation names by their initials: the pool does not move meanwhile */
+    snap_acronym *acronyms = NULL;
+    size_t n_acronyms =
+        em_org_acronyms_compute(b->entities.items, b->names.items, nn, b->name_tokens.items,
+                                b->tokens.items, em_strpool_data(b->pool)->data, &acronyms);
 
     int rc = 0;
     /* "<path>.tmp.<pid>.<unique>": two processes, or two threads of one, may build the
@@ -531,6 +539,7 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     }
     if (!o.f) {
         rc = em_fail(err, EM_ERR_IO, "cannot write snapshot %s: %s", tmp, strerror(errno));
+        free(acronyms);
         free(tmp);
         em_snapshot_builder_free(sb);
         return rc;
@@ -541,6 +550,7 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     h.n_entities = (uint32_t)b->entities.len;
     h.n_names = (uint32_t)b->names.len;
     h.n_tokens = (uint32_t)b->tokens.len;
+    h.max_idf = max_idf;
     out_write(&o, &h, sizeof h); /* rewritten with the sections' places at the end */
     out_smap(&o, &h, SEC_VOCAB, &b->vocab, b->pool);
     out_smap(&o, &h, SEC_SKEL, &b->skel, b->pool);
@@ -567,6 +577,8 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     h.sec[SEC_POSTINGS].len = (uint64_t)post_total * sizeof(uint32_t);
     out_section(&o, &h, SEC_VERSIONS, b->versions.items,
                 b->versions.len * sizeof *b->versions.items);
+    out_section(&o, &h, SEC_ACRONYMS, acronyms, n_acronyms * sizeof *acronyms);
+    free(acronyms);
     const em_buf *strings = em_strpool_data(b->pool);
     out_section(&o, &h, SEC_STRINGS, strings->data, strings->len);
     uint64_t len = o.len;

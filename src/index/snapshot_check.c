@@ -96,7 +96,7 @@ static const char *SECTION_NAMES[SEC_COUNT] = {
     "string pool", "entity table", "birth date table", "country table", "name table",
     "name tokens", "token table",  "postings",         "vocabulary",    "skeleton map",
     "variant map", "typo map",     "identifier map",   "related map",   "version table",
-    "id map",      "sounds map"};
+    "id map",      "sounds map",   "acronym table"};
 
 #define BAD(...) return (snprintf(why, cap, __VA_ARGS__), EM_SNAP_CORRUPT)
 
@@ -114,7 +114,8 @@ static int check_sections(const snap_header *h, size_t len, char *why, size_t ca
     } REC[] = {{SEC_ENTITIES, sizeof(snap_entity)}, {SEC_DOBS, sizeof(snap_dob)},
                {SEC_COUNTRIES, sizeof(uint16_t)},   {SEC_NAMES, sizeof(snap_name)},
                {SEC_NAME_TOKENS, sizeof(uint32_t)}, {SEC_TOKENS, sizeof(snap_token)},
-               {SEC_POSTINGS, sizeof(uint32_t)},    {SEC_VERSIONS, sizeof(snap_version)}};
+               {SEC_POSTINGS, sizeof(uint32_t)},    {SEC_VERSIONS, sizeof(snap_version)},
+               {SEC_ACRONYMS, sizeof(snap_acronym)}};
     for (size_t i = 0; i < sizeof REC / sizeof *REC; i++)
         if (h->sec[REC[i].sec].len % REC[i].size)
             BAD("the %s is not a whole number of records", SECTION_NAMES[REC[i].sec]);
@@ -141,7 +142,9 @@ typedef struct view {
     const uint32_t *name_tokens, *postings;
     const snap_token *tokens;
     const snap_version *versions;
-    uint64_t ne, nd, nc, nn, nnt, nt, np, nv;
+    const snap_acronym *acronyms;
+    uint64_t ne, nd, nc, nn, nnt, nt, np, nv, na;
+    float max_idf; /* the header's */
 } view;
 
 static int check_entities(const view *v, char *why, size_t cap) {
@@ -214,6 +217,7 @@ static int check_names(const view *v, char *why, size_t cap) {
 
 static int check_tokens(const view *v, char *why, size_t cap) {
     uint64_t next = 0;
+    float max_idf = 1.0f;
     for (uint64_t i = 0; i < v->nt; i++) {
         const snap_token *t = &v->tokens[i];
         if (t->str >= v->ns || t->skel >= v->ns)
@@ -224,6 +228,7 @@ static int check_tokens(const view *v, char *why, size_t cap) {
                 strlen(v->strings + t->str));
         if (!isfinite(t->idf) || t->idf < 0 || t->idf > 64)
             BAD("token %llu has a weight of %g", (unsigned long long)i, (double)t->idf);
+        if (t->idf > max_idf) max_idf = t->idf;
         if (t->post_first != next || t->df != t->post_count || (next += t->post_count) > v->np)
             BAD("postings of token %llu are not the next %u postings", (unsigned long long)i,
                 t->post_count);
@@ -237,6 +242,26 @@ static int check_tokens(const view *v, char *why, size_t cap) {
         }
     }
     if (next != v->np) BAD("%llu postings belong to no token", (unsigned long long)(v->np - next));
+    /* what a token no name has weighs (search.c): the builder's value, no other */
+    if (!(v->max_idf == max_idf))
+        BAD("the header's largest weight is %g, the tokens' %g", (double)v->max_idf,
+            (double)max_idf);
+    return EM_SNAP_OK;
+}
+
+/* The acronym table is binary searched (org.c): strictly increasing (key, name). */
+static int check_acronyms(const view *v, char *why, size_t cap) {
+    uint64_t prev_key = 0;
+    uint32_t prev_name = 0;
+    for (uint64_t i = 0; i < v->na; i++) {
+        const snap_acronym *a = &v->acronyms[i];
+        if (a->key == 0 || a->name >= v->nn || a->pad)
+            BAD("acronym entry %llu is not a name's initials", (unsigned long long)i);
+        if (i && (a->key < prev_key || (a->key == prev_key && a->name <= prev_name)))
+            BAD("acronym entry %llu is out of order", (unsigned long long)i);
+        prev_key = a->key;
+        prev_name = a->name;
+    }
     return EM_SNAP_OK;
 }
 
@@ -249,7 +274,7 @@ int em_snapshot_check(const void *image, size_t len, char *why, size_t cap) {
         return (snprintf(why, cap, "snapshot format %u, this build reads %u", h->version,
                          EM_SNAP_VERSION),
                 EM_SNAP_FOREIGN);
-    if (h->reserved || h->reserved2) BAD("reserved header fields are not zero");
+    if (h->reserved) BAD("reserved header fields are not zero");
     if (h->file_len != len)
         BAD("%zu bytes where %llu were written", len, (unsigned long long)h->file_len);
     uint64_t sum = em_xxh64(base + EM_SNAP_CHECKSUM_FROM, len - EM_SNAP_CHECKSUM_FROM);
@@ -269,6 +294,7 @@ int em_snapshot_check(const void *image, size_t len, char *why, size_t cap) {
     v.tokens = (const snap_token *)(base + h->sec[SEC_TOKENS].off);
     v.postings = (const uint32_t *)(base + h->sec[SEC_POSTINGS].off);
     v.versions = (const snap_version *)(base + h->sec[SEC_VERSIONS].off);
+    v.acronyms = (const snap_acronym *)(base + h->sec[SEC_ACRONYMS].off);
     v.ne = h->n_entities;
     v.nd = h->sec[SEC_DOBS].len / sizeof(snap_dob);
     v.nc = h->sec[SEC_COUNTRIES].len / sizeof(uint16_t);
@@ -277,8 +303,10 @@ int em_snapshot_check(const void *image, size_t len, char *why, size_t cap) {
     v.nt = h->n_tokens;
     v.np = h->sec[SEC_POSTINGS].len / sizeof(uint32_t);
     v.nv = h->sec[SEC_VERSIONS].len / sizeof(snap_version);
+    v.na = h->sec[SEC_ACRONYMS].len / sizeof(snap_acronym);
+    v.max_idf = h->max_idf;
     if ((rc = check_entities(&v, why, cap)) || (rc = check_names(&v, why, cap)) ||
-        (rc = check_tokens(&v, why, cap)))
+        (rc = check_tokens(&v, why, cap)) || (rc = check_acronyms(&v, why, cap)))
         return rc;
     static const struct {
         int sec;

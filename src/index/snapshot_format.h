@@ -33,6 +33,10 @@
  *       text (alignment copies by length); IDF weights are finite, in [0,64];
  *       birth dates are 0 <= from <= to <= 99991231 (date arithmetic cannot
  *       overflow); enumerations (schema kind, gender, name kind) in range;
+ *     - the header's max_idf is the largest token IDF (or 1, if larger), as the
+ *       builder wrote it;
+ *     - the acronym table: whole records, strictly increasing (key, name), keys
+ *       not 0, names below the name count, pad zero (it is binary searched);
  *     - an entity's history fields are entries of the version table, whose
  *       import times are strings of the pool (entry 0: none), pad zero;
  *     - each string map (smap.c): a power-of-two table with at least one
@@ -44,7 +48,9 @@
  *       identifier and id maps, (entity id, string offset) pairs for related).
  *     Not checked, because a wrong value only changes a score and never an
  *     access: the stored key hashes of the maps (a lookup misses), flags,
- *     country codes, versions. No table is binary searched.
+ *     country codes, versions, which names an acronym key lists (a name more or
+ *     fewer retrieved). The only table binary searched is the acronym table,
+ *     checked sorted.
  *  Both run on every open (em_matcher_open and em_matcher_open_file); the
  *  search path adds no check. Cost on the bundled lists (14 MB): about 1.7 ms
  *  of checksum and 1.5 ms of structure, plus faulting the pages in (which the
@@ -62,7 +68,9 @@
 #include "index/smap.h"
 
 #define EM_SNAP_MAGIC "EMBSNAP\0"
-#define EM_SNAP_VERSION 8 /* 7: fingerprints in the string maps' slots (smap.c); 8: SEC_SOUNDS */
+/* 7: fingerprints in the string maps' slots (smap.c); 8: SEC_SOUNDS; 9: SEC_ACRONYMS and the
+   header's max_idf, computed by the builder rather than at every open */
+#define EM_SNAP_VERSION 9
 
 enum {
     SEC_STRINGS,
@@ -83,6 +91,7 @@ enum {
     SEC_VERSIONS, /* the list versions entities' histories name (snap_version; entry 0: none) */
     SEC_BY_ID,    /* entity id -> entity index */
     SEC_SOUNDS,   /* the sound of a whole Latin name (em_name_sound_key) -> entity ids */
+    SEC_ACRONYMS, /* snap_acronym: organisation names by their initials (match/org.c) */
     SEC_COUNT
 };
 
@@ -99,7 +108,7 @@ typedef struct snap_header {
     uint32_t n_entities;
     uint32_t n_names;
     uint32_t n_tokens;
-    uint32_t reserved2; /* 0 */
+    float max_idf; /* the largest token IDF, at least 1 (the weight of a token no name has) */
     uint64_t knowledge_hash;
     snap_section sec[SEC_COUNT];
 } snap_header;
@@ -152,6 +161,15 @@ typedef struct snap_name {
     uint8_t weak;
     uint8_t abjad;
 } snap_name;
+
+/* One organisation name under one of its initials (org.c: em_org_acronyms_compute):
+   the initials packed five bits a letter (a = 1 .. z = 26), the name's index; the
+   section is sorted by (key, name), each pair once, and binary searched on key. */
+typedef struct snap_acronym {
+    uint64_t key;
+    uint32_t name;
+    uint32_t pad; /* 0 */
+} snap_acronym;
 
 typedef struct snap_token {
     uint32_t str;

@@ -117,11 +117,9 @@ int em_matcher_map(em_matcher *m, const char *path, em_error *err) {
     m->name_tokens = (const uint32_t *)(base + h->sec[SEC_NAME_TOKENS].off);
     m->tokens = (const snap_token *)(base + h->sec[SEC_TOKENS].off);
     m->postings = (const uint32_t *)(base + h->sec[SEC_POSTINGS].off);
-    m->max_idf = 1.0f;
-    for (uint32_t i = 0; i < h->n_tokens; i++)
-        if (m->tokens[i].idf > m->max_idf) m->max_idf = m->tokens[i].idf;
+    m->max_idf = h->max_idf; /* the builder's, checked */
     m->path = em_xstrdup(path);
-    m->acronyms = em_org_acronyms_build(m);
+    m->acronyms = em_org_acronyms_open(m);
     return 0;
 }
 

@@ -31,7 +31,7 @@ struct em_matcher {
     /* names aligned per query: 0 = EM_MAX_CANDIDATES; a register's index, searched
        with a listed name to find every record it may match, takes more */
     size_t max_candidates;
-    /* the initials of the organisation names (match/org.h), built when mapped */
+    /* the initials of the organisation names (match/org.h): the snapshot's section */
     struct em_org_acronyms *acronyms;
 };
 

@@ -96,13 +96,8 @@ em_part_how em_org_group_how(const em_knowledge *k, uint32_t group) {
 
 /* Initials packed five bits a letter (a = 1 .. z = 26; at most EM_ACRONYM_MAX_LEN
    letters fit 64 bits): a key needs no string and compares as one number. */
-typedef struct acr_entry {
-    uint64_t key;
-    uint32_t name;
-} acr_entry;
-
 struct em_org_acronyms {
-    acr_entry *e; /* sorted by key, then name */
+    const snap_acronym *e; /* the mapped section: sorted by key, then name */
     size_t n;
 };
 
@@ -110,21 +105,22 @@ static uint64_t pack(uint64_t key, char c) {
     return key << 5 | (uint64_t)(c - 'a' + 1);
 }
 
-/* The initials of name i without its legal forms' letters (*plain) and with them
+/* The initials of name nm without its legal forms' letters (*plain) and with them
    (*with, 0 when the name has no legal form); 0 and 0 when the name is not an
    organisation's or has too few or too many words. */
-static void name_keys(const em_matcher *m, uint32_t i, uint64_t *plain, uint64_t *with) {
+static void name_keys(const snap_entity *entities, const snap_name *nm, const uint32_t *name_tokens,
+                      const snap_token *tokens, const char *strings, uint64_t *plain,
+                      uint64_t *with) {
     *plain = *with = 0;
-    const snap_name *nm = &m->names[i];
     if (nm->tok_count < EM_ACRONYM_MIN_WORDS ||
-        m->entities[nm->entity].schema_kind == SNAP_SCHEMA_PERSON)
+        entities[nm->entity].schema_kind == SNAP_SCHEMA_PERSON)
         return;
     uint64_t p = 0, w = 0;
     size_t np = 0, nw = 0, legal = 0;
     for (uint32_t t = 0; t < nm->tok_count; t++) {
-        const snap_token *tok = &m->tokens[m->name_tokens[nm->tok_first + t]];
+        const snap_token *tok = &tokens[name_tokens[nm->tok_first + t]];
         if (tok->flags & (EM_TOK_NUMBER | EM_TOK_SYLLABIC | EM_TOK_PHONETIC)) continue;
-        char c = m->strings[tok->str];
+        char c = strings[tok->str];
         if (c < 'a' || c > 'z' || nw == EM_ACRONYM_MAX_LEN) return;
         w = pack(w, c);
         nw++;
@@ -141,34 +137,42 @@ static void name_keys(const em_matcher *m, uint32_t i, uint64_t *plain, uint64_t
 }
 
 static int cmp_entry(const void *a, const void *b) {
-    const acr_entry *x = a, *y = b;
+    const snap_acronym *x = a, *y = b;
     if (x->key != y->key) return x->key < y->key ? -1 : 1;
     return x->name < y->name ? -1 : x->name > y->name;
 }
 
-em_org_acronyms *em_org_acronyms_build(const em_matcher *m) {
-    if (!m->h) return NULL;
-    em_org_acronyms *a = em_xcalloc(1, sizeof *a);
-    size_t cap = 0;
-    for (uint32_t i = 0; i < m->h->n_names; i++) {
+size_t em_org_acronyms_compute(const snap_entity *entities, const snap_name *names, size_t n_names,
+                               const uint32_t *name_tokens, const snap_token *tokens,
+                               const char *strings, snap_acronym **out) {
+    snap_acronym *e = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < n_names; i++) {
         uint64_t k[2];
-        name_keys(m, i, &k[0], &k[1]);
+        name_keys(entities, &names[i], name_tokens, tokens, strings, &k[0], &k[1]);
         for (int j = 0; j < 2; j++) {
             if (!k[j]) continue;
-            if (a->n == cap) {
+            if (n == cap) {
                 cap = cap ? 2 * cap : 1024;
-                a->e = em_xrealloc(a->e, cap * sizeof *a->e);
+                e = em_xrealloc(e, cap * sizeof *e);
             }
-            a->e[a->n++] = (acr_entry){k[j], i};
+            e[n++] = (snap_acronym){k[j], (uint32_t)i, 0};
         }
     }
-    if (a->n) qsort(a->e, a->n, sizeof *a->e, cmp_entry);
+    if (n) qsort(e, n, sizeof *e, cmp_entry);
+    *out = e;
+    return n;
+}
+
+em_org_acronyms *em_org_acronyms_open(const em_matcher *m) {
+    if (!m->h) return NULL;
+    em_org_acronyms *a = em_xcalloc(1, sizeof *a);
+    a->e = (const snap_acronym *)((const char *)m->map + m->h->sec[SEC_ACRONYMS].off);
+    a->n = m->h->sec[SEC_ACRONYMS].len / sizeof(snap_acronym);
     return a;
 }
 
 void em_org_acronyms_free(em_org_acronyms *a) {
-    if (!a) return;
-    free(a->e);
     free(a);
 }
 

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "index/snapshot_format.h"
 #include "match/align.h"
 
 /* 1 when part p may be an acronym: EM_ACRONYM_MIN_LEN..EM_ACRONYM_MAX_LEN letters,
@@ -40,12 +41,20 @@ em_part_how em_org_group_how(const em_knowledge *k, uint32_t group);
  * finds a listed name that does not give it ("PLA" -> People's Liberation Army):
  * the initials of each organisation name of EM_ACRONYM_MIN_WORDS words or more,
  * with and without its legal forms' letters, -> the names: a sorted array of
- * (initials packed in 64 bits, name). Built in memory when a snapshot is mapped
- * (matcher.c), immutable after.
+ * snap_acronym (initials packed in 64 bits, name). Computed by the snapshot
+ * builder (snapshot_build.c) into the section SEC_ACRONYMS, checked sorted when
+ * the snapshot is opened (snapshot_check.c) and read there in place.
  */
 typedef struct em_org_acronyms em_org_acronyms;
 struct em_matcher;
-em_org_acronyms *em_org_acronyms_build(const struct em_matcher *m);
+/* The table of the names[0..n_names) of a snapshot being built (each name's entity,
+   tokens and their text as the snapshot will hold them: strings is the pool), sorted,
+   into *out (malloc'd; NULL when empty); returns its length. */
+size_t em_org_acronyms_compute(const snap_entity *entities, const snap_name *names, size_t n_names,
+                               const uint32_t *name_tokens, const snap_token *tokens,
+                               const char *strings, snap_acronym **out);
+/* The table of a mapped, checked snapshot (its SEC_ACRONYMS section, not copied). */
+em_org_acronyms *em_org_acronyms_open(const struct em_matcher *m);
 void em_org_acronyms_free(em_org_acronyms *a);
 /* How many names have the initials key[0..len) (*first: the index of the first);
    em_org_acronym_name gives each, first <= i < first + count. */

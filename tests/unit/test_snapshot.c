@@ -29,6 +29,8 @@
 #include "index/snapshot.h"
 #include "index/snapshot_check.h"
 #include "index/snapshot_format.h"
+#include "match/matcher_internal.h"
+#include "match/org.h"
 #include "store/store_read.h"
 #include "text/knowledge.h"
 
@@ -317,7 +319,7 @@ static void test_header(void **state) {
     static const char *SEC[SEC_COUNT] = {
         "strings", "entities", "dobs",     "countries", "names",  "name_tokens",
         "tokens",  "postings", "vocab",    "skel",      "groups", "deletes",
-        "ids",     "related",  "versions", "by_id",     "sounds"};
+        "ids",     "related",  "versions", "by_id",     "sounds", "acronyms"};
     for (int s = 0; s < SEC_COUNT; s++) {
         uint64_t off = h->sec[s].off, n = h->sec[s].len;
         size_t fo = offsetof(snap_header, sec) + (size_t)s * sizeof(snap_section);
@@ -358,7 +360,10 @@ static void test_header(void **state) {
         must_refuse(img, len, offsetof(snap_header, version), &versions[j], 4, NULL, "version");
     uint32_t one = 1;
     must_refuse(img, len, offsetof(snap_header, reserved), &one, 4, NULL, "reserved");
-    must_refuse(img, len, offsetof(snap_header, reserved2), &one, 4, NULL, "reserved2");
+    /* the largest weight is the tokens' (search.c weighs a token no name has by it) */
+    float mi[] = {h->max_idf * 1.01f, h->max_idf * 0.99f, 0.5f, 0, NAN, INFINITY, -1.0f, 1e9f};
+    for (size_t j = 0; j < sizeof mi / sizeof *mi; j++)
+        must_refuse(img, len, offsetof(snap_header, max_idf), &mi[j], 4, NULL, "max_idf");
     must_refuse(img, len, 0, "EMBSNAQ", 7, NULL, "magic");
     /* a recorded length that is not the file's (the checksum is right for it) */
     uint64_t flens[] = {len + 1, len - 1, 0, (uint64_t)-1};
@@ -650,6 +655,88 @@ static void test_maps(void **state) {
             refuse_index(img, len, vals + v * 4, is_str ? ns : limit, key0, what, v);
         }
     }
+}
+
+/* ---- the acronym table -------------------------------------------------------- */
+
+/* The letters of a packed key (org.c: five bits a letter, a = 1). */
+static void unpack_key(uint64_t key, char out[16]) {
+    char rev[16];
+    size_t n = 0;
+    for (; key && n < 15; key >>= 5)
+        rev[n++] = (char)('a' + (int)(key & 31) - 1);
+    for (size_t i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    out[n] = '\0';
+}
+
+static void test_acronyms(void **state) {
+    (void)state;
+    const unsigned char *img = SMALL;
+    size_t len = SMALL_LEN;
+    const snap_header *h = hdr(img);
+    size_t ao = sec_off(img, SEC_ACRONYMS), na = sec_len(img, SEC_ACRONYMS) / sizeof(snap_acronym);
+    const snap_acronym *A = (const snap_acronym *)(img + ao);
+    const snap_entity *E = (const snap_entity *)(img + sec_off(img, SEC_ENTITIES));
+    const snap_name *N = (const snap_name *)(img + sec_off(img, SEC_NAMES));
+    assert_true(na > 10);
+    /* the section is what the organisation rules make of the snapshot's own names */
+    snap_acronym *want = NULL;
+    size_t nw = em_org_acronyms_compute(E, N, h->n_names,
+                                        (const uint32_t *)(img + sec_off(img, SEC_NAME_TOKENS)),
+                                        (const snap_token *)(img + sec_off(img, SEC_TOKENS)),
+                                        (const char *)img + sec_off(img, SEC_STRINGS), &want);
+    assert_int_equal(nw, na);
+    assert_memory_equal(want, A, na * sizeof *A);
+    free(want);
+    /* and what the matcher finds in place: every entry under its key */
+    em_matcher *m = NULL;
+    em_error err = {0};
+    char *path = em_xasprintf("%s/acronyms.emb", WORK);
+    write_all(path, img, len);
+    assert_int_equal(em_matcher_open_file(&m, path, &err), 0);
+    for (size_t i = 0; i < na; i++) {
+        assert_true(E[N[A[i].name].entity].schema_kind != SNAP_SCHEMA_PERSON);
+        char key[16];
+        unpack_key(A[i].key, key);
+        size_t first, n = em_org_acronym_find(m->acronyms, key, strlen(key), &first);
+        int found = 0;
+        for (size_t j = first; j < first + n; j++)
+            found |= em_org_acronym_name(m->acronyms, j) == A[i].name;
+        if (!found) fail_msg("acronym %s of name %u not found", key, A[i].name);
+    }
+    em_matcher_close(m);
+    unlink(path);
+    free(path);
+    /* damage: it is binary searched, so out of order is refused, as are names past the
+       table, a key of no letter, a pad not zero */
+    uint32_t recs[] = {0, (uint32_t)(na / 2), (uint32_t)(na - 1)};
+    for (size_t r = 0; r < 3; r++) {
+        uint32_t i = recs[r];
+        char key[16];
+        unpack_key(A[i].key, key);
+        refuse_index(img, len, REC_OFF(img, SEC_ACRONYMS, snap_acronym, i, name), h->n_names, key,
+                     "acronym name", i);
+        uint64_t zero = 0;
+        must_refuse(img, len, REC_OFF(img, SEC_ACRONYMS, snap_acronym, i, key), &zero, 8, key,
+                    "acronym key 0");
+        uint32_t one = 1;
+        must_refuse(img, len, REC_OFF(img, SEC_ACRONYMS, snap_acronym, i, pad), &one, 4, key,
+                    "acronym pad");
+        if (i + 1 < na) {
+            /* the next entry a copy of this one, then the two swapped */
+            must_refuse(img, len, ao + (i + 1) * sizeof *A, &A[i], sizeof *A, key,
+                        "a repeated acronym entry");
+            unsigned char *c = copy_of(img, len);
+            memcpy(c + ao + i * sizeof *A, &A[i + 1], sizeof *A);
+            memcpy(c + ao + (i + 1) * sizeof *A, &A[i], sizeof *A);
+            if (!try_image(c, len, 1, key)) ACCEPTED_WRONGLY("accepted swapped acronym entries");
+            free(c);
+        }
+    }
+    /* another name under a key only changes what is retrieved */
+    uint32_t other = (A[0].name + 1) % h->n_names;
+    may_accept(img, len, REC_OFF(img, SEC_ACRONYMS, snap_acronym, na - 1, name), &other, 4, "pla");
 }
 
 /* ---- truncations ----------------------------------------------------------- */
@@ -951,6 +1038,7 @@ int main(void) {
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_records),
         cmocka_unit_test(test_maps),
+        cmocka_unit_test(test_acronyms),
         cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_random_damage),
         cmocka_unit_test(test_bundled_snapshot),
