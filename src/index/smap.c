@@ -130,6 +130,18 @@ uint32_t em_strpool_add(em_strpool *p, const char *s) {
     return off;
 }
 
+/* em_strpool_append of s whose em_hash_str is h */
+static uint32_t strpool_append_h(em_strpool *p, const char *s, uint32_t h) {
+    if (!*s) return 0;
+    if (p->index.cap) {
+        size_t j = ktab_probe(&p->index, h, s, p->data.data, NULL);
+        if (p->index.slots[j]) return (uint32_t)p->index.slots[j];
+    }
+    uint32_t off = (uint32_t)p->data.len;
+    em_buf_add(&p->data, s, strlen(s) + 1);
+    return off;
+}
+
 uint32_t em_strpool_append(em_strpool *p, const char *s) {
     if (!s || !*s) return 0;
     if (p->index.cap) {
@@ -308,6 +320,8 @@ static void bulk_sort(bulk_pair *p, size_t n, const char *arena) {
     }
 }
 
+#define FOLD_PREFETCH 16
+
 void em_smap_builder_fold(em_smap_builder *b, em_strpool *pool) {
     if (!b->bulk.len) return;
     bulk_pair *p = b->bulk.items;
@@ -325,13 +339,18 @@ void em_smap_builder_fold(em_smap_builder *b, em_strpool *pool) {
     }
     b->flists = em_xmalloc((nl ? nl : 1) * sizeof *b->flists);
     b->nflists = 0;
+    /* each key is looked up in the pool's index (a table of millions of slots, one cache
+       miss a key): the slot of a key some pairs ahead is fetched while this one is done */
+    const ktab *pi = &pool->index;
     for (size_t i = 0; i < n;) {
+        if (pi->cap && i + FOLD_PREFETCH < n)
+            __builtin_prefetch(&pi->slots[ktab_home(p[i + FOLD_PREFETCH].hash, pi->cap)]);
         const char *key = b->arena.data + p[i].key;
         size_t j = i, first = nv;
         for (; j < n && p[j].hash == p[i].hash && strcmp(b->arena.data + p[j].key, key) == 0; j++)
             if (nv == first || b->folded[nv - 1] != p[j].value) b->folded[nv++] = p[j].value;
         uint32_t *l = b->flists[b->nflists++];
-        l[0] = em_strpool_append(pool, key);
+        l[0] = strpool_append_h(pool, key, p[i].hash);
         l[1] = p[i].hash;
         l[2] = (uint32_t)first;
         l[3] = (uint32_t)(nv - first);

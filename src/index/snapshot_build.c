@@ -474,57 +474,12 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     builder *b = &sb->b;
     build_related(b);
     b->links.items = NULL, b->links.len = 0;
-
-    /* postings laid out token by token, each token's names in name order (a name once,
-       however often the token is in it), counted then filled from name_tokens: one
-       array, no vector per token; then document frequencies and IDF */
+    /* no more names to tokenise: the normaliser (its memo, ICU's rules) goes */
+    em_normalizer_free(b->norm), em_countries_free(b->countries);
+    b->norm = NULL, b->countries = NULL;
+    free(b->article_keyed.items);
+    b->article_keyed.items = NULL, b->article_keyed.len = b->article_keyed.cap = 0;
     size_t nt = b->tokens.len, nn = b->names.len;
-    uint32_t *start = em_xcalloc(nt + 1, sizeof *start);       /* token -> first posting */
-    uint32_t *seen = em_xmalloc((nt ? nt : 1) * sizeof *seen); /* token -> last name + 1 */
-    memset(seen, 0, (nt ? nt : 1) * sizeof *seen);
-    for (int pass = 0; pass < 2; pass++) {
-        uint32_t *post = pass ? em_xmalloc((start[nt] ? start[nt] : 1) * sizeof *post) : NULL;
-        for (size_t i = 0; i < nn; i++) {
-            size_t from = b->names.items[i].tok_first,
-                   to = i + 1 < nn ? b->names.items[i + 1].tok_first : b->name_tokens.len;
-            for (size_t j = from; j < to; j++) {
-                uint32_t t = b->name_tokens.items[j];
-                if (seen[t] == i + 1) continue;
-                seen[t] = (uint32_t)(i + 1);
-                if (pass)
-                    post[start[t]++] = (uint32_t)i;
-                else
-                    start[t + 1]++;
-            }
-        }
-        if (!pass) { /* counts -> starts */
-            for (size_t t = 0; t < nt; t++)
-                start[t + 1] += start[t];
-            memset(seen, 0, (nt ? nt : 1) * sizeof *seen);
-        } else {
-            b->postings = post; /* start[t] is now the end of t's postings */
-        }
-    }
-    free(seen);
-    double n_names = (double)(nn ? nn : 1);
-    uint32_t post_total = 0;
-    float max_idf = 1.0f; /* the weight of a token no name has, if larger */
-    for (size_t t = 0; t < nt; t++) {
-        snap_token *st = &b->tokens.items[t];
-        uint32_t df = start[t] - post_total;
-        st->df = df;
-        st->idf = (float)log(1.0 + n_names / (double)(df ? df : 1));
-        if (st->idf > max_idf) max_idf = st->idf;
-        st->post_first = post_total;
-        st->post_count = df;
-        post_total += df;
-    }
-    free(start);
-    /* the organisation names by their initials: the pool does not move meanwhile */
-    snap_acronym *acronyms = NULL;
-    size_t n_acronyms =
-        em_org_acronyms_compute(b->entities.items, b->names.items, nn, b->name_tokens.items,
-                                b->tokens.items, em_strpool_data(b->pool)->data, &acronyms);
 
     int rc = 0;
     /* "<path>.tmp.<pid>.<unique>": two processes, or two threads of one, may build the
@@ -539,7 +494,6 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     }
     if (!o.f) {
         rc = em_fail(err, EM_ERR_IO, "cannot write snapshot %s: %s", tmp, strerror(errno));
-        free(acronyms);
         free(tmp);
         em_snapshot_builder_free(sb);
         return rc;
@@ -550,7 +504,6 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     h.n_entities = (uint32_t)b->entities.len;
     h.n_names = (uint32_t)b->names.len;
     h.n_tokens = (uint32_t)b->tokens.len;
-    h.max_idf = max_idf;
     out_write(&o, &h, sizeof h); /* rewritten with the sections' places at the end */
     out_smap(&o, &h, SEC_VOCAB, &b->vocab, b->pool);
     out_smap(&o, &h, SEC_SKEL, &b->skel, b->pool);
@@ -560,6 +513,60 @@ int em_snapshot_builder_finish(em_snapshot_builder *sb, const char *path, em_err
     out_smap(&o, &h, SEC_RELATED, &b->related, b->pool);
     out_smap(&o, &h, SEC_BY_ID, &b->by_id, b->pool);
     out_smap(&o, &h, SEC_SOUNDS, &b->sounds, b->pool);
+    /* the postings and weights once the maps are written and freed: not beside them at
+       the compile's peak (the maps' folding) */
+    double n_names = (double)(nn ? nn : 1);
+    uint32_t post_total = 0;
+    float max_idf = 1.0f; /* the weight of a token no name has, if larger */
+    {
+        /* postings laid out token by token, each token's names in name order (a name once,
+           however often the token is in it), counted then filled from name_tokens: one
+           array, no vector per token; then document frequencies and IDF */
+        uint32_t *start = em_xcalloc(nt + 1, sizeof *start);       /* token -> first posting */
+        uint32_t *seen = em_xmalloc((nt ? nt : 1) * sizeof *seen); /* token -> last name + 1 */
+        memset(seen, 0, (nt ? nt : 1) * sizeof *seen);
+        for (int pass = 0; pass < 2; pass++) {
+            uint32_t *post = pass ? em_xmalloc((start[nt] ? start[nt] : 1) * sizeof *post) : NULL;
+            for (size_t i = 0; i < nn; i++) {
+                size_t from = b->names.items[i].tok_first,
+                       to = i + 1 < nn ? b->names.items[i + 1].tok_first : b->name_tokens.len;
+                for (size_t j = from; j < to; j++) {
+                    uint32_t t = b->name_tokens.items[j];
+                    if (seen[t] == i + 1) continue;
+                    seen[t] = (uint32_t)(i + 1);
+                    if (pass)
+                        post[start[t]++] = (uint32_t)i;
+                    else
+                        start[t + 1]++;
+                }
+            }
+            if (!pass) { /* counts -> starts */
+                for (size_t t = 0; t < nt; t++)
+                    start[t + 1] += start[t];
+                memset(seen, 0, (nt ? nt : 1) * sizeof *seen);
+            } else {
+                b->postings = post; /* start[t] is now the end of t's postings */
+            }
+        }
+        free(seen);
+        for (size_t t = 0; t < nt; t++) {
+            snap_token *st = &b->tokens.items[t];
+            uint32_t df = start[t] - post_total;
+            st->df = df;
+            st->idf = (float)log(1.0 + n_names / (double)(df ? df : 1));
+            if (st->idf > max_idf) max_idf = st->idf;
+            st->post_first = post_total;
+            st->post_count = df;
+            post_total += df;
+        }
+        free(start);
+    }
+    h.max_idf = max_idf;
+    /* the organisation names by their initials (the pool no longer moves) */
+    snap_acronym *acronyms = NULL;
+    size_t n_acronyms =
+        em_org_acronyms_compute(b->entities.items, b->names.items, nn, b->name_tokens.items,
+                                b->tokens.items, em_strpool_data(b->pool)->data, &acronyms);
     out_section(&o, &h, SEC_ENTITIES, b->entities.items,
                 b->entities.len * sizeof *b->entities.items);
     out_section(&o, &h, SEC_DOBS, b->dobs.items, b->dobs.len * sizeof *b->dobs.items);

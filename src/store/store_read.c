@@ -433,20 +433,33 @@ static void spool_free(spool *sp) {
 typedef struct spool_key {
     size_t id_off, digest_off; /* in the arena, while it grows */
     const char *id, *digest;
+    /* the first 8 bytes of id and digest as big-endian numbers, zero-padded: they
+       order as memcmp and strcmp do, and are compared before the strings (which lie
+       far apart in the arena: a cache miss each) */
+    uint64_t id_pre, digest_pre;
     int64_t version;
     uint32_t idn, pos;
 } spool_key;
+
+static uint64_t prefix8(const char *s, size_t n) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; i++)
+        v = v << 8 | (i < n ? (unsigned char)s[i] : 0);
+    return v;
+}
 
 /* the entities' order: version, then length(id), id (the order the snapshot lists them) */
 static int cmp_entity_order(const void *a, const void *b) {
     const spool_key *x = a, *y = b;
     if (x->version != y->version) return x->version < y->version ? -1 : 1;
     if (x->idn != y->idn) return x->idn < y->idn ? -1 : 1;
+    if (x->id_pre != y->id_pre) return x->id_pre < y->id_pre ? -1 : 1;
     return memcmp(x->id, y->id, x->idn);
 }
 
 static int cmp_digest(const void *a, const void *b) {
     const spool_key *x = a, *y = b;
+    if (x->digest_pre != y->digest_pre) return x->digest_pre < y->digest_pre ? -1 : 1;
     int c = strcmp(x->digest, y->digest);
     return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
 }
@@ -479,8 +492,10 @@ static int spool_fill(em_store *st, sqlite3_stmt *s, spool *sp, em_error *err) {
         k->idn = (uint32_t)idn;
         k->id_off = arena.len;
         memcpy(mblock_grow(&arena, idn + 1), sqlite3_column_text(s, 1), idn + 1);
+        k->id_pre = prefix8((const char *)sqlite3_column_text(s, 1), idn);
         k->digest_off = arena.len;
         memcpy(mblock_grow(&arena, dn + 1), sqlite3_column_text(s, 2), dn + 1);
+        k->digest_pre = prefix8((const char *)sqlite3_column_text(s, 2), dn);
         n++;
     }
     if (step != SQLITE_DONE) rc = em_db_fail(st, err, "reading the active lists");
