@@ -126,8 +126,8 @@ static void searches(em_matcher *m) {
     em_error err = {0};
     em_searcher *s = em_searcher_new(m, &err);
     if (!s) fuzz_fail("no searcher: %s", err.message);
-    const char *names[] = {"Esmail Khatib", "Esmial Khatib",  "اسماعیل خطیب",
-                           "Bank Meli",     "Zawahiri Ayman", "JC Dupont"};
+    const char *names[] = {"Esmail Khatib",  "Esmial Khatib", "اسماعیل خطیب", "Bank Meli",
+                           "Zawahiri Ayman", "JC Dupont",     "BMI"};
     const char *ids[] = {"IMO9116412", "1084010"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         em_query q = {0};
