@@ -133,7 +133,10 @@ static void shared_affixes(const char *a, size_t la, const char *b, size_t lb, s
     static const char *TAILS[] = {"shvili", "dottir", "ovich", "evich", "ovna",
                                   "evna",   "enko",   "sson",  "zadeh", "dze"};
     *head = *tail = 0;
-    for (size_t i = 0; i < sizeof HEADS / sizeof *HEADS; i++) {
+    /* every head starts "abd", every tail is 3 letters or more: the rest of the
+       tests below cannot pass without these */
+    if (la < 3 + EM_AFFIX_REST_MIN || lb < 3 + EM_AFFIX_REST_MIN) return;
+    for (size_t i = 0; a[0] == 'a' && b[0] == 'a' && i < sizeof HEADS / sizeof *HEADS; i++) {
         size_t n = strlen(HEADS[i]);
         if (la >= n + EM_AFFIX_REST_MIN && lb >= n + EM_AFFIX_REST_MIN &&
             !strncmp(a, HEADS[i], n) && !strncmp(b, HEADS[i], n)) {
@@ -144,6 +147,7 @@ static void shared_affixes(const char *a, size_t la, const char *b, size_t lb, s
     for (size_t i = 0; i < sizeof TAILS / sizeof *TAILS; i++) {
         size_t n = strlen(TAILS[i]);
         if (la >= *head + n + EM_AFFIX_REST_MIN && lb >= *head + n + EM_AFFIX_REST_MIN &&
+            a[la - 1] == TAILS[i][n - 1] && b[lb - 1] == TAILS[i][n - 1] &&
             !strcmp(a + la - n, TAILS[i]) && !strcmp(b + lb - n, TAILS[i])) {
             *tail = n;
             break;
@@ -259,8 +263,9 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
         return EM_SIM_EXACT;
     }
     float best = 0;
-    size_t sl = strlen(askel);
-    if (sl > 0 && strcmp(askel, bskel) == 0) {
+    /* the skeletons compared before askel's length is taken: most differ at once */
+    if (askel[0] && askel[0] == bskel[0] && strcmp(askel, bskel) == 0) {
+        size_t sl = strlen(askel);
         if (abjad &&
             (sl >= EM_SKEL_ABJAD_MIN || (la <= EM_SKEL_ABJAD_SHORT && lb <= EM_SKEL_ABJAD_SHORT))) {
             best = EM_SIM_SKELETON_ABJAD;

@@ -329,11 +329,18 @@ static const rendering RENDERINGS[] = {
     {"n", {"n"}},
 };
 
+/* 1 when the string t is the n letters at u (u holds no NUL among them): strlen(t) == n
+   and the same letters, without measuring t */
+static int unit_is(const char *t, const char *u, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!t[i] || t[i] != u[i]) return 0;
+    return t[n] == '\0';
+}
+
 /* The Latin renderings of the unit of n letters at u, NULL when it is none. */
 static const char *const *renderings(const char *u, size_t n) {
     for (size_t i = 0; i < sizeof RENDERINGS / sizeof *RENDERINGS; i++)
-        if (strlen(RENDERINGS[i].unit) == n && memcmp(RENDERINGS[i].unit, u, n) == 0)
-            return RENDERINGS[i].latin;
+        if (unit_is(RENDERINGS[i].unit, u, n)) return RENDERINGS[i].latin;
     return NULL;
 }
 
@@ -506,10 +513,11 @@ static int read_from(reader_ctx *x, size_t i, size_t j, unsigned *rules) {
         if (i + n > la) continue;
         const char *const *alt = renderings(a + i, n);
         for (size_t m = 0; alt && m < 7 && alt[m]; m++) {
-            size_t k = strlen(alt[m]);
-            if (j + k <= lb && memcmp(l + j, alt[m], k) == 0 &&
-                read_next(x, i + n, j + k, alt[m][k - 1], rules))
-                return 1;
+            /* the rendering's letters at l + j, compared as they are read (no strlen) */
+            size_t k = 0;
+            while (alt[m][k] && j + k < lb && l[j + k] == alt[m][k])
+                k++;
+            if (!alt[m][k] && read_next(x, i + n, j + k, alt[m][k - 1], rules)) return 1;
         }
     }
     x->failed[i] |= 1ull << j;
@@ -520,7 +528,11 @@ unsigned em_arabic_reads_as(const char *abjad, size_t la, const char *latin, siz
     if (la == 0 || lb == 0 || la > READ_MAX || lb > READ_MAX) return 0;
     for (size_t i = 0; i < la; i++)
         if (abjad[i] < 'a' || abjad[i] > 'z') return 0;
-    reader_ctx *x = &(reader_ctx){abjad, latin, la, lb, {0}};
+    /* only failed[0..la] is read: clearing the rest would cost a line per call */
+    reader_ctx ctx;
+    reader_ctx *x = &ctx;
+    x->a = abjad, x->l = latin, x->la = la, x->lb = lb;
+    memset(x->failed, 0, (la + 1) * sizeof x->failed[0]);
     unsigned rules = 0;
     if (!read_from(x, 0, 0, &rules)) return 0;
     /* how many consonants the abjad part writes (w and y are also vowels) */

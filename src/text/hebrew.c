@@ -386,10 +386,17 @@ static int vowel_y(const char *l, size_t j, size_t lb) {
     return l[j] == 'y' && j > 0 && !lat_vowel(l[j - 1]) && (j + 1 == lb || !lat_vowel(l[j + 1]));
 }
 
+/* 1 when the string t is the n letters at u (u holds no NUL among them): strlen(t) == n
+   and the same letters, without measuring t */
+static int unit_is(const char *t, const char *u, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!t[i] || t[i] != u[i]) return 0;
+    return t[n] == '\0';
+}
+
 static const he_reading *reading_of(const char *u, size_t n) {
     for (size_t i = 0; i < n_readings; i++)
-        if (strlen(readings[i].unit) == n && memcmp(readings[i].unit, u, n) == 0)
-            return &readings[i];
+        if (unit_is(readings[i].unit, u, n)) return &readings[i];
     return NULL;
 }
 
@@ -422,10 +429,12 @@ static int read_from(reader *x, size_t i, size_t j) {
         if (i + n > la) continue;
         const he_reading *r = reading_of(a + i, n);
         for (size_t m = 0; r && m < r->n; m++) {
-            size_t k = strlen(r->latin[m]);
-            if (j + k <= lb && memcmp(l + j, r->latin[m], k) == 0 &&
-                read_next(x, i + n, j + k, r->latin[m][k - 1]))
-                return 1;
+            /* the spelling's letters at l + j, compared as they are read (no strlen) */
+            const char *t = r->latin[m];
+            size_t k = 0;
+            while (t[k] && j + k < lb && l[j + k] == t[k])
+                k++;
+            if (!t[k] && read_next(x, i + n, j + k, t[k - 1])) return 1;
         }
     }
     x->failed[i] |= 1ull << j;
@@ -437,7 +446,11 @@ unsigned em_hebrew_reads_as(const char *part, size_t la, const char *latin, size
     if (!table_ok || la == 0 || lb == 0 || la > READ_MAX || lb > READ_MAX) return 0;
     for (size_t i = 0; i < la; i++)
         if (part[i] < 'a' || part[i] > 'z') return 0;
-    reader *x = &(reader){part, latin, la, lb, {0}};
+    /* only failed[0..la] is read: clearing the rest would cost a line per call */
+    reader ctx;
+    reader *x = &ctx;
+    x->a = part, x->l = latin, x->la = la, x->lb = lb;
+    memset(x->failed, 0, (la + 1) * sizeof x->failed[0]);
     if (!read_from(x, 0, 0)) return 0;
     /* how many consonants the part writes */
     size_t cons = 0;
