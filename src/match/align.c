@@ -478,11 +478,68 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
     return s;
 }
 
-/* similarity of one part against the glued parts x[0..n) (n >= 2): words split or
-   joined ("sergeilavrov" ~ "sergei+lavrov", "vanderbilt" ~ "van+der+bilt") */
-static float joined_similarity(const em_part *one, const em_part *x, size_t n, int abjad,
-                               const em_knowledge *k, em_part_how *how) {
+_Static_assert(EM_JOIN_MAX_PARTS <= EM_JOIN_MAX_PARTS_KEY, "em_joinslot holds the longest run");
+
+/* The letter-by-letter half of joined_similarity: one against the lj letters of
+   x[0..n) glued (their flags ored), before EM_JOINED_FACTOR; 0 when they do not meet.
+   Depends on nothing but the parts and abjad (what em_simcache's join table keys). */
+static float joined_letters(const em_part *one, const em_part *x, size_t n, size_t lj,
+                            unsigned flags, int abjad) {
     char buf[128], skel[EM_SKEL_MAX * 2];
+    const em_part *y = &x[n - 1];
+    for (size_t i = 0, at = 0; i < n; at += x[i].len, i++)
+        memcpy(buf + at, x[i].text, x[i].len);
+    buf[lj] = '\0';
+    em_skeleton(buf, skel, sizeof skel);
+    em_part_how h;
+    float s = text_similarity(one->text, one->len, one->skel, buf, lj, skel, abjad, &h);
+    if (s < EM_SIM_ARABIC) {
+        float as = arabic_similarity(one->text, one->len, one->flags, buf, lj,
+                                     flags & ~(unsigned)EM_TOK_PARTICLE, &h);
+        if (as > s) s = as;
+    }
+    /* by sound: an article may lead the glued parts ("alasadeu" ~ "al"+"assad") */
+    if (s <= 0 && !(y->flags & EM_TOK_PARTICLE))
+        s = phonetic_similarity(one->text, one->len, one->flags, buf, lj,
+                                flags & ~(unsigned)EM_TOK_PARTICLE);
+    return s;
+}
+
+/* joined_letters through the join table of sc: ids[0] is one's id, ids[1..n] the
+   glued parts' (EM_JOINKEY_NONE when a part has none: not memoised) */
+static float joined_letters_cached(em_simcache *sc, const uint32_t *ids, const em_part *one,
+                                   const em_part *x, size_t n, size_t lj, unsigned flags,
+                                   int abjad) {
+    uint32_t key[1 + EM_JOIN_MAX_PARTS_KEY];
+    uint32_t h = (uint32_t)abjad * 0x9E3779B9u;
+    for (size_t i = 0; i < 1 + EM_JOIN_MAX_PARTS_KEY; i++) {
+        key[i] = i <= n ? ids[i] : EM_JOINKEY_NONE;
+        if (i <= n && key[i] == EM_JOINKEY_NONE) return joined_letters(one, x, n, lj, flags, abjad);
+        h = (h ^ key[i]) * 0x01000193u;
+        h ^= h >> 15;
+    }
+    uint32_t slot = h & (EM_JOINCACHE_SIZE - 1);
+    for (int probe = 0; probe < 8; probe++, slot = (slot + 1) & (EM_JOINCACHE_SIZE - 1)) {
+        em_joinslot *e = &sc->join[slot];
+        if (e->gen != sc->generation) {
+            float s = joined_letters(one, x, n, lj, flags, abjad);
+            e->gen = sc->generation;
+            memcpy(e->id, key, sizeof key);
+            e->abjad = (uint8_t)abjad;
+            e->sim = s;
+            return s;
+        }
+        if (e->abjad == (uint8_t)abjad && memcmp(e->id, key, sizeof key) == 0) return e->sim;
+    }
+    return joined_letters(one, x, n, lj, flags, abjad);
+}
+
+/* similarity of one part against the glued parts x[0..n) (n >= 2): words split or
+   joined ("sergeilavrov" ~ "sergei+lavrov", "vanderbilt" ~ "van+der+bilt"). With sc,
+   the letter-by-letter comparison is memoised by ids (joined_letters_cached). */
+static float joined_similarity(const em_part *one, const em_part *x, size_t n, int abjad,
+                               const em_knowledge *k, em_simcache *sc, const uint32_t *ids,
+                               em_part_how *how) {
     const em_part *y = &x[n - 1];
     /* a two-letter part may be the initials of two parts: "jc" ~ "jean" + "claude" */
     if (n == 2 && one->len == 2 && x->len > 1 && y->len > 1 && one->text[0] == x->text[0] &&
@@ -512,24 +569,11 @@ static float joined_similarity(const em_part *one, const em_part *x, size_t n, i
         lj += x[i].len;
         flags |= x[i].flags;
     }
-    if (lj + 1 > sizeof buf) return 0;
+    if (lj + 1 > 128) return 0;
     if (lj > (size_t)one->len + EM_JOINED_LEN_SLACK || (size_t)one->len > lj + EM_JOINED_LEN_SLACK)
         return 0;
-    for (size_t i = 0, at = 0; i < n; at += x[i].len, i++)
-        memcpy(buf + at, x[i].text, x[i].len);
-    buf[lj] = '\0';
-    em_skeleton(buf, skel, sizeof skel);
-    em_part_how h;
-    float s = text_similarity(one->text, one->len, one->skel, buf, lj, skel, abjad, &h);
-    if (s < EM_SIM_ARABIC) {
-        float as = arabic_similarity(one->text, one->len, one->flags, buf, lj,
-                                     flags & ~(unsigned)EM_TOK_PARTICLE, &h);
-        if (as > s) s = as;
-    }
-    /* by sound: an article may lead the glued parts ("alasadeu" ~ "al"+"assad") */
-    if (s <= 0 && !(y->flags & EM_TOK_PARTICLE))
-        s = phonetic_similarity(one->text, one->len, one->flags, buf, lj,
-                                flags & ~(unsigned)EM_TOK_PARTICLE);
+    float s = sc && ids ? joined_letters_cached(sc, ids, one, x, n, lj, flags, abjad)
+                        : joined_letters(one, x, n, lj, flags, abjad);
     if (s <= 0) return 0;
     *how = EM_HOW_JOINED;
     return s * EM_JOINED_FACTOR;
@@ -574,6 +618,8 @@ typedef struct cand {
 void em_simcache_reset(em_simcache *sc) {
     if (++sc->generation == 0) {
         memset(sc->gen, 0, sizeof sc->gen);
+        for (size_t i = 0; i < EM_JOINCACHE_SIZE; i++)
+            sc->join[i].gen = 0;
         sc->generation = 1;
     }
 }
@@ -606,6 +652,13 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
     cand cs[EM_PART_MAX * EM_PART_MAX * 3];
     size_t n = 0;
     float qbest[EM_PART_MAX] = {0}, cbest[EM_PART_MAX] = {0};
+    /* the parts' ids in the join table: a query part by its index, a list part by its
+       token (none when unknown: its comparisons are not memoised) */
+    uint32_t qid[EM_PART_MAX], cid[EM_PART_MAX];
+    for (size_t i = 0; i < nq && i < EM_PART_MAX; i++)
+        qid[i] = EM_JOINKEY_QUERY | (uint32_t)i;
+    for (size_t j = 0; j < nc && j < EM_PART_MAX; j++)
+        cid[j] = c[j].vocab < EM_JOINKEY_QUERY ? c[j].vocab : EM_JOINKEY_NONE;
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j < nc; j++) {
             em_part_how how;
@@ -629,7 +682,10 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
             for (size_t r = 2; r <= EM_JOIN_MAX_PARTS && j + r <= nc; r++) {
                 if (qbest[i] >= EM_STRONG_SIM || !run_free(cbest, j, r)) break;
                 em_part_how how;
-                float s = joined_similarity(&q[i], &c[j], r, abjad, org ? k : NULL, &how);
+                uint32_t ids[1 + EM_JOIN_MAX_PARTS_KEY] = {qid[i]};
+                memcpy(ids + 1, cid + j, r * sizeof *ids);
+                float s =
+                    joined_similarity(&q[i], &c[j], r, abjad, org ? k : NULL, cache, ids, &how);
                 if (s > 0 && n < sizeof cs / sizeof *cs)
                     cs[n++] = (cand){(int8_t)i, -1,
                                      (int8_t)j, (int8_t)(j + r - 1),
@@ -641,7 +697,10 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
             for (size_t r = 2; r <= EM_JOIN_MAX_PARTS && i + r <= nq; r++) {
                 if (cbest[j] >= EM_STRONG_SIM || !run_free(qbest, i, r)) break;
                 em_part_how how;
-                float s = joined_similarity(&c[j], &q[i], r, abjad, org ? k : NULL, &how);
+                uint32_t ids[1 + EM_JOIN_MAX_PARTS_KEY] = {cid[j]};
+                memcpy(ids + 1, qid + i, r * sizeof *ids);
+                float s =
+                    joined_similarity(&c[j], &q[i], r, abjad, org ? k : NULL, cache, ids, &how);
                 if (s > 0 && n < sizeof cs / sizeof *cs)
                     cs[n++] = (cand){(int8_t)i, (int8_t)(i + r - 1),           (int8_t)j, -1,
                                      s,         s * (run_w(q, i, r) + c[j].w), how};

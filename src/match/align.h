@@ -16,6 +16,8 @@
 #include "text/tokens.h"
 
 #define EM_PART_MAX EM_TOK_MAX
+/* the most parts glued into one (weights.h: EM_JOIN_MAX_PARTS, checked in align.c) */
+#define EM_JOIN_MAX_PARTS_KEY 4
 
 typedef struct em_part {
     const char *text;
@@ -75,12 +77,26 @@ int em_align_by_sound(const em_part *q, size_t nq, const em_part *c, size_t nc, 
 /* Memo of part similarities for one query: (query part, list token id) ->
    similarity. Candidates share tokens, so most comparisons repeat. */
 #define EM_SIMCACHE_SIZE 8192
+/* The same for one part against glued parts (the letter-by-letter half of the
+   comparison, after its length tests): keyed by the parts' ids (a list part's
+   token id, or EM_JOINKEY_QUERY | its index for a query part, EM_JOINKEY_NONE
+   padding) and whether one side was written in an abjad. */
+#define EM_JOINCACHE_SIZE 4096
+#define EM_JOINKEY_QUERY 0xFFFFFF00u
+#define EM_JOINKEY_NONE 0xFFFFFFFFu
+typedef struct em_joinslot {
+    uint32_t id[1 + EM_JOIN_MAX_PARTS_KEY];
+    uint32_t gen;
+    float sim;
+    uint8_t abjad;
+} em_joinslot;
 typedef struct em_simcache {
     uint32_t key[EM_SIMCACHE_SIZE]; /* (vocab << 5 | part) + 1; 0 = empty */
     uint32_t gen[EM_SIMCACHE_SIZE];
     float sim[EM_SIMCACHE_SIZE];
     uint8_t how[EM_SIMCACHE_SIZE];
     uint32_t generation;
+    em_joinslot join[EM_JOINCACHE_SIZE];
 } em_simcache;
 
 /* Starts a new query: forgets every memoised similarity in O(1). */
