@@ -43,6 +43,7 @@
 #include "match/weights.h"
 #include "text/arabic.h"
 #include "text/hebrew.h"
+#include "text/knowledge.h"
 
 static int is_vowel(char c) {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
@@ -382,8 +383,10 @@ static int case_ending(const em_part *a, const em_part *b, const em_knowledge *k
     return em_knowledge_is_case_ending(k, end);
 }
 
-float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em_knowledge *k,
-                         em_part_how *how) {
+/* em_part_similarity; a_nick 0 when a is known to be in no nickname pair (so the
+   lookup of the pair is skipped), else 1 */
+static float part_similarity(const em_part *a, const em_part *b, int abjad, const em_knowledge *k,
+                             int a_nick, em_part_how *how) {
     *how = EM_HOW_NONE;
     if (a->vocab != UINT32_MAX && a->vocab == b->vocab) {
         *how = EM_HOW_EXACT;
@@ -424,7 +427,8 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
                : *how == EM_HOW_COUNTRY    ? EM_SIM_COUNTRY
                                            : EM_SIM_VARIANT;
     }
-    if (k && !((a->flags | b->flags) & (EM_TOK_LEGAL | EM_TOK_NUMBER | EM_TOK_PARTICLE)) &&
+    if (k && a_nick &&
+        !((a->flags | b->flags) & (EM_TOK_LEGAL | EM_TOK_NUMBER | EM_TOK_PARTICLE)) &&
         em_knowledge_is_nickname(k, a->text, b->text)) {
         *how = EM_HOW_NICKNAME;
         return EM_NICKNAME_SIM;
@@ -476,6 +480,11 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
         return EM_SIM_PHONETIC;
     }
     return s;
+}
+
+float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em_knowledge *k,
+                         em_part_how *how) {
+    return part_similarity(a, b, abjad, k, 1, how);
 }
 
 _Static_assert(EM_JOIN_MAX_PARTS <= EM_JOIN_MAX_PARTS_KEY, "em_joinslot holds the longest run");
@@ -616,6 +625,7 @@ typedef struct cand {
 } cand;
 
 void em_simcache_reset(em_simcache *sc) {
+    memset(sc->qnick, 0, sizeof sc->qnick);
     if (++sc->generation == 0) {
         memset(sc->gen, 0, sizeof sc->gen);
         for (size_t i = 0; i < EM_JOINCACHE_SIZE; i++)
@@ -626,12 +636,16 @@ void em_simcache_reset(em_simcache *sc) {
 
 static float cached_similarity(em_simcache *sc, const em_knowledge *k, size_t qi, const em_part *q,
                                const em_part *c, int abjad, em_part_how *how) {
-    if (!sc || c->vocab == UINT32_MAX || qi >= 32) return em_part_similarity(q, c, abjad, k, how);
+    if (!sc || qi >= 32) return em_part_similarity(q, c, abjad, k, how);
+    /* whether the query part is in a nickname pair at all: asked once per query */
+    if (!sc->qnick[qi]) sc->qnick[qi] = em_knowledge_has_nickname(k, q->text) ? 2 : 1;
+    int nick = sc->qnick[qi] == 2;
+    if (c->vocab == UINT32_MAX) return part_similarity(q, c, abjad, k, nick, how);
     uint32_t key = ((c->vocab << 5) | (uint32_t)qi) + 1;
     uint32_t slot = (key * 2654435761u) & (EM_SIMCACHE_SIZE - 1);
     for (int probe = 0; probe < 8; probe++, slot = (slot + 1) & (EM_SIMCACHE_SIZE - 1)) {
         if (sc->gen[slot] != sc->generation) {
-            float s = em_part_similarity(q, c, abjad, k, how);
+            float s = part_similarity(q, c, abjad, k, nick, how);
             sc->gen[slot] = sc->generation;
             sc->key[slot] = key;
             sc->sim[slot] = s;
@@ -643,7 +657,7 @@ static float cached_similarity(em_simcache *sc, const em_knowledge *k, size_t qi
             return sc->sim[slot];
         }
     }
-    return em_part_similarity(q, c, abjad, k, how);
+    return part_similarity(q, c, abjad, k, nick, how);
 }
 
 void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abjad, int org,

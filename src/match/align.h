@@ -96,6 +96,8 @@ typedef struct em_simcache {
     float sim[EM_SIMCACHE_SIZE];
     uint8_t how[EM_SIMCACHE_SIZE];
     uint32_t generation;
+    /* per query part (the first 32): 0 not asked yet, 1 in no nickname pair, 2 in one */
+    uint8_t qnick[32];
     em_joinslot join[EM_JOINCACHE_SIZE];
 } em_simcache;
 

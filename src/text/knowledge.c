@@ -72,6 +72,7 @@ struct em_knowledge {
     strmap particles, honorifics, stopwords; /* token -> line */
     strmap case_endings;                     /* ending -> line */
     strmap nicknames;                        /* "short|full" and "full|short" -> line */
+    strmap nickname_names;                   /* every name of a nickname pair -> line */
     strmap legal;                            /* joined variant -> code index + 1 */
     em_strvec legal_codes;
     EM_VEC(uint32_t) legal_line; /* line of each code, while loading */
@@ -89,6 +90,7 @@ void em_knowledge_free(em_knowledge *k) {
     strmap_free(&k->stopwords);
     strmap_free(&k->case_endings);
     strmap_free(&k->nicknames);
+    strmap_free(&k->nickname_names);
     strmap_free(&k->legal);
     em_strvec_free(&k->legal_codes);
     em_vec_free(k->legal_line);
@@ -391,6 +393,8 @@ static int load_nicknames(em_knowledge *k, em_normalizer *nz, const char *dir, e
         }
         char *ab = em_xasprintf("%s|%s", a, b), *ba = em_xasprintf("%s|%s", b, a);
         const em_hmap_entry *dup = strmap_put(&k->nicknames, ab, r.lineno);
+        strmap_put(&k->nickname_names, a, r.lineno);
+        strmap_put(&k->nickname_names, b, r.lineno);
         if (!dup)
             strmap_put(&k->nicknames, ba, r.lineno);
         else
@@ -548,6 +552,10 @@ int em_knowledge_is_nickname(const em_knowledge *k, const char *a, const char *b
     key[la] = '|';
     memcpy(key + la + 1, b, lb + 1);
     return strmap_get(&k->nicknames, key, n) != NULL;
+}
+
+int em_knowledge_has_nickname(const em_knowledge *k, const char *a) {
+    return k && in_set(&k->nickname_names, a);
 }
 
 int em_knowledge_is_case_ending(const em_knowledge *k, const char *ending) {

@@ -41,6 +41,10 @@ int em_knowledge_is_honorific(const em_knowledge *k, const char *token);
 /* Nicknames (data/knowledge/nicknames.txt): 1 when one of the two normalised given
    names is a common short form of the other ("bill" / "william", "ted" / "theodore"). */
 int em_knowledge_is_nickname(const em_knowledge *k, const char *a, const char *b);
+/* 1 when the normalised name a is one of a nickname pair (either side): when it is
+   not, em_knowledge_is_nickname(k, a, x) is 0 for every x (align.c asks once per
+   query part). */
+int em_knowledge_has_nickname(const em_knowledge *k, const char *a);
 /* Case endings (data/knowledge/case_endings.txt): the nominative endings Lithuanian and
    Latvian add to a foreign name ("as": Putinas, "s": Putins). */
 int em_knowledge_is_case_ending(const em_knowledge *k, const char *ending);
