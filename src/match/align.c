@@ -297,10 +297,21 @@ static float text_similarity(const char *a, size_t la, const char *askel, const 
         float maxd = mx >= EM_FUZZY_THREE_EDITS_LEN ? 3.0f
                      : mx >= EM_FUZZY_TWO_EDITS_LEN ? 2.0f
                                                     : 1.0f;
-        float dist = letter_bound(a, la, b, lb) > maxd ? maxd + 1 : osa(a, la, b, lb, maxd);
-        if (dist <= maxd) {
+        int first_differs = a[0] != b[0] && !(is_vowel(a[0]) && is_vowel(b[0]));
+        /* the distance is in half edits: the most that can still make s pass below, by
+           the same arithmetic (s falls as the distance grows); no alignment beyond it
+           is computed (osa is exact up to its max, above it says more than max) */
+        while (maxd >= 0) {
+            float s = 1.0f - maxd / (float)mx;
+            if (first_differs) s -= EM_FUZZY_FIRST_LETTER;
+            if (s >= EM_FUZZY_MIN_SIM && s > best) break;
+            maxd -= 0.5f;
+        }
+        float dist =
+            maxd < 0 || letter_bound(a, la, b, lb) > maxd ? maxd + 1 : osa(a, la, b, lb, maxd);
+        if (maxd >= 0 && dist <= maxd) {
             float s = 1.0f - dist / (float)mx;
-            if (a[0] != b[0] && !(is_vowel(a[0]) && is_vowel(b[0]))) s -= EM_FUZZY_FIRST_LETTER;
+            if (first_differs) s -= EM_FUZZY_FIRST_LETTER;
             if (s >= EM_FUZZY_MIN_SIM && s > best) {
                 best = s > EM_FUZZY_MAX_SIM ? EM_FUZZY_MAX_SIM : s;
                 *how = EM_HOW_FUZZY;
@@ -514,15 +525,17 @@ static float joined_letters(const em_part *one, const em_part *x, size_t n, size
     return s;
 }
 
-/* joined_letters through the join table of sc: ids[0] is one's id, ids[1..n] the
+/* joined_letters through the join table of sc: one_id is one's id, x_ids[0..n) the
    glued parts' (EM_JOINKEY_NONE when a part has none: not memoised) */
-static float joined_letters_cached(em_simcache *sc, const uint32_t *ids, const em_part *one,
-                                   const em_part *x, size_t n, size_t lj, unsigned flags,
-                                   int abjad) {
+static float joined_letters_cached(em_simcache *sc, uint32_t one_id, const uint32_t *x_ids,
+                                   const em_part *one, const em_part *x, size_t n, size_t lj,
+                                   unsigned flags, int abjad) {
     uint32_t key[1 + EM_JOIN_MAX_PARTS_KEY];
+    key[0] = one_id;
+    for (size_t i = 0; i < EM_JOIN_MAX_PARTS_KEY; i++)
+        key[1 + i] = i < n ? x_ids[i] : EM_JOINKEY_NONE;
     uint32_t h = (uint32_t)abjad * 0x9E3779B9u;
     for (size_t i = 0; i < 1 + EM_JOIN_MAX_PARTS_KEY; i++) {
-        key[i] = i <= n ? ids[i] : EM_JOINKEY_NONE;
         if (i <= n && key[i] == EM_JOINKEY_NONE) return joined_letters(one, x, n, lj, flags, abjad);
         h = (h ^ key[i]) * 0x01000193u;
         h ^= h >> 15;
@@ -545,10 +558,10 @@ static float joined_letters_cached(em_simcache *sc, const uint32_t *ids, const e
 
 /* similarity of one part against the glued parts x[0..n) (n >= 2): words split or
    joined ("sergeilavrov" ~ "sergei+lavrov", "vanderbilt" ~ "van+der+bilt"). With sc,
-   the letter-by-letter comparison is memoised by ids (joined_letters_cached). */
+   the letter-by-letter comparison is memoised by the parts' ids (joined_letters_cached). */
 static float joined_similarity(const em_part *one, const em_part *x, size_t n, int abjad,
-                               const em_knowledge *k, em_simcache *sc, const uint32_t *ids,
-                               em_part_how *how) {
+                               const em_knowledge *k, em_simcache *sc, uint32_t one_id,
+                               const uint32_t *x_ids, em_part_how *how) {
     const em_part *y = &x[n - 1];
     /* a two-letter part may be the initials of two parts: "jc" ~ "jean" + "claude" */
     if (n == 2 && one->len == 2 && x->len > 1 && y->len > 1 && one->text[0] == x->text[0] &&
@@ -581,8 +594,8 @@ static float joined_similarity(const em_part *one, const em_part *x, size_t n, i
     if (lj + 1 > 128) return 0;
     if (lj > (size_t)one->len + EM_JOINED_LEN_SLACK || (size_t)one->len > lj + EM_JOINED_LEN_SLACK)
         return 0;
-    float s = sc && ids ? joined_letters_cached(sc, ids, one, x, n, lj, flags, abjad)
-                        : joined_letters(one, x, n, lj, flags, abjad);
+    float s = sc ? joined_letters_cached(sc, one_id, x_ids, one, x, n, lj, flags, abjad)
+                 : joined_letters(one, x, n, lj, flags, abjad);
     if (s <= 0) return 0;
     *how = EM_HOW_JOINED;
     return s * EM_JOINED_FACTOR;
@@ -613,6 +626,7 @@ static float conflict_weight(const em_part *p) {
 /* particles after which comes the father's name */
 static int is_patronymic_marker(const char *t) {
     static const char *M[] = {"bin", "ibn", "ben", "bint", "binti", "ould", "walad"};
+    if (t[0] != 'b' && t[0] != 'i' && t[0] != 'o' && t[0] != 'w') return 0; /* none starts so */
     for (size_t i = 0; i < sizeof M / sizeof *M; i++)
         if (strcmp(t, M[i]) == 0) return 1;
     return 0;
@@ -696,10 +710,8 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
             for (size_t r = 2; r <= EM_JOIN_MAX_PARTS && j + r <= nc; r++) {
                 if (qbest[i] >= EM_STRONG_SIM || !run_free(cbest, j, r)) break;
                 em_part_how how;
-                uint32_t ids[1 + EM_JOIN_MAX_PARTS_KEY] = {qid[i]};
-                memcpy(ids + 1, cid + j, r * sizeof *ids);
-                float s =
-                    joined_similarity(&q[i], &c[j], r, abjad, org ? k : NULL, cache, ids, &how);
+                float s = joined_similarity(&q[i], &c[j], r, abjad, org ? k : NULL, cache, qid[i],
+                                            cid + j, &how);
                 if (s > 0 && n < sizeof cs / sizeof *cs)
                     cs[n++] = (cand){(int8_t)i, -1,
                                      (int8_t)j, (int8_t)(j + r - 1),
@@ -711,10 +723,8 @@ void em_align(const em_part *q, size_t nq, const em_part *c, size_t nc, int abja
             for (size_t r = 2; r <= EM_JOIN_MAX_PARTS && i + r <= nq; r++) {
                 if (cbest[j] >= EM_STRONG_SIM || !run_free(qbest, i, r)) break;
                 em_part_how how;
-                uint32_t ids[1 + EM_JOIN_MAX_PARTS_KEY] = {cid[j]};
-                memcpy(ids + 1, qid + i, r * sizeof *ids);
-                float s =
-                    joined_similarity(&c[j], &q[i], r, abjad, org ? k : NULL, cache, ids, &how);
+                float s = joined_similarity(&c[j], &q[i], r, abjad, org ? k : NULL, cache, cid[j],
+                                            qid + i, &how);
                 if (s > 0 && n < sizeof cs / sizeof *cs)
                     cs[n++] = (cand){(int8_t)i, (int8_t)(i + r - 1),           (int8_t)j, -1,
                                      s,         s * (run_w(q, i, r) + c[j].w), how};
