@@ -104,18 +104,19 @@ static float osa(const char *a, size_t la, const char *b, size_t lb, float max) 
 /* Lower bound of the edit distance from letter counts (each edit changes at
    most two counts; confusable substitutions cost half, hence the /4). */
 static float letter_bound(const char *a, size_t la, const char *b, size_t lb) {
-    int h[37] = {0};
+    /* sum |count in a - count in b| = la + lb - 2 x the letters both have (as many
+       times as the one with fewer) */
+    int h[37] = {0}, common = 0;
     for (size_t i = 0; i < la; i++) {
         char c = a[i];
         h[c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + c - '0' : 36]++;
     }
     for (size_t i = 0; i < lb; i++) {
         char c = b[i];
-        h[c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + c - '0' : 36]--;
+        int x = c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + c - '0' : 36;
+        if (h[x] > 0) h[x]--, common++;
     }
-    int d = 0;
-    for (int i = 0; i < 37; i++)
-        d += h[i] < 0 ? -h[i] : h[i];
+    int d = (int)la + (int)lb - 2 * common;
     return (float)d / 4.0f;
 }
 
