@@ -642,7 +642,8 @@ typedef struct cand {
 void em_simcache_reset(em_simcache *sc) {
     memset(sc->qnick, 0, sizeof sc->qnick);
     if (++sc->generation == 0) {
-        memset(sc->gen, 0, sizeof sc->gen);
+        for (size_t i = 0; i < EM_SIMCACHE_SIZE; i++)
+            sc->part[i].gen = 0;
         for (size_t i = 0; i < EM_JOINCACHE_SIZE; i++)
             sc->join[i].gen = 0;
         sc->generation = 1;
@@ -659,17 +660,18 @@ static float cached_similarity(em_simcache *sc, const em_knowledge *k, size_t qi
     uint32_t key = ((c->vocab << 5) | (uint32_t)qi) + 1;
     uint32_t slot = (key * 2654435761u) & (EM_SIMCACHE_SIZE - 1);
     for (int probe = 0; probe < 8; probe++, slot = (slot + 1) & (EM_SIMCACHE_SIZE - 1)) {
-        if (sc->gen[slot] != sc->generation) {
+        em_simslot *e = &sc->part[slot];
+        if (e->gen != sc->generation) {
             float s = part_similarity(q, c, abjad, k, nick, how);
-            sc->gen[slot] = sc->generation;
-            sc->key[slot] = key;
-            sc->sim[slot] = s;
-            sc->how[slot] = (uint8_t)*how;
+            e->gen = sc->generation;
+            e->key = key;
+            e->sim = s;
+            e->how = (uint8_t)*how;
             return s;
         }
-        if (sc->key[slot] == key) {
-            *how = (em_part_how)sc->how[slot];
-            return sc->sim[slot];
+        if (e->key == key) {
+            *how = (em_part_how)e->how;
+            return e->sim;
         }
     }
     return part_similarity(q, c, abjad, k, nick, how);

@@ -81,7 +81,7 @@ int em_align_by_sound(const em_part *q, size_t nq, const em_part *c, size_t nc, 
    comparison, after its length tests): keyed by the parts' ids (a list part's
    token id, or EM_JOINKEY_QUERY | its index for a query part, EM_JOINKEY_NONE
    padding) and whether one side was written in an abjad. */
-#define EM_JOINCACHE_SIZE 4096
+#define EM_JOINCACHE_SIZE 1024
 #define EM_JOINKEY_QUERY 0xFFFFFF00u
 #define EM_JOINKEY_NONE 0xFFFFFFFFu
 typedef struct em_joinslot {
@@ -90,11 +90,16 @@ typedef struct em_joinslot {
     float sim;
     uint8_t abjad;
 } em_joinslot;
+/* one entry of the part table: what one lookup reads is in one cache line (a query
+   touches a few hundred entries, each a line the retrieval has since evicted) */
+typedef struct em_simslot {
+    uint32_t key; /* (vocab << 5 | part) + 1 */
+    uint32_t gen; /* the generation that wrote it; another one = empty */
+    float sim;
+    uint8_t how;
+} em_simslot;
 typedef struct em_simcache {
-    uint32_t key[EM_SIMCACHE_SIZE]; /* (vocab << 5 | part) + 1; 0 = empty */
-    uint32_t gen[EM_SIMCACHE_SIZE];
-    float sim[EM_SIMCACHE_SIZE];
-    uint8_t how[EM_SIMCACHE_SIZE];
+    em_simslot part[EM_SIMCACHE_SIZE];
     uint32_t generation;
     /* per query part (the first 32): 0 not asked yet, 1 in no nickname pair, 2 in one */
     uint8_t qnick[32];
