@@ -33,6 +33,7 @@
 #include "base/vec.h"
 #include "engine/engine_internal.h"
 #include "engine/engine_open.h"
+#include "match/matcher_build.h"
 #include "match/results.h"
 #include "model/schema.h"
 #include "store/store_read.h"
@@ -412,6 +413,7 @@ int em_engine_screen(em_engine *e, const em_party *p, const em_screen_options *o
     merged->lists = copy_lists(g);
     merged->nlists = g->nlists;
     merged->generation = g->number;
+    em_matcher_knowledge_version(g->m, merged->knowledge);
     gen_release(e, g);
     *out = merged;
     return 0;

@@ -33,7 +33,10 @@ static const char *KNOWLEDGE_FILES[] = {
     "kontsevich.tsv",         "titles_cjk.txt",   "arabic_words.tsv",  "abbreviations.tsv",
     "country_adjectives.tsv", "case_endings.txt", "hebrew_letters.tsv"};
 
+static uint64_t knowledge_hash(void);
+
 int em_matcher_load_tables(em_matcher *m, em_error *err) {
+    m->knowledge_id = knowledge_hash();
     char *dir = em_xasprintf("%s/knowledge", em_bundled_data_dir());
     m->k = em_knowledge_load(dir, err);
     if (m->k) m->countries = em_countries_new(dir, err);
@@ -51,9 +54,11 @@ static uint64_t knowledge_hash(void) {
         FILE *f = fopen(p, "rb");
         free(p);
         if (!f) continue;
-        int c;
-        while ((c = fgetc(f)) != EOF)
-            h = (h ^ (unsigned char)c) * 1099511628211ull;
+        unsigned char buf[16384];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+            for (size_t j = 0; j < n; j++)
+                h = (h ^ buf[j]) * 1099511628211ull;
         fclose(f);
     }
     return h;
@@ -246,7 +251,7 @@ int em_matcher_open(em_matcher **out, em_store *st, em_error *err) {
         em_matcher_close(m);
         return -1;
     }
-    uint64_t kh = knowledge_hash();
+    uint64_t kh = m->knowledge_id;
     char *dir = em_xasprintf("%s/snapshots", em_store_home(st));
     char name[64];
     snapshot_name(kh, &stamp, name);
@@ -361,12 +366,11 @@ int em_matcher_open_versions(em_matcher **out, em_store *st, const int64_t *ids,
     for (size_t i = 0; i < n; i++)
         em_buf_printf(&stamp, "%sv%lld", i ? "," : "", (long long)ids[i]);
     char name[64];
-    uint64_t kh = knowledge_hash();
-    snapshot_name(kh, &stamp, name);
-    char *dir = em_xasprintf("%s/snapshots/past", em_store_home(st));
-    char *path = em_xasprintf("%s/%s", dir, name);
     em_matcher *m = em_xcalloc(1, sizeof *m);
     int rc = em_matcher_load_tables(m, err);
+    snapshot_name(m->knowledge_id, &stamp, name);
+    char *dir = em_xasprintf("%s/snapshots/past", em_store_home(st));
+    char *path = em_xasprintf("%s/%s", dir, name);
     struct stat sb;
     int have = rc == 0 && stat(path, &sb) == 0 && em_matcher_map(m, path, NULL) == 0;
     if (rc == 0 && !have) {
@@ -398,4 +402,8 @@ int em_matcher_open_versions(em_matcher **out, em_store *st, const int64_t *ids,
 
 void em_knowledge_version(char out[17]) {
     snprintf(out, 17, "%016llx", (unsigned long long)knowledge_hash());
+}
+
+void em_matcher_knowledge_version(const em_matcher *m, char out[17]) {
+    snprintf(out, 17, "%016llx", (unsigned long long)m->knowledge_id);
 }

@@ -21,7 +21,10 @@ int em_matcher_open_versions(em_matcher **out, em_store *st, const int64_t *ids,
    match, not for the best few. */
 void em_matcher_set_max_candidates(em_matcher *m, size_t n);
 /* The hash of the knowledge tables the matcher reads (16 hex digits): with the
-   engine version, what a past decision needs to be reproduced. */
+   engine version, what a past decision needs to be reproduced. em_knowledge_version
+   reads the files now; em_matcher_knowledge_version gives the hash m took when it
+   loaded them (what its screenings used, at no cost: results carry it). */
 void em_knowledge_version(char out[17]);
+void em_matcher_knowledge_version(const em_matcher *m, char out[17]);
 
 #endif

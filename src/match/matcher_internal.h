@@ -12,6 +12,7 @@
 
 struct em_matcher {
     em_knowledge *k;
+    uint64_t knowledge_id; /* the hash of the knowledge files, taken when k was loaded */
     em_countries *countries;
     char *path;
     void *map;

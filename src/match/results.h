@@ -14,6 +14,7 @@ struct em_results {
     em_list_info *lists; /* owned, sources too; NULL for em_search results */
     size_t nlists;
     uint64_t generation;
+    char knowledge[17]; /* the matcher's knowledge version; "" for em_search results */
 };
 
 /* Frees everything one result owns (its strings and its explanation) and

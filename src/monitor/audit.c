@@ -20,6 +20,7 @@
 #include "base/error.h"
 #include "engine/engine_open.h"
 #include "match/matcher_build.h"
+#include "match/results.h"
 #include "monitor/monitor_internal.h"
 #include "monitor/record.h"
 
@@ -89,8 +90,13 @@ json_t *em_audit_screening_payload(const em_party *p, const em_screen_options *o
     }
     json_object_set_new(j, "lists", lists);
     json_object_set_new(j, "engine", json_string(EMBARGO_VERSION));
+    /* the knowledge the screening used (the engine's matcher hashed it once, when it
+       loaded it), not the files' hash read again for every entry */
     char kv[17];
-    em_knowledge_version(kv);
+    if (res && res->knowledge[0])
+        memcpy(kv, res->knowledge, sizeof kv);
+    else
+        em_knowledge_version(kv);
     json_object_set_new(j, "knowledge", json_string(kv));
     json_t *rs = json_array();
     for (size_t i = 0; i < em_results_count(res); i++) {
@@ -268,7 +274,10 @@ int em_audit_replay(em_monitor *m, int64_t seq, int *same, char **json, em_error
         json_object_set(out, "engine_then", json_object_get(p, "engine"));
         json_object_set_new(out, "engine_now", json_string(EMBARGO_VERSION));
         char kv[17];
-        em_knowledge_version(kv);
+        if (res && res->knowledge[0])
+            memcpy(kv, res->knowledge, sizeof kv);
+        else
+            em_knowledge_version(kv);
         json_object_set(out, "knowledge_then", json_object_get(p, "knowledge"));
         json_object_set_new(out, "knowledge_now", json_string(kv));
         json_object_set(out, "results_then", then);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "embargo.h"
+#include "match/matcher_build.h"
 #include "store/store_internal.h"
 
 #define SDN_0908 "ofac/sdn_2022-09-08.csv.gz"
@@ -659,6 +660,12 @@ static void test_replay(void **state) {
     json_t *j = json_loads(out, 0, NULL);
     free(out);
     assert_int_equal(json_array_size(json_object_get(j, "results_now")), then);
+    /* the knowledge recorded (the engine's matcher's, hashed when it loaded it) and the
+       replay's are the tables' version */
+    char kv[17];
+    em_knowledge_version(kv);
+    assert_string_equal(json_string_value(json_object_get(j, "knowledge_then")), kv);
+    assert_string_equal(json_string_value(json_object_get(j, "knowledge_now")), kv);
     assert_int_equal(json_integer_value(json_object_get(
                          json_array_get(json_object_get(j, "lists"), 0), "version")),
                      1);
