@@ -193,6 +193,12 @@ typedef struct bulk_pair {
     uint32_t key, value, seq;
 } bulk_pair;
 
+/* a pair added with em_smap_add_bulk_ref: its key made again by the key function */
+typedef struct ref_pair {
+    uint32_t hash; /* em_hash_str of the key */
+    uint32_t value, ref;
+} ref_pair;
+
 struct em_smap_builder {
     ktab index;         /* key -> list index + 1 (its key in pool, see above) */
     em_strpool *pool;   /* the pool of the keys added with em_smap_add */
@@ -203,6 +209,9 @@ struct em_smap_builder {
        em_smap_builder_fold (sorted by key hash), values in one array */
     em_buf arena;
     EM_VEC(bulk_pair) bulk;
+    EM_VEC(ref_pair) refs; /* or pairs whose keys key_fn makes */
+    em_smap_key_fn key_fn;
+    void *key_ctx;
     uint32_t *folded;
     /* the folded lists: {key_off, hash, first value in folded, count} */
     uint32_t (*flists)[4];
@@ -222,6 +231,7 @@ void em_smap_builder_free(em_smap_builder *b) {
     em_vec_free(b->lists);
     em_buf_free(&b->arena);
     em_vec_free(b->bulk);
+    em_vec_free(b->refs);
     free(b->folded);
     free(b->flists);
     free(b);
@@ -256,10 +266,28 @@ void em_smap_add_unique_last(em_smap_builder *b, em_strpool *pool, const char *k
 }
 
 void em_smap_add_bulk(em_smap_builder *b, const char *key, uint32_t value) {
+    if (b->refs.len) {
+        fputs("embargo: em_smap_add_bulk beside em_smap_add_bulk_ref pairs\n", stderr);
+        abort();
+    }
     size_t n = strlen(key);
     bulk_pair p = {em_hash_str(key), (uint32_t)b->arena.len, value, (uint32_t)b->bulk.len};
     em_buf_add(&b->arena, key, n + 1);
     em_vec_push(b->bulk, p);
+}
+
+void em_smap_builder_key_fn(em_smap_builder *b, em_smap_key_fn key, void *ctx) {
+    b->key_fn = key, b->key_ctx = ctx;
+}
+
+void em_smap_add_bulk_ref(em_smap_builder *b, uint32_t hash, uint32_t value, uint32_t ref) {
+    if (!b->key_fn || b->bulk.len) {
+        fputs("embargo: em_smap_add_bulk_ref without a key function or beside bulk pairs\n",
+              stderr);
+        abort();
+    }
+    ref_pair p = {hash, value, ref};
+    em_vec_push(b->refs, p);
 }
 
 /* pairs in order of key hash, key, then the order they were added: sorted in place
@@ -320,9 +348,125 @@ static void bulk_sort(bulk_pair *p, size_t n, const char *arena) {
     }
 }
 
+/* the ref pairs in order of key hash, key, value, then ref (the key made again where
+   two hashes are equal) */
+typedef struct ref_sorter {
+    em_smap_key_fn key;
+    void *ctx;
+    char ka[EM_SMAP_KEY_MAX], kc[EM_SMAP_KEY_MAX];
+} ref_sorter;
+
+static int ref_less(const ref_pair *a, const ref_pair *c, ref_sorter *s) {
+    if (a->hash != c->hash) return a->hash < c->hash;
+    if (a->value != c->value || a->ref != c->ref) {
+        s->key(s->ctx, a->value, a->ref, s->ka);
+        s->key(s->ctx, c->value, c->ref, s->kc);
+        int r = strcmp(s->ka, s->kc);
+        if (r) return r < 0;
+    }
+    if (a->value != c->value) return a->value < c->value;
+    return a->ref < c->ref;
+}
+
+static void ref_sort(ref_pair *p, size_t n, ref_sorter *s) {
+    while (n > 16) { /* as bulk_sort */
+        size_t m = n / 2;
+        if (ref_less(&p[m], &p[0], s)) {
+            ref_pair t = p[m];
+            p[m] = p[0], p[0] = t;
+        }
+        if (ref_less(&p[n - 1], &p[m], s)) {
+            ref_pair t = p[m];
+            p[m] = p[n - 1], p[n - 1] = t;
+            if (ref_less(&p[m], &p[0], s)) {
+                t = p[m];
+                p[m] = p[0], p[0] = t;
+            }
+        }
+        ref_pair pivot = p[m];
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (ref_less(&p[i], &pivot, s))
+                i++;
+            while (ref_less(&pivot, &p[j], s))
+                j--;
+            if (i >= j) break;
+            ref_pair t = p[i];
+            p[i] = p[j], p[j] = t;
+            i++, j--;
+        }
+        size_t left = j + 1;
+        if (left < n - left) {
+            ref_sort(p, left, s);
+            p += left, n -= left;
+        } else {
+            ref_sort(p + left, n - left, s);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        ref_pair t = p[i];
+        size_t j = i;
+        while (j && ref_less(&t, &p[j - 1], s)) {
+            p[j] = p[j - 1];
+            j--;
+        }
+        p[j] = t;
+    }
+}
+
 #define FOLD_PREFETCH 16
 
+/* em_smap_builder_fold of ref pairs: the bulk pairs' folding, each key made once a list */
+static void fold_refs(em_smap_builder *b, em_strpool *pool) {
+    ref_pair *p = b->refs.items;
+    size_t n = b->refs.len;
+    ref_sorter *s = em_xmalloc(sizeof *s);
+    s->key = b->key_fn, s->ctx = b->key_ctx;
+    ref_sort(p, n, s);
+    /* the same key: the same hash and the same string (one pair's key made, then each
+       next pair's compared with it) */
+#define SAME_KEY(j, i)                                                                             \
+    (p[j].hash == p[i].hash &&                                                                     \
+     ((p[j].value == p[i].value && p[j].ref == p[i].ref) ||                                        \
+      (s->key(s->ctx, p[j].value, p[j].ref, s->kc), strcmp(s->kc, s->ka) == 0)))
+    b->folded = em_xmalloc(n * sizeof *b->folded);
+    size_t nv = 0, nl = 0;
+    for (size_t i = 0; i < n;) { /* count the keys first: the lists in one allocation */
+        size_t j = i + 1;
+        s->key(s->ctx, p[i].value, p[i].ref, s->ka);
+        while (j < n && SAME_KEY(j, i))
+            j++;
+        nl++;
+        i = j;
+    }
+    b->flists = em_xmalloc((nl ? nl : 1) * sizeof *b->flists);
+    b->nflists = 0;
+    const ktab *pi = &pool->index;
+    for (size_t i = 0; i < n;) {
+        if (pi->cap && i + FOLD_PREFETCH < n)
+            __builtin_prefetch(&pi->slots[ktab_home(p[i + FOLD_PREFETCH].hash, pi->cap)]);
+        s->key(s->ctx, p[i].value, p[i].ref, s->ka);
+        size_t j = i, first = nv;
+        for (; j < n && (j == i || SAME_KEY(j, i)); j++)
+            if (nv == first || b->folded[nv - 1] != p[j].value) b->folded[nv++] = p[j].value;
+        uint32_t *l = b->flists[b->nflists++];
+        l[0] = strpool_append_h(pool, s->ka, p[i].hash);
+        l[1] = p[i].hash;
+        l[2] = (uint32_t)first;
+        l[3] = (uint32_t)(nv - first);
+        i = j;
+    }
+#undef SAME_KEY
+    free(s);
+    em_vec_free(b->refs);
+}
+
 void em_smap_builder_fold(em_smap_builder *b, em_strpool *pool) {
+    if (b->refs.len) {
+        fold_refs(b, pool);
+        return;
+    }
     if (!b->bulk.len) return;
     bulk_pair *p = b->bulk.items;
     size_t n = b->bulk.len;

@@ -44,6 +44,18 @@ void em_smap_add_unique_last(em_smap_builder *b, em_strpool *pool, const char *k
    by em_smap_builder_find. */
 void em_smap_add_bulk(em_smap_builder *b, const char *key, uint32_t value);
 void em_smap_builder_fold(em_smap_builder *b, em_strpool *pool);
+/* Bulk pairs whose key is not kept while the map is built (12 bytes a pair, no key
+   copy): the key of a pair is made again by key(ctx, value, ref, buf) when the map is
+   folded (at most EM_SMAP_KEY_MAX bytes with its NUL; what it reads must not have
+   changed since the pair was added), hash is em_hash_str of it. A key's values come
+   in increasing (value, ref) order, a value equal to the one before it dropped; the
+   lists are folded as em_smap_add_bulk's (same order, same bytes when the pairs were
+   added in increasing (value, ref) order). A map takes these or em_smap_add_bulk's
+   pairs, not both; em_smap_builder_key_fn comes before the first. */
+#define EM_SMAP_KEY_MAX 256
+typedef void (*em_smap_key_fn)(void *ctx, uint32_t value, uint32_t ref, char *buf);
+void em_smap_builder_key_fn(em_smap_builder *b, em_smap_key_fn key, void *ctx);
+void em_smap_add_bulk_ref(em_smap_builder *b, uint32_t hash, uint32_t value, uint32_t ref);
 size_t em_smap_builder_keys(const em_smap_builder *b);
 /* The values of key so far, or NULL. */
 const uint32_t *em_smap_builder_find(const em_smap_builder *b, const char *key, uint32_t *count);

@@ -119,6 +119,25 @@ static uint8_t schema_kind(const char *s) {
     return SNAP_SCHEMA_OTHER;
 }
 
+/* The one-letter deletions of a token of len bytes (at most DELETE_KEY_MAX - 1 of them
+   used): the key of the deletion at pos written into del. */
+#define DELETE_KEY_MAX (EM_SKEL_MAX * 4)
+_Static_assert(DELETE_KEY_MAX <= EM_SMAP_KEY_MAX, "a deletion key fits the map's buffer");
+static void delete_key_of(const char *text, size_t n2, size_t pos, char *del) {
+    memcpy(del, text, pos);
+    memcpy(del + pos, text + pos + 1, n2 - pos - 1);
+    del[n2 - 1] = '\0';
+}
+
+/* the deletion map's key function (em_smap_builder_key_fn): the key of (token, pos) from
+   the token's text in the pool (read again each time: the pool grows as maps fold) */
+static void delete_key(void *ctx, uint32_t tid, uint32_t pos, char *del) {
+    const builder *b = ctx;
+    const snap_token *st = &b->tokens.items[tid];
+    size_t n2 = st->len < DELETE_KEY_MAX ? st->len : DELETE_KEY_MAX - 1;
+    delete_key_of(em_strpool_data(b->pool)->data + st->str, n2, pos, del);
+}
+
 static uint32_t token_id(builder *b, const em_token *t) {
     uint32_t n;
     const uint32_t *hit = em_smap_builder_find(b->vocab, t->text, &n);
@@ -150,13 +169,13 @@ static uint32_t token_id(builder *b, const em_token *t) {
         em_smap_add(b->groups, b->pool, g, id);
     }
     if (t->len >= 4 && !(t->flags & EM_TOK_NUMBER)) {
-        char del[EM_SKEL_MAX * 4];
+        /* each deletion kept as (token, position): its key made again from the token's
+           text in the pool when the map is folded (delete_key), not held till then */
+        char del[DELETE_KEY_MAX];
         size_t n2 = t->len < sizeof del ? t->len : sizeof del - 1;
         for (size_t i = 0; i < n2; i++) {
-            memcpy(del, t->text, i);
-            memcpy(del + i, t->text + i + 1, n2 - i - 1);
-            del[n2 - 1] = '\0';
-            em_smap_add_bulk(b->deletes, del, id);
+            delete_key_of(t->text, n2, i, del);
+            em_smap_add_bulk_ref(b->deletes, em_hash_str(del), id, (uint32_t)i);
         }
     }
     return id;
@@ -375,6 +394,7 @@ em_snapshot_builder *em_snapshot_builder_new(const em_knowledge *k, em_error *er
     b->skel = em_smap_builder_new();
     b->groups = em_smap_builder_new();
     b->deletes = em_smap_builder_new();
+    em_smap_builder_key_fn(b->deletes, delete_key, b);
     b->ids = em_smap_builder_new();
     b->related = em_smap_builder_new();
     b->by_id = em_smap_builder_new();

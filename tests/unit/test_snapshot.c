@@ -990,6 +990,69 @@ static void test_bulk_map(void **state) {
     em_strpool_free(pool);
 }
 
+/* the key of a ref pair in test_bulk_ref_map: many (value, ref) share one key, some
+   keys long; a value's refs can make the same key twice (dropped as repeated values) */
+static void ref_key(void *ctx, uint32_t value, uint32_t ref, char *buf) {
+    (void)ctx;
+    uint32_t k = (value * 7u + ref * 13u) % 700u;
+    if (k % 50 == 0)
+        snprintf(buf, EM_SMAP_KEY_MAX, "%0200u", k); /* a long key */
+    else
+        snprintf(buf, EM_SMAP_KEY_MAX, "r%u", k % 350 + (ref == 3 ? 0 : 1000 * (ref % 2)));
+}
+
+/* Pairs whose key is made again at the fold (em_smap_add_bulk_ref, the deletion map's)
+   give the same bytes as the same keys added with em_smap_add_bulk in (value, ref) order,
+   and as em_smap_add_unique_last; the keys go into the pool at the fold. */
+static void test_bulk_ref_map(void **state) {
+    (void)state;
+    em_strpool *pool = em_strpool_new(), *poolb = em_strpool_new(), *pool2 = em_strpool_new();
+    em_smap_builder *a = em_smap_builder_new(), *b = em_smap_builder_new(),
+                    *c = em_smap_builder_new();
+    em_smap_builder_key_fn(c, ref_key, NULL);
+    char key[EM_SMAP_KEY_MAX];
+    for (uint32_t v = 0; v < 3000; v++)
+        for (uint32_t r = 0; r < 1 + v % 6; r++) {
+            ref_key(NULL, v, r, key);
+            em_smap_add_unique_last(a, pool, key, v);
+            em_smap_add_bulk(b, key, v);
+            em_smap_add_bulk_ref(c, em_hash_str(key), v, r);
+        }
+    em_smap_builder_fold(b, poolb);
+    em_smap_builder_fold(c, pool2);
+    assert_int_equal(em_smap_builder_keys(a), em_smap_builder_keys(c));
+    assert_int_equal(em_smap_builder_keys(b), em_smap_builder_keys(c));
+    em_buf sa, sb, sc;
+    em_buf_init(&sa), em_buf_init(&sb), em_buf_init(&sc);
+    em_smap_serialize(a, &sa), em_smap_serialize(b, &sb), em_smap_serialize(c, &sc);
+    /* b's keys and c's went into fresh pools at the fold: the same pools, the same bytes */
+    assert_int_equal(sb.len, sc.len);
+    assert_memory_equal(sb.data, sc.data, sb.len);
+    const em_buf *sp = em_strpool_data(poolb), *sp2 = em_strpool_data(pool2);
+    assert_int_equal(sp->len, sp2->len);
+    assert_memory_equal(sp->data, sp2->data, sp->len);
+    const em_buf *strings = em_strpool_data(pool2);
+    char why[256];
+    assert_int_equal(em_smap_check(sc.data, sc.len, strings->len, 3000, 0, why, sizeof why), 0);
+    em_smap ma, mc;
+    assert_int_equal(em_smap_open(&ma, sa.data, sa.len, em_strpool_data(pool)->data), 0);
+    assert_int_equal(em_smap_open(&mc, sc.data, sc.len, strings->data), 0);
+    for (uint32_t v = 0; v < 3000; v++)
+        for (uint32_t r = 0; r < 1 + v % 6; r++) {
+            ref_key(NULL, v, r, key);
+            uint32_t na, nc;
+            const uint32_t *va = em_smap_get(&ma, key, &na), *vc = em_smap_get(&mc, key, &nc);
+            assert_int_equal(na, nc);
+            assert_true(na > 0);
+            assert_memory_equal(va, vc, na * sizeof *va);
+        }
+    uint32_t n0;
+    assert_null(em_smap_get(&mc, "absent", &n0));
+    em_buf_free(&sa), em_buf_free(&sb), em_buf_free(&sc);
+    em_smap_builder_free(a), em_smap_builder_free(b), em_smap_builder_free(c);
+    em_strpool_free(pool), em_strpool_free(poolb), em_strpool_free(pool2);
+}
+
 static int add_streamed(void *ctx, em_entity *e, int64_t version, em_error *err) {
     (void)err;
     em_snapshot_builder_add(ctx, e, version);
@@ -1045,6 +1108,7 @@ int main(void) {
         cmocka_unit_test(test_rebuilt_through_store),
         cmocka_unit_test(test_rebuild_spares_others_writing),
         cmocka_unit_test(test_bulk_map),
+        cmocka_unit_test(test_bulk_ref_map),
         cmocka_unit_test(test_streamed_build),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
