@@ -348,17 +348,19 @@ static void bulk_sort(bulk_pair *p, size_t n, const char *arena) {
     }
 }
 
-/* the ref pairs in order of key hash, key, value, then ref (the key made again where
-   two hashes are equal) */
+/* the ref pairs in order of key hash, (with by_key) key, value, then ref: sorted without
+   the keys first, then the runs of one hash that hold two keys (FNV's rare collisions)
+   again with them (each key made again from its pair, two cache misses) */
 typedef struct ref_sorter {
     em_smap_key_fn key;
     void *ctx;
+    int by_key;
     char ka[EM_SMAP_KEY_MAX], kc[EM_SMAP_KEY_MAX];
 } ref_sorter;
 
 static int ref_less(const ref_pair *a, const ref_pair *c, ref_sorter *s) {
     if (a->hash != c->hash) return a->hash < c->hash;
-    if (a->value != c->value || a->ref != c->ref) {
+    if (s->by_key && (a->value != c->value || a->ref != c->ref)) {
         s->key(s->ctx, a->value, a->ref, s->ka);
         s->key(s->ctx, c->value, c->ref, s->kc);
         int r = strcmp(s->ka, s->kc);
@@ -422,8 +424,24 @@ static void fold_refs(em_smap_builder *b, em_strpool *pool) {
     ref_pair *p = b->refs.items;
     size_t n = b->refs.len;
     ref_sorter *s = em_xmalloc(sizeof *s);
-    s->key = b->key_fn, s->ctx = b->key_ctx;
+    s->key = b->key_fn, s->ctx = b->key_ctx, s->by_key = 0;
     ref_sort(p, n, s);
+    for (size_t i = 0; i < n;) { /* a run of one hash with two keys: sorted by key too */
+        size_t j = i + 1, k = i + 1;
+        while (j < n && p[j].hash == p[i].hash)
+            j++;
+        if (j - i > 1) {
+            s->key(s->ctx, p[i].value, p[i].ref, s->ka);
+            while (k < j && (s->key(s->ctx, p[k].value, p[k].ref, s->kc), !strcmp(s->kc, s->ka)))
+                k++;
+            if (k < j) {
+                s->by_key = 1;
+                ref_sort(p + i, j - i, s);
+                s->by_key = 0;
+            }
+        }
+        i = j;
+    }
     /* the same key: the same hash and the same string (one pair's key made, then each
        next pair's compared with it) */
 #define SAME_KEY(j, i)                                                                             \
