@@ -299,54 +299,58 @@ static int bulk_less(const bulk_pair *a, const bulk_pair *c, const char *arena) 
     return a->seq < c->seq;
 }
 
-static void bulk_sort(bulk_pair *p, size_t n, const char *arena) {
-    while (n > 16) {
-        /* median of three as the pivot, Hoare partition */
-        size_t m = n / 2;
-        if (bulk_less(&p[m], &p[0], arena)) {
-            bulk_pair t = p[m];
-            p[m] = p[0], p[0] = t;
-        }
-        if (bulk_less(&p[n - 1], &p[m], arena)) {
-            bulk_pair t = p[m];
-            p[m] = p[n - 1], p[n - 1] = t;
-            if (bulk_less(&p[m], &p[0], arena)) {
-                t = p[m];
-                p[m] = p[0], p[0] = t;
-            }
-        }
-        bulk_pair pivot = p[m];
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (bulk_less(&p[i], &pivot, arena))
-                i++;
-            while (bulk_less(&pivot, &p[j], arena))
-                j--;
-            if (i >= j) break;
-            bulk_pair t = p[i];
-            p[i] = p[j], p[j] = t;
-            i++, j--;
-        }
-        /* [0, j] and [j + 1, n): the smaller one by recursion, the larger by the loop */
-        size_t left = j + 1;
-        if (left < n - left) {
-            bulk_sort(p, left, arena);
-            p += left, n -= left;
-        } else {
-            bulk_sort(p + left, n - left, arena);
-            n = left;
-        }
+/* An in-place sort of T[0..n) by LESS(a, b, ctx) (median of three, Hoare partition,
+   the smaller side by recursion, insertion sort under 17): qsort would take a copy
+   of the array as large again. Defines NAME for the bulk and the ref pairs. */
+#define DEFINE_PAIR_SORT(NAME, T, CTX, LESS)                                                       \
+    static void NAME(T *p, size_t n, CTX ctx) {                                                    \
+        while (n > 16) {                                                                           \
+            size_t m = n / 2;                                                                      \
+            if (LESS(&p[m], &p[0], ctx)) {                                                         \
+                T t = p[m];                                                                        \
+                p[m] = p[0], p[0] = t;                                                             \
+            }                                                                                      \
+            if (LESS(&p[n - 1], &p[m], ctx)) {                                                     \
+                T t = p[m];                                                                        \
+                p[m] = p[n - 1], p[n - 1] = t;                                                     \
+                if (LESS(&p[m], &p[0], ctx)) {                                                     \
+                    t = p[m];                                                                      \
+                    p[m] = p[0], p[0] = t;                                                         \
+                }                                                                                  \
+            }                                                                                      \
+            T pivot = p[m];                                                                        \
+            size_t i = 0, j = n - 1;                                                               \
+            for (;;) {                                                                             \
+                while (LESS(&p[i], &pivot, ctx))                                                   \
+                    i++;                                                                           \
+                while (LESS(&pivot, &p[j], ctx))                                                   \
+                    j--;                                                                           \
+                if (i >= j) break;                                                                 \
+                T t = p[i];                                                                        \
+                p[i] = p[j], p[j] = t;                                                             \
+                i++, j--;                                                                          \
+            }                                                                                      \
+            size_t left = j + 1;                                                                   \
+            if (left < n - left) {                                                                 \
+                NAME(p, left, ctx);                                                                \
+                p += left, n -= left;                                                              \
+            } else {                                                                               \
+                NAME(p + left, n - left, ctx);                                                     \
+                n = left;                                                                          \
+            }                                                                                      \
+        }                                                                                          \
+        for (size_t i = 1; i < n; i++) {                                                           \
+            T t = p[i];                                                                            \
+            size_t j = i;                                                                          \
+            while (j && LESS(&t, &p[j - 1], ctx)) {                                                \
+                p[j] = p[j - 1];                                                                   \
+                j--;                                                                               \
+            }                                                                                      \
+            p[j] = t;                                                                              \
+        }                                                                                          \
     }
-    for (size_t i = 1; i < n; i++) { /* insertion sort of the small rest */
-        bulk_pair t = p[i];
-        size_t j = i;
-        while (j && bulk_less(&t, &p[j - 1], arena)) {
-            p[j] = p[j - 1];
-            j--;
-        }
-        p[j] = t;
-    }
-}
+
+DEFINE_PAIR_SORT(bulk_sort, bulk_pair, const char *, bulk_less)
 
 /* the ref pairs in order of key hash, (with by_key) key, value, then ref: sorted without
    the keys first, then the runs of one hash that hold two keys (FNV's rare collisions)
@@ -370,52 +374,7 @@ static int ref_less(const ref_pair *a, const ref_pair *c, ref_sorter *s) {
     return a->ref < c->ref;
 }
 
-static void ref_sort(ref_pair *p, size_t n, ref_sorter *s) {
-    while (n > 16) { /* as bulk_sort */
-        size_t m = n / 2;
-        if (ref_less(&p[m], &p[0], s)) {
-            ref_pair t = p[m];
-            p[m] = p[0], p[0] = t;
-        }
-        if (ref_less(&p[n - 1], &p[m], s)) {
-            ref_pair t = p[m];
-            p[m] = p[n - 1], p[n - 1] = t;
-            if (ref_less(&p[m], &p[0], s)) {
-                t = p[m];
-                p[m] = p[0], p[0] = t;
-            }
-        }
-        ref_pair pivot = p[m];
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (ref_less(&p[i], &pivot, s))
-                i++;
-            while (ref_less(&pivot, &p[j], s))
-                j--;
-            if (i >= j) break;
-            ref_pair t = p[i];
-            p[i] = p[j], p[j] = t;
-            i++, j--;
-        }
-        size_t left = j + 1;
-        if (left < n - left) {
-            ref_sort(p, left, s);
-            p += left, n -= left;
-        } else {
-            ref_sort(p + left, n - left, s);
-            n = left;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        ref_pair t = p[i];
-        size_t j = i;
-        while (j && ref_less(&t, &p[j - 1], s)) {
-            p[j] = p[j - 1];
-            j--;
-        }
-        p[j] = t;
-    }
-}
+DEFINE_PAIR_SORT(ref_sort, ref_pair, ref_sorter *, ref_less)
 
 #define FOLD_PREFETCH 16
 

@@ -65,6 +65,16 @@ int em_audit_append(em_monitor *m, const char *kind, const char *user, json_t *p
     return rc;
 }
 
+/* The knowledge version results were screened with: what the engine's matcher hashed
+   once, when it loaded the tables (results carry it), not the files read again for every
+   entry; results of em_search carry none, and the files' hash stands for it. */
+static void results_knowledge(const em_results *res, char out[17]) {
+    if (res && res->knowledge[0])
+        memcpy(out, res->knowledge, 17);
+    else
+        em_knowledge_version(out);
+}
+
 json_t *em_audit_screening_payload(const em_party *p, const em_screen_options *o,
                                    const em_results *res) {
     json_t *j = json_object();
@@ -90,13 +100,8 @@ json_t *em_audit_screening_payload(const em_party *p, const em_screen_options *o
     }
     json_object_set_new(j, "lists", lists);
     json_object_set_new(j, "engine", json_string(EMBARGO_VERSION));
-    /* the knowledge the screening used (the engine's matcher hashed it once, when it
-       loaded it), not the files' hash read again for every entry */
     char kv[17];
-    if (res && res->knowledge[0])
-        memcpy(kv, res->knowledge, sizeof kv);
-    else
-        em_knowledge_version(kv);
+    results_knowledge(res, kv);
     json_object_set_new(j, "knowledge", json_string(kv));
     json_t *rs = json_array();
     for (size_t i = 0; i < em_results_count(res); i++) {
@@ -274,10 +279,7 @@ int em_audit_replay(em_monitor *m, int64_t seq, int *same, char **json, em_error
         json_object_set(out, "engine_then", json_object_get(p, "engine"));
         json_object_set_new(out, "engine_now", json_string(EMBARGO_VERSION));
         char kv[17];
-        if (res && res->knowledge[0])
-            memcpy(kv, res->knowledge, sizeof kv);
-        else
-            em_knowledge_version(kv);
+        results_knowledge(res, kv);
         json_object_set(out, "knowledge_then", json_object_get(p, "knowledge"));
         json_object_set_new(out, "knowledge_now", json_string(kv));
         json_object_set(out, "results_then", then);
