@@ -840,7 +840,8 @@ static strs pvalues(const pview *w, const char *prop) {
     for (size_t i = 0; i < w->props.len; i++) {
         const pprop *pp = &w->props.items[i];
         if (pp->klen == n && memcmp(pp->key, prop, n) == 0) {
-            strs r = {w->vals.items + pp->first, pp->n};
+            /* "name": [] in a list with no value yet: no pointer arithmetic on NULL */
+            strs r = {pp->n ? w->vals.items + pp->first : NULL, pp->n};
             return r;
         }
     }
