@@ -72,12 +72,17 @@ static int sub_cost2(char a, char b) {
    and the computation stops as soon as a row exceeds max. */
 static float osa(const char *a, size_t la, const char *b, size_t lb, float max) {
     enum { INF = 1 << 20 };
-    if (la > 40 || lb > 40) return max + 1;
-    int band = (int)max, lim = (int)(max * 2); /* in half units */
+    if (la > 40 || lb > 40 || max < 0) return max + 1;
+    int band = (int)max, lim = (int)(max * 2);                        /* in half units */
+    if ((la > lb ? la - lb : lb - la) > (size_t)band) return max + 1; /* an edit per letter */
     int d[41][41];
-    for (size_t i = 0; i <= la; i++)
-        for (size_t j = 0; j <= lb; j++)
+    /* only cells within band + 2 of the diagonal are ever read: those start at INF */
+    for (size_t i = 0; i <= la; i++) {
+        size_t lo = i > (size_t)band + 2 ? i - (size_t)band - 2 : 0;
+        size_t hi = i + (size_t)band + 2 < lb ? i + (size_t)band + 2 : lb;
+        for (size_t j = lo; j <= hi; j++)
             d[i][j] = INF;
+    }
     for (size_t i = 0; i <= la && (int)i <= band; i++)
         d[i][0] = 2 * (int)i;
     for (size_t j = 0; j <= lb && (int)j <= band; j++)

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/bigmem.h"
 #include "base/error.h"
 #include "index/snapshot.h"
 #include "index/snapshot_check.h"
@@ -84,6 +85,7 @@ int em_matcher_map(em_matcher *m, const char *path, em_error *err) {
         return em_fail(err, EM_ERR_IO, "cannot map %s: %s", path, strerror(errno));
     const snap_header *h = map;
     size_t len = (size_t)sb.st_size;
+    em_bigmem_advise(map, len);
     char why[300];
     int rc = em_snapshot_check(map, len, why, sizeof why);
     const char *base = map;

@@ -23,12 +23,15 @@
  * Parts are probed weightiest first; only the two weightiest retrieve through
  * common tokens (in more than EM_COMMON_DF_SHARE of names), since their long
  * postings carry little evidence and a query with a rare part reaches its
- * candidates through it anyway. The EM_MAX_CANDIDATES names with the most
- * evidence are kept (a bounded heap; ties to the name reached first), and of
- * those only the ones whose evidence reaches a floor share of the query's
- * weight, set by the threshold asked for (EM_FLOOR_*), are aligned. The
- * postings that cannot change which names those are are not read (MaxScore
- * against that floor, lossless: the design note under "retrieval" below).
+ * candidates through it anyway. Each posting's estimate is lowered a little
+ * for each edit between its token and the query part, so the nearest of the
+ * spellings a probe reaches alike count most. The EM_MAX_CANDIDATES names
+ * with the most evidence are kept (a bounded heap; ties to the lower name
+ * id), and of those only the ones whose evidence reaches a floor share of
+ * the query's weight, set by the threshold asked for (EM_FLOOR_*), are
+ * aligned. The postings that cannot change which names those are are not
+ * read (blocks of name ids and MaxScore against that floor, lossless: the
+ * design note under "retrieval" below).
  *
  * Scoring. Each candidate name is aligned with the query part by part
  * (align.c: one-to-one, order-free, exact / variant / skeleton / typo /
@@ -58,6 +61,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/bigmem.h"
 #include "base/error.h"
 #include "base/vec.h"
 #include "index/dates.h"
@@ -76,49 +80,63 @@
 typedef struct plan_list {
     const uint32_t *post;
     uint32_t n;
+    uint32_t token; /* the listed token it is the postings of, UINT32_MAX for another list */
+    uint32_t ci;    /* what one of its postings adds (fixed point, EVIDENCE_ONE) */
 } plan_list;
 
 typedef struct plan_seg {
     uint32_t first, nlists; /* its posting lists in the plan's lists */
     float c;                /* the part's weight x the estimate of this kind of posting */
+    uint32_t ci;            /* the most one of its postings adds: its first list's ci */
     int qi;                 /* the evidence slot */
 } plan_seg;
 
 typedef struct plan_unit {
     int key;              /* the slot (both halves of a split part: one key) */
     uint32_t first, nseg; /* its segments */
-    float ub;             /* the most it adds to one name */
-    int read;
+    uint32_t ub;          /* the most it adds to one name (in the block being read) */
 } plan_unit;
 
+/* a name and its evidence */
+typedef struct ranked {
+    uint32_t name, acc;
+} ranked;
+
 /* What a search knows of one listed name, in one place so that a posting read
-   touches one cache line of it: its evidence (acc: the exhaustive run's sum, the
-   pruned run's lower bound, then exact for the names chosen from), the plan
-   segments holding it (mask, pruned run) or its place in the touch order (the
-   choice's tie-break key), and the slot of the last probe that held it (lastq,
-   exhaustive run). */
+   touches one cache line of it: its evidence (acc, fixed point: the exhaustive
+   run's sum, the pruned run's lower bound, then exact for the names chosen from),
+   the plan segments holding it (mask, pruned run) and the slot of the last probe
+   that held it (lastq, exhaustive run). The array is on huge pages (bigmem.h):
+   postings reach it at random. */
 typedef struct name_state {
     uint64_t mask;
-    float acc;
+    uint32_t acc;
     int8_t lastq;
 } name_state;
 
 struct em_searcher {
     const em_matcher *m;
     em_normalizer *norm;
-    name_state *st; /* per listed name, zero (lastq -1) between searches */
+    name_state *st; /* per listed name, zero (lastq -1) between searches (bigmem.h) */
+    size_t nst;
     uint32_t *touched;
     size_t ntouched;
     EM_VEC(plan_list) lists;
     EM_VEC(plan_seg) segs;
     EM_VEC(plan_unit) units;
-    EM_VEC(uint32_t) cand; /* the names to align, in id order */
-    EM_VEC(float) lb;
-    EM_VEC(float) scratch;
+    EM_VEC(uint32_t) cand;   /* the names to align, in id order */
+    EM_VEC(ranked) picked;   /* a run's (a block's) choice */
+    EM_VEC(ranked) best;     /* the blocks' choice so far */
+    EM_VEC(plan_list) whole; /* the plan's lists while a block is read */
+    EM_VEC(uint32_t) cursor; /* where each list's next block starts */
+    EM_VEC(uint32_t) lb;
+    EM_VEC(uint32_t) scratch;
     EM_VEC(uint32_t) scratch_ids;
     EM_VEC(uint32_t) acro;        /* the names the query's acronyms found (retrieve_acronyms) */
     EM_VEC(uint32_t) sound_names; /* the names the whole query's sound found */
     int exhaustive;
+    uint32_t block_postings; /* 0: PRUNE_BLOCK_POSTINGS (a test's knob) */
+    uint64_t blocked_runs;   /* searches read in more than one block */
     /* probes take only tokens of len_lo..len_hi letters (a glued pair: the lengths the
        aligner joins, EM_JOINED_LEN_SLACK); 0..UINT16_MAX otherwise */
     uint16_t len_lo, len_hi;
@@ -145,7 +163,8 @@ em_searcher *em_searcher_new(const em_matcher *m, em_error *err) {
         return NULL;
     }
     size_t n = m->h ? m->h->n_names : 0;
-    s->st = em_xcalloc(n ? n : 1, sizeof *s->st);
+    s->nst = n ? n : 1;
+    s->st = em_bigmem_alloc(s->nst * sizeof *s->st);
     for (size_t i = 0; i < n; i++)
         s->st[i].lastq = -1;
     s->touched = em_xmalloc((n ? n : 1) * sizeof *s->touched);
@@ -154,6 +173,14 @@ em_searcher *em_searcher_new(const em_matcher *m, em_error *err) {
 
 void em_searcher_set_exhaustive(em_searcher *s, int on) {
     s->exhaustive = on != 0;
+}
+
+void em_searcher_set_block_postings(em_searcher *s, uint32_t n) {
+    s->block_postings = n;
+}
+
+uint64_t em_searcher_blocked_runs(const em_searcher *s) {
+    return s->blocked_runs;
 }
 
 uint64_t em_searcher_postings_read(const em_searcher *s) {
@@ -167,12 +194,16 @@ uint64_t em_searcher_names_aligned(const em_searcher *s) {
 void em_searcher_free(em_searcher *s) {
     if (!s) return;
     em_normalizer_free(s->norm);
-    free(s->st);
+    em_bigmem_free(s->st, s->nst * sizeof *s->st);
     free(s->touched);
     em_vec_free(s->lists);
     em_vec_free(s->segs);
     em_vec_free(s->units);
     em_vec_free(s->cand);
+    em_vec_free(s->picked);
+    em_vec_free(s->best);
+    em_vec_free(s->whole);
+    em_vec_free(s->cursor);
     em_vec_free(s->lb);
     em_vec_free(s->scratch);
     em_vec_free(s->scratch_ids);
@@ -234,64 +265,85 @@ static size_t name_parts(const em_matcher *m, uint32_t name, em_part *p) {
  * a split part's two halves (slots 2M+i and 3M+i, probed in turn) form one
  * unit together. No slot appears in two units. (An organisation query's
  * acronyms add, per part, the sorted names they found as one more list,
- * slot 4M+i: retrieve_acronyms.)
+ * slot 4M+i: retrieve_acronyms.) Each list then counts for how near its
+ * token is to the query part (plan_closeness: c less EM_EST_EDIT_COST per
+ * edit), and a segment's lists go the nearest first. What a posting adds is
+ * its list's ci, c in fixed point (EVIDENCE_ONE = 1.0): evidence is a sum of
+ * integers, the same in any order, so that bounds are exact.
  *
  * What a name's evidence is (the exhaustive run, the reference). Walking the
- * probes in order, a posting of name n adds c to acc[n] unless the last probe
- * that held n was of the same slot (lastq[n]): so a unit adds the c of its
- * first segment holding n (a split unit may add several times, as its slots
- * alternate), and acc[n] is the float sum of those, in plan order. The
- * candidates are the EM_MAX_CANDIDATES (K) names with the most evidence, of
- * those the ones whose evidence reaches floor_acc, aligned in name-id order.
- * Ties in evidence go to the name the probes reached first (the first plan
- * list holding it, then the lower id): a total order, so that which names
- * are kept does not depend on how many others were looked at. (Before this
- * order, a heap's arrangement decided among ties; the first-reached rule
- * gives the same quality figures, bench/run_quality.sh, docs/PERFORMANCE.md.)
+ * probes in order, a posting of name n adds its list's ci to acc[n] unless
+ * the last probe that held n was of the same slot (lastq[n]): so a unit adds
+ * the ci of its first list holding n (a split unit may add several times, as
+ * its slots alternate). The candidates are the EM_MAX_CANDIDATES (K) names
+ * with the most evidence, ties to the lower name id, of those the ones whose
+ * evidence reaches the floor, aligned in name-id order. A total order, so
+ * that which names are kept does not depend on how many others were looked
+ * at; and one that follows the name ids, so that the names can be looked at
+ * in blocks of ids (below). (Before, ties went to the name the probes reached
+ * first, the first plan list holding it: the list order within a segment, an
+ * accident of the maps. The nearest token first is the same idea made a
+ * rule; bench/run_quality.sh, docs/QUALITY.md, has what it changed.)
  *
  * The bound (the pruned run's design note). A unit can add to one name at
- * most ub = the largest c of its segments (a split unit: the sum of its
- * segments' c). Where c comes from: c = w x est, w the part's IDF weight
+ * most ub = the largest ci of its lists (a split unit: the sum of its
+ * segments' largest), taken over the lists with a posting in the block being
+ * read. Where c comes from: c = w x est, w the part's IDF weight
  * (part_weight: at least EM_MIN_PART_WEIGHT, x EM_MINOR_WEIGHT for
  * particles, legal forms, numbers; a glued pair weighs the sum of its two
  * parts, a split half half its part) and est the retrieval estimate of the
  * kind of posting (EM_EST_EXACT 1 >= VARIANT >= SKELETON >= TYPO >=
- * TYPO_SUB; SPLIT). acc is only ever a sum of such c's, so acc[n] <= the sum
- * of ub over the units whose postings hold n. The score the aligner gives
- * (align.c) is not the bound's business: the aligner only sees the names
- * retrieval hands it, and those are the same names.
+ * TYPO_SUB; SPLIT), less the closeness. acc is only ever a sum of such ci's,
+ * so acc[n] <= the sum of ub over the units whose postings hold n. The score
+ * the aligner gives (align.c) is not the bound's business: the aligner only
+ * sees the names retrieval hands it, and those are the same names.
  *
- * MaxScore. The units are read whole, the largest ub first (each name's
- * segments kept as a bit mask: segment k is bit k, so at most 64 segments; a
- * bigger plan runs exhaustively), until the ub of the units left sums below
- * theta: then a name none of the units read holds cannot be a candidate, and
- * the rest of the postings are read only for the names already seen. theta
- * is floor_acc, or the K-th largest lower bound when more than K names were
- * seen (K names will have at least that much), whichever is higher. A name's
- * lower bound is the evidence of the units read for it (units are
- * independent: their slots differ), added up as each unit is read (seg_adds:
- * what evidence() would count, in another order of float sums), its upper
- * bound that + the ub of every unit not read for it; a name whose upper
- * bound is below theta cannot be a candidate and is dropped. The units left
- * are then read, the weightiest first, only for the names left: a list much
- * longer than those names is searched for them (sorted ids against the
- * sorted postings, galloping: O(names x log(postings / names)) instead of
- * the whole list), a shorter one scanned; the bounds tightened and theta
- * raised after each unit. Once no more than K names are left, every one of
- * them is a candidate if its evidence reaches floor_acc, so a unit is read
- * only for the names whose lower bound is still under it, and no more at all
- * when there are none. The names left have their evidence summed exactly as
- * the exhaustive run sums it (the same float additions in plan order, from
- * the segment mask), and are selected the same way.
+ * Blocks. A plan of more than PRUNE_BLOCK_POSTINGS postings is read in
+ * blocks of name ids, in id order (at most PRUNE_MAX_BLOCKS; each list's
+ * part in a block found by a galloping search from where the last block
+ * ended). The K best so far are kept; since ties go to the lower id, a name
+ * of a later block is a candidate only if its evidence is above the worst of
+ * those K: that, + 1, is the block's floor. A query of common parts only
+ * (three of the commonest given names) has thousands of names of the best
+ * evidence: once K of them are found, the floor is above what any unit can
+ * add, and the rest of the postings are not read at all; in general, the
+ * floor rises to near the best evidence, and in each later block only the
+ * units a name must have are read whole (MaxScore, below).
  *
- * Float rounding: bounds are sums in another order than acc's, so every
- * comparison of a bound with a floor leaves a margin (PRUNE_SLACK,
- * relative and absolute) on the side of keeping the name; only the exact,
- * plan-order sums decide, as in the exhaustive run.
+ * MaxScore, in one block. The units are ordered by how many postings they
+ * have in the block for each unit of their bound (fewest first) and read
+ * whole in that order (each name's segments kept as a bit mask: segment k is
+ * bit k, so at most 64 segments; a bigger plan runs exhaustively), until the
+ * ub of the units left sums below theta: then a name none of the units read
+ * holds cannot be a candidate, and the rest of the postings are read only
+ * for the names already seen. So the lists read whole are the cheapest that
+ * can find every candidate: when a name must have all of "hussein",
+ * "mohammed" and "ali" to beat the floor, only the shortest of the three is
+ * read whole. theta is the block's floor, or the K-th largest lower bound
+ * when more than K names were seen (K names will have at least that much),
+ * whichever is higher. A name's lower bound is the evidence of the units
+ * read for it (units are independent: their slots differ), added up as each
+ * unit is read (seg_adds: what run_exhaustive would count), its upper bound
+ * that + the ub of every unit not read for it; a name whose upper bound is
+ * below theta cannot be a candidate and is dropped. The units left are then
+ * read, the weightiest first, only for the names left: a list much longer
+ * than those names is searched for them (sorted ids against the sorted
+ * postings, galloping: O(names x log(postings / names)) instead of the whole
+ * list), a shorter one scanned; the bounds tightened and theta raised after
+ * each unit. Once no more than K names are left (and the block is the only
+ * one), every one of them is a candidate if its evidence reaches the floor,
+ * so a unit is read only for the names whose lower bound is still under it,
+ * and no more at all when there are none; with several blocks every unit is
+ * read for the names left, whose exact evidence the blocks' choice compares.
  */
 
 #define PRUNE_MAX_SEGS 64
-#define PRUNE_SLACK 1e-4f
+/* evidence in fixed point: 1.0 is this much (so sums are exact in any order) */
+#define EVIDENCE_ONE 65536.0f
+/* a plan of more postings than this is read in blocks of name ids, one block per
+   this many postings, at most PRUNE_MAX_BLOCKS */
+#define PRUNE_BLOCK_POSTINGS 4096u
+#define PRUNE_MAX_BLOCKS 64u
 /* a list at most this many times longer than the names it is read for is scanned */
 #define PRUNE_SCAN_RATIO 8u
 /* how many postings ahead a whole list's read asks for its names' state */
@@ -302,14 +354,22 @@ static size_t name_parts(const em_matcher *m, uint32_t name, em_part *p) {
         if ((i) + PRUNE_PREFETCH < (n)) __builtin_prefetch(&(p)[(ids)[(i) + PRUNE_PREFETCH]], 1);  \
     } while (0)
 
+/* c in fixed point, at least 1 (a posting always adds something) */
+static uint32_t evidence_fixed(float c) {
+    float x = c * EVIDENCE_ONE + 0.5f;
+    return x < 1 ? 1 : x > 1e9f ? 1000000000u : (uint32_t)x;
+}
+
 static int unit_key(int qi) {
     return qi < 2 * EM_PART_MAX || qi >= 4 * EM_PART_MAX ? qi : 2 * EM_PART_MAX + qi % EM_PART_MAX;
 }
 
 static int cmp_u32(const void *a, const void *b);
 
-/* Appends a sorted list of names to the plan, each adding c to slot qi. */
-static void plan_list_add(em_searcher *s, const uint32_t *names, uint32_t n, float c, int qi) {
+/* Appends a sorted list of names to the plan (the postings of token, or
+   UINT32_MAX), each adding c to slot qi. */
+static void plan_list_add(em_searcher *s, const uint32_t *names, uint32_t n, float c, int qi,
+                          uint32_t token) {
     plan_seg *g = s->segs.len ? &s->segs.items[s->segs.len - 1] : NULL;
     if (!g || g->qi != qi || g->c != c) {
         int key = unit_key(qi);
@@ -322,11 +382,61 @@ static void plan_list_add(em_searcher *s, const uint32_t *names, uint32_t n, flo
         g->first = (uint32_t)s->lists.len;
         g->qi = qi;
         g->c = c;
+        g->ci = evidence_fixed(c);
+        g->nlists = 0;
         s->units.items[s->units.len - 1].nseg++;
     }
-    plan_list l = {names, n};
+    plan_list l = {names, n, token, g->ci};
     em_vec_push(s->lists, l);
     g->nlists++;
+}
+
+/* The plan's postings count for how close their listed token is to what the query
+   part (a glued pair: the two glued) was looked for as: c x (1 - EM_EST_EDIT_COST
+   per edit, up to EM_EST_MAX_EDITS), so that of the tokens a probe reached alike
+   (a transliteration group, a skeleton) the nearest spellings bring the most
+   evidence ("bshar" reaches Bashar before Bashir). Then each segment's lists go the
+   closest first (the first list holding a name is the one its evidence comes from)
+   and the segment's ci is its first list's. */
+static void plan_closeness(em_searcher *s, const em_part *q, size_t nq) {
+    const em_matcher *m = s->m;
+    char glued[128];
+    for (size_t gi = 0; gi < s->segs.len; gi++) {
+        plan_seg *g = &s->segs.items[gi];
+        const char *qt = NULL;
+        size_t ql = 0;
+        if (g->qi < EM_PART_MAX && (size_t)g->qi < nq) {
+            qt = q[g->qi].text;
+            ql = q[g->qi].len;
+        } else if (g->qi >= EM_PART_MAX && g->qi < 2 * EM_PART_MAX &&
+                   (size_t)(g->qi - EM_PART_MAX) + 1 < nq) {
+            const em_part *a = &q[g->qi - EM_PART_MAX], *b = a + 1;
+            if ((size_t)a->len + b->len < sizeof glued) {
+                memcpy(glued, a->text, a->len);
+                memcpy(glued + a->len, b->text, b->len);
+                qt = glued;
+                ql = (size_t)a->len + b->len;
+            }
+        }
+        if (!qt) continue;
+        plan_list *ls = s->lists.items + g->first;
+        for (uint32_t li = 0; li < g->nlists; li++) {
+            if (ls[li].token == UINT32_MAX) continue;
+            const snap_token *t = &m->tokens[ls[li].token];
+            float d = em_edit_distance(qt, ql, m->strings + t->str, t->len, EM_EST_MAX_EDITS);
+            if (d > EM_EST_MAX_EDITS) d = EM_EST_MAX_EDITS;
+            ls[li].ci = evidence_fixed(g->c * (1 - EM_EST_EDIT_COST * d));
+        }
+        /* the closest first, stable */
+        for (uint32_t i = 1; i < g->nlists; i++) {
+            plan_list x = ls[i];
+            uint32_t j = i;
+            for (; j > 0 && ls[j - 1].ci < x.ci; j--)
+                ls[j] = ls[j - 1];
+            ls[j] = x;
+        }
+        if (g->nlists) g->ci = ls[0].ci;
+    }
 }
 
 /* Writes one probe into the plan: the posting list of token, unless it is
@@ -335,7 +445,7 @@ static void probe(em_searcher *s, uint32_t token, float est, int qi, float w, ui
     const snap_token *t = &s->m->tokens[token];
     if (t->post_count > df_cap || t->post_count == 0) return;
     if (t->len < s->len_lo || t->len > s->len_hi) return;
-    plan_list_add(s, s->m->postings + t->post_first, t->post_count, w * est, qi);
+    plan_list_add(s, s->m->postings + t->post_first, t->post_count, w * est, qi, token);
 }
 
 static void probe_list(em_searcher *s, const uint32_t *toks, uint32_t n, float est, int qi, float w,
@@ -475,7 +585,7 @@ static void retrieve_name_sound(em_searcher *s, const em_part *q, size_t nq) {
             em_vec_push(s->sound_names, e->name_first + k);
     }
     plan_list_add(s, s->sound_names.items, (uint32_t)s->sound_names.len, w * EM_EST_NAME_SOUND,
-                  NAME_SOUND_SLOT);
+                  NAME_SOUND_SLOT, UINT32_MAX);
 }
 
 static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
@@ -666,13 +776,12 @@ static void retrieve_acronyms(em_searcher *s, const em_part *q, size_t nq) {
     for (size_t i = 0; i < nq; i++)
         if (off[i + 1] > off[i])
             plan_list_add(s, s->acro.items + off[i], (uint32_t)(off[i + 1] - off[i]),
-                          q[i].w * EM_SIM_ACRONYM, 4 * EM_PART_MAX + (int)i);
+                          q[i].w * EM_SIM_ACRONYM, 4 * EM_PART_MAX + (int)i, UINT32_MAX);
 }
 
-/* a before b in the candidates' order: more evidence, then touched first (key: the
-   name's place in the order the probes first reach names) */
+/* a before b in the candidates' order: more evidence, then the lower name id */
 static inline int better(const name_state *st, uint32_t a, uint32_t b) {
-    return st[a].acc > st[b].acc || (st[a].acc == st[b].acc && st[a].mask < st[b].mask);
+    return st[a].acc > st[b].acc || (st[a].acc == st[b].acc && a < b);
 }
 
 static void sift_down(uint32_t *t, size_t k, size_t j, const name_state *st) {
@@ -711,18 +820,29 @@ static int cmp_u32(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* The k best of the names, those reaching floor_acc, into s->cand in name-id
-   order; their states hold their exact evidence (acc) and touch order (mask). */
-static void choose(em_searcher *s, uint32_t *names, size_t n, size_t k, float floor_acc) {
+/* The k best of the names, those reaching floor, into s->picked with their
+   evidence (in no order). */
+static void choose(em_searcher *s, uint32_t *names, size_t n, size_t k, uint32_t floor) {
     n = select_best(names, n, k, s->st);
-    s->cand.len = 0;
+    s->picked.len = 0;
     for (size_t i = 0; i < n; i++)
-        if (s->st[names[i]].acc >= floor_acc) em_vec_push(s->cand, names[i]);
+        if (s->st[names[i]].acc >= floor) {
+            ranked r = {names[i], s->st[names[i]].acc};
+            em_vec_push(s->picked, r);
+        }
+}
+
+/* s->cand: the names of s->picked, in id order (the order they are aligned in) */
+static void picked_to_cand(em_searcher *s) {
+    em_vec_reserve(s->cand, s->picked.len);
+    s->cand.len = 0;
+    for (size_t i = 0; i < s->picked.len; i++)
+        s->cand.items[s->cand.len++] = s->picked.items[i].name;
     if (s->cand.len > 1) qsort(s->cand.items, s->cand.len, sizeof *s->cand.items, cmp_u32);
 }
 
 /* The reference: every list of the plan read in order, as the probes used to. */
-static void run_exhaustive(em_searcher *s, size_t k, float floor_acc) {
+static void run_exhaustive(em_searcher *s, size_t k, uint32_t floor) {
     s->ntouched = 0;
     for (size_t gi = 0; gi < s->segs.len; gi++) {
         const plan_seg *g = &s->segs.items[gi];
@@ -733,44 +853,26 @@ static void run_exhaustive(em_searcher *s, size_t k, float floor_acc) {
             for (uint32_t i = 0; i < l->n; i++) {
                 uint32_t n = l->post[i];
                 if (s->st[n].lastq == qi) continue;
-                if (s->st[n].lastq == -1 && s->st[n].acc == 0) s->touched[s->ntouched++] = n;
+                if (s->st[n].lastq == -1) s->touched[s->ntouched++] = n;
                 s->st[n].lastq = qi;
-                s->st[n].acc += g->c;
+                s->st[n].acc += l->ci;
             }
         }
     }
-    /* the touch order: touched[] is in it (s->mask is free in this run) */
-    for (size_t i = 0; i < s->ntouched; i++)
-        s->st[s->touched[i]].mask = i;
-    choose(s, s->touched, s->ntouched, k, floor_acc);
+    choose(s, s->touched, s->ntouched, k, floor);
+    picked_to_cand(s);
     for (size_t i = 0; i < s->ntouched; i++) {
-        s->st[s->touched[i]].mask = 0;
         s->st[s->touched[i]].acc = 0;
         s->st[s->touched[i]].lastq = -1;
     }
     s->ntouched = 0;
 }
 
-/* A name's evidence from the segments in mask: what run_exhaustive adds up,
-   in the same order (the segments not read count nothing). */
-static float evidence(const em_searcher *s, uint64_t mask) {
-    float a = 0;
-    int prev = -1;
-    while (mask) {
-        int k = __builtin_ctzll(mask);
-        mask &= mask - 1;
-        const plan_seg *g = &s->segs.items[k];
-        if (g->qi != prev) a += g->c;
-        prev = g->qi;
-    }
-    return a;
-}
-
 /* The k-th largest of a[0..n) (1 <= k <= n), reordering a. */
-static float kth_largest(float *a, size_t n, size_t k) {
+static uint32_t kth_largest(uint32_t *a, size_t n, size_t k) {
     size_t lo = 0, hi = n - 1, want = k - 1;
     while (lo < hi) {
-        float p = a[lo + (hi - lo) / 2];
+        uint32_t p = a[lo + (hi - lo) / 2];
         size_t i = lo, j = hi;
         while (i <= j) {
             while (a[i] > p)
@@ -778,7 +880,7 @@ static float kth_largest(float *a, size_t n, size_t k) {
             while (a[j] < p)
                 j--;
             if (i <= j) {
-                float x = a[i];
+                uint32_t x = a[i];
                 a[i] = a[j];
                 a[j] = x;
                 i++;
@@ -803,10 +905,9 @@ static uint64_t unit_bits(const plan_unit *u) {
 }
 
 /* Whether segment gi, read now for a name whose segments so far are m0 (a unit's
-   segments are read in order), adds its c to the name's evidence as evidence()
-   counts it: unless it holds the name already, or the unit's last segment holding
-   it (ubits: the unit's bits) is of the same slot. So the evidence of the units
-   read, summed as they are read: exact but for the order of the float sums. */
+   segments are read in order), adds its ci to the name's evidence as
+   run_exhaustive counts it: unless it holds the name already, or the unit's last
+   segment holding it (ubits: the unit's bits) is of the same slot. */
 static inline int seg_adds(const em_searcher *s, uint64_t m0, uint64_t ubits, uint32_t gi) {
     uint64_t bit = 1ull << gi;
     if (m0 & bit) return 0;
@@ -818,7 +919,7 @@ static inline int seg_adds(const em_searcher *s, uint64_t m0, uint64_t ubits, ui
    list p[0..n) holds (segment gi of the unit whose bits are ubits), adding cv to
    acc[x] when seg_adds says so: a galloping search from where the previous name was. */
 static void mark_members(em_searcher *s, const uint32_t *c, size_t nc, const uint32_t *p,
-                         uint32_t n, uint32_t gi, uint64_t ubits, float cv) {
+                         uint32_t n, uint32_t gi, uint64_t ubits, uint32_t cv) {
     uint64_t bit = 1ull << gi;
     uint32_t pos = 0;
     uint64_t reads = 0;
@@ -853,8 +954,6 @@ static void mark_members(em_searcher *s, const uint32_t *c, size_t nc, const uin
     s->postings_read += reads;
 }
 
-static int cmp_u32(const void *a, const void *b);
-
 /* Reads unit u for the names c[0..nc) (in id order once *sorted is set): a list
    much longer than the names is searched for them, a shorter one scanned
    (setting the bit of every touched name it holds: harmless for the others). */
@@ -862,17 +961,18 @@ static void read_unit_for(em_searcher *s, const plan_unit *u, uint32_t *c, size_
     uint64_t ubits = unit_bits(u);
     for (uint32_t k = u->first; k < u->first + u->nseg; k++) {
         const plan_seg *g = &s->segs.items[k];
-        uint64_t bit = 1ull << k;
         for (uint32_t li = 0; li < g->nlists; li++) {
             const plan_list *l = &s->lists.items[g->first + li];
+            if (l->n == 0) continue;
             if (l->n <= PRUNE_SCAN_RATIO * nc) {
                 s->postings_read += l->n;
+                uint64_t bit = 1ull << k;
                 for (uint32_t i = 0; i < l->n; i++) {
                     uint32_t n = l->post[i];
                     PREFETCH_AHEAD(s->st, l->post, i, l->n);
                     uint64_t m0 = s->st[n].mask;
                     if (!m0) continue;
-                    if (seg_adds(s, m0, ubits, k)) s->st[n].acc += g->c;
+                    if (seg_adds(s, m0, ubits, k)) s->st[n].acc += l->ci;
                     s->st[n].mask = m0 | bit;
                 }
                 continue;
@@ -881,98 +981,89 @@ static void read_unit_for(em_searcher *s, const plan_unit *u, uint32_t *c, size_
                 qsort(c, nc, sizeof *c, cmp_u32);
                 *sorted = 1;
             }
-            mark_members(s, c, nc, l->post, l->n, k, ubits, g->c);
+            mark_members(s, c, nc, l->post, l->n, k, ubits, l->ci);
         }
     }
 }
 
-/* Where the probes first reach name n, as run_exhaustive's touch order: (the first
-   plan list holding it, n). mask: every segment holding it. */
-static uint64_t touch_key(const em_searcher *s, uint32_t n, uint64_t mask) {
-    const plan_seg *g = &s->segs.items[__builtin_ctzll(mask)];
-    uint32_t first = g->first;
-    for (uint32_t li = 0; li + 1 < g->nlists; li++) {
-        const plan_list *l = &s->lists.items[g->first + li];
-        uint32_t lo = 0, hi = l->n;
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (l->post[mid] < n)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < l->n && l->post[lo] == n) break;
-        first++;
-    }
-    return (uint64_t)first << 32 | n;
-}
-
-static float slack_up(float x) {
-    return x * (1 + PRUNE_SLACK) + PRUNE_SLACK;
-}
-
-/* The floor a name must reach to be a candidate: floor_acc, or the k-th largest of
+/* The floor a name must reach to be a candidate: floor, or the k-th largest of
    the n lower bounds lb when there are more than k. */
-static float theta_of(em_searcher *s, const float *lb, size_t n, size_t k, float floor_acc) {
-    if (n <= k) return floor_acc;
+static uint32_t theta_of(em_searcher *s, const uint32_t *lb, size_t n, size_t k, uint32_t floor) {
+    if (n <= k) return floor;
     memcpy(s->scratch.items, lb, n * sizeof *lb);
-    float kth = kth_largest(s->scratch.items, n, k);
-    return kth > floor_acc ? kth : floor_acc;
+    uint32_t kth = kth_largest(s->scratch.items, n, k);
+    return kth > floor ? kth : floor;
 }
 
-/* The pruned run (see above); runs the exhaustive one when it cannot help. */
-static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
+/* One block of the pruned run (see above): the plan's lists as they stand (the
+   block's part of each), the names of the k best reaching floor into s->picked;
+   their evidence exact when exact is set (else only for the ones that needed it). */
+static void run_block(em_searcher *s, size_t k, uint32_t floor, int exact) {
     size_t nu = s->units.len;
-    if (s->segs.len > PRUNE_MAX_SEGS || nu < 2) {
-        run_exhaustive(s, k, floor_acc);
-        return;
-    }
-    /* each unit's bound; the units by bound, largest first */
-    uint8_t by_ub[PRUNE_MAX_SEGS];
+    s->picked.len = 0;
+    /* each unit's bound in this block (a unit with no posting here adds nothing) and
+       its postings here; the units by postings per unit of bound, fewest first: the
+       units read whole to find the names are the cheapest ones that can */
+    uint8_t order[PRUNE_MAX_SEGS];
+    uint64_t cost[PRUNE_MAX_SEGS];
     for (size_t u = 0; u < nu; u++) {
         plan_unit *pu = &s->units.items[u];
-        float ub = 0;
+        uint32_t ub = 0;
+        uint64_t n = 0;
         for (uint32_t g = pu->first; g < pu->first + pu->nseg; g++) {
-            float c = s->segs.items[g].c;
+            const plan_seg *sg = &s->segs.items[g];
+            uint64_t sn = 0;
+            uint32_t most = 0; /* the most one of its postings here adds */
+            for (uint32_t li = 0; li < sg->nlists; li++) {
+                const plan_list *l = &s->lists.items[sg->first + li];
+                sn += l->n;
+                if (l->n && l->ci > most) most = l->ci;
+            }
+            if (!sn) continue;
+            n += sn;
             if (pu->key >= 2 * EM_PART_MAX)
-                ub += c;
-            else if (c > ub)
-                ub = c;
+                ub += most;
+            else if (most > ub)
+                ub = most;
         }
         pu->ub = ub;
+        cost[u] = n;
         size_t j = u;
-        for (; j > 0 && s->units.items[by_ub[j - 1]].ub < ub; j--)
-            by_ub[j] = by_ub[j - 1];
-        by_ub[j] = (uint8_t)u;
+        /* a before b when n_a / ub_a < n_b / ub_b; a unit with no bound goes last */
+        for (; j > 0; j--) {
+            const plan_unit *o = &s->units.items[order[j - 1]];
+            int before = ub && (!o->ub || (double)n * o->ub < (double)cost[order[j - 1]] * ub);
+            if (!before) break;
+            order[j] = order[j - 1];
+        }
+        order[j] = (uint8_t)u;
     }
-    float tail[PRUNE_MAX_SEGS + 1]; /* tail[r]: the bounds of by_ub[r..nu) summed */
+    uint64_t tail[PRUNE_MAX_SEGS + 1]; /* tail[r]: the bounds of order[r..nu) summed */
     tail[nu] = 0;
     for (size_t r = nu; r-- > 0;)
-        tail[r] = tail[r + 1] + s->units.items[by_ub[r]].ub;
+        tail[r] = tail[r + 1] + s->units.items[order[r]].ub;
     /* the essential units, read whole, the weightiest first, until a name they have
        not seen yet could not reach theta with what is left */
     s->ntouched = 0;
     size_t r = 0;
     for (; r < nu; r++) {
-        if (r > 0) {
-            if (slack_up(tail[r]) < floor_acc) break;
-            if (s->ntouched > k) {
-                em_vec_reserve(s->scratch, s->ntouched);
-                float *x = s->scratch.items;
-                for (size_t i = 0; i < s->ntouched; i++)
-                    x[i] = s->st[s->touched[i]].acc;
-                float kth = kth_largest(x, s->ntouched, k);
-                if (slack_up(tail[r]) < (kth > floor_acc ? kth : floor_acc)) break;
-            }
+        if (tail[r] < floor) break;
+        if (r > 0 && s->ntouched > k) {
+            em_vec_reserve(s->scratch, s->ntouched);
+            uint32_t *x = s->scratch.items;
+            for (size_t i = 0; i < s->ntouched; i++)
+                x[i] = s->st[s->touched[i]].acc;
+            uint32_t kth = kth_largest(x, s->ntouched, k);
+            if (tail[r] < (kth > floor ? kth : floor)) break;
         }
-        const plan_unit *pu = &s->units.items[by_ub[r]];
+        const plan_unit *pu = &s->units.items[order[r]];
         uint64_t ubits = unit_bits(pu);
         for (uint32_t gi = pu->first; gi < pu->first + pu->nseg; gi++) {
             const plan_seg *g = &s->segs.items[gi];
             uint64_t bit = 1ull << gi;
-            float cv = g->c;
             for (uint32_t li = 0; li < g->nlists; li++) {
                 const plan_list *l = &s->lists.items[g->first + li];
+                uint32_t cv = l->ci;
                 s->postings_read += l->n;
                 for (uint32_t i = 0; i < l->n; i++) {
                     uint32_t n = l->post[i];
@@ -987,35 +1078,46 @@ static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
     }
     /* the names seen and their lower bounds; then the other units, the weightiest first,
        for the names that can still be candidates */
+    for (size_t i = r + 1; i < nu; i++)
+        for (size_t j = i; j > r && s->units.items[order[j - 1]].ub < s->units.items[order[j]].ub;
+             j--) {
+            uint8_t x = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = x;
+        }
+    for (size_t i = nu; i-- > r;)
+        tail[i] = tail[i + 1] + s->units.items[order[i]].ub;
     em_vec_reserve(s->cand, s->ntouched);
     em_vec_reserve(s->lb, s->ntouched);
     em_vec_reserve(s->scratch, s->ntouched);
     em_vec_reserve(s->scratch_ids, s->ntouched);
     size_t nc = s->ntouched;
     uint32_t *c = s->cand.items;
-    float *lb = s->lb.items;
+    uint32_t *lb = s->lb.items;
     if (nc) memcpy(c, s->touched, nc * sizeof *c);
     for (size_t i = 0; i < nc; i++)
         lb[i] = s->st[c[i]].acc;
     int sorted = 0;
     for (;; r++) {
-        float theta = theta_of(s, lb, nc, k, floor_acc), rem = tail[r];
+        uint32_t theta = theta_of(s, lb, nc, k, floor);
+        uint64_t rem = tail[r];
         size_t w = 0;
         for (size_t i = 0; i < nc; i++)
-            if (!(slack_up(lb[i] + rem) < theta)) {
+            if (lb[i] + rem >= theta) {
                 c[w] = c[i];
                 lb[w++] = lb[i];
             }
         nc = w;
         if (r == nu || nc == 0) break;
-        const plan_unit *pu = &s->units.items[by_ub[r]];
-        if (nc <= k) {
+        const plan_unit *pu = &s->units.items[order[r]];
+        if (pu->ub == 0) continue; /* nothing of it in this block */
+        if (nc <= k && !exact) {
             /* all of them are candidates if they reach the floor: read on only for those
                not known to */
             uint32_t *open = s->scratch_ids.items;
             size_t no = 0;
             for (size_t i = 0; i < nc; i++)
-                if (!(lb[i] >= slack_up(floor_acc))) open[no++] = c[i];
+                if (lb[i] < floor) open[no++] = c[i];
             if (no == 0) break;
             int osorted = sorted;
             read_unit_for(s, pu, open, no, &osorted);
@@ -1026,31 +1128,102 @@ static void run_pruned(em_searcher *s, size_t k, float floor_acc) {
         for (size_t i = 0; i < nc; i++)
             lb[i] = s->st[c[i]].acc;
     }
-    /* the names left, counted and chosen exactly as run_exhaustive does */
+    /* the names left, chosen as run_exhaustive chooses: by their evidence, exact where
+       it decides (every unit read for them, or the floor reached) */
     if (nc > k) {
-        /* more than k left: every unit was read for them */
-        uint32_t *t = s->scratch_ids.items;
-        memcpy(t, c, nc * sizeof *c);
-        for (size_t i = 0; i < nc; i++) {
-            s->st[t[i]].acc = evidence(s, s->st[t[i]].mask);
-            s->st[t[i]].mask = touch_key(s, t[i], s->st[t[i]].mask);
-        }
-        choose(s, t, nc, k, floor_acc);
+        choose(s, c, nc, k, floor);
     } else {
-        /* at most k left, all chosen that reach the floor: known to (lower bound), or
-           every unit was read for them (exact) */
-        size_t w = 0;
         for (size_t i = 0; i < nc; i++)
-            if (lb[i] >= slack_up(floor_acc) || evidence(s, s->st[c[i]].mask) >= floor_acc)
-                c[w++] = c[i];
-        s->cand.len = w;
-        if (!sorted && w > 1) qsort(c, w, sizeof *c, cmp_u32);
+            if (s->st[c[i]].acc >= floor) {
+                ranked x = {c[i], s->st[c[i]].acc};
+                em_vec_push(s->picked, x);
+            }
     }
     for (size_t i = 0; i < s->ntouched; i++) {
         s->st[s->touched[i]].mask = 0;
         s->st[s->touched[i]].acc = 0;
     }
     s->ntouched = 0;
+}
+
+static int cmp_ranked(const void *a, const void *b) {
+    const ranked *x = a, *y = b;
+    if (x->acc != y->acc) return x->acc > y->acc ? -1 : 1;
+    return x->name < y->name ? -1 : x->name > y->name;
+}
+
+/* Where list l's postings below id hi end, from its first not yet read (*cur). */
+static uint32_t list_end_below(const plan_list *l, uint32_t cur, uint32_t hi) {
+    if (cur >= l->n || l->post[cur] >= hi) return cur;
+    if (l->post[l->n - 1] < hi) return l->n;
+    uint32_t lo = cur, step = 1; /* post[lo] < hi */
+    while (lo + step < l->n && l->post[lo + step] < hi) {
+        lo += step;
+        step <<= 1;
+    }
+    uint32_t up = lo + step < l->n ? lo + step : l->n; /* post[up] >= hi */
+    while (up - lo > 1) {
+        uint32_t mid = lo + (up - lo) / 2;
+        if (l->post[mid] < hi)
+            lo = mid;
+        else
+            up = mid;
+    }
+    return up;
+}
+
+/* The pruned run (see above); runs the exhaustive one when it cannot help. */
+static void run_pruned(em_searcher *s, size_t k, uint32_t floor) {
+    if (s->segs.len > PRUNE_MAX_SEGS || s->units.len < 1) {
+        run_exhaustive(s, k, floor);
+        return;
+    }
+    uint64_t total = 0;
+    for (size_t i = 0; i < s->lists.len; i++)
+        total += s->lists.items[i].n;
+    uint64_t nb = total / (s->block_postings ? s->block_postings : PRUNE_BLOCK_POSTINGS);
+    if (nb > PRUNE_MAX_BLOCKS) nb = PRUNE_MAX_BLOCKS;
+    if (nb <= 1) {
+        run_block(s, k, floor, 0);
+        picked_to_cand(s);
+        return;
+    }
+    /* blocks of the name ids, in order: the k best so far in best (by cmp_ranked);
+       a name of a later block must beat the worst of them */
+    size_t nl = s->lists.len;
+    em_vec_reserve(s->whole, nl);
+    em_vec_reserve(s->cursor, nl);
+    memcpy(s->whole.items, s->lists.items, nl * sizeof *s->lists.items);
+    memset(s->cursor.items, 0, nl * sizeof *s->cursor.items);
+    s->best.len = 0;
+    s->blocked_runs++;
+    uint64_t names = s->m->h->n_names;
+    for (uint64_t b = 0; b < nb; b++) {
+        uint32_t hi = b + 1 == nb ? UINT32_MAX : (uint32_t)(names * (b + 1) / nb);
+        for (size_t i = 0; i < nl; i++) {
+            const plan_list *w = &s->whole.items[i];
+            uint32_t from = s->cursor.items[i], to = list_end_below(w, from, hi);
+            s->lists.items[i].post = w->post + from;
+            s->lists.items[i].n = to - from;
+            s->cursor.items[i] = to;
+        }
+        uint32_t fb = floor;
+        if (s->best.len == k && s->best.items[k - 1].acc >= fb) {
+            if (s->best.items[k - 1].acc == UINT32_MAX) break;
+            fb = s->best.items[k - 1].acc + 1;
+        }
+        run_block(s, k, fb, 1);
+        if (!s->picked.len) continue;
+        for (size_t i = 0; i < s->picked.len; i++)
+            em_vec_push(s->best, s->picked.items[i]);
+        qsort(s->best.items, s->best.len, sizeof *s->best.items, cmp_ranked);
+        if (s->best.len > k) s->best.len = k;
+    }
+    memcpy(s->lists.items, s->whole.items, nl * sizeof *s->lists.items);
+    s->picked.len = 0;
+    for (size_t i = 0; i < s->best.len; i++)
+        em_vec_push(s->picked, s->best.items[i]);
+    picked_to_cand(s);
 }
 
 /* ---- qualifiers ----------------------------------------------------------- */
@@ -1338,13 +1511,15 @@ static int search_one(em_searcher *s, const em_query *q, const char *shown, em_r
             qw += qp[i].w;
         float min_score = q->all ? (float)q->cutoff : (float)threshold;
         float frac = min_score >= EM_FLOOR_AT ? EM_FLOOR_HIGH : min_score * EM_FLOOR_SLOPE;
-        float floor_acc = (frac > EM_FLOOR_MIN ? frac : EM_FLOOR_MIN) * qw;
+        float floor_share = (frac > EM_FLOOR_MIN ? frac : EM_FLOOR_MIN) * qw;
+        uint32_t floor_acc = evidence_fixed(floor_share);
         /* the best EM_MAX_CANDIDATES by accumulated evidence that reach the floor */
         size_t kmax = m->max_candidates ? m->max_candidates : EM_MAX_CANDIDATES;
         s->lists.len = s->segs.len = s->units.len = 0;
         retrieve(s, qp, nq, nt.abjad);
         if (nt.by_sound) retrieve_name_sound(s, qp, nq);
         if (kind != EM_KIND_PERSON) retrieve_acronyms(s, qp, nq);
+        plan_closeness(s, qp, nq);
         if (s->exhaustive)
             run_exhaustive(s, kmax, floor_acc);
         else

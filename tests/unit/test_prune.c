@@ -8,6 +8,8 @@
  * (em_searcher_set_exhaustive), and compared result by result: entity, score
  * (bit for bit), matched name, explanation. The pruned run must also have
  * read fewer postings than the exhaustive one over the generated list.
+ * A third searcher reads every plan of more than a few dozen postings in
+ * blocks of name ids (em_searcher_set_block_postings), and must agree too.
  * And the string maps' slot fingerprints (index/smap.c): every key found,
  * absent keys missed, a damaged fingerprint only misses, a slot with a
  * fingerprint and no entry refused by the check.
@@ -24,8 +26,13 @@
 #include "match/matcher_internal.h"
 #include "match/search_internal.h"
 
+/* pruned: as the library searches; blocked: pruned, a plan read in blocks of
+   BLOCK_POSTINGS postings (so that short plans are read in many blocks too);
+   full: the exhaustive reference */
+#define BLOCK_POSTINGS 24
+
 typedef struct pair {
-    em_searcher *pruned, *full;
+    em_searcher *pruned, *blocked, *full;
     size_t queries, results;
 } pair;
 
@@ -33,6 +40,9 @@ static void pair_open(pair *p, const em_matcher *m) {
     em_error err = {0};
     p->pruned = em_searcher_new(m, &err);
     p->full = em_searcher_new(m, &err);
+    p->blocked = em_searcher_new(m, &err);
+    assert_non_null(p->blocked);
+    em_searcher_set_block_postings(p->blocked, BLOCK_POSTINGS);
     assert_non_null(p->pruned);
     assert_non_null(p->full);
     em_searcher_set_exhaustive(p->full, 1);
@@ -40,31 +50,41 @@ static void pair_open(pair *p, const em_matcher *m) {
 }
 
 static void pair_close(pair *p) {
+    /* the blocks were read: most plans are longer than a few dozen postings */
+    assert_true(em_searcher_blocked_runs(p->blocked) > p->queries / 2);
     em_searcher_free(p->pruned);
+    em_searcher_free(p->blocked);
     em_searcher_free(p->full);
 }
 
-static void same_results(pair *p, const em_query *q) {
-    em_results *a = NULL, *b = NULL;
-    em_error err = {0};
-    assert_int_equal(em_search(p->pruned, q, &a, &err), 0);
-    assert_int_equal(em_search(p->full, q, &b, &err), 0);
+static void compare(const char *what, const em_query *q, const em_results *a, const em_results *b) {
     size_t n = em_results_count(b);
     if (em_results_count(a) != n)
-        fail_msg("\"%s\" (threshold %.2f, all %d): %zu results pruned, %zu exhaustive", q->name,
-                 q->threshold, q->all, em_results_count(a), n);
+        fail_msg("\"%s\" (threshold %.2f, all %d): %zu results %s, %zu exhaustive", q->name,
+                 q->threshold, q->all, em_results_count(a), what, n);
     for (size_t i = 0; i < n; i++) {
         const em_result *x = em_results_get(a, i), *y = em_results_get(b, i);
         if (strcmp(x->id, y->id) != 0 || x->score != y->score || x->match != y->match ||
             strcmp(x->matched_name, y->matched_name) != 0 ||
             strcmp(x->explanation, y->explanation) != 0)
-            fail_msg("\"%s\" result %zu: pruned %s %.9g \"%s\", exhaustive %s %.9g \"%s\"", q->name,
-                     i, x->id, x->score, x->matched_name, y->id, y->score, y->matched_name);
+            fail_msg("\"%s\" result %zu: %s %s %.9g \"%s\", exhaustive %s %.9g \"%s\"", q->name, i,
+                     what, x->id, x->score, x->matched_name, y->id, y->score, y->matched_name);
     }
+}
+
+static void same_results(pair *p, const em_query *q) {
+    em_results *a = NULL, *b = NULL, *c = NULL;
+    em_error err = {0};
+    assert_int_equal(em_search(p->pruned, q, &a, &err), 0);
+    assert_int_equal(em_search(p->full, q, &b, &err), 0);
+    assert_int_equal(em_search(p->blocked, q, &c, &err), 0);
+    compare("pruned", q, a, b);
+    compare("pruned in blocks", q, c, b);
     p->queries++;
-    p->results += n;
+    p->results += em_results_count(b);
     em_results_free(a);
     em_results_free(b);
+    em_results_free(c);
 }
 
 /* one name under several asks: the default threshold, a low one, a high one,
@@ -273,6 +293,8 @@ static void prune_generated(void **state) {
                   "%llu exhaustive\n",
                   p.queries, p.results, (unsigned long long)pruned, (unsigned long long)full);
     assert_true(pruned < full);
+    /* the longest plans were read in blocks by the library's own setting */
+    assert_true(em_searcher_blocked_runs(p.pruned) > 0);
     pair_close(&p);
     em_matcher_close(m);
     em_store_close(st);
