@@ -137,6 +137,7 @@ struct em_searcher {
     int exhaustive;
     uint32_t block_postings; /* 0: PRUNE_BLOCK_POSTINGS (a test's knob) */
     uint64_t blocked_runs;   /* searches read in more than one block */
+    uint64_t peq[256];       /* plan_closeness: a query part's letter masks, 0 between */
     /* probes take only tokens of len_lo..len_hi letters (a glued pair: the lengths the
        aligner joins, EM_JOINED_LEN_SLACK); 0..UINT16_MAX otherwise */
     uint16_t len_lo, len_hi;
@@ -391,6 +392,29 @@ static void plan_list_add(em_searcher *s, const uint32_t *names, uint32_t n, flo
     g->nlists++;
 }
 
+/* The Levenshtein distance of the pattern whose letter masks are peq (m letters,
+   1..64) and t[0..n): Myers' bit-parallel algorithm, a few operations a letter. */
+static int pattern_distance(const uint64_t *peq, size_t m, const char *t, size_t n) {
+    uint64_t pv = m == 64 ? ~0ull : (1ull << m) - 1, mv = 0, top = 1ull << (m - 1);
+    int d = (int)m;
+    for (size_t j = 0; j < n; j++) {
+        uint64_t eq = peq[(unsigned char)t[j]];
+        uint64_t xv = eq | mv;
+        uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+        uint64_t ph = mv | ~(xh | pv);
+        uint64_t mh = pv & xh;
+        if (ph & top)
+            d++;
+        else if (mh & top)
+            d--;
+        ph = (ph << 1) | 1;
+        mh <<= 1;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+    }
+    return d;
+}
+
 /* The plan's postings count for how close their listed token is to what the query
    part (a glued pair: the two glued) was looked for as: c x (1 - EM_EST_EDIT_COST
    per edit, up to EM_EST_MAX_EDITS), so that of the tokens a probe reached alike
@@ -418,15 +442,19 @@ static void plan_closeness(em_searcher *s, const em_part *q, size_t nq) {
                 ql = (size_t)a->len + b->len;
             }
         }
-        if (!qt) continue;
+        if (!qt || ql == 0 || ql > 64) continue;
+        for (size_t i = 0; i < ql; i++)
+            s->peq[(unsigned char)qt[i]] |= 1ull << i;
         plan_list *ls = s->lists.items + g->first;
         for (uint32_t li = 0; li < g->nlists; li++) {
             if (ls[li].token == UINT32_MAX) continue;
             const snap_token *t = &m->tokens[ls[li].token];
-            float d = em_edit_distance(qt, ql, m->strings + t->str, t->len, EM_EST_MAX_EDITS);
+            int d = pattern_distance(s->peq, ql, m->strings + t->str, t->len);
             if (d > EM_EST_MAX_EDITS) d = EM_EST_MAX_EDITS;
-            ls[li].ci = evidence_fixed(g->c * (1 - EM_EST_EDIT_COST * d));
+            ls[li].ci = evidence_fixed(g->c * (1 - EM_EST_EDIT_COST * (float)d));
         }
+        for (size_t i = 0; i < ql; i++)
+            s->peq[(unsigned char)qt[i]] = 0;
         /* the closest first, stable */
         for (uint32_t i = 1; i < g->nlists; i++) {
             plan_list x = ls[i];

@@ -59,13 +59,13 @@
 #define EM_EST_TYPO 0.8f      /* a listed token one letter longer or shorter */
 #define EM_EST_TYPO_SUB 0.75f /* one substitution or transposition (EM_FUZZY_MIN_SIM) */
 #define EM_EST_SPLIT 0.9f     /* glued or split parts (cf. EM_JOINED_FACTOR) */
-/* Each edit between the listed token and the query part (em_edit_distance) takes
+/* Each edit between the listed token and the query part (Levenshtein) takes
    EM_EST_EDIT_COST of the estimate, up to EM_EST_MAX_EDITS edits: it ranks the
    tokens one probe reaches alike (a transliteration group, a skeleton) by how near
    they are, and keeps each kind above the next (VARIANT x 0.955 > SKELETON, SKELETON
    x 0.955 > TYPO, TYPO x 0.955 > TYPO_SUB). */
 #define EM_EST_EDIT_COST 0.015f
-#define EM_EST_MAX_EDITS 3.0f
+#define EM_EST_MAX_EDITS 3
 /* Skeleton retrieval needs a skeleton of this many consonants (any length when
    one side is written in an abjad): shorter ones collide across many names. */
 #define EM_RETRIEVE_SKEL_MIN 3
