@@ -425,6 +425,12 @@ static int pattern_distance(const uint64_t *peq, size_t m, const char *t, size_t
 static void plan_closeness(em_searcher *s, const em_part *q, size_t nq) {
     const em_matcher *m = s->m;
     char glued[128];
+    /* the tokens' letters are a cache miss each: asked for all at once first (a part's
+       own token is at no distance, its letters not needed) */
+    for (size_t i = 0; i < s->lists.len; i++) {
+        uint32_t tk = s->lists.items[i].token;
+        if (tk != UINT32_MAX) __builtin_prefetch(m->strings + m->tokens[tk].str);
+    }
     for (size_t gi = 0; gi < s->segs.len; gi++) {
         plan_seg *g = &s->segs.items[gi];
         const char *qt = NULL;
@@ -448,6 +454,10 @@ static void plan_closeness(em_searcher *s, const em_part *q, size_t nq) {
         plan_list *ls = s->lists.items + g->first;
         for (uint32_t li = 0; li < g->nlists; li++) {
             if (ls[li].token == UINT32_MAX) continue;
+            if (g->qi < EM_PART_MAX && ls[li].token == q[g->qi].vocab) {
+                ls[li].ci = g->ci; /* the part's own token */
+                continue;
+            }
             const snap_token *t = &m->tokens[ls[li].token];
             int d = pattern_distance(s->peq, ql, m->strings + t->str, t->len);
             if (d > EM_EST_MAX_EDITS) d = EM_EST_MAX_EDITS;
