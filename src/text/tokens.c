@@ -224,12 +224,14 @@ static const char *TENS_ALT[] = {"", "", "", "", "fourty", "", "", "", "", ""};
 static const char *ORDINALS[] = {"",      "first",   "second", "third", "fourth", "fifth",
                                  "sixth", "seventh", "eighth", "ninth", "tenth"};
 
+/* (each word's first letter compared before the rest: called for every token) */
 static int number_word(const char *t, int *tens) {
     *tens = 0;
     for (int i = 0; i < 20; i++)
-        if (strcmp(t, UNITS[i]) == 0) return i;
+        if (t[0] == UNITS[i][0] && strcmp(t, UNITS[i]) == 0) return i;
     for (int i = 2; i < 10; i++)
-        if (strcmp(t, TENS[i]) == 0 || (TENS_ALT[i][0] && strcmp(t, TENS_ALT[i]) == 0)) {
+        if ((t[0] == TENS[i][0] && strcmp(t, TENS[i]) == 0) ||
+            (TENS_ALT[i][0] && t[0] == TENS_ALT[i][0] && strcmp(t, TENS_ALT[i]) == 0)) {
             *tens = 1;
             return i * 10;
         }
@@ -238,7 +240,7 @@ static int number_word(const char *t, int *tens) {
 
 static int ordinal_word(const char *t) {
     for (int i = 1; i <= 10; i++)
-        if (strcmp(t, ORDINALS[i]) == 0) return i;
+        if (t[0] == ORDINALS[i][0] && strcmp(t, ORDINALS[i]) == 0) return i;
     return -1;
 }
 
