@@ -2,7 +2,8 @@
 # make_seeds.sh TARGET OUTDIR - the seed corpus of one fuzz target, made at
 # build time: small pieces of the test data (tests/data, the bundled lists in
 # data/lists; the first lines or bytes of each file, plain and gzip'd, never
-# whole big files) plus the hand-written seeds in tests/fuzz/seeds/TARGET.
+# whole big files) plus the hand-written seeds in tests/fuzz/seeds/TARGET and
+# the inputs that once failed, tests/data/fuzz/TARGET.
 # A target this script does not know gets only its hand-written seeds.
 set -e
 target=$1
@@ -85,4 +86,11 @@ detect)
 esac
 if [ -d "$here/seeds/$target" ]; then
     cp "$here/seeds/$target"/* "$out/" 2>/dev/null || true
+fi
+# the inputs that once failed (tests/data/fuzz/TARGET, replayed by
+# test_fuzz_regressions too) seed the fuzzing of their target
+if [ -d "$td/fuzz/$target" ]; then
+    for f in "$td/fuzz/$target"/*; do
+        cp "$f" "$out/regression-$(basename "$f")"
+    done
 fi
