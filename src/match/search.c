@@ -135,9 +135,10 @@ struct em_searcher {
     EM_VEC(uint32_t) acro;        /* the names the query's acronyms found (retrieve_acronyms) */
     EM_VEC(uint32_t) sound_names; /* the names the whole query's sound found */
     int exhaustive;
-    uint32_t block_postings; /* 0: PRUNE_BLOCK_POSTINGS (a test's knob) */
-    uint64_t blocked_runs;   /* searches read in more than one block */
-    uint64_t peq[256];       /* plan_closeness: a query part's letter masks, 0 between */
+    uint32_t block_postings;    /* 0: PRUNE_BLOCK_POSTINGS (a test's knob) */
+    uint64_t blocked_runs;      /* searches read in more than one block */
+    uint64_t peq[256];          /* plan_closeness: a query part's letter masks, 0 between */
+    uint8_t times[EM_PART_MAX]; /* retrieve: how many query parts part i's lists stand for */
     /* probes take only tokens of len_lo..len_hi letters (a glued pair: the lengths the
        aligner joins, EM_JOINED_LEN_SLACK); 0..UINT16_MAX otherwise */
     uint16_t len_lo, len_hi;
@@ -477,6 +478,19 @@ static void plan_closeness(em_searcher *s, const em_part *q, size_t nq) {
     }
 }
 
+/* A part's lists stand for its other writings too (retrieve: s->times): what one of
+   their postings adds is counted as many times, as each writing's slot would add it. */
+static void plan_times(em_searcher *s) {
+    for (size_t gi = 0; gi < s->segs.len; gi++) {
+        plan_seg *g = &s->segs.items[gi];
+        if (g->qi >= EM_PART_MAX || s->times[g->qi] <= 1) continue;
+        uint32_t t = s->times[g->qi];
+        for (uint32_t li = 0; li < g->nlists; li++)
+            s->lists.items[g->first + li].ci *= t;
+        g->ci *= t;
+    }
+}
+
 /* Writes one probe into the plan: the posting list of token, unless it is
    longer than df_cap (as the probe would skip it) or empty. */
 static void probe(em_searcher *s, uint32_t token, float est, int qi, float w, uint32_t df_cap) {
@@ -645,9 +659,25 @@ static void retrieve(em_searcher *s, const em_part *q, size_t nq, int abjad) {
         em_smap_prefetch(&m->vocab, q[i].text);
         em_smap_prefetch(&m->skel, q[i].skel);
     }
+    for (size_t i = 0; i < nq; i++)
+        s->times[i] = 1;
     for (size_t r = 0; r < nq; r++) {
         int i = order[r];
         uint32_t cap = r < EM_RETRIEVE_ALWAYS ? UINT32_MAX : common;
+        /* a listed part written again ("Abdul Karim Abdul Rahman") would read the same
+           lists as its first writing, under a slot of its own: it is not probed again,
+           the first writing's postings count for both (plan_times) */
+        size_t d;
+        for (d = 0; d < r; d++) {
+            const em_part *a = &q[order[d]];
+            if (a->vocab != UINT32_MAX && a->vocab == q[i].vocab && a->flags == q[i].flags &&
+                a->w == q[i].w && (d < EM_RETRIEVE_ALWAYS) == (r < EM_RETRIEVE_ALWAYS))
+                break;
+        }
+        if (d < r) {
+            s->times[order[d]]++;
+            continue;
+        }
         retrieve_text(s, q[i].text, q[i].len, q[i].skel, q[i].group, i, q[i].w, cap, abjad);
         char pk[48];
         if ((q[i].flags & (EM_TOK_PHONETIC | EM_TOK_ABJAD)) && q[i].len >= EM_PHONETIC_MIN_LEN)
@@ -1558,6 +1588,7 @@ static int search_one(em_searcher *s, const em_query *q, const char *shown, em_r
         if (nt.by_sound) retrieve_name_sound(s, qp, nq);
         if (kind != EM_KIND_PERSON) retrieve_acronyms(s, qp, nq);
         plan_closeness(s, qp, nq);
+        plan_times(s);
         if (s->exhaustive)
             run_exhaustive(s, kmax, floor_acc);
         else
