@@ -106,20 +106,40 @@ static float osa(const char *a, size_t la, const char *b, size_t lb, float max) 
     return d[la][lb] >= INF ? max + 1 : (float)d[la][lb] / 2.0f;
 }
 
+/* The letter classes of letter_bound: a-z 1..26, 0-9 27..36, anything else 0. */
+#define LC2(c, v) [c] = v
+static const uint8_t LETTER_CLASS[256] = {
+    LC2('a', 1),  LC2('b', 2),  LC2('c', 3),  LC2('d', 4),  LC2('e', 5),  LC2('f', 6),
+    LC2('g', 7),  LC2('h', 8),  LC2('i', 9),  LC2('j', 10), LC2('k', 11), LC2('l', 12),
+    LC2('m', 13), LC2('n', 14), LC2('o', 15), LC2('p', 16), LC2('q', 17), LC2('r', 18),
+    LC2('s', 19), LC2('t', 20), LC2('u', 21), LC2('v', 22), LC2('w', 23), LC2('x', 24),
+    LC2('y', 25), LC2('z', 26), LC2('0', 27), LC2('1', 28), LC2('2', 29), LC2('3', 30),
+    LC2('4', 31), LC2('5', 32), LC2('6', 33), LC2('7', 34), LC2('8', 35), LC2('9', 36)};
+#undef LC2
+
 /* Lower bound of the edit distance from letter counts (each edit changes at
    most two counts; confusable substitutions cost half, hence the /4). */
 static float letter_bound(const char *a, size_t la, const char *b, size_t lb) {
     /* sum |count in a - count in b| = la + lb - 2 x the letters both have (as many
-       times as the one with fewer) */
-    int h[37] = {0}, common = 0;
-    for (size_t i = 0; i < la; i++) {
-        char c = a[i];
-        h[c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + c - '0' : 36]++;
-    }
-    for (size_t i = 0; i < lb; i++) {
-        char c = b[i];
-        int x = c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + c - '0' : 36;
-        if (h[x] > 0) h[x]--, common++;
+       times as the one with fewer); parts are short, the counts fit a byte (a longer
+       part counts in ints) */
+    int common = 0;
+    if (la < 256) {
+        uint8_t h[37] = {0};
+        for (size_t i = 0; i < la; i++)
+            h[LETTER_CLASS[(unsigned char)a[i]]]++;
+        for (size_t i = 0; i < lb; i++) {
+            uint8_t *x = &h[LETTER_CLASS[(unsigned char)b[i]]];
+            if (*x) (*x)--, common++;
+        }
+    } else {
+        int h[37] = {0};
+        for (size_t i = 0; i < la; i++)
+            h[LETTER_CLASS[(unsigned char)a[i]]]++;
+        for (size_t i = 0; i < lb; i++) {
+            int *x = &h[LETTER_CLASS[(unsigned char)b[i]]];
+            if (*x) (*x)--, common++;
+        }
     }
     int d = (int)la + (int)lb - 2 * common;
     return (float)d / 4.0f;
