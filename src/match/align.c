@@ -121,25 +121,14 @@ static const uint8_t LETTER_CLASS[256] = {
    most two counts; confusable substitutions cost half, hence the /4). */
 static float letter_bound(const char *a, size_t la, const char *b, size_t lb) {
     /* sum |count in a - count in b| = la + lb - 2 x the letters both have (as many
-       times as the one with fewer); parts are short, the counts fit a byte (a longer
-       part counts in ints) */
+       times as the one with fewer); a part is at most UINT16_MAX letters (em_part.len) */
+    uint16_t h[37] = {0};
     int common = 0;
-    if (la < 256) {
-        uint8_t h[37] = {0};
-        for (size_t i = 0; i < la; i++)
-            h[LETTER_CLASS[(unsigned char)a[i]]]++;
-        for (size_t i = 0; i < lb; i++) {
-            uint8_t *x = &h[LETTER_CLASS[(unsigned char)b[i]]];
-            if (*x) (*x)--, common++;
-        }
-    } else {
-        int h[37] = {0};
-        for (size_t i = 0; i < la; i++)
-            h[LETTER_CLASS[(unsigned char)a[i]]]++;
-        for (size_t i = 0; i < lb; i++) {
-            int *x = &h[LETTER_CLASS[(unsigned char)b[i]]];
-            if (*x) (*x)--, common++;
-        }
+    for (size_t i = 0; i < la; i++)
+        h[LETTER_CLASS[(unsigned char)a[i]]]++;
+    for (size_t i = 0; i < lb; i++) {
+        uint16_t *x = &h[LETTER_CLASS[(unsigned char)b[i]]];
+        if (*x) (*x)--, common++;
     }
     int d = (int)la + (int)lb - 2 * common;
     return (float)d / 4.0f;

@@ -61,7 +61,8 @@ float em_part_similarity(const em_part *a, const em_part *b, int abjad, const em
                          em_part_how *how);
 
 /* The optimal string alignment distance of a and b (adjacent transpositions one
-   edit, confusable letters half), or more than max when it exceeds max. */
+   edit, confusable letters half), or more than max when it exceeds max. la and lb
+   at most UINT16_MAX (a part's length). */
 float em_edit_distance(const char *a, size_t la, const char *b, size_t lb, float max);
 
 /* The sound of a whole name of parts (tokens.h: em_name_sound_key). */
