@@ -455,10 +455,8 @@ static void plan_closeness(em_searcher *s, const em_part *q, size_t nq) {
         plan_list *ls = s->lists.items + g->first;
         for (uint32_t li = 0; li < g->nlists; li++) {
             if (ls[li].token == UINT32_MAX) continue;
-            if (g->qi < EM_PART_MAX && ls[li].token == q[g->qi].vocab) {
-                ls[li].ci = g->ci; /* the part's own token */
-                continue;
-            }
+            /* the part's own token: at no distance, its ci the segment's already */
+            if (g->qi < EM_PART_MAX && ls[li].token == q[g->qi].vocab) continue;
             const snap_token *t = &m->tokens[ls[li].token];
             int d = pattern_distance(s->peq, ql, m->strings + t->str, t->len);
             if (d > EM_EST_MAX_EDITS) d = EM_EST_MAX_EDITS;
@@ -900,12 +898,12 @@ static void choose(em_searcher *s, uint32_t *names, size_t n, size_t k, uint32_t
         }
 }
 
-/* s->cand: the names of s->picked, in id order (the order they are aligned in) */
-static void picked_to_cand(em_searcher *s) {
-    em_vec_reserve(s->cand, s->picked.len);
+/* s->cand: the names of a choice r[0..n), in id order (the order they are aligned in) */
+static void to_cand(em_searcher *s, const ranked *r, size_t n) {
+    em_vec_reserve(s->cand, n);
     s->cand.len = 0;
-    for (size_t i = 0; i < s->picked.len; i++)
-        s->cand.items[s->cand.len++] = s->picked.items[i].name;
+    for (size_t i = 0; i < n; i++)
+        s->cand.items[s->cand.len++] = r[i].name;
     if (s->cand.len > 1) qsort(s->cand.items, s->cand.len, sizeof *s->cand.items, cmp_u32);
 }
 
@@ -928,7 +926,7 @@ static void run_exhaustive(em_searcher *s, size_t k, uint32_t floor) {
         }
     }
     choose(s, s->touched, s->ntouched, k, floor);
-    picked_to_cand(s);
+    to_cand(s, s->picked.items, s->picked.len);
     for (size_t i = 0; i < s->ntouched; i++) {
         s->st[s->touched[i]].acc = 0;
         s->st[s->touched[i]].lastq = -1;
@@ -983,6 +981,27 @@ static inline int seg_adds(const em_searcher *s, uint64_t m0, uint64_t ubits, ui
     return !prev || s->segs.items[63 - __builtin_clzll(prev)].qi != s->segs.items[gi].qi;
 }
 
+/* The first position of the sorted p[from..n) whose id is at least x (n when none):
+   a galloping search from from (p[from] < x), its probes added to *reads. */
+static uint32_t gallop(const uint32_t *p, uint32_t n, uint32_t from, uint32_t x, uint64_t *reads) {
+    uint32_t lo = from, step = 1;
+    while (lo + step < n && p[lo + step] < x) {
+        lo += step;
+        step <<= 1;
+        (*reads)++;
+    }
+    uint32_t hi = lo + step < n ? lo + step : n; /* p[lo] < x <= p[hi] */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        (*reads)++;
+        if (p[mid] < x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
+}
+
 /* Sets bit in mask[x] for each x of the sorted names c[0..nc) that the sorted
    list p[0..n) holds (segment gi of the unit whose bits are ubits), adding cv to
    acc[x] when seg_adds says so: a galloping search from where the previous name was. */
@@ -995,22 +1014,7 @@ static void mark_members(em_searcher *s, const uint32_t *c, size_t nc, const uin
         uint32_t x = c[i];
         reads++;
         if (p[pos] < x) {
-            uint32_t lo = pos, step = 1;
-            while (lo + step < n && p[lo + step] < x) {
-                lo += step;
-                step <<= 1;
-                reads++;
-            }
-            uint32_t hi = lo + step < n ? lo + step : n; /* p[lo] < x <= p[hi] */
-            while (hi - lo > 1) {
-                uint32_t mid = lo + (hi - lo) / 2;
-                reads++;
-                if (p[mid] < x)
-                    lo = mid;
-                else
-                    hi = mid;
-            }
-            pos = hi;
+            pos = gallop(p, n, pos, x, &reads);
             if (pos >= n) break;
         }
         if (p[pos] == x) {
@@ -1224,20 +1228,8 @@ static int cmp_ranked(const void *a, const void *b) {
 static uint32_t list_end_below(const plan_list *l, uint32_t cur, uint32_t hi) {
     if (cur >= l->n || l->post[cur] >= hi) return cur;
     if (l->post[l->n - 1] < hi) return l->n;
-    uint32_t lo = cur, step = 1; /* post[lo] < hi */
-    while (lo + step < l->n && l->post[lo + step] < hi) {
-        lo += step;
-        step <<= 1;
-    }
-    uint32_t up = lo + step < l->n ? lo + step : l->n; /* post[up] >= hi */
-    while (up - lo > 1) {
-        uint32_t mid = lo + (up - lo) / 2;
-        if (l->post[mid] < hi)
-            lo = mid;
-        else
-            up = mid;
-    }
-    return up;
+    uint64_t probes = 0; /* (not postings read: the block's own bookkeeping) */
+    return gallop(l->post, l->n, cur, hi, &probes);
 }
 
 /* The pruned run (see above); runs the exhaustive one when it cannot help. */
@@ -1253,7 +1245,7 @@ static void run_pruned(em_searcher *s, size_t k, uint32_t floor) {
     if (nb > PRUNE_MAX_BLOCKS) nb = PRUNE_MAX_BLOCKS;
     if (nb <= 1) {
         run_block(s, k, floor, 0);
-        picked_to_cand(s);
+        to_cand(s, s->picked.items, s->picked.len);
         return;
     }
     /* blocks of the name ids, in order: the k best so far in best (by cmp_ranked);
@@ -1288,10 +1280,7 @@ static void run_pruned(em_searcher *s, size_t k, uint32_t floor) {
         if (s->best.len > k) s->best.len = k;
     }
     memcpy(s->lists.items, s->whole.items, nl * sizeof *s->lists.items);
-    s->picked.len = 0;
-    for (size_t i = 0; i < s->best.len; i++)
-        em_vec_push(s->picked, s->best.items[i]);
-    picked_to_cand(s);
+    to_cand(s, s->best.items, s->best.len);
 }
 
 /* ---- qualifiers ----------------------------------------------------------- */
