@@ -25,44 +25,17 @@
 #include "match/matcher_build.h"
 #include "match/matcher_internal.h"
 #include "match/org.h"
+#include "match/tables.h"
 #include "store/paths.h"
 #include "store/store_read.h"
 
-static const char *KNOWLEDGE_FILES[] = {
-    "given_names.txt",        "particles.txt",    "honorifics.txt",    "legal_forms.tsv",
-    "org_stopwords.txt",      "countries.tsv",    "nicknames.txt",     "han_hangul.tsv",
-    "kontsevich.tsv",         "titles_cjk.txt",   "arabic_words.tsv",  "abbreviations.tsv",
-    "country_adjectives.tsv", "case_endings.txt", "hebrew_letters.tsv"};
-
-static uint64_t knowledge_hash(void);
-
 int em_matcher_load_tables(em_matcher *m, em_error *err) {
-    m->knowledge_id = knowledge_hash();
-    char *dir = em_xasprintf("%s/knowledge", em_bundled_data_dir());
-    m->k = em_knowledge_load(dir, err);
-    if (m->k) m->countries = em_countries_new(dir, err);
-    free(dir);
-    return m->k && m->countries ? 0 : -1;
-}
-
-/* FNV-1a over the knowledge files: part of the snapshot name */
-static uint64_t knowledge_hash(void) {
-    uint64_t h = 1469598103934665603ull;
-    /* what the code makes of a name counts as much as the tables */
-    h = (h ^ (uint64_t)EM_TOKENIZE_VERSION) * 1099511628211ull;
-    for (size_t i = 0; i < sizeof KNOWLEDGE_FILES / sizeof *KNOWLEDGE_FILES; i++) {
-        char *p = em_xasprintf("%s/knowledge/%s", em_bundled_data_dir(), KNOWLEDGE_FILES[i]);
-        FILE *f = fopen(p, "rb");
-        free(p);
-        if (!f) continue;
-        unsigned char buf[16384];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-            for (size_t j = 0; j < n; j++)
-                h = (h ^ buf[j]) * 1099511628211ull;
-        fclose(f);
-    }
-    return h;
+    m->tables = em_tables_acquire(err);
+    if (!m->tables) return -1;
+    m->knowledge_id = em_tables_id(m->tables);
+    m->k = em_tables_knowledge(m->tables);
+    m->countries = em_tables_countries(m->tables);
+    return 0;
 }
 
 /* Maps a snapshot and checks it whole (snapshot_check.c) before anything reads it: a file
@@ -291,19 +264,19 @@ void em_matcher_unmap(em_matcher *m) {
     if (m->map) munmap(m->map, m->map_len);
     free(m->path);
     em_org_acronyms_free(m->acronyms);
-    em_knowledge *k = m->k;
-    em_countries *c = m->countries;
+    em_tables *t = m->tables;
+    uint64_t id = m->knowledge_id;
     memset(m, 0, sizeof *m);
-    m->k = k;
-    m->countries = c;
+    m->tables = t;
+    m->knowledge_id = id;
+    if (t) m->k = em_tables_knowledge(t), m->countries = em_tables_countries(t);
     m->max_idf = 1.0f;
 }
 
 void em_matcher_close(em_matcher *m) {
     if (!m) return;
     em_matcher_unmap(m);
-    em_knowledge_free(m->k);
-    em_countries_free(m->countries);
+    em_tables_release(m->tables);
     free(m);
 }
 
@@ -403,7 +376,7 @@ int em_matcher_open_versions(em_matcher **out, em_store *st, const int64_t *ids,
 }
 
 void em_knowledge_version(char out[17]) {
-    snprintf(out, 17, "%016llx", (unsigned long long)knowledge_hash());
+    snprintf(out, 17, "%016llx", (unsigned long long)em_tables_current_id());
 }
 
 void em_matcher_knowledge_version(const em_matcher *m, char out[17]) {

@@ -11,9 +11,11 @@
 #include "text/tokens.h"
 
 struct em_matcher {
-    em_knowledge *k;
+    /* the process's shared knowledge and country tables (tables.c): one reference */
+    struct em_tables *tables;
+    const em_knowledge *k;
     uint64_t knowledge_id; /* the hash of the knowledge files, taken when k was loaded */
-    em_countries *countries;
+    const em_countries *countries;
     char *path;
     void *map;
     size_t map_len;

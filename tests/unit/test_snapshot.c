@@ -29,6 +29,7 @@
 #include "index/snapshot.h"
 #include "index/snapshot_check.h"
 #include "index/snapshot_format.h"
+#include "match/matcher_build.h"
 #include "match/matcher_internal.h"
 #include "match/org.h"
 #include "store/store_read.h"
@@ -1067,6 +1068,67 @@ static int add_streamed(void *ctx, em_entity *e, int64_t version, em_error *err)
     return 0;
 }
 
+/* ---- the knowledge tables, shared by the process's matchers (match/tables.c) ---- */
+
+static size_t khatib_hits(const em_matcher *m) {
+    em_error err = {0};
+    em_searcher *s = em_searcher_new(m, &err);
+    assert_non_null(s);
+    em_query q = {0};
+    q.name = "Esmial Khatib";
+    q.limit = 5;
+    em_results *r = NULL;
+    assert_int_equal(em_search(s, &q, &r, &err), 0);
+    size_t n = em_results_count(r);
+    em_results_free(r);
+    em_searcher_free(s);
+    return n;
+}
+
+static void test_tables_shared(void **state) {
+    (void)state;
+    em_error err = {0};
+    em_matcher *a = NULL, *b = NULL, *c = NULL;
+    assert_int_equal(em_matcher_open_file(&a, BIG_PATH, &err), 0);
+    assert_int_equal(em_matcher_open_file(&b, BIG_PATH, &err), 0);
+    /* the same knowledge files: the same tables, loaded once */
+    assert_ptr_equal(a->k, b->k);
+    assert_ptr_equal(a->countries, b->countries);
+    size_t hits = khatib_hits(a);
+    assert_true(hits > 0);
+    em_matcher_close(a); /* b's tables stay */
+    assert_int_equal(khatib_hits(b), hits);
+
+    /* other knowledge files (a copy with one more particle): other tables, while b keeps
+       its own; the snapshot of the old ones is not this knowledge's (another id) */
+    char *data = tmpdir_new("tables_data");
+    char *cmd = em_xasprintf(
+        "cp -r '%s/knowledge' '%s/' && printf '\\nzzqx\\n' >> '%s/knowledge/particles.txt'",
+        BUNDLED_DATA_DIR, data, data);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    setenv("EMBARGO_DATA_DIR", data, 1);
+    assert_int_equal(em_matcher_open_file(&c, BIG_PATH, &err), 0);
+    unsetenv("EMBARGO_DATA_DIR");
+    assert_ptr_not_equal(c->k, b->k);
+    assert_true(c->knowledge_id != b->knowledge_id);
+    assert_int_equal(khatib_hits(b), hits);
+    assert_int_equal(khatib_hits(c), hits);
+    char vb[17], vc[17];
+    em_matcher_knowledge_version(b, vb);
+    em_matcher_knowledge_version(c, vc);
+    assert_string_not_equal(vb, vc);
+    em_matcher_close(c);
+
+    /* the bundled files again: tables with b's id (loaded anew: the cache held c's) */
+    assert_int_equal(em_matcher_open_file(&a, BIG_PATH, &err), 0);
+    assert_true(a->knowledge_id == b->knowledge_id);
+    assert_int_equal(khatib_hits(a), hits);
+    em_matcher_close(a);
+    em_matcher_close(b);
+    free(data);
+}
+
 /* The store's entities streamed one at a time into a builder (what em_matcher_open does)
    give the same file, byte for byte, as the list of them loaded whole. */
 static void test_streamed_build(void **state) {
@@ -1117,6 +1179,7 @@ int main(void) {
         cmocka_unit_test(test_bulk_map),
         cmocka_unit_test(test_bulk_ref_map),
         cmocka_unit_test(test_streamed_build),
+        cmocka_unit_test(test_tables_shared),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
